@@ -1,0 +1,90 @@
+#include "common/analyze.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/stem.h"
+
+struct analyzer {
+    struct tok *tok;
+    struct stem *stem;
+    analyze_fn fn; /* the callback of the analyze_each in progress */
+    void *ctx;
+};
+
+int analyzer_new(const char *lang, struct analyzer **out, struct terr *err)
+{
+    struct analyzer *an = calloc(1, sizeof *an);
+    int rc;
+
+    *out = NULL;
+    if (an == NULL)
+        return terr_set(err, TRAWL_ENOMEM, "cannot create analyzer: out of memory");
+    an->tok = tok_new();
+    if (an->tok == NULL) {
+        free(an);
+        return terr_set(err, TRAWL_ENOMEM, "cannot create tokenizer: out of memory");
+    }
+    rc = stem_new(lang, &an->stem, err);
+    if (rc != TRAWL_OK) {
+        tok_free(an->tok);
+        free(an);
+        return rc;
+    }
+    *out = an;
+    return TRAWL_OK;
+}
+
+void analyzer_free(struct analyzer *an)
+{
+    if (an == NULL)
+        return;
+    tok_free(an->tok);
+    stem_free(an->stem);
+    free(an);
+}
+
+const char *analyzer_lang(const struct analyzer *an)
+{
+    return stem_lang(an->stem);
+}
+
+struct tok *analyzer_tok(struct analyzer *an)
+{
+    return an->tok;
+}
+
+const char *analyze_term(struct analyzer *an, const struct tok_token *tk, size_t *len)
+{
+    /* Numbers, single CJK characters and cut-off tokens are not words a stemmer knows. */
+    if (tk->flags & (TOK_NUMERIC | TOK_LONG | TOK_CJK)) {
+        *len = tk->len;
+        return tk->text;
+    }
+    return stem_word(an->stem, tk->text, tk->len, len);
+}
+
+static int analyze_one(void *ctx, const struct tok_token *tk)
+{
+    struct analyzer *an = ctx;
+    size_t len;
+    const char *term = analyze_term(an, tk, &len);
+
+    if (term == NULL)
+        return -TRAWL_ENOMEM;
+    if (len == 0)
+        return 0;
+    return an->fn(an->ctx, tk, term, len);
+}
+
+int analyze_each(struct analyzer *an, const char *text, size_t len, analyze_fn fn, void *ctx)
+{
+    an->fn = fn;
+    an->ctx = ctx;
+    return tok_each(an->tok, text, len, analyze_one, an);
+}
+
+size_t analyze_invalid_count(const struct analyzer *an)
+{
+    return tok_invalid_count(an->tok);
+}

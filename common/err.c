@@ -1,0 +1,56 @@
+#include "common/err.h"
+
+#include <stdarg.h>
+#include <string.h>
+
+int terr_set(struct terr *err, enum trawl_status code, const char *fmt, ...)
+{
+    if (err != NULL) {
+        va_list ap;
+        va_start(ap, fmt);
+        err->code = code;
+        vsnprintf(err->msg, sizeof err->msg, fmt, ap);
+        va_end(ap);
+    }
+    return (int)code;
+}
+
+int terr_wrap(struct terr *err, const char *fmt, ...)
+{
+    char prefix[sizeof err->msg];
+    char old[sizeof err->msg];
+    va_list ap;
+
+    if (err == NULL)
+        return TRAWL_EINTERNAL;
+    va_start(ap, fmt);
+    vsnprintf(prefix, sizeof prefix, fmt, ap);
+    va_end(ap);
+    memcpy(old, err->msg, sizeof old);
+    /* prefix, ": ", old message; cut to fit (a long message is still a message). */
+    {
+        size_t cap = sizeof err->msg - 1, n = strnlen(prefix, cap);
+        memcpy(err->msg, prefix, n);
+        for (const char *s = ": "; *s && n < cap; s++)
+            err->msg[n++] = *s;
+        for (size_t i = 0; old[i] && n < cap; i++)
+            err->msg[n++] = old[i];
+        err->msg[n] = '\0';
+    }
+    return (int)err->code;
+}
+
+const char *terr_name(int code)
+{
+    switch (code) {
+    case TRAWL_OK: return "ok";
+    case TRAWL_ENOMEM: return "out of memory";
+    case TRAWL_EIO: return "i/o error";
+    case TRAWL_EINPUT: return "bad input";
+    case TRAWL_EINDEX: return "index error";
+    case TRAWL_ELOCKED: return "index locked";
+    case TRAWL_ERETRY: return "index modified";
+    case TRAWL_ENOTFOUND: return "not found";
+    default: return "internal error";
+    }
+}

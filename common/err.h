@@ -1,0 +1,57 @@
+/* err: status codes and the error object every fallible function in common/ fills in.
+ * Depends on nothing but libc; C and C++ include it alike. */
+#ifndef TRAWL_COMMON_ERR_H
+#define TRAWL_COMMON_ERR_H
+
+#include <stdio.h>
+#include <stdlib.h>
+
+#ifdef __cplusplus
+#define TRAWL_BEGIN_DECLS extern "C" {
+#define TRAWL_END_DECLS }
+#else
+#define TRAWL_BEGIN_DECLS
+#define TRAWL_END_DECLS
+#endif
+
+TRAWL_BEGIN_DECLS
+
+/* Codes say what the caller can do, not which library failed. */
+enum trawl_status {
+    TRAWL_OK = 0,
+    TRAWL_ENOMEM,    /* allocation failed */
+    TRAWL_EIO,       /* the file system said no; errno text is in msg */
+    TRAWL_EINPUT,    /* the user's input is wrong: fix it and try again */
+    TRAWL_EINDEX,    /* index missing, corrupt, or of another schema */
+    TRAWL_ELOCKED,   /* another process holds the index's write lock */
+    TRAWL_ERETRY,    /* index changed under a reader: reopen, then retry once */
+    TRAWL_ENOTFOUND, /* the thing asked for is not there (not always an error) */
+    TRAWL_EINTERNAL, /* a bug in trawl or a library: report it */
+};
+
+/* Fixed size so that reporting ENOMEM never allocates. */
+struct terr {
+    enum trawl_status code;
+    char msg[512];
+};
+
+/* Formats msg (err may be NULL) and returns code, so callers can write `return terr_set(...)`. */
+int terr_set(struct terr *err, enum trawl_status code, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* Prefixes err->msg with "what: " (keeping the code); returns err->code. */
+int terr_wrap(struct terr *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* A short name for a status code ("out of memory", "index error", ...). */
+const char *terr_name(int code);
+
+/* A broken invariant: a bug, not an error. Prints file:line and aborts. */
+#define TRAWL_BUG(what)                                                                        \
+    do {                                                                                       \
+        fprintf(stderr, "trawl: bug at %s:%d: %s\n", __FILE__, __LINE__, (what));              \
+        abort();                                                                               \
+    } while (0)
+
+TRAWL_END_DECLS
+
+#endif

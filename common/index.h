@@ -1,0 +1,183 @@
+/* index: trawl's index on top of xdb. Knows the schema (schema.h), builds passage documents
+ * from articles, keeps article and source records for incremental runs, turns parsed queries
+ * into Xapian queries and results into passages. Programs use this, never xdb.h.
+ * Depends on xdb, schema, analyze, passage, article, query. */
+#ifndef TRAWL_COMMON_INDEX_H
+#define TRAWL_COMMON_INDEX_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "common/analyze.h"
+#include "common/article.h"
+#include "common/err.h"
+#include "common/passage.h"
+#include "common/query.h"
+#include "common/sbuf.h"
+#include "common/schema.h"
+
+TRAWL_BEGIN_DECLS
+
+#define INDEX_DEFAULT_PATH "trawl.db"
+
+struct index;
+
+enum index_mode {
+    INDEX_READ = 0,
+    INDEX_WRITE = 1,   /* create when missing */
+    INDEX_REBUILD = 2, /* start from an empty index */
+};
+
+struct index_open_opts {
+    enum index_mode mode;
+    const char *lang; /* stemmer for a new index (NULL: english); an existing index keeps its
+                         own, and a different explicit lang is an error */
+    int no_sync;      /* skip fsync (fresh bulk builds) */
+};
+
+/* Opens the index at path. Reading a missing index, one of another schema version or
+ * analyzer version: TRAWL_EINDEX with a message that says what to do. A second writer:
+ * TRAWL_ELOCKED. */
+int index_open(const char *path, const struct index_open_opts *o, struct index **out,
+               struct terr *err);
+void index_close(struct index *ix); /* NULL-safe; a writer's uncommitted work is dropped */
+int index_reopen(struct index *ix, struct terr *err);
+const char *index_lang(const struct index *ix);
+const char *index_path(const struct index *ix);
+
+/* ---- Writing ------------------------------------------------------------------------ */
+
+/* An article analysed into passage documents, ready for index_put. Built by any thread with
+ * that thread's own analyzer; owned by the caller until index_put or index_prep_free. */
+struct index_prep;
+int index_prepare(struct analyzer *an, const struct article *a, const struct passage_opts *po,
+                  const struct schema_article *rec, struct index_prep **out, struct terr *err);
+void index_prep_free(struct index_prep *p); /* NULL-safe */
+size_t index_prep_passages(const struct index_prep *p);
+const char *index_prep_id(const struct index_prep *p);
+
+/* Writes an article's passages and record, replacing what the index held for that article
+ * (is_new != 0 skips the delete, for articles known to be absent). Consumes nothing: free p
+ * afterwards. Changes are durable after index_commit. */
+int index_put(struct index *ix, const struct index_prep *p, int is_new, struct terr *err);
+/* Rewrites an article's record only (its passages stay as they are). */
+int index_set_record(struct index *ix, const char *id, const struct schema_article *rec,
+                     struct terr *err);
+/* Deletes an article's passages and record. id may also be an article key as
+ * index_each_article reports it (keys of short ids are the ids themselves). */
+int index_remove(struct index *ix, const char *id, struct terr *err);
+
+/* Starts a batch (a Xapian transaction); index_commit makes it durable, index_cancel drops it.
+ * Outside a batch, index_commit commits what is pending. */
+int index_begin(struct index *ix, struct terr *err);
+int index_commit(struct index *ix, struct terr *err);
+int index_cancel(struct index *ix, struct terr *err);
+
+/* The record of an article (TRAWL_ENOTFOUND when absent). Strings in rec point into store. */
+int index_article(struct index *ix, const char *id, struct schema_article *rec,
+                  struct sbuf *store, struct terr *err);
+/* Calls fn for every article record (in id-key order). */
+typedef int (*index_article_fn)(void *ctx, const char *key, size_t klen,
+                                const struct schema_article *rec);
+int index_each_article(struct index *ix, index_article_fn fn, void *ctx, struct terr *err);
+int index_source(struct index *ix, const char *path, struct schema_source *s, struct terr *err);
+int index_set_source(struct index *ix, const char *path, const struct schema_source *s,
+                     struct terr *err);
+int index_forget_source(struct index *ix, const char *path, struct terr *err);
+
+/* ---- Statistics -------------------------------------------------------------------- */
+
+struct index_stats {
+    uint64_t articles, passages, terms; /* terms: distinct ranking terms */
+    double avg_passage_len;             /* in terms */
+    uint64_t disk_bytes;
+    uint64_t revision;
+    int64_t updated;                    /* seconds since the epoch, 0 if unknown */
+    int schema, analyzer;
+    char lang[32];
+};
+int index_stats(struct index *ix, struct index_stats *st, struct terr *err);
+
+/* ---- Searching --------------------------------------------------------------------- */
+
+struct index_search_opts {
+    double k1, b;             /* BM25; rank.h defaults */
+    unsigned offset, count;   /* window of results */
+    unsigned per_article;     /* passages shown per article; 0: all */
+    unsigned check_at_least;  /* for more exact match counts (0: Xapian's default) */
+};
+void index_search_opts_init(struct index_search_opts *o);
+
+/* What to highlight in a passage: the terms a query looks for (not its excluded ones). */
+struct index_hl {
+    char **terms; size_t nterms;       /* index terms (stems), sorted */
+    char **exact; size_t nexact;       /* folded words of quoted phrases, sorted */
+    char **prefixes; size_t nprefixes; /* folded prefixes of wildcards */
+};
+
+struct index_hit {
+    uint32_t docid;
+    double score;
+    uint64_t more;              /* other matching passages of the same article (lower bound) */
+    struct schema_passage p;    /* borrowed from the results */
+};
+
+struct index_results {
+    struct index_hit *hits;
+    size_t n;
+    uint64_t estimated;         /* estimated matches (articles when collapsing) */
+    struct index_hl hl;
+    char **unknown; size_t nunknown; /* query words (folded) not in the index */
+    char **rank_terms; size_t nrank;  /* the index terms that weigh (for explain) */
+    char **rank_prefixes; size_t nrankp; /* the wildcard prefixes that weigh */
+    void *priv;
+};
+
+/* Runs a parsed query. Words are analysed with the index's analyzer. A reader whose index
+ * changed under it reopens and retries once. Empty results are TRAWL_OK with n = 0. */
+int index_search(struct index *ix, const struct qnode *q, const struct index_search_opts *o,
+                 struct index_results **out, struct terr *err);
+void index_results_free(struct index_results *r); /* NULL-safe */
+
+/* Why a hit scored what it did: one line per weighing term or wildcard of the query. */
+struct index_explain {
+    char *term;          /* the index term, or "prefix*" for a wildcard */
+    uint64_t tf;         /* occurrences in the passage (wildcards: 0) */
+    uint64_t df;         /* passages containing it (wildcards: 0) */
+    double weight;       /* its contribution to the score (as Xapian computed it) */
+    double idf;          /* weight divided by the BM25 tf part (0 where tf is 0) */
+};
+struct index_explanation {
+    struct index_explain *v;
+    size_t n;
+    uint64_t passage_len; /* in terms */
+    double avg_len;       /* average passage length */
+    uint64_t passages;    /* N */
+    double k1, b;
+};
+int index_explain(struct index *ix, const struct index_results *r, size_t i,
+                  const struct index_search_opts *o, struct index_explanation *out,
+                  struct terr *err);
+void index_explanation_release(struct index_explanation *e);
+
+/* One passage of an article (TRAWL_ENOTFOUND when there is none). p points into store. */
+int index_passage(struct index *ix, const char *id, unsigned ordinal, struct sbuf *store,
+                  struct schema_passage *p, struct terr *err);
+/* Calls fn with every passage of an article in ordinal order (none: TRAWL_ENOTFOUND). */
+typedef int (*index_passage_fn)(void *ctx, const struct schema_passage *p);
+int index_each_passage(struct index *ix, const char *id, index_passage_fn fn, void *ctx,
+                       struct terr *err);
+
+/* Formats statistics as "name  value" lines (the --stats output of both programs). */
+int index_stats_format(const char *path, const struct index_stats *st, struct sbuf *out);
+
+/* Xapian's spelling suggestion for a word (folded), "" when none. */
+int index_suggest(struct index *ix, const char *word, size_t len, struct sbuf *out,
+                  struct terr *err);
+
+/* The Xapian version in use ("1.4.22"). */
+const char *index_xapian_version(void);
+
+TRAWL_END_DECLS
+
+#endif

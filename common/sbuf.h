@@ -1,0 +1,35 @@
+/* sbuf: a growable byte string. buf is never NULL and always NUL-terminated (the NUL is not
+ * counted in len), so it can be handed to printf and to (ptr, len) APIs alike.
+ * Depends only on libc. Functions that grow it return TRAWL_OK or TRAWL_ENOMEM. */
+#ifndef TRAWL_COMMON_SBUF_H
+#define TRAWL_COMMON_SBUF_H
+
+#include <stdarg.h>
+#include <stddef.h>
+
+#include "common/err.h"
+
+TRAWL_BEGIN_DECLS
+
+struct sbuf {
+    char *buf;  /* never NULL; points at a static "" until the first growth */
+    size_t len; /* bytes used, excluding the terminating NUL */
+    size_t cap; /* bytes allocated, 0 while buf is the static "" */
+};
+
+void sbuf_init(struct sbuf *sb);
+void sbuf_release(struct sbuf *sb); /* frees the storage and re-initialises; NULL-safe */
+void sbuf_reset(struct sbuf *sb);   /* len = 0, keeps the storage */
+int sbuf_reserve(struct sbuf *sb, size_t extra);
+int sbuf_add(struct sbuf *sb, const char *s, size_t len);
+int sbuf_adds(struct sbuf *sb, const char *s);
+int sbuf_addc(struct sbuf *sb, char c);
+int sbuf_printf(struct sbuf *sb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+int sbuf_vprintf(struct sbuf *sb, const char *fmt, va_list ap);
+/* Takes ownership of the bytes: returns a malloc'ed NUL-terminated string (never the static "")
+ * and re-initialises sb. NULL only on OOM. */
+char *sbuf_detach(struct sbuf *sb, size_t *len);
+
+TRAWL_END_DECLS
+
+#endif

@@ -1,0 +1,109 @@
+/* schema: the one place that names trawl's on-disk layout inside a Xapian database: term
+ * prefixes, value slots, the layout of document data and metadata keys.
+ * Depends on sbuf only. index.c is its only user besides tests; programs go through index.h.
+ *
+ * One Xapian document per passage:
+ *   terms    stem            ranking term (Snowball stem of a folded token, or the folded
+ *                            token itself for numbers, CJK and over-long tokens); wdf = count;
+ *                            no positions (phrases are verified on the stored text)
+ *            Q<article>#<n>  unique passage id (boolean)
+ *            A<article>      every passage of the article (boolean)
+ *   values   SLOT_ARTICLE    article id (collapse key)
+ *            SLOT_DATE       "YYYYMMDD" (date filters); absent when the article has no date
+ *            SLOT_ORDER      article id, NUL, ordinal as 4 big-endian bytes (tie order)
+ *   data     schema_passage_encode(): article id, title, date, ordinal, byte range, text
+ * Article ids longer than SCHEMA_MAX_ID bytes are replaced in terms, values and keys by
+ * their first 180 bytes and a 16-hex-digit hash (as omindex does); the data keeps the id.
+ *
+ * Metadata:
+ *   trawl.schema     SCHEMA_VERSION, as decimal text
+ *   trawl.lang       the stemmer language
+ *   trawl.analyzer   ANALYZER_VERSION: bumped when tokenizing changes
+ *   trawl.updated    seconds since the epoch of the last commit
+ *   a:<article>      the article record (schema_article_encode)
+ *   s:<source file>  the source record of a JSONL file (schema_source_encode) */
+#ifndef TRAWL_COMMON_SCHEMA_H
+#define TRAWL_COMMON_SCHEMA_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "common/err.h"
+#include "common/sbuf.h"
+
+TRAWL_BEGIN_DECLS
+
+#define SCHEMA_VERSION 1
+#define ANALYZER_VERSION 1
+
+#define PREFIX_ID "Q"
+#define PREFIX_ARTICLE "A"
+
+enum schema_slot {
+    SLOT_ARTICLE = 0,
+    SLOT_DATE = 1,
+    SLOT_ORDER = 2,
+};
+
+#define META_SCHEMA "trawl.schema"
+#define META_LANG "trawl.lang"
+#define META_ANALYZER "trawl.analyzer"
+#define META_UPDATED "trawl.updated"
+#define META_ARTICLE "a:"
+#define META_SOURCE "s:"
+
+#define SCHEMA_MAX_ID 200    /* longer article ids are hashed in terms and keys */
+#define SCHEMA_MAX_TERM 240  /* Xapian's limit; longer terms are dropped */
+
+/* The key form of an article id: itself, or its first 180 bytes + "~" + 16 hex digits of a
+ * 64-bit FNV-1a hash when longer than SCHEMA_MAX_ID. Appends to out. */
+int schema_article_key(const char *id, size_t len, struct sbuf *out);
+
+/* What a passage's document data holds. Strings point into the decoded data (borrowed). */
+struct schema_passage {
+    const char *id; size_t id_len;
+    const char *title; size_t title_len;
+    const char *date; size_t date_len; /* "YYYY-MM-DD" or empty */
+    uint32_t ordinal;
+    uint64_t start, end;               /* byte range of the passage in the article body */
+    const char *text; size_t text_len;
+};
+/* Records are a format-version byte, then LEB128 varints and length-prefixed bytes (layout in
+ * schema.c). Encoders append to out (TRAWL_ENOMEM only); decoders check every length against
+ * the data and refuse anything else with TRAWL_EINDEX "corrupt <kind> data". */
+int schema_passage_encode(const struct schema_passage *p, struct sbuf *out);
+/* TRAWL_EINDEX when data is not a passage of this schema. */
+int schema_passage_decode(const char *data, size_t len, struct schema_passage *p,
+                          struct terr *err);
+
+/* The record kept per article for incremental runs. */
+struct schema_article {
+    const char *source; size_t source_len; /* file path, or JSONL file path */
+    uint64_t hash;                         /* 64-bit hash of the article's bytes */
+    uint64_t size;                         /* bytes */
+    int64_t mtime_ns;                      /* file modification time (0 for JSONL) */
+    uint32_t passages;
+};
+int schema_article_encode(const struct schema_article *a, struct sbuf *out);
+int schema_article_decode(const char *data, size_t len, struct schema_article *a,
+                          struct terr *err);
+
+/* The record kept per JSONL source file, so an unchanged file is skipped unread. */
+struct schema_source {
+    uint64_t size;
+    int64_t mtime_ns;
+    uint64_t hash; /* of the whole file */
+    uint64_t articles;
+};
+int schema_source_encode(const struct schema_source *s, struct sbuf *out);
+int schema_source_decode(const char *data, size_t len, struct schema_source *s,
+                         struct terr *err);
+
+/* 64-bit FNV-1a, for content hashes and long ids (not cryptographic; collisions of changed
+ * content are ~2^-64). hash_update continues a running hash (start from SCHEMA_HASH_SEED). */
+#define SCHEMA_HASH_SEED 0xcbf29ce484222325ULL
+uint64_t schema_hash(uint64_t h, const void *data, size_t len);
+
+TRAWL_END_DECLS
+
+#endif

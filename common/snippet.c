@@ -1,0 +1,197 @@
+#include "common/snippet.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+struct stok {
+    size_t start, end;
+    int match; /* index of the query item it matches, or -1 */
+};
+
+struct sctx {
+    const struct index_hl *hl;
+    struct stok *v;
+    size_t n, cap;
+};
+
+static int find(char *const *v, size_t n, const char *s, size_t len)
+{
+    size_t lo = 0, hi = n;
+
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int c = strncmp(v[mid], s, len);
+        if (c == 0 && v[mid][len] != '\0')
+            c = 1;
+        if (c == 0)
+            return (int)mid;
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return -1;
+}
+
+static int match_id(const struct index_hl *hl, const struct tok_token *tk, const char *term,
+                    size_t len)
+{
+    int i;
+
+    if ((i = find(hl->terms, hl->nterms, term, len)) >= 0)
+        return i;
+    if ((i = find(hl->exact, hl->nexact, tk->text, tk->len)) >= 0)
+        return (int)hl->nterms + i;
+    for (size_t k = 0; k < hl->nprefixes; k++) {
+        size_t pl = strlen(hl->prefixes[k]);
+        if (len >= pl && memcmp(term, hl->prefixes[k], pl) == 0)
+            return (int)(hl->nterms + hl->nexact + k);
+    }
+    return -1;
+}
+
+static int collect(void *ctx, const struct tok_token *tk, const char *term, size_t len)
+{
+    struct sctx *c = ctx;
+
+    if (c->n == c->cap) {
+        size_t cap = c->cap ? c->cap * 2 : 128;
+        struct stok *v = realloc(c->v, cap * sizeof *v);
+        if (v == NULL)
+            return -TRAWL_ENOMEM;
+        c->v = v;
+        c->cap = cap;
+    }
+    c->v[c->n].start = tk->start;
+    c->v[c->n].end = tk->end;
+    c->v[c->n].match = match_id(c->hl, tk, term, len);
+    c->n++;
+    return 0;
+}
+
+static int only_space(const char *s, size_t a, size_t b)
+{
+    for (size_t i = a; i < b; i++)
+        if (s[i] != ' ' && s[i] != '\t' && s[i] != '\n')
+            return 0;
+    return 1;
+}
+
+/* A token that starts a sentence: the first, or one after ". ", "? ", "! " or a line end. */
+static int sentence_start(const char *text, const struct stok *v, size_t i)
+{
+    size_t p;
+
+    if (i == 0)
+        return 1;
+    p = v[i].start;
+    while (p > v[i - 1].end && (text[p - 1] == ' ' || text[p - 1] == '\t'))
+        p--;
+    if (p > v[i - 1].end && text[p - 1] == '\n')
+        return 1;
+    while (p > v[i - 1].end && (text[p - 1] == '"' || text[p - 1] == '\'' ||
+                                (unsigned char)text[p - 1] >= 0x80))
+        p--; /* closing quotes, ASCII or not */
+    return p > v[i - 1].end && (text[p - 1] == '.' || text[p - 1] == '?' || text[p - 1] == '!');
+}
+
+int snippet_make(struct analyzer *an, const char *text, size_t len, const struct index_hl *hl,
+                 size_t width, struct snippet *out, struct terr *err)
+{
+    struct sctx c = {hl, NULL, 0, 0};
+    size_t nitems = hl->nterms + hl->nexact + hl->nprefixes;
+    size_t *count = NULL;
+    size_t best_i = 0, best_j = 0, best_score = 0, distinct = 0;
+    int rc = TRAWL_OK;
+
+    memset(out, 0, sizeof *out);
+    if (analyze_each(an, text, len, collect, &c) != 0) {
+        rc = terr_set(err, TRAWL_ENOMEM, "out of memory");
+        goto out;
+    }
+    /* Marks, merged across white space. */
+    for (size_t i = 0; i < c.n; i++) {
+        struct snippet_mark *m;
+        if (c.v[i].match < 0)
+            continue;
+        if (out->nmarks > 0 && only_space(text, out->marks[out->nmarks - 1].end, c.v[i].start)) {
+            out->marks[out->nmarks - 1].end = c.v[i].end;
+            continue;
+        }
+        m = realloc(out->marks, (out->nmarks + 1) * sizeof *m);
+        if (m == NULL) {
+            rc = terr_set(err, TRAWL_ENOMEM, "out of memory");
+            goto out;
+        }
+        out->marks = m;
+        m[out->nmarks].start = c.v[i].start;
+        m[out->nmarks].end = c.v[i].end;
+        out->nmarks++;
+    }
+    count = calloc(nitems + 1, sizeof *count);
+    if (count == NULL) {
+        rc = terr_set(err, TRAWL_ENOMEM, "out of memory");
+        goto out;
+    }
+    for (size_t i = 0; i < c.n; i++)
+        if (c.v[i].match >= 0 && count[c.v[i].match]++ == 0)
+            out->distinct++;
+    out->start = 0;
+    out->end = len;
+    if (width == 0 || len <= width || c.n == 0)
+        goto out;
+
+    /* Slide a window of tokens [i, j) no wider than width; keep the one with the most
+     * distinct query items, then sentence starts, then the earliest. */
+    memset(count, 0, (nitems + 1) * sizeof *count);
+    distinct = 0;
+    for (size_t i = 0, j = 0; i < c.n; i++) {
+        size_t score;
+        if (j < i)
+            j = i;
+        while (j < c.n && c.v[j].end - c.v[i].start <= width) {
+            if (c.v[j].match >= 0 && count[c.v[j].match]++ == 0)
+                distinct++;
+            j++;
+        }
+        score = distinct * 2 + (size_t)sentence_start(text, c.v, i);
+        if (j > i && score > best_score) {
+            best_score = score;
+            best_i = i;
+            best_j = j;
+        }
+        if (j > i && c.v[i].match >= 0 && --count[c.v[i].match] == 0)
+            distinct--;
+    }
+    if (best_j == 0) { /* a single token wider than width: show its start */
+        best_i = 0;
+        best_j = 1;
+    }
+    out->start = best_i == 0 ? 0 : c.v[best_i].start;
+    out->end = best_j == c.n ? len : c.v[best_j - 1].end;
+    /* Keep punctuation glued to the last word ("target." not "target"). */
+    while (out->end < len && out->end - out->start < width && text[out->end] != ' ' &&
+           text[out->end] != '\n' && text[out->end] != '\t')
+        out->end++;
+    if (out->end - out->start > width && best_j - best_i == 1)
+        out->end = out->start + width;
+    while (out->end < len && out->end > out->start &&
+           ((unsigned char)text[out->end] & 0xC0) == 0x80)
+        out->end--; /* never cut inside a UTF-8 sequence */
+    out->cut_before = out->start > 0;
+    out->cut_after = out->end < len;
+out:
+    free(c.v);
+    free(count);
+    if (rc != TRAWL_OK)
+        snippet_release(out);
+    return rc;
+}
+
+void snippet_release(struct snippet *s)
+{
+    if (s == NULL)
+        return;
+    free(s->marks);
+    memset(s, 0, sizeof *s);
+}

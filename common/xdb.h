@@ -1,0 +1,221 @@
+/* xdb: the C face of Xapian, implemented in xdb.cc (the only C++ file in trawl).
+ * Knows nothing of trawl's schema (prefixes, slots, data layout live in schema.h/index.c).
+ * Never throws: every Xapian or C++ exception is caught inside and becomes a status code
+ * plus message in struct terr. Strings cross the boundary as (const char *s, size_t len);
+ * strings handed out are borrowed and valid until the call the function documents. An sbuf
+ * passed as `out` is overwritten (reset first), not appended to. */
+#ifndef TRAWL_COMMON_XDB_H
+#define TRAWL_COMMON_XDB_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "common/err.h"
+#include "common/sbuf.h"
+
+TRAWL_BEGIN_DECLS
+
+typedef struct xdb xdb;             /* a database, read-only or writable */
+typedef struct xdb_doc xdb_doc;     /* a document being built */
+typedef struct xdb_query xdb_query; /* an immutable query tree node */
+typedef struct xdb_mset xdb_mset;   /* the results of one search */
+
+typedef uint32_t xdb_docid; /* Xapian's docid; 0 is never a valid document */
+
+/* ---- Opening ------------------------------------------------------------------------- */
+
+enum xdb_mode {
+    XDB_READ = 0,      /* read-only; path may be a database directory or a stub file */
+    XDB_WRITE = 1,     /* writable, create if missing */
+    XDB_OVERWRITE = 2, /* writable, replace any existing database at path */
+};
+
+/* Opens the database at path. A second writer gets TRAWL_ELOCKED at once (never waits).
+ * A missing database opened for reading gives TRAWL_EINDEX with a message naming path.
+ * XDB_NO_SYNC (or'ed into mode) skips fsync at commit: for fresh bulk builds only. */
+#define XDB_NO_SYNC 0x100
+int xdb_open(const char *path, int mode, xdb **out, struct terr *err);
+
+/* Opens several databases (read-only) as one, Xapian combining their statistics. */
+int xdb_open_many(const char *const *paths, size_t n, xdb **out, struct terr *err);
+
+/* Makes a reader see the latest committed state. */
+int xdb_reopen(xdb *db, struct terr *err);
+
+/* NULL-safe; cannot fail. A writable database is committed quietly first; errors swallowed. */
+void xdb_close(xdb *db);
+
+/* ---- Writing (writable databases only) ---------------------------------------------- */
+
+/* Xapian's transactions: changes between begin and commit_tx are applied all or nothing.
+ * With flushed=1 (the right choice for trawl), commit_tx also commits to disk. */
+int xdb_begin(xdb *db, int flushed, struct terr *err);
+int xdb_commit_tx(xdb *db, struct terr *err);
+int xdb_cancel_tx(xdb *db, struct terr *err);
+/* Commits pending changes outside a transaction (durable once it returns OK). */
+int xdb_commit(xdb *db, struct terr *err);
+
+/* Replaces every document indexed by uid (a unique-id term) with doc, or adds it. */
+int xdb_replace(xdb *db, const char *uid, size_t uid_len, const xdb_doc *doc, struct terr *err);
+/* Adds doc under a fresh docid (no unique-id check: callers that know it is new). */
+int xdb_add(xdb *db, const xdb_doc *doc, xdb_docid *out, struct terr *err);
+/* Deletes every document indexed by term. */
+int xdb_delete_term(xdb *db, const char *term, size_t len, struct terr *err);
+
+/* User metadata (key up to 200 bytes). An absent key reads as empty with TRAWL_OK. */
+int xdb_meta_get(xdb *db, const char *key, struct sbuf *out, struct terr *err);
+int xdb_meta_set(xdb *db, const char *key, const char *val, size_t len, struct terr *err);
+/* Calls fn for each metadata key starting with prefix, in key order, with its value.
+ * key/val are borrowed for the call only. Non-zero from fn stops and is returned. */
+typedef int (*xdb_meta_fn)(void *ctx, const char *key, size_t klen, const char *val,
+                           size_t vlen);
+int xdb_meta_each(xdb *db, const char *prefix, xdb_meta_fn fn, void *ctx, struct terr *err);
+
+/* Adds freq to word's frequency in the spelling table. */
+int xdb_add_spelling(xdb *db, const char *word, size_t len, unsigned freq, struct terr *err);
+
+/* ---- Documents ----------------------------------------------------------------------- */
+
+xdb_doc *xdb_doc_new(void); /* NULL on OOM */
+void xdb_doc_free(xdb_doc *doc);
+void xdb_doc_clear(xdb_doc *doc); /* empties it for reuse */
+/* A ranking term: wdf += wdfinc. Terms over 240 bytes are refused with TRAWL_EINPUT. */
+int xdb_doc_add_term(xdb_doc *doc, const char *term, size_t len, unsigned wdfinc,
+                     struct terr *err);
+/* A ranking term with a position (wdf += wdfinc). */
+int xdb_doc_add_posting(xdb_doc *doc, const char *term, size_t len, unsigned pos,
+                        unsigned wdfinc, struct terr *err);
+/* A boolean (filter) term: wdf 0, no position. */
+int xdb_doc_add_boolean(xdb_doc *doc, const char *term, size_t len, struct terr *err);
+int xdb_doc_set_value(xdb_doc *doc, unsigned slot, const char *val, size_t len,
+                      struct terr *err);
+int xdb_doc_set_data(xdb_doc *doc, const char *data, size_t len, struct terr *err);
+
+/* ---- Reading ------------------------------------------------------------------------- */
+
+struct xdb_stats {
+    uint64_t doccount;   /* documents */
+    uint64_t lastdocid;  /* highest docid used */
+    double avlength;     /* average document length (sum of wdf) */
+    uint64_t total_length;
+    uint64_t revision;   /* Xapian's revision of a single database (0 for several) */
+    int has_positions;
+};
+int xdb_stats(xdb *db, struct xdb_stats *out, struct terr *err);
+
+/* Documents containing term (its term frequency), and its collection frequency. */
+int xdb_term_freq(xdb *db, const char *term, size_t len, uint64_t *docs, uint64_t *coll,
+                  struct terr *err);
+/* Calls fn with each docid indexed by term, in ascending order. */
+typedef int (*xdb_docid_fn)(void *ctx, xdb_docid id);
+int xdb_postings(xdb *db, const char *term, size_t len, xdb_docid_fn fn, void *ctx,
+                 struct terr *err);
+/* Calls fn with each term starting with prefix (all terms if "") and its doc frequency. */
+typedef int (*xdb_term_fn)(void *ctx, const char *term, size_t len, uint64_t docs);
+int xdb_terms_each(xdb *db, const char *prefix, xdb_term_fn fn, void *ctx, struct terr *err);
+
+/* A document's data, one value slot, its length and a term's wdf in it.
+ * A docid that does not exist gives TRAWL_ENOTFOUND. */
+int xdb_doc_data(xdb *db, xdb_docid id, struct sbuf *out, struct terr *err);
+int xdb_doc_value(xdb *db, xdb_docid id, unsigned slot, struct sbuf *out, struct terr *err);
+int xdb_doc_length(xdb *db, xdb_docid id, uint64_t *len, struct terr *err);
+int xdb_doc_wdf(xdb *db, xdb_docid id, const char *term, size_t len, uint64_t *wdf,
+                struct terr *err);
+
+/* The best spelling correction Xapian knows for word (edit distance <= max_edits),
+ * or "" when there is none. */
+int xdb_spelling(xdb *db, const char *word, size_t len, unsigned max_edits, struct sbuf *out,
+                 struct terr *err);
+
+/* ---- Queries ------------------------------------------------------------------------ */
+/* Query nodes are reference-counted values: constructors copy what they are given (sub
+ * queries included), so the caller frees its own nodes with xdb_query_free whenever it likes.
+ * Constructors return NULL only on OOM. */
+
+enum xdb_op {
+    XDB_OP_AND,
+    XDB_OP_OR,
+    XDB_OP_AND_NOT,   /* first AND NOT (any of the rest) */
+    XDB_OP_FILTER,    /* first, filtered by all of the rest (which do not weigh) */
+    XDB_OP_AND_MAYBE, /* first, weighted up by the rest */
+    XDB_OP_SYNONYM,   /* the union, weighted as one term */
+    XDB_OP_PHRASE,    /* positional; needs positions in the index */
+};
+
+xdb_query *xdb_query_term(const char *term, size_t len, unsigned wqf);
+/* Every term starting with prefix, as an OR (or a SYNONYM when synonym != 0), expanding to
+ * at most max_expansion terms (0: no limit); more makes xdb_search() fail with TRAWL_EINPUT. */
+xdb_query *xdb_query_wildcard(const char *prefix, size_t len, unsigned max_expansion,
+                              int synonym);
+xdb_query *xdb_query_op(enum xdb_op op, xdb_query *const *subs, size_t n);
+/* Documents whose value in slot lies in [lo, hi] (string order; NULL = open end). */
+xdb_query *xdb_query_value_range(unsigned slot, const char *lo, const char *hi);
+xdb_query *xdb_query_scale(const xdb_query *q, double factor);
+xdb_query *xdb_query_match_all(void);
+xdb_query *xdb_query_match_nothing(void);
+void xdb_query_free(xdb_query *q); /* NULL-safe */
+/* Xapian's description of the query (for TRAWL_DEBUG_QUERY). */
+int xdb_query_describe(const xdb_query *q, struct sbuf *out);
+
+/* ---- Searching ---------------------------------------------------------------------- */
+
+enum xdb_weighting {
+    XDB_WEIGHT_BM25 = 0,     /* Xapian's BM25Weight */
+    XDB_WEIGHT_BM25PLUS = 1, /* Xapian's BM25PlusWeight (idf log((N+1)/n), plus delta) */
+    XDB_WEIGHT_BOOL = 2,     /* every match weighs 0 */
+};
+
+/* Called for each candidate document (before it can enter the results) with its data; return
+ * non-zero to keep it. Must not longjmp or throw. Unsupported on remote databases: there the
+ * search fails with TRAWL_EINPUT. */
+typedef int (*xdb_decider_fn)(void *ctx, xdb_docid id, const char *data, size_t len);
+
+struct xdb_search_opts {
+    enum xdb_weighting weighting;
+    double k1, b, min_normlen, delta; /* BM25 parameters (delta for BM25+) */
+    unsigned offset, count;           /* the window of results wanted */
+    unsigned check_at_least;          /* as Xapian's get_mset (0: Xapian's default) */
+    int collapse_slot;                /* -1: no collapsing */
+    unsigned collapse_max;            /* documents kept per collapse key (>= 1) */
+    int sort_slot;                    /* -1: relevance then docid; else relevance then this
+                                         value ascending (deterministic ties) */
+    xdb_decider_fn decider;           /* optional */
+    void *decider_ctx;
+};
+void xdb_search_opts_init(struct xdb_search_opts *o); /* BM25, k1 1.2, b 0.75, count 10 */
+
+int xdb_search(xdb *db, const xdb_query *q, const struct xdb_search_opts *o, xdb_mset **out,
+               struct terr *err);
+void xdb_mset_free(xdb_mset *m);
+
+size_t xdb_mset_size(const xdb_mset *m);
+/* Xapian's estimates of the total number of matches (after collapsing). */
+uint64_t xdb_mset_estimated(const xdb_mset *m);
+uint64_t xdb_mset_lower_bound(const xdb_mset *m);
+uint64_t xdb_mset_upper_bound(const xdb_mset *m);
+
+struct xdb_hit {
+    xdb_docid docid;
+    double weight;
+    uint64_t collapse_count; /* how many more documents shared its collapse key (lower bound) */
+    const char *data;        /* borrowed: valid until the mset is freed */
+    size_t data_len;
+};
+/* Fills the i-th hit of the window (0-based). TRAWL_ERETRY when the database changed. */
+int xdb_mset_hit(xdb_mset *m, size_t i, struct xdb_hit *out, struct terr *err);
+/* Calls fn with each query term that the i-th hit contains, in query order. */
+int xdb_mset_matching_terms(xdb_mset *m, size_t i, xdb_term_fn fn, void *ctx,
+                            struct terr *err);
+
+/* Versions of the libraries behind xdb ("1.4.22"). */
+const char *xdb_xapian_version(void);
+
+/* ---- Compaction --------------------------------------------------------------------- */
+
+/* Compacts (and merges, when n > 1) the databases at srcs into a new database at dst.
+ * Metadata keys present in several sources keep the first source's value. */
+int xdb_compact(const char *const *srcs, size_t n, const char *dst, struct terr *err);
+
+TRAWL_END_DECLS
+
+#endif

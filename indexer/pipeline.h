@@ -1,0 +1,64 @@
+/* pipeline: overlaps analysis and writing. The producer (the caller's thread) submits jobs in
+ * order; worker threads analyse articles into passage documents (each with its own analyzer);
+ * one writer thread applies the jobs to the index strictly in submission order, committing
+ * every batch in a transaction, so an interrupted run leaves the last committed batch and a
+ * source's record is never written before its articles. Memory is bounded by a job count and
+ * a byte budget: submit() blocks while either is exceeded. */
+#ifndef TRAWL_INDEXER_PIPELINE_H
+#define TRAWL_INDEXER_PIPELINE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "common/article.h"
+#include "common/index.h"
+#include "common/passage.h"
+#include "common/schema.h"
+
+enum job_kind {
+    JOB_PUT,    /* analyse and write an article (replacing any old version) */
+    JOB_REMOVE, /* delete an article */
+    JOB_SOURCE, /* write a JSONL source record */
+    JOB_FORGET, /* delete a JSONL source record */
+    JOB_RECORD, /* rewrite an unchanged article's record (it was touched or moved) */
+};
+
+struct pipeline_opts {
+    unsigned workers;          /* analysis threads (>= 1) */
+    size_t batch_articles;     /* commit after this many changed articles */
+    size_t max_pending_bytes;  /* bytes of article text in flight at most */
+    const char *lang;
+    struct passage_opts passages;
+};
+
+struct pipeline_counts {
+    uint64_t put, removed, passages, bytes;
+};
+
+struct pipeline;
+
+int pipeline_start(struct index *ix, const struct pipeline_opts *o, struct pipeline **out,
+                   struct terr *err);
+
+/* Submits an article (taking over a's fields; a is re-initialised) with its record.
+ * Returns the writer's error once the writer has failed (the job is dropped). */
+int pipeline_put(struct pipeline *p, struct article *a, const struct schema_article *rec,
+                 int is_new, struct terr *err);
+int pipeline_remove(struct pipeline *p, const char *id, struct terr *err);
+int pipeline_source(struct pipeline *p, const char *path, const struct schema_source *s,
+                    struct terr *err);
+int pipeline_forget(struct pipeline *p, const char *path, struct terr *err);
+int pipeline_record(struct pipeline *p, const char *id, const struct schema_article *rec,
+                    struct terr *err);
+
+/* Progress so far (safe to call from the producer at any time). */
+void pipeline_counts(struct pipeline *p, struct pipeline_counts *c);
+
+/* Drains the queue, commits, joins the threads and frees p. Returns the first error; the
+ * final counts go to *c (may be NULL). */
+int pipeline_finish(struct pipeline *p, struct pipeline_counts *c, struct terr *err);
+
+/* Stops at once: drops queued jobs, cancels the open batch, joins and frees p. */
+void pipeline_abort(struct pipeline *p);
+
+#endif

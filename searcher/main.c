@@ -1,0 +1,427 @@
+/* trawl-search: ranks passages of a trawl index for a query; one-shot, interactive prompt,
+ * or batch (one query per line). */
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <readline/history.h>
+#include <readline/readline.h>
+#include <utf8proc.h>
+
+#include "common/rank.h"
+#include "common/snippet.h"
+#include "searcher/search.h"
+#include "trawl_config.h"
+
+#define PROG "trawl-search"
+
+static const char usage_text[] =
+    "Usage: trawl-search [OPTION]... [--] [QUERY]...\n"
+    "Rank the passages of a trawl index for QUERY (the rest of the command line, joined\n"
+    "with spaces). Without a query: an interactive prompt on a terminal, otherwise one query\n"
+    "per line from standard input (\"qid<TAB>query\" or just the query).\n"
+    "\n"
+    "  -d, --db DIR             the index (default: $TRAWL_DB, else ./trawl.db)\n"
+    "  -n, --limit N            results per page (default: 10)\n"
+    "      --offset K           skip the first K results\n"
+    "  -a, --all                all words must match (default: any word; more rank higher)\n"
+    "      --k1 X               BM25 k1 (default: 1.2)\n"
+    "      --b X                BM25 b (default: 0.75)\n"
+    "      --passages-per-article N\n"
+    "                           show up to N passages of each article (default: 1)\n"
+    "      --all-passages       show every matching passage\n"
+    "  -C, --context N          show N neighbouring passages around each hit\n"
+    "      --width N            trim passages to about N bytes around the best window\n"
+    "                           (default: 480; 0: whole passages)\n"
+    "      --color WHEN         highlight with colour: auto, always, never (default: auto)\n"
+    "      --json               one JSON object per hit and a summary object per query\n"
+    "      --trec TAG           TREC run format: qid Q0 docid rank score TAG\n"
+    "      --trec-passages      TREC docids are passages (article#n), not articles\n"
+    "      --explain            show each query term's BM25 contribution\n"
+    "      --no-scores          leave scores and timings out (stable output for tests)\n"
+    "      --batch FILE         run the queries in FILE, one per line (\"-\": stdin)\n"
+    "      --stats              print statistics about the index and exit\n"
+    "  -h, --help               show this help and exit\n"
+    "  -V, --version            show version information and exit\n"
+    "\n"
+    "Query syntax: words (any may match), \"exact phrase\", +required, -excluded,\n"
+    "AND OR NOT ( ), prefix*, date:2018-03-26 date:2018 date:2018-03..2019-01,\n"
+    "article:ID. See the README for details.\n"
+    "\n"
+    "Exit status: 0 something matched, 1 nothing matched, 2 error.\n";
+
+static int parse_uint(const char *s, unsigned long max, unsigned long *out)
+{
+    char *end;
+    unsigned long v;
+
+    errno = 0;
+    v = strtoul(s, &end, 10);
+    if (errno || end == s || *end != '\0' || v > max || s[0] == '-')
+        return -1;
+    *out = v;
+    return 0;
+}
+
+static int parse_double(const char *s, double lo, double hi, double *out)
+{
+    char *end;
+    double v;
+
+    errno = 0;
+    v = strtod(s, &end);
+    if (errno || end == s || *end != '\0' || !isfinite(v) || v < lo || v > hi)
+        return -1;
+    *out = v;
+    return 0;
+}
+
+static void version(void)
+{
+    printf("trawl-search %s\n", TRAWL_VERSION);
+    printf("Xapian %s, libstemmer %s, utf8proc %s\n", index_xapian_version(),
+           TRAWL_LIBSTEMMER_VERSION, utf8proc_version());
+}
+
+/* ---- Batch mode ------------------------------------------------------------------------ */
+
+static int run_batch(struct session *s, FILE *in)
+{
+    char *line = NULL;
+    size_t cap = 0, lineno = 0;
+    ssize_t n;
+    int any = 0, errors = 0;
+
+    while ((n = getline(&line, &cap, in)) != -1) {
+        char qidbuf[32];
+        const char *qid, *q;
+        char *tab;
+        int rc;
+        lineno++;
+        while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+            line[--n] = '\0';
+        if (n == 0 || line[0] == '#')
+            continue;
+        tab = strchr(line, '\t');
+        if (tab != NULL) {
+            *tab = '\0';
+            qid = line;
+            q = tab + 1;
+        } else {
+            snprintf(qidbuf, sizeof qidbuf, "%zu", lineno);
+            qid = qidbuf;
+            q = line;
+        }
+        if (s->o.format == FMT_HUMAN)
+            fprintf(s->out, "== %s: %s\n", qid, q);
+        rc = session_query(s, qid, q, s->o.so.offset);
+        if (rc == 0)
+            any = 1;
+        else if (rc == 2)
+            errors++;
+        if (s->o.format == FMT_HUMAN)
+            fputc('\n', s->out);
+    }
+    free(line);
+    if (ferror(in)) {
+        search_warn("cannot read queries: %s", strerror(errno));
+        return 2;
+    }
+    return errors ? 2 : any ? 0 : 1;
+}
+
+/* ---- Interactive prompt ---------------------------------------------------------------- */
+
+static char *history_path(void)
+{
+    const char *state = getenv("XDG_STATE_HOME");
+    const char *home = getenv("HOME");
+    char *dir = NULL, *path = NULL;
+
+    if (state != NULL && state[0] == '/') {
+        if (asprintf(&dir, "%s/trawl", state) < 0)
+            return NULL;
+    } else if (home != NULL && home[0] != '\0') {
+        if (asprintf(&dir, "%s/.local/state/trawl", home) < 0)
+            return NULL;
+    } else {
+        return NULL;
+    }
+    /* mkdir -p, quietly: no history is no reason to refuse to search. */
+    for (char *p = dir + 1; *p; p++) {
+        if (*p == '/') {
+            *p = '\0';
+            mkdir(dir, 0700);
+            *p = '/';
+        }
+    }
+    mkdir(dir, 0700);
+    if (asprintf(&path, "%s/history", dir) < 0)
+        path = NULL;
+    free(dir);
+    return path;
+}
+
+static const char prompt_help[] =
+    "Type a query to search. Commands:\n"
+    "  :help         this help\n"
+    "  :n N          results per page\n"
+    "  :more         the next page of the last query\n"
+    "  :show R       the whole article of result R, its passage marked\n"
+    "  :explain R    why result R scored what it did\n"
+    "  :stats        index statistics\n"
+    "  :quit         leave (Ctrl-D too)\n";
+
+static int prompt_command(struct session *s, const char *cmd)
+{
+    unsigned long v;
+    const char *arg = strchr(cmd, ' ');
+
+    while (arg && *arg == ' ')
+        arg++;
+    if (strcmp(cmd, ":quit") == 0 || strcmp(cmd, ":q") == 0)
+        return 1;
+    if (strcmp(cmd, ":help") == 0 || strcmp(cmd, ":h") == 0 || strcmp(cmd, ":?") == 0) {
+        fputs(prompt_help, stdout);
+    } else if (strncmp(cmd, ":n ", 3) == 0) {
+        if (arg == NULL || parse_uint(arg, 10000, &v) != 0 || v == 0)
+            search_warn(":n needs a number from 1 to 10000");
+        else
+            s->o.so.count = (unsigned)v;
+    } else if (strcmp(cmd, ":more") == 0 || strcmp(cmd, ":m") == 0) {
+        if (s->last_query == NULL)
+            search_warn("no query yet");
+        else if (session_query(s, NULL, s->last_query, s->last_offset + s->o.so.count) == 1)
+            printf("no more results\n");
+    } else if (strncmp(cmd, ":show ", 6) == 0 || strncmp(cmd, ":explain ", 9) == 0) {
+        if (arg == NULL || parse_uint(arg, UINT_MAX, &v) != 0 || v == 0)
+            search_warn("%s needs a result number", cmd[1] == 's' ? ":show" : ":explain");
+        else if (cmd[1] == 's')
+            session_show(s, (unsigned)v);
+        else
+            session_explain(s, (unsigned)v);
+    } else if (strcmp(cmd, ":stats") == 0) {
+        session_stats(s);
+    } else {
+        search_warn("unknown command '%s' (try :help)", cmd);
+    }
+    return 0;
+}
+
+static int run_prompt(struct session *s)
+{
+    char *hist = history_path();
+    char *line;
+
+    if (hist != NULL)
+        read_history(hist);
+    printf("trawl %s: searching %s. Type a query, :help for commands, Ctrl-D to leave.\n",
+           TRAWL_VERSION, s->o.db);
+    while ((line = readline("trawl> ")) != NULL) {
+        char *q = line;
+        size_t n;
+        struct terr err;
+        while (*q == ' ' || *q == '\t')
+            q++;
+        n = strlen(q);
+        while (n > 0 && (q[n - 1] == ' ' || q[n - 1] == '\t'))
+            q[--n] = '\0';
+        if (n == 0) {
+            free(line);
+            continue;
+        }
+        add_history(q);
+        if (hist != NULL)
+            append_history(1, hist);
+        if (q[0] == ':') {
+            int quit = prompt_command(s, q);
+            free(line);
+            if (quit)
+                break;
+            continue;
+        }
+        /* See what the indexer has committed since the last query. */
+        if (index_reopen(s->ix, &err) != TRAWL_OK)
+            search_warn("%s", err.msg);
+        session_query(s, NULL, q, 0);
+        free(line);
+    }
+    if (line == NULL)
+        putchar('\n');
+    if (hist != NULL)
+        history_truncate_file(hist, 1000);
+    free(hist);
+    clear_history();
+    return 0;
+}
+
+/* ---- Main ------------------------------------------------------------------------------ */
+
+int main(int argc, char **argv)
+{
+    enum { O_OFFSET = 256, O_K1, O_B, O_PPA, O_ALLP, O_WIDTH, O_COLOR, O_JSON, O_TREC,
+           O_TRECP, O_EXPLAIN, O_NOSCORES, O_BATCH, O_STATS };
+    static const struct option longs[] = {
+        {"db", required_argument, NULL, 'd'},
+        {"limit", required_argument, NULL, 'n'},
+        {"offset", required_argument, NULL, O_OFFSET},
+        {"all", no_argument, NULL, 'a'},
+        {"k1", required_argument, NULL, O_K1},
+        {"b", required_argument, NULL, O_B},
+        {"passages-per-article", required_argument, NULL, O_PPA},
+        {"all-passages", no_argument, NULL, O_ALLP},
+        {"context", required_argument, NULL, 'C'},
+        {"width", required_argument, NULL, O_WIDTH},
+        {"color", required_argument, NULL, O_COLOR},
+        {"colour", required_argument, NULL, O_COLOR},
+        {"json", no_argument, NULL, O_JSON},
+        {"trec", required_argument, NULL, O_TREC},
+        {"trec-passages", no_argument, NULL, O_TRECP},
+        {"explain", no_argument, NULL, O_EXPLAIN},
+        {"no-scores", no_argument, NULL, O_NOSCORES},
+        {"batch", required_argument, NULL, O_BATCH},
+        {"stats", no_argument, NULL, O_STATS},
+        {"help", no_argument, NULL, 'h'},
+        {"version", no_argument, NULL, 'V'},
+        {NULL, 0, NULL, 0},
+    };
+    struct session_opts o;
+    struct session s;
+    struct terr err;
+    const char *color = "auto", *batch = NULL;
+    int stats = 0, c, rc;
+    unsigned long v;
+    double d;
+
+    memset(&o, 0, sizeof o);
+    o.db = getenv("TRAWL_DB") && *getenv("TRAWL_DB") ? getenv("TRAWL_DB") : INDEX_DEFAULT_PATH;
+    index_search_opts_init(&o.so);
+    o.width = SNIPPET_WIDTH;
+    o.format = FMT_HUMAN;
+
+    while ((c = getopt_long(argc, argv, "+d:n:aC:hV", longs, NULL)) != -1) {
+        switch (c) {
+        case 'd': o.db = optarg; break;
+        case 'n':
+            if (parse_uint(optarg, 10000, &v) != 0 || v == 0) {
+                search_warn("invalid --limit '%s': expected a number from 1 to 10000", optarg);
+                return 2;
+            }
+            o.so.count = (unsigned)v;
+            break;
+        case O_OFFSET:
+            if (parse_uint(optarg, 1000000, &v) != 0) {
+                search_warn("invalid --offset '%s': expected a number from 0 to 1000000",
+                            optarg);
+                return 2;
+            }
+            o.so.offset = (unsigned)v;
+            break;
+        case 'a': o.default_and = 1; break;
+        case O_K1:
+            if (parse_double(optarg, 0, 100, &d) != 0) {
+                search_warn("invalid --k1 '%s': expected a number from 0 to 100", optarg);
+                return 2;
+            }
+            o.so.k1 = d;
+            break;
+        case O_B:
+            if (parse_double(optarg, 0, 1, &d) != 0) {
+                search_warn("invalid --b '%s': expected a number from 0 to 1", optarg);
+                return 2;
+            }
+            o.so.b = d;
+            break;
+        case O_PPA:
+            if (parse_uint(optarg, 10000, &v) != 0 || v == 0) {
+                search_warn("invalid --passages-per-article '%s': expected a positive number",
+                            optarg);
+                return 2;
+            }
+            o.so.per_article = (unsigned)v;
+            break;
+        case O_ALLP: o.so.per_article = 0; break;
+        case 'C':
+            if (parse_uint(optarg, 100, &v) != 0) {
+                search_warn("invalid --context '%s': expected a number from 0 to 100", optarg);
+                return 2;
+            }
+            o.context = (unsigned)v;
+            break;
+        case O_WIDTH:
+            if (parse_uint(optarg, 1u << 20, &v) != 0) {
+                search_warn("invalid --width '%s': expected a number of bytes", optarg);
+                return 2;
+            }
+            o.width = v;
+            break;
+        case O_COLOR:
+            if (strcmp(optarg, "auto") && strcmp(optarg, "always") && strcmp(optarg, "never")) {
+                search_warn("invalid --color '%s': expected auto, always or never", optarg);
+                return 2;
+            }
+            color = optarg;
+            break;
+        case O_JSON: o.format = FMT_JSON; break;
+        case O_TREC:
+            o.format = FMT_TREC;
+            o.trec_tag = optarg;
+            break;
+        case O_TRECP: o.trec_passages = 1; break;
+        case O_EXPLAIN: o.explain = 1; break;
+        case O_NOSCORES: o.no_scores = 1; break;
+        case O_BATCH: batch = optarg; break;
+        case O_STATS: stats = 1; break;
+        case 'h': fputs(usage_text, stdout); return 0;
+        case 'V': version(); return 0;
+        default:
+            fprintf(stderr, "Try '" PROG " --help' for more information.\n");
+            return 2;
+        }
+    }
+    if (strcmp(color, "always") == 0)
+        o.color = 1;
+    else if (strcmp(color, "auto") == 0)
+        o.color = isatty(1) && getenv("NO_COLOR") == NULL;
+
+    if (session_open(&s, &o, stdout, &err) != TRAWL_OK) {
+        search_warn("%s", err.msg);
+        return 2;
+    }
+    if (stats) {
+        rc = session_stats(&s);
+    } else if (batch != NULL) {
+        FILE *in = strcmp(batch, "-") == 0 ? stdin : fopen(batch, "r");
+        if (in == NULL) {
+            search_warn("cannot open '%s': %s", batch, strerror(errno));
+            rc = 2;
+        } else {
+            rc = run_batch(&s, in);
+            if (in != stdin)
+                fclose(in);
+        }
+    } else if (optind < argc) {
+        /* The query is the rest of the command line, joined with spaces. */
+        struct sbuf q;
+        sbuf_init(&q);
+        for (int i = optind; i < argc; i++)
+            if ((i > optind && sbuf_addc(&q, ' ')) || sbuf_adds(&q, argv[i]))
+                break;
+        rc = session_query(&s, NULL, q.buf, o.so.offset);
+        sbuf_release(&q);
+    } else if (isatty(0)) {
+        rc = run_prompt(&s);
+    } else {
+        rc = run_batch(&s, stdin);
+    }
+    session_close(&s);
+    if (fflush(stdout) != 0 || ferror(stdout))
+        rc = 2;
+    return rc;
+}

@@ -1,0 +1,56 @@
+/* search: one search session shared by the one-shot command line, the interactive prompt and
+ * batch mode: they all call session_query(), which parses, runs and prints. */
+#ifndef TRAWL_SEARCHER_SEARCH_H
+#define TRAWL_SEARCHER_SEARCH_H
+
+#include <stdio.h>
+
+#include "common/index.h"
+
+enum out_format { FMT_HUMAN, FMT_JSON, FMT_TREC };
+
+struct session_opts {
+    const char *db;
+    struct index_search_opts so;
+    int default_and;        /* --all */
+    enum out_format format;
+    const char *trec_tag;
+    int trec_passages;      /* TREC docids are passage ids (article#n), not article ids */
+    int color;              /* ANSI colours on stdout */
+    int explain;
+    unsigned context;       /* -C N: neighbouring passages shown */
+    int no_scores;          /* deterministic output for tests */
+    size_t width;           /* snippet window in bytes (0: whole passage) */
+};
+
+struct session {
+    struct session_opts o;
+    struct index *ix;
+    struct analyzer *an;    /* for snippets */
+    FILE *out;
+    /* The last query, for the prompt's :more, :show and :explain. */
+    char *last_query;
+    struct index_results *last;
+    unsigned last_offset;
+};
+
+int session_open(struct session *s, const struct session_opts *o, FILE *out,
+                 struct terr *err);
+void session_close(struct session *s);
+
+/* Runs one query and prints its results to s->out in the session's format. qid names the
+ * query in JSON and TREC output (NULL: "1"). Returns 0 when something matched, 1 when
+ * nothing did, 2 on error (message printed to stderr, with the column of a syntax error). */
+int session_query(struct session *s, const char *qid, const char *query, unsigned offset);
+
+/* Prints the whole article of result rank (1-based) of the last query, the passage marked. */
+int session_show(struct session *s, unsigned rank);
+/* Prints the --explain breakdown of result rank of the last query. */
+int session_explain(struct session *s, unsigned rank);
+/* Prints index statistics. */
+int session_stats(struct session *s);
+
+/* Prints "PROG: message" to stderr. */
+void search_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+#endif

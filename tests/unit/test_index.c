@@ -1,0 +1,326 @@
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "common/index.h"
+#include "common/xdb.h"
+
+struct fixture {
+    char dir[64];
+    char path[96];
+    struct index *ix;
+    struct analyzer *an;
+};
+
+static void put(struct fixture *f, const char *id, const char *date, const char *text)
+{
+    struct article a;
+    struct schema_article rec;
+    struct passage_opts po;
+    struct index_prep *p;
+    struct terr err;
+
+    article_init(&a);
+    assert_int_equal(article_from_fields(&a, id, text, strlen(text), NULL, date, NULL, NULL,
+                                         &err),
+                     TRAWL_OK);
+    memset(&rec, 0, sizeof rec);
+    rec.source = "test";
+    rec.source_len = 4;
+    rec.hash = schema_hash(SCHEMA_HASH_SEED, text, strlen(text));
+    passage_opts_init(&po);
+    po.min_words = 3; /* small passages, so short test texts make several */
+    assert_int_equal(index_prepare(f->an, &a, &po, &rec, &p, &err), TRAWL_OK);
+    assert_int_equal(index_put(f->ix, p, 0, &err), TRAWL_OK);
+    index_prep_free(p);
+    article_release(&a);
+}
+
+static int setup(void **state)
+{
+    struct fixture *f = calloc(1, sizeof *f);
+    struct index_open_opts oo = {INDEX_WRITE, NULL, 0};
+    struct terr err;
+
+    strcpy(f->dir, "/tmp/trawl-test-index-XXXXXX");
+    if (mkdtemp(f->dir) == NULL)
+        return -1;
+    snprintf(f->path, sizeof f->path, "%s/db", f->dir);
+    if (index_open(f->path, &oo, &f->ix, &err) != TRAWL_OK)
+        return -1;
+    if (analyzer_new("english", &f->an, &err) != TRAWL_OK)
+        return -1;
+    put(f, "fb", "2018-03-26",
+        "Modi asked each MP to get 300,000 likes on their Facebook page.\n\n"
+        "The target was set on Friday at a dinner meeting of the party.\n\n"
+        "Cambridge Analytics is a data firm in the news.");
+    put(f, "cricket", "2019-05-01",
+        "The cricket team set a target of 300 runs.\n\nThe captain likes the pitch today.");
+    put(f, "weather", NULL, "Rain and wind are expected on Friday in the hills.");
+    if (index_commit(f->ix, &err) != TRAWL_OK)
+        return -1;
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    struct fixture *f = *state;
+    char cmd[128];
+
+    index_close(f->ix);
+    analyzer_free(f->an);
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", f->dir);
+    if (system(cmd) != 0)
+        return -1;
+    free(f);
+    return 0;
+}
+
+/* Runs q and returns "id#ordinal id#ordinal ..." in rank order. */
+static void search(struct fixture *f, const char *q, unsigned per_article, char *out,
+                   size_t cap)
+{
+    struct qnode *root;
+    struct query_opts qo = {0};
+    struct index_search_opts so;
+    struct index_results *r;
+    struct terr err;
+
+    index_search_opts_init(&so);
+    so.per_article = per_article;
+    out[0] = '\0';
+    assert_int_equal(query_parse(q, strlen(q), &qo, &root, NULL, &err), TRAWL_OK);
+    assert_int_equal(index_search(f->ix, root, &so, &r, &err), TRAWL_OK);
+    for (size_t i = 0; i < r->n; i++) {
+        size_t used = strlen(out);
+        snprintf(out + used, cap - used, "%s%.*s#%u", i ? " " : "", (int)r->hits[i].p.id_len,
+                 r->hits[i].p.id, r->hits[i].p.ordinal);
+    }
+    index_results_free(r);
+    query_free(root);
+}
+
+static void test_ranks_the_passage_with_all_words_first(void **state)
+{
+    char got[256];
+
+    search(*state, "Facebook likes target", 0, got, sizeof got);
+    assert_true(strncmp(got, "fb#0 ", 5) == 0);
+}
+
+static void test_collapses_to_one_passage_per_article(void **state)
+{
+    char got[256];
+
+    search(*state, "target", 1, got, sizeof got);
+    assert_string_equal(got, "cricket#0 fb#1");
+    search(*state, "target", 0, got, sizeof got);
+    assert_string_equal(got, "cricket#0 fb#1");
+    search(*state, "friday", 0, got, sizeof got);
+    assert_string_equal(got, "weather#0 fb#1");
+}
+
+static void test_numbers_with_separators_match_both_forms(void **state)
+{
+    char a[256], b[256];
+
+    search(*state, "300,000", 0, a, sizeof a);
+    search(*state, "300000", 0, b, sizeof b);
+    assert_string_equal(a, "fb#0");
+    assert_string_equal(a, b);
+}
+
+static void test_phrases_match_exact_sequences_only(void **state)
+{
+    char got[256];
+
+    search(*state, "\"target was set\"", 0, got, sizeof got);
+    assert_string_equal(got, "fb#1");
+    search(*state, "\"set a target\"", 0, got, sizeof got);
+    assert_string_equal(got, "cricket#0");
+    search(*state, "\"target set\"", 0, got, sizeof got);
+    assert_string_equal(got, "");
+    /* a quoted single word is exact: "likes" does not match "like" */
+    search(*state, "\"like\"", 0, got, sizeof got);
+    assert_string_equal(got, "");
+}
+
+static void test_stemming_matches_inflections(void **state)
+{
+    char got[256];
+
+    search(*state, "like", 0, got, sizeof got);
+    assert_non_null(strstr(got, "fb#0"));
+    assert_non_null(strstr(got, "cricket#1"));
+}
+
+static void test_filters_and_exclusions(void **state)
+{
+    char got[256];
+
+    search(*state, "friday date:2018", 0, got, sizeof got);
+    assert_string_equal(got, "fb#1");
+    search(*state, "friday -rain", 0, got, sizeof got);
+    assert_string_equal(got, "fb#1");
+    search(*state, "target article:cricket", 0, got, sizeof got);
+    assert_string_equal(got, "cricket#0");
+    search(*state, "date:2019-05-01", 0, got, sizeof got);
+    assert_string_equal(got, "cricket#0 cricket#1");
+    search(*state, "(rain OR runs) AND NOT wind", 0, got, sizeof got);
+    assert_string_equal(got, "cricket#0");
+    search(*state, "camb*", 0, got, sizeof got);
+    assert_string_equal(got, "fb#2");
+}
+
+static void test_removed_articles_are_gone(void **state)
+{
+    struct fixture *f = *state;
+    struct terr err;
+    char got[256];
+
+    assert_int_equal(index_remove(f->ix, "cricket", &err), TRAWL_OK);
+    assert_int_equal(index_commit(f->ix, &err), TRAWL_OK);
+    search(f, "target", 0, got, sizeof got);
+    assert_string_equal(got, "fb#1");
+}
+
+static void test_records_and_passages(void **state)
+{
+    struct fixture *f = *state;
+    struct schema_article rec;
+    struct schema_passage p;
+    struct sbuf store;
+    struct terr err;
+
+    sbuf_init(&store);
+    assert_int_equal(index_article(f->ix, "fb", &rec, &store, &err), TRAWL_OK);
+    assert_int_equal(rec.passages, 3);
+    assert_int_equal(index_article(f->ix, "nope", &rec, &store, &err), TRAWL_ENOTFOUND);
+    assert_int_equal(index_passage(f->ix, "fb", 2, &store, &p, &err), TRAWL_OK);
+    assert_true(p.text_len > 10 && strncmp(p.text, "Cambridge", 9) == 0);
+    assert_int_equal(p.date_len, 10);
+    assert_int_equal(index_passage(f->ix, "fb", 3, &store, &p, &err), TRAWL_ENOTFOUND);
+    sbuf_release(&store);
+}
+
+static void test_explain_adds_up_to_the_score(void **state)
+{
+    struct fixture *f = *state;
+    const char *q = "Facebook likes target";
+    struct qnode *root;
+    struct query_opts qo = {0};
+    struct index_search_opts so;
+    struct index_results *r;
+    struct index_explanation e;
+    struct terr err;
+    double sum = 0;
+
+    index_search_opts_init(&so);
+    assert_int_equal(query_parse(q, strlen(q), &qo, &root, NULL, &err), TRAWL_OK);
+    assert_int_equal(index_search(f->ix, root, &so, &r, &err), TRAWL_OK);
+    assert_true(r->n > 0);
+    assert_int_equal(index_explain(f->ix, r, 0, &so, &e, &err), TRAWL_OK);
+    assert_int_equal(e.n, 3);
+    /* fb#0 has "Facebook" and "likes" but not "target": that term weighs nothing there */
+    for (size_t i = 0; i < e.n; i++) {
+        if (strcmp(e.v[i].term, "target") == 0) {
+            assert_int_equal(e.v[i].tf, 0);
+            assert_true(e.v[i].weight == 0);
+        } else {
+            assert_int_equal(e.v[i].tf, 1);
+            assert_true(e.v[i].weight > 0);
+            assert_true(e.v[i].idf > 0);
+        }
+        sum += e.v[i].weight;
+    }
+    assert_true(fabs(sum - r->hits[0].score) < 1e-9);
+    index_explanation_release(&e);
+    index_results_free(r);
+    query_free(root);
+}
+
+static void test_stats(void **state)
+{
+    struct fixture *f = *state;
+    struct index_stats st;
+    struct terr err;
+
+    assert_int_equal(index_stats(f->ix, &st, &err), TRAWL_OK);
+    assert_int_equal(st.articles, 3);
+    assert_int_equal(st.passages, 6);
+    assert_true(st.terms > 20);
+    assert_string_equal(st.lang, "english");
+    assert_int_equal(st.schema, SCHEMA_VERSION);
+    assert_true(st.disk_bytes > 0);
+}
+
+static void test_refuses_missing_foreign_and_other_schema(void **state)
+{
+    struct fixture *f = *state;
+    struct index_open_opts ro = {INDEX_READ, NULL, 0};
+    struct index *ix = NULL;
+    struct terr err;
+    char path[128];
+    xdb *db;
+
+    snprintf(path, sizeof path, "%s/missing", f->dir);
+    assert_int_equal(index_open(path, &ro, &ix, &err), TRAWL_EINDEX);
+    assert_non_null(strstr(err.msg, "trawl-index"));
+
+    /* another schema version: refused with what to do */
+    index_close(f->ix);
+    f->ix = NULL;
+    assert_int_equal(xdb_open(f->path, XDB_WRITE, &db, &err), TRAWL_OK);
+    assert_int_equal(xdb_meta_set(db, META_SCHEMA, "99", 2, &err), TRAWL_OK);
+    xdb_close(db);
+    assert_int_equal(index_open(f->path, &ro, &ix, &err), TRAWL_EINDEX);
+    assert_non_null(strstr(err.msg, "schema version 99"));
+    assert_non_null(strstr(err.msg, "--rebuild"));
+
+    /* a different stemmer language for an existing index */
+    assert_int_equal(xdb_open(f->path, XDB_WRITE, &db, &err), TRAWL_OK);
+    assert_int_equal(xdb_meta_set(db, META_SCHEMA, "1", 1, &err), TRAWL_OK);
+    xdb_close(db);
+    ro.mode = INDEX_WRITE;
+    ro.lang = "french";
+    assert_int_equal(index_open(f->path, &ro, &ix, &err), TRAWL_EINPUT);
+    assert_non_null(strstr(err.msg, "english"));
+    ro.lang = "klingon";
+    assert_int_equal(index_open(f->path, &ro, &ix, &err), TRAWL_EINPUT);
+
+    /* a second writer is refused at once */
+    ro.lang = NULL;
+    assert_int_equal(index_open(f->path, &ro, &f->ix, &err), TRAWL_OK);
+    assert_int_equal(index_open(f->path, &ro, &ix, &err), TRAWL_ELOCKED);
+    assert_null(ix);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_ranks_the_passage_with_all_words_first, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_collapses_to_one_passage_per_article, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_numbers_with_separators_match_both_forms, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_phrases_match_exact_sequences_only, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_stemming_matches_inflections, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_filters_and_exclusions, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_removed_articles_are_gone, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_records_and_passages, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_explain_adds_up_to_the_score, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_stats, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_refuses_missing_foreign_and_other_schema, setup,
+                                        teardown),
+    };
+    return cmocka_run_group_tests_name("index", tests, NULL, NULL);
+}

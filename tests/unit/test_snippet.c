@@ -1,0 +1,149 @@
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "common/snippet.h"
+
+static char *terms_like[] = {"facebook", "like", "target"};
+static char *exact_genuine[] = {"genuine"};
+static char *prefix_camb[] = {"camb"};
+
+/* Renders the window with marks as [..], cuts as "…". */
+static void render(const char *text, const struct snippet *s, char *out, size_t cap)
+{
+    size_t at = s->start, n = 0;
+
+    out[0] = '\0';
+    if (s->cut_before)
+        n += (size_t)snprintf(out + n, cap - n, "…");
+    for (size_t m = 0; m < s->nmarks; m++) {
+        if (s->marks[m].end <= s->start || s->marks[m].start >= s->end)
+            continue;
+        n += (size_t)snprintf(out + n, cap - n, "%.*s[%.*s]", (int)(s->marks[m].start - at),
+                              text + at, (int)(s->marks[m].end - s->marks[m].start),
+                              text + s->marks[m].start);
+        at = s->marks[m].end;
+    }
+    n += (size_t)snprintf(out + n, cap - n, "%.*s", (int)(s->end - at), text + at);
+    if (s->cut_after)
+        snprintf(out + n, cap - n, "…");
+}
+
+static void test_marks_stems_and_merges_neighbours(void **state)
+{
+    struct index_hl hl = {terms_like, 3, NULL, 0, NULL, 0};
+    const char *text = "MPs got 300,000 Facebook likes, and the target liked them.";
+    struct snippet s;
+    struct terr err;
+    char got[256];
+
+    assert_int_equal(snippet_make(*state, text, strlen(text), &hl, 0, &s, &err), TRAWL_OK);
+    render(text, &s, got, sizeof got);
+    assert_string_equal(got, "MPs got 300,000 [Facebook likes], and the [target liked] them.");
+    assert_int_equal(s.distinct, 3);
+    snippet_release(&s);
+}
+
+static void test_exact_words_and_prefixes(void **state)
+{
+    struct index_hl hl = {NULL, 0, exact_genuine, 1, prefix_camb, 1};
+    const char *text = "‘Genuine’ likes, not genuinely bought, said Cambridge.";
+    struct snippet s;
+    struct terr err;
+    char got[256];
+
+    assert_int_equal(snippet_make(*state, text, strlen(text), &hl, 0, &s, &err), TRAWL_OK);
+    render(text, &s, got, sizeof got);
+    assert_string_equal(got, "‘[Genuine]’ likes, not genuinely bought, said [Cambridge].");
+    snippet_release(&s);
+}
+
+static void test_window_covers_most_terms(void **state)
+{
+    struct index_hl hl = {terms_like, 3, NULL, 0, NULL, 0};
+    const char *text = "Nothing to see here at all, just filler words. More filler words follow "
+                       "here. The target is 300,000 likes on Facebook. Then more filler text "
+                       "until the end of this long paragraph.";
+    struct snippet s;
+    struct terr err;
+    char got[512];
+
+    assert_int_equal(snippet_make(*state, text, strlen(text), &hl, 60, &s, &err), TRAWL_OK);
+    render(text, &s, got, sizeof got);
+    assert_true(s.end - s.start <= 60);
+    assert_true(s.cut_before);
+    assert_true(s.cut_after);
+    assert_non_null(strstr(got, "[target]"));
+    assert_non_null(strstr(got, "[likes]"));
+    assert_non_null(strstr(got, "[Facebook]"));
+    assert_true(strncmp(got, "…The [target]", strlen("…The [target]")) == 0);
+    snippet_release(&s);
+}
+
+static void test_no_match_shows_the_start(void **state)
+{
+    struct index_hl hl = {terms_like, 3, NULL, 0, NULL, 0};
+    const char *text = "Completely unrelated words fill this passage from its start to its end.";
+    struct snippet s;
+    struct terr err;
+
+    assert_int_equal(snippet_make(*state, text, strlen(text), &hl, 30, &s, &err), TRAWL_OK);
+    assert_int_equal(s.nmarks, 0);
+    assert_int_equal(s.start, 0);
+    assert_false(s.cut_before);
+    assert_true(s.cut_after);
+    assert_true(s.end <= 30);
+    snippet_release(&s);
+}
+
+static void test_never_cuts_inside_a_character(void **state)
+{
+    struct index_hl hl = {terms_like, 3, NULL, 0, NULL, 0};
+    char text[400];
+    struct snippet s;
+    struct terr err;
+
+    /* One huge "word" of two-byte characters: the window must end on a boundary. */
+    for (size_t i = 0; i + 2 < sizeof text; i += 2) {
+        text[i] = (char)0xC3;
+        text[i + 1] = (char)0xA9;
+    }
+    text[sizeof text - 2] = '\0';
+    assert_int_equal(snippet_make(*state, text, strlen(text), &hl, 51, &s, &err), TRAWL_OK);
+    assert_true(s.end - s.start <= 51);
+    assert_true(((unsigned char)text[s.end] & 0xC0) != 0x80);
+    snippet_release(&s);
+}
+
+static int setup(void **state)
+{
+    struct analyzer *an;
+    struct terr err;
+
+    if (analyzer_new("english", &an, &err) != TRAWL_OK)
+        return -1;
+    *state = an;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    analyzer_free(*state);
+    return 0;
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_marks_stems_and_merges_neighbours),
+        cmocka_unit_test(test_exact_words_and_prefixes),
+        cmocka_unit_test(test_window_covers_most_terms),
+        cmocka_unit_test(test_no_match_shows_the_start),
+        cmocka_unit_test(test_never_cuts_inside_a_character),
+    };
+    return cmocka_run_group_tests_name("snippet", tests, setup, teardown);
+}
