@@ -17,6 +17,7 @@
 
 struct jsonl {
     gzFile gz;
+    char *path; /* gzerror() puts it before its messages; callers name the file themselves */
     size_t max_line;
     size_t line;  /* lines read so far */
     size_t bytes; /* uncompressed bytes consumed */
@@ -31,11 +32,14 @@ int jsonl_open(const char *path, size_t max_line, struct jsonl **out, struct ter
     struct jsonl *r;
 
     *out = NULL;
-    if ((r = calloc(1, sizeof *r)) == NULL || (r->chunk = malloc(JSONL_CHUNK)) == NULL) {
-        free(r);
+    if ((r = calloc(1, sizeof *r)) == NULL)
+        return terr_set(err, TRAWL_ENOMEM, "out of memory");
+    sbuf_init(&r->cur);
+    if ((r->chunk = malloc(JSONL_CHUNK)) == NULL || (r->path = malloc(strlen(path) + 1)) == NULL) {
+        jsonl_close(r);
         return terr_set(err, TRAWL_ENOMEM, "out of memory");
     }
-    sbuf_init(&r->cur);
+    memcpy(r->path, path, strlen(path) + 1);
     r->max_line = max_line;
     errno = 0;
     if ((r->gz = gzopen(path, "rb")) == NULL) {
@@ -58,6 +62,7 @@ void jsonl_close(struct jsonl *r)
         gzclose(r->gz);
     sbuf_release(&r->cur);
     free(r->chunk);
+    free(r->path);
     free(r);
 }
 
@@ -87,8 +92,12 @@ static int refill(struct jsonl *r, struct terr *err)
     }
     msg = gzerror(r->gz, &errnum);
     if (n < 0 || errnum != Z_OK) {
+        size_t plen = strlen(r->path);
         if (errnum == Z_ERRNO)
             msg = strerror(errno);
+        else if (msg != NULL && strncmp(msg, r->path, plen) == 0 &&
+                 strncmp(msg + plen, ": ", 2) == 0)
+            msg += plen + 2;
         if (errnum == Z_MEM_ERROR)
             return terr_set(err, TRAWL_ENOMEM, "out of memory");
         return terr_set(err, TRAWL_EIO, "read error after line %zu: %s", r->line,

@@ -315,6 +315,8 @@ static void test_truncated_gzip_is_an_io_error(void **state)
     assert_int_equal(rc, TRAWL_EIO);
     assert_true(n <= 1);
     assert_non_null(strstr(err.msg, "read error after line"));
+    assert_non_null(strstr(err.msg, "unexpected end of file"));
+    assert_null(strstr(err.msg, f->path)); /* the caller names the file */
     expect_end(f); /* the reader is finished */
     free(s);
 }
