@@ -242,7 +242,6 @@ static int prep_passage(struct index_prep *p, struct analyzer *an, const struct 
     struct prep_ctx pc = {terms, &p->words};
     struct schema_passage sp;
     xdb_doc *doc = xdb_doc_new();
-    unsigned char be[4];
     int rc;
 
     if (doc == NULL)
@@ -261,12 +260,6 @@ static int prep_passage(struct index_prep *p, struct analyzer *an, const struct 
     }
 
     sbuf_reset(tmp);
-    if (sbuf_adds(tmp, PREFIX_ID) || sbuf_add(tmp, p->key.buf, p->key.len) ||
-        sbuf_printf(tmp, "#%u", ps->ordinal))
-        return terr_set(err, TRAWL_ENOMEM, "out of memory");
-    if ((rc = xdb_doc_add_boolean(doc, tmp->buf, tmp->len, err)) != TRAWL_OK)
-        return rc;
-    sbuf_reset(tmp);
     if (sbuf_adds(tmp, PREFIX_ARTICLE) || sbuf_add(tmp, p->key.buf, p->key.len))
         return terr_set(err, TRAWL_ENOMEM, "out of memory");
     if ((rc = xdb_doc_add_boolean(doc, tmp->buf, tmp->len, err)) != TRAWL_OK)
@@ -280,17 +273,6 @@ static int prep_passage(struct index_prep *p, struct analyzer *an, const struct 
         if ((rc = xdb_doc_set_value(doc, SLOT_DATE, ymd, 8, err)) != TRAWL_OK)
             return rc;
     }
-    sbuf_reset(tmp);
-    be[0] = (unsigned char)(ps->ordinal >> 24);
-    be[1] = (unsigned char)(ps->ordinal >> 16);
-    be[2] = (unsigned char)(ps->ordinal >> 8);
-    be[3] = (unsigned char)ps->ordinal;
-    if (sbuf_add(tmp, p->key.buf, p->key.len) || sbuf_addc(tmp, '\0') ||
-        sbuf_add(tmp, (const char *)be, 4))
-        return terr_set(err, TRAWL_ENOMEM, "out of memory");
-    if ((rc = xdb_doc_set_value(doc, SLOT_ORDER, tmp->buf, tmp->len, err)) != TRAWL_OK)
-        return rc;
-
     memset(&sp, 0, sizeof sp);
     sp.id = a->id;
     sp.id_len = strlen(a->id);
@@ -1199,7 +1181,9 @@ static int run_search(struct index *ix, const xdb_query *xq, const struct index_
     xo.check_at_least = o->check_at_least;
     xo.collapse_slot = o->per_article ? SLOT_ARTICLE : -1;
     xo.collapse_max = o->per_article ? o->per_article : 1;
-    xo.sort_slot = SLOT_ORDER;
+    /* Equal scores: article id, then docid, which follows the passage order because an
+     * article's passages are always added together, in order. */
+    xo.sort_slot = SLOT_ARTICLE;
     if (chk != NULL) {
         xo.decider = check_decider;
         xo.decider_ctx = chk;
@@ -1328,10 +1312,11 @@ void index_explanation_release(struct index_explanation *e)
     memset(e, 0, sizeof *e);
 }
 
-/* The weight one query part alone gives passage `idterm`: the same collection statistics, so
- * the parts of an OR/AND query add up to its score. */
-static int part_weight(struct index *ix, xdb_query *part, const char *idterm, size_t idlen,
-                       const struct index_search_opts *o, double *w, struct terr *err)
+/* The weight one query part alone gives passage `id` (of the article tagged `aterm`): the same
+ * collection statistics, so the parts of an OR/AND query add up to its score. */
+static int part_weight(struct index *ix, xdb_query *part, const char *aterm, size_t alen,
+                       xdb_docid id, const struct index_search_opts *o, double *w,
+                       struct terr *err)
 {
     xdb_query *subs[2];
     xdb_query *q;
@@ -1342,7 +1327,7 @@ static int part_weight(struct index *ix, xdb_query *part, const char *idterm, si
 
     *w = 0;
     subs[0] = part;
-    subs[1] = xdb_query_term(idterm, idlen, 1);
+    subs[1] = xdb_query_term(aterm, alen, 1);
     q = subs[1] ? xdb_query_op(XDB_OP_FILTER, subs, 2) : NULL;
     xdb_query_free(subs[1]);
     if (q == NULL)
@@ -1351,10 +1336,15 @@ static int part_weight(struct index *ix, xdb_query *part, const char *idterm, si
     xo.k1 = o->k1;
     xo.b = o->b;
     xo.min_normlen = RANK_MIN_NORMLEN;
-    xo.count = 1;
+    xo.count = 1u << 20; /* every passage of one article */
     rc = xdb_search(ix->db, q, &xo, &m, err);
-    if (rc == TRAWL_OK && xdb_mset_size(m) > 0 && (rc = xdb_mset_hit(m, 0, &h, err)) == TRAWL_OK)
-        *w = h.weight;
+    for (size_t i = 0; rc == TRAWL_OK && i < xdb_mset_size(m); i++) {
+        rc = xdb_mset_hit(m, i, &h, err);
+        if (rc == TRAWL_OK && h.docid == id) {
+            *w = h.weight;
+            break;
+        }
+    }
     xdb_mset_free(m);
     xdb_query_free(q);
     return rc;
@@ -1387,8 +1377,8 @@ int index_explain(struct index *ix, const struct index_results *r, size_t i,
 
     memset(out, 0, sizeof *out);
     sbuf_init(&idterm);
-    if (sbuf_adds(&idterm, PREFIX_ID) || schema_article_key(hit->p.id, hit->p.id_len, &idterm) ||
-        sbuf_printf(&idterm, "#%u", hit->p.ordinal)) {
+    if (sbuf_adds(&idterm, PREFIX_ARTICLE) ||
+        schema_article_key(hit->p.id, hit->p.id_len, &idterm)) {
         rc = terr_set(err, TRAWL_ENOMEM, "out of memory");
         goto out;
     }
@@ -1413,7 +1403,7 @@ int index_explain(struct index *ix, const struct index_results *r, size_t i,
         x = &out->v[out->n - 1];
         if (is_prefix)
             strcat(x->term, "*");
-        rc = part_weight(ix, part, idterm.buf, idterm.len, o, &x->weight, err);
+        rc = part_weight(ix, part, idterm.buf, idterm.len, hit->docid, o, &x->weight, err);
         xdb_query_free(part);
         if (rc == TRAWL_OK && !is_prefix) {
             uint64_t coll;
@@ -1458,18 +1448,26 @@ int index_passage(struct index *ix, const char *id, unsigned ordinal, struct sbu
 
     sbuf_init(&term);
     memset(&ids, 0, sizeof ids);
-    if (sbuf_adds(&term, PREFIX_ID) || schema_article_key(id, strlen(id), &term) ||
-        sbuf_printf(&term, "#%u", ordinal)) {
+    if (sbuf_adds(&term, PREFIX_ARTICLE) || schema_article_key(id, strlen(id), &term)) {
         rc = terr_set(err, TRAWL_ENOMEM, "out of memory");
         goto out;
     }
     rc = xdb_postings(ix->db, term.buf, term.len, passage_docs, &ids, err);
-    if (rc == TRAWL_OK && ids.n == 0)
-        rc = terr_set(err, TRAWL_ENOTFOUND, "no passage %u in article '%s'", ordinal, id);
-    if (rc == TRAWL_OK)
-        rc = xdb_doc_data(ix->db, (xdb_docid)strtoul(ids.v[0], NULL, 10), store, err);
-    if (rc == TRAWL_OK)
-        rc = schema_passage_decode(store->buf, store->len, p, err);
+    if (rc != TRAWL_OK)
+        goto out;
+    /* An article's passages are added together and in order, so the ordinal-th docid is the
+     * passage wanted; the stored ordinal confirms it, else look at them all. */
+    for (size_t k = 0; k <= ids.n; k++) {
+        size_t i = k == 0 ? ordinal : k - 1;
+        if (i >= ids.n || (k > 0 && i == ordinal))
+            continue;
+        rc = xdb_doc_data(ix->db, (xdb_docid)strtoul(ids.v[i], NULL, 10), store, err);
+        if (rc == TRAWL_OK)
+            rc = schema_passage_decode(store->buf, store->len, p, err);
+        if (rc != TRAWL_OK || p->ordinal == ordinal)
+            goto out;
+    }
+    rc = terr_set(err, TRAWL_ENOTFOUND, "no passage %u in article '%s'", ordinal, id);
 out:
     sbuf_release(&term);
     strlist_release(&ids);

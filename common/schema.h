@@ -6,12 +6,13 @@
  *   terms    stem            ranking term (Snowball stem of a folded token, or the folded
  *                            token itself for numbers, CJK and over-long tokens); wdf = count;
  *                            no positions (phrases are verified on the stored text)
- *            Q<article>#<n>  unique passage id (boolean)
  *            A<article>      every passage of the article (boolean)
  *   values   SLOT_ARTICLE    article id (collapse key)
  *            SLOT_DATE       "YYYYMMDD" (date filters); absent when the article has no date
- *            SLOT_ORDER      article id, NUL, ordinal as 4 big-endian bytes (tie order)
  *   data     schema_passage_encode(): article id, title, date, ordinal, byte range, text
+ * No unique-id term: an article's passages are always added together and in order, so within
+ * an article docid order is passage order, and A<article> finds them (Xapian's unique terms
+ * cost as much to write as a short passage).
  * Article ids longer than SCHEMA_MAX_ID bytes are replaced in terms, values and keys by
  * their first 180 bytes and a 16-hex-digit hash (as omindex does); the data keeps the id.
  *
@@ -33,16 +34,14 @@
 
 TRAWL_BEGIN_DECLS
 
-#define SCHEMA_VERSION 1
+#define SCHEMA_VERSION 2
 #define ANALYZER_VERSION 1
 
-#define PREFIX_ID "Q"
 #define PREFIX_ARTICLE "A"
 
 enum schema_slot {
     SLOT_ARTICLE = 0,
     SLOT_DATE = 1,
-    SLOT_ORDER = 2,
 };
 
 #define META_SCHEMA "trawl.schema"

@@ -286,7 +286,8 @@ static void test_refuses_missing_foreign_and_other_schema(void **state)
 
     /* a different stemmer language for an existing index */
     assert_int_equal(xdb_open(f->path, XDB_WRITE, &db, &err), TRAWL_OK);
-    assert_int_equal(xdb_meta_set(db, META_SCHEMA, "1", 1, &err), TRAWL_OK);
+    snprintf(path, sizeof path, "%d", SCHEMA_VERSION);
+    assert_int_equal(xdb_meta_set(db, META_SCHEMA, path, strlen(path), &err), TRAWL_OK);
     xdb_close(db);
     ro.mode = INDEX_WRITE;
     ro.lang = "french";
