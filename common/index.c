@@ -3,11 +3,14 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
+#include "common/layout.h"
 #include "common/rank.h"
 #include "common/stem.h"
 #include "common/strmap.h"
@@ -23,6 +26,8 @@
 struct index {
     xdb *db;
     char *path;
+    char *dbpath;        /* what a writer opened: path itself or path/gen-N */
+    char *stub;          /* a reader's view of the stub when it opened (NULL: none) */
     char lang[32];
     int writable;
     int in_tx;
@@ -107,13 +112,83 @@ static int index_set_header(struct index *ix, const char *lang, struct terr *err
     return rc;
 }
 
+/* The stub's lines joined, to notice a switch; NULL when there is none (or on OOM). */
+static char *stub_text(const char *path)
+{
+    char **lines;
+    size_t n;
+    struct sbuf t;
+
+    if (layout_read_stub(path, &lines, &n, NULL) != TRAWL_OK)
+        return NULL;
+    sbuf_init(&t);
+    for (size_t i = 0; i < n; i++)
+        if (sbuf_printf(&t, "%s\n", lines[i]) != TRAWL_OK)
+            break;
+    layout_free_lines(lines, n);
+    return sbuf_detach(&t, NULL);
+}
+
+/* Where a writer of the index at path writes: the database the stub names, path itself for a
+ * plain database, or a new path/gen-N (created empty, with its stub) for a new index. */
+static int writer_path(const char *path, int plain, char **out, int *created, struct terr *err)
+{
+    char **lines = NULL;
+    size_t n = 0;
+    int rc;
+    DIR *d;
+    struct dirent *de;
+
+    *out = NULL;
+    *created = 0;
+    if (plain || layout_is_database(path)) {
+        *out = strdup(path);
+        return *out ? TRAWL_OK : terr_set(err, TRAWL_ENOMEM, "out of memory");
+    }
+    rc = layout_read_stub(path, &lines, &n, err);
+    if (rc == TRAWL_OK) {
+        const char *sp = n == 1 ? strchr(lines[0], ' ') : NULL;
+        if (sp == NULL || strncmp(lines[0], "remote", 6) == 0 || strchr(sp + 1, '/') != NULL)
+            rc = terr_set(err, TRAWL_EINPUT,
+                          "index '%s' is sharded or remote: update its shards one by one", path);
+        else if (asprintf(out, "%s/%s", path, sp + 1) < 0)
+            rc = terr_set(err, TRAWL_ENOMEM, "out of memory");
+        layout_free_lines(lines, n);
+        return rc;
+    }
+    if (rc != TRAWL_ENOTFOUND)
+        return rc;
+    /* No stub: a new index. Refuse to take over a folder that holds something else. */
+    if ((d = opendir(path)) != NULL) {
+        while ((de = readdir(d)) != NULL)
+            if (strcmp(de->d_name, ".") && strcmp(de->d_name, "..") &&
+                strcmp(de->d_name, ".lock") && strncmp(de->d_name, "tmp-", 4) &&
+                strncmp(de->d_name, "gen-", 4))
+                break;
+        if (de != NULL) {
+            closedir(d);
+            return terr_set(err, TRAWL_EINDEX, "'%s' exists but is not a trawl index", path);
+        }
+        closedir(d);
+    } else if (errno != ENOENT) {
+        return terr_set(err, TRAWL_EINDEX, "'%s' is not a folder: %s", path, strerror(errno));
+    } else if (mkdir(path, 0777) != 0) {
+        return terr_set(err, TRAWL_EIO, "cannot create index folder '%s': %s", path,
+                        strerror(errno));
+    }
+    if (asprintf(out, "%s/gen-%u", path, layout_last_gen(path) + 1) < 0)
+        return terr_set(err, TRAWL_ENOMEM, "out of memory");
+    *created = 1;
+    return TRAWL_OK;
+}
+
 int index_open(const char *path, const struct index_open_opts *o, struct index **out,
                struct terr *err)
 {
     struct index *ix;
     struct stat sb;
     const char *lang = o->lang ? o->lang : "english";
-    int rc, fresh, mode;
+    int rc, fresh, mode, created = 0;
 
     *out = NULL;
     if (o->lang != NULL && !stem_known(o->lang))
@@ -131,7 +206,16 @@ int index_open(const char *path, const struct index_open_opts *o, struct index *
     mode = o->mode == INDEX_READ ? XDB_READ : o->mode == INDEX_WRITE ? XDB_WRITE : XDB_OVERWRITE;
     if (o->no_sync)
         mode |= XDB_NO_SYNC;
-    rc = xdb_open(path, mode, &ix->db, err);
+    if (ix->writable) {
+        rc = writer_path(path, o->plain || o->mode == INDEX_REBUILD, &ix->dbpath, &created,
+                         err);
+        if (rc == TRAWL_OK)
+            rc = xdb_open(ix->dbpath, created ? (mode & XDB_NO_SYNC) | XDB_OVERWRITE : mode,
+                          &ix->db, err);
+    } else {
+        ix->stub = stub_text(path);
+        rc = xdb_open(path, mode, &ix->db, err);
+    }
     if (rc == TRAWL_OK)
         rc = index_check(ix, &fresh, err);
     if (rc == TRAWL_OK && fresh) {
@@ -145,6 +229,17 @@ int index_open(const char *path, const struct index_open_opts *o, struct index *
                       "index '%s' was built for language '%s', not '%s': use "
                       "'trawl-index --rebuild --lang %s' to change it",
                       path, ix->lang, o->lang, o->lang);
+    }
+    if (rc == TRAWL_OK && created) {
+        /* A new index exists (empty, committed) before its stub names it. */
+        char *line = NULL;
+        const char *base = strrchr(ix->dbpath, '/') + 1;
+        rc = xdb_commit(ix->db, err);
+        if (rc == TRAWL_OK && asprintf(&line, "auto %s", base) < 0)
+            rc = terr_set(err, TRAWL_ENOMEM, "out of memory");
+        if (rc == TRAWL_OK)
+            rc = layout_write_stub(path, &line, 1, err);
+        free(line);
     }
     if (rc != TRAWL_OK) {
         index_close(ix);
@@ -164,12 +259,156 @@ void index_close(struct index *ix)
     analyzer_free(ix->an);
     strmap_release(&ix->spell);
     free(ix->path);
+    free(ix->dbpath);
+    free(ix->stub);
     free(ix);
 }
 
 int index_reopen(struct index *ix, struct terr *err)
 {
-    return xdb_reopen(ix->db, err);
+    char *now;
+    xdb *db;
+    int rc;
+
+    if (ix->writable)
+        return xdb_reopen(ix->db, err);
+    /* A rebuild switches the stub to a new database: follow it. */
+    now = stub_text(ix->path);
+    if ((now == NULL) != (ix->stub == NULL) || (now != NULL && strcmp(now, ix->stub) != 0)) {
+        rc = xdb_open(ix->path, XDB_READ, &db, err);
+        if (rc != TRAWL_OK) {
+            free(now);
+            return rc;
+        }
+        xdb_close(ix->db);
+        ix->db = db;
+        free(ix->stub);
+        ix->stub = now;
+        return TRAWL_OK;
+    }
+    free(now);
+    rc = xdb_reopen(ix->db, err);
+    if (rc != TRAWL_OK && xdb_open(ix->path, XDB_READ, &db, NULL) == TRAWL_OK) {
+        xdb_close(ix->db);
+        ix->db = db;
+        rc = TRAWL_OK;
+    }
+    return rc;
+}
+
+/* ---- Fresh builds --------------------------------------------------------------------- */
+
+struct index_build {
+    char *path;
+    char *tmp;              /* path/tmp-PID */
+    struct index **parts;
+    unsigned n;
+};
+
+void index_build_abort(struct index_build *b)
+{
+    if (b == NULL)
+        return;
+    for (unsigned i = 0; i < b->n; i++)
+        index_close(b->parts[i]);
+    if (b->tmp != NULL)
+        layout_remove_tree(b->tmp, NULL);
+    free(b->parts);
+    free(b->tmp);
+    free(b->path);
+    free(b);
+}
+
+int index_build_start(const char *path, unsigned nparts, const char *lang,
+                      struct index_build **out, struct terr *err)
+{
+    struct index_build *b = calloc(1, sizeof *b);
+    struct index_open_opts oo;
+    int rc = TRAWL_OK;
+
+    *out = NULL;
+    if (b == NULL || (b->path = strdup(path)) == NULL ||
+        (b->parts = calloc(nparts ? nparts : 1, sizeof *b->parts)) == NULL ||
+        asprintf(&b->tmp, "%s/tmp-%ld", path, (long)getpid()) < 0) {
+        if (b != NULL)
+            b->tmp = NULL;
+        index_build_abort(b);
+        return terr_set(err, TRAWL_ENOMEM, "out of memory");
+    }
+    if (mkdir(b->tmp, 0777) != 0 && errno != EEXIST) {
+        rc = terr_set(err, TRAWL_EIO, "cannot create '%s': %s", b->tmp, strerror(errno));
+        index_build_abort(b);
+        return rc;
+    }
+    memset(&oo, 0, sizeof oo);
+    oo.mode = INDEX_REBUILD;
+    oo.lang = lang;
+    oo.plain = 1;
+    oo.no_sync = 1; /* the parts are scratch: only the merged result is synced */
+    for (unsigned i = 0; i < nparts && rc == TRAWL_OK; i++) {
+        char *p = NULL;
+        if (asprintf(&p, "%s/part-%u", b->tmp, i) < 0)
+            rc = terr_set(err, TRAWL_ENOMEM, "out of memory");
+        else
+            rc = index_open(p, &oo, &b->parts[i], err);
+        free(p);
+        if (rc == TRAWL_OK)
+            b->n++;
+    }
+    if (rc != TRAWL_OK) {
+        index_build_abort(b);
+        return rc;
+    }
+    *out = b;
+    return TRAWL_OK;
+}
+
+struct index *index_build_part(struct index_build *b, unsigned i)
+{
+    return i < b->n ? b->parts[i] : NULL;
+}
+
+int index_build_finish(struct index_build *b, struct terr *err)
+{
+    char **srcs = calloc(b->n ? b->n : 1, sizeof *srcs);
+    char *gen = NULL, *line = NULL;
+    unsigned g = layout_last_gen(b->path) + 1;
+    int rc = TRAWL_OK;
+
+    if (srcs == NULL || asprintf(&gen, "%s/gen-%u", b->path, g) < 0 ||
+        asprintf(&line, "auto gen-%u", g) < 0) {
+        rc = terr_set(err, TRAWL_ENOMEM, "out of memory");
+        goto out;
+    }
+    for (unsigned i = 0; i < b->n && rc == TRAWL_OK; i++) {
+        srcs[i] = b->parts[i]->dbpath;
+        rc = index_commit(b->parts[i], err);
+        if (rc == TRAWL_OK)
+            rc = xdb_commit(b->parts[i]->db, err);
+    }
+    for (unsigned i = 0; i < b->n && rc == TRAWL_OK; i++) {
+        /* Closing releases each part's lock so the compactor can read it. */
+        xdb_close(b->parts[i]->db);
+        b->parts[i]->db = NULL;
+    }
+    /* Merge the parts into one compact database (Xapian's recommended bulk path), make it
+     * durable, then switch the stub to it in one atomic rename. */
+    if (rc == TRAWL_OK)
+        rc = xdb_compact((const char *const *)srcs, b->n, gen, err);
+    if (rc == TRAWL_OK)
+        rc = layout_sync_tree(gen, err);
+    if (rc == TRAWL_OK)
+        rc = layout_write_stub(b->path, &line, 1, err);
+    if (rc == TRAWL_OK)
+        rc = layout_clean(b->path, err); /* the old generation and the parts */
+    else
+        layout_remove_tree(gen, NULL);
+out:
+    free(srcs);
+    free(gen);
+    free(line);
+    index_build_abort(b);
+    return rc;
 }
 
 const char *index_lang(const struct index *ix)
@@ -234,6 +473,13 @@ static int prep_token(void *ctx, const struct tok_token *tk, const char *term, s
     return 0;
 }
 
+static int prep_title_token(void *ctx, const struct tok_token *tk, const char *term, size_t len)
+{
+    struct prep_ctx *pc = ctx;
+    (void)tk;
+    return strmap_add(pc->terms, term, len, 1) != TRAWL_OK ? -TRAWL_ENOMEM : 0;
+}
+
 /* Builds the document of passage ps of article a. terms is scratch space. */
 static int prep_passage(struct index_prep *p, struct analyzer *an, const struct article *a,
                         const struct passage *ps, struct strmap *terms, struct sbuf *tmp,
@@ -251,6 +497,16 @@ static int prep_passage(struct index_prep *p, struct analyzer *an, const struct 
     rc = analyze_each(an, a->body + ps->start, ps->end - ps->start, prep_token, &pc);
     if (rc != 0)
         return terr_set(err, TRAWL_ENOMEM, "out of memory");
+    {
+        const char *tw = getenv("XTITLE_W"), *t0 = getenv("XTITLE_0");
+        int w = tw ? atoi(tw) : 0;
+        if (w > 0 && (ps->ordinal > 0 || (t0 && atoi(t0)))) {
+            struct prep_ctx tc = {terms, NULL};
+            for (int k = 0; k < w; k++)
+                if (analyze_each(an, a->title, strlen(a->title), prep_title_token, &tc) != 0)
+                    return terr_set(err, TRAWL_ENOMEM, "out of memory");
+        }
+    }
     /* One add per distinct term, with its count: far fewer calls into Xapian's map. */
     for (size_t i = 0; i < terms->cap; i++) {
         const struct strmap_entry *e = &terms->slots[i];
@@ -1164,6 +1420,50 @@ static int ensure_analyzer(struct index *ix, struct terr *err)
     return analyzer_new(ix->lang[0] ? ix->lang : "english", &ix->an, err);
 }
 
+/* *more = the passages of p's article that match xq (and pass chk), beyond the `shown` that
+ * the collapsed list keeps of it. */
+static int article_matches(struct index *ix, const xdb_query *xq, struct checker *chk,
+                           const struct schema_passage *p, unsigned shown, uint64_t *more,
+                           struct terr *err)
+{
+    struct xdb_search_opts xo;
+    struct sbuf term;
+    xdb_query *subs[2] = {(xdb_query *)xq, NULL};
+    xdb_query *q = NULL;
+    xdb_mset *m = NULL;
+    uint64_t total;
+    int rc;
+
+    sbuf_init(&term);
+    if (sbuf_adds(&term, PREFIX_ARTICLE) || schema_article_key(p->id, p->id_len, &term) ||
+        (subs[1] = xdb_query_term(term.buf, term.len, 1)) == NULL ||
+        (q = xdb_query_op(XDB_OP_FILTER, subs, 2)) == NULL) {
+        rc = terr_set(err, TRAWL_ENOMEM, "out of memory");
+        goto out;
+    }
+    xdb_search_opts_init(&xo);
+    xo.weighting = XDB_WEIGHT_BOOL;
+    xo.count = 0;
+    xo.check_at_least = UINT_MAX; /* Xapian caps it at the document count: an exact count */
+    if (chk != NULL) {
+        xo.decider = check_decider;
+        xo.decider_ctx = chk;
+    }
+    rc = xdb_search(ix->db, q, &xo, &m, err);
+    if (rc == TRAWL_OK && chk != NULL && chk->nomem)
+        rc = terr_set(err, TRAWL_ENOMEM, "out of memory");
+    if (rc == TRAWL_OK) {
+        total = xdb_mset_lower_bound(m);
+        *more = total > shown ? total - shown : 0;
+    }
+out:
+    xdb_mset_free(m);
+    xdb_query_free(q);
+    xdb_query_free(subs[1]);
+    sbuf_release(&term);
+    return rc;
+}
+
 static int run_search(struct index *ix, const xdb_query *xq, const struct index_search_opts *o,
                       struct checker *chk, struct index_results *r, struct terr *err)
 {
@@ -1176,6 +1476,8 @@ static int run_search(struct index *ix, const xdb_query *xq, const struct index_
     xo.k1 = o->k1;
     xo.b = o->b;
     xo.min_normlen = RANK_MIN_NORMLEN;
+    if (getenv("XPLUS")) { xo.weighting = XDB_WEIGHT_BM25PLUS; xo.delta = atof(getenv("XPLUS")); }
+    if (getenv("XMINN")) xo.min_normlen = atof(getenv("XMINN"));
     xo.offset = o->offset;
     xo.count = o->count;
     xo.check_at_least = o->check_at_least;
@@ -1209,6 +1511,25 @@ static int run_search(struct index *ix, const xdb_query *xq, const struct index_
         if ((rc = schema_passage_decode(h.data, h.data_len, &ih->p, err)) != TRAWL_OK)
             return rc;
         r->n++;
+    }
+    /* Xapian's collapse counts are lower bounds that depend on the window (a passage that
+     * never beat the threshold is not counted), so a page would disagree with the unpaged
+     * list. Count each shown article's matching passages exactly: the query filtered to the
+     * article's few passages is cheap. */
+    for (size_t i = 0; o->per_article && i < r->n; i++) {
+        size_t k;
+        for (k = 0; k < i && r->hits[k].p.id_len == r->hits[i].p.id_len &&
+                    memcmp(r->hits[k].p.id, r->hits[i].p.id, r->hits[i].p.id_len) != 0;
+             k++)
+            ;
+        if (k < i && r->hits[k].p.id_len == r->hits[i].p.id_len &&
+            memcmp(r->hits[k].p.id, r->hits[i].p.id, r->hits[i].p.id_len) == 0) {
+            r->hits[i].more = r->hits[k].more;
+            continue;
+        }
+        if ((rc = article_matches(ix, xq, chk, &r->hits[i].p, o->per_article, &r->hits[i].more,
+                                  err)) != TRAWL_OK)
+            return rc;
     }
     return TRAWL_OK;
 }

@@ -33,6 +33,7 @@ struct index_open_opts {
     const char *lang; /* stemmer for a new index (NULL: english); an existing index keeps its
                          own, and a different explicit lang is an error */
     int no_sync;      /* skip fsync (fresh bulk builds) */
+    int plain;        /* path is itself a Xapian database (a part or shard), no stub */
 };
 
 /* Opens the index at path. Reading a missing index, one of another schema version or
@@ -44,6 +45,22 @@ void index_close(struct index *ix); /* NULL-safe; a writer's uncommitted work is
 int index_reopen(struct index *ix, struct terr *err);
 const char *index_lang(const struct index *ix);
 const char *index_path(const struct index *ix);
+
+/* ---- Fresh builds ------------------------------------------------------------------- */
+
+/* A build from nothing into nparts scratch databases (written in parallel, one writer thread
+ * each), merged at the end by Xapian's compactor into a new generation of the index at path,
+ * which then replaces the old one atomically. The caller holds the index lock (layout_lock).
+ * Until index_build_finish returns, readers see the previous index, untouched. */
+struct index_build;
+int index_build_start(const char *path, unsigned nparts, const char *lang,
+                      struct index_build **out, struct terr *err);
+/* Part i, to write to as to any index (owned by the build). */
+struct index *index_build_part(struct index_build *b, unsigned i);
+/* Commits the parts, merges them, switches the index to the result; frees b either way. */
+int index_build_finish(struct index_build *b, struct terr *err);
+/* Drops the build: the index stays as it was. NULL-safe. */
+void index_build_abort(struct index_build *b);
 
 /* ---- Writing ------------------------------------------------------------------------ */
 

@@ -17,6 +17,7 @@
 #include "common/article.h"
 #include "common/index.h"
 #include "common/jsonl.h"
+#include "common/layout.h"
 #include "common/schema.h"
 #include "common/strmap.h"
 #include "indexer/pipeline.h"
@@ -40,6 +41,8 @@ static const char usage_text[] =
     "      --lang LANG          stemmer language of a new index (default: english)\n"
     "  -j, --jobs N             analysis threads (default: number of CPUs)\n"
     "      --batch N            articles per committed batch (default: 5000)\n"
+    "      --writers N          parts a fresh build writes in parallel, then merges\n"
+    "                           (default: 2 on a machine with several CPUs)\n"
     "      --max-article-size SIZE\n"
     "                           skip articles larger than SIZE bytes (K, M, G suffixes;\n"
     "                           default: 32M)\n"
@@ -64,6 +67,7 @@ struct opts {
     int rebuild, dry_run, quiet, stats, progress;
     const char *lang;
     unsigned jobs;
+    unsigned writers; /* parts written in parallel by a fresh build */
     size_t batch;
     size_t max_article;
     struct passage_opts passages;
@@ -79,10 +83,19 @@ struct known {
     int seen;
 };
 
+/* A JSON Lines file's record, written once all its articles are committed. */
+struct source_rec {
+    char *path;
+    struct schema_source s;
+};
+
 struct run {
     struct opts *o;
-    struct index *ix;
+    struct index *ix;        /* the index as it was (read for records; written incrementally) */
+    struct index_build *build; /* a fresh build's parts, when rebuilding everything */
     struct pipeline *pl;
+    struct source_rec *sources;
+    size_t nsources;
     struct strmap known_map; /* key -> index into known[] + 1 */
     struct known *known;
     size_t nknown, capknown;
@@ -492,7 +505,7 @@ static void index_jsonl_file(struct run *r, const char *path, const struct stat 
     int rc, got, warned_utf8 = 0;
     char where[PATH_MAX + 32];
 
-    if (!r->o->rebuild && index_source(r->ix, path, &src, &err) == TRAWL_OK &&
+    if (r->ix != NULL && !r->o->rebuild && index_source(r->ix, path, &src, &err) == TRAWL_OK &&
         src.size == (uint64_t)sb->st_size && src.mtime_ns == mtime_ns(sb)) {
         mark_source_seen(r, path);
         return;
@@ -562,9 +575,18 @@ static void index_jsonl_file(struct run *r, const char *path, const struct stat 
     src.size = (uint64_t)sb->st_size;
     src.mtime_ns = mtime_ns(sb);
     src.articles = articles;
-    rc = pipeline_source(r->pl, path, &src, &r->err);
-    if (rc != TRAWL_OK)
-        r->fatal = rc;
+    {
+        struct source_rec *v = realloc(r->sources, (r->nsources + 1) * sizeof *v);
+        if (v == NULL || (v[r->nsources].path = strdup(path)) == NULL) {
+            if (v != NULL)
+                r->sources = v;
+            r->fatal = terr_set(&r->err, TRAWL_ENOMEM, "out of memory");
+            return;
+        }
+        v[r->nsources].s = src;
+        r->sources = v;
+        r->nsources++;
+    }
 }
 
 /* ---- Finding inputs --------------------------------------------------------------------- */
@@ -708,7 +730,7 @@ static int within_roots(const struct run *r, const char *source)
 
 static int print_stats(const char *db)
 {
-    struct index_open_opts oo = {INDEX_READ, NULL, 0};
+    struct index_open_opts oo = {.mode = INDEX_READ};
     struct index *ix;
     struct index_stats st;
     struct terr err;
@@ -743,7 +765,7 @@ static void version(void)
 
 static int parse_args(int argc, char **argv, struct opts *o)
 {
-    enum { O_REBUILD = 256, O_LANG, O_BATCH, O_MAXSIZE, O_MINW, O_MAXW, O_PROGRESS,
+    enum { O_REBUILD = 256, O_LANG, O_BATCH, O_WRITERS, O_MAXSIZE, O_MINW, O_MAXW, O_PROGRESS,
            O_NOPROGRESS, O_STATS };
     static const struct option longs[] = {
         {"db", required_argument, NULL, 'd'},
@@ -752,6 +774,7 @@ static int parse_args(int argc, char **argv, struct opts *o)
         {"lang", required_argument, NULL, O_LANG},
         {"jobs", required_argument, NULL, 'j'},
         {"batch", required_argument, NULL, O_BATCH},
+        {"writers", required_argument, NULL, O_WRITERS},
         {"max-article-size", required_argument, NULL, O_MAXSIZE},
         {"min-words", required_argument, NULL, O_MINW},
         {"max-words", required_argument, NULL, O_MAXW},
@@ -785,6 +808,13 @@ static int parse_args(int argc, char **argv, struct opts *o)
                 return 2;
             }
             o->batch = v;
+            break;
+        case O_WRITERS:
+            if (parse_uint(optarg, 64, &v) != 0) {
+                warnx("invalid --writers '%s': expected a number from 1 to 64", optarg);
+                return 2;
+            }
+            o->writers = (unsigned)v;
             break;
         case O_MAXSIZE:
             if (parse_size(optarg, &o->max_article) != 0) {
@@ -836,6 +866,22 @@ static void run_release(struct run *r)
     for (size_t i = 0; i < r->nroots; i++)
         free(r->roots[i]);
     free(r->roots);
+    for (size_t i = 0; i < r->nsources; i++)
+        free(r->sources[i].path);
+    free(r->sources);
+}
+
+/* Writes the JSON Lines source records into ix, once their articles are committed (a run
+ * killed before this re-reads those files next time, finding their articles unchanged). */
+static int write_sources(struct run *r, struct index *ix)
+{
+    int rc = TRAWL_OK;
+
+    for (size_t i = 0; i < r->nsources && rc == TRAWL_OK; i++)
+        rc = index_set_source(ix, r->sources[i].path, &r->sources[i].s, &r->err);
+    if (rc == TRAWL_OK && r->nsources > 0)
+        rc = index_commit(ix, &r->err);
+    return rc;
 }
 
 int main(int argc, char **argv)
@@ -849,7 +895,9 @@ int main(int argc, char **argv)
     const char *const *inputs;
     size_t ninputs;
     struct pipeline_counts counts;
-    int rc, status;
+    struct index *writers[64];
+    unsigned nwriters = 0;
+    int rc, status, fresh, lockfd = -1;
     long ncpu;
 
     memset(&o, 0, sizeof o);
@@ -860,6 +908,7 @@ int main(int argc, char **argv)
     passage_opts_init(&o.passages);
     ncpu = sysconf(_SC_NPROCESSORS_ONLN);
     o.jobs = ncpu > 0 ? (unsigned)ncpu : 1;
+    o.writers = ncpu > 1 ? 2 : 1;
     if ((status = parse_args(argc, argv, &o)) >= 0)
         return status;
     if (o.stats)
@@ -878,15 +927,24 @@ int main(int argc, char **argv)
     inputs = optind < argc ? (const char *const *)argv + optind : def_inputs;
     ninputs = optind < argc ? (size_t)(argc - optind) : 1;
 
+    /* One indexer at a time: the lock is held until the process ends. */
+    if (!o.dry_run && (layout_lock(o.db, &lockfd, &r.err) != TRAWL_OK ||
+                       layout_clean(o.db, &r.err) != TRAWL_OK)) {
+        warnx("%s", r.err.msg);
+        layout_unlock(lockfd);
+        run_release(&r);
+        return 2;
+    }
     /* Open (or, for a dry run, peek at) the index. */
     memset(&oo, 0, sizeof oo);
-    oo.mode = o.dry_run ? INDEX_READ : o.rebuild ? INDEX_REBUILD : INDEX_WRITE;
-    oo.lang = o.lang;
+    oo.mode = o.dry_run ? INDEX_READ : INDEX_WRITE;
+    oo.lang = o.rebuild ? NULL : o.lang;
     rc = index_open(o.db, &oo, &r.ix, &r.err);
-    if (rc != TRAWL_OK && o.dry_run && rc == TRAWL_EINDEX && access(o.db, F_OK) != 0) {
+    if (rc != TRAWL_OK && o.dry_run && rc == TRAWL_EINDEX) {
         r.ix = NULL; /* a dry run against no index: everything is new */
     } else if (rc != TRAWL_OK) {
         warnx("%s", r.err.msg);
+        layout_unlock(lockfd);
         run_release(&r);
         return 2;
     }
@@ -894,8 +952,24 @@ int main(int argc, char **argv)
         index_each_article(r.ix, load_known, &r, &r.err) != TRAWL_OK) {
         warnx("%s", r.err.msg);
         index_close(r.ix);
+        layout_unlock(lockfd);
         run_release(&r);
         return 2;
+    }
+    /* Building from nothing (a new index, or --rebuild): parts written in parallel and
+     * merged, and the old index stays searchable until the new one replaces it. */
+    fresh = !o.dry_run && r.nknown == 0;
+    if (fresh) {
+        char lang[64];
+        snprintf(lang, sizeof lang, "%s", o.lang ? o.lang : index_lang(r.ix));
+        index_close(r.ix);
+        r.ix = NULL;
+        if (index_build_start(o.db, o.writers, lang, &r.build, &r.err) != TRAWL_OK) {
+            warnx("%s", r.err.msg);
+            layout_unlock(lockfd);
+            run_release(&r);
+            return 2;
+        }
     }
 
     /* Find the inputs. Sources are kept as real paths, so runs from other folders agree. */
@@ -935,9 +1009,19 @@ int main(int argc, char **argv)
         po.workers = o.jobs;
         po.batch_articles = o.batch;
         po.max_pending_bytes = 64u << 20;
-        po.lang = index_lang(r.ix);
         po.passages = o.passages;
-        if (pipeline_start(r.ix, &po, &r.pl, &r.err) != TRAWL_OK)
+        if (fresh) {
+            /* Parts are scratch until merged: no batches, Xapian flushes as it sees fit. */
+            po.batch_articles = 0;
+            for (unsigned i = 0; i < o.writers; i++)
+                writers[i] = index_build_part(r.build, i);
+            nwriters = o.writers;
+        } else {
+            writers[0] = r.ix;
+            nwriters = 1;
+        }
+        po.lang = index_lang(writers[0]);
+        if (pipeline_start(writers, nwriters, &po, &r.pl, &r.err) != TRAWL_OK)
             r.fatal = r.err.code;
     }
     for (size_t i = 0; i < in.n && !r.fatal; i++) {
@@ -972,6 +1056,17 @@ int main(int argc, char **argv)
         }
         r.pl = NULL;
     }
+    if (!r.fatal && !o.dry_run && write_sources(&r, writers[0]) != TRAWL_OK)
+        r.fatal = r.err.code;
+    if (getenv("TRAWL_TIMING") != NULL)
+        fprintf(stderr, PROG ": timing: analysed and written in %.2f s\n", since(&r.t0));
+    if (r.build != NULL) {
+        if (!r.fatal && index_build_finish(r.build, &r.err) != TRAWL_OK)
+            r.fatal = r.err.code;
+        else if (r.fatal)
+            index_build_abort(r.build);
+        r.build = NULL;
+    }
     progress(&r, 1);
     if (r.fatal) {
         warnx("%s", r.err.msg);
@@ -989,6 +1084,7 @@ int main(int argc, char **argv)
         status = r.skipped ? 1 : 0;
     }
     index_close(r.ix);
+    layout_unlock(lockfd);
     for (size_t i = 0; i < in.n; i++)
         free(in.v[i].path);
     free(in.v);

@@ -4,39 +4,48 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define RING 512 /* jobs in flight at most */
+#define RING 1024 /* jobs in flight at most */
+#define MAX_WRITERS 64
 
 struct job {
     enum job_kind kind;
+    unsigned route;            /* the writer (index) it goes to */
     struct article art;
     struct schema_article rec;
-    char *source;              /* owned copy of rec.source / the source path / the id */
+    char *source;              /* owned copy of rec.source / the id to remove */
     char *id;                  /* JOB_RECORD: the article id */
-    struct schema_source src;
     int is_new;
     struct index_prep *prep;   /* made by a worker */
-    int done;                  /* ready for the writer */
+    int done;                  /* ready for its writer */
     struct terr err;           /* a worker's failure */
     int rc;
 };
 
+struct writer {
+    struct pipeline *p;
+    unsigned w;
+    pthread_t thread;
+    int started;
+    uint64_t cursor; /* next ring position this writer looks at */
+};
+
 struct pipeline {
-    struct index *ix;
+    struct index **ix;
+    unsigned nix;
     struct pipeline_opts o;
     pthread_mutex_t mu;
     pthread_cond_t cv_work, cv_write, cv_space;
     pthread_t *workers;
     unsigned nworkers;
-    pthread_t writer;
-    int writer_started;
+    struct writer writers[MAX_WRITERS];
     struct job *ring[RING];
     uint64_t next_seq;   /* next job the producer submits */
-    uint64_t claim_seq;  /* next job a worker takes */
-    uint64_t write_seq;  /* next job the writer applies */
+    uint64_t claim_seq;  /* next job a worker looks at */
+    uint64_t free_seq;   /* ring positions below this are free */
     size_t pending_bytes;
     int closing;         /* the producer has finished */
     int aborting;
-    int failed;          /* the writer failed: err holds why */
+    int failed;          /* a writer failed: err holds why */
     struct terr err;
     struct pipeline_counts counts;
 };
@@ -68,23 +77,21 @@ static void *worker_main(void *arg)
             break;
         j = p->ring[p->claim_seq % RING];
         p->claim_seq++;
+        if (j->kind != JOB_PUT)
+            continue; /* nothing to analyse; submit() marked it done */
         pthread_mutex_unlock(&p->mu);
 
-        if (j->kind == JOB_PUT) {
-            if (!have_an) {
-                j->err = aerr;
-                j->rc = aerr.code;
-            } else {
-                j->rc = index_prepare(an, &j->art, &p->o.passages, &j->rec, &j->prep, &j->err);
-            }
-            /* The text is in the documents now; free it before the writer gets to it. */
-            pthread_mutex_lock(&p->mu);
-            p->pending_bytes -= j->art.body_len;
-            pthread_mutex_unlock(&p->mu);
-            article_release(&j->art);
+        if (!have_an) {
+            j->err = aerr;
+            j->rc = aerr.code;
+        } else {
+            j->rc = index_prepare(an, &j->art, &p->o.passages, &j->rec, &j->prep, &j->err);
         }
+        /* The text is in the documents now; free it before the writer gets to it. */
+        article_release(&j->art);
 
         pthread_mutex_lock(&p->mu);
+        p->pending_bytes -= j->rec.size < p->pending_bytes ? j->rec.size : p->pending_bytes;
         j->done = 1;
         pthread_cond_broadcast(&p->cv_write);
         pthread_cond_broadcast(&p->cv_space);
@@ -94,11 +101,12 @@ static void *worker_main(void *arg)
     return NULL;
 }
 
-static int apply(struct pipeline *p, struct job *j, size_t *in_batch, struct terr *err)
+static int apply(struct pipeline *p, struct index *ix, struct job *j, size_t *in_batch,
+                 struct terr *err)
 {
     int rc = TRAWL_OK;
 
-    if (*in_batch == 0 && (rc = index_begin(p->ix, err)) != TRAWL_OK)
+    if (*in_batch == 0 && p->o.batch_articles && (rc = index_begin(ix, err)) != TRAWL_OK)
         return rc;
     switch (j->kind) {
     case JOB_PUT:
@@ -106,7 +114,7 @@ static int apply(struct pipeline *p, struct job *j, size_t *in_batch, struct ter
             *err = j->err;
             return j->rc;
         }
-        rc = index_put(p->ix, j->prep, j->is_new, err);
+        rc = index_put(ix, j->prep, j->is_new, err);
         if (rc == TRAWL_OK) {
             pthread_mutex_lock(&p->mu);
             p->counts.put++;
@@ -116,29 +124,31 @@ static int apply(struct pipeline *p, struct job *j, size_t *in_batch, struct ter
         }
         break;
     case JOB_REMOVE:
-        rc = index_remove(p->ix, j->source, err);
+        rc = index_remove(ix, j->source, err);
         if (rc == TRAWL_OK) {
             pthread_mutex_lock(&p->mu);
             p->counts.removed++;
             pthread_mutex_unlock(&p->mu);
         }
         break;
-    case JOB_SOURCE: rc = index_set_source(p->ix, j->source, &j->src, err); break;
-    case JOB_FORGET: rc = index_forget_source(p->ix, j->source, err); break;
-    case JOB_RECORD: rc = index_set_record(p->ix, j->id, &j->rec, err); break;
+    case JOB_RECORD: rc = index_set_record(ix, j->id, &j->rec, err); break;
     }
     if (rc != TRAWL_OK)
         return rc;
-    if (++*in_batch >= p->o.batch_articles) {
-        rc = index_commit(p->ix, err);
+    if (++*in_batch >= p->o.batch_articles && p->o.batch_articles) {
+        rc = index_commit(ix, err);
         *in_batch = 0;
     }
     return rc;
 }
 
+/* Each writer walks the whole ring in order and applies the jobs routed to it, so its index
+ * sees its articles in submission order. */
 static void *writer_main(void *arg)
 {
-    struct pipeline *p = arg;
+    struct writer *wr = arg;
+    struct pipeline *p = wr->p;
+    struct index *ix = p->ix[wr->w];
     size_t in_batch = 0;
     struct terr err;
     int rc = TRAWL_OK;
@@ -146,30 +156,30 @@ static void *writer_main(void *arg)
     pthread_mutex_lock(&p->mu);
     for (;;) {
         struct job *j;
-        while (!p->aborting && p->write_seq < p->next_seq &&
-               !p->ring[p->write_seq % RING]->done)
+        while (!p->aborting && wr->cursor == p->next_seq && !p->closing)
             pthread_cond_wait(&p->cv_write, &p->mu);
-        while (!p->aborting && p->write_seq == p->next_seq && !p->closing)
-            pthread_cond_wait(&p->cv_write, &p->mu);
-        if (p->aborting)
+        if (p->aborting || wr->cursor == p->next_seq)
             break;
-        if (p->write_seq == p->next_seq) {
-            if (p->closing)
-                break;
+        j = p->ring[wr->cursor % RING];
+        if (j->route != wr->w) {
+            wr->cursor++;
+            pthread_cond_broadcast(&p->cv_space);
             continue;
         }
-        j = p->ring[p->write_seq % RING];
-        if (!j->done)
+        if (!j->done) {
+            pthread_cond_wait(&p->cv_write, &p->mu);
             continue;
-        p->ring[p->write_seq % RING] = NULL;
-        p->write_seq++;
+        }
         pthread_mutex_unlock(&p->mu);
 
         if (rc == TRAWL_OK)
-            rc = apply(p, j, &in_batch, &err);
-        job_free(j);
+            rc = apply(p, ix, j, &in_batch, &err);
+        /* Heavy parts go now; the job itself when every writer has passed it. */
+        index_prep_free(j->prep);
+        j->prep = NULL;
 
         pthread_mutex_lock(&p->mu);
+        wr->cursor++;
         if (rc != TRAWL_OK && !p->failed) {
             p->failed = 1;
             p->err = err;
@@ -178,36 +188,39 @@ static void *writer_main(void *arg)
     }
     pthread_mutex_unlock(&p->mu);
 
-    if (p->aborting) {
-        index_cancel(p->ix, NULL);
-    } else if (rc == TRAWL_OK && in_batch > 0) {
-        rc = index_commit(p->ix, &err);
+    if (p->aborting || rc != TRAWL_OK) {
+        index_cancel(ix, NULL);
+    } else if (in_batch > 0) {
+        rc = index_commit(ix, &err);
         if (rc != TRAWL_OK) {
             pthread_mutex_lock(&p->mu);
-            p->failed = 1;
-            p->err = err;
+            if (!p->failed) {
+                p->failed = 1;
+                p->err = err;
+            }
             pthread_mutex_unlock(&p->mu);
         }
-    } else if (rc != TRAWL_OK) {
-        index_cancel(p->ix, NULL);
     }
     return NULL;
 }
 
-int pipeline_start(struct index *ix, const struct pipeline_opts *o, struct pipeline **out,
-                   struct terr *err)
+int pipeline_start(struct index **ix, unsigned nix, const struct pipeline_opts *o,
+                   struct pipeline **out, struct terr *err)
 {
     struct pipeline *p = calloc(1, sizeof *p);
 
     *out = NULL;
     if (p == NULL)
         return terr_set(err, TRAWL_ENOMEM, "out of memory");
+    if (nix == 0 || nix > MAX_WRITERS) {
+        free(p);
+        return terr_set(err, TRAWL_EINPUT, "between 1 and %d writers", MAX_WRITERS);
+    }
     p->ix = ix;
+    p->nix = nix;
     p->o = *o;
     if (p->o.workers == 0)
         p->o.workers = 1;
-    if (p->o.batch_articles == 0)
-        p->o.batch_articles = 1;
     pthread_mutex_init(&p->mu, NULL);
     pthread_cond_init(&p->cv_work, NULL);
     pthread_cond_init(&p->cv_write, NULL);
@@ -224,22 +237,51 @@ int pipeline_start(struct index *ix, const struct pipeline_opts *o, struct pipel
         }
         p->nworkers++;
     }
-    if (pthread_create(&p->writer, NULL, writer_main, p) != 0) {
-        pipeline_abort(p);
-        return terr_set(err, TRAWL_EINTERNAL, "cannot start the writer thread");
+    for (unsigned w = 0; w < nix; w++) {
+        p->writers[w].p = p;
+        p->writers[w].w = w;
+        if (pthread_create(&p->writers[w].thread, NULL, writer_main, &p->writers[w]) != 0) {
+            pipeline_abort(p);
+            return terr_set(err, TRAWL_EINTERNAL, "cannot start a writer thread");
+        }
+        p->writers[w].started = 1;
     }
-    p->writer_started = 1;
     *out = p;
     return TRAWL_OK;
+}
+
+/* The lowest ring position some thread still needs. Called with the lock held. */
+static uint64_t min_cursor(const struct pipeline *p)
+{
+    uint64_t m = p->claim_seq;
+
+    for (unsigned w = 0; w < p->nix; w++)
+        if (p->writers[w].cursor < m)
+            m = p->writers[w].cursor;
+    return m;
+}
+
+static void reclaim(struct pipeline *p)
+{
+    uint64_t upto = min_cursor(p);
+
+    for (; p->free_seq < upto; p->free_seq++) {
+        job_free(p->ring[p->free_seq % RING]);
+        p->ring[p->free_seq % RING] = NULL;
+    }
 }
 
 static int submit(struct pipeline *p, struct job *j, size_t bytes, struct terr *err)
 {
     pthread_mutex_lock(&p->mu);
-    while (!p->failed && (p->next_seq - p->write_seq >= RING ||
-                          (p->pending_bytes > 0 &&
-                           p->pending_bytes + bytes > p->o.max_pending_bytes)))
+    for (;;) {
+        reclaim(p);
+        if (p->failed || (p->next_seq - p->free_seq < RING &&
+                          (p->pending_bytes == 0 ||
+                           p->pending_bytes + bytes <= p->o.max_pending_bytes)))
+            break;
         pthread_cond_wait(&p->cv_space, &p->mu);
+    }
     if (p->failed) {
         *err = p->err;
         pthread_mutex_unlock(&p->mu);
@@ -257,9 +299,11 @@ static int submit(struct pipeline *p, struct job *j, size_t bytes, struct terr *
     return TRAWL_OK;
 }
 
-static struct job *job_new(enum job_kind kind, const char *source, struct terr *err)
+static struct job *job_new(struct pipeline *p, enum job_kind kind, const char *source,
+                           const char *key, struct terr *err)
 {
     struct job *j = calloc(1, sizeof *j);
+    struct sbuf k;
 
     if (j == NULL || (source != NULL && (j->source = strdup(source)) == NULL)) {
         free(j);
@@ -268,13 +312,26 @@ static struct job *job_new(enum job_kind kind, const char *source, struct terr *
     }
     j->kind = kind;
     article_init(&j->art);
+    sbuf_init(&k);
+    if (schema_article_key(key, strlen(key), &k) != TRAWL_OK) {
+        job_free(j);
+        terr_set(err, TRAWL_ENOMEM, "out of memory");
+        return NULL;
+    }
+    j->route = pipeline_route(k.buf, k.len, p->nix);
+    sbuf_release(&k);
     return j;
+}
+
+unsigned pipeline_route(const char *key, size_t len, unsigned n)
+{
+    return n <= 1 ? 0 : (unsigned)(schema_hash(SCHEMA_HASH_SEED, key, len) % n);
 }
 
 int pipeline_put(struct pipeline *p, struct article *a, const struct schema_article *rec,
                  int is_new, struct terr *err)
 {
-    struct job *j = job_new(JOB_PUT, rec->source, err);
+    struct job *j = job_new(p, JOB_PUT, rec->source, a->id, err);
 
     if (j == NULL)
         return TRAWL_ENOMEM;
@@ -283,30 +340,12 @@ int pipeline_put(struct pipeline *p, struct article *a, const struct schema_arti
     j->rec = *rec;
     j->rec.source = j->source;
     j->is_new = is_new;
-    return submit(p, j, j->art.body_len, err);
+    return submit(p, j, j->rec.size, err);
 }
 
 int pipeline_remove(struct pipeline *p, const char *id, struct terr *err)
 {
-    struct job *j = job_new(JOB_REMOVE, id, err);
-
-    return j ? submit(p, j, 0, err) : TRAWL_ENOMEM;
-}
-
-int pipeline_source(struct pipeline *p, const char *path, const struct schema_source *s,
-                    struct terr *err)
-{
-    struct job *j = job_new(JOB_SOURCE, path, err);
-
-    if (j == NULL)
-        return TRAWL_ENOMEM;
-    j->src = *s;
-    return submit(p, j, 0, err);
-}
-
-int pipeline_forget(struct pipeline *p, const char *path, struct terr *err)
-{
-    struct job *j = job_new(JOB_FORGET, path, err);
+    struct job *j = job_new(p, JOB_REMOVE, id, id, err);
 
     return j ? submit(p, j, 0, err) : TRAWL_ENOMEM;
 }
@@ -314,7 +353,7 @@ int pipeline_forget(struct pipeline *p, const char *path, struct terr *err)
 int pipeline_record(struct pipeline *p, const char *id, const struct schema_article *rec,
                     struct terr *err)
 {
-    struct job *j = job_new(JOB_RECORD, rec->source, err);
+    struct job *j = job_new(p, JOB_RECORD, rec->source, id, err);
 
     if (j == NULL)
         return TRAWL_ENOMEM;
@@ -338,9 +377,10 @@ static void pipeline_join_free(struct pipeline *p)
 {
     for (unsigned i = 0; i < p->nworkers; i++)
         pthread_join(p->workers[i], NULL);
-    if (p->writer_started)
-        pthread_join(p->writer, NULL);
-    for (uint64_t s = p->write_seq; s < p->next_seq; s++)
+    for (unsigned w = 0; w < p->nix; w++)
+        if (p->writers[w].started)
+            pthread_join(p->writers[w].thread, NULL);
+    for (uint64_t s = p->free_seq; s < p->next_seq; s++)
         job_free(p->ring[s % RING]);
     free(p->workers);
     pthread_mutex_destroy(&p->mu);
@@ -362,9 +402,11 @@ int pipeline_finish(struct pipeline *p, struct pipeline_counts *c, struct terr *
     for (unsigned i = 0; i < p->nworkers; i++)
         pthread_join(p->workers[i], NULL);
     p->nworkers = 0;
-    if (p->writer_started)
-        pthread_join(p->writer, NULL);
-    p->writer_started = 0;
+    for (unsigned w = 0; w < p->nix; w++)
+        if (p->writers[w].started)
+            pthread_join(p->writers[w].thread, NULL);
+    for (unsigned w = 0; w < p->nix; w++)
+        p->writers[w].started = 0;
     if (p->failed) {
         *err = p->err;
         rc = err->code;

@@ -1,9 +1,11 @@
 /* pipeline: overlaps analysis and writing. The producer (the caller's thread) submits jobs in
  * order; worker threads analyse articles into passage documents (each with its own analyzer);
- * one writer thread applies the jobs to the index strictly in submission order, committing
- * every batch in a transaction, so an interrupted run leaves the last committed batch and a
- * source's record is never written before its articles. Memory is bounded by a job count and
- * a byte budget: submit() blocks while either is exceeded. */
+ * one writer thread per index (Xapian allows one writer per database) applies the jobs routed
+ * to it, in submission order, committing every batch in a transaction, so an interrupted run
+ * leaves each index at its last committed batch. An article goes to index
+ * pipeline_route(key) — the parts of a fresh build, or the shards of a sharded index.
+ * Memory is bounded by a job count and a byte budget: submitting blocks while either is
+ * exceeded. */
 #ifndef TRAWL_INDEXER_PIPELINE_H
 #define TRAWL_INDEXER_PIPELINE_H
 
@@ -18,14 +20,13 @@
 enum job_kind {
     JOB_PUT,    /* analyse and write an article (replacing any old version) */
     JOB_REMOVE, /* delete an article */
-    JOB_SOURCE, /* write a JSONL source record */
-    JOB_FORGET, /* delete a JSONL source record */
     JOB_RECORD, /* rewrite an unchanged article's record (it was touched or moved) */
 };
 
 struct pipeline_opts {
     unsigned workers;          /* analysis threads (>= 1) */
-    size_t batch_articles;     /* commit after this many changed articles */
+    size_t batch_articles;     /* commit after this many changed articles; 0: no batches
+                                  (scratch databases: Xapian flushes by itself) */
     size_t max_pending_bytes;  /* bytes of article text in flight at most */
     const char *lang;
     struct passage_opts passages;
@@ -37,17 +38,18 @@ struct pipeline_counts {
 
 struct pipeline;
 
-int pipeline_start(struct index *ix, const struct pipeline_opts *o, struct pipeline **out,
-                   struct terr *err);
+/* Starts the threads: o->workers analysers and one writer for each of ix[0..nix). */
+int pipeline_start(struct index **ix, unsigned nix, const struct pipeline_opts *o,
+                   struct pipeline **out, struct terr *err);
+
+/* Which of n indexes an article key belongs to (a stable hash: same key, same index). */
+unsigned pipeline_route(const char *key, size_t len, unsigned n);
 
 /* Submits an article (taking over a's fields; a is re-initialised) with its record.
  * Returns the writer's error once the writer has failed (the job is dropped). */
 int pipeline_put(struct pipeline *p, struct article *a, const struct schema_article *rec,
                  int is_new, struct terr *err);
 int pipeline_remove(struct pipeline *p, const char *id, struct terr *err);
-int pipeline_source(struct pipeline *p, const char *path, const struct schema_source *s,
-                    struct terr *err);
-int pipeline_forget(struct pipeline *p, const char *path, struct terr *err);
 int pipeline_record(struct pipeline *p, const char *id, const struct schema_article *rec,
                     struct terr *err);
 

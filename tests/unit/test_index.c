@@ -45,7 +45,7 @@ static void put(struct fixture *f, const char *id, const char *date, const char 
 static int setup(void **state)
 {
     struct fixture *f = calloc(1, sizeof *f);
-    struct index_open_opts oo = {INDEX_WRITE, NULL, 0};
+    struct index_open_opts oo = {.mode = INDEX_WRITE};
     struct terr err;
 
     strcpy(f->dir, "/tmp/trawl-test-index-XXXXXX");
@@ -264,7 +264,7 @@ static void test_stats(void **state)
 static void test_refuses_missing_foreign_and_other_schema(void **state)
 {
     struct fixture *f = *state;
-    struct index_open_opts ro = {INDEX_READ, NULL, 0};
+    struct index_open_opts ro = {.mode = INDEX_READ};
     struct index *ix = NULL;
     struct terr err;
     char path[128];

@@ -1,0 +1,288 @@
+#include "common/layout.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "common/sbuf.h"
+
+int layout_lock(const char *dir, int *fd, struct terr *err)
+{
+    struct sbuf p;
+    int f;
+
+    *fd = -1;
+    if (mkdir(dir, 0777) != 0 && errno != EEXIST)
+        return terr_set(err, TRAWL_EIO, "cannot create index folder '%s': %s", dir,
+                        strerror(errno));
+    sbuf_init(&p);
+    if (sbuf_printf(&p, "%s/.lock", dir) != TRAWL_OK)
+        return terr_set(err, TRAWL_ENOMEM, "out of memory");
+    f = open(p.buf, O_RDWR | O_CREAT | O_CLOEXEC, 0666);
+    if (f < 0) {
+        int e = errno;
+        sbuf_release(&p);
+        return terr_set(err, e == ENOTDIR ? TRAWL_EINDEX : TRAWL_EIO,
+                        "cannot lock index '%s': %s", dir, strerror(e));
+    }
+    sbuf_release(&p);
+    if (flock(f, LOCK_EX | LOCK_NB) != 0) {
+        char pid[32] = "";
+        ssize_t n = pread(f, pid, sizeof pid - 1, 0);
+        int e = errno;
+        close(f);
+        if (e == EWOULDBLOCK || e == EAGAIN) {
+            pid[n > 0 ? n : 0] = '\0';
+            pid[strcspn(pid, "\n")] = '\0';
+            return terr_set(err, TRAWL_ELOCKED,
+                            "index '%s' is being updated by another trawl-index%s%s%s", dir,
+                            pid[0] ? " (pid " : "", pid, pid[0] ? ")" : "");
+        }
+        return terr_set(err, TRAWL_EIO, "cannot lock index '%s': %s", dir, strerror(e));
+    }
+    /* Who holds it, for the message another indexer prints. */
+    if (ftruncate(f, 0) == 0) {
+        char pid[32];
+        int n = snprintf(pid, sizeof pid, "%ld\n", (long)getpid());
+        if (pwrite(f, pid, (size_t)n, 0) < 0) {
+            /* informational only */
+        }
+    }
+    *fd = f;
+    return TRAWL_OK;
+}
+
+void layout_unlock(int fd)
+{
+    if (fd >= 0)
+        close(fd); /* closing releases the flock */
+}
+
+void layout_free_lines(char **lines, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(lines[i]);
+    free(lines);
+}
+
+int layout_read_stub(const char *dir, char ***lines, size_t *n, struct terr *err)
+{
+    struct sbuf p;
+    FILE *f;
+    char *line = NULL;
+    size_t cap = 0;
+    ssize_t len;
+    int rc = TRAWL_OK;
+
+    *lines = NULL;
+    *n = 0;
+    sbuf_init(&p);
+    if (sbuf_printf(&p, "%s/" LAYOUT_STUB, dir) != TRAWL_OK)
+        return terr_set(err, TRAWL_ENOMEM, "out of memory");
+    f = fopen(p.buf, "r");
+    if (f == NULL) {
+        int e = errno;
+        sbuf_release(&p);
+        if (e == ENOENT || e == ENOTDIR)
+            return terr_set(err, TRAWL_ENOTFOUND, "no stub in '%s'", dir);
+        return terr_set(err, TRAWL_EIO, "cannot read '%s/" LAYOUT_STUB "': %s", dir,
+                        strerror(e));
+    }
+    sbuf_release(&p);
+    while ((len = getline(&line, &cap, f)) != -1) {
+        char **v;
+        while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r' ||
+                           line[len - 1] == ' '))
+            line[--len] = '\0';
+        if (len == 0 || line[0] == '#')
+            continue;
+        v = realloc(*lines, (*n + 1) * sizeof *v);
+        if (v == NULL || (v[*n] = strdup(line)) == NULL) {
+            if (v != NULL)
+                *lines = v;
+            rc = terr_set(err, TRAWL_ENOMEM, "out of memory");
+            break;
+        }
+        *lines = v;
+        (*n)++;
+    }
+    free(line);
+    fclose(f);
+    if (rc != TRAWL_OK) {
+        layout_free_lines(*lines, *n);
+        *lines = NULL;
+        *n = 0;
+    }
+    return rc;
+}
+
+static int sync_path(const char *path, int dir)
+{
+    int fd = open(path, (dir ? O_RDONLY | O_DIRECTORY : O_RDONLY) | O_CLOEXEC);
+    int rc;
+
+    if (fd < 0)
+        return -1;
+    rc = fsync(fd);
+    close(fd);
+    return rc;
+}
+
+int layout_write_stub(const char *dir, char *const *lines, size_t n, struct terr *err)
+{
+    struct sbuf tmp, dst, body;
+    int fd = -1, rc = TRAWL_OK;
+
+    sbuf_init(&tmp);
+    sbuf_init(&dst);
+    sbuf_init(&body);
+    if (sbuf_printf(&tmp, "%s/" LAYOUT_STUB ".tmp", dir) ||
+        sbuf_printf(&dst, "%s/" LAYOUT_STUB, dir)) {
+        rc = terr_set(err, TRAWL_ENOMEM, "out of memory");
+        goto out;
+    }
+    for (size_t i = 0; i < n; i++)
+        if (sbuf_printf(&body, "%s\n", lines[i]) != TRAWL_OK) {
+            rc = terr_set(err, TRAWL_ENOMEM, "out of memory");
+            goto out;
+        }
+    fd = open(tmp.buf, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+    if (fd < 0 || write(fd, body.buf, body.len) != (ssize_t)body.len || fsync(fd) != 0) {
+        rc = terr_set(err, TRAWL_EIO, "cannot write '%s': %s", tmp.buf, strerror(errno));
+        goto out;
+    }
+    close(fd);
+    fd = -1;
+    if (rename(tmp.buf, dst.buf) != 0) {
+        rc = terr_set(err, TRAWL_EIO, "cannot rename '%s': %s", tmp.buf, strerror(errno));
+        goto out;
+    }
+    sync_path(dir, 1);
+out:
+    if (fd >= 0)
+        close(fd);
+    sbuf_release(&tmp);
+    sbuf_release(&dst);
+    sbuf_release(&body);
+    return rc;
+}
+
+int layout_is_database(const char *path)
+{
+    struct sbuf p;
+    struct stat sb;
+    int yes;
+
+    sbuf_init(&p);
+    if (sbuf_printf(&p, "%s/iamglass", path) != TRAWL_OK)
+        return 0;
+    yes = stat(p.buf, &sb) == 0;
+    sbuf_release(&p);
+    return yes;
+}
+
+unsigned layout_last_gen(const char *dir)
+{
+    DIR *d = opendir(dir);
+    struct dirent *de;
+    unsigned best = 0;
+
+    if (d == NULL)
+        return 0;
+    while ((de = readdir(d)) != NULL) {
+        char *end;
+        unsigned long v;
+        if (strncmp(de->d_name, "gen-", 4) != 0)
+            continue;
+        v = strtoul(de->d_name + 4, &end, 10);
+        if (*end == '\0' && v > best && v < 1000000000)
+            best = (unsigned)v;
+    }
+    closedir(d);
+    return best;
+}
+
+static int rm_one(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+{
+    (void)sb;
+    (void)ftw;
+    if (flag == FTW_DP || flag == FTW_D)
+        return rmdir(path) != 0 && errno != ENOENT ? -1 : 0;
+    return unlink(path) != 0 && errno != ENOENT ? -1 : 0;
+}
+
+int layout_remove_tree(const char *path, struct terr *err)
+{
+    struct stat sb;
+
+    if (lstat(path, &sb) != 0)
+        return errno == ENOENT ? TRAWL_OK
+                               : terr_set(err, TRAWL_EIO, "cannot remove '%s': %s", path,
+                                          strerror(errno));
+    if (nftw(path, rm_one, 16, FTW_DEPTH | FTW_PHYS) != 0)
+        return terr_set(err, TRAWL_EIO, "cannot remove '%s': %s", path, strerror(errno));
+    return TRAWL_OK;
+}
+
+static int sync_one(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+{
+    (void)sb;
+    (void)ftw;
+    if (flag == FTW_F)
+        return sync_path(path, 0);
+    if (flag == FTW_D || flag == FTW_DP)
+        return sync_path(path, 1);
+    return 0;
+}
+
+int layout_sync_tree(const char *path, struct terr *err)
+{
+    if (nftw(path, sync_one, 16, FTW_PHYS) != 0)
+        return terr_set(err, TRAWL_EIO, "cannot sync '%s': %s", path, strerror(errno));
+    return TRAWL_OK;
+}
+
+int layout_clean(const char *dir, struct terr *err)
+{
+    char **lines = NULL;
+    size_t n = 0;
+    DIR *d;
+    struct dirent *de;
+    int rc = layout_read_stub(dir, &lines, &n, err);
+
+    if (rc == TRAWL_ENOTFOUND)
+        rc = TRAWL_OK;
+    if (rc != TRAWL_OK)
+        return rc;
+    d = opendir(dir);
+    while (d != NULL && rc == TRAWL_OK && (de = readdir(d)) != NULL) {
+        int named = 0;
+        struct sbuf p;
+        if (strncmp(de->d_name, "tmp-", 4) != 0 && strncmp(de->d_name, "gen-", 4) != 0)
+            continue;
+        for (size_t i = 0; i < n; i++) {
+            const char *sp = strchr(lines[i], ' ');
+            if (sp != NULL && strcmp(sp + 1, de->d_name) == 0)
+                named = 1;
+        }
+        if (named)
+            continue;
+        sbuf_init(&p);
+        if (sbuf_printf(&p, "%s/%s", dir, de->d_name) != TRAWL_OK)
+            rc = terr_set(err, TRAWL_ENOMEM, "out of memory");
+        else
+            rc = layout_remove_tree(p.buf, err);
+        sbuf_release(&p);
+    }
+    if (d != NULL)
+        closedir(d);
+    layout_free_lines(lines, n);
+    return rc;
+}
