@@ -1865,11 +1865,12 @@ int index_stats_format(const char *path, const struct index_stats *st, struct sb
                        "language         %s\n"
                        "schema version   %d (analyzer %d)\n"
                        "size on disk     %.1f MB\n"
-                       "last update      %s\n",
+                       "last update      %s\n"
+                       "revision         %llu\n",
                        path, (unsigned long long)st->articles,
                        (unsigned long long)st->passages, (unsigned long long)st->terms,
                        st->avg_passage_len, st->lang, st->schema, st->analyzer,
-                       (double)st->disk_bytes / 1e6, when);
+                       (double)st->disk_bytes / 1e6, when, (unsigned long long)st->revision);
 }
 
 int index_suggest(struct index *ix, const char *word, size_t len, struct sbuf *out,

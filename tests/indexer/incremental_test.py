@@ -1,0 +1,192 @@
+#!/usr/bin/env python3
+"""End-to-end tests of trawl-index's incremental runs, JSON Lines input and locking.
+
+    incremental_test.py BUILD_DIR SOURCE_DIR
+
+Each check builds its own corpus and index in a temporary folder and asserts on the
+summary line, the index's --stats (revision: a run that changes nothing writes nothing)
+and on what trawl-search finds."""
+import gzip
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+
+BUILD, SOURCE = sys.argv[1], sys.argv[2]
+INDEX = os.path.join(BUILD, "indexer", "trawl-index")
+SEARCH = os.path.join(BUILD, "searcher", "trawl-search")
+failures = []
+
+
+def run(argv, code=None):
+    r = subprocess.run(argv, capture_output=True, text=True, timeout=300)
+    if code is not None and r.returncode != code:
+        raise AssertionError(f"{argv} exited {r.returncode}, expected {code}\n"
+                             f"stdout: {r.stdout}\nstderr: {r.stderr}")
+    return r
+
+
+def summary(r):
+    m = re.search(r"added (\d+), updated (\d+), removed (\d+), unchanged (\d+), "
+                  r"skipped (\d+) \(passages (\d+)\)", r.stdout)
+    assert m, f"no summary line in {r.stdout!r}"
+    return tuple(int(x) for x in m.groups())
+
+
+def stats(db):
+    out = run([INDEX, "--db", db, "--stats"], 0).stdout
+    return dict(re.findall(r"^(\w[\w ]*?)\s{2,}(.*)$", out, re.M))
+
+
+def found(db, query):
+    r = run([SEARCH, "--db", db, "--trec", "t", "-n", "100", query])
+    assert r.returncode in (0, 1), r.stderr
+    return sorted(line.split()[2] for line in r.stdout.splitlines())
+
+
+def article(path, date, text):
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(f" date {date} {text}\n")
+
+
+def check(fn):
+    tmp = tempfile.mkdtemp(prefix="trawl-inc-")
+    try:
+        fn(tmp)
+        print(f"ok - {fn.__name__}")
+    except AssertionError as e:
+        failures.append(fn.__name__)
+        print(f"not ok - {fn.__name__}\n# " + str(e).replace("\n", "\n# "))
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def test_add_edit_delete(tmp):
+    corpus, db = os.path.join(tmp, "c"), os.path.join(tmp, "db")
+    shutil.copytree(os.path.join(SOURCE, "corpus"), corpus)
+    assert summary(run([INDEX, "--db", db, corpus], 0))[:5] == (3, 0, 0, 0, 0)
+    article(os.path.join(corpus, "fish.txt"), "2020-01-02",
+            "Zebrafish are small fish used in genetics laboratories.")
+    assert summary(run([INDEX, "--db", db, corpus], 0))[:5] == (1, 0, 0, 3, 0)
+    assert found(db, "zebrafish") == ["fish"]
+    time.sleep(0.01)  # a new modification time even on coarse clocks
+    article(os.path.join(corpus, "fish.txt"), "2020-01-02",
+            "Goldfish are small fish kept in bowls.")
+    assert summary(run([INDEX, "--db", db, corpus], 0))[:5] == (0, 1, 0, 3, 0)
+    assert found(db, "zebrafish") == [], "old text still found"
+    assert found(db, "goldfish") == ["fish"]
+    os.remove(os.path.join(corpus, "fish.txt"))
+    assert summary(run([INDEX, "--db", db, corpus], 0))[:5] == (0, 0, 1, 3, 0)
+    assert found(db, "goldfish") == []
+    assert stats(db)["articles"] == "3"
+
+
+def test_unchanged_run_writes_nothing(tmp):
+    corpus, db = os.path.join(tmp, "c"), os.path.join(tmp, "db")
+    shutil.copytree(os.path.join(SOURCE, "corpus"), corpus)
+    run([INDEX, "--db", db, corpus], 0)
+    before = stats(db)["revision"]
+    assert summary(run([INDEX, "--db", db, corpus], 0))[:5] == (0, 0, 0, 3, 0)
+    assert stats(db)["revision"] == before, "an unchanged run wrote to the index"
+    # touch: new times, same bytes: nothing re-indexed, only the records refreshed
+    for name in os.listdir(corpus):
+        os.utime(os.path.join(corpus, name))
+    assert summary(run([INDEX, "--db", db, corpus], 0))[:5] == (0, 0, 0, 3, 0)
+    assert summary(run([INDEX, "--db", db, corpus], 0))[:5] == (0, 0, 0, 3, 0)
+
+
+def test_dry_run_and_rebuild(tmp):
+    corpus, db = os.path.join(tmp, "c"), os.path.join(tmp, "db")
+    shutil.copytree(os.path.join(SOURCE, "corpus"), corpus)
+    r = run([INDEX, "--db", db, "--dry-run", corpus], 0)
+    assert "dry run" in r.stdout and summary(r)[:1] == (3,)
+    assert not os.path.exists(os.path.join(db, "XAPIANDB")), "a dry run wrote an index"
+    run([INDEX, "--db", db, corpus], 0)
+    os.remove(os.path.join(corpus, os.listdir(corpus)[0]))
+    r = run([INDEX, "--db", db, "--dry-run", corpus], 0)
+    assert summary(r)[:5] == (0, 0, 1, 2, 0)
+    assert stats(db)["articles"] == "3", "a dry run removed an article"
+    r = run([INDEX, "--db", db, "--rebuild", corpus], 0)
+    assert summary(r)[:1] == (2,)
+    assert stats(db)["articles"] == "2"
+    assert found(db, "social") != []
+
+
+def test_jsonl_and_gzip(tmp):
+    db = os.path.join(tmp, "db")
+    rows = [{"id": f"doc{i}", "date": "2001-02-03", "title": f"Title {i}",
+             "text": f"Paragraph about topic{i} and shared words.\n\nSecond paragraph {i}."}
+            for i in range(50)]
+    plain = os.path.join(tmp, "a.jsonl")
+    with open(plain, "w", encoding="utf-8") as f:
+        for row in rows[:25]:
+            f.write(json.dumps(row) + "\n")
+        f.write("{not json\n")  # a malformed line: reported, the rest still indexed
+        f.write(json.dumps({"id": "late", "text": "after the bad line"}) + "\n")
+    gz = os.path.join(tmp, "b.jsonl.gz")
+    with gzip.open(gz, "wt", encoding="utf-8") as f:
+        for row in rows[25:]:
+            f.write(json.dumps(row) + "\n")
+    r = run([INDEX, "--db", db, plain, gz], 1)
+    assert summary(r)[:5] == (51, 0, 0, 0, 1), r.stdout
+    assert "line 26" in r.stderr, r.stderr
+    assert found(db, "topic7") == ["doc7"]
+    assert found(db, "topic42") == ["doc42"]
+    assert found(db, "after bad line") == ["late"]
+    # unchanged files are skipped unread (their warnings were given when they were read);
+    # an edited file re-indexes only what changed
+    assert summary(run([INDEX, "--db", db, plain, gz], 0))[:4] == (0, 0, 0, 51)
+    time.sleep(0.01)
+    with open(plain, "w", encoding="utf-8") as f:
+        for row in rows[:24]:
+            f.write(json.dumps(row) + "\n")
+        f.write(json.dumps(dict(rows[24], text="Rewritten text about walruses.")) + "\n")
+    r = run([INDEX, "--db", db, plain, gz], 0)
+    # doc24 updated; "late" is gone from its file
+    assert summary(r)[:5] == (0, 1, 1, 49, 0), r.stdout
+    assert found(db, "walruses") == ["doc24"]
+    assert found(db, "after bad line") == []
+
+
+def test_second_indexer_is_refused(tmp):
+    corpus, db = os.path.join(tmp, "c"), os.path.join(tmp, "db")
+    os.makedirs(corpus)
+    for i in range(3000):
+        article(os.path.join(corpus, f"a{i}.txt"), "2010-01-01",
+                " ".join(f"word{(i * 7 + k) % 997}" for k in range(60)))
+    first = subprocess.Popen([INDEX, "--db", db, "-j", "1", corpus],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.time() + 30
+    while not os.path.exists(os.path.join(db, ".lock")) and time.time() < deadline:
+        time.sleep(0.005)
+    second = run([INDEX, "--db", db, corpus])
+    out, err = first.communicate(timeout=300)
+    assert first.returncode == 0, err
+    if second.returncode == 0:
+        # the first finished before the second started: nothing to assert about the lock
+        print("# the first indexer finished too fast to overlap")
+        return
+    assert second.returncode == 2, second.stderr
+    assert "being updated by another trawl-index" in second.stderr, second.stderr
+
+
+def test_folder_that_is_not_an_index(tmp):
+    other = os.path.join(tmp, "stuff")
+    os.makedirs(other)
+    with open(os.path.join(other, "notes.txt"), "w") as f:
+        f.write("my notes\n")
+    r = run([INDEX, "--db", other, os.path.join(SOURCE, "corpus")], 2)
+    assert "not a trawl index" in r.stderr, r.stderr
+    assert os.listdir(other) == ["notes.txt"] or sorted(os.listdir(other)) == [".lock", "notes.txt"]
+
+
+for t in [test_add_edit_delete, test_unchanged_run_writes_nothing, test_dry_run_and_rebuild,
+          test_jsonl_and_gzip, test_second_indexer_is_refused,
+          test_folder_that_is_not_an_index]:
+    check(t)
+print(f"1..{6}")
+sys.exit(1 if failures else 0)
