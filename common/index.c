@@ -28,6 +28,7 @@ struct index {
     char *path;
     char *dbpath;        /* what a writer opened: path itself or path/gen-N */
     char *stub;          /* a reader's view of the stub when it opened (NULL: none) */
+    char *warning;       /* why results may be partial (shards down), or NULL */
     char lang[32];
     int writable;
     int in_tx;
@@ -129,6 +130,82 @@ static char *stub_text(const char *path)
     return sbuf_detach(&t, NULL);
 }
 
+/* Opens a temporary stub holding `lines` (local entries made absolute). */
+static int open_lines(const char *dir, char **lines, size_t n, xdb **db, struct terr *err)
+{
+    char tmpl[] = "/tmp/trawl-stub-XXXXXX";
+    int fd = mkstemp(tmpl), rc;
+    FILE *f;
+
+    if (fd < 0 || (f = fdopen(fd, "w")) == NULL) {
+        if (fd >= 0)
+            close(fd);
+        return terr_set(err, TRAWL_EIO, "cannot write a temporary stub: %s", strerror(errno));
+    }
+    for (size_t i = 0; i < n; i++) {
+        const char *sp = strchr(lines[i], ' ');
+        if (strncmp(lines[i], "remote", 6) != 0 && sp != NULL && sp[1] != '/')
+            fprintf(f, "%.*s %s/%s\n", (int)(sp - lines[i]), lines[i], dir, sp + 1);
+        else
+            fprintf(f, "%s\n", lines[i]);
+    }
+    fclose(f);
+    rc = xdb_open(tmpl, XDB_READ, db, err);
+    unlink(tmpl);
+    return rc;
+}
+
+/* The stub would not open: find which shards are down. With allow_partial, open the others
+ * (ix->warning says which are missing); without, name the first that is down. */
+static int open_shards_one_by_one(struct index *ix, int allow_partial, struct terr *err)
+{
+    char **lines = NULL, **up = NULL;
+    size_t n = 0, nup = 0;
+    struct sbuf missing;
+    int rc = layout_read_stub(ix->path, &lines, &n, err);
+
+    if (rc != TRAWL_OK)
+        return rc;
+    sbuf_init(&missing);
+    if ((up = calloc(n ? n : 1, sizeof *up)) == NULL) {
+        layout_free_lines(lines, n);
+        return terr_set(err, TRAWL_ENOMEM, "out of memory");
+    }
+    for (size_t i = 0; i < n; i++) {
+        struct terr e;
+        xdb *db;
+        if (open_lines(ix->path, &lines[i], 1, &db, &e) == TRAWL_OK) {
+            xdb_close(db);
+            up[nup++] = lines[i];
+            continue;
+        }
+        if (!allow_partial) {
+            rc = terr_set(err, TRAWL_EINDEX,
+                          "shard '%s' of index '%s' is unavailable: %s (--allow-partial "
+                          "searches the others)",
+                          lines[i], ix->path, e.msg);
+            goto out;
+        }
+        sbuf_printf(&missing, "%s'%s'", missing.len ? ", " : "", lines[i]);
+    }
+    if (nup == 0) {
+        rc = terr_set(err, TRAWL_EINDEX, "no shard of index '%s' is available", ix->path);
+        goto out;
+    }
+    rc = open_lines(ix->path, up, nup, &ix->db, err);
+    if (rc == TRAWL_OK && missing.len > 0) {
+        ix->warning = NULL;
+        if (asprintf(&ix->warning, "shards unavailable, results are partial: %s", missing.buf) <
+            0)
+            ix->warning = NULL;
+    }
+out:
+    free(up);
+    layout_free_lines(lines, n);
+    sbuf_release(&missing);
+    return rc;
+}
+
 /* Where a writer of the index at path writes: the database the stub names, path itself for a
  * plain database, or a new path/gen-N (created empty, with its stub) for a new index. */
 static int writer_path(const char *path, int plain, char **out, int *created, struct terr *err)
@@ -215,6 +292,8 @@ int index_open(const char *path, const struct index_open_opts *o, struct index *
     } else {
         ix->stub = stub_text(path);
         rc = xdb_open(path, mode, &ix->db, err);
+        if (rc != TRAWL_OK && ix->stub != NULL)
+            rc = open_shards_one_by_one(ix, o->allow_partial, err);
     }
     if (rc == TRAWL_OK)
         rc = index_check(ix, &fresh, err);
@@ -261,6 +340,7 @@ void index_close(struct index *ix)
     free(ix->path);
     free(ix->dbpath);
     free(ix->stub);
+    free(ix->warning);
     free(ix);
 }
 
@@ -303,6 +383,7 @@ struct index_build {
     char *tmp;              /* path/tmp-PID */
     struct index **parts;
     unsigned n;
+    int merge;              /* merge the parts, or keep them as shards */
 };
 
 void index_build_abort(struct index_build *b)
@@ -319,7 +400,7 @@ void index_build_abort(struct index_build *b)
     free(b);
 }
 
-int index_build_start(const char *path, unsigned nparts, const char *lang,
+int index_build_start(const char *path, unsigned nparts, const char *lang, int merge,
                       struct index_build **out, struct terr *err)
 {
     struct index_build *b = calloc(1, sizeof *b);
@@ -335,6 +416,7 @@ int index_build_start(const char *path, unsigned nparts, const char *lang,
         index_build_abort(b);
         return terr_set(err, TRAWL_ENOMEM, "out of memory");
     }
+    b->merge = merge;
     if (mkdir(b->tmp, 0777) != 0 && errno != EEXIST) {
         rc = terr_set(err, TRAWL_EIO, "cannot create '%s': %s", b->tmp, strerror(errno));
         index_build_abort(b);
@@ -368,6 +450,33 @@ struct index *index_build_part(struct index_build *b, unsigned i)
     return i < b->n ? b->parts[i] : NULL;
 }
 
+/* Keeps the parts as the shards of generation g: synced, renamed into place, listed. */
+static int finish_shards(struct index_build *b, unsigned g, struct terr *err)
+{
+    char **lines = calloc(b->n, sizeof *lines);
+    int rc = TRAWL_OK;
+
+    if (lines == NULL)
+        return terr_set(err, TRAWL_ENOMEM, "out of memory");
+    for (unsigned i = 0; i < b->n && rc == TRAWL_OK; i++) {
+        char *dst = NULL;
+        if (asprintf(&lines[i], "auto gen-%u-shard-%u", g, i) < 0 ||
+            asprintf(&dst, "%s/gen-%u-shard-%u", b->path, g, i) < 0) {
+            lines[i] = NULL;
+            rc = terr_set(err, TRAWL_ENOMEM, "out of memory");
+        } else if ((rc = layout_sync_tree(b->parts[i]->dbpath, err)) == TRAWL_OK &&
+                   rename(b->parts[i]->dbpath, dst) != 0) {
+            rc = terr_set(err, TRAWL_EIO, "cannot move shard to '%s': %s", dst,
+                          strerror(errno));
+        }
+        free(dst);
+    }
+    if (rc == TRAWL_OK)
+        rc = layout_write_stub(b->path, lines, b->n, err);
+    layout_free_lines(lines, b->n);
+    return rc;
+}
+
 int index_build_finish(struct index_build *b, struct terr *err)
 {
     char **srcs = calloc(b->n ? b->n : 1, sizeof *srcs);
@@ -391,6 +500,12 @@ int index_build_finish(struct index_build *b, struct terr *err)
         xdb_close(b->parts[i]->db);
         b->parts[i]->db = NULL;
     }
+    if (rc == TRAWL_OK && !b->merge) {
+        rc = finish_shards(b, g, err);
+        if (rc == TRAWL_OK)
+            rc = layout_clean(b->path, err);
+        goto out;
+    }
     /* Merge the parts into one compact database (Xapian's recommended bulk path), make it
      * durable, then switch the stub to it in one atomic rename. */
     if (rc == TRAWL_OK)
@@ -411,9 +526,105 @@ out:
     return rc;
 }
 
+int index_writer_paths(const char *path, char ***paths, size_t *n, int *sharded,
+                       struct terr *err)
+{
+    char **lines = NULL;
+    size_t nl = 0;
+    int rc;
+
+    *paths = NULL;
+    *n = 0;
+    *sharded = 0;
+    rc = layout_read_stub(path, &lines, &nl, err);
+    if (rc == TRAWL_ENOTFOUND || (rc == TRAWL_OK && nl == 1 && !strstr(lines[0], "-shard-"))) {
+        layout_free_lines(lines, nl);
+        if ((*paths = calloc(1, sizeof **paths)) == NULL || ((*paths)[0] = strdup(path)) == NULL) {
+            free(*paths);
+            *paths = NULL;
+            return terr_set(err, TRAWL_ENOMEM, "out of memory");
+        }
+        *n = 1;
+        return TRAWL_OK;
+    }
+    if (rc != TRAWL_OK)
+        return rc;
+    for (size_t i = 0; i < nl && rc == TRAWL_OK; i++) {
+        const char *sp = strchr(lines[i], ' ');
+        char *full = NULL;
+        if (strncmp(lines[i], "remote", 6) == 0 || sp == NULL)
+            rc = terr_set(err, TRAWL_EINPUT,
+                          "index '%s' has remote shards ('%s'): update each shard on the "
+                          "machine that holds it",
+                          path, lines[i]);
+        else if (asprintf(&full, "%s/%s", path, sp + 1) < 0)
+            rc = terr_set(err, TRAWL_ENOMEM, "out of memory");
+        else {
+            free(lines[i]);
+            lines[i] = full;
+        }
+    }
+    if (rc != TRAWL_OK) {
+        layout_free_lines(lines, nl);
+        return rc;
+    }
+    *paths = lines;
+    *n = nl;
+    *sharded = 1;
+    return TRAWL_OK;
+}
+
+int index_compact(const char *path, struct terr *err)
+{
+    char **lines = NULL, **srcs = NULL;
+    size_t n = 0;
+    unsigned g = layout_last_gen(path) + 1;
+    char *gen = NULL, *line = NULL;
+    int rc = layout_read_stub(path, &lines, &n, err);
+
+    if (rc == TRAWL_ENOTFOUND)
+        return terr_set(err, TRAWL_EINDEX, "no index at '%s'", path);
+    if (rc != TRAWL_OK)
+        return rc;
+    if ((srcs = calloc(n ? n : 1, sizeof *srcs)) == NULL ||
+        asprintf(&gen, "%s/gen-%u", path, g) < 0 || asprintf(&line, "auto gen-%u", g) < 0) {
+        rc = terr_set(err, TRAWL_ENOMEM, "out of memory");
+        goto out;
+    }
+    for (size_t i = 0; i < n && rc == TRAWL_OK; i++) {
+        const char *sp = strchr(lines[i], ' ');
+        if (strncmp(lines[i], "remote", 6) == 0 || sp == NULL)
+            rc = terr_set(err, TRAWL_EINPUT, "cannot compact remote shard '%s'", lines[i]);
+        else if (asprintf(&srcs[i], "%s/%s", path, sp + 1) < 0)
+            rc = terr_set(err, TRAWL_ENOMEM, "out of memory");
+    }
+    if (rc == TRAWL_OK)
+        rc = xdb_compact((const char *const *)srcs, n, gen, err);
+    if (rc == TRAWL_OK)
+        rc = layout_sync_tree(gen, err);
+    if (rc == TRAWL_OK)
+        rc = layout_write_stub(path, &line, 1, err);
+    if (rc == TRAWL_OK)
+        rc = layout_clean(path, err);
+    else
+        layout_remove_tree(gen, NULL);
+out:
+    if (srcs != NULL)
+        layout_free_lines(srcs, n);
+    layout_free_lines(lines, n);
+    free(gen);
+    free(line);
+    return rc;
+}
+
 const char *index_lang(const struct index *ix)
 {
     return ix->lang;
+}
+
+const char *index_warning(const struct index *ix)
+{
+    return ix->warning;
 }
 
 const char *index_path(const struct index *ix)
@@ -927,6 +1138,42 @@ static int count_article(void *ctx, const char *key, size_t klen,
     return 0;
 }
 
+static int count_meta(void *ctx, const char *key, size_t klen, const char *val, size_t vlen)
+{
+    struct count_ctx *c = ctx;
+
+    (void)key;
+    (void)klen;
+    (void)val;
+    (void)vlen;
+    c->n++;
+    return 0;
+}
+
+/* Articles: their records, in every shard (metadata of a stub reads the first one only). */
+static int count_articles(struct index *ix, struct count_ctx *arts, struct terr *err)
+{
+    char **paths = NULL;
+    size_t n = 0;
+    int sharded = 0, rc = TRAWL_OK;
+
+    if (ix->writable || index_writer_paths(ix->path, &paths, &n, &sharded, NULL) != TRAWL_OK ||
+        !sharded) {
+        layout_free_lines(paths, n);
+        return index_each_article(ix, count_article, arts, err);
+    }
+    for (size_t i = 0; i < n && rc == TRAWL_OK; i++) {
+        xdb *db;
+        rc = xdb_open(paths[i], XDB_READ, &db, err);
+        if (rc == TRAWL_OK) {
+            rc = xdb_meta_each(db, META_ARTICLE, count_meta, arts, err);
+            xdb_close(db);
+        }
+    }
+    layout_free_lines(paths, n);
+    return rc;
+}
+
 int index_stats(struct index *ix, struct index_stats *st, struct terr *err)
 {
     struct xdb_stats xs;
@@ -941,7 +1188,7 @@ int index_stats(struct index *ix, struct index_stats *st, struct terr *err)
     if (rc == TRAWL_OK)
         rc = xdb_terms_each(ix->db, "", count_term, &terms, err);
     if (rc == TRAWL_OK)
-        rc = index_each_article(ix, count_article, &arts, err);
+        rc = count_articles(ix, &arts, err);
     if (rc == TRAWL_OK)
         rc = meta_int(ix->db, META_UPDATED, &v, &tmp, err);
     if (rc == TRAWL_OK) {
@@ -1421,7 +1668,7 @@ static int ensure_analyzer(struct index *ix, struct terr *err)
 }
 
 /* *more = the passages of p's article that match xq (and pass chk), beyond the `shown` that
- * the collapsed list keeps of it. */
+ * the collapsed list keeps of it. On entry *more is Xapian's lower bound. */
 static int article_matches(struct index *ix, const xdb_query *xq, struct checker *chk,
                            const struct schema_passage *p, unsigned shown, uint64_t *more,
                            struct terr *err)
@@ -1431,12 +1678,23 @@ static int article_matches(struct index *ix, const xdb_query *xq, struct checker
     xdb_query *subs[2] = {(xdb_query *)xq, NULL};
     xdb_query *q = NULL;
     xdb_mset *m = NULL;
-    uint64_t total;
+    uint64_t total, passages, coll;
     int rc;
 
     sbuf_init(&term);
-    if (sbuf_adds(&term, PREFIX_ARTICLE) || schema_article_key(p->id, p->id_len, &term) ||
-        (subs[1] = xdb_query_term(term.buf, term.len, 1)) == NULL ||
+    if (sbuf_adds(&term, PREFIX_ARTICLE) || schema_article_key(p->id, p->id_len, &term)) {
+        rc = terr_set(err, TRAWL_ENOMEM, "out of memory");
+        goto out;
+    }
+    /* The article's passage count bounds the answer: when the lower bound reaches it (an
+     * article of one passage, often), no search is needed. */
+    if ((rc = xdb_term_freq(ix->db, term.buf, term.len, &passages, &coll, err)) != TRAWL_OK)
+        goto out;
+    if (passages <= shown || *more >= passages - shown) {
+        *more = passages > shown ? passages - shown : 0;
+        goto out;
+    }
+    if ((subs[1] = xdb_query_term(term.buf, term.len, 1)) == NULL ||
         (q = xdb_query_op(XDB_OP_FILTER, subs, 2)) == NULL) {
         rc = terr_set(err, TRAWL_ENOMEM, "out of memory");
         goto out;
@@ -1534,6 +1792,133 @@ static int run_search(struct index *ix, const xdb_query *xq, const struct index_
     return TRAWL_OK;
 }
 
+/* The exact "more" of a hit when the phrase check runs here: fetch the article's matching
+ * passages (few) and check each. */
+static int more_checked_here(struct index *ix, const xdb_query *xq, struct checker *chk,
+                             const struct schema_passage *p, unsigned shown, uint64_t *more,
+                             struct terr *err)
+{
+    struct xdb_search_opts xo;
+    struct sbuf term;
+    xdb_query *subs[2] = {(xdb_query *)xq, NULL};
+    xdb_query *q = NULL;
+    xdb_mset *m = NULL;
+    uint64_t total = 0;
+    int rc = TRAWL_OK;
+
+    sbuf_init(&term);
+    if (sbuf_adds(&term, PREFIX_ARTICLE) || schema_article_key(p->id, p->id_len, &term) ||
+        (subs[1] = xdb_query_term(term.buf, term.len, 1)) == NULL ||
+        (q = xdb_query_op(XDB_OP_FILTER, subs, 2)) == NULL) {
+        rc = terr_set(err, TRAWL_ENOMEM, "out of memory");
+        goto out;
+    }
+    xdb_search_opts_init(&xo);
+    xo.weighting = XDB_WEIGHT_BOOL;
+    xo.count = 1u << 20;
+    rc = xdb_search(ix->db, q, &xo, &m, err);
+    for (size_t i = 0; rc == TRAWL_OK && i < xdb_mset_size(m); i++) {
+        struct xdb_hit h;
+        if ((rc = xdb_mset_hit(m, i, &h, err)) == TRAWL_OK &&
+            check_decider(chk, h.docid, h.data, h.data_len))
+            total++;
+    }
+    if (rc == TRAWL_OK)
+        *more = total > shown ? total - shown : 0;
+out:
+    xdb_mset_free(m);
+    xdb_query_free(q);
+    xdb_query_free(subs[1]);
+    sbuf_release(&term);
+    return rc;
+}
+
+/* run_search for databases that cannot call a match decider (remote shards): rank passages
+ * without collapsing, check each candidate here, collapse here, and widen the window until
+ * the page is full or the matches run out. "more" counts the article's other checked
+ * passages within the window (a lower bound, as Xapian's own). */
+static int run_search_checked_here(struct index *ix, const xdb_query *xq,
+                                   const struct index_search_opts *o, struct checker *chk,
+                                   struct index_results *r, struct terr *err)
+{
+    struct results_priv *pv = r->priv;
+    size_t want = (size_t)o->offset + o->count;
+    unsigned window = (unsigned)(want * 4 + 64);
+    struct strmap seen; /* article id -> passages accepted so far */
+    int rc = TRAWL_OK;
+
+    strmap_init(&seen);
+    for (;;) {
+        struct xdb_search_opts xo;
+        size_t n, accepted = 0;
+        int exhausted;
+        xdb_search_opts_init(&xo);
+        xo.k1 = o->k1;
+        xo.b = o->b;
+        xo.min_normlen = RANK_MIN_NORMLEN;
+        xo.count = window;
+        xo.sort_slot = SLOT_ARTICLE;
+        xdb_mset_free(pv->mset);
+        pv->mset = NULL;
+        free(r->hits);
+        r->hits = NULL;
+        r->n = 0;
+        strmap_clear(&seen);
+        if ((rc = xdb_search(ix->db, xq, &xo, &pv->mset, err)) != TRAWL_OK)
+            break;
+        n = xdb_mset_size(pv->mset);
+        exhausted = n < window;
+        r->hits = calloc(o->count ? o->count : 1, sizeof *r->hits);
+        if (r->hits == NULL) {
+            rc = terr_set(err, TRAWL_ENOMEM, "out of memory");
+            break;
+        }
+        for (size_t i = 0; i < n && rc == TRAWL_OK; i++) {
+            struct xdb_hit h;
+            struct schema_passage p;
+            struct strmap_entry *e;
+            if ((rc = xdb_mset_hit(pv->mset, i, &h, err)) != TRAWL_OK)
+                break;
+            if (!check_decider(chk, h.docid, h.data, h.data_len))
+                continue;
+            if ((rc = schema_passage_decode(h.data, h.data_len, &p, err)) != TRAWL_OK)
+                break;
+            e = strmap_get(&seen, p.id, p.id_len);
+            if (o->per_article && e != NULL && e->val >= o->per_article) {
+                /* a further passage of an article already shown: count it there */
+                for (size_t k = 0; k < r->n; k++)
+                    if (r->hits[k].p.id_len == p.id_len &&
+                        memcmp(r->hits[k].p.id, p.id, p.id_len) == 0)
+                        r->hits[k].more++;
+                continue;
+            }
+            if (strmap_add(&seen, p.id, p.id_len, 1) != TRAWL_OK) {
+                rc = terr_set(err, TRAWL_ENOMEM, "out of memory");
+                break;
+            }
+            if (accepted++ >= o->offset && r->n < o->count) {
+                r->hits[r->n].docid = h.docid;
+                r->hits[r->n].score = h.weight;
+                r->hits[r->n].p = p;
+                r->n++;
+            }
+        }
+        if (chk->nomem)
+            rc = terr_set(err, TRAWL_ENOMEM, "out of memory");
+        if (rc != TRAWL_OK)
+            break;
+        r->estimated = accepted;
+        if (exhausted || accepted >= want + 1 || window >= (1u << 24))
+            break;
+        window *= 4;
+    }
+    strmap_release(&seen);
+    for (size_t i = 0; rc == TRAWL_OK && o->per_article && i < r->n; i++)
+        rc = more_checked_here(ix, xq, chk, &r->hits[i].p, o->per_article, &r->hits[i].more,
+                               err);
+    return rc;
+}
+
 static void take_list(struct strlist *l, char ***v, size_t *n)
 {
     if (l->n > 1)
@@ -1598,6 +1983,13 @@ int index_search(struct index *ix, const struct qnode *q, const struct index_sea
         rc = index_reopen(ix, err);
         if (rc == TRAWL_OK)
             rc = run_search(ix, xq, o, b.needs_check ? &chk : NULL, r, err);
+    }
+    if (rc == TRAWL_EINPUT && b.needs_check && strstr(err->msg, "remote") != NULL) {
+        /* Remote shards cannot run our phrase check inside Xapian: check here instead. */
+        struct results_priv *pv = r->priv;
+        xdb_mset_free(pv->mset);
+        pv->mset = NULL;
+        rc = run_search_checked_here(ix, xq, o, &chk, r, err);
     }
     if (rc != TRAWL_OK)
         goto out;

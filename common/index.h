@@ -34,6 +34,7 @@ struct index_open_opts {
                          own, and a different explicit lang is an error */
     int no_sync;      /* skip fsync (fresh bulk builds) */
     int plain;        /* path is itself a Xapian database (a part or shard), no stub */
+    int allow_partial; /* reading a sharded index: open the shards that are up */
 };
 
 /* Opens the index at path. Reading a missing index, one of another schema version or
@@ -45,6 +46,8 @@ void index_close(struct index *ix); /* NULL-safe; a writer's uncommitted work is
 int index_reopen(struct index *ix, struct terr *err);
 const char *index_lang(const struct index *ix);
 const char *index_path(const struct index *ix);
+/* Why results may be partial (some shards unavailable, with allow_partial), or NULL. */
+const char *index_warning(const struct index *ix);
 
 /* ---- Fresh builds ------------------------------------------------------------------- */
 
@@ -53,7 +56,9 @@ const char *index_path(const struct index *ix);
  * which then replaces the old one atomically. The caller holds the index lock (layout_lock).
  * Until index_build_finish returns, readers see the previous index, untouched. */
 struct index_build;
-int index_build_start(const char *path, unsigned nparts, const char *lang,
+/* merge != 0: the parts are merged into one database; merge == 0: they become the shards of
+ * the index (gen-N-shard-K, in part order), listed in its stub. */
+int index_build_start(const char *path, unsigned nparts, const char *lang, int merge,
                       struct index_build **out, struct terr *err);
 /* Part i, to write to as to any index (owned by the build). */
 struct index *index_build_part(struct index_build *b, unsigned i);
@@ -61,6 +66,17 @@ struct index *index_build_part(struct index_build *b, unsigned i);
 int index_build_finish(struct index_build *b, struct terr *err);
 /* Drops the build: the index stays as it was. NULL-safe. */
 void index_build_abort(struct index_build *b);
+
+/* The local databases a writer must open for the index at path: one for a single index, one
+ * per shard (in stub order) for a sharded one (malloc'ed array of malloc'ed paths: free with
+ * layout_free_lines). A new or plain index gives path itself, with *sharded = 0. Remote
+ * shards: TRAWL_EINPUT (they are updated on the machine that holds them). */
+int index_writer_paths(const char *path, char ***paths, size_t *n, int *sharded,
+                       struct terr *err);
+
+/* Compacts the index at path (merging its shards, if any, into one database) into a new
+ * generation and switches to it. The caller holds the lock. */
+int index_compact(const char *path, struct terr *err);
 
 /* ---- Writing ------------------------------------------------------------------------ */
 

@@ -13,13 +13,35 @@
 
 #include "common/sbuf.h"
 
+/* mkdir -p */
+static int make_dirs(const char *dir)
+{
+    char *p = strdup(dir);
+    int rc = 0;
+
+    if (p == NULL)
+        return -1;
+    for (char *q = p + 1; *q && rc == 0; q++) {
+        if (*q != '/')
+            continue;
+        *q = '\0';
+        if (mkdir(p, 0777) != 0 && errno != EEXIST)
+            rc = -1;
+        *q = '/';
+    }
+    if (rc == 0 && mkdir(p, 0777) != 0 && errno != EEXIST)
+        rc = -1;
+    free(p);
+    return rc;
+}
+
 int layout_lock(const char *dir, int *fd, struct terr *err)
 {
     struct sbuf p;
     int f;
 
     *fd = -1;
-    if (mkdir(dir, 0777) != 0 && errno != EEXIST)
+    if (make_dirs(dir) != 0)
         return terr_set(err, TRAWL_EIO, "cannot create index folder '%s': %s", dir,
                         strerror(errno));
     sbuf_init(&p);
@@ -202,7 +224,7 @@ unsigned layout_last_gen(const char *dir)
         if (strncmp(de->d_name, "gen-", 4) != 0)
             continue;
         v = strtoul(de->d_name + 4, &end, 10);
-        if (*end == '\0' && v > best && v < 1000000000)
+        if ((*end == '\0' || *end == '-') && v > best && v < 1000000000)
             best = (unsigned)v;
     }
     closedir(d);

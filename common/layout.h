@@ -3,7 +3,7 @@
  *              for a single index, one "auto shard-K" line per shard, or "remote HOST:PORT"
  *              lines for shards served by xapian-tcpsrv
  *   gen-N/     a Xapian (glass) database; a rebuild writes gen-N+1 and switches the stub
- *   shard-K/   the shards of a sharded index
+ *   gen-N-shard-K/  the shards of a sharded index (generation N)
  *   tmp-PID/   the parts of a build in progress (removed when it ends or by the next run)
  *   .lock      held (flock) by the one indexer at work
  * Readers open DIR and Xapian follows the stub; switching a stub is an atomic rename, so a
@@ -35,7 +35,7 @@ int layout_write_stub(const char *dir, char *const *lines, size_t n, struct terr
 /* 1 if path is a folder holding a Xapian database of its own (not a stub). */
 int layout_is_database(const char *path);
 
-/* The highest N of the gen-N folders in dir (0 when none). */
+/* The highest N of the gen-N and gen-N-shard-K folders in dir (0 when none). */
 unsigned layout_last_gen(const char *dir);
 
 /* rm -rf path (no error when it is already gone). */

@@ -41,6 +41,9 @@ static const char usage_text[] =
     "      --lang LANG          stemmer language of a new index (default: english)\n"
     "  -j, --jobs N             analysis threads (default: number of CPUs)\n"
     "      --batch N            articles per committed batch (default: 5000)\n"
+    "      --shards N           keep the index as N shards (articles assigned by a hash\n"
+    "                           of their id), written in parallel, searched as one\n"
+    "      --compact            compact the index (merging its shards into one) and exit\n"
     "      --writers N          parts a fresh build writes in parallel, then merges\n"
     "                           (default: 2 on a machine with several CPUs)\n"
     "      --max-article-size SIZE\n"
@@ -68,6 +71,8 @@ struct opts {
     const char *lang;
     unsigned jobs;
     unsigned writers; /* parts written in parallel by a fresh build */
+    unsigned shards;  /* --shards N: a sharded index of N databases */
+    int compact;
     size_t batch;
     size_t max_article;
     struct passage_opts passages;
@@ -765,7 +770,7 @@ static void version(void)
 
 static int parse_args(int argc, char **argv, struct opts *o)
 {
-    enum { O_REBUILD = 256, O_LANG, O_BATCH, O_WRITERS, O_MAXSIZE, O_MINW, O_MAXW, O_PROGRESS,
+    enum { O_REBUILD = 256, O_LANG, O_BATCH, O_WRITERS, O_SHARDS, O_COMPACT, O_MAXSIZE, O_MINW, O_MAXW, O_PROGRESS,
            O_NOPROGRESS, O_STATS };
     static const struct option longs[] = {
         {"db", required_argument, NULL, 'd'},
@@ -775,6 +780,8 @@ static int parse_args(int argc, char **argv, struct opts *o)
         {"jobs", required_argument, NULL, 'j'},
         {"batch", required_argument, NULL, O_BATCH},
         {"writers", required_argument, NULL, O_WRITERS},
+        {"shards", required_argument, NULL, O_SHARDS},
+        {"compact", no_argument, NULL, O_COMPACT},
         {"max-article-size", required_argument, NULL, O_MAXSIZE},
         {"min-words", required_argument, NULL, O_MINW},
         {"max-words", required_argument, NULL, O_MAXW},
@@ -809,6 +816,14 @@ static int parse_args(int argc, char **argv, struct opts *o)
             }
             o->batch = v;
             break;
+        case O_SHARDS:
+            if (parse_uint(optarg, 64, &v) != 0) {
+                warnx("invalid --shards '%s': expected a number from 1 to 64", optarg);
+                return 2;
+            }
+            o->shards = (unsigned)v;
+            break;
+        case O_COMPACT: o->compact = 1; break;
         case O_WRITERS:
             if (parse_uint(optarg, 64, &v) != 0) {
                 warnx("invalid --writers '%s': expected a number from 1 to 64", optarg);
@@ -884,6 +899,36 @@ static int write_sources(struct run *r, struct index *ix)
     return rc;
 }
 
+/* --compact: size before and after, then the same searches on a smaller index. */
+static int compact(const struct opts *o, struct run *r)
+{
+    struct index_open_opts oo = {.mode = INDEX_READ};
+    struct index *ix;
+    struct index_stats before, after;
+    int rc;
+
+    rc = index_open(o->db, &oo, &ix, &r->err);
+    if (rc == TRAWL_OK) {
+        rc = index_stats(ix, &before, &r->err);
+        index_close(ix);
+    }
+    if (rc == TRAWL_OK)
+        rc = index_compact(o->db, &r->err);
+    if (rc == TRAWL_OK && (rc = index_open(o->db, &oo, &ix, &r->err)) == TRAWL_OK) {
+        rc = index_stats(ix, &after, &r->err);
+        index_close(ix);
+    }
+    if (rc != TRAWL_OK) {
+        warnx("%s", r->err.msg);
+        return 2;
+    }
+    if (!o->quiet)
+        printf("compacted '%s': %.1f MB -> %.1f MB (%llu passages)\n", o->db,
+               (double)before.disk_bytes / 1e6, (double)after.disk_bytes / 1e6,
+               (unsigned long long)after.passages);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     struct opts o;
@@ -895,8 +940,11 @@ int main(int argc, char **argv)
     const char *const *inputs;
     size_t ninputs;
     struct pipeline_counts counts;
-    struct index *writers[64];
-    unsigned nwriters = 0;
+    struct index *writers[64], *shards[64];
+    unsigned nwriters = 0, nopen = 0;
+    char **shard_paths = NULL, **stub_lines = NULL;
+    size_t nshards = 0, nstub = 0;
+    int sharded = 0;
     int rc, status, fresh, lockfd = -1;
     long ncpu;
 
@@ -935,42 +983,89 @@ int main(int argc, char **argv)
         run_release(&r);
         return 2;
     }
-    /* Open (or, for a dry run, peek at) the index. */
+    if (o.compact) {
+        status = compact(&o, &r);
+        layout_unlock(lockfd);
+        run_release(&r);
+        return status;
+    }
+    /* Open (or, for a dry run, peek at) the index: its single database, or every shard. */
     memset(&oo, 0, sizeof oo);
     oo.mode = o.dry_run ? INDEX_READ : INDEX_WRITE;
     oo.lang = o.rebuild ? NULL : o.lang;
-    rc = index_open(o.db, &oo, &r.ix, &r.err);
-    if (rc != TRAWL_OK && o.dry_run && rc == TRAWL_EINDEX) {
-        r.ix = NULL; /* a dry run against no index: everything is new */
-    } else if (rc != TRAWL_OK) {
+    rc = o.dry_run ? TRAWL_OK : index_writer_paths(o.db, &shard_paths, &nshards, &sharded, &r.err);
+    if (rc == TRAWL_OK && !o.dry_run && sharded && o.shards && o.shards != nshards && !o.rebuild)
+        rc = terr_set(&r.err, TRAWL_EINPUT,
+                      "index '%s' has %zu shards, not %u: use --rebuild to change that",
+                      o.db, nshards, o.shards);
+    if (rc == TRAWL_OK && !o.dry_run && !sharded && o.shards && !o.rebuild &&
+        layout_read_stub(o.db, &stub_lines, &nstub, NULL) == TRAWL_OK)
+        rc = terr_set(&r.err, TRAWL_EINPUT,
+                      "index '%s' is not sharded: use --rebuild --shards %u to shard it", o.db,
+                      o.shards);
+    if (rc == TRAWL_OK && o.dry_run) {
+        rc = index_open(o.db, &oo, &r.ix, &r.err);
+        if (rc == TRAWL_EINDEX) {
+            r.ix = NULL; /* a dry run against no index: everything is new */
+            rc = TRAWL_OK;
+        }
+        if (r.ix != NULL)
+            shards[nopen++] = r.ix;
+    }
+    if (rc == TRAWL_OK && !o.dry_run) {
+        oo.plain = sharded;
+        for (size_t i = 0; i < nshards && rc == TRAWL_OK && i < 64; i++) {
+            rc = index_open(shard_paths[i], &oo, &shards[i], &r.err);
+            if (rc == TRAWL_OK)
+                nopen++;
+        }
+        if (rc == TRAWL_EINDEX && o.rebuild) {
+            /* An index this trawl cannot read (another schema or analyzer version): --rebuild
+             * replaces it, as the refusal advises. */
+            while (nopen > 0)
+                index_close(shards[--nopen]);
+            rc = TRAWL_OK;
+        }
+        r.ix = nopen ? shards[0] : NULL;
+    }
+    for (unsigned i = 0; rc == TRAWL_OK && i < nopen && !o.rebuild; i++)
+        rc = index_each_article(shards[i], load_known, &r, &r.err);
+    if (rc != TRAWL_OK) {
         warnx("%s", r.err.msg);
+        for (unsigned i = 0; i < nopen; i++)
+            index_close(shards[i]);
+        layout_free_lines(shard_paths, nshards);
+        layout_free_lines(stub_lines, nstub);
         layout_unlock(lockfd);
         run_release(&r);
         return 2;
     }
-    if (r.ix != NULL && !o.rebuild &&
-        index_each_article(r.ix, load_known, &r, &r.err) != TRAWL_OK) {
-        warnx("%s", r.err.msg);
-        index_close(r.ix);
-        layout_unlock(lockfd);
-        run_release(&r);
-        return 2;
-    }
+    layout_free_lines(stub_lines, nstub);
     /* Building from nothing (a new index, or --rebuild): parts written in parallel and
-     * merged, and the old index stays searchable until the new one replaces it. */
+     * merged (or kept as the shards), and the old index stays searchable until the new one
+     * replaces it. */
     fresh = !o.dry_run && r.nknown == 0;
     if (fresh) {
         char lang[64];
-        snprintf(lang, sizeof lang, "%s", o.lang ? o.lang : index_lang(r.ix));
-        index_close(r.ix);
+        unsigned nparts = o.shards ? o.shards : sharded && !o.rebuild ? (unsigned)nshards
+                                                                      : o.writers;
+        int merge = !(o.shards || (sharded && !o.rebuild));
+        snprintf(lang, sizeof lang, "%s",
+                 o.lang ? o.lang : r.ix ? index_lang(r.ix) : "english");
+        for (unsigned i = 0; i < nopen; i++)
+            index_close(shards[i]);
+        nopen = 0;
         r.ix = NULL;
-        if (index_build_start(o.db, o.writers, lang, &r.build, &r.err) != TRAWL_OK) {
+        if (index_build_start(o.db, nparts, lang, merge, &r.build, &r.err) != TRAWL_OK) {
             warnx("%s", r.err.msg);
+            layout_free_lines(shard_paths, nshards);
             layout_unlock(lockfd);
             run_release(&r);
             return 2;
         }
+        nwriters = nparts;
     }
+    layout_free_lines(shard_paths, nshards);
 
     /* Find the inputs. Sources are kept as real paths, so runs from other folders agree. */
     for (size_t i = 0; i < ninputs && !r.fatal; i++) {
@@ -1013,12 +1108,12 @@ int main(int argc, char **argv)
         if (fresh) {
             /* Parts are scratch until merged: no batches, Xapian flushes as it sees fit. */
             po.batch_articles = 0;
-            for (unsigned i = 0; i < o.writers; i++)
+            for (unsigned i = 0; i < nwriters; i++)
                 writers[i] = index_build_part(r.build, i);
-            nwriters = o.writers;
         } else {
-            writers[0] = r.ix;
-            nwriters = 1;
+            for (unsigned i = 0; i < nopen; i++)
+                writers[i] = shards[i];
+            nwriters = nopen;
         }
         po.lang = index_lang(writers[0]);
         if (pipeline_start(writers, nwriters, &po, &r.pl, &r.err) != TRAWL_OK)
@@ -1083,7 +1178,10 @@ int main(int argc, char **argv)
         }
         status = r.skipped ? 1 : 0;
     }
-    index_close(r.ix);
+    for (unsigned i = 0; i < nopen; i++)
+        index_close(shards[i]);
+    if (nopen == 0)
+        index_close(r.ix);
     layout_unlock(lockfd);
     for (size_t i = 0; i < in.n; i++)
         free(in.v[i].path);
