@@ -1,0 +1,286 @@
+#!/usr/bin/env python3
+"""Checks what `meson install` puts in place, installing the build into a scratch DESTDIR.
+
+    check_install.py MESON BUILD_DIR CHECK [PROGRAM]
+
+CHECK is one of:
+    files             the two programs, their man pages and the completion files are installed,
+                      and the installed programs run and print the project's version
+    man-render PROG   `man -l` renders PROG's page without warnings, in the C and UTF-8 locales
+    man-flags PROG    PROG's man page documents exactly the flags `PROG --help` lists
+    completion        the completion script loads in bash and completes flags and values
+    completion-flags PROG
+                      completing "PROG -" offers every flag `PROG --help` lists
+Prints PASS, or FAIL and why (exit 1); exit 77 when a tool the check needs is missing."""
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+
+PROGRAMS = ("trawl-index", "trawl-search")
+
+# Runs the completion function the way bash does for the words given as arguments (the last
+# one is the word being completed) and prints the candidates, one per line.
+COMPLETE_SH = r'''
+source "$1" || exit 3
+shift
+COMP_WORDS=("$@")
+COMP_CWORD=$((${#COMP_WORDS[@]} - 1))
+COMP_LINE="$*"
+COMP_POINT=${#COMP_LINE}
+spec=$(complete -p "$1") || exit 4
+fn=${spec#*-F }
+fn=${fn%% *}
+"$fn" "$1" "${COMP_WORDS[COMP_CWORD]}" "${COMP_WORDS[COMP_CWORD-1]}"
+printf '%s\n' "${COMPREPLY[@]}"
+'''
+
+
+class Fail(Exception):
+    pass
+
+
+class Skip(Exception):
+    pass
+
+
+def run(argv, **kw):
+    return subprocess.run(argv, capture_output=True, text=True, timeout=120, **kw)
+
+
+def install(meson, build, destdir):
+    """Installs the build into destdir; returns {bindir, mandir, completions} under it."""
+    r = run([meson, "install", "-C", build, "--destdir", destdir, "--no-rebuild"])
+    if r.returncode != 0:
+        raise Fail(f"meson install failed ({r.returncode}):\n{r.stdout}{r.stderr}")
+    r = run([meson, "introspect", build, "--buildoptions"])
+    if r.returncode != 0:
+        raise Fail(f"meson introspect failed: {r.stderr}")
+    opts = {o["name"]: o["value"] for o in json.loads(r.stdout)}
+
+    def under(*parts):
+        # DESTDIR is prepended to the absolute install path, as `meson install` does.
+        path = os.path.join(opts["prefix"], *parts)
+        return os.path.join(destdir, path.lstrip(os.sep))
+
+    return {"bindir": under(opts["bindir"]), "mandir": under(opts["mandir"]),
+            "completions": under(opts["datadir"], "bash-completion", "completions")}
+
+
+def help_flags(program):
+    """The flags `program --help` lists: the first word of each comma-separated item at the
+    start of an indented line that begins with '-'."""
+    r = run([program, "--help"])
+    if r.returncode != 0:
+        raise Fail(f"{program} --help exited {r.returncode}")
+    flags = set()
+    for line in r.stdout.splitlines():
+        if re.match(r"^\s+-", line):
+            flags |= item_flags(re.split(r"\s{2,}", line.strip())[0])
+    if len(flags) < 4:
+        raise Fail(f"found only {sorted(flags)} in {program} --help:\n{r.stdout}")
+    return flags
+
+
+def item_flags(head):
+    """"-d, --db DIR" -> {"-d", "--db"}; "--color[=WHEN]" -> {"--color"}."""
+    out = set()
+    for piece in head.split(", "):
+        word = re.split(r"[\s=\[]", piece.strip(), maxsplit=1)[0]
+        if re.match(r"^--?[A-Za-z0-9]", word):
+            out.add(word)
+    return out
+
+
+def render_man(page, locale, width=80):
+    env = dict(os.environ, LC_ALL=locale, MANWIDTH=str(width), MANPAGER="cat", PAGER="cat")
+    env.pop("MAN_KEEP_FORMATTING", None)
+    r = run(["man", "-l", "--warnings", page], env=env)
+    # Remove overstrike bold and underline, should man keep them.
+    return r.returncode, re.sub(r".\x08", "", r.stdout), r.stderr
+
+
+def man_flags(page):
+    """The flags the OPTIONS section defines: its least-indented lines that begin with '-'."""
+    rc, text, err = render_man(page, "C.UTF-8", width=200)
+    if rc != 0:
+        raise Fail(f"man -l {page} exited {rc}: {err}")
+    section, inside = [], False
+    for line in text.splitlines():
+        if re.match(r"^\S", line):
+            inside = line.strip() == "OPTIONS"
+        elif inside and line.strip():
+            section.append(line)
+    if not section:
+        raise Fail(f"{page} has no OPTIONS section")
+    indent = min(len(l) - len(l.lstrip()) for l in section)
+    flags = set()
+    for line in section:
+        if len(line) - len(line.lstrip()) == indent and line.lstrip().startswith("-"):
+            flags |= item_flags(line.strip())
+    return flags
+
+
+def complete(script, *words):
+    r = run(["bash", "--norc", "--noprofile", "-c", COMPLETE_SH, "complete", script, *words])
+    if r.returncode != 0:
+        raise Fail(f"completing {words} failed ({r.returncode}): {r.stderr}")
+    return [w for w in r.stdout.split("\n") if w]
+
+
+def expect(got, want, what):
+    if got != want:
+        raise Fail(f"{what}: got {got!r}, expected {want!r}")
+
+
+def check_files(dirs, version):
+    for prog in PROGRAMS:
+        exe = os.path.join(dirs["bindir"], prog)
+        if not os.access(exe, os.X_OK):
+            raise Fail(f"{exe} is not installed or not executable")
+        r = run([exe, "--version"])
+        first = r.stdout.split("\n")[0]
+        expect((r.returncode, first), (0, f"{prog} {version}"), f"{exe} --version")
+        if not re.search(r"^Xapian \d+\.\d+\.\d+, libstemmer \S+, utf8proc \d+\.\d+",
+                         r.stdout, re.M):
+            raise Fail(f"{exe} --version lacks the library versions:\n{r.stdout}")
+        if os.environ.get("TRAWL_MAN_PAGES") == "0":
+            continue  # configured without scdoc: no man pages to install
+        page = os.path.join(dirs["mandir"], "man1", prog + ".1")
+        if not os.path.isfile(page) or os.path.getsize(page) == 0:
+            raise Fail(f"{page} is not installed")
+        with open(page, encoding="utf-8") as f:
+            if not f.read().startswith('.\\" Generated by scdoc'):
+                raise Fail(f"{page} is not a roff page generated by scdoc")
+    comp = dirs["completions"]
+    with open(os.path.join(comp, "trawl-search"), encoding="utf-8") as f:
+        text = f.read()
+    if "complete -F _trawl trawl-search trawl-index" not in text:
+        raise Fail(f"{comp}/trawl-search is not the trawl completion script")
+    # bash-completion loads a script by command name, so both names must lead to it.
+    link = os.path.join(comp, "trawl-index")
+    if not os.path.islink(link) or os.readlink(link) != "trawl-search":
+        raise Fail(f"{link} is not a symlink to trawl-search")
+
+
+def check_man_render(dirs, prog):
+    if shutil.which("man") is None:
+        raise Skip("man is not installed")
+    page = os.path.join(dirs["mandir"], "man1", prog + ".1")
+    for locale in ("C", "C.UTF-8"):
+        rc, text, err = render_man(page, locale)
+        if rc != 0 or err:
+            raise Fail(f"LC_ALL={locale} man -l --warnings {page}: exit {rc}\n{err}")
+        for section in ("NAME", "SYNOPSIS", "DESCRIPTION", "OPTIONS", "EXIT STATUS",
+                        "ENVIRONMENT", "FILES", "EXAMPLES"):
+            if not re.search(rf"^{section}$", text, re.M):
+                raise Fail(f"{page} rendered without a {section} section")
+        if not re.search(rf"^\s+{prog} - ", text, re.M):
+            raise Fail(f"{page}: NAME does not start with '{prog} - '")
+
+
+def check_man_flags(dirs, build, prog):
+    if shutil.which("man") is None:
+        raise Skip("man is not installed")
+    sub = "indexer" if prog == "trawl-index" else "searcher"
+    listed = help_flags(os.path.join(build, sub, prog))
+    documented = man_flags(os.path.join(dirs["mandir"], "man1", prog + ".1"))
+    missing, extra = sorted(listed - documented), sorted(documented - listed)
+    if missing or extra:
+        raise Fail(f"{prog}: --help lists {missing} that the man page's OPTIONS lack; "
+                   f"the man page documents {extra} that --help does not list")
+
+
+def check_completion(dirs):
+    script = os.path.join(dirs["completions"], "trawl-search")
+    r = run(["bash", "--norc", "--noprofile", "-c",
+             'source "$1" && complete -p trawl-search && complete -p trawl-index', "load",
+             script])
+    expect((r.returncode, r.stderr), (0, ""), "loading the completion script")
+    expect(r.stdout.split("\n")[:2],
+           ["complete -F _trawl trawl-search", "complete -F _trawl trawl-index"],
+           "complete -p")
+    expect(sorted(complete(script, "trawl-search", "--co")), ["--color", "--context"],
+           "trawl-search --co")
+    expect(complete(script, "trawl-search", "--color", ""), ["auto", "always", "never"],
+           "trawl-search --color ''")
+    # "--color=al" reaches the function as three words when '=' breaks words (the default)
+    expect(complete(script, "trawl-search", "--color", "=", "al"), ["always"],
+           "trawl-search --color=al")
+    expect(complete(script, "trawl-index", "--lang", "sw"), ["swedish"], "trawl-index --lang sw")
+    langs = complete(script, "trawl-index", "--lang", "")
+    for lang in ("english", "porter", "yiddish", "none"):
+        if lang not in langs:
+            raise Fail(f"trawl-index --lang '' lacks {lang}: {langs}")
+    # after "--", trawl-search's words are the query
+    expect(complete(script, "trawl-search", "--", "-"), [], "trawl-search -- -")
+    tmp = tempfile.mkdtemp(prefix="trawl-comp-")
+    try:
+        os.mkdir(os.path.join(tmp, "news.db"))
+        with open(os.path.join(tmp, "news.txt"), "w", encoding="utf-8") as f:
+            f.write(" date 2020-01-01 text\n")
+        prefix = os.path.join(tmp, "new")
+        # --db offers folders only; trawl-index's operands are files and folders
+        expect(complete(script, "trawl-search", "--db", prefix), [prefix + "s.db"],
+               "trawl-search --db DIR")
+        expect(complete(script, "trawl-index", "-d", prefix), [prefix + "s.db"],
+               "trawl-index -d DIR")
+        expect(sorted(complete(script, "trawl-index", prefix)),
+               [prefix + "s.db", prefix + "s.txt"], "trawl-index PATH")
+        expect(complete(script, "trawl-search", prefix), [], "trawl-search QUERY")
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def check_completion_flags(dirs, build, prog):
+    script = os.path.join(dirs["completions"], "trawl-search")
+    sub = "indexer" if prog == "trawl-index" else "searcher"
+    listed = help_flags(os.path.join(build, sub, prog))
+    offered = set(complete(script, prog, "-"))
+    missing = sorted(listed - offered)
+    if missing:
+        raise Fail(f"completing '{prog} -' does not offer {missing}")
+
+
+def main():
+    meson, build, check = sys.argv[1], sys.argv[2], sys.argv[3]
+    arg = sys.argv[4] if len(sys.argv) > 4 else None
+    if arg is not None and arg not in PROGRAMS:
+        print(f"FAIL: unknown program {arg!r}")
+        return 1
+    if check.startswith("completion") and shutil.which("bash") is None:
+        print("SKIP: bash is not installed")
+        return 77
+    destdir = tempfile.mkdtemp(prefix="trawl-install-")
+    try:
+        dirs = install(meson, build, destdir)
+        if check == "files":
+            r = run([meson, "introspect", build, "--projectinfo"])
+            check_files(dirs, json.loads(r.stdout)["version"])
+        elif check == "man-render":
+            check_man_render(dirs, arg)
+        elif check == "man-flags":
+            check_man_flags(dirs, build, arg)
+        elif check == "completion":
+            check_completion(dirs)
+        elif check == "completion-flags":
+            check_completion_flags(dirs, build, arg)
+        else:
+            raise Fail(f"unknown check {check!r}")
+    except Skip as e:
+        print(f"SKIP: {e}")
+        return 77
+    except Fail as e:
+        print(f"FAIL: {e}")
+        return 1
+    finally:
+        shutil.rmtree(destdir, ignore_errors=True)
+    print("PASS")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
