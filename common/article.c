@@ -23,6 +23,7 @@ void article_init(struct article *a)
     a->body = article_empty;
     a->body_len = 0;
     a->warnings = 0;
+    a->title_derived = 0;
 }
 
 static void free_field(char *s)
@@ -339,6 +340,7 @@ static int derive_title(struct article *a, struct terr *err)
     if (t == NULL)
         return terr_set(err, TRAWL_ENOMEM, "out of memory");
     a->title = t;
+    a->title_derived = 1;
     return TRAWL_OK;
 }
 

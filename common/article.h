@@ -40,6 +40,7 @@ struct article {
     char *body;      /* owned, sanitized UTF-8, NUL-terminated */
     size_t body_len;
     unsigned warnings; /* enum article_warn */
+    int title_derived; /* 1 when title is the body's first sentence (none was given) */
 };
 
 /* After article_init() id, title and body are "" (static, never NULL), url and source NULL. */

@@ -1,13 +1,28 @@
 /* rank: trawl's ranking parameters and their defaults, in one place (chosen on purpose and
- * pinned by tests; see the README's Relevance section for how they were measured).
- * Depends on nothing. */
+ * pinned by tests; see the README's Relevance section for how they were measured on Cranfield
+ * with `trawl-search --sweep`). Depends on nothing. */
 #ifndef TRAWL_COMMON_RANK_H
 #define TRAWL_COMMON_RANK_H
 
-/* BM25 (Robertson et al.) as Xapian's BM25Weight computes it. The textbook k1=1.2, b=0.75;
- * Xapian's own defaults are k1=1, b=0.5. */
-#define RANK_K1 1.2
+/* BM25 (Robertson et al.) as Xapian's BM25Weight computes it: for each query term,
+ * idf * (k1 + 1) tf / (k1 ((1 - b) + b L) + tf), L = max(length / average, RANK_MIN_NORMLEN),
+ * idf = log of the Robertson/Sparck Jones ratio (never below 0). Xapian's defaults are k1=1,
+ * b=0.5; the textbook values are k1=1.2, b=0.75. trawl uses a larger k1 because every passage
+ * also holds its article's title RANK_TITLE_WDF times: a title word's tf starts at
+ * RANK_TITLE_WDF, and with k1=1.2 it saturates before the passage's own occurrences count
+ * (Cranfield, article level, MAP: k1 1.2 0.3020, 2.0 0.3102, 2.5 0.3139, 3.0 0.3142). */
+#define RANK_K1 2.5
 #define RANK_B 0.75
 #define RANK_MIN_NORMLEN 0.5 /* Xapian's: a passage counts as at least half the average */
+
+/* BM25+ (Lv and Zhai 2011), Xapian's BM25PlusWeight: adds delta per matching term and uses
+ * idf log((N+1)/n). Not the default: it lost 0.001 to 0.010 MAP on Cranfield (delta 0 to 1).
+ * Used by `trawl-search --sweep ...,delta=...` only. */
+#define RANK_DELTA 1.0
+
+/* Index time: each passage document holds its article's given title terms (not a title derived
+ * from the first sentence) with this wdf per occurrence, besides its own text (0: none).
+ * Changing it changes what the index holds: bump SCHEMA_VERSION. */
+#define RANK_TITLE_WDF 4
 
 #endif

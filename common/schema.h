@@ -4,8 +4,10 @@
  *
  * One Xapian document per passage:
  *   terms    stem            ranking term (Snowball stem of a folded token, or the folded
- *                            token itself for numbers, CJK and over-long tokens); wdf = count;
- *                            no positions (phrases are verified on the stored text)
+ *                            token itself for numbers, CJK and over-long tokens); wdf = count
+ *                            in the passage + RANK_TITLE_WDF x count in the article's title
+ *                            (rank.h; schema 3); no positions (phrases are verified on the
+ *                            stored text)
  *            A<article>      every passage of the article (boolean)
  *   values   SLOT_ARTICLE    article id (collapse key)
  *            SLOT_DATE       "YYYYMMDD" (date filters); absent when the article has no date
@@ -34,7 +36,7 @@
 
 TRAWL_BEGIN_DECLS
 
-#define SCHEMA_VERSION 2
+#define SCHEMA_VERSION 3
 #define ANALYZER_VERSION 1
 
 #define PREFIX_ARTICLE "A"

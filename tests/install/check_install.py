@@ -203,7 +203,7 @@ def check_completion(dirs):
     expect(r.stdout.split("\n")[:2],
            ["complete -F _trawl trawl-search", "complete -F _trawl trawl-index"],
            "complete -p")
-    expect(sorted(complete(script, "trawl-search", "--co")), ["--color", "--context"],
+    expect(sorted(complete(script, "trawl-search", "--co")), ["--color", "--compare", "--context"],
            "trawl-search --co")
     expect(complete(script, "trawl-search", "--color", ""), ["auto", "always", "never"],
            "trawl-search --color ''")
