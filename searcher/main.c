@@ -1,6 +1,7 @@
 /* trawl-search: ranks passages of a trawl index for a query; one-shot, interactive prompt,
  * or batch (one query per line). */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
 #include <math.h>
@@ -16,6 +17,8 @@
 
 #include "common/rank.h"
 #include "common/snippet.h"
+#include "searcher/check.h"
+#include "searcher/eval.h"
 #include "searcher/search.h"
 #include "trawl_config.h"
 
@@ -31,7 +34,7 @@ static const char usage_text[] =
     "  -n, --limit N            results per page (default: 10)\n"
     "      --offset K           skip the first K results\n"
     "  -a, --all                all words must match (default: any word; more rank higher)\n"
-    "      --k1 X               BM25 k1 (default: 1.2)\n"
+    "      --k1 X               BM25 k1 (default: 2.5)\n"
     "      --b X                BM25 b (default: 0.75)\n"
     "      --passages-per-article N\n"
     "                           show up to N passages of each article (default: 1)\n"
@@ -46,7 +49,21 @@ static const char usage_text[] =
     "      --explain            show each query term's BM25 contribution\n"
     "      --no-scores          leave scores and timings out (stable output for tests)\n"
     "      --batch FILE         run the queries in FILE, one per line (\"-\": stdin)\n"
+    "      --timings FILE       write \"qid<TAB>milliseconds\" to FILE for each query\n"
     "      --stats              print statistics about the index and exit\n"
+    "      --check FILE         run the relevance checks in FILE (see the README)\n"
+    "      --eval QRELS         score --queries (or --run) against TREC qrels: MAP, nDCG@10,\n"
+    "                           P@10, MRR@10, R@100, R@1000 as trec_eval computes them\n"
+    "      --queries FILE       topics \"qid<TAB>text\", run as plain words (-n: depth,\n"
+    "                           default 1000); without --eval, print their TREC run\n"
+    "      --run FILE           score this TREC run instead of searching\n"
+    "      --docids WHAT        article (passages collapsed by the best) or passage ids\n"
+    "  -q                       with --eval: per-query values too\n"
+    "      --compare RUN_A RUN_B\n"
+    "                           with --eval: per-query deltas, wins/ties/losses of B over A\n"
+    "      --sweep SPEC         with --eval and --queries: score a grid of BM25 parameters,\n"
+    "                           e.g. k1=0.6:1.6:0.1,b=0.3:0.9:0.05 (delta=...: BM25+)\n"
+    "      --allow-partial      search the shards that are up when some are down (warns)\n"
     "  -h, --help               show this help and exit\n"
     "  -V, --version            show version information and exit\n"
     "\n"
@@ -189,6 +206,8 @@ static int prompt_command(struct session *s, const char *cmd)
         return 1;
     if (strcmp(cmd, ":help") == 0 || strcmp(cmd, ":h") == 0 || strcmp(cmd, ":?") == 0) {
         fputs(prompt_help, stdout);
+    } else if (strcmp(cmd, ":n") == 0) {
+        printf("%u results per page\n", s->o.so.count);
     } else if (strncmp(cmd, ":n ", 3) == 0) {
         if (arg == NULL || parse_uint(arg, 10000, &v) != 0 || v == 0)
             search_warn(":n needs a number from 1 to 10000");
@@ -219,8 +238,12 @@ static int run_prompt(struct session *s)
     char *hist = history_path();
     char *line;
 
-    if (hist != NULL)
-        read_history(hist);
+    /* readline appends only to an existing file: create it on the first run. */
+    if (hist != NULL && read_history(hist) == ENOENT) {
+        int fd = open(hist, O_WRONLY | O_CREAT | O_APPEND, 0600);
+        if (fd >= 0)
+            close(fd);
+    }
     printf("trawl %s: searching %s. Type a query, :help for commands, Ctrl-D to leave.\n",
            TRAWL_VERSION, s->o.db);
     while ((line = readline("trawl> ")) != NULL) {
@@ -266,7 +289,9 @@ static int run_prompt(struct session *s)
 int main(int argc, char **argv)
 {
     enum { O_OFFSET = 256, O_K1, O_B, O_PPA, O_ALLP, O_WIDTH, O_COLOR, O_JSON, O_TREC,
-           O_TRECP, O_EXPLAIN, O_NOSCORES, O_BATCH, O_STATS };
+           O_TRECP, O_EXPLAIN, O_NOSCORES, O_BATCH, O_STATS, O_TIMINGS, O_CHECK, O_EVAL,
+           O_QUERIES, O_RUN, O_DOCIDS, O_COMPARE, O_SWEEP,
+           O_PARTIAL };
     static const struct option longs[] = {
         {"db", required_argument, NULL, 'd'},
         {"limit", required_argument, NULL, 'n'},
@@ -287,6 +312,15 @@ int main(int argc, char **argv)
         {"no-scores", no_argument, NULL, O_NOSCORES},
         {"batch", required_argument, NULL, O_BATCH},
         {"stats", no_argument, NULL, O_STATS},
+        {"check", required_argument, NULL, O_CHECK},
+        {"eval", required_argument, NULL, O_EVAL},
+        {"queries", required_argument, NULL, O_QUERIES},
+        {"run", required_argument, NULL, O_RUN},
+        {"docids", required_argument, NULL, O_DOCIDS},
+        {"compare", required_argument, NULL, O_COMPARE},
+        {"sweep", required_argument, NULL, O_SWEEP},
+        {"allow-partial", no_argument, NULL, O_PARTIAL},
+        {"timings", required_argument, NULL, O_TIMINGS},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0},
@@ -294,18 +328,23 @@ int main(int argc, char **argv)
     struct session_opts o;
     struct session s;
     struct terr err;
-    const char *color = "auto", *batch = NULL;
-    int stats = 0, c, rc;
+    const char *color = "auto", *batch = NULL, *timings = NULL;
+    int stats = 0, c, rc, limit_set = 0;
+    const char *check = NULL;
+    struct eval_opts eo;
     unsigned long v;
     double d;
 
     memset(&o, 0, sizeof o);
     o.db = getenv("TRAWL_DB") && *getenv("TRAWL_DB") ? getenv("TRAWL_DB") : INDEX_DEFAULT_PATH;
     index_search_opts_init(&o.so);
+    /* Look at 100 matches at least: counts below that are exact, for little time. */
+    o.so.check_at_least = 100;
     o.width = SNIPPET_WIDTH;
     o.format = FMT_HUMAN;
+    memset(&eo, 0, sizeof eo);
 
-    while ((c = getopt_long(argc, argv, "+d:n:aC:hV", longs, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "+d:n:aC:qhV", longs, NULL)) != -1) {
         switch (c) {
         case 'd': o.db = optarg; break;
         case 'n':
@@ -314,6 +353,7 @@ int main(int argc, char **argv)
                 return 2;
             }
             o.so.count = (unsigned)v;
+            limit_set = 1;
             break;
         case O_OFFSET:
             if (parse_uint(optarg, 1000000, &v) != 0) {
@@ -378,6 +418,30 @@ int main(int argc, char **argv)
         case O_NOSCORES: o.no_scores = 1; break;
         case O_BATCH: batch = optarg; break;
         case O_STATS: stats = 1; break;
+        case O_CHECK: check = optarg; break;
+        case O_EVAL: eo.qrels = optarg; break;
+        case O_QUERIES: eo.queries = optarg; break;
+        case O_RUN: eo.run = optarg; break;
+        case 'q': eo.per_query = 1; break;
+        case O_DOCIDS:
+            if (strcmp(optarg, "article") && strcmp(optarg, "passage")) {
+                search_warn("invalid --docids '%s': expected article or passage", optarg);
+                return 2;
+            }
+            eo.passages = optarg[0] == 'p';
+            break;
+        case O_COMPARE:
+            /* Two operands: the option's argument and the next word. */
+            if (optind >= argc) {
+                search_warn("--compare needs two run files");
+                return 2;
+            }
+            eo.compare[0] = optarg;
+            eo.compare[1] = argv[optind++];
+            break;
+        case O_SWEEP: eo.sweep = optarg; break;
+        case O_PARTIAL: o.allow_partial = 1; break;
+        case O_TIMINGS: timings = optarg; break;
         case 'h': fputs(usage_text, stdout); return 0;
         case 'V': version(); return 0;
         default:
@@ -390,12 +454,48 @@ int main(int argc, char **argv)
     else if (strcmp(color, "auto") == 0)
         o.color = isatty(1) && getenv("NO_COLOR") == NULL;
 
+    /* Opened before the index, so a bad path fails fast; written afresh each run. */
+    if (timings != NULL && (o.timings = fopen(timings, "w")) == NULL) {
+        search_warn("cannot open '%s': %s", timings, strerror(errno));
+        return 2;
+    }
+    if (eo.qrels || eo.queries || eo.run || eo.compare[0] || eo.sweep) {
+        /* The evaluator: topics, runs and qrels rather than one query. */
+        if ((eo.compare[0] || eo.sweep || eo.run) && eo.qrels == NULL) {
+            search_warn("--compare, --sweep and --run need --eval QRELS");
+            return 2;
+        }
+        if ((eo.sweep || eo.qrels) && !eo.run && !eo.compare[0] && !eo.queries) {
+            search_warn("--eval needs --queries FILE, --run FILE or --compare RUN_A RUN_B");
+            return 2;
+        }
+        if (eo.sweep && eo.queries == NULL) {
+            search_warn("--sweep needs --queries FILE");
+            return 2;
+        }
+        eo.json = o.format == FMT_JSON;
+        eo.passages = eo.passages || o.trec_passages;
+        eo.depth = limit_set ? o.so.count : 1000;
+        eo.tag = o.trec_tag;
+        if (!eval_needs_index(&eo) && !eo.sweep) {
+            rc = eval_main(NULL, &o.so, &eo, stdout);
+            if (o.timings != NULL)
+                fclose(o.timings);
+            return rc;
+        }
+    }
     if (session_open(&s, &o, stdout, &err) != TRAWL_OK) {
         search_warn("%s", err.msg);
+        if (o.timings != NULL)
+            fclose(o.timings);
         return 2;
     }
     if (stats) {
         rc = session_stats(&s);
+    } else if (check != NULL) {
+        rc = check_main(&s, check);
+    } else if (eo.queries != NULL) {
+        rc = eval_main(s.ix, &o.so, &eo, stdout);
     } else if (batch != NULL) {
         FILE *in = strcmp(batch, "-") == 0 ? stdin : fopen(batch, "r");
         if (in == NULL) {
@@ -421,6 +521,10 @@ int main(int argc, char **argv)
         rc = run_batch(&s, stdin);
     }
     session_close(&s);
+    if (o.timings != NULL && fclose(o.timings) != 0) {
+        search_warn("cannot write '%s': %s", timings, strerror(errno));
+        rc = 2;
+    }
     if (fflush(stdout) != 0 || ferror(stdout))
         rc = 2;
     return rc;

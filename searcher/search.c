@@ -5,11 +5,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "common/snippet.h"
 
 #define PROG "trawl-search"
 #define JSON_VERSION 1
+#define QUERY_SHOWN 200 /* code points of a query quoted in an error message */
 
 #define C_MARK "\033[1;31m"
 #define C_TITLE "\033[1m"
@@ -31,13 +33,15 @@ void search_warn(const char *fmt, ...)
 
 int session_open(struct session *s, const struct session_opts *o, FILE *out, struct terr *err)
 {
-    struct index_open_opts oo = {INDEX_READ, NULL, 0};
+    struct index_open_opts oo = {.mode = INDEX_READ, .allow_partial = o->allow_partial};
     int rc;
 
     memset(s, 0, sizeof *s);
     s->o = *o;
     s->out = out;
     rc = index_open(o->db, &oo, &s->ix, err);
+    if (rc == TRAWL_OK && index_warning(s->ix) != NULL)
+        search_warn("warning: %s", index_warning(s->ix));
     if (rc == TRAWL_OK)
         rc = analyzer_new(index_lang(s->ix), &s->an, err);
     if (rc != TRAWL_OK)
@@ -115,22 +119,26 @@ static void print_snippet(struct session *s, const struct schema_passage *p,
     fputc('\n', f);
 }
 
-static void print_context_passage(struct session *s, const struct schema_passage *p)
+/* A neighbouring passage (-C): its ordinal, dimmed, then its snippet like a hit's. */
+static void print_context_passage(struct session *s, const struct index_results *r,
+                                  const struct schema_passage *p)
 {
-    int space = 0;
+    struct snippet sn;
+    struct terr err;
+    char label[32];
 
-    fputs("    ", s->out);
-    if (s->o.color)
-        fputs(C_DIM, s->out);
-    fprintf(s->out, "¶%u ", p->ordinal);
-    put_collapsed(s->out, p->text, 0, p->text_len, &space);
-    if (s->o.color)
-        fputs(C_OFF, s->out);
-    fputc('\n', s->out);
+    snprintf(label, sizeof label, "%s¶%u%s ", s->o.color ? C_DIM : "", p->ordinal,
+             s->o.color ? C_OFF : "");
+    fputs("     ", s->out);
+    if (snippet_make(s->an, p->text, p->text_len, &r->hl, s->o.width, &sn, &err) == TRAWL_OK) {
+        print_snippet(s, p, &sn, label);
+        snippet_release(&sn);
+    }
 }
 
 /* -C N: the N passages before (after = 0) or after the hit, where the article has them. */
-static void print_context(struct session *s, const struct index_hit *h, int after)
+static void print_context(struct session *s, const struct index_results *r,
+                          const struct index_hit *h, int after)
 {
     char *id = strndup(h->p.id, h->p.id_len);
     struct sbuf store;
@@ -146,7 +154,7 @@ static void print_context(struct session *s, const struct index_hit *h, int afte
             continue;
         if (index_passage(s->ix, id, after ? h->p.ordinal + d : h->p.ordinal - d, &store, &p,
                           &err) == TRAWL_OK)
-            print_context_passage(s, &p);
+            print_context_passage(s, r, &p);
     }
     sbuf_release(&store);
     free(id);
@@ -221,14 +229,14 @@ static void print_hit_human(struct session *s, const struct index_results *r, si
         fputc('\n', f);
     }
     if (s->o.context)
-        print_context(s, h, 0);
+        print_context(s, r, h, 0);
     if (snippet_make(s->an, h->p.text, h->p.text_len, &r->hl, s->o.width, &sn, &err) ==
         TRAWL_OK) {
         print_snippet(s, &h->p, &sn, "     ");
         snippet_release(&sn);
     }
     if (s->o.context)
-        print_context(s, h, 1);
+        print_context(s, r, h, 1);
     if (h->more > 0 && s->o.so.per_article)
         fprintf(f, "     (+%llu more matching passage%s in this article)\n",
                 (unsigned long long)h->more, h->more == 1 ? "" : "s");
@@ -249,6 +257,23 @@ static json_t *json_strn(const char *s, size_t n)
     return j ? j : json_null();
 }
 
+/* Appends term to the JSON array ctx unless it is there already (analyze_fn). */
+static int add_term(void *ctx, const struct tok_token *tk, const char *term, size_t len)
+{
+    json_t *arr = ctx, *v;
+    size_t i;
+
+    (void)tk;
+    json_array_foreach(arr, i, v)
+    {
+        if (json_string_length(v) == len && memcmp(json_string_value(v), term, len) == 0)
+            return 0;
+    }
+    if ((v = json_stringn(term, len)) != NULL)
+        json_array_append_new(arr, v);
+    return 0;
+}
+
 static void print_hit_json(struct session *s, const char *qid, const struct index_results *r,
                            size_t i, unsigned rank)
 {
@@ -267,7 +292,8 @@ static void print_hit_json(struct session *s, const char *qid, const struct inde
     json_object_set_new(o, "version", json_integer(JSON_VERSION));
     json_object_set_new(o, "qid", json_string(qid));
     json_object_set_new(o, "rank", json_integer(rank));
-    json_object_set_new(o, "score", json_real(h->score));
+    if (!s->o.no_scores)
+        json_object_set_new(o, "score", json_real(h->score));
     json_object_set_new(o, "article", json_strn(h->p.id, h->p.id_len));
     json_object_set_new(o, "title", json_strn(h->p.title, h->p.title_len));
     json_object_set_new(o, "date", h->p.date_len ? json_strn(h->p.date, h->p.date_len)
@@ -281,12 +307,10 @@ static void print_hit_json(struct session *s, const char *qid, const struct inde
             json_t *pair = json_pack("[II]", (json_int_t)sn.marks[m].start,
                                      (json_int_t)sn.marks[m].end);
             json_array_append_new(marks, pair ? pair : json_null());
-            {
-                /* the matched words themselves, folded as the analyzer folds them */
-                json_t *w = json_strn(h->p.text + sn.marks[m].start,
-                                      sn.marks[m].end - sn.marks[m].start);
-                json_array_append_new(terms, w);
-            }
+            /* The index terms of the marked words: what the query matched, as it was
+             * analysed ("likes" matched the term "like"). */
+            analyze_each(s->an, h->p.text + sn.marks[m].start,
+                         sn.marks[m].end - sn.marks[m].start, add_term, terms);
         }
         snippet_release(&sn);
     }
@@ -326,10 +350,65 @@ static void print_hit_trec(struct session *s, const char *qid, const struct inde
     fprintf(s->out, " %u %.6f %s\n", rank, h->score, s->o.trec_tag ? s->o.trec_tag : "trawl");
 }
 
-/* Prints "PROG: error in query 'Q': MSG" and, on a terminal, the query with a caret. */
+/* The parser's message without its own " at column N" phrases: the report names the column
+ * once, in front. */
+static void strip_columns(const char *msg, char *out, size_t cap)
+{
+    static const char at[] = " at column ";
+    size_t o = 0;
+
+    while (*msg != '\0' && o + 1 < cap) {
+        if (strncmp(msg, at, sizeof at - 1) == 0 && msg[sizeof at - 1] >= '0' &&
+            msg[sizeof at - 1] <= '9') {
+            msg += sizeof at - 1;
+            while (*msg >= '0' && *msg <= '9')
+                msg++;
+            continue;
+        }
+        out[o++] = *msg++;
+    }
+    out[o] = '\0';
+}
+
+/* The query as shown in a message: control characters as spaces (so the message stays one
+ * line and a caret lines up), at most max code points, then "…". */
+static void put_query(FILE *f, const char *q, size_t max)
+{
+    size_t cps = 0;
+
+    for (; *q != '\0'; q++) {
+        unsigned char c = (unsigned char)*q;
+        if ((c & 0xC0) != 0x80 && cps++ == max) {
+            fputs("…", f);
+            return;
+        }
+        fputc(c < 0x20 || c == 0x7f ? ' ' : c, f);
+    }
+}
+
+/* Prints "PROG: error in query 'Q' at column N: MSG" as one line and, when stderr is a
+ * terminal (the prompt, or a one-shot query typed in a shell), the query again with a caret
+ * under column N. */
 static void report_query_error(const char *query, size_t col, const struct terr *err)
 {
-    search_warn("error in query '%s' at column %zu: %s", query, col, err->msg);
+    char msg[sizeof err->msg];
+    size_t cps = 0;
+
+    for (const char *q = query; *q != '\0'; q++)
+        cps += ((unsigned char)*q & 0xC0) != 0x80;
+    strip_columns(err->msg, msg, sizeof msg);
+    fflush(stdout);
+    fputs(PROG ": error in query '", stderr);
+    put_query(stderr, query, QUERY_SHOWN);
+    if (col >= 1 && col <= cps + 1)
+        fprintf(stderr, "' at column %zu: %s\n", col, msg);
+    else
+        fprintf(stderr, "': %s\n", msg);
+    if (isatty(2) && col >= 1 && col <= cps + 1 && col <= QUERY_SHOWN) {
+        fputs("  ", stderr);
+        put_query(stderr, query, QUERY_SHOWN);
+        fprintf(stderr, "\n  %*s^\n", (int)(col - 1), "");
+    }
 }
 
 static void suggest(struct session *s, const struct index_results *r, json_t *summary)
@@ -337,7 +416,6 @@ static void suggest(struct session *s, const struct index_results *r, json_t *su
     struct sbuf sug;
     struct terr err;
     json_t *arr = summary ? json_array() : NULL;
-    int printed = 0;
 
     sbuf_init(&sug);
     for (size_t i = 0; i < r->nunknown; i++) {
@@ -348,16 +426,21 @@ static void suggest(struct session *s, const struct index_results *r, json_t *su
             json_array_append_new(arr, json_pack("{s:s,s:s}", "word", r->unknown[i],
                                                  "suggestion", sug.buf));
         } else {
-            fprintf(s->out, "%s'%s' is not in the index; did you mean '%s'?",
-                    printed ? " " : "", r->unknown[i], sug.buf);
-            printed = 1;
+            fprintf(s->out, "'%s' is not in the index; did you mean '%s'?\n", r->unknown[i],
+                    sug.buf);
         }
     }
-    if (printed)
-        fputc('\n', s->out);
     if (arr != NULL)
         json_object_set_new(summary, "suggestions", arr);
     sbuf_release(&sug);
+}
+
+/* --timings: the query's wall time so far (parse, search, output), in milliseconds. */
+static void record_time(struct session *s, const char *qid, double t0)
+{
+    if (s->o.timings != NULL) {
+        fprintf(s->o.timings, "%s\t%.3f\n", qid, now_ms() - t0);
+    }
 }
 
 int session_query(struct session *s, const char *qid, const char *query, unsigned offset)
@@ -379,6 +462,7 @@ int session_query(struct session *s, const char *qid, const char *query, unsigne
             report_query_error(query, col, &err);
         else
             search_warn("%s", err.msg);
+        record_time(s, qid, t0);
         return 2;
     }
     so.offset = offset;
@@ -386,9 +470,13 @@ int session_query(struct session *s, const char *qid, const char *query, unsigne
     query_free(root);
     if (rc != TRAWL_OK) {
         search_warn("%s", err.msg);
+        record_time(s, qid, t0);
         return 2;
     }
     took = now_ms() - t0;
+    /* Xapian's estimate of collapsed matches is a guess; never below what was seen. */
+    if (r->estimated < (uint64_t)offset + r->n)
+        r->estimated = (uint64_t)offset + r->n;
 
     if (s->o.format == FMT_HUMAN) {
         if (r->nunknown)
@@ -400,20 +488,29 @@ int session_query(struct session *s, const char *qid, const char *query, unsigne
         }
         if (r->n == 0)
             fprintf(s->out, "no passage matches '%s'\n", query);
-        else if (!s->o.no_scores)
-            fprintf(s->out, "\n%s%zu of about %llu %s, %.1f ms%s\n", s->o.color ? C_DIM : "",
-                    r->n, (unsigned long long)r->estimated,
+        else if (!s->o.no_scores) {
+            char shown[48];
+            if (offset == 0)
+                snprintf(shown, sizeof shown, "%zu", r->n);
+            else
+                snprintf(shown, sizeof shown, "results %u-%u", offset + 1,
+                         offset + (unsigned)r->n);
+            fprintf(s->out, "\n%s%s of about %llu %s, %.1f ms%s\n", s->o.color ? C_DIM : "",
+                    shown, (unsigned long long)r->estimated,
                     s->o.so.per_article ? "matching articles" : "matching passages", took,
                     s->o.color ? C_OFF : "");
+        }
     } else if (s->o.format == FMT_JSON) {
         json_t *sum;
         char *txt;
         for (size_t i = 0; i < r->n; i++)
             print_hit_json(s, qid, r, i, offset + (unsigned)i + 1);
-        sum = json_pack("{s:i,s:b,s:s,s:s,s:I,s:I,s:f}", "version", JSON_VERSION, "summary", 1,
-                        "qid", qid, "query", query, "hits", (json_int_t)r->n, "estimated",
-                        (json_int_t)r->estimated, "took_ms", took);
+        sum = json_pack("{s:i,s:b,s:s,s:s,s:I,s:I,s:I}", "version", JSON_VERSION, "summary", 1,
+                        "qid", qid, "query", query, "offset", (json_int_t)offset, "hits",
+                        (json_int_t)r->n, "estimated", (json_int_t)r->estimated);
         if (sum != NULL) {
+            if (!s->o.no_scores)
+                json_object_set_new(sum, "took_ms", json_real(took));
             suggest(s, r, sum);
             if ((txt = json_dumps(sum, JSON_COMPACT)) != NULL) {
                 fputs(txt, s->out);
@@ -427,6 +524,7 @@ int session_query(struct session *s, const char *qid, const char *query, unsigne
             print_hit_trec(s, qid, &r->hits[i], offset + (unsigned)i + 1);
     }
     fflush(s->out);
+    record_time(s, qid, t0);
     rc = r->n > 0 ? 0 : 1;
     if (query != s->last_query) {
         char *copy = strdup(query);

@@ -20,7 +20,9 @@ struct session_opts {
     int explain;
     unsigned context;       /* -C N: neighbouring passages shown */
     int no_scores;          /* deterministic output for tests */
+    int allow_partial;      /* search the shards that are up */
     size_t width;           /* snippet window in bytes (0: whole passage) */
+    FILE *timings;          /* --timings: "qid<TAB>ms" per query (NULL: none); not owned */
 };
 
 struct session {

@@ -12,8 +12,14 @@ A .t file is a list of directives, one per line ('#' lines are comments):
     @STDIN                 the following lines (up to the next directive) are standard input
     @EXIT n                the expected exit status
     @STDOUT                the following lines are the exact expected standard output
+    @COLUMNS 3,1           compare only these whitespace-separated fields (1-based) of each
+                           output line with @STDOUT (e.g. the docids of a TREC run, which
+                           leaves the scores out)
+    @SORTED                sort the output lines before comparing with @STDOUT (what
+                           matches, whatever the ranking)
     @STDOUT-HAS text       standard output contains text (may repeat)
     @STDOUT-LACKS text     standard output does not contain text
+    @STDERR                the following lines are the exact expected standard error
     @STDERR-HAS text       standard error contains text
     @STDERR-EMPTY          nothing on standard error
     @RUN                   run what was declared so far and check it, then start a new step
@@ -73,6 +79,13 @@ def main():
                 step["has"].append(rest)
             elif word == "@STDOUT-LACKS":
                 step["lacks"].append(rest)
+            elif word == "@COLUMNS":
+                step["columns"] = [int(c) - 1 for c in rest.split(",")]
+            elif word == "@SORTED":
+                step["sorted"] = True
+            elif word == "@STDERR":
+                step["stderr"] = []
+                block = step["stderr"]
             elif word == "@STDERR-HAS":
                 step["err_has"].append(rest)
             elif word == "@STDERR-EMPTY":
@@ -97,7 +110,8 @@ def main():
 
 def new_step():
     return {"prog": "search", "args": None, "env": {}, "stdin": None, "exit": 0,
-            "stdout": None, "has": [], "lacks": [], "err_has": [], "err_empty": False}
+            "stdout": None, "stderr": None, "columns": None, "sorted": False, "has": [],
+            "lacks": [], "err_has": [], "err_empty": False}
 
 
 def run_step(step, progs, index, corpus, tmp):
@@ -109,14 +123,27 @@ def run_step(step, progs, index, corpus, tmp):
     env.update(step["env"])
     stdin = "\n".join(step["stdin"]) + "\n" if step["stdin"] is not None else ""
     r = subprocess.run(argv, input=stdin, capture_output=True, text=True, env=env, timeout=120)
-    shown = f"$ {' '.join(shlex.quote(a) for a in argv)}\n--- stdout\n{r.stdout}--- stderr\n{r.stderr}"
+    shown = (f"$ {' '.join(shlex.quote(a) for a in argv)}\n"
+             f"--- stdout\n{r.stdout}--- stderr\n{r.stderr}")
     if r.returncode != step["exit"]:
         fail(f"exit {r.returncode}, expected {step['exit']}\n{shown}")
     if step["stdout"] is not None:
         want = "\n".join(step["stdout"]).rstrip("\n")
         want = want + "\n" if want else ""
-        if r.stdout != want:
-            fail(f"stdout differs; expected:\n{want}\n{shown}")
+        got = r.stdout
+        if step["columns"] is not None:
+            rows = [line.split() for line in got.split("\n") if line.strip()]
+            got = "".join(" ".join(row[c] for c in step["columns"] if c < len(row)) + "\n"
+                          for row in rows)
+        if step["sorted"]:
+            got = "".join(sorted(got.splitlines(keepends=True)))
+        if got != want:
+            fail(f"stdout differs; expected:\n{want}--- got\n{got}{shown}")
+    if step["stderr"] is not None:
+        want = "\n".join(step["stderr"]).rstrip("\n")
+        want = want + "\n" if want else ""
+        if r.stderr != want:
+            fail(f"stderr differs; expected:\n{want}\n{shown}")
     for h in step["has"]:
         if h not in r.stdout:
             fail(f"stdout lacks {h!r}\n{shown}")

@@ -1,0 +1,34 @@
+# --explain: each query term's BM25 contribution (tf, df, idf, weight) under each hit, and
+# their sum, which is the score. The numbers themselves (the sum equals the score, each weight
+# follows BM25) are checked by json_check.py on --json --explain; here, the human layout.
+
+# the README's example: the three terms of the top passage, with the parameters used
+@ARGS --db @INDEX@ --explain -n 1 --width 60 --color never --k1 1.2 --b 0.75 Facebook likes target
+@EXIT 0
+@STDERR-EMPTY
+@STDOUT-HAS     explain: BM25 k1=1.2 b=0.75, passage length 
+@STDOUT-HAS  N=22 passages
+@STDOUT-HAS       facebook             tf=
+@STDOUT-HAS       like                 tf=
+@STDOUT-HAS       target               tf=
+@STDOUT-HAS                            sum of weights 
+@RUN
+
+# --k1 and --b are reported as given
+@ARGS --db @INDEX@ --explain -n 1 --width 60 --color never --k1 2 --b 0.3 Facebook likes target
+@EXIT 0
+@STDOUT-HAS     explain: BM25 k1=2 b=0.3, passage length 
+@RUN
+
+# a term the passage lacks contributes nothing: "xylophone" (stem "xylophon") is in no passage
+@ARGS --db @INDEX@ --explain -n 1 --width 60 --color never Facebook xylophone
+@EXIT 0
+@STDOUT-HAS       xylophon             tf=0   df=0      idf=0.0000  weight=0.0000
+@RUN
+
+# a wildcard is explained as one term, its expansions weighted together
+@ARGS --db @INDEX@ --explain -n 1 --width 60 --color never 'face*'
+@EXIT 0
+@STDERR-EMPTY
+@STDOUT-HAS       face*                tf=0   df=0      idf=0.0000  weight=
+@RUN
