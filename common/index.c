@@ -3,6 +3,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <math.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +16,9 @@
 #include "common/stem.h"
 #include "common/strmap.h"
 #include "common/xdb.h"
+
+/* Results fetched beyond each end of a page, to settle near-ties (settle_ties). */
+#define PAGE_SLACK 4
 
 /* Words for the spelling table are flushed to Xapian at each commit, or earlier when this
  * many distinct ones are pending (memory stays bounded whatever the batch size). */
@@ -687,8 +691,9 @@ static int prep_token(void *ctx, const struct tok_token *tk, const char *term, s
 static int prep_title_token(void *ctx, const struct tok_token *tk, const char *term, size_t len)
 {
     struct prep_ctx *pc = ctx;
+
     (void)tk;
-    return strmap_add(pc->terms, term, len, 1) != TRAWL_OK ? -TRAWL_ENOMEM : 0;
+    return strmap_add(pc->terms, term, len, RANK_TITLE_WDF) != TRAWL_OK ? -TRAWL_ENOMEM : 0;
 }
 
 /* Builds the document of passage ps of article a. terms is scratch space. */
@@ -708,15 +713,15 @@ static int prep_passage(struct index_prep *p, struct analyzer *an, const struct 
     rc = analyze_each(an, a->body + ps->start, ps->end - ps->start, prep_token, &pc);
     if (rc != 0)
         return terr_set(err, TRAWL_ENOMEM, "out of memory");
-    {
-        const char *tw = getenv("XTITLE_W"), *t0 = getenv("XTITLE_0");
-        int w = tw ? atoi(tw) : 0;
-        if (w > 0 && (ps->ordinal > 0 || (t0 && atoi(t0)))) {
-            struct prep_ctx tc = {terms, NULL};
-            for (int k = 0; k < w; k++)
-                if (analyze_each(an, a->title, strlen(a->title), prep_title_token, &tc) != 0)
-                    return terr_set(err, TRAWL_ENOMEM, "out of memory");
-        }
+    /* A given title in every passage, RANK_TITLE_WDF times (as Anserini's MaxP segments carry
+     * the title): a passage is read as part of its article. Measured on Cranfield in the
+     * README's Relevance section. Not a derived title: the first sentence is a lede, as long as
+     * a passage, and would give every passage the words of the first. Not in the spelling
+     * table: the body has the title's words. */
+    if (RANK_TITLE_WDF > 0 && !a->title_derived && a->title[0] != '\0') {
+        struct prep_ctx tc = {terms, NULL};
+        if (analyze_each(an, a->title, strlen(a->title), prep_title_token, &tc) != 0)
+            return terr_set(err, TRAWL_ENOMEM, "out of memory");
     }
     /* One add per distinct term, with its count: far fewer calls into Xapian's map. */
     for (size_t i = 0; i < terms->cap; i++) {
@@ -1214,6 +1219,7 @@ void index_search_opts_init(struct index_search_opts *o)
     memset(o, 0, sizeof *o);
     o->k1 = RANK_K1;
     o->b = RANK_B;
+    o->delta = RANK_DELTA;
     o->count = 10;
     o->per_article = 1;
 }
@@ -1231,6 +1237,27 @@ static int strlist_add(struct strlist *l, const char *s, size_t len)
     for (size_t i = 0; i < l->n; i++)
         if (strlen(l->v[i]) == len && memcmp(l->v[i], s, len) == 0)
             return TRAWL_OK;
+    if (l->n == l->cap) {
+        size_t cap = l->cap ? l->cap * 2 : 8;
+        char **v = realloc(l->v, cap * sizeof *v);
+        if (v == NULL)
+            return TRAWL_ENOMEM;
+        l->v = v;
+        l->cap = cap;
+    }
+    if ((c = malloc(len + 1)) == NULL)
+        return TRAWL_ENOMEM;
+    memcpy(c, s, len);
+    c[len] = '\0';
+    l->v[l->n++] = c;
+    return TRAWL_OK;
+}
+
+/* Appends without looking for duplicates (callers that know there are none). */
+static int strlist_append(struct strlist *l, const char *s, size_t len)
+{
+    char *c;
+
     if (l->n == l->cap) {
         size_t cap = l->cap ? l->cap * 2 : 8;
         char **v = realloc(l->v, cap * sizeof *v);
@@ -1384,21 +1411,99 @@ out:
     return res;
 }
 
+/* Expansions of a wildcard beyond this are refused (the query is too vague to rank). */
+#define PREFIX_MAX_EXPANSION 10000
+
+struct expand_ctx {
+    struct strlist terms;
+    int nomem;
+};
+
+static int expand_term(void *ctx, const char *term, size_t len, uint64_t docs)
+{
+    struct expand_ctx *e = ctx;
+
+    (void)docs;
+    if (e->terms.n > PREFIX_MAX_EXPANSION)
+        return 1;
+    if (strlist_append(&e->terms, term, len) != TRAWL_OK) {
+        e->nomem = 1;
+        return 1;
+    }
+    return 0;
+}
+
+/* A wildcard, expanded here over the whole index rather than by Xapian: Xapian expands per
+ * database with per-database statistics, so a sharded or remote index would score it
+ * differently from one index. The best-weighing expansion counts (OP_MAX), not their sum, so
+ * a short prefix cannot flood the score with dozens of rare words. NULL with *rc set on
+ * error; no expansion gives a query matching nothing. */
+static xdb_query *expand_prefix(xdb *db, const char *prefix, size_t n, int *rc,
+                                struct terr *err)
+{
+    char folded[TOK_MAX_BYTES + 1];
+    struct expand_ctx e;
+    xdb_query **subs = NULL;
+    xdb_query *res = NULL;
+    size_t made = 0;
+
+    memset(&e, 0, sizeof e);
+    *rc = TRAWL_OK;
+    memcpy(folded, prefix, n);
+    folded[n] = '\0';
+    if ((*rc = xdb_terms_each(db, folded, expand_term, &e, err)) != TRAWL_OK)
+        goto out;
+    if (e.nomem) {
+        *rc = terr_set(err, TRAWL_ENOMEM, "out of memory");
+        goto out;
+    }
+    if (e.terms.n > PREFIX_MAX_EXPANSION) {
+        *rc = terr_set(err, TRAWL_EINPUT,
+                       "'%s*' matches more than %d words: make the prefix longer", folded,
+                       PREFIX_MAX_EXPANSION);
+        goto out;
+    }
+    if (e.terms.n == 0) {
+        if ((res = xdb_query_match_nothing()) == NULL)
+            *rc = terr_set(err, TRAWL_ENOMEM, "out of memory");
+        goto out;
+    }
+    if ((subs = calloc(e.terms.n, sizeof *subs)) == NULL) {
+        *rc = terr_set(err, TRAWL_ENOMEM, "out of memory");
+        goto out;
+    }
+    for (; made < e.terms.n; made++)
+        if ((subs[made] = xdb_query_term(e.terms.v[made], strlen(e.terms.v[made]), 1)) ==
+            NULL) {
+            *rc = terr_set(err, TRAWL_ENOMEM, "out of memory");
+            goto out;
+        }
+    if ((res = xdb_query_op(XDB_OP_MAX, subs, made)) == NULL)
+        *rc = terr_set(err, TRAWL_ENOMEM, "out of memory");
+out:
+    for (size_t i = 0; i < made; i++)
+        xdb_query_free(subs[i]);
+    free(subs);
+    strlist_release(&e.terms);
+    return res;
+}
+
 static xdb_query *build_prefix(struct build *b, const struct qnode *q)
 {
     char folded[TOK_MAX_BYTES + 1];
     size_t n = tok_fold_word(analyzer_tok(b->an), q->text, q->len, folded, TOK_MAX_BYTES);
     xdb_query *res;
+    int rc;
 
     if (n == 0)
         return NULL;
     if (!b->negated && (strlist_add(&b->hl_prefix, folded, n) != TRAWL_OK ||
                         strlist_add(&b->rank_prefix, folded, n) != TRAWL_OK))
         return fail_nomem(b);
-    /* Expansions are weighted as one term (a synonym) so a short prefix cannot flood the
-     * score with dozens of rare words. */
-    res = xdb_query_wildcard(folded, n, 0, 1);
-    return res ? res : fail_nomem(b);
+    res = expand_prefix(b->ix->db, folded, n, &rc, b->err);
+    if (rc != TRAWL_OK)
+        b->rc = rc;
+    return res;
 }
 
 static xdb_query *build_filter_value(struct build *b, const struct qnode *q)
@@ -1722,6 +1827,37 @@ out:
     return rc;
 }
 
+static int same_article(const struct index_hit *x, const struct index_hit *y)
+{
+    return x->p.id_len == y->p.id_len && memcmp(x->p.id, y->p.id, x->p.id_len) == 0;
+}
+
+/* Xapian's collapse counts are lower bounds that depend on the window (a passage that never
+ * beat the threshold is not counted), so a page would disagree with the unpaged list. Count
+ * each shown article's matching passages exactly: the query filtered to the article's few
+ * passages is cheap. Where the count needs the phrase check and the index is remote (Xapian
+ * refuses a match decider there), the lower bound stays. */
+static int exact_more(struct index *ix, const xdb_query *xq, struct checker *chk,
+                      struct index_results *r, unsigned per_article, struct terr *err)
+{
+    for (size_t i = 0; per_article && i < r->n; i++) {
+        size_t k = 0;
+        int rc;
+        while (k < i && !same_article(&r->hits[k], &r->hits[i]))
+            k++;
+        if (k < i) {
+            r->hits[i].more = r->hits[k].more;
+            continue;
+        }
+        rc = article_matches(ix, xq, chk, &r->hits[i].p, per_article, &r->hits[i].more, err);
+        if (rc == TRAWL_EINPUT && chk != NULL)
+            continue;
+        if (rc != TRAWL_OK)
+            return rc;
+    }
+    return TRAWL_OK;
+}
+
 static int run_search(struct index *ix, const xdb_query *xq, const struct index_search_opts *o,
                       struct checker *chk, struct index_results *r, struct terr *err)
 {
@@ -1734,8 +1870,10 @@ static int run_search(struct index *ix, const xdb_query *xq, const struct index_
     xo.k1 = o->k1;
     xo.b = o->b;
     xo.min_normlen = RANK_MIN_NORMLEN;
-    if (getenv("XPLUS")) { xo.weighting = XDB_WEIGHT_BM25PLUS; xo.delta = atof(getenv("XPLUS")); }
-    if (getenv("XMINN")) xo.min_normlen = atof(getenv("XMINN"));
+    if (o->bm25plus) {
+        xo.weighting = XDB_WEIGHT_BM25PLUS;
+        xo.delta = o->delta;
+    }
     xo.offset = o->offset;
     xo.count = o->count;
     xo.check_at_least = o->check_at_least;
@@ -1769,25 +1907,6 @@ static int run_search(struct index *ix, const xdb_query *xq, const struct index_
         if ((rc = schema_passage_decode(h.data, h.data_len, &ih->p, err)) != TRAWL_OK)
             return rc;
         r->n++;
-    }
-    /* Xapian's collapse counts are lower bounds that depend on the window (a passage that
-     * never beat the threshold is not counted), so a page would disagree with the unpaged
-     * list. Count each shown article's matching passages exactly: the query filtered to the
-     * article's few passages is cheap. */
-    for (size_t i = 0; o->per_article && i < r->n; i++) {
-        size_t k;
-        for (k = 0; k < i && r->hits[k].p.id_len == r->hits[i].p.id_len &&
-                    memcmp(r->hits[k].p.id, r->hits[i].p.id, r->hits[i].p.id_len) != 0;
-             k++)
-            ;
-        if (k < i && r->hits[k].p.id_len == r->hits[i].p.id_len &&
-            memcmp(r->hits[k].p.id, r->hits[i].p.id, r->hits[i].p.id_len) == 0) {
-            r->hits[i].more = r->hits[k].more;
-            continue;
-        }
-        if ((rc = article_matches(ix, xq, chk, &r->hits[i].p, o->per_article, &r->hits[i].more,
-                                  err)) != TRAWL_OK)
-            return rc;
     }
     return TRAWL_OK;
 }
@@ -1856,6 +1975,10 @@ static int run_search_checked_here(struct index *ix, const xdb_query *xq,
         xo.k1 = o->k1;
         xo.b = o->b;
         xo.min_normlen = RANK_MIN_NORMLEN;
+        if (o->bm25plus) {
+            xo.weighting = XDB_WEIGHT_BM25PLUS;
+            xo.delta = o->delta;
+        }
         xo.count = window;
         xo.sort_slot = SLOT_ARTICLE;
         xdb_mset_free(pv->mset);
@@ -1928,9 +2051,45 @@ static void take_list(struct strlist *l, char ***v, size_t *n)
     memset(l, 0, sizeof *l);
 }
 
+/* Scores equal to 1e-9 are ties: the same passage scores a few ulps apart on a sharded and
+ * an unsharded index (Xapian sums the terms' weights in an order that depends on each
+ * database's statistics), which must not reorder results. Ties go by article id, then passage
+ * ordinal. hits[skip, skip + count) is the page wanted. */
+static int cmp_hits(const void *a, const void *b)
+{
+    const struct index_hit *x = a, *y = b;
+    long long qx = llround(x->score * 1e9), qy = llround(y->score * 1e9);
+    size_t n = x->p.id_len < y->p.id_len ? x->p.id_len : y->p.id_len;
+    int c;
+
+    if (qx != qy)
+        return qx > qy ? -1 : 1;
+    c = memcmp(x->p.id, y->p.id, n);
+    if (c != 0 || x->p.id_len != y->p.id_len)
+        return c != 0 ? c : x->p.id_len < y->p.id_len ? -1 : 1;
+    return x->p.ordinal < y->p.ordinal ? -1 : x->p.ordinal > y->p.ordinal;
+}
+
+static void settle_ties(struct index_results *r, size_t skip, size_t count)
+{
+    if (r->n > 1)
+        qsort(r->hits, r->n, sizeof *r->hits, cmp_hits);
+    if (skip >= r->n) {
+        r->n = 0;
+        return;
+    }
+    if (skip > 0)
+        memmove(r->hits, r->hits + skip, (r->n - skip) * sizeof *r->hits);
+    r->n -= skip;
+    if (r->n > count)
+        r->n = count;
+}
+
 int index_search(struct index *ix, const struct qnode *q, const struct index_search_opts *o,
                  struct index_results **out, struct terr *err)
 {
+    const struct index_search_opts *orig = o;
+    struct index_search_opts wide;
     struct build b;
     struct checker chk;
     struct index_results *r = NULL;
@@ -1971,6 +2130,11 @@ int index_search(struct index *ix, const struct qnode *q, const struct index_sea
     chk.ix = ix;
     chk.root = q;
     chk.an = ix->an;
+    /* A few results either side of the page, so near-ties can be settled below. */
+    wide = *o;
+    wide.offset = o->offset > PAGE_SLACK ? o->offset - PAGE_SLACK : 0;
+    wide.count = o->count + (o->offset - wide.offset) + PAGE_SLACK;
+    o = &wide;
     rc = run_search(ix, xq, o, b.needs_check ? &chk : NULL, r, err);
     if (rc == TRAWL_ERETRY) {
         /* The indexer committed under us: see the new state and try once more. */
@@ -1991,6 +2155,10 @@ int index_search(struct index *ix, const struct qnode *q, const struct index_sea
         pv->mset = NULL;
         rc = run_search_checked_here(ix, xq, o, &chk, r, err);
     }
+    if (rc != TRAWL_OK)
+        goto out;
+    settle_ties(r, orig->offset - wide.offset, orig->count);
+    rc = exact_more(ix, xq, b.needs_check ? &chk : NULL, r, orig->per_article, err);
     if (rc != TRAWL_OK)
         goto out;
     take_list(&b.hl_terms, &r->hl.terms, &r->hl.nterms);
@@ -2107,7 +2275,13 @@ int index_explain(struct index *ix, const struct index_results *r, size_t i,
         const char *t = is_prefix ? r->rank_prefixes[k - r->nrank] : r->rank_terms[k];
         size_t tl = strlen(t);
         struct index_explain *x;
-        xdb_query *part = is_prefix ? xdb_query_wildcard(t, tl, 0, 1) : xdb_query_term(t, tl, 1);
+        int prc = TRAWL_OK;
+        xdb_query *part = is_prefix ? expand_prefix(ix->db, t, tl, &prc, err)
+                                    : xdb_query_term(t, tl, 1);
+        if (prc != TRAWL_OK) {
+            rc = prc;
+            break;
+        }
         if (part == NULL || explain_add(out, t, tl) != TRAWL_OK) {
             xdb_query_free(part);
             rc = terr_set(err, TRAWL_ENOMEM, "out of memory");

@@ -135,6 +135,8 @@ int index_stats(struct index *ix, struct index_stats *st, struct terr *err);
 
 struct index_search_opts {
     double k1, b;             /* BM25; rank.h defaults */
+    int bm25plus;             /* Xapian's BM25PlusWeight instead (idf log((N+1)/n)) */
+    double delta;             /* BM25+'s delta (RANK_DELTA) */
     unsigned offset, count;   /* window of results */
     unsigned per_article;     /* passages shown per article; 0: all */
     unsigned check_at_least;  /* for more exact match counts (0: Xapian's default) */

@@ -76,6 +76,13 @@ size_t jsonl_bytes(const struct jsonl *r)
     return r->bytes;
 }
 
+size_t jsonl_file_offset(const struct jsonl *r)
+{
+    z_off_t off = gzoffset(r->gz);
+
+    return off > 0 ? (size_t)off : 0;
+}
+
 /* Refills chunk. Returns TRAWL_OK with r->len > 0, TRAWL_OK with r->len == 0 at the end,
  * or TRAWL_EIO. zlib reports a truncated gzip stream not from gzread() (which returns 0)
  * but through gzerror(), so the end is checked too. */

@@ -34,6 +34,9 @@ size_t jsonl_line(const struct jsonl *r);
 /* Bytes of (uncompressed) input consumed so far, for progress reports. */
 size_t jsonl_bytes(const struct jsonl *r);
 
+/* Bytes of the file itself (compressed, for .gz) read so far: progress against its size. */
+size_t jsonl_file_offset(const struct jsonl *r);
+
 TRAWL_END_DECLS
 
 #endif

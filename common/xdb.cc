@@ -623,13 +623,15 @@ extern "C" xdb_query *xdb_query_term(const char *term, size_t len, unsigned wqf)
 }
 
 extern "C" xdb_query *xdb_query_wildcard(const char *prefix, size_t len, unsigned max_expansion,
-                                         int synonym)
+                                         int how)
 {
     try {
         std::string pfx(prefix, len);
         xdb_query *out = xdb_query_wrap(Xapian::Query(
             Xapian::Query::OP_WILDCARD, pfx, max_expansion, Xapian::Query::WILDCARD_LIMIT_ERROR,
-            synonym ? Xapian::Query::OP_SYNONYM : Xapian::Query::OP_OR));
+            how == XDB_WILDCARD_SYNONYM ? Xapian::Query::OP_SYNONYM
+            : how == XDB_WILDCARD_MAX   ? Xapian::Query::OP_MAX
+                                        : Xapian::Query::OP_OR));
         if (max_expansion > 0) {
             try {
                 out->wild.emplace_back(pfx, max_expansion);
@@ -664,6 +666,7 @@ extern "C" xdb_query *xdb_query_op(enum xdb_op op, xdb_query *const *subs, size_
         case XDB_OP_AND_MAYBE: xop = Xapian::Query::OP_AND_MAYBE; break;
         case XDB_OP_SYNONYM: xop = Xapian::Query::OP_SYNONYM; break;
         case XDB_OP_PHRASE: xop = Xapian::Query::OP_PHRASE; break;
+        case XDB_OP_MAX: xop = Xapian::Query::OP_MAX; break;
         default: TRAWL_BUG("xdb_query_op: unknown operator");
         }
         xdb_query *out;

@@ -140,13 +140,18 @@ enum xdb_op {
     XDB_OP_AND_MAYBE, /* first, weighted up by the rest */
     XDB_OP_SYNONYM,   /* the union, weighted as one term */
     XDB_OP_PHRASE,    /* positional; needs positions in the index */
+    XDB_OP_MAX,       /* any; weighs as its best-weighing sub query */
 };
 
 xdb_query *xdb_query_term(const char *term, size_t len, unsigned wqf);
-/* Every term starting with prefix, as an OR (or a SYNONYM when synonym != 0), expanding to
- * at most max_expansion terms (0: no limit); more makes xdb_search() fail with TRAWL_EINPUT. */
+/* How a wildcard's expansions combine: OR (each weighs), SYNONYM (weighed as one term, with
+ * collection statistics Xapian estimates per database: scores then differ between sharded
+ * and unsharded databases), MAX (the best expansion weighs; exact statistics). */
+enum xdb_wildcard { XDB_WILDCARD_OR = 0, XDB_WILDCARD_SYNONYM = 1, XDB_WILDCARD_MAX = 2 };
+/* Every term starting with prefix, combined as `how` says, expanding to at most
+ * max_expansion terms (0: no limit); more makes xdb_search() fail with TRAWL_EINPUT. */
 xdb_query *xdb_query_wildcard(const char *prefix, size_t len, unsigned max_expansion,
-                              int synonym);
+                              int how);
 xdb_query *xdb_query_op(enum xdb_op op, xdb_query *const *subs, size_t n);
 /* Documents whose value in slot lies in [lo, hi] (string order; NULL = open end). */
 xdb_query *xdb_query_value_range(unsigned slot, const char *lo, const char *hi);

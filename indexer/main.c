@@ -110,6 +110,7 @@ struct run {
     struct strmap files_scanned; /* real paths of files named or found */
     uint64_t added, updated, removed, unchanged, skipped;
     uint64_t total_files, done_files, bytes_read;
+    uint64_t input_total, input_done, input_partial; /* input file bytes, for the ETA */
     int fatal;
     struct terr err;
     int progress_on;
@@ -178,7 +179,8 @@ static int parse_uint(const char *s, unsigned long max, unsigned long *out)
 static void progress(struct run *r, int final)
 {
     struct pipeline_counts c;
-    double t, mb;
+    double t, mb, frac;
+    uint64_t done;
 
     if (!r->progress_on)
         return;
@@ -196,12 +198,13 @@ static void progress(struct run *r, int final)
         memset(&c, 0, sizeof c);
     t = since(&r->t0);
     mb = (double)r->bytes_read / 1e6;
-    fprintf(stderr, "\r" PROG ": %llu/%llu files, %llu articles written, %.1f MB/s",
-            (unsigned long long)r->done_files, (unsigned long long)r->total_files,
-            (unsigned long long)c.put, t > 0 ? mb / t : 0.0);
-    if (r->done_files > 0 && r->done_files < r->total_files && t > 1)
-        fprintf(stderr, ", ETA %.0f s",
-                t / (double)r->done_files * (double)(r->total_files - r->done_files));
+    done = r->input_done + r->input_partial;
+    frac = r->input_total ? (double)done / (double)r->input_total : 0;
+    fprintf(stderr, "\r" PROG ": %llu articles read, %llu written, %.1f MB at %.1f MB/s",
+            (unsigned long long)(r->added + r->updated + r->unchanged),
+            (unsigned long long)c.put, mb, t > 0 ? mb / t : 0.0);
+    if (!final && frac > 0.01 && frac < 1 && t > 1)
+        fprintf(stderr, ", %.0f%%, ETA %.0f s", frac * 100, t / frac - t);
     fputs(final ? "\n" : "   ", stderr);
 }
 
@@ -556,6 +559,7 @@ static void index_jsonl_file(struct run *r, const char *path, const struct stat 
         if (a.warnings & ART_WARN_BAD_DATE)
             warnx("'%s': malformed date: indexed without a date", where);
         r->bytes_read += a.body_len;
+        r->input_partial = jsonl_file_offset(jr);
         hash = hash_fields(&a);
         k = find_known(r, a.id);
         if (k != NULL && k->hash == hash && strcmp(k->source, path) == 0 && !r->o->rebuild) {
@@ -1097,6 +1101,11 @@ int main(int argc, char **argv)
     for (size_t i = 0; i < in.n; i++)
         strmap_add(&r.files_scanned, in.v[i].path, strlen(in.v[i].path), 1);
     r.total_files = in.n;
+    for (size_t i = 0; i < in.n; i++) {
+        struct stat sb;
+        if (stat(in.v[i].path, &sb) == 0)
+            r.input_total += (uint64_t)sb.st_size;
+    }
 
     if (!o.dry_run && !r.fatal) {
         struct pipeline_opts po;
@@ -1120,7 +1129,7 @@ int main(int argc, char **argv)
             r.fatal = r.err.code;
     }
     for (size_t i = 0; i < in.n && !r.fatal; i++) {
-        struct stat sb;
+        struct stat sb = {0};
         if (stat(in.v[i].path, &sb) != 0) {
             warnx("cannot read '%s': %s: skipped", in.v[i].path, strerror(errno));
             r.skipped++;
@@ -1130,6 +1139,8 @@ int main(int argc, char **argv)
             index_article_file(&r, in.v[i].path, &sb);
         }
         r.done_files++;
+        r.input_done += (uint64_t)sb.st_size;
+        r.input_partial = 0;
         progress(&r, 0);
     }
     /* Articles the index has from the scanned places whose files are gone. */
