@@ -333,7 +333,7 @@ static int scan_cjk(struct scan *sc, size_t i, size_t n, unsigned flags, size_t 
         j += m;
     /* A base and its marks fit: only a pathological run of marks reaches the cap. */
     p = j - i <= PRE_CAP ? j - i : PRE_CAP;
-    while (p > 0 && (sc->s[i + p] & 0xC0) == 0x80 && i + p < j)
+    while (p > 0 && i + p < j && (sc->s[i + p] & 0xC0) == 0x80) /* s[j] may be past the end */
         p--;
     memcpy(sc->t->pre, sc->s + i, p);
     *next = j;
