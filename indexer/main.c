@@ -503,7 +503,9 @@ static void mark_source_seen(struct run *r, const char *path)
         }
 }
 
-static void index_jsonl_file(struct run *r, const char *path, const struct stat *sb)
+/* old: the file's record as the index had it before this run (NULL: none). */
+static void index_jsonl_file(struct run *r, const char *path, const struct stat *sb,
+                             const struct schema_source *old)
 {
     struct schema_source src;
     struct jsonl *jr = NULL;
@@ -513,8 +515,8 @@ static void index_jsonl_file(struct run *r, const char *path, const struct stat 
     int rc, got, warned_utf8 = 0;
     char where[PATH_MAX + 32];
 
-    if (r->ix != NULL && !r->o->rebuild && index_source(r->ix, path, &src, &err) == TRAWL_OK &&
-        src.size == (uint64_t)sb->st_size && src.mtime_ns == mtime_ns(sb)) {
+    if (old != NULL && !r->o->rebuild && old->size == (uint64_t)sb->st_size &&
+        old->mtime_ns == mtime_ns(sb)) {
         mark_source_seen(r, path);
         return;
     }
@@ -621,6 +623,8 @@ static enum kind kind_of(const char *name, int named)
 struct entry {
     char *path;
     enum kind kind;
+    int has_src;              /* a JSON Lines file the index has a record of: */
+    struct schema_source src; /* that record */
 };
 
 struct entries {
@@ -641,6 +645,7 @@ static int entries_add(struct entries *e, const char *path, enum kind kind)
     if ((e->v[e->n].path = strdup(path)) == NULL)
         return TRAWL_ENOMEM;
     e->v[e->n].kind = kind;
+    e->v[e->n].has_src = 0;
     e->n++;
     return TRAWL_OK;
 }
@@ -1101,6 +1106,12 @@ int main(int argc, char **argv)
     for (size_t i = 0; i < in.n; i++)
         strmap_add(&r.files_scanned, in.v[i].path, strlen(in.v[i].path), 1);
     r.total_files = in.n;
+    /* The JSON Lines files' records are read now: once the pipeline runs, its writer thread
+     * alone may use the index (a Xapian database must not be shared between threads). */
+    for (size_t i = 0; i < in.n && r.ix != NULL && !o.rebuild; i++)
+        if (in.v[i].kind == K_JSONL &&
+            index_source(r.ix, in.v[i].path, &in.v[i].src, &r.err) == TRAWL_OK)
+            in.v[i].has_src = 1;
     for (size_t i = 0; i < in.n; i++) {
         struct stat sb;
         if (stat(in.v[i].path, &sb) == 0)
@@ -1134,7 +1145,7 @@ int main(int argc, char **argv)
             warnx("cannot read '%s': %s: skipped", in.v[i].path, strerror(errno));
             r.skipped++;
         } else if (in.v[i].kind == K_JSONL) {
-            index_jsonl_file(&r, in.v[i].path, &sb);
+            index_jsonl_file(&r, in.v[i].path, &sb, in.v[i].has_src ? &in.v[i].src : NULL);
         } else {
             index_article_file(&r, in.v[i].path, &sb);
         }
