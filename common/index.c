@@ -19,6 +19,8 @@
 
 /* Results fetched beyond each end of a page, to settle near-ties (settle_ties). */
 #define PAGE_SLACK 4
+/* Attempts at a search whose revision the indexer discards under it (index_search). */
+#define INDEX_SEARCH_TRIES 5
 
 /* Words for the spelling table are flushed to Xapian at each commit, or earlier when this
  * many distinct ones are pending (memory stays bounded whatever the batch size). */
@@ -301,6 +303,10 @@ int index_open(const char *path, const struct index_open_opts *o, struct index *
     }
     if (rc == TRAWL_OK)
         rc = index_check(ix, &fresh, err);
+    /* An indexer committing quickly can discard the revision just opened: look again. */
+    for (int tries = 1; rc == TRAWL_ERETRY && tries < INDEX_SEARCH_TRIES; tries++)
+        if ((rc = xdb_reopen(ix->db, err)) == TRAWL_OK)
+            rc = index_check(ix, &fresh, err);
     if (rc == TRAWL_OK && fresh) {
         if (!ix->writable)
             rc = terr_set(err, TRAWL_EINDEX, "index '%s' is empty: build it with trawl-index",
@@ -2085,8 +2091,9 @@ static void settle_ties(struct index_results *r, size_t skip, size_t count)
         r->n = count;
 }
 
-int index_search(struct index *ix, const struct qnode *q, const struct index_search_opts *o,
-                 struct index_results **out, struct terr *err)
+/* A commit may land at any read: the whole search is redone on the new state (below). */
+static int search_once(struct index *ix, const struct qnode *q, const struct index_search_opts *o,
+                       struct index_results **out, struct terr *err)
 {
     const struct index_search_opts *orig = o;
     struct index_search_opts wide;
@@ -2180,6 +2187,19 @@ out:
     strlist_release(&b.rank_prefix);
     sbuf_release(&chk.store);
     free(chk.offs);
+    return rc;
+}
+
+int index_search(struct index *ix, const struct qnode *q, const struct index_search_opts *o,
+                 struct index_results **out, struct terr *err)
+{
+    int rc = search_once(ix, q, o, out, err);
+
+    /* Xapian keeps only the last two revisions for readers: an indexer committing small
+     * batches quickly can discard the one being read more than once during a search. */
+    for (int tries = 1; rc == TRAWL_ERETRY && tries < INDEX_SEARCH_TRIES; tries++)
+        if ((rc = index_reopen(ix, err)) == TRAWL_OK)
+            rc = search_once(ix, q, o, out, err);
     return rc;
 }
 

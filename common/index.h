@@ -169,7 +169,8 @@ struct index_results {
 };
 
 /* Runs a parsed query. Words are analysed with the index's analyzer. A reader whose index
- * changed under it reopens and retries once. Empty results are TRAWL_OK with n = 0. */
+ * changed under it reopens and runs the search again (a few times at most: TRAWL_ERETRY when
+ * the indexer keeps committing faster). Empty results are TRAWL_OK with n = 0. */
 int index_search(struct index *ix, const struct qnode *q, const struct index_search_opts *o,
                  struct index_results **out, struct terr *err);
 void index_results_free(struct index_results *r); /* NULL-safe */

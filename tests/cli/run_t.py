@@ -23,13 +23,35 @@ A .t file is a list of directives, one per line ('#' lines are comments):
     @STDERR-HAS text       standard error contains text
     @STDERR-EMPTY          nothing on standard error
     @RUN                   run what was declared so far and check it, then start a new step
-The index is built once per file from the corpus into a temporary folder."""
+The index is built once per file from the corpus into a temporary folder.
+With TRAWL_VALGRIND=1 every run of trawl-index and trawl-search goes through valgrind
+(memcheck, leaks included): any error it reports fails the test."""
 import os
 import shlex
 import shutil
 import subprocess
 import sys
 import tempfile
+
+
+def valgrind(argv, tmp):
+    """argv, under valgrind when TRAWL_VALGRIND is set; its reports go to tmp/valgrind-*."""
+    if os.environ.get("TRAWL_VALGRIND", "") in ("", "0"):
+        return argv
+    return ["valgrind", "--error-exitcode=99", "--leak-check=full",
+            "--errors-for-leak-kinds=definite,indirect", "--quiet",
+            f"--log-file={tmp}/valgrind-%p.log"] + argv
+
+
+def valgrind_check(tmp, shown=""):
+    """Fails with valgrind's report if it found anything (its log files are then not empty)."""
+    for name in sorted(os.listdir(tmp)):
+        if name.startswith("valgrind-"):
+            with open(os.path.join(tmp, name), errors="replace") as f:
+                report = f.read()
+            os.remove(os.path.join(tmp, name))
+            if report.strip():
+                fail(f"valgrind:\n{report}{shown}")
 
 
 def fail(msg):
@@ -94,8 +116,10 @@ def main():
                 if step["args"] is None:
                     continue
                 if not built:
-                    r = subprocess.run([progs["index"], "--db", index, "-q", corpus],
+                    r = subprocess.run(valgrind([progs["index"], "--db", index, "-q", corpus],
+                                                tmp),
                                        capture_output=True, text=True)
+                    valgrind_check(tmp)
                     if r.returncode != 0:
                         fail(f"indexing {corpus} failed ({r.returncode}): {r.stderr}")
                     built = True
@@ -122,9 +146,11 @@ def run_step(step, progs, index, corpus, tmp):
     env.pop("TRAWL_DB", None)
     env.update(step["env"])
     stdin = "\n".join(step["stdin"]) + "\n" if step["stdin"] is not None else ""
-    r = subprocess.run(argv, input=stdin, capture_output=True, text=True, env=env, timeout=120)
+    r = subprocess.run(valgrind(argv, tmp), input=stdin, capture_output=True, text=True,
+                       env=env, timeout=600)
     shown = (f"$ {' '.join(shlex.quote(a) for a in argv)}\n"
              f"--- stdout\n{r.stdout}--- stderr\n{r.stderr}")
+    valgrind_check(tmp, "\n" + shown)
     if r.returncode != step["exit"]:
         fail(f"exit {r.returncode}, expected {step['exit']}\n{shown}")
     if step["stdout"] is not None:
