@@ -23,8 +23,8 @@ static int clean_utf8(const char *s, size_t len)
     utf8proc_int32_t cp;
 
     while (len > 0) {
-        utf8proc_ssize_t n = utf8proc_iterate((const utf8proc_uint8_t *)s, (utf8proc_ssize_t)len,
-                                              &cp);
+        utf8proc_ssize_t n =
+            utf8proc_iterate((const utf8proc_uint8_t *)s, (utf8proc_ssize_t)len, &cp);
         if (n <= 0)
             return 0;
         if ((cp < 0x20 && cp != '\t' && cp != '\n') || cp == 0x7F)
@@ -71,8 +71,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     FUZZ_CHECK(clean_utf8(a.title, strlen(a.title)));
     FUZZ_CHECK(strlen(a.title) <= ARTICLE_TITLE_MAX); /* "…" included */
     FUZZ_CHECK(a.date[0] == '\0' || article_valid_date(a.date, strlen(a.date)));
-    FUZZ_CHECK((a.warnings & ~(unsigned)(ART_WARN_BAD_DATE | ART_WARN_UTF8 | ART_WARN_EMPTY)) ==
-               0);
+    FUZZ_CHECK((a.warnings & ~(unsigned)(ART_WARN_BAD_DATE | ART_WARN_UTF8 | ART_WARN_EMPTY)) == 0);
 
     memset(&rec, 0, sizeof rec);
     rec.source = "fuzz.txt";

@@ -24,8 +24,8 @@ static int valid_utf8(const char *s, size_t len)
     utf8proc_int32_t cp;
 
     while (len > 0) {
-        utf8proc_ssize_t n = utf8proc_iterate((const utf8proc_uint8_t *)s, (utf8proc_ssize_t)len,
-                                              &cp);
+        utf8proc_ssize_t n =
+            utf8proc_iterate((const utf8proc_uint8_t *)s, (utf8proc_ssize_t)len, &cp);
         if (n <= 0)
             return 0;
         s += n;

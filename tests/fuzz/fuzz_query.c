@@ -138,8 +138,7 @@ static void use_results(struct index_results *r, const struct index_search_opts 
     }
     sbuf_init(&sug);
     for (size_t i = 0; i < r->nunknown && i < 4; i++)
-        FUZZ_CHECK(index_suggest(ix, r->unknown[i], strlen(r->unknown[i]), &sug, &err) ==
-                   TRAWL_OK);
+        FUZZ_CHECK(index_suggest(ix, r->unknown[i], strlen(r->unknown[i]), &sug, &err) == TRAWL_OK);
     sbuf_release(&sug);
 }
 
