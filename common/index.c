@@ -1236,27 +1236,15 @@ struct strlist {
     size_t n, cap;
 };
 
+static int strlist_append(struct strlist *l, const char *s, size_t len);
+
+/* Appends s unless the list has it already. */
 static int strlist_add(struct strlist *l, const char *s, size_t len)
 {
-    char *c;
-
     for (size_t i = 0; i < l->n; i++)
         if (strlen(l->v[i]) == len && memcmp(l->v[i], s, len) == 0)
             return TRAWL_OK;
-    if (l->n == l->cap) {
-        size_t cap = l->cap ? l->cap * 2 : 8;
-        char **v = realloc(l->v, cap * sizeof *v);
-        if (v == NULL)
-            return TRAWL_ENOMEM;
-        l->v = v;
-        l->cap = cap;
-    }
-    if ((c = malloc(len + 1)) == NULL)
-        return TRAWL_ENOMEM;
-    memcpy(c, s, len);
-    c[len] = '\0';
-    l->v[l->n++] = c;
-    return TRAWL_OK;
+    return strlist_append(l, s, len);
 }
 
 /* Appends without looking for duplicates (callers that know there are none). */
@@ -1321,27 +1309,10 @@ static int collect_token(void *ctx, const struct tok_token *tk, const char *term
 {
     struct collect_ctx *c = ctx;
 
-    /* strlist_add deduplicates; a sequence needs every token, so append directly. */
-    struct strlist *ls[2] = {&c->terms, &c->folded};
-    const char *ss[2] = {term, tk->text};
-    size_t ln[2] = {len, tk->len};
-    for (int k = 0; k < 2; k++) {
-        struct strlist *l = ls[k];
-        char *s;
-        if (l->n == l->cap) {
-            size_t cap = l->cap ? l->cap * 2 : 8;
-            char **v = realloc(l->v, cap * sizeof *v);
-            if (v == NULL)
-                return -TRAWL_ENOMEM;
-            l->v = v;
-            l->cap = cap;
-        }
-        if ((s = malloc(ln[k] + 1)) == NULL)
-            return -TRAWL_ENOMEM;
-        memcpy(s, ss[k], ln[k]);
-        s[ln[k]] = '\0';
-        l->v[l->n++] = s;
-    }
+    /* A sequence needs every token, repeats included: append, do not deduplicate. */
+    if (strlist_append(&c->terms, term, len) != TRAWL_OK ||
+        strlist_append(&c->folded, tk->text, tk->len) != TRAWL_OK)
+        return -TRAWL_ENOMEM;
     return 0;
 }
 
