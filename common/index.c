@@ -1751,8 +1751,10 @@ static int ensure_analyzer(struct index *ix, struct terr *err)
 }
 
 /* *more = the passages of p's article that match xq (and pass chk), beyond the `shown` that
- * the collapsed list keeps of it. On entry *more is Xapian's lower bound. */
-static int article_matches(struct index *ix, const xdb_query *xq, struct checker *chk,
+ * the collapsed list keeps of it. On entry *more is a lower bound (Xapian's, or 0). here != 0:
+ * chk runs here on the article's passages rather than inside Xapian (remote shards cannot
+ * call it). */
+static int article_matches(struct index *ix, const xdb_query *xq, struct checker *chk, int here,
                            const struct schema_passage *p, unsigned shown, uint64_t *more,
                            struct terr *err)
 {
@@ -1786,15 +1788,25 @@ static int article_matches(struct index *ix, const xdb_query *xq, struct checker
     xo.weighting = XDB_WEIGHT_BOOL;
     xo.count = 0;
     xo.check_at_least = UINT_MAX; /* Xapian caps it at the document count: an exact count */
-    if (chk != NULL) {
+    if (chk != NULL && here) {
+        xo.count = (unsigned)passages; /* fetched and checked below */
+    } else if (chk != NULL) {
         xo.decider = check_decider;
         xo.decider_ctx = chk;
     }
     rc = xdb_search(ix->db, q, &xo, &m, err);
+    total = 0;
+    for (size_t i = 0; rc == TRAWL_OK && chk != NULL && here && i < xdb_mset_size(m); i++) {
+        struct xdb_hit h;
+        if ((rc = xdb_mset_hit(m, i, &h, err)) == TRAWL_OK &&
+            check_decider(chk, h.docid, h.data, h.data_len))
+            total++;
+    }
     if (rc == TRAWL_OK && chk != NULL && chk->nomem)
         rc = terr_set(err, TRAWL_ENOMEM, "out of memory");
     if (rc == TRAWL_OK) {
-        total = xdb_mset_lower_bound(m);
+        if (!(chk != NULL && here))
+            total = xdb_mset_lower_bound(m);
         *more = total > shown ? total - shown : 0;
     }
 out:
@@ -1827,7 +1839,8 @@ static int exact_more(struct index *ix, const xdb_query *xq, struct checker *chk
             r->hits[i].more = r->hits[k].more;
             continue;
         }
-        rc = article_matches(ix, xq, chk, &r->hits[i].p, per_article, &r->hits[i].more, err);
+        rc = article_matches(ix, xq, chk, 0, &r->hits[i].p, per_article, &r->hits[i].more,
+                             err);
         if (rc == TRAWL_EINPUT && chk != NULL)
             continue;
         if (rc != TRAWL_OK)
@@ -1887,47 +1900,6 @@ static int run_search(struct index *ix, const xdb_query *xq, const struct index_
         r->n++;
     }
     return TRAWL_OK;
-}
-
-/* The exact "more" of a hit when the phrase check runs here: fetch the article's matching
- * passages (few) and check each. */
-static int more_checked_here(struct index *ix, const xdb_query *xq, struct checker *chk,
-                             const struct schema_passage *p, unsigned shown, uint64_t *more,
-                             struct terr *err)
-{
-    struct xdb_search_opts xo;
-    struct sbuf term;
-    xdb_query *subs[2] = {(xdb_query *)xq, NULL};
-    xdb_query *q = NULL;
-    xdb_mset *m = NULL;
-    uint64_t total = 0;
-    int rc = TRAWL_OK;
-
-    sbuf_init(&term);
-    if (sbuf_adds(&term, PREFIX_ARTICLE) || schema_article_key(p->id, p->id_len, &term) ||
-        (subs[1] = xdb_query_term(term.buf, term.len, 1)) == NULL ||
-        (q = xdb_query_op(XDB_OP_FILTER, subs, 2)) == NULL) {
-        rc = terr_set(err, TRAWL_ENOMEM, "out of memory");
-        goto out;
-    }
-    xdb_search_opts_init(&xo);
-    xo.weighting = XDB_WEIGHT_BOOL;
-    xo.count = 1u << 20;
-    rc = xdb_search(ix->db, q, &xo, &m, err);
-    for (size_t i = 0; rc == TRAWL_OK && i < xdb_mset_size(m); i++) {
-        struct xdb_hit h;
-        if ((rc = xdb_mset_hit(m, i, &h, err)) == TRAWL_OK &&
-            check_decider(chk, h.docid, h.data, h.data_len))
-            total++;
-    }
-    if (rc == TRAWL_OK)
-        *more = total > shown ? total - shown : 0;
-out:
-    xdb_mset_free(m);
-    xdb_query_free(q);
-    xdb_query_free(subs[1]);
-    sbuf_release(&term);
-    return rc;
 }
 
 /* run_search for databases that cannot call a match decider (remote shards): rank passages
@@ -2015,8 +1987,8 @@ static int run_search_checked_here(struct index *ix, const xdb_query *xq,
     }
     strmap_release(&seen);
     for (size_t i = 0; rc == TRAWL_OK && o->per_article && i < r->n; i++)
-        rc = more_checked_here(ix, xq, chk, &r->hits[i].p, o->per_article, &r->hits[i].more,
-                               err);
+        rc = article_matches(ix, xq, chk, 1, &r->hits[i].p, o->per_article,
+                             &r->hits[i].more, err);
     return rc;
 }
 
