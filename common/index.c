@@ -40,7 +40,10 @@ struct index {
     int in_tx;
     struct analyzer *an; /* the search side's analyzer, made on first use */
     struct strmap spell; /* words waiting for the spelling table */
+    struct strmap unspell; /* words of replaced or removed passages, to take off it */
 };
+
+static int ensure_analyzer(struct index *ix, struct terr *err);
 
 /* ---- Opening -------------------------------------------------------------------------- */
 
@@ -285,6 +288,7 @@ int index_open(const char *path, const struct index_open_opts *o, struct index *
         return terr_set(err, TRAWL_ENOMEM, "cannot open index: out of memory");
     }
     strmap_init(&ix->spell);
+    strmap_init(&ix->unspell);
     ix->writable = o->mode != INDEX_READ;
     mode = o->mode == INDEX_READ ? XDB_READ : o->mode == INDEX_WRITE ? XDB_WRITE : XDB_OVERWRITE;
     if (o->no_sync)
@@ -347,6 +351,7 @@ void index_close(struct index *ix)
     xdb_close(ix->db);
     analyzer_free(ix->an);
     strmap_release(&ix->spell);
+    strmap_release(&ix->unspell);
     free(ix->path);
     free(ix->dbpath);
     free(ix->stub);
@@ -682,14 +687,20 @@ struct prep_ctx {
     struct strmap *words;
 };
 
+/* Whether a token is a word worth suggesting: the spelling table holds only these. */
+static int spelling_word(const struct tok_token *tk)
+{
+    return !(tk->flags & (TOK_NUMERIC | TOK_LONG | TOK_CJK)) && tk->len >= SPELL_MIN_BYTES &&
+           tk->len <= SPELL_MAX_BYTES;
+}
+
 static int prep_token(void *ctx, const struct tok_token *tk, const char *term, size_t len)
 {
     struct prep_ctx *pc = ctx;
 
     if (strmap_add(pc->terms, term, len, 1) != TRAWL_OK)
         return -TRAWL_ENOMEM;
-    if (!(tk->flags & (TOK_NUMERIC | TOK_LONG | TOK_CJK)) && tk->len >= SPELL_MIN_BYTES &&
-        tk->len <= SPELL_MAX_BYTES && strmap_add(pc->words, tk->text, tk->len, 1) != TRAWL_OK)
+    if (spelling_word(tk) && strmap_add(pc->words, tk->text, tk->len, 1) != TRAWL_OK)
         return -TRAWL_ENOMEM;
     return 0;
 }
@@ -836,6 +847,7 @@ static int article_term(const char *prefix, const char *key, size_t klen, struct
     return TRAWL_OK;
 }
 
+/* Additions first, then removals: a word an update both drops and keeps nets out right. */
 static int flush_spelling(struct index *ix, struct terr *err)
 {
     int rc = TRAWL_OK;
@@ -845,8 +857,79 @@ static int flush_spelling(struct index *ix, struct terr *err)
         if (e->key != NULL)
             rc = xdb_add_spelling(ix->db, e->key, e->len, (unsigned)e->val, err);
     }
+    for (size_t i = 0; i < ix->unspell.cap && rc == TRAWL_OK; i++) {
+        const struct strmap_entry *e = &ix->unspell.slots[i];
+        if (e->key != NULL)
+            rc = xdb_remove_spelling(ix->db, e->key, e->len, (unsigned)e->val, err);
+    }
     strmap_clear(&ix->spell);
+    strmap_clear(&ix->unspell);
     return rc;
+}
+
+static int unspell_token(void *ctx, const struct tok_token *tk, const char *term, size_t len)
+{
+    struct strmap *words = ctx;
+
+    (void)term;
+    (void)len;
+    if (spelling_word(tk) && strmap_add(words, tk->text, tk->len, 1) != TRAWL_OK)
+        return -TRAWL_ENOMEM;
+    return 0;
+}
+
+struct docids {
+    xdb_docid *v;
+    size_t n, cap;
+    int nomem;
+};
+
+static int collect_docid(void *ctx, xdb_docid id);
+
+/* Before an article's passages go (replaced or removed): their words leave the spelling
+ * table, so suggestions match a clean build of what is left. */
+static int forget_words(struct index *ix, const char *aterm, size_t alen, struct terr *err)
+{
+    struct docids ids = {NULL, 0, 0, 0};
+    struct sbuf data;
+    int rc = ensure_analyzer(ix, err);
+
+    if (rc != TRAWL_OK)
+        return rc;
+    rc = xdb_postings(ix->db, aterm, alen, collect_docid, &ids, err);
+    if (rc == TRAWL_OK && ids.nomem)
+        rc = terr_set(err, TRAWL_ENOMEM, "out of memory");
+    sbuf_init(&data);
+    for (size_t i = 0; i < ids.n && rc == TRAWL_OK; i++) {
+        struct schema_passage p;
+        rc = xdb_doc_data(ix->db, ids.v[i], &data, err);
+        if (rc == TRAWL_OK)
+            rc = schema_passage_decode(data.buf, data.len, &p, err);
+        if (rc == TRAWL_OK &&
+            analyze_each(ix->an, p.text, p.text_len, unspell_token, &ix->unspell) != 0)
+            rc = terr_set(err, TRAWL_ENOMEM, "out of memory");
+    }
+    sbuf_release(&data);
+    free(ids.v);
+    return rc;
+}
+
+static int collect_docid(void *ctx, xdb_docid id)
+{
+    struct docids *ids = ctx;
+
+    if (ids->n == ids->cap) {
+        size_t cap = ids->cap ? ids->cap * 2 : 16;
+        xdb_docid *v = realloc(ids->v, cap * sizeof *v);
+        if (v == NULL) {
+            ids->nomem = 1;
+            return 1;
+        }
+        ids->v = v;
+        ids->cap = cap;
+    }
+    ids->v[ids->n++] = id;
+    return 0;
 }
 
 int index_put(struct index *ix, const struct index_prep *p, int is_new, struct terr *err)
@@ -861,7 +944,8 @@ int index_put(struct index *ix, const struct index_prep *p, int is_new, struct t
         rc = terr_set(err, TRAWL_ENOMEM, "out of memory");
         goto out;
     }
-    if (!is_new && (rc = xdb_delete_term(ix->db, term.buf, term.len, err)) != TRAWL_OK)
+    if (!is_new && ((rc = forget_words(ix, term.buf, term.len, err)) != TRAWL_OK ||
+                    (rc = xdb_delete_term(ix->db, term.buf, term.len, err)) != TRAWL_OK))
         goto out;
     for (size_t i = 0; i < p->ndocs && rc == TRAWL_OK; i++)
         rc = xdb_add(ix->db, p->docs[i], NULL, err);
@@ -877,7 +961,7 @@ int index_put(struct index *ix, const struct index_prep *p, int is_new, struct t
         if (e->key != NULL && strmap_add(&ix->spell, e->key, e->len, e->val) != TRAWL_OK)
             rc = terr_set(err, TRAWL_ENOMEM, "out of memory");
     }
-    if (rc == TRAWL_OK && ix->spell.n > SPELL_PENDING_MAX)
+    if (rc == TRAWL_OK && ix->spell.n + ix->unspell.n > SPELL_PENDING_MAX)
         rc = flush_spelling(ix, err);
 out:
     sbuf_release(&term);
@@ -923,7 +1007,9 @@ int index_remove(struct index *ix, const char *id, struct terr *err)
         rc = terr_set(err, TRAWL_ENOMEM, "out of memory");
         goto out;
     }
-    rc = xdb_delete_term(ix->db, term.buf, term.len, err);
+    rc = forget_words(ix, term.buf, term.len, err);
+    if (rc == TRAWL_OK)
+        rc = xdb_delete_term(ix->db, term.buf, term.len, err);
     if (rc == TRAWL_OK && article_term(META_ARTICLE, key.buf, key.len, &term) != TRAWL_OK)
         rc = terr_set(err, TRAWL_ENOMEM, "out of memory");
     if (rc == TRAWL_OK)
@@ -970,6 +1056,7 @@ int index_cancel(struct index *ix, struct terr *err)
     int rc = TRAWL_OK;
 
     strmap_clear(&ix->spell);
+    strmap_clear(&ix->unspell);
     if (ix->in_tx)
         rc = xdb_cancel_tx(ix->db, err);
     ix->in_tx = 0;

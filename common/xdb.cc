@@ -372,6 +372,22 @@ extern "C" int xdb_add_spelling(xdb *db, const char *word, size_t len, unsigned 
     }
 }
 
+extern "C" int xdb_remove_spelling(xdb *db, const char *word, size_t len, unsigned freq,
+                                   struct terr *err)
+{
+    try {
+        if (!db->writable)
+            return xdb_read_only(err);
+        int rc = xdb_check_term(len, err);
+        if (rc != TRAWL_OK)
+            return rc;
+        db->wdb.remove_spelling(std::string(word, len), freq);
+        return TRAWL_OK;
+    } catch (...) {
+        return xdb_fail(err, "cannot remove spelling");
+    }
+}
+
 /* ---- Documents ----------------------------------------------------------------------- */
 
 extern "C" xdb_doc *xdb_doc_new(void)

@@ -73,6 +73,9 @@ int xdb_meta_each(xdb *db, const char *prefix, xdb_meta_fn fn, void *ctx, struct
 
 /* Adds freq to word's frequency in the spelling table. */
 int xdb_add_spelling(xdb *db, const char *word, size_t len, unsigned freq, struct terr *err);
+/* Takes freq off word's frequency (the word goes when it reaches 0). */
+int xdb_remove_spelling(xdb *db, const char *word, size_t len, unsigned freq,
+                        struct terr *err);
 
 /* ---- Documents ----------------------------------------------------------------------- */
 

@@ -246,6 +246,33 @@ static void test_explain_adds_up_to_the_score(void **state)
     query_free(root);
 }
 
+/* "did you mean" follows what the index holds: words of a removed or rewritten article leave
+ * the spelling table, as in a clean build. */
+static void test_spelling_follows_removals_and_updates(void **state)
+{
+    struct fixture *f = *state;
+    struct sbuf sug;
+    struct terr err;
+
+    sbuf_init(&sug);
+    assert_int_equal(index_suggest(f->ix, "analytica", 9, &sug, &err), TRAWL_OK);
+    assert_string_equal(sug.buf, "analytics");
+    put(f, "fb", "2018-03-26", "Modi asked each MP to get many likes on their Facebook page.");
+    assert_int_equal(index_commit(f->ix, &err), TRAWL_OK);
+    assert_int_equal(index_suggest(f->ix, "analytica", 9, &sug, &err), TRAWL_OK);
+    assert_string_equal(sug.buf, "");
+    assert_int_equal(index_suggest(f->ix, "cricker", 7, &sug, &err), TRAWL_OK);
+    assert_string_equal(sug.buf, "cricket");
+    assert_int_equal(index_remove(f->ix, "cricket", &err), TRAWL_OK);
+    assert_int_equal(index_commit(f->ix, &err), TRAWL_OK);
+    assert_int_equal(index_suggest(f->ix, "cricker", 7, &sug, &err), TRAWL_OK);
+    assert_string_equal(sug.buf, "");
+    /* words still in other articles stay: "friday" is in the weather article */
+    assert_int_equal(index_suggest(f->ix, "fridey", 6, &sug, &err), TRAWL_OK);
+    assert_string_equal(sug.buf, "friday");
+    sbuf_release(&sug);
+}
+
 static void test_stats(void **state)
 {
     struct fixture *f = *state;
@@ -320,6 +347,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_records_and_passages, setup, teardown),
         cmocka_unit_test_setup_teardown(test_explain_adds_up_to_the_score, setup, teardown),
         cmocka_unit_test_setup_teardown(test_stats, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_spelling_follows_removals_and_updates, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(test_refuses_missing_foreign_and_other_schema, setup,
                                         teardown),
     };
