@@ -145,59 +145,73 @@ static int parse_grade(const char *s, long *out)
     return 0;
 }
 
-int eval_qrels_read(const char *path, struct eval_qrels **out, struct terr *err)
+/* Calls fn for each non-blank line of path split into exactly ncols white-space separated
+ * fields (at most 6); a line with another count is an error naming path:line. */
+typedef int (*record_fn)(void *ctx, char **fl, const char *path, size_t lineno,
+                         struct terr *err);
+
+static int read_records(const char *path, size_t ncols, record_fn fn, void *ctx,
+                        struct terr *err)
 {
-    struct eval_qrels *q = calloc(1, sizeof *q);
-    FILE *f = NULL;
+    FILE *f = fopen(path, "r");
     char *line = NULL;
     size_t cap = 0, lineno = 0;
     int rc = TRAWL_OK;
 
+    if (f == NULL)
+        return terr_set(err, TRAWL_EIO, "cannot open '%s': %s", path, strerror(errno));
+    while (rc == TRAWL_OK && getline(&line, &cap, f) != -1) {
+        char *fl[6];
+        size_t nf;
+        lineno++;
+        nf = split_fields(line, fl, ncols);
+        if (nf == 0)
+            continue;
+        if (nf != ncols)
+            rc = terr_set(err, TRAWL_EINPUT, "%s:%zu: expected %zu columns, got %zu", path,
+                          lineno, ncols, nf);
+        else
+            rc = fn(ctx, fl, path, lineno, err);
+    }
+    if (rc == TRAWL_OK && ferror(f))
+        rc = terr_set(err, TRAWL_EIO, "cannot read '%s': %s", path, strerror(errno));
+    free(line);
+    fclose(f);
+    return rc;
+}
+
+static int qrels_line(void *ctx, char **fl, const char *path, size_t lineno, struct terr *err)
+{
+    struct eval_qrels *q = ctx;
+    struct judgement *j;
+    long grade;
+
+    if (parse_grade(fl[3], &grade) != 0)
+        return terr_set(err, TRAWL_EINPUT, "%s:%zu: bad relevance grade '%s'", path, lineno,
+                        fl[3]);
+    if (grow((void **)&q->v, &q->cap, q->n, sizeof *q->v) != 0)
+        return terr_set(err, TRAWL_ENOMEM, "out of memory");
+    j = &q->v[q->n];
+    j->qid = strdup(fl[0]);
+    j->docid = strdup(fl[2]);
+    j->grade = grade;
+    j->line = lineno;
+    q->n++;
+    if (j->qid == NULL || j->docid == NULL)
+        return terr_set(err, TRAWL_ENOMEM, "out of memory");
+    return TRAWL_OK;
+}
+
+int eval_qrels_read(const char *path, struct eval_qrels **out, struct terr *err)
+{
+    struct eval_qrels *q = calloc(1, sizeof *q);
+    int rc;
+
     *out = NULL;
     if (q == NULL)
         return terr_set(err, TRAWL_ENOMEM, "out of memory");
-    if ((f = fopen(path, "r")) == NULL) {
-        rc = terr_set(err, TRAWL_EIO, "cannot open '%s': %s", path, strerror(errno));
+    if ((rc = read_records(path, 4, qrels_line, q, err)) != TRAWL_OK)
         goto out;
-    }
-    while (getline(&line, &cap, f) != -1) {
-        char *fl[4];
-        size_t nf;
-        long grade;
-        struct judgement *j;
-        lineno++;
-        nf = split_fields(line, fl, 4);
-        if (nf == 0)
-            continue;
-        if (nf != 4) {
-            rc = terr_set(err, TRAWL_EINPUT, "%s:%zu: expected 4 columns, got %zu", path,
-                          lineno, nf);
-            goto out;
-        }
-        if (parse_grade(fl[3], &grade) != 0) {
-            rc = terr_set(err, TRAWL_EINPUT, "%s:%zu: bad relevance grade '%s'", path, lineno,
-                          fl[3]);
-            goto out;
-        }
-        if (grow((void **)&q->v, &q->cap, q->n, sizeof *q->v) != 0) {
-            rc = terr_set(err, TRAWL_ENOMEM, "out of memory");
-            goto out;
-        }
-        j = &q->v[q->n];
-        j->qid = strdup(fl[0]);
-        j->docid = strdup(fl[2]);
-        j->grade = grade;
-        j->line = lineno;
-        q->n++;
-        if (j->qid == NULL || j->docid == NULL) {
-            rc = terr_set(err, TRAWL_ENOMEM, "out of memory");
-            goto out;
-        }
-    }
-    if (ferror(f)) {
-        rc = terr_set(err, TRAWL_EIO, "cannot read '%s': %s", path, strerror(errno));
-        goto out;
-    }
     if (q->n > 1)
         qsort(q->v, q->n, sizeof *q->v, cmp_judgement);
     for (size_t i = 1; i < q->n; i++) {
@@ -209,9 +223,6 @@ int eval_qrels_read(const char *path, struct eval_qrels **out, struct terr *err)
         }
     }
 out:
-    free(line);
-    if (f != NULL)
-        fclose(f);
     if (rc != TRAWL_OK) {
         eval_qrels_free(q);
         return rc;
@@ -277,48 +288,28 @@ static int cmp_run_rank(const void *pa, const void *pb)
     return -strcmp(a->docid, b->docid);
 }
 
+static int run_line(void *ctx, char **fl, const char *path, size_t lineno, struct terr *err)
+{
+    char *end;
+    double score = strtod(fl[4], &end);
+
+    if (end == fl[4] || *end != '\0')
+        return terr_set(err, TRAWL_EINPUT, "%s:%zu: bad score '%s'", path, lineno, fl[4]);
+    if (run_add_line(ctx, fl[0], fl[2], score, lineno) != TRAWL_OK)
+        return terr_set(err, TRAWL_ENOMEM, "out of memory");
+    return TRAWL_OK;
+}
+
 int eval_run_read(const char *path, struct eval_run **out, struct terr *err)
 {
     struct eval_run *r = eval_run_new();
-    FILE *f = NULL;
-    char *line = NULL;
-    size_t cap = 0, lineno = 0;
-    int rc = TRAWL_OK;
+    int rc;
 
     *out = NULL;
     if (r == NULL)
         return terr_set(err, TRAWL_ENOMEM, "out of memory");
-    if ((f = fopen(path, "r")) == NULL) {
-        rc = terr_set(err, TRAWL_EIO, "cannot open '%s': %s", path, strerror(errno));
+    if ((rc = read_records(path, 6, run_line, r, err)) != TRAWL_OK)
         goto out;
-    }
-    while (getline(&line, &cap, f) != -1) {
-        char *fl[6], *end;
-        size_t nf;
-        double score;
-        lineno++;
-        nf = split_fields(line, fl, 6);
-        if (nf == 0)
-            continue;
-        if (nf != 6) {
-            rc = terr_set(err, TRAWL_EINPUT, "%s:%zu: expected 6 columns, got %zu", path,
-                          lineno, nf);
-            goto out;
-        }
-        score = strtod(fl[4], &end);
-        if (end == fl[4] || *end != '\0') {
-            rc = terr_set(err, TRAWL_EINPUT, "%s:%zu: bad score '%s'", path, lineno, fl[4]);
-            goto out;
-        }
-        if (run_add_line(r, fl[0], fl[2], score, lineno) != TRAWL_OK) {
-            rc = terr_set(err, TRAWL_ENOMEM, "out of memory");
-            goto out;
-        }
-    }
-    if (ferror(f)) {
-        rc = terr_set(err, TRAWL_EIO, "cannot read '%s': %s", path, strerror(errno));
-        goto out;
-    }
     if (r->n > 1)
         qsort(r->v, r->n, sizeof *r->v, cmp_run_docid);
     for (size_t i = 1; i < r->n; i++) {
@@ -330,9 +321,6 @@ int eval_run_read(const char *path, struct eval_run **out, struct terr *err)
         }
     }
 out:
-    free(line);
-    if (f != NULL)
-        fclose(f);
     if (rc != TRAWL_OK) {
         eval_run_free(r);
         return rc;
