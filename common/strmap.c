@@ -3,6 +3,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Key storage grows in blocks: the first small (many maps hold a few keys: one per
+ * article in flight in the indexer), each next one twice the last, up to POOL_BLOCK. */
+#define POOL_FIRST 512
 #define POOL_BLOCK 65536
 
 static uint64_t strmap_hash(const char *s, size_t len)
@@ -54,7 +57,10 @@ static char *strmap_store(struct strmap *m, const char *key, size_t len)
     char *dst;
 
     if (m->npool == 0 || m->pool_used + len + 1 > m->pool_cap) {
-        size_t cap = len + 1 > POOL_BLOCK ? len + 1 : POOL_BLOCK;
+        size_t cap = m->pool_cap == 0 ? POOL_FIRST
+                     : m->pool_cap < POOL_BLOCK ? m->pool_cap * 2 : POOL_BLOCK;
+        if (cap < len + 1)
+            cap = len + 1;
         char **pool = realloc(m->pool, (m->npool + 1) * sizeof *pool);
         if (pool == NULL)
             return NULL;

@@ -67,12 +67,55 @@ static void test_keys_with_nul_bytes_and_long_keys(void **state)
     strmap_release(&m);
 }
 
+/* Keys live in blocks that start small and double: a map of a few words (one per article in
+ * flight in the indexer) must not hold a large block, and every key must survive the blocks
+ * that follow it, a long key between short ones included. */
+static void test_key_blocks_grow_with_the_map(void **state)
+{
+    struct strmap m;
+    char key[600];
+    size_t first_cap;
+
+    (void)state;
+    strmap_init(&m);
+    assert_int_equal(strmap_add(&m, "word", 4, 1), TRAWL_OK);
+    assert_int_equal(m.npool, 1);
+    first_cap = m.pool_cap;
+    assert_true(first_cap < 4096);
+    for (int i = 0; i < 30000; i++) {
+        size_t n = (size_t)snprintf(key, sizeof key, "w%d", i);
+        if (i == 777) {
+            memset(key, 'k', sizeof key); /* longer than the first block */
+            n = sizeof key;
+        }
+        assert_int_equal(strmap_add(&m, key, n, (uint64_t)i + 1), TRAWL_OK);
+    }
+    assert_true(m.npool > 2);
+    assert_true(m.pool_cap > first_cap);
+    assert_true(m.pool_cap <= 65536);
+    for (int i = 0; i < 30000; i++) {
+        size_t n = (size_t)snprintf(key, sizeof key, "w%d", i);
+        const struct strmap_entry *e;
+        if (i == 777) {
+            memset(key, 'k', sizeof key);
+            n = sizeof key;
+        }
+        e = strmap_get(&m, key, n);
+        assert_non_null(e);
+        assert_int_equal(e->val, (uint64_t)i + 1);
+        assert_memory_equal(e->key, key, n);
+    }
+    assert_int_equal(strmap_get(&m, "word", 4)->val, 1);
+    strmap_release(&m);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_counts_keys),
         cmocka_unit_test(test_grows_and_clears),
         cmocka_unit_test(test_keys_with_nul_bytes_and_long_keys),
+        cmocka_unit_test(test_key_blocks_grow_with_the_map),
     };
     return cmocka_run_group_tests_name("strmap", tests, NULL, NULL);
 }
