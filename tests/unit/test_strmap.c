@@ -67,6 +67,17 @@ static void test_keys_with_nul_bytes_and_long_keys(void **state)
     strmap_release(&m);
 }
 
+/* The i-th key of test_key_blocks_grow_with_the_map into key[600]: short ones, and one longer
+ * than the first block. Returns its length. */
+static size_t block_test_key(int i, char key[600])
+{
+    if (i == 777) {
+        memset(key, 'k', 600);
+        return 600;
+    }
+    return (size_t)snprintf(key, 600, "w%d", i);
+}
+
 /* Keys live in blocks that start small and double: a map of a few words (one per article in
  * flight in the indexer) must not hold a large block, and every key must survive the blocks
  * that follow it, a long key between short ones included. */
@@ -83,24 +94,15 @@ static void test_key_blocks_grow_with_the_map(void **state)
     first_cap = m.pool_cap;
     assert_true(first_cap < 4096);
     for (int i = 0; i < 30000; i++) {
-        size_t n = (size_t)snprintf(key, sizeof key, "w%d", i);
-        if (i == 777) {
-            memset(key, 'k', sizeof key); /* longer than the first block */
-            n = sizeof key;
-        }
+        size_t n = block_test_key(i, key);
         assert_int_equal(strmap_add(&m, key, n, (uint64_t)i + 1), TRAWL_OK);
     }
     assert_true(m.npool > 2);
     assert_true(m.pool_cap > first_cap);
     assert_true(m.pool_cap <= 65536);
     for (int i = 0; i < 30000; i++) {
-        size_t n = (size_t)snprintf(key, sizeof key, "w%d", i);
-        const struct strmap_entry *e;
-        if (i == 777) {
-            memset(key, 'k', sizeof key);
-            n = sizeof key;
-        }
-        e = strmap_get(&m, key, n);
+        size_t n = block_test_key(i, key);
+        const struct strmap_entry *e = strmap_get(&m, key, n);
         assert_non_null(e);
         assert_int_equal(e->val, (uint64_t)i + 1);
         assert_memory_equal(e->key, key, n);
