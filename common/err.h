@@ -1,10 +1,12 @@
 /* err: status codes and the error object every fallible function in common/ fills in.
- * Depends on nothing but libc; C and C++ include it alike. */
+ * Depends on libc and the public header's status codes; C and C++ include it alike. */
 #ifndef TRAWL_COMMON_ERR_H
 #define TRAWL_COMMON_ERR_H
 
 #include <stdio.h>
 #include <stdlib.h>
+
+#include "common/trawl.h"
 
 #ifdef __cplusplus
 #define TRAWL_BEGIN_DECLS extern "C" {
@@ -16,18 +18,7 @@
 
 TRAWL_BEGIN_DECLS
 
-/* Codes say what the caller can do, not which library failed. */
-enum trawl_status {
-    TRAWL_OK = 0,
-    TRAWL_ENOMEM,    /* allocation failed */
-    TRAWL_EIO,       /* the file system said no; errno text is in msg */
-    TRAWL_EINPUT,    /* the user's input is wrong: fix it and try again */
-    TRAWL_EINDEX,    /* index missing, corrupt, or of another schema */
-    TRAWL_ELOCKED,   /* another process holds the index's write lock */
-    TRAWL_ERETRY,    /* index changed under a reader: reopen, then retry once */
-    TRAWL_ENOTFOUND, /* the thing asked for is not there (not always an error) */
-    TRAWL_EINTERNAL, /* a bug in trawl or a library: report it */
-};
+/* enum trawl_status (TRAWL_OK, TRAWL_ENOMEM, ...) is public: it comes from trawl.h. */
 
 /* Fixed size so that reporting ENOMEM never allocates. */
 struct terr {

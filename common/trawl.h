@@ -1,0 +1,392 @@
+/* trawl.h: libtrawl, the public C API of trawl — passage search over Xapian.
+ *
+ * An index is a folder of Xapian databases holding one document per passage of each article.
+ * This header is all a program needs: open an index, search it (articles ranked, each with the
+ * passage that answers best, or every passage), show passages and snippets with highlight
+ * ranges, explain scores, suggest spellings, and write to it (add, replace and remove
+ * articles, in batches, or a fresh build over several threads). Everything else in the library
+ * is internal.
+ *
+ * Conventions (the same everywhere below):
+ * - A fallible function returns an enum trawl_status (TRAWL_OK is 0) and takes a
+ *   struct trawl_error * last, which it fills on failure (it may be NULL). Codes say what the
+ *   caller can do; messages are one line, lower-case, without a final period.
+ * - Strings go in as NUL-terminated C strings unless a length is given. Strings coming out are
+ *   (pointer, length) pairs that are NOT NUL-terminated unless stated, and are borrowed: each
+ *   function says until when they stay valid. Pointers the caller owns are said to be owned,
+ *   with the function that frees them.
+ * - Handles are not thread-safe: use one per thread (a writer runs its own threads inside).
+ * - No function prints, exits or installs signal handlers.
+ * Depends on libc only (stddef.h, stdint.h). Link with `pkg-config --cflags --libs trawl`. */
+#ifndef TRAWL_H
+#define TRAWL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(__GNUC__) && !defined(TRAWL_STATIC)
+#define TRAWL_API __attribute__((visibility("default")))
+#else
+#define TRAWL_API
+#endif
+
+/* ---- Status and errors ------------------------------------------------------------------ */
+
+enum trawl_status {
+    TRAWL_OK = 0,
+    TRAWL_ENOMEM,    /* allocation failed */
+    TRAWL_EIO,       /* the file system said no; the errno text is in the message */
+    TRAWL_EINPUT,    /* the caller's input is wrong (query syntax, option, article): fix it */
+    TRAWL_EINDEX,    /* index missing, damaged, or of another schema: the message says what */
+    TRAWL_ELOCKED,   /* another process holds the index's write lock */
+    TRAWL_ERETRY,    /* the index changed under a reader too often: trawl_reopen, try again */
+    TRAWL_ENOTFOUND, /* the thing asked for is not there (not always an error) */
+    TRAWL_EINTERNAL, /* a bug in trawl or a library it uses: please report it */
+};
+
+struct trawl_error {
+    enum trawl_status code;
+    char msg[512];  /* fixed size: reporting TRAWL_ENOMEM never allocates */
+    size_t column;  /* query syntax errors: 1-based column (in code points) of the offending
+                       character; 0 otherwise */
+};
+
+/* A short name for a status ("out of memory", "index error", ...). Static storage. */
+TRAWL_API const char *trawl_status_name(int code);
+
+/* The library's version ("0.1.0") and the versions of the libraries behind it
+ * ("Xapian 1.4.22, libstemmer 2.2.0, utf8proc 2.8.0"). Static storage. */
+TRAWL_API const char *trawl_version(void);
+TRAWL_API const char *trawl_library_versions(void);
+
+/* Stemmer languages: 1 if lang is one (or "none": no stemming); the list, NULL-terminated,
+ * static storage. */
+TRAWL_API int trawl_language_known(const char *lang);
+TRAWL_API const char *const *trawl_languages(void);
+
+#define TRAWL_DEFAULT_PATH "trawl.db" /* where the programs look without --db or $TRAWL_DB */
+
+/* ---- Articles ------------------------------------------------------------------------------
+ * An article is parsed and sanitised here (invalid UTF-8 becomes U+FFFD, control characters
+ * spaces; see the README "Article files"), then handed to a writer. */
+
+typedef struct trawl_article trawl_article;
+
+enum trawl_article_warning {
+    TRAWL_WARN_BAD_DATE = 1, /* a date that is not YYYY-MM-DD: the article has no date */
+    TRAWL_WARN_UTF8 = 2,     /* invalid UTF-8 replaced by U+FFFD */
+    TRAWL_WARN_EMPTY = 4,    /* no text at all: indexed with no passages */
+};
+
+/* An empty article (owned: free with trawl_article_free). NULL only on OOM. */
+TRAWL_API trawl_article *trawl_article_new(void);
+TRAWL_API void trawl_article_free(trawl_article *a); /* NULL-safe */
+
+/* Fills a from the bytes of an article file (" date YYYY-MM-DD " then the text, paragraphs
+ * separated by blank lines); whatever a held is replaced, and on error a is left empty. id is
+ * copied. TRAWL_EINPUT: binary file, empty id. */
+TRAWL_API int trawl_article_from_file(trawl_article *a, const char *id, const char *buf,
+                                      size_t len, struct trawl_error *err);
+/* Fills a from separate fields (JSON Lines): id and text required; title, date, url and
+ * source may be NULL. A missing or blank title is the body's first sentence. */
+TRAWL_API int trawl_article_from_fields(trawl_article *a, const char *id, const char *text,
+                                        size_t text_len, const char *title, const char *date,
+                                        const char *url, const char *source,
+                                        struct trawl_error *err);
+/* The article's id and text (borrowed until a changes), its trawl_article_warning bits. */
+TRAWL_API const char *trawl_article_id(const trawl_article *a);
+TRAWL_API size_t trawl_article_text_len(const trawl_article *a);
+TRAWL_API unsigned trawl_article_warnings(const trawl_article *a);
+/* A 64-bit hash of everything the index keeps of the article (id, title, date, url, source,
+ * text): equal hashes mean nothing to re-index. */
+TRAWL_API uint64_t trawl_article_hash(const trawl_article *a);
+
+/* A 64-bit content hash (FNV-1a; not cryptographic), continuing from h (start with
+ * TRAWL_HASH_SEED): what article records keep for files. */
+#define TRAWL_HASH_SEED 0xcbf29ce484222325ULL
+TRAWL_API uint64_t trawl_hash(uint64_t h, const void *data, size_t len);
+
+/* The key an article id is stored under: the id itself, or for ids over 200 bytes a prefix and
+ * a hash. Writes at most TRAWL_KEY_MAX bytes including the NUL into out; returns its length. */
+#define TRAWL_KEY_MAX 256
+TRAWL_API size_t trawl_article_key(const char *id, size_t len, char out[TRAWL_KEY_MAX]);
+
+/* JSON Lines files, plain or gzip: one article a line ("id", "text"; optional "title",
+ * "date", "url", "source"). */
+typedef struct trawl_jsonl trawl_jsonl;
+/* Lines longer than max_line bytes are refused one by one. TRAWL_EIO when it cannot open. */
+TRAWL_API int trawl_jsonl_open(const char *path, size_t max_line, trawl_jsonl **out,
+                               struct trawl_error *err);
+TRAWL_API void trawl_jsonl_close(trawl_jsonl *r); /* NULL-safe */
+/* The next article into a: *got = 1, or 0 at the end. TRAWL_EINPUT: this line is bad
+ * ("line N: why"), call again for the next; TRAWL_EIO: the file is unreadable from here. */
+TRAWL_API int trawl_jsonl_next(trawl_jsonl *r, trawl_article *a, int *got,
+                               struct trawl_error *err);
+TRAWL_API size_t trawl_jsonl_line(const trawl_jsonl *r);        /* of the last line read */
+TRAWL_API size_t trawl_jsonl_file_offset(const trawl_jsonl *r); /* bytes of the file read */
+
+/* ---- Opening an index for searching --------------------------------------------------- */
+
+typedef struct trawl_index trawl_index;
+
+struct trawl_open_opts {
+    int allow_partial; /* a sharded index with shards down: open the others (see warning) */
+};
+
+/* Opens the index at path for reading (opts may be NULL). TRAWL_EINDEX: missing, empty,
+ * damaged or of another schema, with a message that says what to do. Owned: trawl_close. */
+TRAWL_API int trawl_open(const char *path, const struct trawl_open_opts *opts,
+                         trawl_index **out, struct trawl_error *err);
+TRAWL_API void trawl_close(trawl_index *ix); /* NULL-safe */
+/* Sees what writers have committed since (and follows a rebuild to its new generation). */
+TRAWL_API int trawl_reopen(trawl_index *ix, struct trawl_error *err);
+/* Borrowed until trawl_close: the path, the stemmer language, and why results may be partial
+ * (shards unavailable) or NULL. */
+TRAWL_API const char *trawl_index_path(const trawl_index *ix);
+TRAWL_API const char *trawl_index_lang(const trawl_index *ix);
+TRAWL_API const char *trawl_index_warning(const trawl_index *ix);
+
+/* ---- Searching ---------------------------------------------------------------------------
+ * Query syntax (README "Query syntax"): words, "phrases", +required, -excluded, AND OR NOT
+ * ( ), prefix*, date:2018-03-26 (and ranges), article:ID. At most TRAWL_QUERY_MAX bytes. */
+
+#define TRAWL_QUERY_MAX 4096
+
+struct trawl_search_opts {
+    unsigned offset, count;  /* the window of results (default 0, 10) */
+    unsigned per_article;    /* passages shown per article (default 1); 0: every passage
+                                ranked by its own score */
+    int all_words;           /* 1: juxtaposed words must all match (default: any) */
+    int plain;               /* 1: the query is plain text, no syntax (evaluation topics) */
+    double k1, b;            /* BM25 (defaults: the README's "Ranking") */
+    int bm25plus;            /* Xapian's BM25+ instead, with delta */
+    double delta;
+    unsigned check_at_least; /* matches looked at for exact counts (default 100) */
+};
+TRAWL_API void trawl_search_opts_init(struct trawl_search_opts *o);
+
+/* One passage, as stored. Strings are borrowed from whatever handed the passage out and are
+ * not NUL-terminated. */
+struct trawl_passage {
+    const char *article; size_t article_len; /* the article id */
+    const char *title; size_t title_len;     /* given, or the first sentence */
+    const char *date; size_t date_len;       /* "YYYY-MM-DD", or empty */
+    unsigned ordinal;                        /* 0, 1, ... in the article */
+    uint64_t start, end;                     /* its byte range in the article's text */
+    const char *text; size_t text_len;
+};
+
+struct trawl_hit {
+    struct trawl_passage passage;
+    double score;
+    uint64_t more; /* other matching passages of the same article (per-article view) */
+};
+
+typedef struct trawl_results trawl_results;
+
+/* Runs query[0..len) on ix (opts NULL: the defaults). Empty results are TRAWL_OK. A syntax
+ * error is TRAWL_EINPUT with err->column set. The results (owned: trawl_results_free) borrow
+ * ix: free them before closing it. */
+TRAWL_API int trawl_search(trawl_index *ix, const char *query, size_t len,
+                           const struct trawl_search_opts *opts, trawl_results **out,
+                           struct trawl_error *err);
+TRAWL_API void trawl_results_free(trawl_results *r); /* NULL-safe */
+/* Hits of the window, best first; hit i is borrowed until trawl_results_free. */
+TRAWL_API size_t trawl_results_count(const trawl_results *r);
+TRAWL_API const struct trawl_hit *trawl_results_hit(const trawl_results *r, size_t i);
+/* Matches in all (articles, or passages with per_article 0): an estimate, never below the
+ * hits seen up to this window. */
+TRAWL_API uint64_t trawl_results_estimated(const trawl_results *r);
+/* Query words (case-folded) that are nowhere in the index: borrowed, i < the count. */
+TRAWL_API size_t trawl_results_unknown_count(const trawl_results *r);
+TRAWL_API const char *trawl_results_unknown(const trawl_results *r, size_t i);
+
+/* ---- Snippets and highlighting --------------------------------------------------------- */
+
+struct trawl_span {
+    size_t start, end; /* a byte range of the text */
+};
+
+struct trawl_snippet {
+    size_t start, end;          /* the window to show */
+    int cut_before, cut_after;  /* 1 where text was left out (show "…") */
+    struct trawl_span *marks;   /* every match of the query in the whole text, in order */
+    size_t nmarks;
+    size_t distinct;            /* distinct query terms found */
+};
+
+#define TRAWL_SNIPPET_WIDTH 480 /* a good window, in bytes */
+
+/* The marks of r's query in text[0..len) (a hit's passage, or a neighbouring one), and the
+ * window of at most width bytes (0: the whole text) holding the most distinct query terms,
+ * cut at word boundaries. Phrases mark only their occurrences. out owns its marks: release
+ * with trawl_snippet_release. */
+TRAWL_API int trawl_snippet(const trawl_results *r, const char *text, size_t len, size_t width,
+                            struct trawl_snippet *out, struct trawl_error *err);
+TRAWL_API void trawl_snippet_release(struct trawl_snippet *s); /* NULL-safe */
+
+/* Calls fn for each word of text[0..len) as ix analyses it: the case-folded word and the
+ * index term it becomes (e.g. "likes" -> "like"), both borrowed for the call. fn returns 0 to
+ * go on, non-zero to stop (trawl_words still returns TRAWL_OK). */
+typedef int (*trawl_word_fn)(void *ctx, const char *word, size_t word_len, const char *term,
+                             size_t term_len);
+TRAWL_API int trawl_words(trawl_index *ix, const char *text, size_t len, trawl_word_fn fn,
+                          void *ctx, struct trawl_error *err);
+
+/* ---- Explaining a score ------------------------------------------------------------------ */
+
+struct trawl_explain_term {
+    char *term;      /* the index term, or "prefix*" for a wildcard (owned by the explanation) */
+    uint64_t tf;     /* occurrences in the passage (title included; wildcards: 0) */
+    uint64_t df;     /* passages containing it */
+    double idf;      /* the term's BM25 idf */
+    double weight;   /* its share of the score */
+};
+
+struct trawl_explanation {
+    struct trawl_explain_term *terms;
+    size_t n;
+    uint64_t passage_len; /* in terms */
+    double avg_len;       /* average passage length */
+    uint64_t passages;    /* N */
+    double k1, b;
+};
+
+/* Why hit i of r scored what it did: one entry per weighing term. Release with
+ * trawl_explanation_release. */
+TRAWL_API int trawl_explain(trawl_index *ix, const trawl_results *r, size_t i,
+                            struct trawl_explanation *out, struct trawl_error *err);
+TRAWL_API void trawl_explanation_release(struct trawl_explanation *e); /* NULL-safe */
+
+/* ---- Passages, statistics, spelling ---------------------------------------------------- */
+
+/* Passage ordinal of article id (owned: trawl_passage_free; its strings live as long as it).
+ * TRAWL_ENOTFOUND when there is none. */
+TRAWL_API int trawl_passage_get(trawl_index *ix, const char *id, unsigned ordinal,
+                                struct trawl_passage **out, struct trawl_error *err);
+TRAWL_API void trawl_passage_free(struct trawl_passage *p); /* NULL-safe */
+/* Calls fn with every passage of article id in order (p borrowed for the call); non-zero from
+ * fn stops. TRAWL_ENOTFOUND when the article is not in the index. */
+typedef int (*trawl_passage_fn)(void *ctx, const struct trawl_passage *p);
+TRAWL_API int trawl_each_passage(trawl_index *ix, const char *id, trawl_passage_fn fn,
+                                 void *ctx, struct trawl_error *err);
+
+struct trawl_stats {
+    uint64_t articles, passages, terms; /* terms: distinct ranking terms */
+    double avg_passage_len;             /* in terms */
+    uint64_t disk_bytes;
+    uint64_t revision;
+    int64_t updated;                    /* seconds since the epoch, 0 if unknown */
+    int schema, analyzer;               /* format versions */
+    char lang[32];
+};
+TRAWL_API int trawl_stats(trawl_index *ix, struct trawl_stats *st, struct trawl_error *err);
+/* The statistics as "name  value" lines (owned: free()). NULL only on OOM. */
+TRAWL_API char *trawl_stats_format(const char *path, const struct trawl_stats *st);
+
+/* A spelling correction for a case-folded word (owned: free(); "" when there is none). */
+TRAWL_API int trawl_suggest(trawl_index *ix, const char *word, char **out,
+                            struct trawl_error *err);
+
+/* ---- Article records -----------------------------------------------------------------------
+ * What the index keeps per article and per JSON Lines file so that a later run can tell what
+ * changed. */
+
+struct trawl_record {
+    const char *source; size_t source_len; /* the file (or JSON Lines file) it came from */
+    uint64_t hash;                         /* trawl_hash of the file, trawl_article_hash */
+    uint64_t size;                         /* bytes */
+    int64_t mtime_ns;                      /* the file's modification time (0 for JSONL) */
+    uint32_t passages;                     /* filled in by the writer */
+};
+
+struct trawl_source {
+    uint64_t size;
+    int64_t mtime_ns;
+    uint64_t hash;
+    uint64_t articles;
+};
+
+/* Calls fn for every article record, with the article's key (trawl_article_key) and record,
+ * both borrowed for the call; non-zero from fn stops. Every shard of a sharded index. */
+typedef int (*trawl_record_fn)(void *ctx, const char *key, size_t key_len,
+                               const struct trawl_record *rec);
+TRAWL_API int trawl_each_record(trawl_index *ix, trawl_record_fn fn, void *ctx,
+                                struct trawl_error *err);
+/* The record of a JSON Lines file (TRAWL_ENOTFOUND: none). */
+TRAWL_API int trawl_source_get(trawl_index *ix, const char *path, struct trawl_source *out,
+                               struct trawl_error *err);
+
+/* ---- Writing ---------------------------------------------------------------------------------
+ * One writer per index at a time (a lock file; a second gets TRAWL_ELOCKED at once). Changes
+ * are applied by background threads in submission order and committed in batches: a run that
+ * stops early (error, kill) leaves the index at its last committed batch, never half-written.
+ * A build from nothing (a new index, or rebuild) writes in parallel parts and switches the
+ * index to the result atomically at trawl_writer_finish: readers see the old index until then. */
+
+typedef struct trawl_writer trawl_writer;
+
+struct trawl_writer_opts {
+    const char *lang;        /* stemmer of a new or rebuilt index (NULL: the index's own, else
+                                english); a different one for an existing index: TRAWL_EINPUT */
+    int rebuild;             /* start from an empty index */
+    unsigned shards;         /* a sharded index of this many shards (new or rebuilt); 0: keep */
+    unsigned parts;          /* parts a build from nothing writes in parallel (0: 1) */
+    unsigned jobs;           /* analysis threads (0: 1) */
+    size_t batch;            /* articles per committed batch (0: 5000) */
+    size_t min_words;        /* passages close at this many words (0: 20) */
+    size_t max_words;        /* and are split above this many (0: 200) */
+};
+
+struct trawl_write_counts {
+    uint64_t put, removed, passages, bytes; /* articles written and removed, their passages,
+                                               bytes of text analysed */
+};
+
+/* Takes the index's lock (creating the folder for a new index), tidies what a killed run left,
+ * and opens the index (every shard of a sharded one) for writing. Owned: trawl_writer_close. */
+TRAWL_API int trawl_writer_open(const char *path, const struct trawl_writer_opts *opts,
+                                trawl_writer **out, struct trawl_error *err);
+/* The records the index holds (nothing after rebuild), as trawl_each_record; and a JSON Lines
+ * file's record. Call before trawl_writer_start. */
+TRAWL_API int trawl_writer_each_record(trawl_writer *w, trawl_record_fn fn, void *ctx,
+                                       struct trawl_error *err);
+TRAWL_API int trawl_writer_source_get(trawl_writer *w, const char *path,
+                                      struct trawl_source *out, struct trawl_error *err);
+/* Starts the threads. A build from nothing when the index holds no article (or rebuild). */
+TRAWL_API int trawl_writer_start(trawl_writer *w, struct trawl_error *err);
+/* Queues article a (taking its contents: a is left empty) with its record; is_new: the index
+ * is known not to hold it. Returns a writer thread's error once one has failed. */
+TRAWL_API int trawl_writer_put(trawl_writer *w, trawl_article *a, const struct trawl_record *rec,
+                               int is_new, struct trawl_error *err);
+/* Queues the removal of the article stored under key (as trawl_writer_each_record gave it). */
+TRAWL_API int trawl_writer_remove(trawl_writer *w, const char *key, struct trawl_error *err);
+/* Queues a new record for an unchanged article (its file was touched or moved). */
+TRAWL_API int trawl_writer_set_record(trawl_writer *w, const char *id,
+                                      const struct trawl_record *rec, struct trawl_error *err);
+/* Records a JSON Lines file, written once everything queued before it is committed. */
+TRAWL_API int trawl_writer_set_source(trawl_writer *w, const char *path,
+                                      const struct trawl_source *s, struct trawl_error *err);
+/* Progress so far (any time after start). */
+TRAWL_API void trawl_writer_counts(trawl_writer *w, struct trawl_write_counts *c);
+/* Writes what is queued, commits, and (a build from nothing) merges the parts and switches the
+ * index to them. The final counts go to *c (may be NULL). */
+TRAWL_API int trawl_writer_finish(trawl_writer *w, struct trawl_write_counts *c,
+                                  struct trawl_error *err);
+/* Drops what is not committed yet (the index keeps its last committed batch), stops the
+ * threads, releases the lock. NULL-safe. */
+TRAWL_API void trawl_writer_close(trawl_writer *w);
+
+/* Compacts the index at path (merging its shards into one database) into a new generation and
+ * switches to it; takes the lock itself. */
+TRAWL_API int trawl_compact(const char *path, struct trawl_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif
