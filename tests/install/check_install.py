@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Checks what `meson install` puts in place, installing the build into a scratch DESTDIR.
 
-    check_install.py MESON BUILD_DIR CHECK [PROGRAM]
+    check_install.py MESON BUILD_DIR CHECK [PROGRAM | SOURCE_DIR]
 
 CHECK is one of:
     files             the two programs, their man pages and the completion files are installed,
@@ -11,6 +11,10 @@ CHECK is one of:
     completion        the completion script loads in bash and completes flags and values
     completion-flags PROG
                       completing "PROG -" offers every flag `PROG --help` lists
+    library           libtrawl.so with its soname, trawl.h (and no internal header) and
+                      trawl.pc are installed; tests/install/example.c, compiled against them
+                      with `pkg-config --cflags --libs trawl`, indexes corpus/ and finds the
+                      passage that answers "Facebook likes target"
 Prints PASS, or FAIL and why (exit 1); exit 77 when a tool the check needs is missing."""
 import json
 import os
@@ -67,7 +71,15 @@ def install(meson, build, destdir):
         return os.path.join(destdir, path.lstrip(os.sep))
 
     return {"bindir": under(opts["bindir"]), "mandir": under(opts["mandir"]),
-            "completions": under(opts["datadir"], "bash-completion", "completions")}
+            "completions": under(opts["datadir"], "bash-completion", "completions"),
+            "libdir": under(opts["libdir"]), "includedir": under(opts["includedir"]),
+            "destdir": destdir}
+
+
+def lib_env(dirs):
+    """The environment to run installed programs in: the scratch libdir comes first."""
+    old = os.environ.get("LD_LIBRARY_PATH")
+    return dict(os.environ, LD_LIBRARY_PATH=dirs["libdir"] + (":" + old if old else ""))
 
 
 def help_flags(program):
@@ -141,7 +153,7 @@ def check_files(dirs, version):
         exe = os.path.join(dirs["bindir"], prog)
         if not os.access(exe, os.X_OK):
             raise Fail(f"{exe} is not installed or not executable")
-        r = run([exe, "--version"])
+        r = run([exe, "--version"], env=lib_env(dirs))
         first = r.stdout.split("\n")[0]
         expect((r.returncode, first), (0, f"{prog} {version}"), f"{exe} --version")
         if not re.search(r"^Xapian \d+\.\d+\.\d+, libstemmer \S+, utf8proc \d+\.\d+",
@@ -164,6 +176,54 @@ def check_files(dirs, version):
     link = os.path.join(comp, "trawl-index")
     if not os.path.islink(link) or os.readlink(link) != "trawl-search":
         raise Fail(f"{link} is not a symlink to trawl-search")
+
+
+def check_library(dirs, source):
+    """The shared library, its one public header and its pkg-config file, used for real."""
+    lib = dirs["libdir"]
+    so = os.path.join(lib, "libtrawl.so")
+    if not os.path.islink(so):
+        raise Fail(f"{so} (the link-time name) is not installed as a symlink")
+    sonames = [f for f in os.listdir(lib) if re.fullmatch(r"libtrawl\.so\.\d+", f)]
+    if len(sonames) != 1 or not os.path.islink(os.path.join(lib, sonames[0])):
+        raise Fail(f"expected one libtrawl.so.N symlink in {lib}, found {sonames}")
+    r = run(["objdump", "-p", os.path.realpath(so)]) if shutil.which("objdump") else None
+    if r is not None and f"SONAME               {sonames[0]}" not in r.stdout:
+        raise Fail(f"{so} does not carry the soname {sonames[0]}")
+    headers = sorted(os.path.relpath(os.path.join(d, f), dirs["includedir"])
+                     for d, _, fs in os.walk(dirs["includedir"]) for f in fs)
+    expect(headers, ["trawl.h"], "installed headers")
+    pcdir = os.path.join(lib, "pkgconfig")
+    if not os.path.isfile(os.path.join(pcdir, "trawl.pc")):
+        raise Fail(f"{pcdir}/trawl.pc is not installed")
+    cc = shutil.which("cc")
+    if cc is None or shutil.which("pkg-config") is None:
+        raise Skip("cc or pkg-config is not installed")
+    # The .pc file names the real prefix: the sysroot variable points it into DESTDIR.
+    env = dict(os.environ, PKG_CONFIG_LIBDIR=pcdir, PKG_CONFIG_SYSROOT_DIR=dirs["destdir"])
+    r = run(["pkg-config", "--cflags", "--libs", "trawl"], env=env)
+    if r.returncode != 0:
+        raise Fail(f"pkg-config --cflags --libs trawl: {r.stderr}")
+    flags = r.stdout.split()
+    work = tempfile.mkdtemp(prefix="trawl-example-")
+    try:
+        exe = os.path.join(work, "example")
+        r = run([cc, "-std=c11", "-Wall", "-Wextra", "-Werror", "-o", exe,
+                 os.path.join(source, "tests", "install", "example.c")] + flags)
+        if r.returncode != 0:
+            raise Fail(f"the example does not build against the installed library:\n"
+                       f"{r.stdout}{r.stderr}")
+        r = run([exe, os.path.join(work, "db"), os.path.join(source, "corpus"),
+                 "Facebook likes target"], env=lib_env(dirs))
+        if r.returncode != 0:
+            raise Fail(f"the example exited {r.returncode}: {r.stderr}")
+        lines = r.stdout.split("\n")
+        expect(lines[0], "000_251854af372bd607 ¶0", "the example's top passage")
+        for want in ("300,000 [likes] on their [Facebook] page", "if the [target] is achieved"):
+            if want not in lines[1]:
+                raise Fail(f"the example's passage lacks {want!r}:\n{r.stdout}")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
 
 
 def check_man_render(dirs, prog):
@@ -248,6 +308,8 @@ def check_completion_flags(dirs, build, prog):
 def main():
     meson, build, check = sys.argv[1], sys.argv[2], sys.argv[3]
     arg = sys.argv[4] if len(sys.argv) > 4 else None
+    if check == "library":
+        source, arg = arg, None
     if arg is not None and arg not in PROGRAMS:
         print(f"FAIL: unknown program {arg!r}")
         return 1
@@ -268,6 +330,8 @@ def main():
             check_completion(dirs)
         elif check == "completion-flags":
             check_completion_flags(dirs, build, arg)
+        elif check == "library":
+            check_library(dirs, source)
         else:
             raise Fail(f"unknown check {check!r}")
     except Skip as e:
