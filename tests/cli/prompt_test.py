@@ -187,6 +187,9 @@ def run(index_exe, search_exe, source, tmp):
 
     if not os.path.exists(history):
         fail(f"no history file at {history}")
+    # What was searched for is private: the history file is the user's alone.
+    mode = os.stat(history).st_mode & 0o777
+    check(mode == 0o600, f"the history file has mode {mode:o}, not 600", "")
     with open(history, encoding="utf-8") as f:
         lines = f.read().split("\n")
     for want in ("social media", ":more", 'likes "target', "zebrafish"):
