@@ -889,7 +889,7 @@ struct docids {
     int nomem;
 };
 
-static int collect_docid(void *ctx, xdb_docid id);
+static enum xdb_next collect_docid(void *ctx, xdb_docid id);
 
 /* Before an article's passages go (replaced or removed): their words leave the spelling
  * table, so suggestions match a clean build of what is left. */
@@ -919,7 +919,7 @@ static int forget_words(struct index *ix, const char *aterm, size_t alen, struct
     return rc;
 }
 
-static int collect_docid(void *ctx, xdb_docid id)
+static enum xdb_next collect_docid(void *ctx, xdb_docid id)
 {
     struct docids *ids = ctx;
 
@@ -928,13 +928,13 @@ static int collect_docid(void *ctx, xdb_docid id)
         xdb_docid *v = realloc(ids->v, cap * sizeof *v);
         if (v == NULL) {
             ids->nomem = 1;
-            return 1;
+            return XDB_STOP;
         }
         ids->v = v;
         ids->cap = cap;
     }
     ids->v[ids->n++] = id;
-    return 0;
+    return XDB_NEXT;
 }
 
 int index_put(struct index *ix, const struct index_prep *p, int is_new, struct terr *err)
@@ -1095,31 +1095,28 @@ struct each_article {
     index_article_fn fn;
     void *ctx;
     struct terr *err;
-    int failed;
+    int rc;       /* a record that would not decode, or what fn returned to stop */
 };
 
-static int each_article_meta(void *ctx, const char *key, size_t klen, const char *val,
-                             size_t vlen)
+static enum xdb_next each_article_meta(void *ctx, const char *key, size_t klen,
+                                       const char *val, size_t vlen)
 {
     struct each_article *ea = ctx;
     struct schema_article rec;
     size_t plen = strlen(META_ARTICLE);
 
-    if (schema_article_decode(val, vlen, &rec, ea->err) != TRAWL_OK) {
-        ea->failed = 1;
-        return 1;
-    }
-    return ea->fn(ea->ctx, key + plen, klen - plen, &rec);
+    ea->rc = schema_article_decode(val, vlen, &rec, ea->err);
+    if (ea->rc == TRAWL_OK)
+        ea->rc = ea->fn(ea->ctx, key + plen, klen - plen, &rec);
+    return ea->rc == TRAWL_OK ? XDB_NEXT : XDB_STOP;
 }
 
 int index_each_article(struct index *ix, index_article_fn fn, void *ctx, struct terr *err)
 {
-    struct each_article ea = {fn, ctx, err, 0};
+    struct each_article ea = {fn, ctx, err, TRAWL_OK};
     int rc = xdb_meta_each(ix->db, META_ARTICLE, each_article_meta, &ea, err);
 
-    if (ea.failed)
-        return err->code;
-    return rc;
+    return rc != TRAWL_OK ? rc : ea.rc;
 }
 
 static int source_key(const char *path, struct sbuf *key)
@@ -1217,7 +1214,7 @@ struct count_ctx {
     uint64_t n;
 };
 
-static int count_term(void *ctx, const char *term, size_t len, uint64_t docs)
+static enum xdb_next count_term(void *ctx, const char *term, size_t len, uint64_t docs)
 {
     struct count_ctx *c = ctx;
 
@@ -1226,7 +1223,7 @@ static int count_term(void *ctx, const char *term, size_t len, uint64_t docs)
      * terms with an upper-case prefix. */
     if (len > 0 && !(term[0] >= 'A' && term[0] <= 'Z'))
         c->n++;
-    return 0;
+    return XDB_NEXT;
 }
 
 static int count_article(void *ctx, const char *key, size_t klen,
@@ -1241,7 +1238,8 @@ static int count_article(void *ctx, const char *key, size_t klen,
     return 0;
 }
 
-static int count_meta(void *ctx, const char *key, size_t klen, const char *val, size_t vlen)
+static enum xdb_next count_meta(void *ctx, const char *key, size_t klen, const char *val,
+                                size_t vlen)
 {
     struct count_ctx *c = ctx;
 
@@ -1250,7 +1248,7 @@ static int count_meta(void *ctx, const char *key, size_t klen, const char *val, 
     (void)val;
     (void)vlen;
     c->n++;
-    return 0;
+    return XDB_NEXT;
 }
 
 /* Articles: their records, in every shard (metadata of a stub reads the first one only). */
@@ -1486,20 +1484,23 @@ out:
 struct expand_ctx {
     struct strlist terms;
     int nomem;
+    int too_many;
 };
 
-static int expand_term(void *ctx, const char *term, size_t len, uint64_t docs)
+static enum xdb_next expand_term(void *ctx, const char *term, size_t len, uint64_t docs)
 {
     struct expand_ctx *e = ctx;
 
     (void)docs;
-    if (e->terms.n > PREFIX_MAX_EXPANSION)
-        return 1;
+    if (e->terms.n >= PREFIX_MAX_EXPANSION) {
+        e->too_many = 1;
+        return XDB_STOP;
+    }
     if (strlist_append(&e->terms, term, len) != TRAWL_OK) {
         e->nomem = 1;
-        return 1;
+        return XDB_STOP;
     }
-    return 0;
+    return XDB_NEXT;
 }
 
 /* A wildcard, expanded here over the whole index rather than by Xapian: Xapian expands per
@@ -1527,7 +1528,7 @@ static xdb_query *expand_prefix(xdb *db, const char *prefix, size_t n, int *rc,
         *rc = terr_set(err, TRAWL_ENOMEM, "out of memory");
         goto out;
     }
-    if (e.terms.n > PREFIX_MAX_EXPANSION) {
+    if (e.too_many) {
         *rc = terr_set(err, TRAWL_EINPUT,
                        "'%s*' matches more than %d words: make the prefix longer", folded,
                        PREFIX_MAX_EXPANSION);
@@ -2373,29 +2374,23 @@ out:
     return rc;
 }
 
-static int passage_docs(void *ctx, xdb_docid id)
-{
-    struct strlist *l = ctx;
-    char num[16];
 
-    snprintf(num, sizeof num, "%u", id);
-    return strlist_add(l, num, strlen(num)) == TRAWL_OK ? 0 : 1;
-}
 
 int index_passage(struct index *ix, const char *id, unsigned ordinal, struct sbuf *store,
                   struct schema_passage *p, struct terr *err)
 {
     struct sbuf term;
-    struct strlist ids;
+    struct docids ids = {NULL, 0, 0, 0};
     int rc;
 
     sbuf_init(&term);
-    memset(&ids, 0, sizeof ids);
     if (sbuf_adds(&term, PREFIX_ARTICLE) || schema_article_key(id, strlen(id), &term)) {
         rc = terr_set(err, TRAWL_ENOMEM, "out of memory");
         goto out;
     }
-    rc = xdb_postings(ix->db, term.buf, term.len, passage_docs, &ids, err);
+    rc = xdb_postings(ix->db, term.buf, term.len, collect_docid, &ids, err);
+    if (rc == TRAWL_OK && ids.nomem)
+        rc = terr_set(err, TRAWL_ENOMEM, "out of memory");
     if (rc != TRAWL_OK)
         goto out;
     /* An article's passages are added together and in order, so the ordinal-th docid is the
@@ -2404,7 +2399,7 @@ int index_passage(struct index *ix, const char *id, unsigned ordinal, struct sbu
         size_t i = k == 0 ? ordinal : k - 1;
         if (i >= ids.n || (k > 0 && i == ordinal))
             continue;
-        rc = xdb_doc_data(ix->db, (xdb_docid)strtoul(ids.v[i], NULL, 10), store, err);
+        rc = xdb_doc_data(ix->db, ids.v[i], store, err);
         if (rc == TRAWL_OK)
             rc = schema_passage_decode(store->buf, store->len, p, err);
         if (rc != TRAWL_OK || p->ordinal == ordinal)
@@ -2413,7 +2408,7 @@ int index_passage(struct index *ix, const char *id, unsigned ordinal, struct sbu
     rc = terr_set(err, TRAWL_ENOTFOUND, "no passage %u in article '%s'", ordinal, id);
 out:
     sbuf_release(&term);
-    strlist_release(&ids);
+    free(ids.v);
     return rc;
 }
 
@@ -2433,25 +2428,26 @@ int index_each_passage(struct index *ix, const char *id, index_passage_fn fn, vo
                        struct terr *err)
 {
     struct sbuf term;
-    struct strlist ids;
+    struct docids ids = {NULL, 0, 0, 0};
     struct stored_passage *v = NULL;
     size_t n = 0;
     int rc;
 
     sbuf_init(&term);
-    memset(&ids, 0, sizeof ids);
     if (sbuf_adds(&term, PREFIX_ARTICLE) || schema_article_key(id, strlen(id), &term)) {
         rc = terr_set(err, TRAWL_ENOMEM, "out of memory");
         goto out;
     }
-    rc = xdb_postings(ix->db, term.buf, term.len, passage_docs, &ids, err);
+    rc = xdb_postings(ix->db, term.buf, term.len, collect_docid, &ids, err);
+    if (rc == TRAWL_OK && ids.nomem)
+        rc = terr_set(err, TRAWL_ENOMEM, "out of memory");
     if (rc == TRAWL_OK && ids.n == 0)
         rc = terr_set(err, TRAWL_ENOTFOUND, "no article '%s' in the index", id);
     if (rc == TRAWL_OK && (v = calloc(ids.n, sizeof *v)) == NULL)
         rc = terr_set(err, TRAWL_ENOMEM, "out of memory");
     for (size_t i = 0; rc == TRAWL_OK && i < ids.n; i++, n++) {
         sbuf_init(&v[i].data);
-        rc = xdb_doc_data(ix->db, (xdb_docid)strtoul(ids.v[i], NULL, 10), &v[i].data, err);
+        rc = xdb_doc_data(ix->db, ids.v[i], &v[i].data, err);
         if (rc == TRAWL_OK)
             rc = schema_passage_decode(v[i].data.buf, v[i].data.len, &v[i].p, err);
     }
@@ -2465,7 +2461,7 @@ out:
         sbuf_release(&v[i].data);
     free(v);
     sbuf_release(&term);
-    strlist_release(&ids);
+    free(ids.v);
     return rc;
 }
 

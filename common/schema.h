@@ -54,7 +54,6 @@ enum schema_slot {
 #define META_SOURCE "s:"
 
 #define SCHEMA_MAX_ID 200    /* longer article ids are hashed in terms and keys */
-#define SCHEMA_MAX_TERM 240  /* Xapian's limit; longer terms are dropped */
 
 /* The key form of an article id: itself, or its first 180 bytes + "~" + 16 hex digits of a
  * 64-bit FNV-1a hash when longer than SCHEMA_MAX_ID. Appends to out. */
