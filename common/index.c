@@ -19,8 +19,8 @@
 
 /* Results fetched beyond each end of a page, to settle near-ties (settle_ties). */
 #define PAGE_SLACK 4
-/* Attempts at a search whose revision the indexer discards under it (index_search). */
-#define INDEX_SEARCH_TRIES 5
+/* Attempts at a read whose revision the indexer discards under it (index_retry). */
+#define INDEX_READ_TRIES 8
 
 /* Words for the spelling table are flushed to Xapian at each commit, or earlier when this
  * many distinct ones are pending, so that memory stays bounded whatever the batch size (a
@@ -43,12 +43,27 @@ struct index {
     char lang[32];
     int writable;
     int in_tx;
+    int remote;          /* the stub names remote shards: match deciders are refused there */
     struct analyzer *an; /* the search side's analyzer, made on first use */
     struct strmap spell; /* words waiting for the spelling table */
     struct strmap unspell; /* words of replaced or removed passages, to take off it */
 };
 
 static int ensure_analyzer(struct index *ix, struct terr *err);
+
+typedef int (*index_read_fn)(struct index *ix, void *ctx, struct terr *err);
+/* Runs fn; while it says TRAWL_ERETRY, reopens ix and runs it again, INDEX_READ_TRIES times in
+ * all. Xapian keeps only the last two revisions for readers: an indexer committing small
+ * batches quickly can discard the one being read more than once during a search. */
+static int index_retry(struct index *ix, index_read_fn fn, void *ctx, struct terr *err)
+{
+    int rc = fn(ix, ctx, err);
+
+    for (int tries = 1; rc == TRAWL_ERETRY && tries < INDEX_READ_TRIES; tries++)
+        if ((rc = index_reopen(ix, err)) == TRAWL_OK)
+            rc = fn(ix, ctx, err);
+    return rc;
+}
 
 /* ---- Opening -------------------------------------------------------------------------- */
 
@@ -110,6 +125,11 @@ out:
     return rc;
 }
 
+static int check_once(struct index *ix, void *fresh, struct terr *err)
+{
+    return index_check(ix, fresh, err);
+}
+
 static int index_set_header(struct index *ix, const char *lang, struct terr *err)
 {
     char num[32];
@@ -144,8 +164,23 @@ static char *stub_text(const char *path)
     return sbuf_detach(&t, NULL);
 }
 
-/* Opens a temporary stub holding `lines` (local entries made absolute). */
-static int open_lines(const char *dir, char **lines, size_t n, xdb **db, struct terr *err)
+/* 1 if the stub at path names a database that is not local. */
+static int stub_remote(const char *path)
+{
+    struct layout_entry *ents;
+    size_t n;
+    int remote;
+
+    if (layout_read_entries(path, &ents, &n, NULL) != TRAWL_OK)
+        return 0;
+    remote = layout_entries_remote(ents, n);
+    layout_free_entries(ents, n);
+    return remote;
+}
+
+/* Opens a temporary stub holding the entries (local ones made absolute). */
+static int open_entries(const char *dir, const struct layout_entry *const *v, size_t n, xdb **db,
+                        struct terr *err)
 {
     char tmpl[] = "/tmp/trawl-stub-XXXXXX";
     int fd = mkstemp(tmpl), rc;
@@ -156,15 +191,18 @@ static int open_lines(const char *dir, char **lines, size_t n, xdb **db, struct 
             close(fd);
         return terr_set(err, TRAWL_EIO, "cannot write a temporary stub: %s", strerror(errno));
     }
-    for (size_t i = 0; i < n; i++) {
-        const char *sp = strchr(lines[i], ' ');
-        if (strncmp(lines[i], "remote", 6) != 0 && sp != NULL && sp[1] != '/')
-            fprintf(f, "%.*s %s/%s\n", (int)(sp - lines[i]), lines[i], dir, sp + 1);
+    rc = TRAWL_OK;
+    for (size_t i = 0; i < n && rc == TRAWL_OK; i++) {
+        char *line = layout_entry_line(dir, v[i]);
+        if (line == NULL)
+            rc = terr_set(err, TRAWL_ENOMEM, "out of memory");
         else
-            fprintf(f, "%s\n", lines[i]);
+            fprintf(f, "%s\n", line);
+        free(line);
     }
     fclose(f);
-    rc = xdb_open(tmpl, XDB_READ, db, err);
+    if (rc == TRAWL_OK)
+        rc = xdb_open(tmpl, XDB_READ, db, err);
     unlink(tmpl);
     return rc;
 }
@@ -173,40 +211,45 @@ static int open_lines(const char *dir, char **lines, size_t n, xdb **db, struct 
  * (ix->warning says which are missing); without, name the first that is down. */
 static int open_shards_one_by_one(struct index *ix, int allow_partial, struct terr *err)
 {
-    char **lines = NULL, **up = NULL;
+    struct layout_entry *ents = NULL;
+    const struct layout_entry **up = NULL;
     size_t n = 0, nup = 0;
     struct sbuf missing;
-    int rc = layout_read_stub(ix->path, &lines, &n, err);
+    int rc = layout_read_entries(ix->path, &ents, &n, err);
 
     if (rc != TRAWL_OK)
         return rc;
     sbuf_init(&missing);
     if ((up = calloc(n ? n : 1, sizeof *up)) == NULL) {
-        layout_free_lines(lines, n);
+        layout_free_entries(ents, n);
         return terr_set(err, TRAWL_ENOMEM, "out of memory");
     }
     for (size_t i = 0; i < n; i++) {
+        const struct layout_entry *one = &ents[i];
         struct terr e;
         xdb *db;
-        if (open_lines(ix->path, &lines[i], 1, &db, &e) == TRAWL_OK) {
+        if (open_entries(ix->path, &one, 1, &db, &e) == TRAWL_OK) {
             xdb_close(db);
-            up[nup++] = lines[i];
+            up[nup++] = one;
             continue;
         }
         if (!allow_partial) {
             rc = terr_set(err, TRAWL_EINDEX,
                           "shard '%s' of index '%s' is unavailable: %s (--allow-partial "
                           "searches the others)",
-                          lines[i], ix->path, e.msg);
+                          ents[i].line, ix->path, e.msg);
             goto out;
         }
-        sbuf_printf(&missing, "%s'%s'", missing.len ? ", " : "", lines[i]);
+        if (sbuf_printf(&missing, "%s'%s'", missing.len ? ", " : "", ents[i].line) != TRAWL_OK) {
+            rc = terr_set(err, TRAWL_ENOMEM, "out of memory");
+            goto out;
+        }
     }
     if (nup == 0) {
         rc = terr_set(err, TRAWL_EINDEX, "no shard of index '%s' is available", ix->path);
         goto out;
     }
-    rc = open_lines(ix->path, up, nup, &ix->db, err);
+    rc = open_entries(ix->path, up, nup, &ix->db, err);
     if (rc == TRAWL_OK && missing.len > 0) {
         ix->warning = NULL;
         if (asprintf(&ix->warning, "shards unavailable, results are partial: %s", missing.buf) <
@@ -215,7 +258,7 @@ static int open_shards_one_by_one(struct index *ix, int allow_partial, struct te
     }
 out:
     free(up);
-    layout_free_lines(lines, n);
+    layout_free_entries(ents, n);
     sbuf_release(&missing);
     return rc;
 }
@@ -224,11 +267,12 @@ out:
  * plain database, or a new path/gen-N (created empty, with its stub) for a new index. */
 static int writer_path(const char *path, int plain, char **out, int *created, struct terr *err)
 {
-    char **lines = NULL;
+    struct layout_entry *ents = NULL;
     size_t n = 0;
     int rc;
     DIR *d;
     struct dirent *de;
+    char *gen;
 
     *out = NULL;
     *created = 0;
@@ -236,15 +280,14 @@ static int writer_path(const char *path, int plain, char **out, int *created, st
         *out = strdup(path);
         return *out ? TRAWL_OK : terr_set(err, TRAWL_ENOMEM, "out of memory");
     }
-    rc = layout_read_stub(path, &lines, &n, err);
+    rc = layout_read_entries(path, &ents, &n, err);
     if (rc == TRAWL_OK) {
-        const char *sp = n == 1 ? strchr(lines[0], ' ') : NULL;
-        if (sp == NULL || strncmp(lines[0], "remote", 6) == 0 || strchr(sp + 1, '/') != NULL)
+        if (n != 1 || ents[0].kind != LAYOUT_LOCAL || strchr(ents[0].where, '/') != NULL)
             rc = terr_set(err, TRAWL_EINPUT,
                           "index '%s' is sharded or remote: update its shards one by one", path);
-        else if (asprintf(out, "%s/%s", path, sp + 1) < 0)
+        else if ((*out = layout_entry_path(path, &ents[0])) == NULL)
             rc = terr_set(err, TRAWL_ENOMEM, "out of memory");
-        layout_free_lines(lines, n);
+        layout_free_entries(ents, n);
         return rc;
     }
     if (rc != TRAWL_ENOTFOUND)
@@ -267,8 +310,13 @@ static int writer_path(const char *path, int plain, char **out, int *created, st
         return terr_set(err, TRAWL_EIO, "cannot create index folder '%s': %s", path,
                         strerror(errno));
     }
-    if (asprintf(out, "%s/gen-%u", path, layout_last_gen(path) + 1) < 0)
+    gen = layout_gen_name(layout_last_gen(path) + 1);
+    if (gen == NULL || asprintf(out, "%s/%s", path, gen) < 0) {
+        free(gen);
+        *out = NULL;
         return terr_set(err, TRAWL_ENOMEM, "out of memory");
+    }
+    free(gen);
     *created = 1;
     return TRAWL_OK;
 }
@@ -306,16 +354,14 @@ int index_open(const char *path, const struct index_open_opts *o, struct index *
                           &ix->db, err);
     } else {
         ix->stub = stub_text(path);
+        ix->remote = stub_remote(path);
         rc = xdb_open(path, mode, &ix->db, err);
         if (rc != TRAWL_OK && ix->stub != NULL)
             rc = open_shards_one_by_one(ix, o->allow_partial, err);
     }
-    if (rc == TRAWL_OK)
-        rc = index_check(ix, &fresh, err);
     /* An indexer committing quickly can discard the revision just opened: look again. */
-    for (int tries = 1; rc == TRAWL_ERETRY && tries < INDEX_SEARCH_TRIES; tries++)
-        if ((rc = xdb_reopen(ix->db, err)) == TRAWL_OK)
-            rc = index_check(ix, &fresh, err);
+    if (rc == TRAWL_OK)
+        rc = index_retry(ix, check_once, &fresh, err);
     if (rc == TRAWL_OK && fresh) {
         if (!ix->writable)
             rc = terr_set(err, TRAWL_EINDEX, "index '%s' is empty: build it with trawl-index",
@@ -331,9 +377,8 @@ int index_open(const char *path, const struct index_open_opts *o, struct index *
     if (rc == TRAWL_OK && created) {
         /* A new index exists (empty, committed) before its stub names it. */
         char *line = NULL;
-        const char *base = strrchr(ix->dbpath, '/') + 1;
         rc = xdb_commit(ix->db, err);
-        if (rc == TRAWL_OK && asprintf(&line, "auto %s", base) < 0)
+        if (rc == TRAWL_OK && (line = layout_gen_line(layout_last_gen(path))) == NULL)
             rc = terr_set(err, TRAWL_ENOMEM, "out of memory");
         if (rc == TRAWL_OK)
             rc = layout_write_stub(path, &line, 1, err);
@@ -384,6 +429,7 @@ int index_reopen(struct index *ix, struct terr *err)
         ix->db = db;
         free(ix->stub);
         ix->stub = now;
+        ix->remote = stub_remote(ix->path);
         return TRAWL_OK;
     }
     free(now);
@@ -479,16 +525,17 @@ static int finish_shards(struct index_build *b, unsigned g, struct terr *err)
     if (lines == NULL)
         return terr_set(err, TRAWL_ENOMEM, "out of memory");
     for (unsigned i = 0; i < b->n && rc == TRAWL_OK; i++) {
-        char *dst = NULL;
-        if (asprintf(&lines[i], "auto gen-%u-shard-%u", g, i) < 0 ||
-            asprintf(&dst, "%s/gen-%u-shard-%u", b->path, g, i) < 0) {
-            lines[i] = NULL;
+        char *dst = NULL, *name = layout_shard_name(g, i);
+        if (name == NULL || (lines[i] = layout_shard_line(g, i)) == NULL ||
+            asprintf(&dst, "%s/%s", b->path, name) < 0) {
+            dst = NULL;
             rc = terr_set(err, TRAWL_ENOMEM, "out of memory");
         } else if ((rc = layout_sync_tree(b->parts[i]->dbpath, err)) == TRAWL_OK &&
                    rename(b->parts[i]->dbpath, dst) != 0) {
             rc = terr_set(err, TRAWL_EIO, "cannot move shard to '%s': %s", dst,
                           strerror(errno));
         }
+        free(name);
         free(dst);
     }
     if (rc == TRAWL_OK)
@@ -500,12 +547,13 @@ static int finish_shards(struct index_build *b, unsigned g, struct terr *err)
 int index_build_finish(struct index_build *b, struct terr *err)
 {
     char **srcs = calloc(b->n ? b->n : 1, sizeof *srcs);
-    char *gen = NULL, *line = NULL;
     unsigned g = layout_last_gen(b->path) + 1;
+    char *name = layout_gen_name(g), *gen = NULL, *line = layout_gen_line(g);
     int rc = TRAWL_OK;
 
-    if (srcs == NULL || asprintf(&gen, "%s/gen-%u", b->path, g) < 0 ||
-        asprintf(&line, "auto gen-%u", g) < 0) {
+    if (srcs == NULL || name == NULL || line == NULL ||
+        asprintf(&gen, "%s/%s", b->path, name) < 0) {
+        gen = NULL;
         rc = terr_set(err, TRAWL_ENOMEM, "out of memory");
         goto out;
     }
@@ -540,6 +588,7 @@ int index_build_finish(struct index_build *b, struct terr *err)
         layout_remove_tree(gen, NULL);
 out:
     free(srcs);
+    free(name);
     free(gen);
     free(line);
     index_build_abort(b);
@@ -549,6 +598,7 @@ out:
 int index_writer_paths(const char *path, char ***paths, size_t *n, int *sharded,
                        struct terr *err)
 {
+    struct layout_entry *ents = NULL;
     char **lines = NULL;
     size_t nl = 0;
     int rc;
@@ -556,9 +606,9 @@ int index_writer_paths(const char *path, char ***paths, size_t *n, int *sharded,
     *paths = NULL;
     *n = 0;
     *sharded = 0;
-    rc = layout_read_stub(path, &lines, &nl, err);
-    if (rc == TRAWL_ENOTFOUND || (rc == TRAWL_OK && nl == 1 && !strstr(lines[0], "-shard-"))) {
-        layout_free_lines(lines, nl);
+    rc = layout_read_entries(path, &ents, &nl, err);
+    if (rc == TRAWL_ENOTFOUND || (rc == TRAWL_OK && !layout_entries_sharded(ents, nl))) {
+        layout_free_entries(ents, nl);
         if ((*paths = calloc(1, sizeof **paths)) == NULL || ((*paths)[0] = strdup(path)) == NULL) {
             free(*paths);
             *paths = NULL;
@@ -569,23 +619,20 @@ int index_writer_paths(const char *path, char ***paths, size_t *n, int *sharded,
     }
     if (rc != TRAWL_OK)
         return rc;
+    if ((lines = calloc(nl, sizeof *lines)) == NULL)
+        rc = terr_set(err, TRAWL_ENOMEM, "out of memory");
     for (size_t i = 0; i < nl && rc == TRAWL_OK; i++) {
-        const char *sp = strchr(lines[i], ' ');
-        char *full = NULL;
-        if (strncmp(lines[i], "remote", 6) == 0 || sp == NULL)
+        if (ents[i].kind != LAYOUT_LOCAL)
             rc = terr_set(err, TRAWL_EINPUT,
                           "index '%s' has remote shards ('%s'): update each shard on the "
                           "machine that holds it",
-                          path, lines[i]);
-        else if (asprintf(&full, "%s/%s", path, sp + 1) < 0)
+                          path, ents[i].line);
+        else if ((lines[i] = layout_entry_path(path, &ents[i])) == NULL)
             rc = terr_set(err, TRAWL_ENOMEM, "out of memory");
-        else {
-            free(lines[i]);
-            lines[i] = full;
-        }
     }
+    layout_free_entries(ents, nl);
     if (rc != TRAWL_OK) {
-        layout_free_lines(lines, nl);
+        layout_free_lines(lines, lines ? nl : 0);
         return rc;
     }
     *paths = lines;
@@ -596,26 +643,27 @@ int index_writer_paths(const char *path, char ***paths, size_t *n, int *sharded,
 
 int index_compact(const char *path, struct terr *err)
 {
-    char **lines = NULL, **srcs = NULL;
+    struct layout_entry *ents = NULL;
+    char **srcs = NULL;
     size_t n = 0;
     unsigned g = layout_last_gen(path) + 1;
-    char *gen = NULL, *line = NULL;
-    int rc = layout_read_stub(path, &lines, &n, err);
+    char *name = layout_gen_name(g), *gen = NULL, *line = layout_gen_line(g);
+    int rc = layout_read_entries(path, &ents, &n, err);
 
     if (rc == TRAWL_ENOTFOUND)
-        return terr_set(err, TRAWL_EINDEX, "no index at '%s'", path);
+        rc = terr_set(err, TRAWL_EINDEX, "no index at '%s'", path);
     if (rc != TRAWL_OK)
-        return rc;
-    if ((srcs = calloc(n ? n : 1, sizeof *srcs)) == NULL ||
-        asprintf(&gen, "%s/gen-%u", path, g) < 0 || asprintf(&line, "auto gen-%u", g) < 0) {
+        goto out;
+    if ((srcs = calloc(n ? n : 1, sizeof *srcs)) == NULL || name == NULL || line == NULL ||
+        asprintf(&gen, "%s/%s", path, name) < 0) {
+        gen = NULL;
         rc = terr_set(err, TRAWL_ENOMEM, "out of memory");
         goto out;
     }
     for (size_t i = 0; i < n && rc == TRAWL_OK; i++) {
-        const char *sp = strchr(lines[i], ' ');
-        if (strncmp(lines[i], "remote", 6) == 0 || sp == NULL)
-            rc = terr_set(err, TRAWL_EINPUT, "cannot compact remote shard '%s'", lines[i]);
-        else if (asprintf(&srcs[i], "%s/%s", path, sp + 1) < 0)
+        if (ents[i].kind != LAYOUT_LOCAL)
+            rc = terr_set(err, TRAWL_EINPUT, "cannot compact remote shard '%s'", ents[i].line);
+        else if ((srcs[i] = layout_entry_path(path, &ents[i])) == NULL)
             rc = terr_set(err, TRAWL_ENOMEM, "out of memory");
     }
     if (rc == TRAWL_OK)
@@ -631,7 +679,8 @@ int index_compact(const char *path, struct terr *err)
 out:
     if (srcs != NULL)
         layout_free_lines(srcs, n);
-    layout_free_lines(lines, n);
+    layout_free_entries(ents, n);
+    free(name);
     free(gen);
     free(line);
     return rc;
@@ -753,8 +802,7 @@ static int prep_passage(struct index_prep *p, struct analyzer *an, const struct 
             return rc;
     }
 
-    sbuf_reset(tmp);
-    if (sbuf_adds(tmp, PREFIX_ARTICLE) || sbuf_add(tmp, p->key.buf, p->key.len))
+    if (schema_article_term(p->key.buf, p->key.len, tmp) != TRAWL_OK)
         return terr_set(err, TRAWL_ENOMEM, "out of memory");
     if ((rc = xdb_doc_add_boolean(doc, tmp->buf, tmp->len, err)) != TRAWL_OK)
         return rc;
@@ -841,14 +889,6 @@ static int need_writer(struct index *ix, struct terr *err)
 {
     if (!ix->writable)
         return terr_set(err, TRAWL_EINTERNAL, "index '%s' is open read-only", ix->path);
-    return TRAWL_OK;
-}
-
-static int article_term(const char *prefix, const char *key, size_t klen, struct sbuf *out)
-{
-    sbuf_reset(out);
-    if (sbuf_adds(out, prefix) || sbuf_add(out, key, klen))
-        return TRAWL_ENOMEM;
     return TRAWL_OK;
 }
 
@@ -945,7 +985,7 @@ int index_put(struct index *ix, const struct index_prep *p, int is_new, struct t
     if (rc != TRAWL_OK)
         return rc;
     sbuf_init(&term);
-    if (article_term(PREFIX_ARTICLE, p->key.buf, p->key.len, &term) != TRAWL_OK) {
+    if (schema_article_term(p->key.buf, p->key.len, &term) != TRAWL_OK) {
         rc = terr_set(err, TRAWL_ENOMEM, "out of memory");
         goto out;
     }
@@ -956,7 +996,7 @@ int index_put(struct index *ix, const struct index_prep *p, int is_new, struct t
         rc = xdb_add(ix->db, p->docs[i], NULL, err);
     if (rc != TRAWL_OK)
         goto out;
-    if (article_term(META_ARTICLE, p->key.buf, p->key.len, &term) != TRAWL_OK) {
+    if (schema_article_record_key(p->key.buf, p->key.len, &term) != TRAWL_OK) {
         rc = terr_set(err, TRAWL_ENOMEM, "out of memory");
         goto out;
     }
@@ -983,8 +1023,7 @@ int index_set_record(struct index *ix, const char *id, const struct schema_artic
         return rc;
     sbuf_init(&key);
     sbuf_init(&val);
-    if (sbuf_adds(&key, META_ARTICLE) || schema_article_key(id, strlen(id), &key) ||
-        schema_article_encode(rec, &val))
+    if (schema_article_record_key(id, strlen(id), &key) || schema_article_encode(rec, &val))
         rc = terr_set(err, TRAWL_ENOMEM, "out of memory");
     else
         rc = xdb_meta_set(ix->db, key.buf, val.buf, val.len, err);
@@ -1000,27 +1039,24 @@ const char *index_xapian_version(void)
 
 int index_remove(struct index *ix, const char *id, struct terr *err)
 {
-    struct sbuf key, term;
+    struct sbuf term;
     int rc = need_writer(ix, err);
 
     if (rc != TRAWL_OK)
         return rc;
-    sbuf_init(&key);
     sbuf_init(&term);
-    if (schema_article_key(id, strlen(id), &key) != TRAWL_OK ||
-        article_term(PREFIX_ARTICLE, key.buf, key.len, &term) != TRAWL_OK) {
+    if (schema_article_term(id, strlen(id), &term) != TRAWL_OK) {
         rc = terr_set(err, TRAWL_ENOMEM, "out of memory");
         goto out;
     }
     rc = forget_words(ix, term.buf, term.len, err);
     if (rc == TRAWL_OK)
         rc = xdb_delete_term(ix->db, term.buf, term.len, err);
-    if (rc == TRAWL_OK && article_term(META_ARTICLE, key.buf, key.len, &term) != TRAWL_OK)
+    if (rc == TRAWL_OK && schema_article_record_key(id, strlen(id), &term) != TRAWL_OK)
         rc = terr_set(err, TRAWL_ENOMEM, "out of memory");
     if (rc == TRAWL_OK)
         rc = xdb_meta_set(ix->db, term.buf, "", 0, err); /* empty value deletes the key */
 out:
-    sbuf_release(&key);
     sbuf_release(&term);
     return rc;
 }
@@ -1077,7 +1113,7 @@ int index_article(struct index *ix, const char *id, struct schema_article *rec,
     int rc;
 
     sbuf_init(&key);
-    if (sbuf_adds(&key, META_ARTICLE) || schema_article_key(id, strlen(id), &key)) {
+    if (schema_article_record_key(id, strlen(id), &key) != TRAWL_OK) {
         sbuf_release(&key);
         return terr_set(err, TRAWL_ENOMEM, "out of memory");
     }
@@ -1587,8 +1623,7 @@ static xdb_query *build_filter_value(struct build *b, const struct qnode *q)
     } else {
         struct sbuf term;
         sbuf_init(&term);
-        if (sbuf_adds(&term, PREFIX_ARTICLE) == TRAWL_OK &&
-            schema_article_key(q->text, q->len, &term) == TRAWL_OK)
+        if (schema_article_term(q->text, q->len, &term) == TRAWL_OK)
             res = xdb_query_term(term.buf, term.len, 1);
         sbuf_release(&term);
     }
@@ -1860,7 +1895,7 @@ static int article_matches(struct index *ix, const xdb_query *xq, struct checker
     int rc;
 
     sbuf_init(&term);
-    if (sbuf_adds(&term, PREFIX_ARTICLE) || schema_article_key(p->id, p->id_len, &term)) {
+    if (schema_article_term(p->id, p->id_len, &term) != TRAWL_OK) {
         rc = terr_set(err, TRAWL_ENOMEM, "out of memory");
         goto out;
     }
@@ -1923,6 +1958,9 @@ static int same_article(const struct index_hit *x, const struct index_hit *y)
 static int exact_more(struct index *ix, const xdb_query *xq, struct checker *chk,
                       struct index_results *r, unsigned per_article, struct terr *err)
 {
+    /* Remote shards with a phrase check: run_search_checked_here has counted already. */
+    if (chk != NULL && ix->remote)
+        return TRAWL_OK;
     for (size_t i = 0; per_article && i < r->n; i++) {
         size_t k = 0;
         int rc;
@@ -1934,12 +1972,26 @@ static int exact_more(struct index *ix, const xdb_query *xq, struct checker *chk
         }
         rc = article_matches(ix, xq, chk, 0, &r->hits[i].p, per_article, &r->hits[i].more,
                              err);
-        if (rc == TRAWL_EINPUT && chk != NULL)
-            continue;
         if (rc != TRAWL_OK)
             return rc;
     }
     return TRAWL_OK;
+}
+
+/* Xapian's options for ranking passages as o says (BM25 or BM25+, rank.h's min_normlen), ties
+ * by article id then docid: docids follow the passage order because an article's passages
+ * are always added together, in order. */
+static void rank_opts(const struct index_search_opts *o, struct xdb_search_opts *xo)
+{
+    xdb_search_opts_init(xo);
+    xo->k1 = o->k1;
+    xo->b = o->b;
+    xo->min_normlen = RANK_MIN_NORMLEN;
+    if (o->bm25plus) {
+        xo->weighting = XDB_WEIGHT_BM25PLUS;
+        xo->delta = o->delta;
+    }
+    xo->sort_slot = SLOT_ARTICLE;
 }
 
 static int run_search(struct index *ix, const xdb_query *xq, const struct index_search_opts *o,
@@ -1950,22 +2002,12 @@ static int run_search(struct index *ix, const xdb_query *xq, const struct index_
     size_t n;
     int rc;
 
-    xdb_search_opts_init(&xo);
-    xo.k1 = o->k1;
-    xo.b = o->b;
-    xo.min_normlen = RANK_MIN_NORMLEN;
-    if (o->bm25plus) {
-        xo.weighting = XDB_WEIGHT_BM25PLUS;
-        xo.delta = o->delta;
-    }
+    rank_opts(o, &xo);
     xo.offset = o->offset;
     xo.count = o->count;
     xo.check_at_least = o->check_at_least;
     xo.collapse_slot = o->per_article ? SLOT_ARTICLE : -1;
     xo.collapse_max = o->per_article ? o->per_article : 1;
-    /* Equal scores: article id, then docid, which follows the passage order because an
-     * article's passages are always added together, in order. */
-    xo.sort_slot = SLOT_ARTICLE;
     if (chk != NULL) {
         xo.decider = check_decider;
         xo.decider_ctx = chk;
@@ -2014,16 +2056,8 @@ static int run_search_checked_here(struct index *ix, const xdb_query *xq,
         struct xdb_search_opts xo;
         size_t n, accepted = 0;
         int exhausted;
-        xdb_search_opts_init(&xo);
-        xo.k1 = o->k1;
-        xo.b = o->b;
-        xo.min_normlen = RANK_MIN_NORMLEN;
-        if (o->bm25plus) {
-            xo.weighting = XDB_WEIGHT_BM25PLUS;
-            xo.delta = o->delta;
-        }
+        rank_opts(o, &xo);
         xo.count = window;
-        xo.sort_slot = SLOT_ARTICLE;
         xdb_mset_free(pv->mset);
         pv->mset = NULL;
         free(r->hits);
@@ -2179,26 +2213,11 @@ static int search_once(struct index *ix, const struct qnode *q, const struct ind
     wide.offset = o->offset > PAGE_SLACK ? o->offset - PAGE_SLACK : 0;
     wide.count = o->count + (o->offset - wide.offset) + PAGE_SLACK;
     o = &wide;
-    rc = run_search(ix, xq, o, b.needs_check ? &chk : NULL, r, err);
-    if (rc == TRAWL_ERETRY) {
-        /* The indexer committed under us: see the new state and try once more. */
-        struct results_priv *pv = r->priv;
-        xdb_mset_free(pv->mset);
-        pv->mset = NULL;
-        free(r->hits);
-        r->hits = NULL;
-        r->n = 0;
-        rc = index_reopen(ix, err);
-        if (rc == TRAWL_OK)
-            rc = run_search(ix, xq, o, b.needs_check ? &chk : NULL, r, err);
-    }
-    if (rc == TRAWL_EINPUT && b.needs_check && strstr(err->msg, "remote") != NULL) {
-        /* Remote shards cannot run our phrase check inside Xapian: check here instead. */
-        struct results_priv *pv = r->priv;
-        xdb_mset_free(pv->mset);
-        pv->mset = NULL;
+    /* Remote shards cannot run our phrase check inside Xapian: check here instead. */
+    if (b.needs_check && ix->remote)
         rc = run_search_checked_here(ix, xq, o, &chk, r, err);
-    }
+    else
+        rc = run_search(ix, xq, o, b.needs_check ? &chk : NULL, r, err);
     if (rc != TRAWL_OK)
         goto out;
     settle_ties(r, orig->offset - wide.offset, orig->count);
@@ -2227,17 +2246,25 @@ out:
     return rc;
 }
 
+struct search_args {
+    const struct qnode *q;
+    const struct index_search_opts *o;
+    struct index_results **out;
+};
+
+static int search_fn(struct index *ix, void *ctx, struct terr *err)
+{
+    struct search_args *a = ctx;
+
+    return search_once(ix, a->q, a->o, a->out, err);
+}
+
 int index_search(struct index *ix, const struct qnode *q, const struct index_search_opts *o,
                  struct index_results **out, struct terr *err)
 {
-    int rc = search_once(ix, q, o, out, err);
+    struct search_args a = {q, o, out};
 
-    /* Xapian keeps only the last two revisions for readers: an indexer committing small
-     * batches quickly can discard the one being read more than once during a search. */
-    for (int tries = 1; rc == TRAWL_ERETRY && tries < INDEX_SEARCH_TRIES; tries++)
-        if ((rc = index_reopen(ix, err)) == TRAWL_OK)
-            rc = search_once(ix, q, o, out, err);
-    return rc;
+    return index_retry(ix, search_fn, &a, err);
 }
 
 void index_explanation_release(struct index_explanation *e)
@@ -2270,10 +2297,7 @@ static int part_weight(struct index *ix, xdb_query *part, const char *aterm, siz
     xdb_query_free(subs[1]);
     if (q == NULL)
         return terr_set(err, TRAWL_ENOMEM, "out of memory");
-    xdb_search_opts_init(&xo);
-    xo.k1 = o->k1;
-    xo.b = o->b;
-    xo.min_normlen = RANK_MIN_NORMLEN;
+    rank_opts(o, &xo); /* as the search scored it (BM25+ too) */
     xo.count = 1u << 20; /* every passage of one article */
     rc = xdb_search(ix->db, q, &xo, &m, err);
     for (size_t i = 0; rc == TRAWL_OK && i < xdb_mset_size(m); i++) {
@@ -2315,8 +2339,7 @@ int index_explain(struct index *ix, const struct index_results *r, size_t i,
 
     memset(out, 0, sizeof *out);
     sbuf_init(&idterm);
-    if (sbuf_adds(&idterm, PREFIX_ARTICLE) ||
-        schema_article_key(hit->p.id, hit->p.id_len, &idterm)) {
+    if (schema_article_term(hit->p.id, hit->p.id_len, &idterm) != TRAWL_OK) {
         rc = terr_set(err, TRAWL_ENOMEM, "out of memory");
         goto out;
     }
@@ -2384,7 +2407,7 @@ int index_passage(struct index *ix, const char *id, unsigned ordinal, struct sbu
     int rc;
 
     sbuf_init(&term);
-    if (sbuf_adds(&term, PREFIX_ARTICLE) || schema_article_key(id, strlen(id), &term)) {
+    if (schema_article_term(id, strlen(id), &term) != TRAWL_OK) {
         rc = terr_set(err, TRAWL_ENOMEM, "out of memory");
         goto out;
     }
@@ -2434,7 +2457,7 @@ int index_each_passage(struct index *ix, const char *id, index_passage_fn fn, vo
     int rc;
 
     sbuf_init(&term);
-    if (sbuf_adds(&term, PREFIX_ARTICLE) || schema_article_key(id, strlen(id), &term)) {
+    if (schema_article_term(id, strlen(id), &term) != TRAWL_OK) {
         rc = terr_set(err, TRAWL_ENOMEM, "out of memory");
         goto out;
     }
