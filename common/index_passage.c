@@ -36,21 +36,30 @@ enum xdb_next index_collect_docid(void *ctx, xdb_docid id)
     return XDB_NEXT;
 }
 
+/* The docids of article id's passages, ascending (ids->v malloc'ed: the caller frees it). */
+static int article_docids(struct index *ix, const char *id, struct docids *ids,
+                          struct terr *err)
+{
+    struct sbuf term;
+    int rc = TRAWL_OK;
+
+    sbuf_init(&term);
+    if (schema_article_term(id, strlen(id), &term) != TRAWL_OK)
+        rc = terr_set(err, TRAWL_ENOMEM, "out of memory");
+    else
+        rc = xdb_postings(ix->db, term.buf, term.len, index_collect_docid, ids, err);
+    if (rc == TRAWL_OK && ids->nomem)
+        rc = terr_set(err, TRAWL_ENOMEM, "out of memory");
+    sbuf_release(&term);
+    return rc;
+}
+
 int index_passage(struct index *ix, const char *id, unsigned ordinal, struct sbuf *store,
                   struct schema_passage *p, struct terr *err)
 {
-    struct sbuf term;
     struct docids ids = {NULL, 0, 0, 0};
-    int rc;
+    int rc = article_docids(ix, id, &ids, err);
 
-    sbuf_init(&term);
-    if (schema_article_term(id, strlen(id), &term) != TRAWL_OK) {
-        rc = terr_set(err, TRAWL_ENOMEM, "out of memory");
-        goto out;
-    }
-    rc = xdb_postings(ix->db, term.buf, term.len, index_collect_docid, &ids, err);
-    if (rc == TRAWL_OK && ids.nomem)
-        rc = terr_set(err, TRAWL_ENOMEM, "out of memory");
     if (rc != TRAWL_OK)
         goto out;
     /* An article's passages are added together and in order, so the ordinal-th docid is the
@@ -67,7 +76,6 @@ int index_passage(struct index *ix, const char *id, unsigned ordinal, struct sbu
     }
     rc = terr_set(err, TRAWL_ENOTFOUND, "no passage %u in article '%s'", ordinal, id);
 out:
-    sbuf_release(&term);
     free(ids.v);
     return rc;
 }
@@ -87,20 +95,11 @@ static int cmp_ordinal(const void *a, const void *b)
 int index_each_passage(struct index *ix, const char *id, index_passage_fn fn, void *ctx,
                        struct terr *err)
 {
-    struct sbuf term;
     struct docids ids = {NULL, 0, 0, 0};
     struct stored_passage *v = NULL;
     size_t n = 0;
-    int rc;
+    int rc = article_docids(ix, id, &ids, err);
 
-    sbuf_init(&term);
-    if (schema_article_term(id, strlen(id), &term) != TRAWL_OK) {
-        rc = terr_set(err, TRAWL_ENOMEM, "out of memory");
-        goto out;
-    }
-    rc = xdb_postings(ix->db, term.buf, term.len, index_collect_docid, &ids, err);
-    if (rc == TRAWL_OK && ids.nomem)
-        rc = terr_set(err, TRAWL_ENOMEM, "out of memory");
     if (rc == TRAWL_OK && ids.n == 0)
         rc = terr_set(err, TRAWL_ENOTFOUND, "no article '%s' in the index", id);
     if (rc == TRAWL_OK && (v = calloc(ids.n, sizeof *v)) == NULL)
@@ -116,11 +115,9 @@ int index_each_passage(struct index *ix, const char *id, index_passage_fn fn, vo
         for (size_t i = 0; i < n && rc == TRAWL_OK; i++)
             rc = fn(ctx, &v[i].p);
     }
-out:
     for (size_t i = 0; i < n; i++)
         sbuf_release(&v[i].data);
     free(v);
-    sbuf_release(&term);
     free(ids.v);
     return rc;
 }

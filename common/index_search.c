@@ -356,6 +356,20 @@ static void settle_ties(struct index_results *r, size_t skip, size_t count)
         r->n = count;
 }
 
+/* TRAWL_DEBUG_QUERY=1 prints the final Xapian query to stderr (STYLE.md 6). */
+static void debug_query(const xdb_query *xq, int checked)
+{
+    struct sbuf d;
+
+    if (getenv("TRAWL_DEBUG_QUERY") == NULL)
+        return;
+    sbuf_init(&d);
+    xdb_query_describe(xq, &d);
+    fprintf(stderr, "trawl: query: %s%s\n", d.buf,
+            checked ? " (passages checked for phrases)" : "");
+    sbuf_release(&d);
+}
+
 /* A commit may land at any read: the whole search is redone on the new state (below). */
 static int search_once(struct index *ix, const struct qnode *q, const struct index_search_opts *o,
                        struct index_results **out, struct terr *err)
@@ -386,14 +400,7 @@ static int search_once(struct index *ix, const struct qnode *q, const struct ind
         rc = terr_set(err, TRAWL_ENOMEM, "out of memory");
         goto out;
     }
-    if (getenv("TRAWL_DEBUG_QUERY") != NULL) {
-        struct sbuf d;
-        sbuf_init(&d);
-        xdb_query_describe(xq, &d);
-        fprintf(stderr, "trawl: query: %s%s\n", d.buf,
-                b.needs_check ? " (passages checked for phrases)" : "");
-        sbuf_release(&d);
-    }
+    debug_query(xq, b.needs_check);
     r = calloc(1, sizeof *r);
     if (r == NULL || (r->priv = calloc(1, sizeof(struct results_priv))) == NULL) {
         rc = terr_set(err, TRAWL_ENOMEM, "out of memory");
