@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +13,7 @@
 #include <unistd.h>
 
 #include "common/sbuf.h"
+#include "common/schema.h"
 
 /* mkdir -p */
 static int make_dirs(const char *dir)
@@ -134,6 +136,13 @@ int layout_read_stub(const char *dir, char ***lines, size_t *n, struct terr *err
         }
         *lines = v;
         (*n)++;
+        if (*n > LAYOUT_MAX_SHARDS) {
+            rc = terr_set(err, TRAWL_EINDEX,
+                          "index '%s' lists more than %d databases in its stub (the most "
+                          "shards an index can have)",
+                          dir, LAYOUT_MAX_SHARDS);
+            break;
+        }
     }
     free(line);
     fclose(f);
@@ -143,6 +152,125 @@ int layout_read_stub(const char *dir, char ***lines, size_t *n, struct terr *err
         *n = 0;
     }
     return rc;
+}
+
+void layout_free_entries(struct layout_entry *v, size_t n)
+{
+    for (size_t i = 0; v != NULL && i < n; i++)
+        free(v[i].line);
+    free(v);
+}
+
+/* Parses line (taking it over) into e. */
+static int parse_entry(const char *dir, char *line, struct layout_entry *e, struct terr *err)
+{
+    const char *sp = strchr(line, ' ');
+
+    e->line = line;
+    if (sp == NULL || sp[1] == '\0')
+        return terr_set(err, TRAWL_EINDEX, "index '%s' has a stub line without a database: '%s'",
+                        dir, line);
+    e->where = sp + 1;
+    if (sp - line != 6 || strncmp(line, "remote", 6) != 0)
+        e->kind = LAYOUT_LOCAL;
+    else
+        e->kind = strchr(e->where, ' ') != NULL ? LAYOUT_PROG : LAYOUT_REMOTE;
+    return TRAWL_OK;
+}
+
+int layout_read_entries(const char *dir, struct layout_entry **v, size_t *n, struct terr *err)
+{
+    char **lines = NULL;
+    size_t nl = 0, i;
+    int rc = layout_read_stub(dir, &lines, &nl, err);
+
+    *v = NULL;
+    *n = 0;
+    if (rc != TRAWL_OK)
+        return rc;
+    if ((*v = calloc(nl ? nl : 1, sizeof **v)) == NULL) {
+        layout_free_lines(lines, nl);
+        return terr_set(err, TRAWL_ENOMEM, "out of memory");
+    }
+    for (i = 0; i < nl && rc == TRAWL_OK; i++)
+        rc = parse_entry(dir, lines[i], &(*v)[i], err);
+    for (size_t k = i; k < nl; k++)
+        free(lines[k]); /* not taken over by an entry */
+    free(lines);
+    if (rc != TRAWL_OK) {
+        layout_free_entries(*v, i);
+        *v = NULL;
+        return rc;
+    }
+    *n = nl;
+    return TRAWL_OK;
+}
+
+int layout_entries_remote(const struct layout_entry *v, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (v[i].kind != LAYOUT_LOCAL)
+            return 1;
+    return 0;
+}
+
+int layout_entries_sharded(const struct layout_entry *v, size_t n)
+{
+    unsigned g, k;
+    char c;
+
+    return n > 1 || (n == 1 && (v[0].kind != LAYOUT_LOCAL ||
+                                sscanf(v[0].where, "gen-%u-shard-%u%c", &g, &k, &c) == 2));
+}
+
+static char *dup_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static char *dup_printf(const char *fmt, ...)
+{
+    va_list ap;
+    char *s = NULL;
+    int n;
+
+    va_start(ap, fmt);
+    n = vasprintf(&s, fmt, ap);
+    va_end(ap);
+    return n < 0 ? NULL : s;
+}
+
+char *layout_entry_path(const char *dir, const struct layout_entry *e)
+{
+    return e->where[0] == '/' ? strdup(e->where) : dup_printf("%s/%s", dir, e->where);
+}
+
+char *layout_entry_line(const char *dir, const struct layout_entry *e)
+{
+    if (e->kind != LAYOUT_LOCAL || e->where[0] == '/')
+        return strdup(e->line);
+    return dup_printf("%.*s %s/%s", (int)(e->where - 1 - e->line), e->line, dir, e->where);
+}
+
+char *layout_gen_name(unsigned g)
+{
+    return dup_printf("gen-%u", g);
+}
+
+char *layout_gen_line(unsigned g)
+{
+    return dup_printf("auto gen-%u", g);
+}
+
+char *layout_shard_name(unsigned g, unsigned k)
+{
+    return dup_printf("gen-%u-shard-%u", g, k);
+}
+
+char *layout_shard_line(unsigned g, unsigned k)
+{
+    return dup_printf("auto gen-%u-shard-%u", g, k);
+}
+
+unsigned layout_shard_of(const char *key, size_t len, unsigned n)
+{
+    return n <= 1 ? 0 : (unsigned)(schema_hash(SCHEMA_HASH_SEED, key, len) % n);
 }
 
 static int sync_path(const char *path, int dir)
@@ -273,11 +401,11 @@ int layout_sync_tree(const char *path, struct terr *err)
 
 int layout_clean(const char *dir, struct terr *err)
 {
-    char **lines = NULL;
+    struct layout_entry *ents = NULL;
     size_t n = 0;
     DIR *d;
     struct dirent *de;
-    int rc = layout_read_stub(dir, &lines, &n, err);
+    int rc = layout_read_entries(dir, &ents, &n, err);
 
     if (rc == TRAWL_ENOTFOUND)
         rc = TRAWL_OK;
@@ -289,11 +417,9 @@ int layout_clean(const char *dir, struct terr *err)
         struct sbuf p;
         if (strncmp(de->d_name, "tmp-", 4) != 0 && strncmp(de->d_name, "gen-", 4) != 0)
             continue;
-        for (size_t i = 0; i < n; i++) {
-            const char *sp = strchr(lines[i], ' ');
-            if (sp != NULL && strcmp(sp + 1, de->d_name) == 0)
+        for (size_t i = 0; i < n; i++)
+            if (ents[i].kind == LAYOUT_LOCAL && strcmp(ents[i].where, de->d_name) == 0)
                 named = 1;
-        }
         if (named)
             continue;
         sbuf_init(&p);
@@ -305,6 +431,6 @@ int layout_clean(const char *dir, struct terr *err)
     }
     if (d != NULL)
         closedir(d);
-    layout_free_lines(lines, n);
+    layout_free_entries(ents, n);
     return rc;
 }

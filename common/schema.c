@@ -47,6 +47,22 @@ int schema_article_key(const char *id, size_t len, struct sbuf *out)
     return sbuf_printf(out, "~%016llx", (unsigned long long)schema_hash(SCHEMA_HASH_SEED, id, len));
 }
 
+int schema_article_term(const char *id, size_t len, struct sbuf *out)
+{
+    sbuf_reset(out);
+    if (sbuf_adds(out, PREFIX_ARTICLE) != TRAWL_OK)
+        return TRAWL_ENOMEM;
+    return schema_article_key(id, len, out);
+}
+
+int schema_article_record_key(const char *id, size_t len, struct sbuf *out)
+{
+    sbuf_reset(out);
+    if (sbuf_adds(out, META_ARTICLE) != TRAWL_OK)
+        return TRAWL_ENOMEM;
+    return schema_article_key(id, len, out);
+}
+
 /* ---- writing ---- */
 
 static int put_varint(struct sbuf *out, uint64_t v)

@@ -54,11 +54,15 @@ enum schema_slot {
 #define META_SOURCE "s:"
 
 #define SCHEMA_MAX_ID 200    /* longer article ids are hashed in terms and keys */
-#define SCHEMA_MAX_TERM 240  /* Xapian's limit; longer terms are dropped */
 
 /* The key form of an article id: itself, or its first 180 bytes + "~" + 16 hex digits of a
  * 64-bit FNV-1a hash when longer than SCHEMA_MAX_ID. Appends to out. */
 int schema_article_key(const char *id, size_t len, struct sbuf *out);
+/* The boolean term on every passage of an article (PREFIX_ARTICLE + key) and the metadata
+ * key of its record (META_ARTICLE + key). id may be an id or a key (the key of a key is
+ * itself). Both reset out first; TRAWL_ENOMEM is their only failure. */
+int schema_article_term(const char *id, size_t len, struct sbuf *out);
+int schema_article_record_key(const char *id, size_t len, struct sbuf *out);
 
 /* What a passage's document data holds. Strings point into the decoded data (borrowed). */
 struct schema_passage {

@@ -13,7 +13,6 @@
 
 /* Xapian would refuse an over-long term (glass allows 245 bytes) only when the whole document is
  * added; we refuse it at once, so the caller learns which term and can drop just that one. */
-#define XDB_MAX_TERM 240
 #define XDB_MAX_META_KEY 200
 
 struct xdb {
@@ -199,10 +198,17 @@ extern "C" void xdb_close(xdb *db)
         return;
     try {
         if (db->writable) {
+            /* Xapian's close() and destructor commit pending changes unless a transaction is
+             * open, and cancelling a transaction drops everything since the last commit: so
+             * open one (unflushed, which commits nothing first) and cancel it. */
             try {
-                db->wdb.commit();
+                db->wdb.begin_transaction(false);
             } catch (...) {
-                /* Closing cannot fail: data is durable only once xdb_commit() said so. */
+                /* one is open already (xdb_begin): cancelling it is enough */
+            }
+            try {
+                db->wdb.cancel_transaction();
+            } catch (...) {
             }
         }
         db->db.close();
@@ -346,9 +352,8 @@ extern "C" int xdb_meta_each(xdb *db, const char *prefix, xdb_meta_fn fn, void *
              ++it) {
             const std::string key = *it;
             const std::string val = db->db.get_metadata(key);
-            int rc = fn(ctx, key.data(), key.size(), val.data(), val.size());
-            if (rc != 0)
-                return rc;
+            if (fn(ctx, key.data(), key.size(), val.data(), val.size()) == XDB_STOP)
+                break;
         }
         return TRAWL_OK;
     } catch (...) {
@@ -525,9 +530,8 @@ extern "C" int xdb_postings(xdb *db, const char *term, size_t len, xdb_docid_fn 
     try {
         std::string t(term, len);
         for (auto it = db->db.postlist_begin(t); it != db->db.postlist_end(t); ++it) {
-            int rc = fn(ctx, *it);
-            if (rc != 0)
-                return rc;
+            if (fn(ctx, *it) == XDB_STOP)
+                break;
         }
         return TRAWL_OK;
     } catch (...) {
@@ -542,9 +546,8 @@ extern "C" int xdb_terms_each(xdb *db, const char *prefix, xdb_term_fn fn, void 
         std::string pfx = prefix != nullptr ? prefix : "";
         for (auto it = db->db.allterms_begin(pfx); it != db->db.allterms_end(pfx); ++it) {
             const std::string term = *it;
-            int rc = fn(ctx, term.data(), term.size(), it.get_termfreq());
-            if (rc != 0)
-                return rc;
+            if (fn(ctx, term.data(), term.size(), it.get_termfreq()) == XDB_STOP)
+                break;
         }
         return TRAWL_OK;
     } catch (...) {
@@ -956,9 +959,8 @@ extern "C" int xdb_mset_matching_terms(xdb_mset *m, size_t i, xdb_term_fn fn, vo
         Xapian::TermIterator end = m->enq.get_matching_terms_end(hit);
         for (auto it = m->enq.get_matching_terms_begin(hit); it != end; ++it) {
             const std::string term = *it;
-            int rc = fn(ctx, term.data(), term.size(), m->db.get_termfreq(term));
-            if (rc != 0)
-                return rc;
+            if (fn(ctx, term.data(), term.size(), m->db.get_termfreq(term)) == XDB_STOP)
+                break;
         }
         return TRAWL_OK;
     } catch (...) {

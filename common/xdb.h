@@ -42,7 +42,9 @@ int xdb_open_many(const char *const *paths, size_t n, xdb **out, struct terr *er
 /* Makes a reader see the latest committed state. */
 int xdb_reopen(xdb *db, struct terr *err);
 
-/* NULL-safe; cannot fail. A writable database is committed quietly first; errors swallowed. */
+/* NULL-safe; cannot fail. A writable database's uncommitted changes (and any transaction) are
+ * dropped, never committed: what is durable is what xdb_commit or xdb_commit_tx said so of,
+ * so a writer that stops half-way leaves the database at its last commit. */
 void xdb_close(xdb *db);
 
 /* ---- Writing (writable databases only) ---------------------------------------------- */
@@ -65,10 +67,16 @@ int xdb_delete_term(xdb *db, const char *term, size_t len, struct terr *err);
 /* User metadata (key up to 200 bytes). An absent key reads as empty with TRAWL_OK. */
 int xdb_meta_get(xdb *db, const char *key, struct sbuf *out, struct terr *err);
 int xdb_meta_set(xdb *db, const char *key, const char *val, size_t len, struct terr *err);
+/* What a callback tells the xdb function calling it: go on, or stop early. A callback that
+ * fails keeps its own status in its ctx; the xdb function returns only its own status
+ * (TRAWL_OK also when a callback stopped), never a callback's value: a "stop" and an error
+ * code must not share one int. */
+enum xdb_next { XDB_NEXT = 0, XDB_STOP = 1 };
+
 /* Calls fn for each metadata key starting with prefix, in key order, with its value.
- * key/val are borrowed for the call only. Non-zero from fn stops and is returned. */
-typedef int (*xdb_meta_fn)(void *ctx, const char *key, size_t klen, const char *val,
-                           size_t vlen);
+ * key/val are borrowed for the call only. */
+typedef enum xdb_next (*xdb_meta_fn)(void *ctx, const char *key, size_t klen, const char *val,
+                                     size_t vlen);
 int xdb_meta_each(xdb *db, const char *prefix, xdb_meta_fn fn, void *ctx, struct terr *err);
 
 /* Adds freq to word's frequency in the spelling table. */
@@ -82,7 +90,9 @@ int xdb_remove_spelling(xdb *db, const char *word, size_t len, unsigned freq,
 xdb_doc *xdb_doc_new(void); /* NULL on OOM */
 void xdb_doc_free(xdb_doc *doc);
 void xdb_doc_clear(xdb_doc *doc); /* empties it for reuse */
-/* A ranking term: wdf += wdfinc. Terms over 240 bytes are refused with TRAWL_EINPUT. */
+/* The longest term xdb accepts, in bytes (glass allows 245): the one term limit in trawl. */
+#define XDB_MAX_TERM 240
+/* A ranking term: wdf += wdfinc. Terms over XDB_MAX_TERM bytes are refused with TRAWL_EINPUT. */
 int xdb_doc_add_term(xdb_doc *doc, const char *term, size_t len, unsigned wdfinc,
                      struct terr *err);
 /* A ranking term with a position (wdf += wdfinc). */
@@ -110,11 +120,11 @@ int xdb_stats(xdb *db, struct xdb_stats *out, struct terr *err);
 int xdb_term_freq(xdb *db, const char *term, size_t len, uint64_t *docs, uint64_t *coll,
                   struct terr *err);
 /* Calls fn with each docid indexed by term, in ascending order. */
-typedef int (*xdb_docid_fn)(void *ctx, xdb_docid id);
+typedef enum xdb_next (*xdb_docid_fn)(void *ctx, xdb_docid id);
 int xdb_postings(xdb *db, const char *term, size_t len, xdb_docid_fn fn, void *ctx,
                  struct terr *err);
 /* Calls fn with each term starting with prefix (all terms if "") and its doc frequency. */
-typedef int (*xdb_term_fn)(void *ctx, const char *term, size_t len, uint64_t docs);
+typedef enum xdb_next (*xdb_term_fn)(void *ctx, const char *term, size_t len, uint64_t docs);
 int xdb_terms_each(xdb *db, const char *prefix, xdb_term_fn fn, void *ctx, struct terr *err);
 
 /* A document's data, one value slot, its length and a term's wdf in it.

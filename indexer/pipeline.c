@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/layout.h"
+
 #define RING 1024 /* jobs in flight at most */
 #define MAX_WRITERS 64
 
@@ -323,9 +325,10 @@ static struct job *job_new(struct pipeline *p, enum job_kind kind, const char *s
     return j;
 }
 
+/* The routing is part of the on-disk contract: layout.c owns it. */
 unsigned pipeline_route(const char *key, size_t len, unsigned n)
 {
-    return n <= 1 ? 0 : (unsigned)(schema_hash(SCHEMA_HASH_SEED, key, len) % n);
+    return layout_shard_of(key, len, n);
 }
 
 int pipeline_put(struct pipeline *p, struct article *a, const struct schema_article *rec,

@@ -63,6 +63,9 @@ static int setup(void **state)
     put(f, "cricket", "2019-05-01",
         "The cricket team set a target of 300 runs.\n\nThe captain likes the pitch today.");
     put(f, "weather", NULL, "Rain and wind are expected on Friday in the hills.");
+    /* two passages that both match "harbour": collapsing must keep one of them */
+    put(f, "tides", NULL,
+        "The harbour tide rises at dawn.\n\nThe harbour tide falls again at dusk.");
     if (index_commit(f->ix, &err) != TRAWL_OK)
         return -1;
     *state = f;
@@ -125,6 +128,11 @@ static void test_collapses_to_one_passage_per_article(void **state)
     assert_string_equal(got, "cricket#0 fb#1");
     search(*state, "friday", 0, got, sizeof got);
     assert_string_equal(got, "weather#0 fb#1");
+    /* an article with two matching passages: one shown when collapsing, both when not */
+    search(*state, "harbour", 1, got, sizeof got);
+    assert_string_equal(got, "tides#0");
+    search(*state, "harbour", 0, got, sizeof got);
+    assert_string_equal(got, "tides#0 tides#1");
 }
 
 static void test_numbers_with_separators_match_both_forms(void **state)
@@ -280,8 +288,8 @@ static void test_stats(void **state)
     struct terr err;
 
     assert_int_equal(index_stats(f->ix, &st, &err), TRAWL_OK);
-    assert_int_equal(st.articles, 3);
-    assert_int_equal(st.passages, 6);
+    assert_int_equal(st.articles, 4);
+    assert_int_equal(st.passages, 8);
     assert_true(st.terms > 20);
     assert_string_equal(st.lang, "english");
     assert_int_equal(st.schema, SCHEMA_VERSION);
@@ -306,6 +314,7 @@ static void test_refuses_missing_foreign_and_other_schema(void **state)
     f->ix = NULL;
     assert_int_equal(xdb_open(f->path, XDB_WRITE, &db, &err), TRAWL_OK);
     assert_int_equal(xdb_meta_set(db, META_SCHEMA, "99", 2, &err), TRAWL_OK);
+    assert_int_equal(xdb_commit(db, &err), TRAWL_OK);
     xdb_close(db);
     assert_int_equal(index_open(f->path, &ro, &ix, &err), TRAWL_EINDEX);
     assert_non_null(strstr(err.msg, "schema version 99"));
@@ -315,6 +324,7 @@ static void test_refuses_missing_foreign_and_other_schema(void **state)
     assert_int_equal(xdb_open(f->path, XDB_WRITE, &db, &err), TRAWL_OK);
     snprintf(path, sizeof path, "%d", SCHEMA_VERSION);
     assert_int_equal(xdb_meta_set(db, META_SCHEMA, path, strlen(path), &err), TRAWL_OK);
+    assert_int_equal(xdb_commit(db, &err), TRAWL_OK);
     xdb_close(db);
     ro.mode = INDEX_WRITE;
     ro.lang = "french";
@@ -328,6 +338,59 @@ static void test_refuses_missing_foreign_and_other_schema(void **state)
     assert_int_equal(index_open(f->path, &ro, &f->ix, &err), TRAWL_OK);
     assert_int_equal(index_open(f->path, &ro, &ix, &err), TRAWL_ELOCKED);
     assert_null(ix);
+}
+
+/* A wildcard with more than PREFIX_MAX_EXPANSION expansions is the user's to fix, with a
+ * message saying so (a callback's "stop" once came back as TRAWL_ENOMEM with no message). */
+static void test_too_vague_wildcard_is_an_input_error(void **state)
+{
+    struct fixture *f = *state;
+    struct qnode *root;
+    struct query_opts qo = {0};
+    struct index_search_opts so;
+    struct index_results *r = NULL;
+    struct sbuf text;
+    struct terr err;
+
+    sbuf_init(&text);
+    /* 12,000 words zqaaaa, zqaaab, ...: over 11,000 distinct terms once stemming has merged
+     * the ones that end like a suffix */
+    for (unsigned i = 0; i < 12000; i++)
+        assert_int_equal(sbuf_printf(&text, "zq%c%c%c%c ", 'a' + i / 17576 % 26,
+                                     'a' + i / 676 % 26, 'a' + i / 26 % 26, 'a' + i % 26),
+                         TRAWL_OK);
+    put(f, "many", NULL, text.buf);
+    sbuf_release(&text);
+    assert_int_equal(index_commit(f->ix, &err), TRAWL_OK);
+    index_search_opts_init(&so);
+    assert_int_equal(query_parse("zq*", 3, &qo, &root, NULL, &err), TRAWL_OK);
+    memset(&err, 0, sizeof err);
+    assert_int_equal(index_search(f->ix, root, &so, &r, &err), TRAWL_EINPUT);
+    assert_string_equal(err.msg, "'zq*' matches more than 10000 words: make the prefix longer");
+    assert_null(r);
+    query_free(root);
+}
+
+/* index.h: closing a writer drops its uncommitted work, so an aborted run leaves the index
+ * at its last committed batch. */
+static void test_close_drops_uncommitted_work(void **state)
+{
+    struct fixture *f = *state;
+    struct index_open_opts oo = {.mode = INDEX_WRITE};
+    struct schema_article rec;
+    struct sbuf store;
+    struct terr err;
+    char got[256];
+
+    put(f, "draft", NULL, "An unfinished harbour draft never committed.");
+    index_close(f->ix);
+    f->ix = NULL;
+    assert_int_equal(index_open(f->path, &oo, &f->ix, &err), TRAWL_OK);
+    sbuf_init(&store);
+    assert_int_equal(index_article(f->ix, "draft", &rec, &store, &err), TRAWL_ENOTFOUND);
+    sbuf_release(&store);
+    search(f, "harbour", 0, got, sizeof got);
+    assert_string_equal(got, "tides#0 tides#1");
 }
 
 int main(void)
@@ -347,6 +410,9 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_records_and_passages, setup, teardown),
         cmocka_unit_test_setup_teardown(test_explain_adds_up_to_the_score, setup, teardown),
         cmocka_unit_test_setup_teardown(test_stats, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_too_vague_wildcard_is_an_input_error, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_close_drops_uncommitted_work, setup, teardown),
         cmocka_unit_test_setup_teardown(test_spelling_follows_removals_and_updates, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_refuses_missing_foreign_and_other_schema, setup,

@@ -1,0 +1,264 @@
+/* index_build: fresh builds into scratch parts merged (or kept as shards) into a new generation,
+ * the databases a writer opens, and compaction. The stub is written through layout only. */
+#include "common/index_priv.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <limits.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "common/layout.h"
+#include "common/rank.h"
+#include "common/stem.h"
+#include "common/strmap.h"
+#include "common/xdb.h"
+
+/* ---- Fresh builds --------------------------------------------------------------------- */
+
+struct index_build {
+    char *path;
+    char *tmp;              /* path/tmp-PID */
+    struct index **parts;
+    unsigned n;
+    int merge;              /* merge the parts, or keep them as shards */
+};
+
+void index_build_abort(struct index_build *b)
+{
+    if (b == NULL)
+        return;
+    for (unsigned i = 0; i < b->n; i++)
+        index_close(b->parts[i]);
+    if (b->tmp != NULL)
+        layout_remove_tree(b->tmp, NULL);
+    free(b->parts);
+    free(b->tmp);
+    free(b->path);
+    free(b);
+}
+
+int index_build_start(const char *path, unsigned nparts, const char *lang, int merge,
+                      struct index_build **out, struct terr *err)
+{
+    struct index_build *b = calloc(1, sizeof *b);
+    struct index_open_opts oo;
+    int rc = TRAWL_OK;
+
+    *out = NULL;
+    if (b == NULL || (b->path = strdup(path)) == NULL ||
+        (b->parts = calloc(nparts ? nparts : 1, sizeof *b->parts)) == NULL ||
+        asprintf(&b->tmp, "%s/tmp-%ld", path, (long)getpid()) < 0) {
+        if (b != NULL)
+            b->tmp = NULL;
+        index_build_abort(b);
+        return terr_set(err, TRAWL_ENOMEM, "out of memory");
+    }
+    b->merge = merge;
+    if (mkdir(b->tmp, 0777) != 0 && errno != EEXIST) {
+        rc = terr_set(err, TRAWL_EIO, "cannot create '%s': %s", b->tmp, strerror(errno));
+        index_build_abort(b);
+        return rc;
+    }
+    memset(&oo, 0, sizeof oo);
+    oo.mode = INDEX_REBUILD;
+    oo.lang = lang;
+    oo.plain = 1;
+    oo.no_sync = 1; /* the parts are scratch: only the merged result is synced */
+    for (unsigned i = 0; i < nparts && rc == TRAWL_OK; i++) {
+        char *p = NULL;
+        if (asprintf(&p, "%s/part-%u", b->tmp, i) < 0)
+            rc = terr_set(err, TRAWL_ENOMEM, "out of memory");
+        else
+            rc = index_open(p, &oo, &b->parts[i], err);
+        free(p);
+        if (rc == TRAWL_OK)
+            b->n++;
+    }
+    if (rc != TRAWL_OK) {
+        index_build_abort(b);
+        return rc;
+    }
+    *out = b;
+    return TRAWL_OK;
+}
+
+struct index *index_build_part(struct index_build *b, unsigned i)
+{
+    return i < b->n ? b->parts[i] : NULL;
+}
+
+/* Keeps the parts as the shards of generation g: synced, renamed into place, listed. */
+static int finish_shards(struct index_build *b, unsigned g, struct terr *err)
+{
+    char **lines = calloc(b->n, sizeof *lines);
+    int rc = TRAWL_OK;
+
+    if (lines == NULL)
+        return terr_set(err, TRAWL_ENOMEM, "out of memory");
+    for (unsigned i = 0; i < b->n && rc == TRAWL_OK; i++) {
+        char *dst = NULL, *name = layout_shard_name(g, i);
+        if (name == NULL || (lines[i] = layout_shard_line(g, i)) == NULL ||
+            asprintf(&dst, "%s/%s", b->path, name) < 0) {
+            dst = NULL;
+            rc = terr_set(err, TRAWL_ENOMEM, "out of memory");
+        } else if ((rc = layout_sync_tree(b->parts[i]->dbpath, err)) == TRAWL_OK &&
+                   rename(b->parts[i]->dbpath, dst) != 0) {
+            rc = terr_set(err, TRAWL_EIO, "cannot move shard to '%s': %s", dst,
+                          strerror(errno));
+        }
+        free(name);
+        free(dst);
+    }
+    if (rc == TRAWL_OK)
+        rc = layout_write_stub(b->path, lines, b->n, err);
+    layout_free_lines(lines, b->n);
+    return rc;
+}
+
+int index_build_finish(struct index_build *b, struct terr *err)
+{
+    char **srcs = calloc(b->n ? b->n : 1, sizeof *srcs);
+    unsigned g = layout_last_gen(b->path) + 1;
+    char *name = layout_gen_name(g), *gen = NULL, *line = layout_gen_line(g);
+    int rc = TRAWL_OK;
+
+    if (srcs == NULL || name == NULL || line == NULL ||
+        asprintf(&gen, "%s/%s", b->path, name) < 0) {
+        gen = NULL;
+        rc = terr_set(err, TRAWL_ENOMEM, "out of memory");
+        goto out;
+    }
+    for (unsigned i = 0; i < b->n && rc == TRAWL_OK; i++) {
+        srcs[i] = b->parts[i]->dbpath;
+        rc = index_commit(b->parts[i], err);
+        if (rc == TRAWL_OK)
+            rc = xdb_commit(b->parts[i]->db, err);
+    }
+    for (unsigned i = 0; i < b->n && rc == TRAWL_OK; i++) {
+        /* Closing releases each part's lock so the compactor can read it. */
+        xdb_close(b->parts[i]->db);
+        b->parts[i]->db = NULL;
+    }
+    if (rc == TRAWL_OK && !b->merge) {
+        rc = finish_shards(b, g, err);
+        if (rc == TRAWL_OK)
+            rc = layout_clean(b->path, err);
+        goto out;
+    }
+    /* Merge the parts into one compact database (Xapian's recommended bulk path), make it
+     * durable, then switch the stub to it in one atomic rename. */
+    if (rc == TRAWL_OK)
+        rc = xdb_compact((const char *const *)srcs, b->n, gen, err);
+    if (rc == TRAWL_OK)
+        rc = layout_sync_tree(gen, err);
+    if (rc == TRAWL_OK)
+        rc = layout_write_stub(b->path, &line, 1, err);
+    if (rc == TRAWL_OK)
+        rc = layout_clean(b->path, err); /* the old generation and the parts */
+    else
+        layout_remove_tree(gen, NULL);
+out:
+    free(srcs);
+    free(name);
+    free(gen);
+    free(line);
+    index_build_abort(b);
+    return rc;
+}
+
+int index_writer_paths(const char *path, char ***paths, size_t *n, int *sharded,
+                       struct terr *err)
+{
+    struct layout_entry *ents = NULL;
+    char **lines = NULL;
+    size_t nl = 0;
+    int rc;
+
+    *paths = NULL;
+    *n = 0;
+    *sharded = 0;
+    rc = layout_read_entries(path, &ents, &nl, err);
+    if (rc == TRAWL_ENOTFOUND || (rc == TRAWL_OK && !layout_entries_sharded(ents, nl))) {
+        layout_free_entries(ents, nl);
+        if ((*paths = calloc(1, sizeof **paths)) == NULL || ((*paths)[0] = strdup(path)) == NULL) {
+            free(*paths);
+            *paths = NULL;
+            return terr_set(err, TRAWL_ENOMEM, "out of memory");
+        }
+        *n = 1;
+        return TRAWL_OK;
+    }
+    if (rc != TRAWL_OK)
+        return rc;
+    if ((lines = calloc(nl, sizeof *lines)) == NULL)
+        rc = terr_set(err, TRAWL_ENOMEM, "out of memory");
+    for (size_t i = 0; i < nl && rc == TRAWL_OK; i++) {
+        if (ents[i].kind != LAYOUT_LOCAL)
+            rc = terr_set(err, TRAWL_EINPUT,
+                          "index '%s' has remote shards ('%s'): update each shard on the "
+                          "machine that holds it",
+                          path, ents[i].line);
+        else if ((lines[i] = layout_entry_path(path, &ents[i])) == NULL)
+            rc = terr_set(err, TRAWL_ENOMEM, "out of memory");
+    }
+    layout_free_entries(ents, nl);
+    if (rc != TRAWL_OK) {
+        layout_free_lines(lines, lines ? nl : 0);
+        return rc;
+    }
+    *paths = lines;
+    *n = nl;
+    *sharded = 1;
+    return TRAWL_OK;
+}
+
+int index_compact(const char *path, struct terr *err)
+{
+    struct layout_entry *ents = NULL;
+    char **srcs = NULL;
+    size_t n = 0;
+    unsigned g = layout_last_gen(path) + 1;
+    char *name = layout_gen_name(g), *gen = NULL, *line = layout_gen_line(g);
+    int rc = layout_read_entries(path, &ents, &n, err);
+
+    if (rc == TRAWL_ENOTFOUND)
+        rc = terr_set(err, TRAWL_EINDEX, "no index at '%s'", path);
+    if (rc != TRAWL_OK)
+        goto out;
+    if ((srcs = calloc(n ? n : 1, sizeof *srcs)) == NULL || name == NULL || line == NULL ||
+        asprintf(&gen, "%s/%s", path, name) < 0) {
+        gen = NULL;
+        rc = terr_set(err, TRAWL_ENOMEM, "out of memory");
+        goto out;
+    }
+    for (size_t i = 0; i < n && rc == TRAWL_OK; i++) {
+        if (ents[i].kind != LAYOUT_LOCAL)
+            rc = terr_set(err, TRAWL_EINPUT, "cannot compact remote shard '%s'", ents[i].line);
+        else if ((srcs[i] = layout_entry_path(path, &ents[i])) == NULL)
+            rc = terr_set(err, TRAWL_ENOMEM, "out of memory");
+    }
+    if (rc == TRAWL_OK)
+        rc = xdb_compact((const char *const *)srcs, n, gen, err);
+    if (rc == TRAWL_OK)
+        rc = layout_sync_tree(gen, err);
+    if (rc == TRAWL_OK)
+        rc = layout_write_stub(path, &line, 1, err);
+    if (rc == TRAWL_OK)
+        rc = layout_clean(path, err);
+    else
+        layout_remove_tree(gen, NULL);
+out:
+    if (srcs != NULL)
+        layout_free_lines(srcs, n);
+    layout_free_entries(ents, n);
+    free(name);
+    free(gen);
+    free(line);
+    return rc;
+}

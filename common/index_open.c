@@ -1,0 +1,440 @@
+/* index_open: opening and closing an index: the stub or plain database, shards that are down,
+ * the schema check, reopening after a rebuild, and the retry policy for readers. */
+#include "common/index_priv.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <limits.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "common/layout.h"
+#include "common/rank.h"
+#include "common/stem.h"
+#include "common/strmap.h"
+#include "common/xdb.h"
+
+/* Attempts at a read whose revision the indexer discards under it (index_retry). */
+#define INDEX_READ_TRIES 8
+
+/* ---- Opening -------------------------------------------------------------------------- */
+
+int index_meta_int(xdb *db, const char *key, long *out, struct sbuf *tmp, struct terr *err)
+{
+    int rc = xdb_meta_get(db, key, tmp, err);
+    char *end;
+
+    if (rc != TRAWL_OK)
+        return rc;
+    if (tmp->len == 0) {
+        *out = -1;
+        return TRAWL_OK;
+    }
+    *out = strtol(tmp->buf, &end, 10);
+    if (*end != '\0')
+        *out = -2;
+    return TRAWL_OK;
+}
+
+/* Checks (reader or writer) that db is a trawl index this build can read. A brand-new empty
+ * database (no metadata, no documents) is reported through *fresh. */
+static int index_check(struct index *ix, int *fresh, struct terr *err)
+{
+    struct sbuf tmp;
+    struct xdb_stats st;
+    long schema, analyzer;
+    int rc;
+
+    sbuf_init(&tmp);
+    *fresh = 0;
+    rc = index_meta_int(ix->db, META_SCHEMA, &schema, &tmp, err);
+    if (rc == TRAWL_OK)
+        rc = index_meta_int(ix->db, META_ANALYZER, &analyzer, &tmp, err);
+    if (rc == TRAWL_OK)
+        rc = xdb_meta_get(ix->db, META_LANG, &tmp, err);
+    if (rc == TRAWL_OK)
+        rc = xdb_stats(ix->db, &st, err);
+    if (rc != TRAWL_OK)
+        goto out;
+    snprintf(ix->lang, sizeof ix->lang, "%s", tmp.buf);
+    if (schema == -1 && st.doccount == 0) {
+        *fresh = 1;
+    } else if (schema == -1 || schema == -2) {
+        rc = terr_set(err, TRAWL_EINDEX, "'%s' is not a trawl index", ix->path);
+    } else if (schema != SCHEMA_VERSION) {
+        rc = terr_set(err, TRAWL_EINDEX,
+                      "index '%s' has schema version %ld but this trawl reads version %d: "
+                      "rebuild it with 'trawl-index --rebuild'",
+                      ix->path, schema, SCHEMA_VERSION);
+    } else if (analyzer != ANALYZER_VERSION) {
+        rc = terr_set(err, TRAWL_EINDEX,
+                      "index '%s' was built by analyzer version %ld but this trawl uses version "
+                      "%d: rebuild it with 'trawl-index --rebuild'",
+                      ix->path, analyzer, ANALYZER_VERSION);
+    }
+out:
+    sbuf_release(&tmp);
+    return rc;
+}
+
+static int check_once(struct index *ix, void *fresh, struct terr *err)
+{
+    return index_check(ix, fresh, err);
+}
+
+static int index_set_header(struct index *ix, const char *lang, struct terr *err)
+{
+    char num[32];
+    int rc;
+
+    snprintf(num, sizeof num, "%d", SCHEMA_VERSION);
+    rc = xdb_meta_set(ix->db, META_SCHEMA, num, strlen(num), err);
+    snprintf(num, sizeof num, "%d", ANALYZER_VERSION);
+    if (rc == TRAWL_OK)
+        rc = xdb_meta_set(ix->db, META_ANALYZER, num, strlen(num), err);
+    if (rc == TRAWL_OK)
+        rc = xdb_meta_set(ix->db, META_LANG, lang, strlen(lang), err);
+    if (rc == TRAWL_OK)
+        snprintf(ix->lang, sizeof ix->lang, "%s", lang);
+    return rc;
+}
+
+/* The stub's lines joined, to notice a switch; NULL when there is none (or on OOM). */
+static char *stub_text(const char *path)
+{
+    char **lines;
+    size_t n;
+    struct sbuf t;
+
+    if (layout_read_stub(path, &lines, &n, NULL) != TRAWL_OK)
+        return NULL;
+    sbuf_init(&t);
+    for (size_t i = 0; i < n; i++)
+        if (sbuf_printf(&t, "%s\n", lines[i]) != TRAWL_OK)
+            break;
+    layout_free_lines(lines, n);
+    return sbuf_detach(&t, NULL);
+}
+
+/* 1 if the stub at path names a database that is not local. */
+static int stub_remote(const char *path)
+{
+    struct layout_entry *ents;
+    size_t n;
+    int remote;
+
+    if (layout_read_entries(path, &ents, &n, NULL) != TRAWL_OK)
+        return 0;
+    remote = layout_entries_remote(ents, n);
+    layout_free_entries(ents, n);
+    return remote;
+}
+
+/* Opens a temporary stub holding the entries (local ones made absolute). */
+static int open_entries(const char *dir, const struct layout_entry *const *v, size_t n, xdb **db,
+                        struct terr *err)
+{
+    char tmpl[] = "/tmp/trawl-stub-XXXXXX";
+    int fd = mkstemp(tmpl), rc;
+    FILE *f;
+
+    if (fd < 0 || (f = fdopen(fd, "w")) == NULL) {
+        if (fd >= 0)
+            close(fd);
+        return terr_set(err, TRAWL_EIO, "cannot write a temporary stub: %s", strerror(errno));
+    }
+    rc = TRAWL_OK;
+    for (size_t i = 0; i < n && rc == TRAWL_OK; i++) {
+        char *line = layout_entry_line(dir, v[i]);
+        if (line == NULL)
+            rc = terr_set(err, TRAWL_ENOMEM, "out of memory");
+        else
+            fprintf(f, "%s\n", line);
+        free(line);
+    }
+    fclose(f);
+    if (rc == TRAWL_OK)
+        rc = xdb_open(tmpl, XDB_READ, db, err);
+    unlink(tmpl);
+    return rc;
+}
+
+/* The stub would not open: find which shards are down. With allow_partial, open the others
+ * (ix->warning says which are missing); without, name the first that is down. */
+static int open_shards_one_by_one(struct index *ix, int allow_partial, struct terr *err)
+{
+    struct layout_entry *ents = NULL;
+    const struct layout_entry **up = NULL;
+    size_t n = 0, nup = 0;
+    struct sbuf missing;
+    int rc = layout_read_entries(ix->path, &ents, &n, err);
+
+    if (rc != TRAWL_OK)
+        return rc;
+    sbuf_init(&missing);
+    if ((up = calloc(n ? n : 1, sizeof *up)) == NULL) {
+        layout_free_entries(ents, n);
+        return terr_set(err, TRAWL_ENOMEM, "out of memory");
+    }
+    for (size_t i = 0; i < n; i++) {
+        const struct layout_entry *one = &ents[i];
+        struct terr e;
+        xdb *db;
+        if (open_entries(ix->path, &one, 1, &db, &e) == TRAWL_OK) {
+            xdb_close(db);
+            up[nup++] = one;
+            continue;
+        }
+        if (!allow_partial) {
+            rc = terr_set(err, TRAWL_EINDEX,
+                          "shard '%s' of index '%s' is unavailable: %s (--allow-partial "
+                          "searches the others)",
+                          ents[i].line, ix->path, e.msg);
+            goto out;
+        }
+        if (sbuf_printf(&missing, "%s'%s'", missing.len ? ", " : "", ents[i].line) != TRAWL_OK) {
+            rc = terr_set(err, TRAWL_ENOMEM, "out of memory");
+            goto out;
+        }
+    }
+    if (nup == 0) {
+        rc = terr_set(err, TRAWL_EINDEX, "no shard of index '%s' is available", ix->path);
+        goto out;
+    }
+    rc = open_entries(ix->path, up, nup, &ix->db, err);
+    if (rc == TRAWL_OK && missing.len > 0) {
+        ix->warning = NULL;
+        if (asprintf(&ix->warning, "shards unavailable, results are partial: %s", missing.buf) <
+            0)
+            ix->warning = NULL;
+    }
+out:
+    free(up);
+    layout_free_entries(ents, n);
+    sbuf_release(&missing);
+    return rc;
+}
+
+/* Where a writer of the index at path writes: the database the stub names, path itself for a
+ * plain database, or a new path/gen-N (created empty, with its stub) for a new index. */
+static int writer_path(const char *path, int plain, char **out, int *created, struct terr *err)
+{
+    struct layout_entry *ents = NULL;
+    size_t n = 0;
+    int rc;
+    DIR *d;
+    struct dirent *de;
+    char *gen;
+
+    *out = NULL;
+    *created = 0;
+    if (plain || layout_is_database(path)) {
+        *out = strdup(path);
+        return *out ? TRAWL_OK : terr_set(err, TRAWL_ENOMEM, "out of memory");
+    }
+    rc = layout_read_entries(path, &ents, &n, err);
+    if (rc == TRAWL_OK) {
+        if (n != 1 || ents[0].kind != LAYOUT_LOCAL || strchr(ents[0].where, '/') != NULL)
+            rc = terr_set(err, TRAWL_EINPUT,
+                          "index '%s' is sharded or remote: update its shards one by one", path);
+        else if ((*out = layout_entry_path(path, &ents[0])) == NULL)
+            rc = terr_set(err, TRAWL_ENOMEM, "out of memory");
+        layout_free_entries(ents, n);
+        return rc;
+    }
+    if (rc != TRAWL_ENOTFOUND)
+        return rc;
+    /* No stub: a new index. Refuse to take over a folder that holds something else. */
+    if ((d = opendir(path)) != NULL) {
+        while ((de = readdir(d)) != NULL)
+            if (strcmp(de->d_name, ".") && strcmp(de->d_name, "..") &&
+                strcmp(de->d_name, ".lock") && strncmp(de->d_name, "tmp-", 4) &&
+                strncmp(de->d_name, "gen-", 4))
+                break;
+        if (de != NULL) {
+            closedir(d);
+            return terr_set(err, TRAWL_EINDEX, "'%s' exists but is not a trawl index", path);
+        }
+        closedir(d);
+    } else if (errno != ENOENT) {
+        return terr_set(err, TRAWL_EINDEX, "'%s' is not a folder: %s", path, strerror(errno));
+    } else if (mkdir(path, 0777) != 0) {
+        return terr_set(err, TRAWL_EIO, "cannot create index folder '%s': %s", path,
+                        strerror(errno));
+    }
+    gen = layout_gen_name(layout_last_gen(path) + 1);
+    if (gen == NULL || asprintf(out, "%s/%s", path, gen) < 0) {
+        free(gen);
+        *out = NULL;
+        return terr_set(err, TRAWL_ENOMEM, "out of memory");
+    }
+    free(gen);
+    *created = 1;
+    return TRAWL_OK;
+}
+
+int index_open(const char *path, const struct index_open_opts *o, struct index **out,
+               struct terr *err)
+{
+    struct index *ix;
+    struct stat sb;
+    const char *lang = o->lang ? o->lang : "english";
+    int rc, fresh, mode, created = 0;
+
+    *out = NULL;
+    if (o->lang != NULL && !stem_known(o->lang))
+        return terr_set(err, TRAWL_EINPUT, "unknown stemmer language '%s'", o->lang);
+    if (o->mode == INDEX_READ && stat(path, &sb) != 0)
+        return terr_set(err, TRAWL_EINDEX, "no index at '%s': build one with trawl-index",
+                        path);
+    ix = calloc(1, sizeof *ix);
+    if (ix == NULL || (ix->path = strdup(path)) == NULL) {
+        free(ix);
+        return terr_set(err, TRAWL_ENOMEM, "cannot open index: out of memory");
+    }
+    strmap_init(&ix->spell);
+    strmap_init(&ix->unspell);
+    ix->writable = o->mode != INDEX_READ;
+    mode = o->mode == INDEX_READ ? XDB_READ : o->mode == INDEX_WRITE ? XDB_WRITE : XDB_OVERWRITE;
+    if (o->no_sync)
+        mode |= XDB_NO_SYNC;
+    if (ix->writable) {
+        rc = writer_path(path, o->plain || o->mode == INDEX_REBUILD, &ix->dbpath, &created,
+                         err);
+        if (rc == TRAWL_OK)
+            rc = xdb_open(ix->dbpath, created ? (mode & XDB_NO_SYNC) | XDB_OVERWRITE : mode,
+                          &ix->db, err);
+    } else {
+        ix->stub = stub_text(path);
+        ix->remote = stub_remote(path);
+        rc = xdb_open(path, mode, &ix->db, err);
+        if (rc != TRAWL_OK && ix->stub != NULL)
+            rc = open_shards_one_by_one(ix, o->allow_partial, err);
+    }
+    /* An indexer committing quickly can discard the revision just opened: look again. */
+    if (rc == TRAWL_OK)
+        rc = index_retry(ix, check_once, &fresh, err);
+    if (rc == TRAWL_OK && fresh) {
+        if (!ix->writable)
+            rc = terr_set(err, TRAWL_EINDEX, "index '%s' is empty: build it with trawl-index",
+                          path);
+        else
+            rc = index_set_header(ix, lang, err);
+    } else if (rc == TRAWL_OK && o->lang != NULL && strcmp(o->lang, ix->lang) != 0) {
+        rc = terr_set(err, TRAWL_EINPUT,
+                      "index '%s' was built for language '%s', not '%s': use "
+                      "'trawl-index --rebuild --lang %s' to change it",
+                      path, ix->lang, o->lang, o->lang);
+    }
+    if (rc == TRAWL_OK && created) {
+        /* A new index exists (empty, committed) before its stub names it. */
+        char *line = NULL;
+        rc = xdb_commit(ix->db, err);
+        if (rc == TRAWL_OK && (line = layout_gen_line(layout_last_gen(path))) == NULL)
+            rc = terr_set(err, TRAWL_ENOMEM, "out of memory");
+        if (rc == TRAWL_OK)
+            rc = layout_write_stub(path, &line, 1, err);
+        free(line);
+    }
+    if (rc != TRAWL_OK) {
+        index_close(ix);
+        return rc;
+    }
+    *out = ix;
+    return TRAWL_OK;
+}
+
+void index_close(struct index *ix)
+{
+    if (ix == NULL)
+        return;
+    if (ix->in_tx)
+        xdb_cancel_tx(ix->db, NULL);
+    xdb_close(ix->db);
+    analyzer_free(ix->an);
+    strmap_release(&ix->spell);
+    strmap_release(&ix->unspell);
+    free(ix->path);
+    free(ix->dbpath);
+    free(ix->stub);
+    free(ix->warning);
+    free(ix);
+}
+
+int index_reopen(struct index *ix, struct terr *err)
+{
+    char *now;
+    xdb *db;
+    int rc;
+
+    if (ix->writable)
+        return xdb_reopen(ix->db, err);
+    /* A rebuild switches the stub to a new database: follow it. */
+    now = stub_text(ix->path);
+    if ((now == NULL) != (ix->stub == NULL) || (now != NULL && strcmp(now, ix->stub) != 0)) {
+        rc = xdb_open(ix->path, XDB_READ, &db, err);
+        if (rc != TRAWL_OK) {
+            free(now);
+            return rc;
+        }
+        xdb_close(ix->db);
+        ix->db = db;
+        free(ix->stub);
+        ix->stub = now;
+        ix->remote = stub_remote(ix->path);
+        return TRAWL_OK;
+    }
+    free(now);
+    rc = xdb_reopen(ix->db, err);
+    if (rc != TRAWL_OK && xdb_open(ix->path, XDB_READ, &db, NULL) == TRAWL_OK) {
+        xdb_close(ix->db);
+        ix->db = db;
+        rc = TRAWL_OK;
+    }
+    return rc;
+}
+
+/* Runs fn; while it says TRAWL_ERETRY, reopens ix and runs it again, INDEX_READ_TRIES times in
+ * all. Xapian keeps only the last two revisions for readers: an indexer committing small
+ * batches quickly can discard the one being read more than once during a search. */
+int index_retry(struct index *ix, index_read_fn fn, void *ctx, struct terr *err)
+{
+    int rc = fn(ix, ctx, err);
+
+    for (int tries = 1; rc == TRAWL_ERETRY && tries < INDEX_READ_TRIES; tries++)
+        if ((rc = index_reopen(ix, err)) == TRAWL_OK)
+            rc = fn(ix, ctx, err);
+    return rc;
+}
+
+int index_ensure_analyzer(struct index *ix, struct terr *err)
+{
+    if (ix->an != NULL)
+        return TRAWL_OK;
+    return analyzer_new(ix->lang[0] ? ix->lang : "english", &ix->an, err);
+}
+
+const char *index_lang(const struct index *ix)
+{
+    return ix->lang;
+}
+
+const char *index_warning(const struct index *ix)
+{
+    return ix->warning;
+}
+
+const char *index_path(const struct index *ix)
+{
+    return ix->path;
+}
+
+const char *index_xapian_version(void)
+{
+    return xdb_xapian_version();
+}

@@ -1,0 +1,185 @@
+/* index_prep: an article analysed into passage documents (pure: any thread, its own analyzer). */
+#include "common/index_priv.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <limits.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "common/layout.h"
+#include "common/rank.h"
+#include "common/stem.h"
+#include "common/strmap.h"
+#include "common/xdb.h"
+
+/* ---- Preparing articles ---------------------------------------------------------------- */
+
+void index_prep_free(struct index_prep *p)
+{
+    if (p == NULL)
+        return;
+    for (size_t i = 0; i < p->ndocs; i++)
+        xdb_doc_free(p->docs[i]);
+    free(p->docs);
+    free(p->id);
+    sbuf_release(&p->key);
+    sbuf_release(&p->record);
+    strmap_release(&p->words);
+    free(p);
+}
+
+size_t index_prep_passages(const struct index_prep *p)
+{
+    return p->ndocs;
+}
+
+const char *index_prep_id(const struct index_prep *p)
+{
+    return p->id;
+}
+
+struct prep_ctx {
+    struct strmap *terms;
+    struct strmap *words;
+};
+
+static int prep_token(void *ctx, const struct tok_token *tk, const char *term, size_t len)
+{
+    struct prep_ctx *pc = ctx;
+
+    if (strmap_add(pc->terms, term, len, 1) != TRAWL_OK)
+        return -TRAWL_ENOMEM;
+    if (index_spelling_word(tk) && strmap_add(pc->words, tk->text, tk->len, 1) != TRAWL_OK)
+        return -TRAWL_ENOMEM;
+    return 0;
+}
+
+static int prep_title_token(void *ctx, const struct tok_token *tk, const char *term, size_t len)
+{
+    struct prep_ctx *pc = ctx;
+
+    (void)tk;
+    return strmap_add(pc->terms, term, len, RANK_TITLE_WDF) != TRAWL_OK ? -TRAWL_ENOMEM : 0;
+}
+
+/* Builds the document of passage ps of article a. terms is scratch space. */
+static int prep_passage(struct index_prep *p, struct analyzer *an, const struct article *a,
+                        const struct passage *ps, struct strmap *terms, struct sbuf *tmp,
+                        struct terr *err)
+{
+    struct prep_ctx pc = {terms, &p->words};
+    struct schema_passage sp;
+    xdb_doc *doc = xdb_doc_new();
+    int rc;
+
+    if (doc == NULL)
+        return terr_set(err, TRAWL_ENOMEM, "out of memory");
+    p->docs[p->ndocs++] = doc;
+    strmap_clear(terms);
+    rc = analyze_each(an, a->body + ps->start, ps->end - ps->start, prep_token, &pc);
+    if (rc != 0)
+        return terr_set(err, TRAWL_ENOMEM, "out of memory");
+    /* A given title in every passage, RANK_TITLE_WDF times (as Anserini's MaxP segments carry
+     * the title): a passage is read as part of its article. Measured on Cranfield in the
+     * README's Relevance section. Not a derived title: the first sentence is a lede, as long as
+     * a passage, and would give every passage the words of the first. Not in the spelling
+     * table: the body has the title's words. */
+    if (RANK_TITLE_WDF > 0 && !a->title_derived && a->title[0] != '\0') {
+        struct prep_ctx tc = {terms, NULL};
+        if (analyze_each(an, a->title, strlen(a->title), prep_title_token, &tc) != 0)
+            return terr_set(err, TRAWL_ENOMEM, "out of memory");
+    }
+    /* One add per distinct term, with its count: far fewer calls into Xapian's map. */
+    for (size_t i = 0; i < terms->cap; i++) {
+        const struct strmap_entry *e = &terms->slots[i];
+        if (e->key != NULL &&
+            (rc = xdb_doc_add_term(doc, e->key, e->len, (unsigned)e->val, err)) != TRAWL_OK)
+            return rc;
+    }
+
+    if (schema_article_term(p->key.buf, p->key.len, tmp) != TRAWL_OK)
+        return terr_set(err, TRAWL_ENOMEM, "out of memory");
+    if ((rc = xdb_doc_add_boolean(doc, tmp->buf, tmp->len, err)) != TRAWL_OK)
+        return rc;
+
+    if ((rc = xdb_doc_set_value(doc, SLOT_ARTICLE, p->key.buf, p->key.len, err)) != TRAWL_OK)
+        return rc;
+    if (a->date[0]) {
+        char ymd[8] = {a->date[0], a->date[1], a->date[2], a->date[3],
+                       a->date[5], a->date[6], a->date[8], a->date[9]};
+        if ((rc = xdb_doc_set_value(doc, SLOT_DATE, ymd, 8, err)) != TRAWL_OK)
+            return rc;
+    }
+    memset(&sp, 0, sizeof sp);
+    sp.id = a->id;
+    sp.id_len = strlen(a->id);
+    sp.title = a->title;
+    sp.title_len = strlen(a->title);
+    sp.date = a->date;
+    sp.date_len = strlen(a->date);
+    sp.ordinal = ps->ordinal;
+    sp.start = ps->start;
+    sp.end = ps->end;
+    sp.text = a->body + ps->start;
+    sp.text_len = ps->end - ps->start;
+    sbuf_reset(tmp);
+    if ((rc = schema_passage_encode(&sp, tmp)) != TRAWL_OK)
+        return terr_set(err, TRAWL_ENOMEM, "out of memory");
+    return xdb_doc_set_data(doc, tmp->buf, tmp->len, err);
+}
+
+int index_prepare(struct analyzer *an, const struct article *a, const struct passage_opts *po,
+                  const struct schema_article *rec, struct index_prep **out, struct terr *err)
+{
+    struct index_prep *p = calloc(1, sizeof *p);
+    struct passage *ps = NULL;
+    struct schema_article r = *rec;
+    struct strmap terms;
+    struct sbuf tmp;
+    size_t n = 0;
+    int rc;
+
+    *out = NULL;
+    if (p == NULL)
+        return terr_set(err, TRAWL_ENOMEM, "out of memory");
+    sbuf_init(&p->key);
+    sbuf_init(&p->record);
+    strmap_init(&p->words);
+    strmap_init(&terms);
+    sbuf_init(&tmp);
+    if ((p->id = strdup(a->id)) == NULL ||
+        schema_article_key(a->id, strlen(a->id), &p->key) != TRAWL_OK) {
+        rc = terr_set(err, TRAWL_ENOMEM, "out of memory");
+        goto out;
+    }
+    rc = passage_split(a->body, a->body_len, po, &ps, &n, err);
+    if (rc != TRAWL_OK)
+        goto out;
+    if (n > 0 && (p->docs = calloc(n, sizeof *p->docs)) == NULL) {
+        rc = terr_set(err, TRAWL_ENOMEM, "out of memory");
+        goto out;
+    }
+    for (size_t i = 0; i < n && rc == TRAWL_OK; i++)
+        rc = prep_passage(p, an, a, &ps[i], &terms, &tmp, err);
+    if (rc != TRAWL_OK)
+        goto out;
+    r.passages = (uint32_t)n;
+    if (schema_article_encode(&r, &p->record) != TRAWL_OK)
+        rc = terr_set(err, TRAWL_ENOMEM, "out of memory");
+out:
+    free(ps);
+    strmap_release(&terms);
+    sbuf_release(&tmp);
+    if (rc != TRAWL_OK) {
+        index_prep_free(p);
+        return rc;
+    }
+    *out = p;
+    return TRAWL_OK;
+}

@@ -1,0 +1,321 @@
+/* index_query: a parsed query (struct qnode) turned into an xdb_query: words, wildcards expanded
+ * over the whole index, filters; with the terms to highlight and rank by. */
+#include "common/index_priv.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <limits.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "common/layout.h"
+#include "common/rank.h"
+#include "common/stem.h"
+#include "common/strmap.h"
+#include "common/xdb.h"
+
+/* Appends s unless the list has it already. */
+int index_strlist_add(struct strlist *l, const char *s, size_t len)
+{
+    for (size_t i = 0; i < l->n; i++)
+        if (strlen(l->v[i]) == len && memcmp(l->v[i], s, len) == 0)
+            return TRAWL_OK;
+    return index_strlist_append(l, s, len);
+}
+
+/* Appends without looking for duplicates (callers that know there are none). */
+int index_strlist_append(struct strlist *l, const char *s, size_t len)
+{
+    char *c;
+
+    if (l->n == l->cap) {
+        size_t cap = l->cap ? l->cap * 2 : 8;
+        char **v = realloc(l->v, cap * sizeof *v);
+        if (v == NULL)
+            return TRAWL_ENOMEM;
+        l->v = v;
+        l->cap = cap;
+    }
+    if ((c = malloc(len + 1)) == NULL)
+        return TRAWL_ENOMEM;
+    memcpy(c, s, len);
+    c[len] = '\0';
+    l->v[l->n++] = c;
+    return TRAWL_OK;
+}
+
+void index_strlist_release(struct strlist *l)
+{
+    for (size_t i = 0; i < l->n; i++)
+        free(l->v[i]);
+    free(l->v);
+    memset(l, 0, sizeof *l);
+}
+
+int index_cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int index_collect_token(void *ctx, const struct tok_token *tk, const char *term, size_t len)
+{
+    struct collect_ctx *c = ctx;
+
+    /* A sequence needs every token, repeats included: append, do not deduplicate. */
+    if (index_strlist_append(&c->terms, term, len) != TRAWL_OK ||
+        index_strlist_append(&c->folded, tk->text, tk->len) != TRAWL_OK)
+        return -TRAWL_ENOMEM;
+    return 0;
+}
+
+static xdb_query *fail_nomem(struct build *b)
+{
+    if (b->rc == TRAWL_OK)
+        b->rc = terr_set(b->err, TRAWL_ENOMEM, "out of memory");
+    return NULL;
+}
+
+/* A word or phrase: AND of its terms (so BM25 weighs each), verified on the text later when
+ * it has several tokens or must match exactly. */
+static xdb_query *build_words(struct build *b, const struct qnode *q, int exact)
+{
+    struct collect_ctx c;
+    xdb_query **subs = NULL;
+    xdb_query *res = NULL;
+    int rc;
+
+    memset(&c, 0, sizeof c);
+    rc = analyze_each(b->an, q->text, q->len, index_collect_token, &c);
+    if (rc != 0) {
+        fail_nomem(b);
+        goto out;
+    }
+    if (c.terms.n == 0) {
+        /* Nothing searchable ("--", emoji): the node drops out of the query. */
+        goto out;
+    }
+    if (c.terms.n > 1 || exact)
+        b->needs_check = 1;
+    subs = calloc(c.terms.n, sizeof *subs);
+    if (subs == NULL) {
+        fail_nomem(b);
+        goto out;
+    }
+    for (size_t i = 0; i < c.terms.n; i++) {
+        uint64_t docs = 0, coll = 0;
+        subs[i] = xdb_query_term(c.terms.v[i], strlen(c.terms.v[i]), 1);
+        if (subs[i] == NULL) {
+            fail_nomem(b);
+            goto out;
+        }
+        if (!b->negated) {
+            struct strlist *l = exact ? &b->hl_exact : &b->hl_terms;
+            const char *s = exact ? c.folded.v[i] : c.terms.v[i];
+            if (index_strlist_add(l, s, strlen(s)) != TRAWL_OK ||
+                index_strlist_add(&b->rank_terms, c.terms.v[i], strlen(c.terms.v[i])) != TRAWL_OK) {
+                fail_nomem(b);
+                goto out;
+            }
+        }
+        if (xdb_term_freq(b->ix->db, c.terms.v[i], strlen(c.terms.v[i]), &docs, &coll,
+                          b->err) == TRAWL_OK &&
+            docs == 0 && !b->negated &&
+            index_strlist_add(&b->unknown, c.folded.v[i], strlen(c.folded.v[i])) != TRAWL_OK) {
+            fail_nomem(b);
+            goto out;
+        }
+    }
+    res = xdb_query_op(XDB_OP_AND, subs, c.terms.n);
+    if (res == NULL)
+        fail_nomem(b);
+out:
+    if (subs != NULL)
+        for (size_t i = 0; i < c.terms.n; i++)
+            xdb_query_free(subs[i]);
+    free(subs);
+    index_strlist_release(&c.terms);
+    index_strlist_release(&c.folded);
+    return res;
+}
+
+/* Expansions of a wildcard beyond this are refused (the query is too vague to rank). */
+#define PREFIX_MAX_EXPANSION 10000
+
+struct expand_ctx {
+    struct strlist terms;
+    int nomem;
+    int too_many;
+};
+
+static enum xdb_next expand_term(void *ctx, const char *term, size_t len, uint64_t docs)
+{
+    struct expand_ctx *e = ctx;
+
+    (void)docs;
+    if (e->terms.n >= PREFIX_MAX_EXPANSION) {
+        e->too_many = 1;
+        return XDB_STOP;
+    }
+    if (index_strlist_append(&e->terms, term, len) != TRAWL_OK) {
+        e->nomem = 1;
+        return XDB_STOP;
+    }
+    return XDB_NEXT;
+}
+
+/* A wildcard, expanded here over the whole index rather than by Xapian: Xapian expands per
+ * database with per-database statistics, so a sharded or remote index would score it
+ * differently from one index. The expansions weigh as one term (a synonym), so a short prefix
+ * cannot flood the score with dozens of rare words. (OP_MAX, tried instead, makes Xapian
+ * 1.4.22 read freed memory when two of them are ORed: a fuzz finding.) NULL with *rc set on
+ * error; no expansion gives a query matching nothing. */
+xdb_query *index_expand_prefix(xdb *db, const char *prefix, size_t n, int *rc,
+                                struct terr *err)
+{
+    char folded[TOK_MAX_BYTES + 1];
+    struct expand_ctx e;
+    xdb_query **subs = NULL;
+    xdb_query *res = NULL;
+    size_t made = 0;
+
+    memset(&e, 0, sizeof e);
+    *rc = TRAWL_OK;
+    memcpy(folded, prefix, n);
+    folded[n] = '\0';
+    if ((*rc = xdb_terms_each(db, folded, expand_term, &e, err)) != TRAWL_OK)
+        goto out;
+    if (e.nomem) {
+        *rc = terr_set(err, TRAWL_ENOMEM, "out of memory");
+        goto out;
+    }
+    if (e.too_many) {
+        *rc = terr_set(err, TRAWL_EINPUT,
+                       "'%s*' matches more than %d words: make the prefix longer", folded,
+                       PREFIX_MAX_EXPANSION);
+        goto out;
+    }
+    if (e.terms.n == 0) {
+        if ((res = xdb_query_match_nothing()) == NULL)
+            *rc = terr_set(err, TRAWL_ENOMEM, "out of memory");
+        goto out;
+    }
+    if ((subs = calloc(e.terms.n, sizeof *subs)) == NULL) {
+        *rc = terr_set(err, TRAWL_ENOMEM, "out of memory");
+        goto out;
+    }
+    for (; made < e.terms.n; made++)
+        if ((subs[made] = xdb_query_term(e.terms.v[made], strlen(e.terms.v[made]), 1)) ==
+            NULL) {
+            *rc = terr_set(err, TRAWL_ENOMEM, "out of memory");
+            goto out;
+        }
+    if ((res = xdb_query_op(XDB_OP_SYNONYM, subs, made)) == NULL)
+        *rc = terr_set(err, TRAWL_ENOMEM, "out of memory");
+out:
+    for (size_t i = 0; i < made; i++)
+        xdb_query_free(subs[i]);
+    free(subs);
+    index_strlist_release(&e.terms);
+    return res;
+}
+
+static xdb_query *build_prefix(struct build *b, const struct qnode *q)
+{
+    char folded[TOK_MAX_BYTES + 1];
+    size_t n = tok_fold_word(analyzer_tok(b->an), q->text, q->len, folded, TOK_MAX_BYTES);
+    xdb_query *res;
+    int rc;
+
+    if (n == 0)
+        return NULL;
+    if (!b->negated && (index_strlist_add(&b->hl_prefix, folded, n) != TRAWL_OK ||
+                        index_strlist_add(&b->rank_prefix, folded, n) != TRAWL_OK))
+        return fail_nomem(b);
+    res = index_expand_prefix(b->ix->db, folded, n, &rc, b->err);
+    if (rc != TRAWL_OK)
+        b->rc = rc;
+    return res;
+}
+
+static xdb_query *build_filter_value(struct build *b, const struct qnode *q)
+{
+    xdb_query *res = NULL;
+
+    if (q->kind == QK_DATE) {
+        res = xdb_query_value_range(SLOT_DATE, q->lo[0] ? q->lo : NULL,
+                                    q->hi[0] ? q->hi : NULL);
+    } else {
+        struct sbuf term;
+        sbuf_init(&term);
+        if (schema_article_term(q->text, q->len, &term) == TRAWL_OK)
+            res = xdb_query_term(term.buf, term.len, 1);
+        sbuf_release(&term);
+    }
+    return res ? res : fail_nomem(b);
+}
+
+static xdb_query *build_op(struct build *b, const struct qnode *q, enum xdb_op op)
+{
+    xdb_query **subs = calloc(q->nkids ? q->nkids : 1, sizeof *subs);
+    size_t n = 0;
+    xdb_query *res = NULL;
+    int saved = b->negated;
+
+    if (subs == NULL)
+        return fail_nomem(b);
+    for (size_t i = 0; i < q->nkids; i++) {
+        xdb_query *s;
+        if (op == XDB_OP_AND_NOT && i > 0)
+            b->negated = 1;
+        s = index_query_node(b, q->kids[i]);
+        b->negated = saved;
+        if (b->rc != TRAWL_OK)
+            goto out;
+        if (s == NULL) {
+            /* A dropped first operand of a binary operator leaves nothing to restrict. */
+            if (i == 0 && op != XDB_OP_AND && op != XDB_OP_OR)
+                goto out;
+            continue;
+        }
+        subs[n++] = s;
+    }
+    if (n == 0)
+        goto out;
+    if (n == 1 && op != XDB_OP_FILTER && op != XDB_OP_AND_NOT)
+        res = xdb_query_op(XDB_OP_AND, subs, 1);
+    else
+        res = xdb_query_op(op, subs, n);
+    if (res == NULL)
+        fail_nomem(b);
+out:
+    for (size_t i = 0; i < n; i++)
+        xdb_query_free(subs[i]);
+    free(subs);
+    return res;
+}
+
+xdb_query *index_query_node(struct build *b, const struct qnode *q)
+{
+    switch (q->kind) {
+    case QK_WORD: return build_words(b, q, 0);
+    case QK_PHRASE: return build_words(b, q, 1);
+    case QK_PREFIX: return build_prefix(b, q);
+    case QK_AND: return build_op(b, q, XDB_OP_AND);
+    case QK_OR: return build_op(b, q, XDB_OP_OR);
+    case QK_AND_NOT: return build_op(b, q, XDB_OP_AND_NOT);
+    case QK_AND_MAYBE: return build_op(b, q, XDB_OP_AND_MAYBE);
+    case QK_FILTER: return build_op(b, q, XDB_OP_FILTER);
+    case QK_MATCH_ALL: {
+        xdb_query *res = xdb_query_match_all();
+        return res ? res : fail_nomem(b);
+    }
+    case QK_DATE:
+    case QK_ARTICLE: return build_filter_value(b, q);
+    }
+    TRAWL_BUG("unknown query node");
+}

@@ -1,0 +1,469 @@
+/* index_search: running a search: ranking, collapsing to passages per article, exact per-article
+ * counts, settling near-ties, and the path for remote shards (no match decider there). */
+#include "common/index_priv.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <limits.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "common/layout.h"
+#include "common/rank.h"
+#include "common/stem.h"
+#include "common/strmap.h"
+#include "common/xdb.h"
+
+/* Results fetched beyond each end of a page, to settle near-ties (settle_ties). */
+#define PAGE_SLACK 4
+
+/* ---- Searching -------------------------------------------------------------------------- */
+
+void index_search_opts_init(struct index_search_opts *o)
+{
+    memset(o, 0, sizeof *o);
+    o->k1 = RANK_K1;
+    o->b = RANK_B;
+    o->delta = RANK_DELTA;
+    o->count = 10;
+    o->per_article = 1;
+}
+
+/* ---- Running a search ------------------------------------------------------------------ */
+
+struct results_priv {
+    xdb_mset *mset;
+};
+
+void index_results_free(struct index_results *r)
+{
+    struct results_priv *pv;
+
+    if (r == NULL)
+        return;
+    pv = r->priv;
+    if (pv != NULL)
+        xdb_mset_free(pv->mset);
+    free(pv);
+    free(r->hits);
+    for (size_t i = 0; i < r->hl.nterms; i++)
+        free(r->hl.terms[i]);
+    free(r->hl.terms);
+    for (size_t i = 0; i < r->hl.nexact; i++)
+        free(r->hl.exact[i]);
+    free(r->hl.exact);
+    for (size_t i = 0; i < r->hl.nprefixes; i++)
+        free(r->hl.prefixes[i]);
+    free(r->hl.prefixes);
+    for (size_t i = 0; i < r->nunknown; i++)
+        free(r->unknown[i]);
+    free(r->unknown);
+    for (size_t i = 0; i < r->nrank; i++)
+        free(r->rank_terms[i]);
+    free(r->rank_terms);
+    for (size_t i = 0; i < r->nrankp; i++)
+        free(r->rank_prefixes[i]);
+    free(r->rank_prefixes);
+    free(r);
+}
+
+/* *more = the passages of p's article that match xq (and pass chk), beyond the `shown` that
+ * the collapsed list keeps of it. On entry *more is a lower bound (Xapian's, or 0). here != 0:
+ * chk runs here on the article's passages rather than inside Xapian (remote shards cannot
+ * call it). */
+static int article_matches(struct index *ix, const xdb_query *xq, struct checker *chk, int here,
+                           const struct schema_passage *p, unsigned shown, uint64_t *more,
+                           struct terr *err)
+{
+    struct xdb_search_opts xo;
+    struct sbuf term;
+    xdb_query *subs[2] = {(xdb_query *)xq, NULL};
+    xdb_query *q = NULL;
+    xdb_mset *m = NULL;
+    uint64_t total, passages, coll;
+    int rc;
+
+    sbuf_init(&term);
+    if (schema_article_term(p->id, p->id_len, &term) != TRAWL_OK) {
+        rc = terr_set(err, TRAWL_ENOMEM, "out of memory");
+        goto out;
+    }
+    /* The article's passage count bounds the answer: when the lower bound reaches it (an
+     * article of one passage, often), no search is needed. */
+    if ((rc = xdb_term_freq(ix->db, term.buf, term.len, &passages, &coll, err)) != TRAWL_OK)
+        goto out;
+    if (passages <= shown || *more >= passages - shown) {
+        *more = passages > shown ? passages - shown : 0;
+        goto out;
+    }
+    if ((subs[1] = xdb_query_term(term.buf, term.len, 1)) == NULL ||
+        (q = xdb_query_op(XDB_OP_FILTER, subs, 2)) == NULL) {
+        rc = terr_set(err, TRAWL_ENOMEM, "out of memory");
+        goto out;
+    }
+    xdb_search_opts_init(&xo);
+    xo.weighting = XDB_WEIGHT_BOOL;
+    xo.count = 0;
+    xo.check_at_least = UINT_MAX; /* Xapian caps it at the document count: an exact count */
+    if (chk != NULL && here) {
+        xo.count = (unsigned)passages; /* fetched and checked below */
+    } else if (chk != NULL) {
+        xo.decider = index_check_decider;
+        xo.decider_ctx = chk;
+    }
+    rc = xdb_search(ix->db, q, &xo, &m, err);
+    total = 0;
+    for (size_t i = 0; rc == TRAWL_OK && chk != NULL && here && i < xdb_mset_size(m); i++) {
+        struct xdb_hit h;
+        if ((rc = xdb_mset_hit(m, i, &h, err)) == TRAWL_OK &&
+            index_check_decider(chk, h.docid, h.data, h.data_len))
+            total++;
+    }
+    if (rc == TRAWL_OK && chk != NULL && chk->nomem)
+        rc = terr_set(err, TRAWL_ENOMEM, "out of memory");
+    if (rc == TRAWL_OK) {
+        if (!(chk != NULL && here))
+            total = xdb_mset_lower_bound(m);
+        *more = total > shown ? total - shown : 0;
+    }
+out:
+    xdb_mset_free(m);
+    xdb_query_free(q);
+    xdb_query_free(subs[1]);
+    sbuf_release(&term);
+    return rc;
+}
+
+static int same_article(const struct index_hit *x, const struct index_hit *y)
+{
+    return x->p.id_len == y->p.id_len && memcmp(x->p.id, y->p.id, x->p.id_len) == 0;
+}
+
+/* Xapian's collapse counts are lower bounds that depend on the window (a passage that never
+ * beat the threshold is not counted), so a page would disagree with the unpaged list. Count
+ * each shown article's matching passages exactly: the query filtered to the article's few
+ * passages is cheap. Where the count needs the phrase check and the index is remote (Xapian
+ * refuses a match decider there), the lower bound stays. */
+static int exact_more(struct index *ix, const xdb_query *xq, struct checker *chk,
+                      struct index_results *r, unsigned per_article, struct terr *err)
+{
+    /* Remote shards with a phrase check: run_search_checked_here has counted already. */
+    if (chk != NULL && ix->remote)
+        return TRAWL_OK;
+    for (size_t i = 0; per_article && i < r->n; i++) {
+        size_t k = 0;
+        int rc;
+        while (k < i && !same_article(&r->hits[k], &r->hits[i]))
+            k++;
+        if (k < i) {
+            r->hits[i].more = r->hits[k].more;
+            continue;
+        }
+        rc = article_matches(ix, xq, chk, 0, &r->hits[i].p, per_article, &r->hits[i].more,
+                             err);
+        if (rc != TRAWL_OK)
+            return rc;
+    }
+    return TRAWL_OK;
+}
+
+/* Xapian's options for ranking passages as o says (BM25 or BM25+, rank.h's min_normlen), ties
+ * by article id then docid: docids follow the passage order because an article's passages
+ * are always added together, in order. */
+void index_rank_opts(const struct index_search_opts *o, struct xdb_search_opts *xo)
+{
+    xdb_search_opts_init(xo);
+    xo->k1 = o->k1;
+    xo->b = o->b;
+    xo->min_normlen = RANK_MIN_NORMLEN;
+    if (o->bm25plus) {
+        xo->weighting = XDB_WEIGHT_BM25PLUS;
+        xo->delta = o->delta;
+    }
+    xo->sort_slot = SLOT_ARTICLE;
+}
+
+static int run_search(struct index *ix, const xdb_query *xq, const struct index_search_opts *o,
+                      struct checker *chk, struct index_results *r, struct terr *err)
+{
+    struct xdb_search_opts xo;
+    struct results_priv *pv = r->priv;
+    size_t n;
+    int rc;
+
+    index_rank_opts(o, &xo);
+    xo.offset = o->offset;
+    xo.count = o->count;
+    xo.check_at_least = o->check_at_least;
+    xo.collapse_slot = o->per_article ? SLOT_ARTICLE : -1;
+    xo.collapse_max = o->per_article ? o->per_article : 1;
+    if (chk != NULL) {
+        xo.decider = index_check_decider;
+        xo.decider_ctx = chk;
+    }
+    rc = xdb_search(ix->db, xq, &xo, &pv->mset, err);
+    if (rc != TRAWL_OK)
+        return rc;
+    if (chk != NULL && chk->nomem)
+        return terr_set(err, TRAWL_ENOMEM, "out of memory");
+    n = xdb_mset_size(pv->mset);
+    r->estimated = xdb_mset_estimated(pv->mset);
+    r->hits = calloc(n ? n : 1, sizeof *r->hits);
+    if (r->hits == NULL)
+        return terr_set(err, TRAWL_ENOMEM, "out of memory");
+    for (size_t i = 0; i < n; i++) {
+        struct xdb_hit h;
+        struct index_hit *ih = &r->hits[i];
+        if ((rc = xdb_mset_hit(pv->mset, i, &h, err)) != TRAWL_OK)
+            return rc;
+        ih->docid = h.docid;
+        ih->score = h.weight;
+        ih->more = h.collapse_count;
+        if ((rc = schema_passage_decode(h.data, h.data_len, &ih->p, err)) != TRAWL_OK)
+            return rc;
+        r->n++;
+    }
+    return TRAWL_OK;
+}
+
+/* run_search for databases that cannot call a match decider (remote shards): rank passages
+ * without collapsing, check each candidate here, collapse here, and widen the window until
+ * the page is full or the matches run out. "more" counts the article's other checked
+ * passages within the window (a lower bound, as Xapian's own). */
+static int run_search_checked_here(struct index *ix, const xdb_query *xq,
+                                   const struct index_search_opts *o, struct checker *chk,
+                                   struct index_results *r, struct terr *err)
+{
+    struct results_priv *pv = r->priv;
+    size_t want = (size_t)o->offset + o->count;
+    unsigned window = (unsigned)(want * 4 + 64);
+    struct strmap seen; /* article id -> passages accepted so far */
+    int rc = TRAWL_OK;
+
+    strmap_init(&seen);
+    for (;;) {
+        struct xdb_search_opts xo;
+        size_t n, accepted = 0;
+        int exhausted;
+        index_rank_opts(o, &xo);
+        xo.count = window;
+        xdb_mset_free(pv->mset);
+        pv->mset = NULL;
+        free(r->hits);
+        r->hits = NULL;
+        r->n = 0;
+        strmap_clear(&seen);
+        if ((rc = xdb_search(ix->db, xq, &xo, &pv->mset, err)) != TRAWL_OK)
+            break;
+        n = xdb_mset_size(pv->mset);
+        exhausted = n < window;
+        r->hits = calloc(o->count ? o->count : 1, sizeof *r->hits);
+        if (r->hits == NULL) {
+            rc = terr_set(err, TRAWL_ENOMEM, "out of memory");
+            break;
+        }
+        for (size_t i = 0; i < n && rc == TRAWL_OK; i++) {
+            struct xdb_hit h;
+            struct schema_passage p;
+            struct strmap_entry *e;
+            if ((rc = xdb_mset_hit(pv->mset, i, &h, err)) != TRAWL_OK)
+                break;
+            if (!index_check_decider(chk, h.docid, h.data, h.data_len))
+                continue;
+            if ((rc = schema_passage_decode(h.data, h.data_len, &p, err)) != TRAWL_OK)
+                break;
+            e = strmap_get(&seen, p.id, p.id_len);
+            if (o->per_article && e != NULL && e->val >= o->per_article) {
+                /* a further passage of an article already shown: count it there */
+                for (size_t k = 0; k < r->n; k++)
+                    if (r->hits[k].p.id_len == p.id_len &&
+                        memcmp(r->hits[k].p.id, p.id, p.id_len) == 0)
+                        r->hits[k].more++;
+                continue;
+            }
+            if (strmap_add(&seen, p.id, p.id_len, 1) != TRAWL_OK) {
+                rc = terr_set(err, TRAWL_ENOMEM, "out of memory");
+                break;
+            }
+            if (accepted++ >= o->offset && r->n < o->count) {
+                r->hits[r->n].docid = h.docid;
+                r->hits[r->n].score = h.weight;
+                r->hits[r->n].p = p;
+                r->n++;
+            }
+        }
+        if (chk->nomem)
+            rc = terr_set(err, TRAWL_ENOMEM, "out of memory");
+        if (rc != TRAWL_OK)
+            break;
+        r->estimated = accepted;
+        if (exhausted || accepted >= want + 1 || window >= (1u << 24))
+            break;
+        window *= 4;
+    }
+    strmap_release(&seen);
+    for (size_t i = 0; rc == TRAWL_OK && o->per_article && i < r->n; i++)
+        rc = article_matches(ix, xq, chk, 1, &r->hits[i].p, o->per_article,
+                             &r->hits[i].more, err);
+    return rc;
+}
+
+static void take_list(struct strlist *l, char ***v, size_t *n)
+{
+    if (l->n > 1)
+        qsort(l->v, l->n, sizeof *l->v, index_cmp_str);
+    *v = l->v;
+    *n = l->n;
+    memset(l, 0, sizeof *l);
+}
+
+/* Scores equal to 1e-9 are ties: the same passage scores a few ulps apart on a sharded and
+ * an unsharded index (Xapian sums the terms' weights in an order that depends on each
+ * database's statistics), which must not reorder results. Ties go by article id, then passage
+ * ordinal. hits[skip, skip + count) is the page wanted. */
+static int cmp_hits(const void *a, const void *b)
+{
+    const struct index_hit *x = a, *y = b;
+    long long qx = llround(x->score * 1e9), qy = llround(y->score * 1e9);
+    size_t n = x->p.id_len < y->p.id_len ? x->p.id_len : y->p.id_len;
+    int c;
+
+    if (qx != qy)
+        return qx > qy ? -1 : 1;
+    c = memcmp(x->p.id, y->p.id, n);
+    if (c != 0 || x->p.id_len != y->p.id_len)
+        return c != 0 ? c : x->p.id_len < y->p.id_len ? -1 : 1;
+    return x->p.ordinal < y->p.ordinal ? -1 : x->p.ordinal > y->p.ordinal;
+}
+
+static void settle_ties(struct index_results *r, size_t skip, size_t count)
+{
+    if (r->n > 1)
+        qsort(r->hits, r->n, sizeof *r->hits, cmp_hits);
+    if (skip >= r->n) {
+        r->n = 0;
+        return;
+    }
+    if (skip > 0)
+        memmove(r->hits, r->hits + skip, (r->n - skip) * sizeof *r->hits);
+    r->n -= skip;
+    if (r->n > count)
+        r->n = count;
+}
+
+/* TRAWL_DEBUG_QUERY=1 prints the final Xapian query to stderr (STYLE.md 6). */
+static void debug_query(const xdb_query *xq, int checked)
+{
+    struct sbuf d;
+
+    if (getenv("TRAWL_DEBUG_QUERY") == NULL)
+        return;
+    sbuf_init(&d);
+    xdb_query_describe(xq, &d);
+    fprintf(stderr, "trawl: query: %s%s\n", d.buf,
+            checked ? " (passages checked for phrases)" : "");
+    sbuf_release(&d);
+}
+
+/* A commit may land at any read: the whole search is redone on the new state (below). */
+static int search_once(struct index *ix, const struct qnode *q, const struct index_search_opts *o,
+                       struct index_results **out, struct terr *err)
+{
+    const struct index_search_opts *orig = o;
+    struct index_search_opts wide;
+    struct build b;
+    struct checker chk;
+    struct index_results *r = NULL;
+    xdb_query *xq = NULL;
+    int rc;
+
+    *out = NULL;
+    memset(&b, 0, sizeof b);
+    memset(&chk, 0, sizeof chk);
+    sbuf_init(&chk.store);
+    if ((rc = index_ensure_analyzer(ix, err)) != TRAWL_OK)
+        return rc;
+    b.ix = ix;
+    b.an = ix->an;
+    b.err = err;
+    xq = index_query_node(&b, q);
+    if (b.rc != TRAWL_OK) {
+        rc = b.rc;
+        goto out;
+    }
+    if (xq == NULL && (xq = xdb_query_match_nothing()) == NULL) {
+        rc = terr_set(err, TRAWL_ENOMEM, "out of memory");
+        goto out;
+    }
+    debug_query(xq, b.needs_check);
+    r = calloc(1, sizeof *r);
+    if (r == NULL || (r->priv = calloc(1, sizeof(struct results_priv))) == NULL) {
+        rc = terr_set(err, TRAWL_ENOMEM, "out of memory");
+        goto out;
+    }
+    chk.ix = ix;
+    chk.root = q;
+    chk.an = ix->an;
+    /* A few results either side of the page, so near-ties can be settled below. */
+    wide = *o;
+    wide.offset = o->offset > PAGE_SLACK ? o->offset - PAGE_SLACK : 0;
+    wide.count = o->count + (o->offset - wide.offset) + PAGE_SLACK;
+    o = &wide;
+    /* Remote shards cannot run our phrase check inside Xapian: check here instead. */
+    if (b.needs_check && ix->remote)
+        rc = run_search_checked_here(ix, xq, o, &chk, r, err);
+    else
+        rc = run_search(ix, xq, o, b.needs_check ? &chk : NULL, r, err);
+    if (rc != TRAWL_OK)
+        goto out;
+    settle_ties(r, orig->offset - wide.offset, orig->count);
+    rc = exact_more(ix, xq, b.needs_check ? &chk : NULL, r, orig->per_article, err);
+    if (rc != TRAWL_OK)
+        goto out;
+    take_list(&b.hl_terms, &r->hl.terms, &r->hl.nterms);
+    take_list(&b.hl_exact, &r->hl.exact, &r->hl.nexact);
+    take_list(&b.hl_prefix, &r->hl.prefixes, &r->hl.nprefixes);
+    take_list(&b.unknown, &r->unknown, &r->nunknown);
+    take_list(&b.rank_terms, &r->rank_terms, &r->nrank);
+    take_list(&b.rank_prefix, &r->rank_prefixes, &r->nrankp);
+    *out = r;
+    r = NULL;
+out:
+    xdb_query_free(xq);
+    index_results_free(r);
+    index_strlist_release(&b.hl_terms);
+    index_strlist_release(&b.hl_exact);
+    index_strlist_release(&b.hl_prefix);
+    index_strlist_release(&b.unknown);
+    index_strlist_release(&b.rank_terms);
+    index_strlist_release(&b.rank_prefix);
+    sbuf_release(&chk.store);
+    free(chk.offs);
+    return rc;
+}
+
+struct search_args {
+    const struct qnode *q;
+    const struct index_search_opts *o;
+    struct index_results **out;
+};
+
+static int search_fn(struct index *ix, void *ctx, struct terr *err)
+{
+    struct search_args *a = ctx;
+
+    return search_once(ix, a->q, a->o, a->out, err);
+}
+
+int index_search(struct index *ix, const struct qnode *q, const struct index_search_opts *o,
+                 struct index_results **out, struct terr *err)
+{
+    struct search_args a = {q, o, out};
+
+    return index_retry(ix, search_fn, &a, err);
+}

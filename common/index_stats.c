@@ -1,0 +1,170 @@
+/* index_stats: index statistics and their --stats text. */
+#include "common/index_priv.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <limits.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "common/layout.h"
+#include "common/rank.h"
+#include "common/stem.h"
+#include "common/strmap.h"
+#include "common/xdb.h"
+
+/* ---- Statistics ------------------------------------------------------------------------ */
+
+static uint64_t dir_bytes(const char *path)
+{
+    DIR *d = opendir(path);
+    struct dirent *de;
+    uint64_t total = 0;
+    struct sbuf p;
+
+    if (d == NULL)
+        return 0;
+    sbuf_init(&p);
+    while ((de = readdir(d)) != NULL) {
+        struct stat sb;
+        if (de->d_name[0] == '.')
+            continue;
+        sbuf_reset(&p);
+        if (sbuf_printf(&p, "%s/%s", path, de->d_name) != TRAWL_OK)
+            break;
+        if (lstat(p.buf, &sb) == 0)
+            total += S_ISDIR(sb.st_mode) ? dir_bytes(p.buf) : (uint64_t)sb.st_size;
+    }
+    sbuf_release(&p);
+    closedir(d);
+    return total;
+}
+
+struct count_ctx {
+    uint64_t n;
+};
+
+static enum xdb_next count_term(void *ctx, const char *term, size_t len, uint64_t docs)
+{
+    struct count_ctx *c = ctx;
+
+    (void)docs;
+    /* Ranking terms start with a lower-case letter, a digit or a non-ASCII byte; boolean
+     * terms with an upper-case prefix. */
+    if (len > 0 && !(term[0] >= 'A' && term[0] <= 'Z'))
+        c->n++;
+    return XDB_NEXT;
+}
+
+static int count_article(void *ctx, const char *key, size_t klen,
+                         const struct schema_article *rec)
+{
+    struct count_ctx *c = ctx;
+
+    (void)key;
+    (void)klen;
+    (void)rec;
+    c->n++;
+    return 0;
+}
+
+static enum xdb_next count_meta(void *ctx, const char *key, size_t klen, const char *val,
+                                size_t vlen)
+{
+    struct count_ctx *c = ctx;
+
+    (void)key;
+    (void)klen;
+    (void)val;
+    (void)vlen;
+    c->n++;
+    return XDB_NEXT;
+}
+
+/* Articles: their records, in every shard (metadata of a stub reads the first one only). */
+static int count_articles(struct index *ix, struct count_ctx *arts, struct terr *err)
+{
+    char **paths = NULL;
+    size_t n = 0;
+    int sharded = 0, rc = TRAWL_OK;
+
+    if (ix->writable || index_writer_paths(ix->path, &paths, &n, &sharded, NULL) != TRAWL_OK ||
+        !sharded) {
+        layout_free_lines(paths, n);
+        return index_each_article(ix, count_article, arts, err);
+    }
+    for (size_t i = 0; i < n && rc == TRAWL_OK; i++) {
+        xdb *db;
+        rc = xdb_open(paths[i], XDB_READ, &db, err);
+        if (rc == TRAWL_OK) {
+            rc = xdb_meta_each(db, META_ARTICLE, count_meta, arts, err);
+            xdb_close(db);
+        }
+    }
+    layout_free_lines(paths, n);
+    return rc;
+}
+
+int index_stats(struct index *ix, struct index_stats *st, struct terr *err)
+{
+    struct xdb_stats xs;
+    struct count_ctx terms = {0}, arts = {0};
+    struct sbuf tmp;
+    long v;
+    int rc;
+
+    memset(st, 0, sizeof *st);
+    sbuf_init(&tmp);
+    rc = xdb_stats(ix->db, &xs, err);
+    if (rc == TRAWL_OK)
+        rc = xdb_terms_each(ix->db, "", count_term, &terms, err);
+    if (rc == TRAWL_OK)
+        rc = count_articles(ix, &arts, err);
+    if (rc == TRAWL_OK)
+        rc = index_meta_int(ix->db, META_UPDATED, &v, &tmp, err);
+    if (rc == TRAWL_OK) {
+        st->articles = arts.n;
+        st->passages = xs.doccount;
+        st->terms = terms.n;
+        st->avg_passage_len = xs.avlength;
+        st->revision = xs.revision;
+        st->updated = v > 0 ? v : 0;
+        st->schema = SCHEMA_VERSION;
+        st->analyzer = ANALYZER_VERSION;
+        snprintf(st->lang, sizeof st->lang, "%s", ix->lang);
+        st->disk_bytes = dir_bytes(ix->path);
+    }
+    sbuf_release(&tmp);
+    return rc;
+}
+
+int index_stats_format(const char *path, const struct index_stats *st, struct sbuf *out)
+{
+    char when[64] = "never";
+
+    if (st->updated > 0) {
+        time_t t = (time_t)st->updated;
+        struct tm tm;
+        strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S %z", localtime_r(&t, &tm));
+    }
+    return sbuf_printf(out,
+                       "index            %s\n"
+                       "articles         %llu\n"
+                       "passages         %llu\n"
+                       "distinct terms   %llu\n"
+                       "avg passage len  %.1f terms\n"
+                       "language         %s\n"
+                       "schema version   %d (analyzer %d)\n"
+                       "size on disk     %.1f MB\n"
+                       "last update      %s\n"
+                       "revision         %llu\n",
+                       path, (unsigned long long)st->articles,
+                       (unsigned long long)st->passages, (unsigned long long)st->terms,
+                       st->avg_passage_len, st->lang, st->schema, st->analyzer,
+                       (double)st->disk_bytes / 1e6, when, (unsigned long long)st->revision);
+}

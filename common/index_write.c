@@ -1,0 +1,265 @@
+/* index_write: writing: put and remove articles, batches, article and source records. */
+#include "common/index_priv.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <limits.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "common/layout.h"
+#include "common/rank.h"
+#include "common/stem.h"
+#include "common/strmap.h"
+#include "common/xdb.h"
+
+/* ---- Writing ---------------------------------------------------------------------------- */
+
+int index_need_writer(struct index *ix, struct terr *err)
+{
+    if (!ix->writable)
+        return terr_set(err, TRAWL_EINTERNAL, "index '%s' is open read-only", ix->path);
+    return TRAWL_OK;
+}
+
+int index_put(struct index *ix, const struct index_prep *p, int is_new, struct terr *err)
+{
+    struct sbuf term;
+    int rc = index_need_writer(ix, err);
+
+    if (rc != TRAWL_OK)
+        return rc;
+    sbuf_init(&term);
+    if (schema_article_term(p->key.buf, p->key.len, &term) != TRAWL_OK) {
+        rc = terr_set(err, TRAWL_ENOMEM, "out of memory");
+        goto out;
+    }
+    if (!is_new && ((rc = index_forget_words(ix, term.buf, term.len, err)) != TRAWL_OK ||
+                    (rc = xdb_delete_term(ix->db, term.buf, term.len, err)) != TRAWL_OK))
+        goto out;
+    for (size_t i = 0; i < p->ndocs && rc == TRAWL_OK; i++)
+        rc = xdb_add(ix->db, p->docs[i], NULL, err);
+    if (rc != TRAWL_OK)
+        goto out;
+    if (schema_article_record_key(p->key.buf, p->key.len, &term) != TRAWL_OK) {
+        rc = terr_set(err, TRAWL_ENOMEM, "out of memory");
+        goto out;
+    }
+    rc = xdb_meta_set(ix->db, term.buf, p->record.buf, p->record.len, err);
+    for (size_t i = 0; i < p->words.cap && rc == TRAWL_OK; i++) {
+        const struct strmap_entry *e = &p->words.slots[i];
+        if (e->key != NULL && strmap_add(&ix->spell, e->key, e->len, e->val) != TRAWL_OK)
+            rc = terr_set(err, TRAWL_ENOMEM, "out of memory");
+    }
+    if (rc == TRAWL_OK)
+        rc = index_spell_bound(ix, err);
+out:
+    sbuf_release(&term);
+    return rc;
+}
+
+int index_set_record(struct index *ix, const char *id, const struct schema_article *rec,
+                     struct terr *err)
+{
+    struct sbuf key, val;
+    int rc = index_need_writer(ix, err);
+
+    if (rc != TRAWL_OK)
+        return rc;
+    sbuf_init(&key);
+    sbuf_init(&val);
+    if (schema_article_record_key(id, strlen(id), &key) || schema_article_encode(rec, &val))
+        rc = terr_set(err, TRAWL_ENOMEM, "out of memory");
+    else
+        rc = xdb_meta_set(ix->db, key.buf, val.buf, val.len, err);
+    sbuf_release(&key);
+    sbuf_release(&val);
+    return rc;
+}
+
+int index_remove(struct index *ix, const char *id, struct terr *err)
+{
+    struct sbuf term;
+    int rc = index_need_writer(ix, err);
+
+    if (rc != TRAWL_OK)
+        return rc;
+    sbuf_init(&term);
+    if (schema_article_term(id, strlen(id), &term) != TRAWL_OK) {
+        rc = terr_set(err, TRAWL_ENOMEM, "out of memory");
+        goto out;
+    }
+    rc = index_forget_words(ix, term.buf, term.len, err);
+    if (rc == TRAWL_OK)
+        rc = xdb_delete_term(ix->db, term.buf, term.len, err);
+    if (rc == TRAWL_OK && schema_article_record_key(id, strlen(id), &term) != TRAWL_OK)
+        rc = terr_set(err, TRAWL_ENOMEM, "out of memory");
+    if (rc == TRAWL_OK)
+        rc = xdb_meta_set(ix->db, term.buf, "", 0, err); /* empty value deletes the key */
+out:
+    sbuf_release(&term);
+    return rc;
+}
+
+int index_begin(struct index *ix, struct terr *err)
+{
+    int rc = index_need_writer(ix, err);
+
+    if (rc == TRAWL_OK && ix->in_tx)
+        TRAWL_BUG("index_begin inside a batch");
+    if (rc == TRAWL_OK)
+        rc = xdb_begin(ix->db, 1, err);
+    if (rc == TRAWL_OK)
+        ix->in_tx = 1;
+    return rc;
+}
+
+int index_commit(struct index *ix, struct terr *err)
+{
+    char num[32];
+    int rc = index_need_writer(ix, err);
+
+    if (rc == TRAWL_OK)
+        rc = index_flush_spelling(ix, err);
+    snprintf(num, sizeof num, "%lld", (long long)time(NULL));
+    if (rc == TRAWL_OK)
+        rc = xdb_meta_set(ix->db, META_UPDATED, num, strlen(num), err);
+    if (rc == TRAWL_OK)
+        rc = ix->in_tx ? xdb_commit_tx(ix->db, err) : xdb_commit(ix->db, err);
+    if (ix->in_tx && rc != TRAWL_OK)
+        xdb_cancel_tx(ix->db, NULL);
+    ix->in_tx = 0;
+    return rc;
+}
+
+int index_cancel(struct index *ix, struct terr *err)
+{
+    int rc = TRAWL_OK;
+
+    strmap_clear(&ix->spell);
+    strmap_clear(&ix->unspell);
+    if (ix->in_tx)
+        rc = xdb_cancel_tx(ix->db, err);
+    ix->in_tx = 0;
+    return rc;
+}
+
+/* ---- Records ---------------------------------------------------------------------------- */
+
+int index_article(struct index *ix, const char *id, struct schema_article *rec,
+                  struct sbuf *store, struct terr *err)
+{
+    struct sbuf key;
+    int rc;
+
+    sbuf_init(&key);
+    if (schema_article_record_key(id, strlen(id), &key) != TRAWL_OK) {
+        sbuf_release(&key);
+        return terr_set(err, TRAWL_ENOMEM, "out of memory");
+    }
+    sbuf_reset(store);
+    rc = xdb_meta_get(ix->db, key.buf, store, err);
+    sbuf_release(&key);
+    if (rc != TRAWL_OK)
+        return rc;
+    if (store->len == 0)
+        return terr_set(err, TRAWL_ENOTFOUND, "no article '%s' in the index", id);
+    return schema_article_decode(store->buf, store->len, rec, err);
+}
+
+struct each_article {
+    index_article_fn fn;
+    void *ctx;
+    struct terr *err;
+    int rc;       /* a record that would not decode, or what fn returned to stop */
+};
+
+static enum xdb_next each_article_meta(void *ctx, const char *key, size_t klen,
+                                       const char *val, size_t vlen)
+{
+    struct each_article *ea = ctx;
+    struct schema_article rec;
+    size_t plen = strlen(META_ARTICLE);
+
+    ea->rc = schema_article_decode(val, vlen, &rec, ea->err);
+    if (ea->rc == TRAWL_OK)
+        ea->rc = ea->fn(ea->ctx, key + plen, klen - plen, &rec);
+    return ea->rc == TRAWL_OK ? XDB_NEXT : XDB_STOP;
+}
+
+int index_each_article(struct index *ix, index_article_fn fn, void *ctx, struct terr *err)
+{
+    struct each_article ea = {fn, ctx, err, TRAWL_OK};
+    int rc = xdb_meta_each(ix->db, META_ARTICLE, each_article_meta, &ea, err);
+
+    return rc != TRAWL_OK ? rc : ea.rc;
+}
+
+static int source_key(const char *path, struct sbuf *key)
+{
+    sbuf_reset(key);
+    if (sbuf_adds(key, META_SOURCE))
+        return TRAWL_ENOMEM;
+    /* Keys are limited in length: long paths are keyed by their hash. */
+    if (strlen(path) > SCHEMA_MAX_ID)
+        return schema_article_key(path, strlen(path), key);
+    return sbuf_adds(key, path);
+}
+
+int index_source(struct index *ix, const char *path, struct schema_source *s, struct terr *err)
+{
+    struct sbuf key, val;
+    int rc;
+
+    sbuf_init(&key);
+    sbuf_init(&val);
+    if (source_key(path, &key) != TRAWL_OK) {
+        rc = terr_set(err, TRAWL_ENOMEM, "out of memory");
+        goto out;
+    }
+    rc = xdb_meta_get(ix->db, key.buf, &val, err);
+    if (rc == TRAWL_OK && val.len == 0)
+        rc = terr_set(err, TRAWL_ENOTFOUND, "no source '%s' in the index", path);
+    else if (rc == TRAWL_OK)
+        rc = schema_source_decode(val.buf, val.len, s, err);
+out:
+    sbuf_release(&key);
+    sbuf_release(&val);
+    return rc;
+}
+
+int index_set_source(struct index *ix, const char *path, const struct schema_source *s,
+                     struct terr *err)
+{
+    struct sbuf key, val;
+    int rc;
+
+    sbuf_init(&key);
+    sbuf_init(&val);
+    if (source_key(path, &key) != TRAWL_OK || schema_source_encode(s, &val) != TRAWL_OK)
+        rc = terr_set(err, TRAWL_ENOMEM, "out of memory");
+    else
+        rc = xdb_meta_set(ix->db, key.buf, val.buf, val.len, err);
+    sbuf_release(&key);
+    sbuf_release(&val);
+    return rc;
+}
+
+int index_forget_source(struct index *ix, const char *path, struct terr *err)
+{
+    struct sbuf key;
+    int rc;
+
+    sbuf_init(&key);
+    if (source_key(path, &key) != TRAWL_OK)
+        rc = terr_set(err, TRAWL_ENOMEM, "out of memory");
+    else
+        rc = xdb_meta_set(ix->db, key.buf, "", 0, err);
+    sbuf_release(&key);
+    return rc;
+}

@@ -1,0 +1,133 @@
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "common/layout.h"
+
+/* The routing hash is part of the on-disk contract: an existing sharded index keeps its
+ * articles where these say. Changing a value here means existing indexes break. */
+static void test_shard_of_is_stable(void **state)
+{
+    (void)state;
+    assert_int_equal(layout_shard_of("a.txt", 5, 1), 0);
+    assert_int_equal(layout_shard_of("a.txt", 5, 0), 0);
+    assert_int_equal(layout_shard_of("a.txt", 5, 4), 2);
+    assert_int_equal(layout_shard_of("reuters/0001.sgm#17", 19, 8), 5);
+    assert_int_equal(layout_shard_of("x", 1, 64), 7);
+    for (unsigned n = 1; n <= LAYOUT_MAX_SHARDS; n++)
+        assert_true(layout_shard_of("abc", 3, n) < n);
+}
+
+static void write_stub(const char *dir, const char *text)
+{
+    char p[256];
+    FILE *f;
+
+    snprintf(p, sizeof p, "%s/" LAYOUT_STUB, dir);
+    f = fopen(p, "w");
+    assert_non_null(f);
+    fputs(text, f);
+    fclose(f);
+}
+
+static void test_entries_parse_every_kind(void **state)
+{
+    char dir[] = "/tmp/trawl-test-layout-XXXXXX";
+    struct layout_entry *v;
+    size_t n;
+    struct terr err;
+    char *s;
+
+    (void)state;
+    assert_non_null(mkdtemp(dir));
+    write_stub(dir, "auto gen-2-shard-0\nauto /abs/gen-1\nremote 127.0.0.1:7001\n"
+                    "# a comment\nremote host xapian-progsrv db\n");
+    assert_int_equal(layout_read_entries(dir, &v, &n, &err), TRAWL_OK);
+    assert_int_equal(n, 4);
+    assert_int_equal(v[0].kind, LAYOUT_LOCAL);
+    assert_string_equal(v[0].where, "gen-2-shard-0");
+    assert_int_equal(v[1].kind, LAYOUT_LOCAL);
+    assert_int_equal(v[2].kind, LAYOUT_REMOTE);
+    assert_string_equal(v[2].where, "127.0.0.1:7001");
+    assert_int_equal(v[3].kind, LAYOUT_PROG);
+    assert_true(layout_entries_remote(v, n));
+    assert_true(layout_entries_sharded(v, n));
+    assert_false(layout_entries_sharded(v + 1, 1));
+    assert_true(layout_entries_sharded(v, 1));
+    s = layout_entry_line(dir, &v[0]);
+    assert_true(strncmp(s, "auto /tmp/", 10) == 0 && strstr(s, "/gen-2-shard-0") != NULL);
+    free(s);
+    s = layout_entry_path(dir, &v[1]);
+    assert_string_equal(s, "/abs/gen-1");
+    free(s);
+    layout_free_entries(v, n);
+
+    write_stub(dir, "lonely\n");
+    assert_int_equal(layout_read_entries(dir, &v, &n, &err), TRAWL_EINDEX);
+    assert_null(v);
+    assert_int_equal(layout_remove_tree(dir, &err), TRAWL_OK);
+}
+
+static void test_lines_are_the_documented_format(void **state)
+{
+    char *s;
+
+    (void)state;
+    assert_string_equal((s = layout_gen_line(3)), "auto gen-3");
+    free(s);
+    assert_string_equal((s = layout_shard_line(3, 1)), "auto gen-3-shard-1");
+    free(s);
+    assert_string_equal((s = layout_shard_name(3, 1)), "gen-3-shard-1");
+    free(s);
+    assert_string_equal((s = layout_gen_name(7)), "gen-7");
+    free(s);
+}
+
+/* A stub listing more databases than an index may have is refused where it is read, so no
+ * caller can overrun an array of LAYOUT_MAX_SHARDS. */
+static void test_stub_over_the_shard_limit_is_refused(void **state)
+{
+    char dir[] = "/tmp/trawl-test-layout-XXXXXX";
+    char **lines;
+    struct layout_entry *v;
+    size_t n;
+    struct terr err;
+    FILE *f;
+    char p[256];
+
+    (void)state;
+    assert_non_null(mkdtemp(dir));
+    snprintf(p, sizeof p, "%s/" LAYOUT_STUB, dir);
+    f = fopen(p, "w");
+    for (unsigned i = 0; i < LAYOUT_MAX_SHARDS; i++)
+        fprintf(f, "auto gen-1-shard-%u\n", i);
+    fclose(f);
+    assert_int_equal(layout_read_stub(dir, &lines, &n, &err), TRAWL_OK);
+    assert_int_equal(n, LAYOUT_MAX_SHARDS);
+    layout_free_lines(lines, n);
+    f = fopen(p, "a");
+    fprintf(f, "auto gen-1-shard-%u\n", LAYOUT_MAX_SHARDS);
+    fclose(f);
+    assert_int_equal(layout_read_stub(dir, &lines, &n, &err), TRAWL_EINDEX);
+    assert_non_null(strstr(err.msg, dir));
+    assert_non_null(strstr(err.msg, "64"));
+    assert_int_equal(layout_read_entries(dir, &v, &n, &err), TRAWL_EINDEX);
+    assert_int_equal(layout_remove_tree(dir, &err), TRAWL_OK);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_shard_of_is_stable),
+        cmocka_unit_test(test_entries_parse_every_kind),
+        cmocka_unit_test(test_lines_are_the_documented_format),
+        cmocka_unit_test(test_stub_over_the_shard_limit_is_refused),
+    };
+    return cmocka_run_group_tests_name("layout", tests, NULL, NULL);
+}
