@@ -13,14 +13,11 @@
 
 #include <readline/history.h>
 #include <readline/readline.h>
-#include <utf8proc.h>
 
-#include "common/rank.h"
-#include "common/snippet.h"
+#include "common/trawl.h"
 #include "searcher/check.h"
 #include "searcher/eval.h"
 #include "searcher/search.h"
-#include "trawl_config.h"
 
 #define PROG "trawl-search"
 
@@ -101,9 +98,30 @@ static int parse_double(const char *s, double lo, double hi, double *out)
 
 static void version(void)
 {
-    printf("trawl-search %s\n", TRAWL_VERSION);
-    printf("Xapian %s, libstemmer %s, utf8proc %s\n", index_xapian_version(),
-           TRAWL_LIBSTEMMER_VERSION, utf8proc_version());
+    printf("trawl-search %s\n", trawl_version());
+    printf("%s\n", trawl_library_versions());
+}
+
+/* The words joined with single spaces (owned: free()); NULL on OOM. */
+static char *join_args(int n, char **words)
+{
+    size_t len = 1;
+    char *q, *at;
+
+    for (int i = 0; i < n; i++)
+        len += strlen(words[i]) + 1;
+    if ((q = malloc(len)) == NULL)
+        return NULL;
+    at = q;
+    for (int i = 0; i < n; i++) {
+        size_t w = strlen(words[i]);
+        if (i > 0)
+            *at++ = ' ';
+        memcpy(at, words[i], w);
+        at += w;
+    }
+    *at = '\0';
+    return q;
 }
 
 /* ---- Batch mode ------------------------------------------------------------------------ */
@@ -245,11 +263,11 @@ static int run_prompt(struct session *s)
             close(fd);
     }
     printf("trawl %s: searching %s. Type a query, :help for commands, Ctrl-D to leave.\n",
-           TRAWL_VERSION, s->o.db);
+           trawl_version(), s->o.db);
     while ((line = readline("trawl> ")) != NULL) {
         char *q = line;
         size_t n;
-        struct terr err;
+        struct trawl_error err;
         while (*q == ' ' || *q == '\t')
             q++;
         n = strlen(q);
@@ -270,7 +288,7 @@ static int run_prompt(struct session *s)
             continue;
         }
         /* See what the indexer has committed since the last query. */
-        if (index_reopen(s->ix, &err) != TRAWL_OK)
+        if (trawl_reopen(s->ix, &err) != TRAWL_OK)
             search_warn("%s", err.msg);
         session_query(s, NULL, q, 0);
         free(line);
@@ -327,7 +345,7 @@ int main(int argc, char **argv)
     };
     struct session_opts o;
     struct session s;
-    struct terr err;
+    struct trawl_error err;
     const char *color = "auto", *batch = NULL, *timings = NULL;
     int stats = 0, c, rc, limit_set = 0;
     const char *check = NULL;
@@ -336,11 +354,9 @@ int main(int argc, char **argv)
     double d;
 
     memset(&o, 0, sizeof o);
-    o.db = getenv("TRAWL_DB") && *getenv("TRAWL_DB") ? getenv("TRAWL_DB") : INDEX_DEFAULT_PATH;
-    index_search_opts_init(&o.so);
-    /* Look at 100 matches at least: counts below that are exact, for little time. */
-    o.so.check_at_least = 100;
-    o.width = SNIPPET_WIDTH;
+    o.db = getenv("TRAWL_DB") && *getenv("TRAWL_DB") ? getenv("TRAWL_DB") : TRAWL_DEFAULT_PATH;
+    trawl_search_opts_init(&o.so);
+    o.width = TRAWL_SNIPPET_WIDTH;
     o.format = FMT_HUMAN;
     memset(&eo, 0, sizeof eo);
 
@@ -363,7 +379,7 @@ int main(int argc, char **argv)
             }
             o.so.offset = (unsigned)v;
             break;
-        case 'a': o.default_and = 1; break;
+        case 'a': o.so.all_words = 1; break;
         case O_K1:
             if (parse_double(optarg, 0, 100, &d) != 0) {
                 search_warn("invalid --k1 '%s': expected a number from 0 to 100", optarg);
@@ -508,13 +524,14 @@ int main(int argc, char **argv)
         }
     } else if (optind < argc) {
         /* The query is the rest of the command line, joined with spaces. */
-        struct sbuf q;
-        sbuf_init(&q);
-        for (int i = optind; i < argc; i++)
-            if ((i > optind && sbuf_addc(&q, ' ')) || sbuf_adds(&q, argv[i]))
-                break;
-        rc = session_query(&s, NULL, q.buf, o.so.offset);
-        sbuf_release(&q);
+        char *q = join_args(argc - optind, argv + optind);
+        if (q == NULL) {
+            search_warn("out of memory");
+            rc = 2;
+        } else {
+            rc = session_query(&s, NULL, q, o.so.offset);
+            free(q);
+        }
     } else if (isatty(0)) {
         rc = run_prompt(&s);
     } else {
