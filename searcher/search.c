@@ -611,9 +611,13 @@ int session_stats(struct session *s)
     struct trawl_error err;
     char *out = NULL;
 
-    if (trawl_stats(s->ix, &st, &err) != TRAWL_OK ||
-        (out = trawl_stats_format(s->o.db, &st)) == NULL) {
+    if (trawl_stats(s->ix, &st, &err) != TRAWL_OK) {
         search_warn("%s", err.msg);
+        return 2;
+    }
+    /* The formatter fails only for want of memory, and has no message to give. */
+    if ((out = trawl_stats_format(s->o.db, &st)) == NULL) {
+        search_warn("out of memory");
         return 2;
     }
     fputs(out, s->out);
