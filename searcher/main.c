@@ -70,14 +70,19 @@ static const char usage_text[] =
     "\n"
     "Exit status: 0 something matched, 1 nothing matched, 2 error.\n";
 
-static int parse_uint(const char *s, unsigned long max, unsigned long *out)
+/* A count: decimal digits only (strtoul alone would take a sign and leading white space),
+ * from min to max. The one rule for every count: callers that refuse 0 pass min 1 and say
+ * so in their message. */
+static int parse_uint(const char *s, unsigned long min, unsigned long max, unsigned long *out)
 {
     char *end;
     unsigned long v;
 
+    if (s[0] < '0' || s[0] > '9')
+        return -1;
     errno = 0;
     v = strtoul(s, &end, 10);
-    if (errno || end == s || *end != '\0' || v > max || s[0] == '-')
+    if (errno || *end != '\0' || v < min || v > max)
         return -1;
     *out = v;
     return 0;
@@ -227,7 +232,7 @@ static int prompt_command(struct session *s, const char *cmd)
     } else if (strcmp(cmd, ":n") == 0) {
         printf("%u results per page\n", s->o.so.count);
     } else if (strncmp(cmd, ":n ", 3) == 0) {
-        if (arg == NULL || parse_uint(arg, 10000, &v) != 0 || v == 0)
+        if (arg == NULL || parse_uint(arg, 1, 10000, &v) != 0)
             search_warn(":n needs a number from 1 to 10000");
         else
             s->o.so.count = (unsigned)v;
@@ -237,8 +242,9 @@ static int prompt_command(struct session *s, const char *cmd)
         else if (session_query(s, NULL, s->last_query, s->last_offset + s->o.so.count) == 1)
             printf("no more results\n");
     } else if (strncmp(cmd, ":show ", 6) == 0 || strncmp(cmd, ":explain ", 9) == 0) {
-        if (arg == NULL || parse_uint(arg, UINT_MAX, &v) != 0 || v == 0)
-            search_warn("%s needs a result number", cmd[1] == 's' ? ":show" : ":explain");
+        if (arg == NULL || parse_uint(arg, 1, UINT_MAX, &v) != 0)
+            search_warn("%s needs a result number (1 or more)",
+                        cmd[1] == 's' ? ":show" : ":explain");
         else if (cmd[1] == 's')
             session_show(s, (unsigned)v);
         else
@@ -364,7 +370,7 @@ int main(int argc, char **argv)
         switch (c) {
         case 'd': o.db = optarg; break;
         case 'n':
-            if (parse_uint(optarg, 10000, &v) != 0 || v == 0) {
+            if (parse_uint(optarg, 1, 10000, &v) != 0) {
                 search_warn("invalid --limit '%s': expected a number from 1 to 10000", optarg);
                 return 2;
             }
@@ -372,7 +378,7 @@ int main(int argc, char **argv)
             limit_set = 1;
             break;
         case O_OFFSET:
-            if (parse_uint(optarg, 1000000, &v) != 0) {
+            if (parse_uint(optarg, 0, 1000000, &v) != 0) {
                 search_warn("invalid --offset '%s': expected a number from 0 to 1000000",
                             optarg);
                 return 2;
@@ -395,24 +401,25 @@ int main(int argc, char **argv)
             o.so.b = d;
             break;
         case O_PPA:
-            if (parse_uint(optarg, 10000, &v) != 0 || v == 0) {
-                search_warn("invalid --passages-per-article '%s': expected a positive number",
-                            optarg);
+            if (parse_uint(optarg, 1, 10000, &v) != 0) {
+                search_warn("invalid --passages-per-article '%s': expected a number from 1 to "
+                            "10000", optarg);
                 return 2;
             }
             o.so.per_article = (unsigned)v;
             break;
         case O_ALLP: o.so.per_article = 0; break;
         case 'C':
-            if (parse_uint(optarg, 100, &v) != 0) {
+            if (parse_uint(optarg, 0, 100, &v) != 0) {
                 search_warn("invalid --context '%s': expected a number from 0 to 100", optarg);
                 return 2;
             }
             o.context = (unsigned)v;
             break;
         case O_WIDTH:
-            if (parse_uint(optarg, 1u << 20, &v) != 0) {
-                search_warn("invalid --width '%s': expected a number of bytes", optarg);
+            if (parse_uint(optarg, 0, 1u << 20, &v) != 0) {
+                search_warn("invalid --width '%s': expected a number of bytes from 0 to %u",
+                            optarg, 1u << 20);
                 return 2;
             }
             o.width = v;
