@@ -278,6 +278,7 @@ static void print_hit_json(struct session *s, const char *qid, const trawl_resul
     const struct trawl_passage *p = &h->passage;
     json_t *o = json_object(), *marks = json_array(), *terms = json_array();
     struct trawl_snippet sn;
+    struct trawl_error err;
     char *txt;
 
     if (o == NULL || marks == NULL || terms == NULL) {
@@ -316,7 +317,7 @@ static void print_hit_json(struct session *s, const char *qid, const trawl_resul
     json_object_set_new(o, "more", json_integer((json_int_t)h->more));
     if (s->o.explain) {
         struct trawl_explanation e;
-        if (trawl_explain(s->ix, r, i, &e, NULL) == TRAWL_OK) {
+        if (trawl_explain(s->ix, r, i, &e, &err) == TRAWL_OK) {
             json_t *arr = json_array();
             for (size_t k = 0; arr && k < e.n; k++) {
                 const struct trawl_explain_term *t = &e.terms[k];
@@ -328,6 +329,8 @@ static void print_hit_json(struct session *s, const char *qid, const trawl_resul
             json_object_set_new(o, "explain", arr ? arr : json_null());
             json_object_set_new(o, "length", json_integer((json_int_t)e.passage_len));
             trawl_explanation_release(&e);
+        } else {
+            search_warn("cannot explain result %u: %s", rank, err.msg);
         }
     }
     txt = json_dumps(o, JSON_COMPACT);
@@ -391,18 +394,24 @@ static void put_query(FILE *f, const char *q, size_t max)
 static void report_query_error(const char *query, size_t col, const struct trawl_error *err)
 {
     char msg[sizeof err->msg];
+    /* QUERY_SHOWN code points of at most 4 bytes, and the "…" (3 bytes) after them. */
+    char shown[4 * QUERY_SHOWN + 8];
     size_t cps = 0;
+    FILE *m;
 
     for (const char *q = query; *q != '\0'; q++)
         cps += ((unsigned char)*q & 0xC0) != 0x80;
     strip_columns(err->msg, msg, sizeof msg);
-    fflush(stdout);
-    fputs(PROG ": error in query '", stderr);
-    put_query(stderr, query, QUERY_SHOWN);
+    memset(shown, 0, sizeof shown);
+    if ((m = fmemopen(shown, sizeof shown - 1, "w")) != NULL) {
+        put_query(m, query, QUERY_SHOWN);
+        fclose(m);
+    }
     if (col >= 1 && col <= cps + 1)
-        fprintf(stderr, "' at column %zu: %s\n", col, msg);
+        search_warn("error in query '%s' at column %zu: %s", shown, col, msg);
     else
-        fprintf(stderr, "': %s\n", msg);
+        search_warn("error in query '%s': %s", shown, msg);
+    /* The caret continues the message: under the query, in a terminal only. */
     if (isatty(2) && col >= 1 && col <= cps + 1 && col <= QUERY_SHOWN) {
         fputs("  ", stderr);
         put_query(stderr, query, QUERY_SHOWN);
