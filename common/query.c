@@ -824,6 +824,55 @@ int query_parse(const char *q, size_t len, const struct query_opts *o, struct qn
     return rc;
 }
 
+/* ---- Plain text -------------------------------------------------------------------------- */
+
+static int plain_space(char c)
+{
+    return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+int query_parse_plain(const char *q, size_t len, const struct query_opts *o,
+                      struct qnode **root, struct terr *err)
+{
+    struct qnode *top = new_node(o != NULL && o->default_and ? QK_AND : QK_OR, 1);
+    size_t i = 0;
+
+    *root = NULL;
+    if (top == NULL)
+        return terr_set(err, TRAWL_ENOMEM, "out of memory");
+    for (;;) {
+        size_t w;
+        struct qnode *kid, **kids;
+        while (i < len && plain_space(q[i]))
+            i++;
+        if (i >= len)
+            break;
+        w = i;
+        while (i < len && !plain_space(q[i]))
+            i++;
+        kids = realloc(top->kids, (top->nkids + 1) * sizeof *kids);
+        if (kids == NULL)
+            goto nomem;
+        top->kids = kids;
+        /* The column counts bytes, as the evaluator's topics did: nothing reports it. */
+        if ((kid = new_node(QK_WORD, w + 1)) == NULL)
+            goto nomem;
+        top->kids[top->nkids++] = kid;
+        kid->len = i - w;
+        if ((kid->text = strndup(q + w, kid->len)) == NULL)
+            goto nomem;
+    }
+    if (top->nkids == 0) {
+        query_free(top);
+        return TRAWL_OK;
+    }
+    *root = top;
+    return TRAWL_OK;
+nomem:
+    query_free(top);
+    return terr_set(err, TRAWL_ENOMEM, "out of memory");
+}
+
 /* ---- Describe ---------------------------------------------------------------------------- */
 
 int query_describe(const struct qnode *n, struct sbuf *out)

@@ -72,6 +72,13 @@ int query_parse(const char *q, size_t len, const struct query_opts *o, struct qn
                 size_t *col, struct terr *err);
 void query_free(struct qnode *root); /* NULL-safe */
 
+/* Plain text, no syntax (evaluation topics like "(a) - b" run as written): every white-space
+ * separated word of q[0..len) becomes a word node of one OR (AND with o->default_and), so no
+ * character is taken for an operator. *root is NULL when the text has no word (not an
+ * error). TRAWL_ENOMEM only. */
+int query_parse_plain(const char *q, size_t len, const struct query_opts *o,
+                      struct qnode **root, struct terr *err);
+
 /* A canonical, fully parenthesised rendering, for tests and TRAWL_DEBUG_QUERY:
  * e.g. (OR word:a (AND word:b phrase:"c d")) ; appends to out (sbuf.h). */
 struct sbuf;

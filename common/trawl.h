@@ -161,7 +161,8 @@ struct trawl_search_opts {
     unsigned per_article;    /* passages shown per article (default 1); 0: every passage
                                 ranked by its own score */
     int all_words;           /* 1: juxtaposed words must all match (default: any) */
-    int plain;               /* 1: the query is plain text, no syntax (evaluation topics) */
+    int plain;               /* 1: the query is plain text, no syntax (evaluation topics);
+                                text without a word finds nothing (TRAWL_OK) */
     double k1, b;            /* BM25 (defaults: the README's "Ranking") */
     int bm25plus;            /* Xapian's BM25+ instead, with delta */
     double delta;

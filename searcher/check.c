@@ -20,8 +20,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "common/analyze.h"
-#include "common/query.h"
 
 #define CHECK_TOP 10         /* N when a case does not say */
 #define CHECK_MAX_TOP 1000
@@ -51,12 +49,14 @@ static void expects_free(struct expect *e, size_t n)
     free(e);
 }
 
-static int tokens_push(void *ctx, const struct tok_token *tk, const char *term, size_t len)
+/* Collects the folded words (trawl_word_fn). */
+static int tokens_push(void *ctx, const char *word, size_t word_len, const char *term,
+                       size_t term_len)
 {
     struct tokens *t = ctx;
 
     (void)term;
-    (void)len;
+    (void)term_len;
     if (t->n == t->cap) {
         size_t cap = t->cap ? t->cap * 2 : 32;
         char **v = realloc(t->v, cap * sizeof *v);
@@ -65,7 +65,7 @@ static int tokens_push(void *ctx, const struct tok_token *tk, const char *term, 
         t->v = v;
         t->cap = cap;
     }
-    if ((t->v[t->n] = strndup(tk->text, tk->len)) == NULL)
+    if ((t->v[t->n] = strndup(word, word_len)) == NULL)
         return t->nomem = 1;
     t->n++;
     return 0;
@@ -80,13 +80,13 @@ static void tokens_release(struct tokens *t)
 }
 
 /* Whether the folded tokens of text contain those of the phrase, in a row. -1 on OOM. */
-static int contains_phrase(struct analyzer *an, const char *text, size_t len,
+static int contains_phrase(trawl_index *ix, const char *text, size_t len,
                            const struct tokens *ph)
 {
     struct tokens t = {0};
     int found = 0;
 
-    if (analyze_each(an, text, len, tokens_push, &t) != 0 || t.nomem) {
+    if (trawl_words(ix, text, len, tokens_push, &t, NULL) != TRAWL_OK || t.nomem) {
         tokens_release(&t);
         return -1;
     }
@@ -229,7 +229,7 @@ fail:
 /* ---- Running a case --------------------------------------------------------------------- */
 
 /* Finds each expectation's rank in r. -1 on OOM. */
-static int rank_expects(struct session *s, const struct index_results *r, struct expect *e,
+static int rank_expects(struct session *s, const trawl_results *r, struct expect *e,
                         size_t n)
 {
     for (size_t k = 0; k < n; k++) {
@@ -238,22 +238,24 @@ static int rank_expects(struct session *s, const struct index_results *r, struct
         if (e[k].kind == T_NOTHING)
             continue;
         if (e[k].kind == T_PHRASE &&
-            (analyze_each(s->an, e[k].text, strlen(e[k].text), tokens_push, &ph) != 0 ||
+            (trawl_words(s->ix, e[k].text, strlen(e[k].text), tokens_push, &ph, NULL) !=
+                 TRAWL_OK ||
              ph.nomem)) {
             tokens_release(&ph);
             return -1;
         }
-        for (size_t i = 0; i < r->n && e[k].rank == 0; i++) {
-            const struct schema_passage *p = &r->hits[i].p;
+        for (size_t i = 0; i < trawl_results_count(r) && e[k].rank == 0; i++) {
+            const struct trawl_passage *p = &trawl_results_hit(r, i)->passage;
             int hit;
             if (e[k].kind == T_PHRASE) {
-                hit = contains_phrase(s->an, p->text, p->text_len, &ph);
+                hit = contains_phrase(s->ix, p->text, p->text_len, &ph);
                 if (hit < 0) {
                     tokens_release(&ph);
                     return -1;
                 }
             } else {
-                hit = p->id_len == strlen(e[k].text) && memcmp(p->id, e[k].text, p->id_len) == 0 &&
+                hit = p->article_len == strlen(e[k].text) &&
+                      memcmp(p->article, e[k].text, p->article_len) == 0 &&
                       (e[k].kind == T_ID || p->ordinal == e[k].ordinal);
             }
             if (hit)
@@ -296,13 +298,11 @@ static int run_case(struct session *s, const char *path, size_t lineno, char *li
 {
     char *arrow = strstr(line, "=>");
     struct expect *e = NULL;
-    size_t ne = 0, col = 0;
+    size_t ne = 0, nr;
     char why[256], ranks[256] = "";
-    struct query_opts qo = {s->o.default_and};
-    struct index_search_opts so = s->o.so;
-    struct qnode *root = NULL;
-    struct index_results *r = NULL;
-    struct terr err;
+    struct trawl_search_opts so = s->o.so;
+    trawl_results *r = NULL;
+    struct trawl_error err;
     unsigned depth = CHECK_LOOK;
     int ok = 1, rc;
     size_t qlen;
@@ -321,28 +321,27 @@ static int run_case(struct session *s, const char *path, size_t lineno, char *li
     for (size_t k = 0; k < ne; k++)
         if (e[k].top > depth)
             depth = e[k].top;
-    rc = query_parse(line, qlen, &qo, &root, &col, &err);
-    if (rc != TRAWL_OK) {
-        search_warn("%s:%zu: error in query '%.*s' at column %zu: %s", path, lineno, (int)qlen,
-                    line, col, err.msg);
-        expects_free(e, ne);
-        return 2;
-    }
     so.offset = 0;
     so.count = depth;
     so.per_article = all_passages ? 0 : 1;
-    rc = index_search(s->ix, root, &so, &r, &err);
-    query_free(root);
-    if (rc != TRAWL_OK || rank_expects(s, r, e, ne) != 0) {
-        search_warn("%s:%zu: %s", path, lineno, rc != TRAWL_OK ? err.msg : "out of memory");
-        index_results_free(r);
+    rc = trawl_search(s->ix, line, qlen, &so, &r, &err);
+    if (rc == TRAWL_EINPUT) {
+        search_warn("%s:%zu: error in query '%.*s' at column %zu: %s", path, lineno, (int)qlen,
+                    line, err.column, err.msg);
         expects_free(e, ne);
         return 2;
     }
+    if (rc != TRAWL_OK || rank_expects(s, r, e, ne) != 0) {
+        search_warn("%s:%zu: %s", path, lineno, rc != TRAWL_OK ? err.msg : "out of memory");
+        trawl_results_free(r);
+        expects_free(e, ne);
+        return 2;
+    }
+    nr = trawl_results_count(r);
     for (size_t k = 0; k < ne; k++) {
         size_t used = strlen(ranks);
-        ok &= expect_ok(&e[k], r->n);
-        format_rank(&e[k], r->n, ranks + used, sizeof ranks - used);
+        ok &= expect_ok(&e[k], nr);
+        format_rank(&e[k], nr, ranks + used, sizeof ranks - used);
         if (k + 1 < ne && strlen(ranks) + 1 < sizeof ranks)
             strcat(ranks, " ");
     }
@@ -350,7 +349,7 @@ static int run_case(struct session *s, const char *path, size_t lineno, char *li
     for (size_t k = 0; !ok && k < ne; k++) {
         const struct expect *x = &e[k];
         char what[300];
-        if (expect_ok(x, r->n))
+        if (expect_ok(x, nr))
             continue;
         if (x->kind == T_PHRASE)
             snprintf(what, sizeof what, "\"%s\"", x->text);
@@ -359,7 +358,7 @@ static int run_case(struct session *s, const char *path, size_t lineno, char *li
         else
             snprintf(what, sizeof what, "%s", x->text);
         if (x->kind == T_NOTHING)
-            fprintf(s->out, "      %s:%zu: wanted no result, got %zu\n", path, lineno, r->n);
+            fprintf(s->out, "      %s:%zu: wanted no result, got %zu\n", path, lineno, nr);
         else if (x->negated)
             fprintf(s->out, "      %s:%zu: %s ranks %zu, wanted not in the top %u\n", path,
                     lineno, what, x->rank, x->top);
@@ -370,7 +369,7 @@ static int run_case(struct session *s, const char *path, size_t lineno, char *li
             fprintf(s->out, "      %s:%zu: %s ranks %zu, wanted top %u\n", path, lineno, what,
                     x->rank, x->top);
     }
-    index_results_free(r);
+    trawl_results_free(r);
     expects_free(e, ne);
     return ok ? 0 : 1;
 }

@@ -2,7 +2,7 @@
  * per line, `QUERY => EXPECTATION, ...`: articles, passages or phrases that must rank in the
  * top N, or must not; the grammar is in check.c and the README. The runner builds nothing: it
  * runs each case on the session's index and options, prints one line per case and a summary.
- * Depends on the search session (search.h) and common/index, common/query, common/analyze. */
+ * Depends on the search session (search.h) and the public trawl.h. */
 #ifndef TRAWL_SEARCHER_CHECK_H
 #define TRAWL_SEARCHER_CHECK_H
 

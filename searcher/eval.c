@@ -1,3 +1,4 @@
+/* eval: the evaluator as trawl-search runs it (see eval.h). */
 #include "searcher/eval.h"
 
 #include <ctype.h>
@@ -7,537 +8,34 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "common/query.h"
-#include "common/sbuf.h"
 #include "searcher/search.h"
-
-static const char *const measure_names[EVAL_NMEASURES] = {
-    "MAP", "nDCG@10", "P@10", "MRR@10", "R@100", "R@1000",
-};
-
-const char *eval_measure_name(enum eval_measure m)
-{
-    return (unsigned)m < EVAL_NMEASURES ? measure_names[m] : "?";
-}
-
-/* ---- Query ids -------------------------------------------------------------------------- */
-
-static int all_digits(const char *s)
-{
-    if (*s == '\0')
-        return 0;
-    for (; *s; s++)
-        if (*s < '0' || *s > '9')
-            return 0;
-    return 1;
-}
-
-/* treceval.py's order: numeric ids by value first, then the others; equal values by the
- * string. Equal only for equal strings, so it also serves to group a run by query. */
-static int cmp_qid(const char *a, const char *b)
-{
-    int da = all_digits(a), db = all_digits(b);
-
-    if (da != db)
-        return da ? -1 : 1;
-    if (da) {
-        const char *x = a, *y = b;
-        size_t lx, ly;
-        int c;
-        while (*x == '0' && x[1] != '\0')
-            x++;
-        while (*y == '0' && y[1] != '\0')
-            y++;
-        lx = strlen(x);
-        ly = strlen(y);
-        if (lx != ly)
-            return lx < ly ? -1 : 1;
-        if ((c = strcmp(x, y)) != 0)
-            return c;
-    }
-    return strcmp(a, b);
-}
-
-/* ---- Reading qrels and runs ------------------------------------------------------------- */
-
-struct judgement {
-    char *qid, *docid;
-    long grade;
-    size_t line;
-};
-
-struct eval_qrels {
-    struct judgement *v;
-    size_t n, cap;
-};
-
-struct retrieved {
-    char *qid, *docid;
-    double score;
-    size_t line;
-};
-
-struct eval_run {
-    struct retrieved *v;
-    size_t n, cap;
-};
-
-/* Splits line (modified) at white space into at most max fields; returns how many. */
-static size_t split_fields(char *line, char **f, size_t max)
-{
-    size_t n = 0;
-    char *save = NULL;
-
-    for (char *t = strtok_r(line, " \t\r\n\v\f", &save); t != NULL;
-         t = strtok_r(NULL, " \t\r\n\v\f", &save)) {
-        if (n < max)
-            f[n] = t;
-        n++;
-    }
-    return n;
-}
-
-static int grow(void **v, size_t *cap, size_t n, size_t size)
-{
-    if (n < *cap)
-        return 0;
-    size_t c = *cap ? *cap * 2 : 256;
-    void *p = realloc(*v, c * size);
-    if (p == NULL)
-        return -1;
-    *v = p;
-    *cap = c;
-    return 0;
-}
-
-static int cmp_judgement(const void *pa, const void *pb)
-{
-    const struct judgement *a = pa, *b = pb;
-    int c = cmp_qid(a->qid, b->qid);
-    return c ? c : strcmp(a->docid, b->docid);
-}
-
-void eval_qrels_free(struct eval_qrels *q)
-{
-    if (q == NULL)
-        return;
-    for (size_t i = 0; i < q->n; i++) {
-        free(q->v[i].qid);
-        free(q->v[i].docid);
-    }
-    free(q->v);
-    free(q);
-}
-
-static int parse_grade(const char *s, long *out)
-{
-    char *end;
-    double d;
-
-    errno = 0;
-    *out = strtol(s, &end, 10);
-    if (errno == 0 && end != s && *end == '\0')
-        return 0;
-    d = strtod(s, &end);
-    if (end == s || *end != '\0' || !isfinite(d) || fabs(d) > 1e15)
-        return -1;
-    *out = (long)d; /* truncates towards zero, as Python's int(float(x)) */
-    return 0;
-}
-
-/* Calls fn for each non-blank line of path split into exactly ncols white-space separated
- * fields (at most 6); a line with another count is an error naming path:line. */
-typedef int (*record_fn)(void *ctx, char **fl, const char *path, size_t lineno,
-                         struct terr *err);
-
-static int read_records(const char *path, size_t ncols, record_fn fn, void *ctx,
-                        struct terr *err)
-{
-    FILE *f = fopen(path, "r");
-    char *line = NULL;
-    size_t cap = 0, lineno = 0;
-    int rc = TRAWL_OK;
-
-    if (f == NULL)
-        return terr_set(err, TRAWL_EIO, "cannot open '%s': %s", path, strerror(errno));
-    while (rc == TRAWL_OK && getline(&line, &cap, f) != -1) {
-        char *fl[6];
-        size_t nf;
-        lineno++;
-        nf = split_fields(line, fl, ncols);
-        if (nf == 0)
-            continue;
-        if (nf != ncols)
-            rc = terr_set(err, TRAWL_EINPUT, "%s:%zu: expected %zu columns, got %zu", path,
-                          lineno, ncols, nf);
-        else
-            rc = fn(ctx, fl, path, lineno, err);
-    }
-    if (rc == TRAWL_OK && ferror(f))
-        rc = terr_set(err, TRAWL_EIO, "cannot read '%s': %s", path, strerror(errno));
-    free(line);
-    fclose(f);
-    return rc;
-}
-
-static int qrels_line(void *ctx, char **fl, const char *path, size_t lineno, struct terr *err)
-{
-    struct eval_qrels *q = ctx;
-    struct judgement *j;
-    long grade;
-
-    if (parse_grade(fl[3], &grade) != 0)
-        return terr_set(err, TRAWL_EINPUT, "%s:%zu: bad relevance grade '%s'", path, lineno,
-                        fl[3]);
-    if (grow((void **)&q->v, &q->cap, q->n, sizeof *q->v) != 0)
-        return terr_set(err, TRAWL_ENOMEM, "out of memory");
-    j = &q->v[q->n];
-    j->qid = strdup(fl[0]);
-    j->docid = strdup(fl[2]);
-    j->grade = grade;
-    j->line = lineno;
-    q->n++;
-    if (j->qid == NULL || j->docid == NULL)
-        return terr_set(err, TRAWL_ENOMEM, "out of memory");
-    return TRAWL_OK;
-}
-
-int eval_qrels_read(const char *path, struct eval_qrels **out, struct terr *err)
-{
-    struct eval_qrels *q = calloc(1, sizeof *q);
-    int rc;
-
-    *out = NULL;
-    if (q == NULL)
-        return terr_set(err, TRAWL_ENOMEM, "out of memory");
-    if ((rc = read_records(path, 4, qrels_line, q, err)) != TRAWL_OK)
-        goto out;
-    if (q->n > 1)
-        qsort(q->v, q->n, sizeof *q->v, cmp_judgement);
-    for (size_t i = 1; i < q->n; i++) {
-        if (cmp_judgement(&q->v[i - 1], &q->v[i]) == 0) {
-            size_t l = q->v[i].line > q->v[i - 1].line ? q->v[i].line : q->v[i - 1].line;
-            rc = terr_set(err, TRAWL_EINPUT, "%s:%zu: duplicate judgement for %s %s", path, l,
-                          q->v[i].qid, q->v[i].docid);
-            goto out;
-        }
-    }
-out:
-    if (rc != TRAWL_OK) {
-        eval_qrels_free(q);
-        return rc;
-    }
-    *out = q;
-    return TRAWL_OK;
-}
-
-struct eval_run *eval_run_new(void)
-{
-    return calloc(1, sizeof(struct eval_run));
-}
-
-void eval_run_free(struct eval_run *r)
-{
-    if (r == NULL)
-        return;
-    for (size_t i = 0; i < r->n; i++) {
-        free(r->v[i].qid);
-        free(r->v[i].docid);
-    }
-    free(r->v);
-    free(r);
-}
-
-static int run_add_line(struct eval_run *r, const char *qid, const char *docid, double score,
-                        size_t line)
-{
-    struct retrieved *e;
-
-    if (grow((void **)&r->v, &r->cap, r->n, sizeof *r->v) != 0)
-        return TRAWL_ENOMEM;
-    e = &r->v[r->n];
-    e->qid = strdup(qid);
-    e->docid = strdup(docid);
-    e->score = score;
-    e->line = line;
-    r->n++;
-    return e->qid && e->docid ? TRAWL_OK : TRAWL_ENOMEM;
-}
-
-int eval_run_add(struct eval_run *r, const char *qid, const char *docid, double score)
-{
-    return run_add_line(r, qid, docid, score, 0);
-}
-
-static int cmp_run_docid(const void *pa, const void *pb)
-{
-    const struct retrieved *a = pa, *b = pb;
-    int c = cmp_qid(a->qid, b->qid);
-    return c ? c : strcmp(a->docid, b->docid);
-}
-
-/* trec_eval's order: by query, then score descending, then docid descending (strcmp). */
-static int cmp_run_rank(const void *pa, const void *pb)
-{
-    const struct retrieved *a = pa, *b = pb;
-    int c = cmp_qid(a->qid, b->qid);
-    if (c)
-        return c;
-    if (a->score != b->score)
-        return a->score > b->score ? -1 : 1;
-    return -strcmp(a->docid, b->docid);
-}
-
-static int run_line(void *ctx, char **fl, const char *path, size_t lineno, struct terr *err)
-{
-    char *end;
-    double score = strtod(fl[4], &end);
-
-    if (end == fl[4] || *end != '\0')
-        return terr_set(err, TRAWL_EINPUT, "%s:%zu: bad score '%s'", path, lineno, fl[4]);
-    if (run_add_line(ctx, fl[0], fl[2], score, lineno) != TRAWL_OK)
-        return terr_set(err, TRAWL_ENOMEM, "out of memory");
-    return TRAWL_OK;
-}
-
-int eval_run_read(const char *path, struct eval_run **out, struct terr *err)
-{
-    struct eval_run *r = eval_run_new();
-    int rc;
-
-    *out = NULL;
-    if (r == NULL)
-        return terr_set(err, TRAWL_ENOMEM, "out of memory");
-    if ((rc = read_records(path, 6, run_line, r, err)) != TRAWL_OK)
-        goto out;
-    if (r->n > 1)
-        qsort(r->v, r->n, sizeof *r->v, cmp_run_docid);
-    for (size_t i = 1; i < r->n; i++) {
-        if (cmp_run_docid(&r->v[i - 1], &r->v[i]) == 0) {
-            size_t l = r->v[i].line > r->v[i - 1].line ? r->v[i].line : r->v[i - 1].line;
-            rc = terr_set(err, TRAWL_EINPUT, "%s:%zu: duplicate document %s for query %s", path,
-                          l, r->v[i].docid, r->v[i].qid);
-            goto out;
-        }
-    }
-out:
-    if (rc != TRAWL_OK) {
-        eval_run_free(r);
-        return rc;
-    }
-    *out = r;
-    return TRAWL_OK;
-}
-
-void eval_run_write(struct eval_run *r, const char *tag, FILE *out)
-{
-    size_t rank = 0;
-
-    if (r->n > 1)
-        qsort(r->v, r->n, sizeof *r->v, cmp_run_rank);
-    for (size_t i = 0; i < r->n; i++) {
-        rank = i > 0 && strcmp(r->v[i].qid, r->v[i - 1].qid) == 0 ? rank + 1 : 1;
-        fprintf(out, "%s Q0 %s %zu %.6f %s\n", r->v[i].qid, r->v[i].docid, rank, r->v[i].score,
-                tag);
-    }
-}
-
-/* ---- Scoring ---------------------------------------------------------------------------- */
-
-void eval_scores_release(struct eval_scores *s)
-{
-    if (s == NULL)
-        return;
-    free(s->qids); /* borrowed strings: they belong to the qrels */
-    free(s->v);
-    memset(s, 0, sizeof *s);
-}
-
-static long grade_of(const struct judgement *j, size_t n, const char *docid)
-{
-    size_t lo = 0, hi = n;
-
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        int c = strcmp(j[mid].docid, docid);
-        if (c == 0)
-            return j[mid].grade;
-        if (c < 0)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return 0;
-}
-
-static int cmp_long_desc(const void *a, const void *b)
-{
-    long x = *(const long *)a, y = *(const long *)b;
-    return x < y ? 1 : x > y ? -1 : 0;
-}
-
-/* One query: judgements j[0..nj) (sorted by docid), ranking d[0..nd) in trec_eval order.
- * Returns 0 when the query has no relevant document (not evaluated), -1 on OOM. */
-static int score_query(const struct judgement *j, size_t nj, const struct retrieved *d, size_t nd,
-                       double v[EVAL_NMEASURES])
-{
-    size_t num_rel = 0, hits = 0, first = 0, rel10 = 0, rel100 = 0, rel1000 = 0, ng = 0;
-    double ap = 0, dcg = 0, idcg = 0;
-    long *gains;
-
-    for (size_t i = 0; i < nj; i++)
-        num_rel += j[i].grade >= 1;
-    if (num_rel == 0)
-        return 0;
-    for (size_t i = 0; i < nd; i++) {
-        size_t rank = i + 1;
-        long rel = grade_of(j, nj, d[i].docid);
-        if (rel >= 1) {
-            hits++;
-            ap += (double)hits / (double)rank;
-            if (first == 0)
-                first = rank;
-            rel10 += rank <= 10;
-            rel100 += rank <= 100;
-            rel1000 += rank <= 1000;
-        }
-        if (rank <= 10 && rel > 0)
-            dcg += (double)rel / log2((double)rank + 1);
-    }
-    if ((gains = malloc(nj * sizeof *gains)) == NULL)
-        return -1;
-    for (size_t i = 0; i < nj; i++)
-        if (j[i].grade > 0)
-            gains[ng++] = j[i].grade;
-    qsort(gains, ng, sizeof *gains, cmp_long_desc);
-    for (size_t i = 0; i < ng && i < 10; i++)
-        idcg += (double)gains[i] / log2((double)i + 2);
-    free(gains);
-    v[EVAL_MAP] = ap / (double)num_rel;
-    v[EVAL_NDCG10] = idcg > 0 ? dcg / idcg : 0.0;
-    v[EVAL_P10] = (double)rel10 / 10.0;
-    v[EVAL_MRR10] = first != 0 && first <= 10 ? 1.0 / (double)first : 0.0;
-    v[EVAL_R100] = (double)rel100 / (double)num_rel;
-    v[EVAL_R1000] = (double)rel1000 / (double)num_rel;
-    return 1;
-}
-
-int eval_score(const struct eval_qrels *q, struct eval_run *r, struct eval_scores *out,
-               struct terr *err)
-{
-    size_t nq = 0, ri = 0;
-
-    memset(out, 0, sizeof *out);
-    if (r->n > 1)
-        qsort(r->v, r->n, sizeof *r->v, cmp_run_rank);
-    for (size_t i = 0; i < q->n; i++)
-        nq += i == 0 || strcmp(q->v[i].qid, q->v[i - 1].qid) != 0;
-    out->qids = calloc(nq ? nq : 1, sizeof *out->qids);
-    out->v = calloc(nq ? nq : 1, sizeof *out->v);
-    if (out->qids == NULL || out->v == NULL)
-        goto nomem;
-    /* Both lists are sorted by cmp_qid: walk them together. */
-    for (size_t i = 0; i < q->n;) {
-        size_t k = i, rs, re;
-        int c;
-        while (k < q->n && strcmp(q->v[k].qid, q->v[i].qid) == 0)
-            k++;
-        while (ri < r->n && cmp_qid(r->v[ri].qid, q->v[i].qid) < 0)
-            ri++;
-        rs = re = ri;
-        while (re < r->n && strcmp(r->v[re].qid, q->v[i].qid) == 0)
-            re++;
-        c = score_query(&q->v[i], k - i, &r->v[rs], re - rs, out->v[out->n]);
-        if (c < 0)
-            goto nomem;
-        if (c > 0)
-            out->qids[out->n++] = q->v[i].qid;
-        i = k;
-    }
-    for (int m = 0; m < EVAL_NMEASURES; m++) {
-        double sum = 0;
-        for (size_t i = 0; i < out->n; i++)
-            sum += out->v[i][m];
-        out->mean[m] = out->n ? sum / (double)out->n : 0.0;
-    }
-    return TRAWL_OK;
-nomem:
-    eval_scores_release(out);
-    return terr_set(err, TRAWL_ENOMEM, "out of memory");
-}
 
 /* ---- Running topics --------------------------------------------------------------------- */
 
-/* Topics are natural-language text: every white-space separated word becomes a word node of
- * one OR, so no character of the topic is taken for query syntax. NULL (and *empty) when the
- * topic has no word; NULL on OOM. */
-static struct qnode *plain_query(const char *text, int *empty)
+int eval_run_topics(trawl_index *ix, const struct trawl_search_opts *so, const char *path,
+                    int passages, unsigned depth, struct eval_run *run,
+                    struct trawl_error *err)
 {
-    struct qnode *root = calloc(1, sizeof *root);
-    const char *p = text;
-
-    *empty = 0;
-    if (root == NULL)
-        return NULL;
-    root->kind = QK_OR;
-    for (;;) {
-        const char *w;
-        struct qnode *kid, **kids;
-        while (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n')
-            p++;
-        if (*p == '\0')
-            break;
-        w = p;
-        while (*p && *p != ' ' && *p != '\t' && *p != '\r' && *p != '\n')
-            p++;
-        kids = realloc(root->kids, (root->nkids + 1) * sizeof *kids);
-        if (kids == NULL)
-            goto nomem;
-        root->kids = kids;
-        if ((kid = calloc(1, sizeof *kid)) == NULL)
-            goto nomem;
-        root->kids[root->nkids++] = kid;
-        kid->kind = QK_WORD;
-        kid->len = (size_t)(p - w);
-        kid->col = (size_t)(w - text) + 1;
-        if ((kid->text = strndup(w, kid->len)) == NULL)
-            goto nomem;
-    }
-    if (root->nkids == 0) {
-        *empty = 1;
-        query_free(root);
-        return NULL;
-    }
-    return root;
-nomem:
-    query_free(root);
-    return NULL;
-}
-
-int eval_run_topics(struct index *ix, const struct index_search_opts *so, const char *path,
-                    int passages, unsigned depth, struct eval_run *run, struct terr *err)
-{
-    struct index_search_opts o = *so;
+    struct trawl_search_opts o = *so;
     FILE *f = fopen(path, "r");
-    char *line = NULL;
-    size_t cap = 0, lineno = 0;
-    struct sbuf docid;
+    char *line = NULL, *docid = NULL;
+    size_t cap = 0, lineno = 0, dcap = 0;
     ssize_t n;
     int rc = TRAWL_OK;
 
     if (f == NULL)
-        return terr_set(err, TRAWL_EIO, "cannot open '%s': %s", path, strerror(errno));
-    sbuf_init(&docid);
+        return eval_error(err, TRAWL_EIO, "cannot open '%s': %s", path, strerror(errno));
     o.offset = 0;
     o.count = depth;
     o.per_article = passages ? 0 : 1;
+    /* Topics are natural-language text: no character of a topic is taken for syntax. */
+    o.plain = 1;
+    o.all_words = 0;
     while (rc == TRAWL_OK && (n = getline(&line, &cap, f)) != -1) {
         char qidbuf[32];
         const char *qid, *text;
         char *tab;
-        struct qnode *q;
-        struct index_results *res = NULL;
-        int empty;
+        trawl_results *res = NULL;
         lineno++;
         while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
             line[--n] = '\0';
@@ -552,35 +50,36 @@ int eval_run_topics(struct index *ix, const struct index_search_opts *so, const 
             qid = qidbuf;
             text = line;
         }
-        if ((q = plain_query(text, &empty)) == NULL) {
-            if (!empty)
-                rc = terr_set(err, TRAWL_ENOMEM, "out of memory");
-            continue;
-        }
-        rc = index_search(ix, q, &o, &res, err);
-        query_free(q);
-        for (size_t i = 0; rc == TRAWL_OK && i < res->n; i++) {
-            const struct index_hit *h = &res->hits[i];
+        rc = trawl_search(ix, text, strlen(text), &o, &res, err);
+        for (size_t i = 0; rc == TRAWL_OK && i < trawl_results_count(res); i++) {
+            const struct trawl_passage *p = &trawl_results_hit(res, i)->passage;
             char num[32];
-            sbuf_reset(&docid);
-            if (sbuf_add(&docid, h->p.id, h->p.id_len) != TRAWL_OK ||
-                (passages && (snprintf(num, sizeof num, "#%u", h->p.ordinal) < 0 ||
-                              sbuf_adds(&docid, num) != TRAWL_OK))) {
-                rc = terr_set(err, TRAWL_ENOMEM, "out of memory");
-                break;
+            /* The docid: the article id, and "#ordinal" for passage ids. */
+            if (p->article_len + 32 > dcap) {
+                char *d = realloc(docid, p->article_len + 32);
+                if (d == NULL) {
+                    rc = eval_error(err, TRAWL_ENOMEM, "out of memory");
+                    break;
+                }
+                docid = d;
+                dcap = p->article_len + 32;
             }
+            memcpy(docid, p->article, p->article_len);
+            docid[p->article_len] = '\0';
+            if (passages)
+                snprintf(docid + p->article_len, 32, "#%u", p->ordinal);
             /* As the run file will say it, so that a written run scores the same. */
-            snprintf(num, sizeof num, "%.6f", h->score);
-            if (eval_run_add(run, qid, docid.buf, strtod(num, NULL)) != TRAWL_OK)
-                rc = terr_set(err, TRAWL_ENOMEM, "out of memory");
+            snprintf(num, sizeof num, "%.6f", trawl_results_hit(res, i)->score);
+            if (eval_run_add(run, qid, docid, strtod(num, NULL)) != TRAWL_OK)
+                rc = eval_error(err, TRAWL_ENOMEM, "out of memory");
         }
-        index_results_free(res);
+        trawl_results_free(res);
     }
     if (rc == TRAWL_OK && ferror(f))
-        rc = terr_set(err, TRAWL_EIO, "cannot read '%s': %s", path, strerror(errno));
+        rc = eval_error(err, TRAWL_EIO, "cannot read '%s': %s", path, strerror(errno));
     free(line);
+    free(docid);
     fclose(f);
-    sbuf_release(&docid);
     return rc;
 }
 
@@ -599,12 +98,12 @@ static void print_scores(const struct eval_scores *s, const struct eval_opts *o,
             return;
         json_object_set_new(j, "num_q", json_integer((json_int_t)s->n));
         for (int m = 0; m < EVAL_NMEASURES; m++)
-            json_object_set_new(j, measure_names[m],
+            json_object_set_new(j, eval_measure_name(m),
                                 json_real(round(s->mean[m] * 1e6) / 1e6));
         for (size_t i = 0; pq && i < s->n; i++) {
             json_t *row = json_object();
             for (int m = 0; row && m < EVAL_NMEASURES; m++)
-                json_object_set_new(row, measure_names[m], json_real(s->v[i][m]));
+                json_object_set_new(row, eval_measure_name(m), json_real(s->v[i][m]));
             json_object_set_new(pq, s->qids[i], row ? row : json_null());
         }
         if (pq != NULL)
@@ -619,10 +118,10 @@ static void print_scores(const struct eval_scores *s, const struct eval_opts *o,
     if (o->per_query)
         for (size_t i = 0; i < s->n; i++)
             for (int m = 0; m < EVAL_NMEASURES; m++)
-                fprintf(out, "%-10s\t%s\t%.4f\n", measure_names[m], s->qids[i], s->v[i][m]);
+                fprintf(out, "%-10s\t%s\t%.4f\n", eval_measure_name(m), s->qids[i], s->v[i][m]);
     fprintf(out, "%-10s\tall\t%zu\n", "num_q", s->n);
     for (int m = 0; m < EVAL_NMEASURES; m++)
-        fprintf(out, "%-10s\tall\t%.4f\n", measure_names[m], s->mean[m]);
+        fprintf(out, "%-10s\tall\t%.4f\n", eval_measure_name(m), s->mean[m]);
 }
 
 /* ---- Comparing two runs ----------------------------------------------------------------- */
@@ -630,7 +129,7 @@ static void print_scores(const struct eval_scores *s, const struct eval_opts *o,
 #define EVAL_TIE 1e-9 /* differences smaller than this are ties (float noise) */
 
 static int compare_runs(const struct eval_qrels *q, const struct eval_opts *o, FILE *out,
-                        struct terr *err)
+                        struct trawl_error *err)
 {
     struct eval_run *ra = NULL, *rb = NULL;
     struct eval_scores a, b;
@@ -645,7 +144,7 @@ static int compare_runs(const struct eval_qrels *q, const struct eval_opts *o, F
         (rc = eval_score(q, rb, &b, err)) != TRAWL_OK)
         goto out;
     if (a.n != b.n)
-        TRAWL_BUG("both runs are scored on the queries of the same qrels");
+        abort(); /* a bug: both runs are scored on the queries of the same qrels */
     for (size_t i = 0; i < a.n; i++)
         for (int m = 0; m < EVAL_NMEASURES; m++) {
             double d = b.v[i][m] - a.v[i][m];
@@ -663,14 +162,14 @@ static int compare_runs(const struct eval_qrels *q, const struct eval_opts *o, F
             json_decref(j);
             json_decref(ms);
             json_decref(pq);
-            rc = terr_set(err, TRAWL_ENOMEM, "out of memory");
+            rc = eval_error(err, TRAWL_ENOMEM, "out of memory");
             goto out;
         }
         json_object_set_new(j, "a", json_string(o->compare[0]));
         json_object_set_new(j, "b", json_string(o->compare[1]));
         json_object_set_new(j, "num_q", json_integer((json_int_t)a.n));
         for (int m = 0; m < EVAL_NMEASURES; m++)
-            json_object_set_new(ms, measure_names[m],
+            json_object_set_new(ms, eval_measure_name(m),
                                 json_pack("{s:f,s:f,s:f,s:I,s:I,s:I}", "a", a.mean[m], "b",
                                           b.mean[m], "delta", b.mean[m] - a.mean[m], "wins",
                                           (json_int_t)wins[m], "ties", (json_int_t)ties[m],
@@ -679,7 +178,7 @@ static int compare_runs(const struct eval_qrels *q, const struct eval_opts *o, F
         for (size_t i = 0; o->per_query && i < a.n; i++) {
             json_t *row = json_pack("{s:s}", "qid", a.qids[i]);
             for (int m = 0; row && m < EVAL_NMEASURES; m++)
-                json_object_set_new(row, measure_names[m],
+                json_object_set_new(row, eval_measure_name(m),
                                     json_pack("[ff]", a.v[i][m], b.v[i][m]));
             json_array_append_new(pq, row ? row : json_null());
         }
@@ -702,7 +201,7 @@ static int compare_runs(const struct eval_qrels *q, const struct eval_opts *o, F
     fprintf(out, "\n%-10s  %8s %8s %8s   %s\n", "measure", "A", "B", "delta",
             "B wins/ties/losses");
     for (int m = 0; m < EVAL_NMEASURES; m++)
-        fprintf(out, "%-10s  %8.4f %8.4f %+8.4f   %zu/%zu/%zu\n", measure_names[m], a.mean[m],
+        fprintf(out, "%-10s  %8.4f %8.4f %+8.4f   %zu/%zu/%zu\n", eval_measure_name(m), a.mean[m],
                 b.mean[m], b.mean[m] - a.mean[m], wins[m], ties[m], losses[m]);
     fprintf(out, "num_q       %zu\n", a.n);
 out:
@@ -726,13 +225,13 @@ struct sweep_axis {
 
 /* "k1=0.6:1.6:0.1,b=0.3:0.9:0.05,delta=0:1:0.5"; a single value "k1=1.2" is an axis of one.
  * delta switches to BM25+. */
-static int parse_sweep(const char *spec, struct sweep_axis ax[SW_N], struct terr *err)
+static int parse_sweep(const char *spec, struct sweep_axis ax[SW_N], struct trawl_error *err)
 {
     char *copy = strdup(spec), *save = NULL;
     int rc = TRAWL_OK;
 
     if (copy == NULL)
-        return terr_set(err, TRAWL_ENOMEM, "out of memory");
+        return eval_error(err, TRAWL_ENOMEM, "out of memory");
     memset(ax, 0, SW_N * sizeof *ax);
     for (char *item = strtok_r(copy, ",", &save); item && rc == TRAWL_OK;
          item = strtok_r(NULL, ",", &save)) {
@@ -740,7 +239,7 @@ static int parse_sweep(const char *spec, struct sweep_axis ax[SW_N], struct terr
         double v[3];
         int k, nv = 0;
         if (eq == NULL) {
-            rc = terr_set(err, TRAWL_EINPUT, "invalid --sweep item '%s': expected NAME=LO:HI:STEP",
+            rc = eval_error(err, TRAWL_EINPUT, "invalid --sweep item '%s': expected NAME=LO:HI:STEP",
                           item);
             break;
         }
@@ -748,7 +247,7 @@ static int parse_sweep(const char *spec, struct sweep_axis ax[SW_N], struct terr
         for (k = 0; k < SW_N && strcmp(item, sweep_names[k]) != 0; k++)
             ;
         if (k == SW_N) {
-            rc = terr_set(err, TRAWL_EINPUT, "invalid --sweep parameter '%s': expected k1, b or "
+            rc = eval_error(err, TRAWL_EINPUT, "invalid --sweep parameter '%s': expected k1, b or "
                           "delta", item);
             break;
         }
@@ -765,7 +264,7 @@ static int parse_sweep(const char *spec, struct sweep_axis ax[SW_N], struct terr
         }
         if (nv < 0 || *end != '\0' || nv == 2 || (nv == 3 && (v[2] <= 0 || v[1] < v[0])) ||
             (k == SW_B && (nv == 3 ? v[1] : v[0]) > 1)) {
-            rc = terr_set(err, TRAWL_EINPUT, "invalid --sweep range for %s: expected LO:HI:STEP "
+            rc = eval_error(err, TRAWL_EINPUT, "invalid --sweep range for %s: expected LO:HI:STEP "
                           "with 0 <= LO <= HI%s and STEP > 0", sweep_names[k],
                           k == SW_B ? " <= 1" : "");
             break;
@@ -777,7 +276,7 @@ static int parse_sweep(const char *spec, struct sweep_axis ax[SW_N], struct terr
         /* The tolerance keeps HI on the grid despite binary fractions (0.3 + 6 * 0.1). */
         ax[k].n = (size_t)floor((ax[k].hi - ax[k].lo) / ax[k].step + 1e-9) + 1;
         if (ax[k].n > 1000) {
-            rc = terr_set(err, TRAWL_EINPUT, "--sweep %s has more than 1000 values",
+            rc = eval_error(err, TRAWL_EINPUT, "--sweep %s has more than 1000 values",
                           sweep_names[k]);
             break;
         }
@@ -786,9 +285,9 @@ static int parse_sweep(const char *spec, struct sweep_axis ax[SW_N], struct terr
     return rc;
 }
 
-static int sweep(struct index *ix, const struct index_search_opts *so,
+static int sweep(trawl_index *ix, const struct trawl_search_opts *so,
                  const struct eval_qrels *q, const struct eval_opts *o, FILE *out,
-                 struct terr *err)
+                 struct trawl_error *err)
 {
     struct sweep_axis ax[SW_N];
     size_t total = 1;
@@ -803,7 +302,7 @@ static int sweep(struct index *ix, const struct index_search_opts *so,
         fprintf(out, "%-6s %-6s %-6s %8s %8s %8s %8s %8s %8s\n", "k1", "b", "delta", "MAP",
                 "nDCG@10", "P@10", "MRR@10", "R@100", "R@1000");
     for (size_t i = 0; i < total; i++) {
-        struct index_search_opts po = *so;
+        struct trawl_search_opts po = *so;
         struct eval_run *run = eval_run_new();
         struct eval_scores s;
         double p[SW_N] = {so->k1, so->b, so->bm25plus ? so->delta : -1};
@@ -820,7 +319,7 @@ static int sweep(struct index *ix, const struct index_search_opts *so,
         po.bm25plus = p[SW_DELTA] >= 0;
         po.delta = po.bm25plus ? p[SW_DELTA] : 0;
         if (run == NULL)
-            return terr_set(err, TRAWL_ENOMEM, "out of memory");
+            return eval_error(err, TRAWL_ENOMEM, "out of memory");
         rc = eval_run_topics(ix, &po, o->queries, o->passages, o->depth, run, err);
         if (rc == TRAWL_OK)
             rc = eval_score(q, run, &s, err);
@@ -834,7 +333,7 @@ static int sweep(struct index *ix, const struct index_search_opts *so,
                 if (po.bm25plus)
                     json_object_set_new(j, "delta", json_real(po.delta));
                 for (int m = 0; m < EVAL_NMEASURES; m++)
-                    json_object_set_new(j, measure_names[m], json_real(s.mean[m]));
+                    json_object_set_new(j, eval_measure_name(m), json_real(s.mean[m]));
                 if ((txt = json_dumps(j, EVAL_JSON_FLAGS)) != NULL) {
                     fprintf(out, "%s\n", txt);
                     free(txt);
@@ -874,13 +373,13 @@ int eval_needs_index(const struct eval_opts *o)
     return o->queries != NULL && o->run == NULL && o->compare[0] == NULL;
 }
 
-int eval_main(struct index *ix, const struct index_search_opts *so, const struct eval_opts *o,
+int eval_main(trawl_index *ix, const struct trawl_search_opts *so, const struct eval_opts *o,
               FILE *out)
 {
     struct eval_qrels *q = NULL;
     struct eval_run *run = NULL;
     struct eval_scores s;
-    struct terr err;
+    struct trawl_error err;
     int rc = TRAWL_OK;
 
     memset(&s, 0, sizeof s);
@@ -897,7 +396,7 @@ int eval_main(struct index *ix, const struct index_search_opts *so, const struct
     if (o->run != NULL)
         rc = eval_run_read(o->run, &run, &err);
     else if ((run = eval_run_new()) == NULL)
-        rc = terr_set(&err, TRAWL_ENOMEM, "out of memory");
+        rc = eval_error(&err, TRAWL_ENOMEM, "out of memory");
     else
         rc = eval_run_topics(ix, so, o->queries, o->passages, o->depth, run, &err);
     if (rc != TRAWL_OK)

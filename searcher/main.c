@@ -13,14 +13,11 @@
 
 #include <readline/history.h>
 #include <readline/readline.h>
-#include <utf8proc.h>
 
-#include "common/rank.h"
-#include "common/snippet.h"
+#include "common/trawl.h"
 #include "searcher/check.h"
 #include "searcher/eval.h"
 #include "searcher/search.h"
-#include "trawl_config.h"
 
 #define PROG "trawl-search"
 
@@ -73,14 +70,19 @@ static const char usage_text[] =
     "\n"
     "Exit status: 0 something matched, 1 nothing matched, 2 error.\n";
 
-static int parse_uint(const char *s, unsigned long max, unsigned long *out)
+/* A count: decimal digits only (strtoul alone would take a sign and leading white space),
+ * from min to max. The one rule for every count: callers that refuse 0 pass min 1 and say
+ * so in their message. */
+static int parse_uint(const char *s, unsigned long min, unsigned long max, unsigned long *out)
 {
     char *end;
     unsigned long v;
 
+    if (s[0] < '0' || s[0] > '9')
+        return -1;
     errno = 0;
     v = strtoul(s, &end, 10);
-    if (errno || end == s || *end != '\0' || v > max || s[0] == '-')
+    if (errno || *end != '\0' || v < min || v > max)
         return -1;
     *out = v;
     return 0;
@@ -101,9 +103,30 @@ static int parse_double(const char *s, double lo, double hi, double *out)
 
 static void version(void)
 {
-    printf("trawl-search %s\n", TRAWL_VERSION);
-    printf("Xapian %s, libstemmer %s, utf8proc %s\n", index_xapian_version(),
-           TRAWL_LIBSTEMMER_VERSION, utf8proc_version());
+    printf("trawl-search %s\n", trawl_version());
+    printf("%s\n", trawl_library_versions());
+}
+
+/* The words joined with single spaces (owned: free()); NULL on OOM. */
+static char *join_args(int n, char **words)
+{
+    size_t len = 1;
+    char *q, *at;
+
+    for (int i = 0; i < n; i++)
+        len += strlen(words[i]) + 1;
+    if ((q = malloc(len)) == NULL)
+        return NULL;
+    at = q;
+    for (int i = 0; i < n; i++) {
+        size_t w = strlen(words[i]);
+        if (i > 0)
+            *at++ = ' ';
+        memcpy(at, words[i], w);
+        at += w;
+    }
+    *at = '\0';
+    return q;
 }
 
 /* ---- Batch mode ------------------------------------------------------------------------ */
@@ -209,7 +232,7 @@ static int prompt_command(struct session *s, const char *cmd)
     } else if (strcmp(cmd, ":n") == 0) {
         printf("%u results per page\n", s->o.so.count);
     } else if (strncmp(cmd, ":n ", 3) == 0) {
-        if (arg == NULL || parse_uint(arg, 10000, &v) != 0 || v == 0)
+        if (arg == NULL || parse_uint(arg, 1, 10000, &v) != 0)
             search_warn(":n needs a number from 1 to 10000");
         else
             s->o.so.count = (unsigned)v;
@@ -219,8 +242,9 @@ static int prompt_command(struct session *s, const char *cmd)
         else if (session_query(s, NULL, s->last_query, s->last_offset + s->o.so.count) == 1)
             printf("no more results\n");
     } else if (strncmp(cmd, ":show ", 6) == 0 || strncmp(cmd, ":explain ", 9) == 0) {
-        if (arg == NULL || parse_uint(arg, UINT_MAX, &v) != 0 || v == 0)
-            search_warn("%s needs a result number", cmd[1] == 's' ? ":show" : ":explain");
+        if (arg == NULL || parse_uint(arg, 1, UINT_MAX, &v) != 0)
+            search_warn("%s needs a result number (1 or more)",
+                        cmd[1] == 's' ? ":show" : ":explain");
         else if (cmd[1] == 's')
             session_show(s, (unsigned)v);
         else
@@ -245,11 +269,11 @@ static int run_prompt(struct session *s)
             close(fd);
     }
     printf("trawl %s: searching %s. Type a query, :help for commands, Ctrl-D to leave.\n",
-           TRAWL_VERSION, s->o.db);
+           trawl_version(), s->o.db);
     while ((line = readline("trawl> ")) != NULL) {
         char *q = line;
         size_t n;
-        struct terr err;
+        struct trawl_error err;
         while (*q == ' ' || *q == '\t')
             q++;
         n = strlen(q);
@@ -270,7 +294,7 @@ static int run_prompt(struct session *s)
             continue;
         }
         /* See what the indexer has committed since the last query. */
-        if (index_reopen(s->ix, &err) != TRAWL_OK)
+        if (trawl_reopen(s->ix, &err) != TRAWL_OK)
             search_warn("%s", err.msg);
         session_query(s, NULL, q, 0);
         free(line);
@@ -327,7 +351,7 @@ int main(int argc, char **argv)
     };
     struct session_opts o;
     struct session s;
-    struct terr err;
+    struct trawl_error err;
     const char *color = "auto", *batch = NULL, *timings = NULL;
     int stats = 0, c, rc, limit_set = 0;
     const char *check = NULL;
@@ -336,11 +360,9 @@ int main(int argc, char **argv)
     double d;
 
     memset(&o, 0, sizeof o);
-    o.db = getenv("TRAWL_DB") && *getenv("TRAWL_DB") ? getenv("TRAWL_DB") : INDEX_DEFAULT_PATH;
-    index_search_opts_init(&o.so);
-    /* Look at 100 matches at least: counts below that are exact, for little time. */
-    o.so.check_at_least = 100;
-    o.width = SNIPPET_WIDTH;
+    o.db = getenv("TRAWL_DB") && *getenv("TRAWL_DB") ? getenv("TRAWL_DB") : TRAWL_DEFAULT_PATH;
+    trawl_search_opts_init(&o.so);
+    o.width = TRAWL_SNIPPET_WIDTH;
     o.format = FMT_HUMAN;
     memset(&eo, 0, sizeof eo);
 
@@ -348,7 +370,7 @@ int main(int argc, char **argv)
         switch (c) {
         case 'd': o.db = optarg; break;
         case 'n':
-            if (parse_uint(optarg, 10000, &v) != 0 || v == 0) {
+            if (parse_uint(optarg, 1, 10000, &v) != 0) {
                 search_warn("invalid --limit '%s': expected a number from 1 to 10000", optarg);
                 return 2;
             }
@@ -356,14 +378,14 @@ int main(int argc, char **argv)
             limit_set = 1;
             break;
         case O_OFFSET:
-            if (parse_uint(optarg, 1000000, &v) != 0) {
+            if (parse_uint(optarg, 0, 1000000, &v) != 0) {
                 search_warn("invalid --offset '%s': expected a number from 0 to 1000000",
                             optarg);
                 return 2;
             }
             o.so.offset = (unsigned)v;
             break;
-        case 'a': o.default_and = 1; break;
+        case 'a': o.so.all_words = 1; break;
         case O_K1:
             if (parse_double(optarg, 0, 100, &d) != 0) {
                 search_warn("invalid --k1 '%s': expected a number from 0 to 100", optarg);
@@ -379,24 +401,25 @@ int main(int argc, char **argv)
             o.so.b = d;
             break;
         case O_PPA:
-            if (parse_uint(optarg, 10000, &v) != 0 || v == 0) {
-                search_warn("invalid --passages-per-article '%s': expected a positive number",
-                            optarg);
+            if (parse_uint(optarg, 1, 10000, &v) != 0) {
+                search_warn("invalid --passages-per-article '%s': expected a number from 1 to "
+                            "10000", optarg);
                 return 2;
             }
             o.so.per_article = (unsigned)v;
             break;
         case O_ALLP: o.so.per_article = 0; break;
         case 'C':
-            if (parse_uint(optarg, 100, &v) != 0) {
+            if (parse_uint(optarg, 0, 100, &v) != 0) {
                 search_warn("invalid --context '%s': expected a number from 0 to 100", optarg);
                 return 2;
             }
             o.context = (unsigned)v;
             break;
         case O_WIDTH:
-            if (parse_uint(optarg, 1u << 20, &v) != 0) {
-                search_warn("invalid --width '%s': expected a number of bytes", optarg);
+            if (parse_uint(optarg, 0, 1u << 20, &v) != 0) {
+                search_warn("invalid --width '%s': expected a number of bytes from 0 to %u",
+                            optarg, 1u << 20);
                 return 2;
             }
             o.width = v;
@@ -508,13 +531,14 @@ int main(int argc, char **argv)
         }
     } else if (optind < argc) {
         /* The query is the rest of the command line, joined with spaces. */
-        struct sbuf q;
-        sbuf_init(&q);
-        for (int i = optind; i < argc; i++)
-            if ((i > optind && sbuf_addc(&q, ' ')) || sbuf_adds(&q, argv[i]))
-                break;
-        rc = session_query(&s, NULL, q.buf, o.so.offset);
-        sbuf_release(&q);
+        char *q = join_args(argc - optind, argv + optind);
+        if (q == NULL) {
+            search_warn("out of memory");
+            rc = 2;
+        } else {
+            rc = session_query(&s, NULL, q, o.so.offset);
+            free(q);
+        }
     } else if (isatty(0)) {
         rc = run_prompt(&s);
     } else {

@@ -1,13 +1,13 @@
+/* search: the search session (see search.h). */
 #include "searcher/search.h"
 
 #include <jansson.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
-
-#include "common/snippet.h"
 
 #define PROG "trawl-search"
 #define JSON_VERSION 1
@@ -31,19 +31,18 @@ void search_warn(const char *fmt, ...)
     fputc('\n', stderr);
 }
 
-int session_open(struct session *s, const struct session_opts *o, FILE *out, struct terr *err)
+int session_open(struct session *s, const struct session_opts *o, FILE *out,
+                 struct trawl_error *err)
 {
-    struct index_open_opts oo = {.mode = INDEX_READ, .allow_partial = o->allow_partial};
+    struct trawl_open_opts oo = {.allow_partial = o->allow_partial};
     int rc;
 
     memset(s, 0, sizeof *s);
     s->o = *o;
     s->out = out;
-    rc = index_open(o->db, &oo, &s->ix, err);
-    if (rc == TRAWL_OK && index_warning(s->ix) != NULL)
-        search_warn("warning: %s", index_warning(s->ix));
-    if (rc == TRAWL_OK)
-        rc = analyzer_new(index_lang(s->ix), &s->an, err);
+    rc = trawl_open(o->db, &oo, &s->ix, err);
+    if (rc == TRAWL_OK && trawl_index_warning(s->ix) != NULL)
+        search_warn("warning: %s", trawl_index_warning(s->ix));
     if (rc != TRAWL_OK)
         session_close(s);
     return rc;
@@ -51,10 +50,9 @@ int session_open(struct session *s, const struct session_opts *o, FILE *out, str
 
 void session_close(struct session *s)
 {
-    index_results_free(s->last);
+    trawl_results_free(s->last);
     free(s->last_query);
-    analyzer_free(s->an);
-    index_close(s->ix);
+    trawl_close(s->ix);
     memset(s, 0, sizeof *s);
 }
 
@@ -84,8 +82,8 @@ static void put_collapsed(FILE *f, const char *text, size_t a, size_t b, int *sp
 }
 
 /* The snippet of a passage with its marks: bold colour on a terminal, plain otherwise. */
-static void print_snippet(struct session *s, const struct schema_passage *p,
-                          const struct snippet *sn, const char *indent)
+static void print_snippet(struct session *s, const struct trawl_passage *p,
+                          const struct trawl_snippet *sn, const char *indent)
 {
     FILE *f = s->out;
     size_t at = sn->start;
@@ -120,47 +118,45 @@ static void print_snippet(struct session *s, const struct schema_passage *p,
 }
 
 /* A neighbouring passage (-C): its ordinal, dimmed, then its snippet like a hit's. */
-static void print_context_passage(struct session *s, const struct index_results *r,
-                                  const struct schema_passage *p)
+static void print_context_passage(struct session *s, const trawl_results *r,
+                                  const struct trawl_passage *p)
 {
-    struct snippet sn;
-    struct terr err;
+    struct trawl_snippet sn;
     char label[32];
 
     snprintf(label, sizeof label, "%s¶%u%s ", s->o.color ? C_DIM : "", p->ordinal,
              s->o.color ? C_OFF : "");
     fputs("     ", s->out);
-    if (snippet_make(s->an, p->text, p->text_len, &r->hl, s->o.width, &sn, &err) == TRAWL_OK) {
+    if (trawl_snippet(r, p->text, p->text_len, s->o.width, &sn, NULL) == TRAWL_OK) {
         print_snippet(s, p, &sn, label);
-        snippet_release(&sn);
+        trawl_snippet_release(&sn);
     }
 }
 
 /* -C N: the N passages before (after = 0) or after the hit, where the article has them. */
-static void print_context(struct session *s, const struct index_results *r,
-                          const struct index_hit *h, int after)
+static void print_context(struct session *s, const trawl_results *r,
+                          const struct trawl_hit *h, int after)
 {
-    char *id = strndup(h->p.id, h->p.id_len);
-    struct sbuf store;
-    struct terr err;
+    const struct trawl_passage *hp = &h->passage;
+    char *id = strndup(hp->article, hp->article_len);
 
     if (id == NULL)
         return;
-    sbuf_init(&store);
     for (unsigned k = 0; k < s->o.context; k++) {
-        struct schema_passage p;
+        struct trawl_passage *p;
         unsigned d = after ? k + 1 : s->o.context - k;
-        if (!after && h->p.ordinal < d)
+        if (!after && hp->ordinal < d)
             continue;
-        if (index_passage(s->ix, id, after ? h->p.ordinal + d : h->p.ordinal - d, &store, &p,
-                          &err) == TRAWL_OK)
-            print_context_passage(s, r, &p);
+        if (trawl_passage_get(s->ix, id, after ? hp->ordinal + d : hp->ordinal - d, &p, NULL) ==
+            TRAWL_OK) {
+            print_context_passage(s, r, p);
+            trawl_passage_free(p);
+        }
     }
-    sbuf_release(&store);
     free(id);
 }
 
-static void print_explain(struct session *s, const struct index_explanation *e, double score)
+static void print_explain(struct session *s, const struct trawl_explanation *e, double score)
 {
     double sum = 0;
 
@@ -169,16 +165,16 @@ static void print_explain(struct session *s, const struct index_explanation *e, 
             e->k1, e->b, (unsigned long long)e->passage_len, e->avg_len,
             (unsigned long long)e->passages);
     for (size_t i = 0; i < e->n; i++) {
-        fprintf(s->out, "      %-20s tf=%-3llu df=%-6llu idf=%.4f  weight=%.4f\n", e->v[i].term,
-                (unsigned long long)e->v[i].tf, (unsigned long long)e->v[i].df, e->v[i].idf,
-                e->v[i].weight);
-        sum += e->v[i].weight;
+        const struct trawl_explain_term *t = &e->terms[i];
+        fprintf(s->out, "      %-20s tf=%-3llu df=%-6llu idf=%.4f  weight=%.4f\n", t->term,
+                (unsigned long long)t->tf, (unsigned long long)t->df, t->idf, t->weight);
+        sum += t->weight;
     }
     fprintf(s->out, "      %-20s sum of weights %.4f = score %.4f\n", "", sum, score);
 }
 
 /* A derived title is the first sentence: not worth repeating above the passage it opens. */
-static int title_opens_text(const struct schema_passage *p)
+static int title_opens_text(const struct trawl_passage *p)
 {
     size_t n = p->title_len;
     const char *ell = "…";
@@ -200,40 +196,40 @@ static int title_opens_text(const struct schema_passage *p)
     return 1;
 }
 
-static void print_hit_human(struct session *s, const struct index_results *r, size_t i,
+static void print_hit_human(struct session *s, const trawl_results *r, size_t i,
                             unsigned rank)
 {
-    const struct index_hit *h = &r->hits[i];
-    struct snippet sn;
-    struct terr err;
+    const struct trawl_hit *h = trawl_results_hit(r, i);
+    const struct trawl_passage *p = &h->passage;
+    struct trawl_snippet sn;
+    struct trawl_error err;
     FILE *f = s->out;
 
     fprintf(f, "%3u. ", rank);
     if (s->o.color)
         fputs(C_ID, f);
-    fprintf(f, "%.*s", (int)h->p.id_len, h->p.id);
+    fprintf(f, "%.*s", (int)p->article_len, p->article);
     if (s->o.color)
         fputs(C_OFF, f);
-    fprintf(f, "  %.*s  ¶%u", (int)(h->p.date_len ? h->p.date_len : 7),
-            h->p.date_len ? h->p.date : "no date", h->p.ordinal);
+    fprintf(f, "  %.*s  ¶%u", (int)(p->date_len ? p->date_len : 7),
+            p->date_len ? p->date : "no date", p->ordinal);
     if (!s->o.no_scores)
         fprintf(f, "  score %.3f", h->score);
     fputc('\n', f);
-    if (h->p.title_len && !title_opens_text(&h->p)) {
+    if (p->title_len && !title_opens_text(p)) {
         fputs("     ", f);
         if (s->o.color)
             fputs(C_TITLE, f);
-        fprintf(f, "%.*s", (int)h->p.title_len, h->p.title);
+        fprintf(f, "%.*s", (int)p->title_len, p->title);
         if (s->o.color)
             fputs(C_OFF, f);
         fputc('\n', f);
     }
     if (s->o.context)
         print_context(s, r, h, 0);
-    if (snippet_make(s->an, h->p.text, h->p.text_len, &r->hl, s->o.width, &sn, &err) ==
-        TRAWL_OK) {
-        print_snippet(s, &h->p, &sn, "     ");
-        snippet_release(&sn);
+    if (trawl_snippet(r, p->text, p->text_len, s->o.width, &sn, NULL) == TRAWL_OK) {
+        print_snippet(s, p, &sn, "     ");
+        trawl_snippet_release(&sn);
     }
     if (s->o.context)
         print_context(s, r, h, 1);
@@ -241,10 +237,10 @@ static void print_hit_human(struct session *s, const struct index_results *r, si
         fprintf(f, "     (+%llu more matching passage%s in this article)\n",
                 (unsigned long long)h->more, h->more == 1 ? "" : "s");
     if (s->o.explain) {
-        struct index_explanation e;
-        if (index_explain(s->ix, r, i, &s->o.so, &e, &err) == TRAWL_OK) {
+        struct trawl_explanation e;
+        if (trawl_explain(s->ix, r, i, &e, &err) == TRAWL_OK) {
             print_explain(s, &e, h->score);
-            index_explanation_release(&e);
+            trawl_explanation_release(&e);
         } else {
             search_warn("cannot explain result %u: %s", rank, err.msg);
         }
@@ -257,13 +253,14 @@ static json_t *json_strn(const char *s, size_t n)
     return j ? j : json_null();
 }
 
-/* Appends term to the JSON array ctx unless it is there already (analyze_fn). */
-static int add_term(void *ctx, const struct tok_token *tk, const char *term, size_t len)
+/* Appends term to the JSON array ctx unless it is there already (trawl_word_fn). */
+static int add_term(void *ctx, const char *word, size_t word_len, const char *term, size_t len)
 {
     json_t *arr = ctx, *v;
     size_t i;
 
-    (void)tk;
+    (void)word;
+    (void)word_len;
     json_array_foreach(arr, i, v)
     {
         if (json_string_length(v) == len && memcmp(json_string_value(v), term, len) == 0)
@@ -274,13 +271,14 @@ static int add_term(void *ctx, const struct tok_token *tk, const char *term, siz
     return 0;
 }
 
-static void print_hit_json(struct session *s, const char *qid, const struct index_results *r,
+static void print_hit_json(struct session *s, const char *qid, const trawl_results *r,
                            size_t i, unsigned rank)
 {
-    const struct index_hit *h = &r->hits[i];
+    const struct trawl_hit *h = trawl_results_hit(r, i);
+    const struct trawl_passage *p = &h->passage;
     json_t *o = json_object(), *marks = json_array(), *terms = json_array();
-    struct snippet sn;
-    struct terr err;
+    struct trawl_snippet sn;
+    struct trawl_error err;
     char *txt;
 
     if (o == NULL || marks == NULL || terms == NULL) {
@@ -294,41 +292,45 @@ static void print_hit_json(struct session *s, const char *qid, const struct inde
     json_object_set_new(o, "rank", json_integer(rank));
     if (!s->o.no_scores)
         json_object_set_new(o, "score", json_real(h->score));
-    json_object_set_new(o, "article", json_strn(h->p.id, h->p.id_len));
-    json_object_set_new(o, "title", json_strn(h->p.title, h->p.title_len));
-    json_object_set_new(o, "date", h->p.date_len ? json_strn(h->p.date, h->p.date_len)
-                                                 : json_null());
-    json_object_set_new(o, "passage", json_integer(h->p.ordinal));
-    json_object_set_new(o, "start", json_integer((json_int_t)h->p.start));
-    json_object_set_new(o, "end", json_integer((json_int_t)h->p.end));
-    json_object_set_new(o, "text", json_strn(h->p.text, h->p.text_len));
-    if (snippet_make(s->an, h->p.text, h->p.text_len, &r->hl, 0, &sn, &err) == TRAWL_OK) {
+    json_object_set_new(o, "article", json_strn(p->article, p->article_len));
+    json_object_set_new(o, "title", json_strn(p->title, p->title_len));
+    json_object_set_new(o, "date", p->date_len ? json_strn(p->date, p->date_len)
+                                               : json_null());
+    json_object_set_new(o, "passage", json_integer(p->ordinal));
+    json_object_set_new(o, "start", json_integer((json_int_t)p->start));
+    json_object_set_new(o, "end", json_integer((json_int_t)p->end));
+    json_object_set_new(o, "text", json_strn(p->text, p->text_len));
+    if (trawl_snippet(r, p->text, p->text_len, 0, &sn, NULL) == TRAWL_OK) {
         for (size_t m = 0; m < sn.nmarks; m++) {
             json_t *pair = json_pack("[II]", (json_int_t)sn.marks[m].start,
                                      (json_int_t)sn.marks[m].end);
             json_array_append_new(marks, pair ? pair : json_null());
             /* The index terms of the marked words: what the query matched, as it was
              * analysed ("likes" matched the term "like"). */
-            analyze_each(s->an, h->p.text + sn.marks[m].start,
-                         sn.marks[m].end - sn.marks[m].start, add_term, terms);
+            trawl_words(s->ix, p->text + sn.marks[m].start, sn.marks[m].end - sn.marks[m].start,
+                        add_term, terms, NULL);
         }
-        snippet_release(&sn);
+        trawl_snippet_release(&sn);
     }
     json_object_set_new(o, "highlights", marks);
     json_object_set_new(o, "matched", terms);
     json_object_set_new(o, "more", json_integer((json_int_t)h->more));
     if (s->o.explain) {
-        struct index_explanation e;
-        if (index_explain(s->ix, r, i, &s->o.so, &e, &err) == TRAWL_OK) {
+        struct trawl_explanation e;
+        if (trawl_explain(s->ix, r, i, &e, &err) == TRAWL_OK) {
             json_t *arr = json_array();
-            for (size_t k = 0; arr && k < e.n; k++)
-                json_array_append_new(arr, json_pack("{s:s,s:I,s:I,s:f,s:f}", "term",
-                                                     e.v[k].term, "tf", (json_int_t)e.v[k].tf,
-                                                     "df", (json_int_t)e.v[k].df, "idf",
-                                                     e.v[k].idf, "weight", e.v[k].weight));
+            for (size_t k = 0; arr && k < e.n; k++) {
+                const struct trawl_explain_term *t = &e.terms[k];
+                json_array_append_new(arr, json_pack("{s:s,s:I,s:I,s:f,s:f}", "term", t->term,
+                                                     "tf", (json_int_t)t->tf, "df",
+                                                     (json_int_t)t->df, "idf", t->idf,
+                                                     "weight", t->weight));
+            }
             json_object_set_new(o, "explain", arr ? arr : json_null());
             json_object_set_new(o, "length", json_integer((json_int_t)e.passage_len));
-            index_explanation_release(&e);
+            trawl_explanation_release(&e);
+        } else {
+            search_warn("cannot explain result %u: %s", rank, err.msg);
         }
     }
     txt = json_dumps(o, JSON_COMPACT);
@@ -341,12 +343,12 @@ static void print_hit_json(struct session *s, const char *qid, const struct inde
 }
 
 /* TREC run format: qid Q0 docid rank score tag. */
-static void print_hit_trec(struct session *s, const char *qid, const struct index_hit *h,
+static void print_hit_trec(struct session *s, const char *qid, const struct trawl_hit *h,
                            unsigned rank)
 {
-    fprintf(s->out, "%s Q0 %.*s", qid, (int)h->p.id_len, h->p.id);
+    fprintf(s->out, "%s Q0 %.*s", qid, (int)h->passage.article_len, h->passage.article);
     if (s->o.trec_passages)
-        fprintf(s->out, "#%u", h->p.ordinal);
+        fprintf(s->out, "#%u", h->passage.ordinal);
     fprintf(s->out, " %u %.6f %s\n", rank, h->score, s->o.trec_tag ? s->o.trec_tag : "trawl");
 }
 
@@ -389,21 +391,27 @@ static void put_query(FILE *f, const char *q, size_t max)
 /* Prints "PROG: error in query 'Q' at column N: MSG" as one line and, when stderr is a
  * terminal (the prompt, or a one-shot query typed in a shell), the query again with a caret
  * under column N. */
-static void report_query_error(const char *query, size_t col, const struct terr *err)
+static void report_query_error(const char *query, size_t col, const struct trawl_error *err)
 {
     char msg[sizeof err->msg];
+    /* QUERY_SHOWN code points of at most 4 bytes, and the "…" (3 bytes) after them. */
+    char shown[4 * QUERY_SHOWN + 8];
     size_t cps = 0;
+    FILE *m;
 
     for (const char *q = query; *q != '\0'; q++)
         cps += ((unsigned char)*q & 0xC0) != 0x80;
     strip_columns(err->msg, msg, sizeof msg);
-    fflush(stdout);
-    fputs(PROG ": error in query '", stderr);
-    put_query(stderr, query, QUERY_SHOWN);
+    memset(shown, 0, sizeof shown);
+    if ((m = fmemopen(shown, sizeof shown - 1, "w")) != NULL) {
+        put_query(m, query, QUERY_SHOWN);
+        fclose(m);
+    }
     if (col >= 1 && col <= cps + 1)
-        fprintf(stderr, "' at column %zu: %s\n", col, msg);
+        search_warn("error in query '%s' at column %zu: %s", shown, col, msg);
     else
-        fprintf(stderr, "': %s\n", msg);
+        search_warn("error in query '%s': %s", shown, msg);
+    /* The caret continues the message: under the query, in a terminal only. */
     if (isatty(2) && col >= 1 && col <= cps + 1 && col <= QUERY_SHOWN) {
         fputs("  ", stderr);
         put_query(stderr, query, QUERY_SHOWN);
@@ -411,28 +419,26 @@ static void report_query_error(const char *query, size_t col, const struct terr 
     }
 }
 
-static void suggest(struct session *s, const struct index_results *r, json_t *summary)
+static void suggest(struct session *s, const trawl_results *r, json_t *summary)
 {
-    struct sbuf sug;
-    struct terr err;
     json_t *arr = summary ? json_array() : NULL;
 
-    sbuf_init(&sug);
-    for (size_t i = 0; i < r->nunknown; i++) {
-        if (index_suggest(s->ix, r->unknown[i], strlen(r->unknown[i]), &sug, &err) != TRAWL_OK ||
-            sug.len == 0)
+    for (size_t i = 0; i < trawl_results_unknown_count(r); i++) {
+        const char *word = trawl_results_unknown(r, i);
+        char *sug = NULL;
+        if (trawl_suggest(s->ix, word, &sug, NULL) != TRAWL_OK || sug[0] == '\0') {
+            free(sug);
             continue;
-        if (arr != NULL) {
-            json_array_append_new(arr, json_pack("{s:s,s:s}", "word", r->unknown[i],
-                                                 "suggestion", sug.buf));
-        } else {
-            fprintf(s->out, "'%s' is not in the index; did you mean '%s'?\n", r->unknown[i],
-                    sug.buf);
         }
+        if (arr != NULL) {
+            json_array_append_new(arr, json_pack("{s:s,s:s}", "word", word, "suggestion", sug));
+        } else {
+            fprintf(s->out, "'%s' is not in the index; did you mean '%s'?\n", word, sug);
+        }
+        free(sug);
     }
     if (arr != NULL)
         json_object_set_new(summary, "suggestions", arr);
-    sbuf_release(&sug);
 }
 
 /* --timings: the query's wall time so far (parse, search, output), in milliseconds. */
@@ -445,69 +451,58 @@ static void record_time(struct session *s, const char *qid, double t0)
 
 int session_query(struct session *s, const char *qid, const char *query, unsigned offset)
 {
-    struct query_opts qo = {s->o.default_and};
-    struct qnode *root = NULL;
-    struct index_results *r = NULL;
-    struct index_search_opts so = s->o.so;
-    struct terr err;
-    size_t col = 0;
+    struct trawl_search_opts so = s->o.so;
+    trawl_results *r = NULL;
+    struct trawl_error err;
     double t0 = now_ms(), took;
+    size_t n;
     int rc;
 
     if (qid == NULL)
         qid = "1";
-    rc = query_parse(query, strlen(query), &qo, &root, &col, &err);
+    so.offset = offset;
+    rc = trawl_search(s->ix, query, strlen(query), &so, &r, &err);
     if (rc != TRAWL_OK) {
         if (rc == TRAWL_EINPUT)
-            report_query_error(query, col, &err);
+            report_query_error(query, err.column, &err);
         else
             search_warn("%s", err.msg);
         record_time(s, qid, t0);
         return 2;
     }
-    so.offset = offset;
-    rc = index_search(s->ix, root, &so, &r, &err);
-    query_free(root);
-    if (rc != TRAWL_OK) {
-        search_warn("%s", err.msg);
-        record_time(s, qid, t0);
-        return 2;
-    }
     took = now_ms() - t0;
-    /* Xapian's estimate of collapsed matches is a guess; never below what was seen. */
-    if (r->estimated < (uint64_t)offset + r->n)
-        r->estimated = (uint64_t)offset + r->n;
+    n = trawl_results_count(r);
 
     if (s->o.format == FMT_HUMAN) {
-        if (r->nunknown)
+        if (trawl_results_unknown_count(r))
             suggest(s, r, NULL);
-        for (size_t i = 0; i < r->n; i++) {
+        for (size_t i = 0; i < n; i++) {
             print_hit_human(s, r, i, offset + (unsigned)i + 1);
-            if (i + 1 < r->n)
+            if (i + 1 < n)
                 fputc('\n', s->out);
         }
-        if (r->n == 0)
+        if (n == 0)
             fprintf(s->out, "no passage matches '%s'\n", query);
         else if (!s->o.no_scores) {
             char shown[48];
             if (offset == 0)
-                snprintf(shown, sizeof shown, "%zu", r->n);
+                snprintf(shown, sizeof shown, "%zu", n);
             else
                 snprintf(shown, sizeof shown, "results %u-%u", offset + 1,
-                         offset + (unsigned)r->n);
+                         offset + (unsigned)n);
             fprintf(s->out, "\n%s%s of about %llu %s, %.1f ms%s\n", s->o.color ? C_DIM : "",
-                    shown, (unsigned long long)r->estimated,
+                    shown, (unsigned long long)trawl_results_estimated(r),
                     s->o.so.per_article ? "matching articles" : "matching passages", took,
                     s->o.color ? C_OFF : "");
         }
     } else if (s->o.format == FMT_JSON) {
         json_t *sum;
         char *txt;
-        for (size_t i = 0; i < r->n; i++)
+        for (size_t i = 0; i < n; i++)
             print_hit_json(s, qid, r, i, offset + (unsigned)i + 1);
         sum = json_pack("{s:i,s:b,s:s,s:s,s:I,s:I,s:I}", "version", JSON_VERSION, "summary", 1,
                         "qid", qid, "query", query, "offset", (json_int_t)offset, "hits",
-                        (json_int_t)r->n, "estimated", (json_int_t)r->estimated);
+                        (json_int_t)n, "estimated", (json_int_t)trawl_results_estimated(r));
         if (sum != NULL) {
             if (!s->o.no_scores)
                 json_object_set_new(sum, "took_ms", json_real(took));
@@ -520,30 +515,32 @@ int session_query(struct session *s, const char *qid, const char *query, unsigne
             json_decref(sum);
         }
     } else {
-        for (size_t i = 0; i < r->n; i++)
-            print_hit_trec(s, qid, &r->hits[i], offset + (unsigned)i + 1);
+        for (size_t i = 0; i < n; i++)
+            print_hit_trec(s, qid, trawl_results_hit(r, i), offset + (unsigned)i + 1);
     }
     fflush(s->out);
     record_time(s, qid, t0);
-    rc = r->n > 0 ? 0 : 1;
+    rc = n > 0 ? 0 : 1;
     if (query != s->last_query) {
         char *copy = strdup(query);
         free(s->last_query);
         s->last_query = copy;
     }
-    index_results_free(s->last);
+    trawl_results_free(s->last);
     s->last = r;
     s->last_offset = offset;
     return rc;
 }
 
-static const struct index_hit *last_hit(struct session *s, unsigned rank)
+/* The index in the last results of result rank (1-based, as shown), or -1 (reported). */
+static long last_index(struct session *s, unsigned rank)
 {
-    if (s->last == NULL || rank <= s->last_offset || rank > s->last_offset + s->last->n) {
+    if (s->last == NULL || rank <= s->last_offset ||
+        rank > s->last_offset + trawl_results_count(s->last)) {
         search_warn("no result %u on the last page", rank);
-        return NULL;
+        return -1;
     }
-    return &s->last->hits[rank - s->last_offset - 1];
+    return (long)(rank - s->last_offset - 1);
 }
 
 struct show_ctx {
@@ -551,7 +548,7 @@ struct show_ctx {
     unsigned mark;
 };
 
-static int show_passage(void *ctx, const struct schema_passage *p)
+static int show_passage(void *ctx, const struct trawl_passage *p)
 {
     struct show_ctx *c = ctx;
     struct session *s = c->s;
@@ -569,21 +566,25 @@ static int show_passage(void *ctx, const struct schema_passage *p)
 
 int session_show(struct session *s, unsigned rank)
 {
-    const struct index_hit *h = last_hit(s, rank);
+    long i = last_index(s, rank);
+    const struct trawl_passage *p;
     struct show_ctx c = {s, 0};
-    struct terr err;
+    struct trawl_error err;
     char *id;
     int rc;
 
-    if (h == NULL)
+    if (i < 0)
         return 2;
-    c.mark = h->p.ordinal;
-    id = strndup(h->p.id, h->p.id_len);
-    if (id == NULL)
+    p = &trawl_results_hit(s->last, (size_t)i)->passage;
+    c.mark = p->ordinal;
+    id = strndup(p->article, p->article_len);
+    if (id == NULL) {
+        search_warn("out of memory");
         return 2;
-    fprintf(s->out, "%s  %.*s\n%.*s\n\n", id, (int)h->p.date_len, h->p.date,
-            (int)h->p.title_len, h->p.title);
-    rc = index_each_passage(s->ix, id, show_passage, &c, &err);
+    }
+    fprintf(s->out, "%s  %.*s\n%.*s\n\n", id, (int)p->date_len, p->date, (int)p->title_len,
+            p->title);
+    rc = trawl_each_passage(s->ix, id, show_passage, &c, &err);
     free(id);
     if (rc != TRAWL_OK) {
         search_warn("%s", err.msg);
@@ -594,38 +595,41 @@ int session_show(struct session *s, unsigned rank)
 
 int session_explain(struct session *s, unsigned rank)
 {
-    const struct index_hit *h = last_hit(s, rank);
-    struct index_explanation e;
-    struct terr err;
+    long i = last_index(s, rank);
+    const struct trawl_hit *h;
+    struct trawl_explanation e;
+    struct trawl_error err;
 
-    if (h == NULL)
+    if (i < 0)
         return 2;
-    if (index_explain(s->ix, s->last, (size_t)(h - s->last->hits), &s->o.so, &e, &err) !=
-        TRAWL_OK) {
+    h = trawl_results_hit(s->last, (size_t)i);
+    if (trawl_explain(s->ix, s->last, (size_t)i, &e, &err) != TRAWL_OK) {
         search_warn("%s", err.msg);
         return 2;
     }
-    fprintf(s->out, "%3u. %.*s ¶%u  score %.4f\n", rank, (int)h->p.id_len, h->p.id,
-            h->p.ordinal, h->score);
+    fprintf(s->out, "%3u. %.*s ¶%u  score %.4f\n", rank, (int)h->passage.article_len,
+            h->passage.article, h->passage.ordinal, h->score);
     print_explain(s, &e, h->score);
-    index_explanation_release(&e);
+    trawl_explanation_release(&e);
     return 0;
 }
 
 int session_stats(struct session *s)
 {
-    struct index_stats st;
-    struct terr err;
-    struct sbuf out;
+    struct trawl_stats st;
+    struct trawl_error err;
+    char *out = NULL;
 
-    sbuf_init(&out);
-    if (index_stats(s->ix, &st, &err) != TRAWL_OK ||
-        index_stats_format(s->o.db, &st, &out) != TRAWL_OK) {
+    if (trawl_stats(s->ix, &st, &err) != TRAWL_OK) {
         search_warn("%s", err.msg);
-        sbuf_release(&out);
         return 2;
     }
-    fputs(out.buf, s->out);
-    sbuf_release(&out);
+    /* The formatter fails only for want of memory, and has no message to give. */
+    if ((out = trawl_stats_format(s->o.db, &st)) == NULL) {
+        search_warn("out of memory");
+        return 2;
+    }
+    fputs(out, s->out);
+    free(out);
     return 0;
 }

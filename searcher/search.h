@@ -5,14 +5,13 @@
 
 #include <stdio.h>
 
-#include "common/index.h"
+#include "common/trawl.h"
 
 enum out_format { FMT_HUMAN, FMT_JSON, FMT_TREC };
 
 struct session_opts {
     const char *db;
-    struct index_search_opts so;
-    int default_and;        /* --all */
+    struct trawl_search_opts so; /* --all is so.all_words */
     enum out_format format;
     const char *trec_tag;
     int trec_passages;      /* TREC docids are passage ids (article#n), not article ids */
@@ -27,17 +26,16 @@ struct session_opts {
 
 struct session {
     struct session_opts o;
-    struct index *ix;
-    struct analyzer *an;    /* for snippets */
+    trawl_index *ix;
     FILE *out;
     /* The last query, for the prompt's :more, :show and :explain. */
     char *last_query;
-    struct index_results *last;
+    trawl_results *last;
     unsigned last_offset;
 };
 
 int session_open(struct session *s, const struct session_opts *o, FILE *out,
-                 struct terr *err);
+                 struct trawl_error *err);
 void session_close(struct session *s);
 
 /* Runs one query and prints its results to s->out in the session's format. qid names the

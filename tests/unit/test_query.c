@@ -339,9 +339,45 @@ static void test_random_queries(void **state)
     }
 }
 
+/* Plain text: every white-space separated word is a word, whatever it looks like. */
+static void test_plain(void **state)
+{
+    static const struct {
+        const char *q;
+        int default_and;
+        const char *want; /* NULL: no word at all */
+    } plain[] = {
+        {"a", 0, "(OR word:a)"},
+        {" (a) - b\t\"c AND d*\n", 0, "(OR word:(a) word:- word:b word:\"c word:AND word:d*)"},
+        {"date:2018 +x -y", 0, "(OR word:date:2018 word:+x word:-y)"},
+        {"a b", 1, "(AND word:a word:b)"},
+        {"", 0, NULL},
+        {" \t\r\n ", 0, NULL},
+    };
+    (void)state;
+    for (size_t i = 0; i < sizeof plain / sizeof plain[0]; i++) {
+        struct query_opts o = {plain[i].default_and};
+        struct qnode *root = (struct qnode *)1;
+        struct sbuf out;
+        struct terr err;
+        assert_int_equal(query_parse_plain(plain[i].q, strlen(plain[i].q), &o, &root, &err),
+                         TRAWL_OK);
+        if (plain[i].want == NULL) {
+            assert_null(root);
+            continue;
+        }
+        assert_non_null(root);
+        sbuf_init(&out);
+        assert_int_equal(query_describe(root, &out), TRAWL_OK);
+        assert_string_equal(out.buf, plain[i].want);
+        sbuf_release(&out);
+        query_free(root);
+    }
+}
+
 int main(void)
 {
-    size_t n = sizeof cases / sizeof cases[0], extra = 5;
+    size_t n = sizeof cases / sizeof cases[0], extra = 6;
     struct CMUnitTest *tests = calloc(n + extra, sizeof *tests);
     char(*names)[64] = calloc(n, sizeof *names);
     int rc;
@@ -363,6 +399,7 @@ int main(void)
     tests[n + 2] = (struct CMUnitTest)cmocka_unit_test(test_nul_byte);
     tests[n + 3] = (struct CMUnitTest)cmocka_unit_test(test_node_fields);
     tests[n + 4] = (struct CMUnitTest)cmocka_unit_test(test_random_queries);
+    tests[n + 5] = (struct CMUnitTest)cmocka_unit_test(test_plain);
     rc = _cmocka_run_group_tests("query", tests, n + extra, NULL, NULL);
     free(tests);
     free(names);

@@ -1,0 +1,573 @@
+/* trawl_search: the read half of the public API (trawl.h): opening an index for searching,
+ * searches and their results, snippets, words, explanations, passages, statistics, spelling
+ * and article records. A thin layer over index.h, query.h, snippet.h and analyze.h: it
+ * converts types and errors, and owns nothing the internals do not already do. */
+#include "common/trawl.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/analyze.h"
+#include "common/api.h"
+#include "common/index.h"
+#include "common/layout.h"
+#include "common/query.h"
+#include "common/rank.h"
+#include "common/sbuf.h"
+#include "common/schema.h"
+#include "common/snippet.h"
+
+struct trawl_index {
+    struct index *ix;
+    /* The analyzer of the index's language, for snippets and trawl_words (the internal index
+     * keeps its own for searching; one each keeps index.c's private). */
+    struct analyzer *an;
+};
+
+struct trawl_results {
+    trawl_index *ix;               /* borrowed: snippets and words need its analyzer */
+    struct index_results *res;
+    struct trawl_hit *hits;        /* res->n, pointing into res */
+    struct index_search_opts so;   /* what ran, for explain */
+    uint64_t estimated;
+};
+
+static int nomem(struct trawl_error *err)
+{
+    return api_fail(err, &(struct terr){TRAWL_ENOMEM, "out of memory"});
+}
+
+static int pass(int rc, struct trawl_error *out, const struct terr *e)
+{
+    return rc == TRAWL_OK ? api_ok(out) : api_fail(out, e);
+}
+
+/* ---- Opening ---------------------------------------------------------------------------- */
+
+/* (Re)makes ix->an for the index's language when it has none or another one (a rebuild may
+ * change it). An index without a recorded language is english, as index.c reads it. */
+static int ensure_analyzer(trawl_index *ix, struct terr *e)
+{
+    const char *lang = index_lang(ix->ix);
+    struct analyzer *an;
+    int rc;
+
+    if (lang == NULL || lang[0] == '\0')
+        lang = "english";
+    if (ix->an != NULL && strcmp(analyzer_lang(ix->an), lang) == 0)
+        return TRAWL_OK;
+    if ((rc = analyzer_new(lang, &an, e)) != TRAWL_OK)
+        return rc;
+    analyzer_free(ix->an);
+    ix->an = an;
+    return TRAWL_OK;
+}
+
+int trawl_open(const char *path, const struct trawl_open_opts *opts, trawl_index **out,
+               struct trawl_error *err)
+{
+    struct index_open_opts oo = {.mode = INDEX_READ};
+    trawl_index *ix;
+    struct terr e;
+    int rc;
+
+    *out = NULL;
+    if (opts != NULL)
+        oo.allow_partial = opts->allow_partial;
+    if ((ix = calloc(1, sizeof *ix)) == NULL)
+        return nomem(err);
+    rc = index_open(path, &oo, &ix->ix, &e);
+    if (rc == TRAWL_OK)
+        rc = ensure_analyzer(ix, &e);
+    if (rc != TRAWL_OK) {
+        trawl_close(ix);
+        return api_fail(err, &e);
+    }
+    *out = ix;
+    return api_ok(err);
+}
+
+void trawl_close(trawl_index *ix)
+{
+    if (ix == NULL)
+        return;
+    analyzer_free(ix->an);
+    index_close(ix->ix);
+    free(ix);
+}
+
+int trawl_reopen(trawl_index *ix, struct trawl_error *err)
+{
+    struct terr e;
+    int rc = index_reopen(ix->ix, &e);
+
+    if (rc == TRAWL_OK)
+        rc = ensure_analyzer(ix, &e);
+    return pass(rc, err, &e);
+}
+
+const char *trawl_index_path(const trawl_index *ix)
+{
+    return index_path(ix->ix);
+}
+
+const char *trawl_index_lang(const trawl_index *ix)
+{
+    return index_lang(ix->ix);
+}
+
+const char *trawl_index_warning(const trawl_index *ix)
+{
+    return index_warning(ix->ix);
+}
+
+/* ---- Searching -------------------------------------------------------------------------- */
+
+void trawl_search_opts_init(struct trawl_search_opts *o)
+{
+    memset(o, 0, sizeof *o);
+    o->count = 10;
+    o->per_article = 1;
+    o->k1 = RANK_K1;
+    o->b = RANK_B;
+    o->delta = RANK_DELTA;
+    /* Look at 100 matches at least: counts below that are exact, for little time. */
+    o->check_at_least = 100;
+}
+
+static void search_opts(const struct trawl_search_opts *o, struct index_search_opts *so)
+{
+    index_search_opts_init(so);
+    so->k1 = o->k1;
+    so->b = o->b;
+    so->bm25plus = o->bm25plus;
+    so->delta = o->delta;
+    so->offset = o->offset;
+    so->count = o->count;
+    so->per_article = o->per_article;
+    so->check_at_least = o->check_at_least;
+}
+
+static void passage_out(const struct schema_passage *p, struct trawl_passage *out)
+{
+    out->article = p->id;
+    out->article_len = p->id_len;
+    out->title = p->title;
+    out->title_len = p->title_len;
+    out->date = p->date;
+    out->date_len = p->date_len;
+    out->ordinal = p->ordinal;
+    out->start = p->start;
+    out->end = p->end;
+    out->text = p->text;
+    out->text_len = p->text_len;
+}
+
+int trawl_search(trawl_index *ix, const char *query, size_t len,
+                 const struct trawl_search_opts *opts, trawl_results **out,
+                 struct trawl_error *err)
+{
+    struct trawl_search_opts defaults;
+    struct query_opts qo;
+    struct qnode *root = NULL;
+    trawl_results *r;
+    struct terr e;
+    size_t col = 0;
+    int rc;
+
+    *out = NULL;
+    if (opts == NULL) {
+        trawl_search_opts_init(&defaults);
+        opts = &defaults;
+    }
+    qo.default_and = opts->all_words;
+    if ((r = calloc(1, sizeof *r)) == NULL)
+        return nomem(err);
+    r->ix = ix;
+    search_opts(opts, &r->so);
+    if (opts->plain)
+        rc = query_parse_plain(query, len, &qo, &root, &e);
+    else
+        rc = query_parse(query, len, &qo, &root, &col, &e);
+    if (rc != TRAWL_OK) {
+        trawl_results_free(r);
+        rc = api_fail(err, &e);
+        if (err != NULL && rc == TRAWL_EINPUT)
+            err->column = col;
+        return rc;
+    }
+    /* Plain text without a word finds nothing; it is not an error. */
+    if (root == NULL) {
+        *out = r;
+        return api_ok(err);
+    }
+    rc = index_search(ix->ix, root, &r->so, &r->res, &e);
+    query_free(root);
+    if (rc == TRAWL_OK && r->res->n > 0 &&
+        (r->hits = calloc(r->res->n, sizeof *r->hits)) == NULL)
+        rc = terr_set(&e, TRAWL_ENOMEM, "out of memory");
+    if (rc != TRAWL_OK) {
+        trawl_results_free(r);
+        return api_fail(err, &e);
+    }
+    for (size_t i = 0; i < r->res->n; i++) {
+        passage_out(&r->res->hits[i].p, &r->hits[i].passage);
+        r->hits[i].score = r->res->hits[i].score;
+        r->hits[i].more = r->res->hits[i].more;
+    }
+    /* Xapian's estimate of collapsed matches is a guess; never below what was seen. */
+    r->estimated = r->res->estimated;
+    if (r->estimated < (uint64_t)opts->offset + r->res->n)
+        r->estimated = (uint64_t)opts->offset + r->res->n;
+    *out = r;
+    return api_ok(err);
+}
+
+void trawl_results_free(trawl_results *r)
+{
+    if (r == NULL)
+        return;
+    index_results_free(r->res);
+    free(r->hits);
+    free(r);
+}
+
+size_t trawl_results_count(const trawl_results *r)
+{
+    return r->res != NULL ? r->res->n : 0;
+}
+
+const struct trawl_hit *trawl_results_hit(const trawl_results *r, size_t i)
+{
+    return i < trawl_results_count(r) ? &r->hits[i] : NULL;
+}
+
+uint64_t trawl_results_estimated(const trawl_results *r)
+{
+    return r->estimated;
+}
+
+size_t trawl_results_unknown_count(const trawl_results *r)
+{
+    return r->res != NULL ? r->res->nunknown : 0;
+}
+
+const char *trawl_results_unknown(const trawl_results *r, size_t i)
+{
+    return i < trawl_results_unknown_count(r) ? r->res->unknown[i] : NULL;
+}
+
+/* ---- Snippets and words ----------------------------------------------------------------- */
+
+int trawl_snippet(const trawl_results *r, const char *text, size_t len, size_t width,
+                  struct trawl_snippet *out, struct trawl_error *err)
+{
+    static const struct index_hl none;
+    struct snippet sn;
+    struct terr e;
+    int rc;
+
+    memset(out, 0, sizeof *out);
+    rc = snippet_make(r->ix->an, text, len, r->res != NULL ? &r->res->hl : &none, width, &sn,
+                      &e);
+    if (rc != TRAWL_OK)
+        return api_fail(err, &e);
+    if (sn.nmarks > 0 && (out->marks = malloc(sn.nmarks * sizeof *out->marks)) == NULL) {
+        snippet_release(&sn);
+        return nomem(err);
+    }
+    for (size_t i = 0; i < sn.nmarks; i++) {
+        out->marks[i].start = sn.marks[i].start;
+        out->marks[i].end = sn.marks[i].end;
+    }
+    out->nmarks = sn.nmarks;
+    out->start = sn.start;
+    out->end = sn.end;
+    out->cut_before = sn.cut_before;
+    out->cut_after = sn.cut_after;
+    out->distinct = sn.distinct;
+    snippet_release(&sn);
+    return api_ok(err);
+}
+
+void trawl_snippet_release(struct trawl_snippet *s)
+{
+    if (s == NULL)
+        return;
+    free(s->marks);
+    memset(s, 0, sizeof *s);
+}
+
+struct words_ctx {
+    trawl_word_fn fn;
+    void *ctx;
+};
+
+static int word_each(void *ctx, const struct tok_token *tk, const char *term, size_t term_len)
+{
+    struct words_ctx *w = ctx;
+
+    /* Any non-zero value stops; 1 is never -TRAWL_ENOMEM. */
+    return w->fn(w->ctx, tk->text, tk->len, term, term_len) != 0 ? 1 : 0;
+}
+
+int trawl_words(trawl_index *ix, const char *text, size_t len, trawl_word_fn fn, void *ctx,
+                struct trawl_error *err)
+{
+    struct words_ctx w = {fn, ctx};
+
+    if (analyze_each(ix->an, text, len, word_each, &w) == -TRAWL_ENOMEM)
+        return nomem(err);
+    return api_ok(err);
+}
+
+/* ---- Explaining ------------------------------------------------------------------------- */
+
+int trawl_explain(trawl_index *ix, const trawl_results *r, size_t i,
+                  struct trawl_explanation *out, struct trawl_error *err)
+{
+    struct index_explanation ie;
+    struct terr e;
+    int rc;
+
+    memset(out, 0, sizeof *out);
+    if (i >= trawl_results_count(r))
+        return api_fail(err, &(struct terr){TRAWL_EINPUT, "no result to explain"});
+    if ((rc = index_explain(ix->ix, r->res, i, &r->so, &ie, &e)) != TRAWL_OK)
+        return api_fail(err, &e);
+    if (ie.n > 0 && (out->terms = calloc(ie.n, sizeof *out->terms)) == NULL) {
+        index_explanation_release(&ie);
+        return nomem(err);
+    }
+    /* The terms move over: the internal explanation gives them up. */
+    for (size_t k = 0; k < ie.n; k++) {
+        out->terms[k].term = ie.v[k].term;
+        out->terms[k].tf = ie.v[k].tf;
+        out->terms[k].df = ie.v[k].df;
+        out->terms[k].idf = ie.v[k].idf;
+        out->terms[k].weight = ie.v[k].weight;
+        ie.v[k].term = NULL;
+    }
+    out->n = ie.n;
+    out->passage_len = ie.passage_len;
+    out->avg_len = ie.avg_len;
+    out->passages = ie.passages;
+    out->k1 = ie.k1;
+    out->b = ie.b;
+    index_explanation_release(&ie);
+    return api_ok(err);
+}
+
+void trawl_explanation_release(struct trawl_explanation *e)
+{
+    if (e == NULL)
+        return;
+    for (size_t i = 0; i < e->n; i++)
+        free(e->terms[i].term);
+    free(e->terms);
+    memset(e, 0, sizeof *e);
+}
+
+/* ---- Passages --------------------------------------------------------------------------- */
+
+int trawl_passage_get(trawl_index *ix, const char *id, unsigned ordinal,
+                      struct trawl_passage **out, struct trawl_error *err)
+{
+    struct schema_passage p;
+    struct sbuf store;
+    struct trawl_passage *tp;
+    struct terr e;
+    char *s;
+    int rc;
+
+    *out = NULL;
+    sbuf_init(&store);
+    if ((rc = index_passage(ix->ix, id, ordinal, &store, &p, &e)) != TRAWL_OK) {
+        sbuf_release(&store);
+        return api_fail(err, &e);
+    }
+    /* One block: the struct, then its strings, so that one free() releases it all. */
+    tp = malloc(sizeof *tp + p.id_len + p.title_len + p.date_len + p.text_len);
+    if (tp == NULL) {
+        sbuf_release(&store);
+        return nomem(err);
+    }
+    passage_out(&p, tp);
+    s = (char *)(tp + 1);
+    tp->article = memcpy(s, p.id, p.id_len);
+    s += p.id_len;
+    tp->title = memcpy(s, p.title, p.title_len);
+    s += p.title_len;
+    tp->date = memcpy(s, p.date, p.date_len);
+    s += p.date_len;
+    tp->text = memcpy(s, p.text, p.text_len);
+    sbuf_release(&store);
+    *out = tp;
+    return api_ok(err);
+}
+
+void trawl_passage_free(struct trawl_passage *p)
+{
+    free(p);
+}
+
+struct passage_ctx {
+    trawl_passage_fn fn;
+    void *ctx;
+    int stopped;
+};
+
+static int passage_each(void *ctx, const struct schema_passage *p)
+{
+    struct passage_ctx *pc = ctx;
+    struct trawl_passage tp;
+
+    passage_out(p, &tp);
+    if (pc->fn(pc->ctx, &tp) != 0) {
+        /* index_each_passage ends on any non-zero value; the flag says it was ours. */
+        pc->stopped = 1;
+        return TRAWL_EINTERNAL;
+    }
+    return TRAWL_OK;
+}
+
+int trawl_each_passage(trawl_index *ix, const char *id, trawl_passage_fn fn, void *ctx,
+                       struct trawl_error *err)
+{
+    struct passage_ctx pc = {fn, ctx, 0};
+    struct terr e;
+    int rc = index_each_passage(ix->ix, id, passage_each, &pc, &e);
+
+    return pc.stopped ? api_ok(err) : pass(rc, err, &e);
+}
+
+/* ---- Statistics and spelling ------------------------------------------------------------ */
+
+int trawl_stats(trawl_index *ix, struct trawl_stats *st, struct trawl_error *err)
+{
+    struct index_stats is;
+    struct terr e;
+
+    memset(st, 0, sizeof *st);
+    if (index_stats(ix->ix, &is, &e) != TRAWL_OK)
+        return api_fail(err, &e);
+    st->articles = is.articles;
+    st->passages = is.passages;
+    st->terms = is.terms;
+    st->avg_passage_len = is.avg_passage_len;
+    st->disk_bytes = is.disk_bytes;
+    st->revision = is.revision;
+    st->updated = is.updated;
+    st->schema = is.schema;
+    st->analyzer = is.analyzer;
+    _Static_assert(sizeof st->lang == sizeof is.lang, "the language fields agree");
+    memcpy(st->lang, is.lang, sizeof st->lang);
+    return api_ok(err);
+}
+
+char *trawl_stats_format(const char *path, const struct trawl_stats *st)
+{
+    struct index_stats is;
+    struct sbuf out;
+
+    memset(&is, 0, sizeof is);
+    is.articles = st->articles;
+    is.passages = st->passages;
+    is.terms = st->terms;
+    is.avg_passage_len = st->avg_passage_len;
+    is.disk_bytes = st->disk_bytes;
+    is.revision = st->revision;
+    is.updated = st->updated;
+    is.schema = st->schema;
+    is.analyzer = st->analyzer;
+    memcpy(is.lang, st->lang, sizeof is.lang);
+    is.lang[sizeof is.lang - 1] = '\0';
+    sbuf_init(&out);
+    if (index_stats_format(path, &is, &out) != TRAWL_OK) {
+        sbuf_release(&out);
+        return NULL;
+    }
+    return sbuf_detach(&out, NULL);
+}
+
+int trawl_suggest(trawl_index *ix, const char *word, char **out, struct trawl_error *err)
+{
+    struct sbuf sug;
+    struct terr e;
+
+    *out = NULL;
+    sbuf_init(&sug);
+    if (index_suggest(ix->ix, word, strlen(word), &sug, &e) != TRAWL_OK) {
+        sbuf_release(&sug);
+        return api_fail(err, &e);
+    }
+    if ((*out = sbuf_detach(&sug, NULL)) == NULL)
+        return nomem(err);
+    return api_ok(err);
+}
+
+/* ---- Records ---------------------------------------------------------------------------- */
+
+struct record_ctx {
+    trawl_record_fn fn;
+    void *ctx;
+    int stopped;
+};
+
+static int record_each(void *ctx, const char *key, size_t klen, const struct schema_article *a)
+{
+    struct record_ctx *rc = ctx;
+    struct trawl_record rec = {a->source, a->source_len, a->hash, a->size, a->mtime_ns,
+                               a->passages};
+
+    if (rc->fn(rc->ctx, key, klen, &rec) != 0) {
+        rc->stopped = 1;
+        return 1;
+    }
+    return 0;
+}
+
+int trawl_each_record(trawl_index *ix, trawl_record_fn fn, void *ctx, struct trawl_error *err)
+{
+    struct record_ctx c = {fn, ctx, 0};
+    char **paths = NULL;
+    size_t n = 0;
+    int sharded = 0, rc = TRAWL_OK;
+    struct terr e;
+
+    /* The metadata of a stub reads its first shard only: a sharded index is read shard by
+     * shard. Remote shards (no local paths) are read as the index is, as index_stats does. */
+    if (index_writer_paths(index_path(ix->ix), &paths, &n, &sharded, NULL) != TRAWL_OK ||
+        !sharded) {
+        layout_free_lines(paths, n);
+        rc = index_each_article(ix->ix, record_each, &c, &e);
+        return c.stopped ? api_ok(err) : pass(rc, err, &e);
+    }
+    for (size_t i = 0; i < n && rc == TRAWL_OK && !c.stopped; i++) {
+        struct index_open_opts oo = {.mode = INDEX_READ, .plain = 1};
+        struct index *shard;
+        rc = index_open(paths[i], &oo, &shard, &e);
+        if (rc == TRAWL_OK) {
+            rc = index_each_article(shard, record_each, &c, &e);
+            index_close(shard);
+        }
+    }
+    layout_free_lines(paths, n);
+    return c.stopped ? api_ok(err) : pass(rc, err, &e);
+}
+
+int trawl_source_get(trawl_index *ix, const char *path, struct trawl_source *out,
+                     struct trawl_error *err)
+{
+    struct schema_source s;
+    struct terr e;
+
+    memset(out, 0, sizeof *out);
+    if (index_source(ix->ix, path, &s, &e) != TRAWL_OK)
+        return api_fail(err, &e);
+    out->size = s.size;
+    out->mtime_ns = s.mtime_ns;
+    out->hash = s.hash;
+    out->articles = s.articles;
+    return api_ok(err);
+}
