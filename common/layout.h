@@ -19,6 +19,8 @@
 TRAWL_BEGIN_DECLS
 
 #define LAYOUT_STUB "XAPIANDB"
+/* Most shards an index may have: a stub listing more is refused when read (TRAWL_EINDEX). */
+#define LAYOUT_MAX_SHARDS 64
 
 /* Creates dir if missing and takes its lock without waiting: TRAWL_ELOCKED names the holder
  * when another process has it. *fd is released by layout_unlock (or by the process ending). */

@@ -20,7 +20,7 @@
 #include "common/layout.h"
 #include "common/schema.h"
 #include "common/strmap.h"
-#include "indexer/pipeline.h"
+#include "common/pipeline.h"
 #include "trawl_config.h"
 
 #include <utf8proc.h>

@@ -1,11 +1,13 @@
-#include "indexer/pipeline.h"
+#include "common/pipeline.h"
 
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/layout.h"
+
 #define RING 1024 /* jobs in flight at most */
-#define MAX_WRITERS 64
+#define MAX_WRITERS LAYOUT_MAX_SHARDS /* one writer per shard at most */
 
 struct job {
     enum job_kind kind;
