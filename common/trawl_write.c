@@ -13,6 +13,10 @@
 #include "common/layout.h"
 #include "common/pipeline.h"
 
+_Static_assert(TRAWL_MIN_WORDS == PASSAGE_MIN_WORDS && TRAWL_MAX_WORDS == PASSAGE_MAX_WORDS,
+               "trawl.h documents passage.h's defaults");
+_Static_assert(TRAWL_MAX_SHARDS == LAYOUT_MAX_SHARDS, "one shard limit, public and internal");
+
 #define WRITER_BATCH 5000               /* trawl_writer_opts.batch 0 */
 #define WRITER_PENDING_BYTES (64u << 20) /* article text in flight at most */
 
@@ -111,6 +115,9 @@ static int writer_init(trawl_writer *w, const char *path, const struct trawl_wri
         w->o = *o;
     if (w->o.shards > LAYOUT_MAX_SHARDS || w->o.parts > LAYOUT_MAX_SHARDS)
         return terr_set(err, TRAWL_EINPUT, "at most %d shards or parts", LAYOUT_MAX_SHARDS);
+    if ((w->o.max_words ? w->o.max_words : TRAWL_MAX_WORDS) <
+        (w->o.min_words ? w->o.min_words : TRAWL_MIN_WORDS))
+        return terr_set(err, TRAWL_EINPUT, "max_words must not be below min_words");
     w->o.lang = NULL;
     if ((w->path = strdup(path)) == NULL ||
         (o != NULL && o->lang != NULL && (w->lang = strdup(o->lang)) == NULL))
