@@ -358,7 +358,8 @@ struct trawl_write_counts {
 TRAWL_API int trawl_writer_open(const char *path, const struct trawl_writer_opts *opts,
                                 trawl_writer **out, struct trawl_error *err);
 /* The records the index holds (nothing after rebuild), as trawl_each_record; and a JSON Lines
- * file's record. Call before trawl_writer_start. */
+ * file's record (TRAWL_ENOTFOUND also when the index holds no article: a build from nothing
+ * reads every file again). Call before trawl_writer_start. */
 TRAWL_API int trawl_writer_each_record(trawl_writer *w, trawl_record_fn fn, void *ctx,
                                        struct trawl_error *err);
 TRAWL_API int trawl_writer_source_get(trawl_writer *w, const char *path,

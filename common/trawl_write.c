@@ -43,6 +43,7 @@ struct trawl_writer {
     struct pending_source *sources;
     size_t nsources;
     struct pipeline_counts counts; /* the final counts, once finished */
+    int has_records;             /* the index holds article records: -1 not known yet */
 };
 
 static int fail(struct trawl_error *out, int code, const char *msg)
@@ -111,6 +112,7 @@ static int writer_init(trawl_writer *w, const char *path, const struct trawl_wri
                        struct terr *err)
 {
     w->lockfd = -1;
+    w->has_records = -1;
     if (o != NULL)
         w->o = *o;
     if (w->o.shards > LAYOUT_MAX_SHARDS || w->o.parts > LAYOUT_MAX_SHARDS)
@@ -198,6 +200,21 @@ static int each_record(trawl_writer *w, struct each_record *er, struct terr *err
     return TRAWL_OK;
 }
 
+/* Whether the index holds any article record (none, or rebuild: a build from nothing). */
+static int has_records(trawl_writer *w, int *out, struct terr *err)
+{
+    struct each_record probe = {NULL, NULL, 0};
+    int rc;
+
+    if (w->has_records < 0) {
+        if ((rc = each_record(w, &probe, err)) != TRAWL_OK)
+            return rc;
+        w->has_records = probe.stopped;
+    }
+    *out = w->has_records;
+    return TRAWL_OK;
+}
+
 int trawl_writer_each_record(trawl_writer *w, trawl_record_fn fn, void *ctx,
                              struct trawl_error *err)
 {
@@ -216,12 +233,16 @@ int trawl_writer_source_get(trawl_writer *w, const char *path, struct trawl_sour
 {
     struct schema_source s;
     struct terr e;
+    int any;
 
     /* Records are read before the pipeline starts: after that, its writer threads alone
      * may use the databases (a Xapian database must not be shared between threads). */
-    if (w->pl != NULL)
+    if (w->pl != NULL || w->build != NULL)
         return fail(err, TRAWL_EINPUT, "source records are read before trawl_writer_start");
-    if (w->o.rebuild || w->nopen == 0)
+    if (has_records(w, &any, &e) != TRAWL_OK)
+        return api_fail(err, &e);
+    /* A build from nothing keeps no old record: every file is read again. */
+    if (!any || w->nopen == 0)
         return fail(err, TRAWL_ENOTFOUND, "no source record");
     if (index_source(w->open[0], path, &s, &e) != TRAWL_OK)
         return api_fail(err, &e);
@@ -265,10 +286,9 @@ static int start_fresh(trawl_writer *w, struct terr *err)
 
 int trawl_writer_start(trawl_writer *w, struct trawl_error *err)
 {
-    struct each_record probe = {NULL, NULL, 0};
     struct pipeline_opts po;
     struct terr e;
-    int rc;
+    int rc, any = 0;
 
     if (w->pl != NULL || w->build != NULL)
         return fail(err, TRAWL_EINPUT, "the writer is started already");
@@ -281,8 +301,8 @@ int trawl_writer_start(trawl_writer *w, struct trawl_error *err)
         po.passages.min_words = w->o.min_words;
     if (w->o.max_words)
         po.passages.max_words = w->o.max_words;
-    rc = each_record(w, &probe, &e);
-    if (rc == TRAWL_OK && (w->o.rebuild || !probe.stopped)) {
+    rc = has_records(w, &any, &e);
+    if (rc == TRAWL_OK && !any) {
         rc = start_fresh(w, &e);
         /* Parts are scratch until merged: no batches, Xapian flushes as it sees fit. */
         po.batch_articles = 0;
