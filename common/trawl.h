@@ -335,13 +335,19 @@ struct trawl_writer_opts {
     const char *lang;        /* stemmer of a new or rebuilt index (NULL: the index's own, else
                                 english); a different one for an existing index: TRAWL_EINPUT */
     int rebuild;             /* start from an empty index */
-    unsigned shards;         /* a sharded index of this many shards (new or rebuilt); 0: keep */
-    unsigned parts;          /* parts a build from nothing writes in parallel (0: 1) */
+    unsigned shards;         /* a sharded index of this many shards (new or rebuilt); 0: keep;
+                                at most TRAWL_MAX_SHARDS */
+    unsigned parts;          /* parts a build from nothing writes in parallel (0: 1); at most
+                                TRAWL_MAX_SHARDS */
     unsigned jobs;           /* analysis threads (0: 1) */
     size_t batch;            /* articles per committed batch (0: 5000) */
-    size_t min_words;        /* passages close at this many words (0: 20) */
-    size_t max_words;        /* and are split above this many (0: 200) */
+    size_t min_words;        /* passages close at this many words (0: TRAWL_MIN_WORDS) */
+    size_t max_words;        /* and are split above this many (0: TRAWL_MAX_WORDS); not
+                                below min_words: TRAWL_EINPUT */
 };
+#define TRAWL_MAX_SHARDS 64
+#define TRAWL_MIN_WORDS 20
+#define TRAWL_MAX_WORDS 200
 
 struct trawl_write_counts {
     uint64_t put, removed, passages, bytes; /* articles written and removed, their passages,
@@ -353,7 +359,8 @@ struct trawl_write_counts {
 TRAWL_API int trawl_writer_open(const char *path, const struct trawl_writer_opts *opts,
                                 trawl_writer **out, struct trawl_error *err);
 /* The records the index holds (nothing after rebuild), as trawl_each_record; and a JSON Lines
- * file's record. Call before trawl_writer_start. */
+ * file's record (TRAWL_ENOTFOUND also when the index holds no article: a build from nothing
+ * reads every file again). Call before trawl_writer_start. */
 TRAWL_API int trawl_writer_each_record(trawl_writer *w, trawl_record_fn fn, void *ctx,
                                        struct trawl_error *err);
 TRAWL_API int trawl_writer_source_get(trawl_writer *w, const char *path,

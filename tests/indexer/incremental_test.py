@@ -184,9 +184,36 @@ def test_folder_that_is_not_an_index(tmp):
     assert os.listdir(other) == ["notes.txt"] or sorted(os.listdir(other)) == [".lock", "notes.txt"]
 
 
+def test_folder_reached_twice_is_not_a_loop(tmp):
+    # w/a/shared lies inside w/a: named first, then reached again through w/a. No link
+    # anywhere, so no loop: every file is counted once and nothing is skipped.
+    w = os.path.join(tmp, "w")
+    os.makedirs(os.path.join(w, "a", "shared"))
+    article(os.path.join(w, "a", "top.txt"), "2001-01-01", "Top of the tree.")
+    article(os.path.join(w, "a", "shared", "deep.txt"), "2001-01-02", "Deep in the tree.")
+    db = os.path.join(tmp, "db")
+    for inputs in ([os.path.join(w, "a", "shared"), os.path.join(w, "a")],
+                   [os.path.join(w, "a"), os.path.join(w, "a")]):
+        r = run([INDEX, "--db", db, "--dry-run"] + inputs, 0)
+        assert "loop" not in r.stderr, r.stderr
+        assert summary(r)[:5] == (2, 0, 0, 0, 0), r.stdout
+
+
+def test_real_link_loop_is_skipped(tmp):
+    # a folder that is its own ancestor through a link: warned about once, exit 1
+    w = os.path.join(tmp, "w")
+    os.makedirs(os.path.join(w, "b"))
+    article(os.path.join(w, "b", "one.txt"), "2001-01-01", "One article.")
+    os.symlink("..", os.path.join(w, "b", "up"))
+    r = run([INDEX, "--db", os.path.join(tmp, "db"), "--dry-run", w], 1)
+    assert r.stderr.count("symbolic link loop: skipped") == 1, r.stderr
+    assert summary(r)[:5] == (1, 0, 0, 0, 1), r.stdout
+
+
 for t in [test_add_edit_delete, test_unchanged_run_writes_nothing, test_dry_run_and_rebuild,
           test_jsonl_and_gzip, test_second_indexer_is_refused,
-          test_folder_that_is_not_an_index]:
+          test_folder_that_is_not_an_index, test_folder_reached_twice_is_not_a_loop,
+          test_real_link_loop_is_skipped]:
     check(t)
-print(f"1..{6}")
+print(f"1..{8}")
 sys.exit(1 if failures else 0)
