@@ -199,8 +199,9 @@ def check_library(dirs, source):
     cc = shutil.which("cc")
     if cc is None or shutil.which("pkg-config") is None:
         raise Skip("cc or pkg-config is not installed")
-    # The .pc file names the real prefix: the sysroot variable points it into DESTDIR.
-    env = dict(os.environ, PKG_CONFIG_LIBDIR=pcdir, PKG_CONFIG_SYSROOT_DIR=dirs["destdir"])
+    # The .pc file names the real prefix: the sysroot variable points it into DESTDIR (its
+    # private requirements, Xapian and the rest, are found where the system keeps them).
+    env = dict(os.environ, PKG_CONFIG_PATH=pcdir, PKG_CONFIG_SYSROOT_DIR=dirs["destdir"])
     r = run(["pkg-config", "--cflags", "--libs", "trawl"], env=env)
     if r.returncode != 0:
         raise Fail(f"pkg-config --cflags --libs trawl: {r.stderr}")
