@@ -12,14 +12,22 @@
 
 /* ---- Running topics --------------------------------------------------------------------- */
 
-int eval_run_topics(trawl_index *ix, const struct trawl_search_opts *so, const char *path,
-                    int passages, unsigned depth, struct eval_run *run,
-                    struct trawl_error *err)
+/* What to do with each topic's results: fn gets the topic's qid and results (borrowed for
+ * the call) and returns a status. */
+typedef int (*topic_fn)(void *ctx, const char *qid, const trawl_results *res,
+                        struct trawl_error *err);
+
+/* Runs every topic "qid<TAB>text" of the file path on ix (a line without a tab is the text,
+ * its qid its line number; blank and '#' lines are skipped), as plain words, depth results
+ * each, one per article (passages 0) or every passage ranked by its own score. */
+static int topics_each(trawl_index *ix, const struct trawl_search_opts *so, const char *path,
+                       int passages, unsigned depth, topic_fn fn, void *ctx,
+                       struct trawl_error *err)
 {
     struct trawl_search_opts o = *so;
     FILE *f = fopen(path, "r");
-    char *line = NULL, *docid = NULL;
-    size_t cap = 0, lineno = 0, dcap = 0;
+    char *line = NULL;
+    size_t cap = 0, lineno = 0;
     ssize_t n;
     int rc = TRAWL_OK;
 
@@ -51,35 +59,90 @@ int eval_run_topics(trawl_index *ix, const struct trawl_search_opts *so, const c
             text = line;
         }
         rc = trawl_search(ix, text, strlen(text), &o, &res, err);
-        for (size_t i = 0; rc == TRAWL_OK && i < trawl_results_count(res); i++) {
-            const struct trawl_passage *p = &trawl_results_hit(res, i)->passage;
-            char num[32];
-            /* The docid: the article id, and "#ordinal" for passage ids. */
-            if (p->article_len + 32 > dcap) {
-                char *d = realloc(docid, p->article_len + 32);
-                if (d == NULL) {
-                    rc = eval_error(err, TRAWL_ENOMEM, "out of memory");
-                    break;
-                }
-                docid = d;
-                dcap = p->article_len + 32;
-            }
-            memcpy(docid, p->article, p->article_len);
-            docid[p->article_len] = '\0';
-            if (passages)
-                snprintf(docid + p->article_len, 32, "#%u", p->ordinal);
-            /* As the run file will say it, so that a written run scores the same. */
-            snprintf(num, sizeof num, "%.6f", trawl_results_hit(res, i)->score);
-            if (eval_run_add(run, qid, docid, strtod(num, NULL)) != TRAWL_OK)
-                rc = eval_error(err, TRAWL_ENOMEM, "out of memory");
-        }
+        if (rc == TRAWL_OK)
+            rc = fn(ctx, qid, res, err);
         trawl_results_free(res);
     }
     if (rc == TRAWL_OK && ferror(f))
         rc = eval_error(err, TRAWL_EIO, "cannot read '%s': %s", path, strerror(errno));
     free(line);
-    free(docid);
     fclose(f);
+    return rc;
+}
+
+struct run_ctx {
+    struct eval_run *run;
+    int passages;
+    char *docid;
+    size_t dcap;
+};
+
+/* Adds a topic's results to the run. */
+static int add_to_run(void *ctx, const char *qid, const trawl_results *res,
+                      struct trawl_error *err)
+{
+    struct run_ctx *c = ctx;
+
+    for (size_t i = 0; i < trawl_results_count(res); i++) {
+        const struct trawl_passage *p = &trawl_results_hit(res, i)->passage;
+        char num[32];
+        /* The docid: the article id, and "#ordinal" for passage ids. */
+        if (p->article_len + 32 > c->dcap) {
+            char *d = realloc(c->docid, p->article_len + 32);
+            if (d == NULL)
+                return eval_error(err, TRAWL_ENOMEM, "out of memory");
+            c->docid = d;
+            c->dcap = p->article_len + 32;
+        }
+        memcpy(c->docid, p->article, p->article_len);
+        c->docid[p->article_len] = '\0';
+        if (c->passages)
+            snprintf(c->docid + p->article_len, 32, "#%u", p->ordinal);
+        /* As the run file will say it, so that a written run scores the same. */
+        snprintf(num, sizeof num, "%.6f", trawl_results_hit(res, i)->score);
+        if (eval_run_add(c->run, qid, c->docid, strtod(num, NULL)) != TRAWL_OK)
+            return eval_error(err, TRAWL_ENOMEM, "out of memory");
+    }
+    return TRAWL_OK;
+}
+
+int eval_run_topics(trawl_index *ix, const struct trawl_search_opts *so, const char *path,
+                    int passages, unsigned depth, struct eval_run *run,
+                    struct trawl_error *err)
+{
+    struct run_ctx c = {run, passages, NULL, 0};
+    int rc = topics_each(ix, so, path, passages, depth, add_to_run, &c, err);
+
+    free(c.docid);
+    return rc;
+}
+
+struct answers_ctx {
+    struct eval_answers *a;
+    unsigned depth;
+};
+
+/* Judges a topic's passages by their text. */
+static int judge_topic(void *ctx, const char *qid, const trawl_results *res,
+                       struct trawl_error *err)
+{
+    struct answers_ctx *c = ctx;
+    size_t n = trawl_results_count(res);
+    const char **text = calloc(n ? n : 1, sizeof *text);
+    size_t *lens = calloc(n ? n : 1, sizeof *lens);
+    int rc;
+
+    if (text == NULL || lens == NULL) {
+        rc = eval_error(err, TRAWL_ENOMEM, "out of memory");
+    } else {
+        for (size_t i = 0; i < n; i++) {
+            text[i] = trawl_results_hit(res, i)->passage.text;
+            lens[i] = trawl_results_hit(res, i)->passage.text_len;
+        }
+        rc = eval_answers_judge(c->a, qid, text, lens, n, c->depth, err);
+    }
+    free(text);
+    free(lens);
     return rc;
 }
 
@@ -366,6 +429,59 @@ static int sweep(trawl_index *ix, const struct trawl_search_opts *so,
     return TRAWL_OK;
 }
 
+/* ---- Answers ---------------------------------------------------------------------------- */
+
+/* answer_mrr.py's output, line for line (with -q its --per-query lines first); or one JSON
+ * object. */
+static void print_answers(const struct eval_answers *a, const struct eval_opts *o, FILE *out)
+{
+    size_t n = eval_answers_count(a);
+    double mrr, top1;
+    char name[32];
+
+    eval_answers_mean(a, &mrr, &top1);
+    snprintf(name, sizeof name, "answer-MRR@%u", o->depth);
+    if (o->json) {
+        json_t *j = json_object(), *pq = o->per_query ? json_object() : NULL;
+        char *txt;
+        if (j == NULL)
+            return;
+        json_object_set_new(j, "questions", json_integer((json_int_t)n));
+        json_object_set_new(j, name, json_real(round(mrr * 1e6) / 1e6));
+        json_object_set_new(j, "top-1", json_real(round(top1 * 1e6) / 1e6));
+        for (size_t i = 0; pq && i < n; i++)
+            json_object_set_new(pq, eval_answers_qid(a, i), json_real(eval_answers_rr(a, i)));
+        if (pq != NULL)
+            json_object_set_new(j, "per_query", pq);
+        if ((txt = json_dumps(j, EVAL_JSON_FLAGS)) != NULL) {
+            fprintf(out, "%s\n", txt);
+            free(txt);
+        }
+        json_decref(j);
+        return;
+    }
+    for (size_t i = 0; o->per_query && i < n; i++)
+        fprintf(out, "%s\t%.4f\n", eval_answers_qid(a, i), eval_answers_rr(a, i));
+    fprintf(out, "%s\tall\t%.4f\n", name, mrr);
+    fprintf(out, "top-1\tall\t%.4f\n", top1);
+    fprintf(out, "questions\tall\t%zu\n", n);
+}
+
+static int eval_answers_main(trawl_index *ix, const struct trawl_search_opts *so,
+                             const struct eval_opts *o, FILE *out, struct trawl_error *err)
+{
+    struct answers_ctx c = {NULL, o->depth};
+    int rc;
+
+    if ((rc = eval_answers_read(o->answers, &c.a, err)) != TRAWL_OK)
+        return rc;
+    rc = topics_each(ix, so, o->queries, o->passages, o->depth, judge_topic, &c, err);
+    if (rc == TRAWL_OK)
+        print_answers(c.a, o, out);
+    eval_answers_free(c.a);
+    return rc;
+}
+
 /* ---- Entry point ------------------------------------------------------------------------ */
 
 int eval_needs_index(const struct eval_opts *o)
@@ -383,6 +499,10 @@ int eval_main(trawl_index *ix, const struct trawl_search_opts *so, const struct 
     int rc = TRAWL_OK;
 
     memset(&s, 0, sizeof s);
+    if (o->answers != NULL) {
+        rc = eval_answers_main(ix, so, o, out, &err);
+        goto out;
+    }
     if (o->qrels != NULL && (rc = eval_qrels_read(o->qrels, &q, &err)) != TRAWL_OK)
         goto out;
     if (o->compare[0] != NULL) {

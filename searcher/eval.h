@@ -1,6 +1,7 @@
 /* eval: trawl's relevance evaluator as trawl-search runs it: runs a file of topics against an
  * index (article or passage docids), scores runs with measures.h, compares two runs query by
- * query, sweeps BM25 parameters over a grid, and prints the results.
+ * query, sweeps BM25 parameters over a grid, judges passages by the answers they contain
+ * (--eval-answers), and prints the results.
  * Depends on the public trawl.h and measures.h; part of trawl-search (it prints). */
 #ifndef TRAWL_SEARCHER_EVAL_H
 #define TRAWL_SEARCHER_EVAL_H
@@ -16,10 +17,12 @@ struct eval_opts {
     const char *run;        /* --run FILE: score this run instead of searching */
     const char *compare[2]; /* --compare RUN_A RUN_B */
     const char *sweep;      /* --sweep SPEC, e.g. "k1=0.6:1.6:0.1,b=0.3:0.9:0.05" */
+    const char *answers;    /* --eval-answers FILE: judge the topics' passages by content */
     int per_query;          /* -q */
     int json;               /* --json */
     int passages;           /* --docids passage: docids are "article#n" */
-    unsigned depth;         /* results per query (default 1000) */
+    unsigned depth;         /* results per query (default 1000; answers: 10, also the
+                               depth answer-MRR is computed at) */
     const char *tag;        /* run tag when printing a run (--trec TAG) */
 };
 

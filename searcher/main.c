@@ -52,10 +52,16 @@ static const char usage_text[] =
     "      --eval QRELS         score --queries (or --run) against TREC qrels: MAP, nDCG@10,\n"
     "                           P@10, MRR@10, R@100, R@1000 as trec_eval computes them\n"
     "      --queries FILE       topics \"qid<TAB>text\", run as plain words (-n: depth,\n"
-    "                           default 1000); without --eval, print their TREC run\n"
+    "                           default 1000); without --eval, print their TREC run, or\n"
+    "                           with --json their hits as --batch prints them (-n: default\n"
+    "                           10); --all-passages ranks passages (docids article#n)\n"
+    "      --eval-answers FILE  judge the passages of --queries by their text: answer-MRR@10\n"
+    "                           and top-1 as answer_mrr.py computes them (FILE: JSON Lines\n"
+    "                           {\"qid\", \"answers\"}; -n: depth, default 10; passages ranked\n"
+    "                           as passages unless --docids article)\n"
     "      --run FILE           score this TREC run instead of searching\n"
     "      --docids WHAT        article (passages collapsed by the best) or passage ids\n"
-    "  -q                       with --eval: per-query values too\n"
+    "  -q                       with --eval or --eval-answers: per-query values too\n"
     "      --compare RUN_A RUN_B\n"
     "                           with --eval: per-query deltas, wins/ties/losses of B over A\n"
     "      --sweep SPEC         with --eval and --queries: score a grid of BM25 parameters,\n"
@@ -315,7 +321,7 @@ int main(int argc, char **argv)
     enum { O_OFFSET = 256, O_K1, O_B, O_PPA, O_ALLP, O_WIDTH, O_COLOR, O_JSON, O_TREC,
            O_TRECP, O_EXPLAIN, O_NOSCORES, O_BATCH, O_STATS, O_TIMINGS, O_CHECK, O_EVAL,
            O_QUERIES, O_RUN, O_DOCIDS, O_COMPARE, O_SWEEP,
-           O_PARTIAL };
+           O_PARTIAL, O_ANSWERS };
     static const struct option longs[] = {
         {"db", required_argument, NULL, 'd'},
         {"limit", required_argument, NULL, 'n'},
@@ -339,6 +345,7 @@ int main(int argc, char **argv)
         {"check", required_argument, NULL, O_CHECK},
         {"eval", required_argument, NULL, O_EVAL},
         {"queries", required_argument, NULL, O_QUERIES},
+        {"eval-answers", required_argument, NULL, O_ANSWERS},
         {"run", required_argument, NULL, O_RUN},
         {"docids", required_argument, NULL, O_DOCIDS},
         {"compare", required_argument, NULL, O_COMPARE},
@@ -353,7 +360,7 @@ int main(int argc, char **argv)
     struct session s;
     struct trawl_error err;
     const char *color = "auto", *batch = NULL, *timings = NULL;
-    int stats = 0, c, rc, limit_set = 0;
+    int stats = 0, c, rc, limit_set = 0, docids_set = 0, queries_json = 0;
     const char *check = NULL;
     struct eval_opts eo;
     unsigned long v;
@@ -444,6 +451,7 @@ int main(int argc, char **argv)
         case O_CHECK: check = optarg; break;
         case O_EVAL: eo.qrels = optarg; break;
         case O_QUERIES: eo.queries = optarg; break;
+        case O_ANSWERS: eo.answers = optarg; break;
         case O_RUN: eo.run = optarg; break;
         case 'q': eo.per_query = 1; break;
         case O_DOCIDS:
@@ -452,6 +460,7 @@ int main(int argc, char **argv)
                 return 2;
             }
             eo.passages = optarg[0] == 'p';
+            docids_set = 1;
             break;
         case O_COMPARE:
             /* Two operands: the option's argument and the next word. */
@@ -482,7 +491,14 @@ int main(int argc, char **argv)
         search_warn("cannot open '%s': %s", timings, strerror(errno));
         return 2;
     }
-    if (eo.qrels || eo.queries || eo.run || eo.compare[0] || eo.sweep) {
+    /* --queries --json: the topics' hits, printed as --batch --json prints them. */
+    queries_json = eo.queries && o.format == FMT_JSON && !eo.qrels && !eo.answers && !eo.sweep;
+    if (eo.answers && (eo.queries == NULL || eo.qrels || eo.run || eo.compare[0] || eo.sweep)) {
+        search_warn("--eval-answers needs --queries FILE, and no --eval, --run, --compare or "
+                    "--sweep");
+        return 2;
+    }
+    if (!queries_json && (eo.qrels || eo.queries || eo.run || eo.compare[0] || eo.sweep)) {
         /* The evaluator: topics, runs and qrels rather than one query. */
         if ((eo.compare[0] || eo.sweep || eo.run) && eo.qrels == NULL) {
             search_warn("--compare, --sweep and --run need --eval QRELS");
@@ -497,8 +513,11 @@ int main(int argc, char **argv)
             return 2;
         }
         eo.json = o.format == FMT_JSON;
-        eo.passages = eo.passages || o.trec_passages;
-        eo.depth = limit_set ? o.so.count : 1000;
+        /* Every matching passage ranked: passage docids. Answers judge passages, so they
+         * rank passages too unless told otherwise. */
+        eo.passages = eo.passages || o.trec_passages || o.so.per_article == 0 ||
+                      (eo.answers && !docids_set);
+        eo.depth = limit_set ? o.so.count : eo.answers ? 10 : 1000;
         eo.tag = o.trec_tag;
         if (!eval_needs_index(&eo) && !eo.sweep) {
             rc = eval_main(NULL, &o.so, &eo, stdout);
@@ -517,6 +536,18 @@ int main(int argc, char **argv)
         rc = session_stats(&s);
     } else if (check != NULL) {
         rc = check_main(&s, check);
+    } else if (queries_json) {
+        FILE *in = fopen(eo.queries, "r");
+        /* Topics are plain words, as the evaluator runs them. */
+        s.o.so.plain = 1;
+        s.o.so.all_words = 0;
+        if (in == NULL) {
+            search_warn("cannot open '%s': %s", eo.queries, strerror(errno));
+            rc = 2;
+        } else {
+            rc = run_batch(&s, in);
+            fclose(in);
+        }
     } else if (eo.queries != NULL) {
         rc = eval_main(s.ix, &o.so, &eo, stdout);
     } else if (batch != NULL) {

@@ -5,8 +5,10 @@
     relevance_test.py runner BUILD SRC       the check runner reports failures and errors
     relevance_test.py agree BUILD SRC        trawl's evaluator agrees with treceval.py
     relevance_test.py cranfield BUILD SRC    Cranfield article-level scores stay above floors
+    relevance_test.py answers BUILD SRC      --eval-answers agrees with answer_mrr.py
 
-Exit 0 pass, 1 fail, 77 skip (treceval.py, in ../shared/eval beside the project, absent).
+Exit 0 pass, 1 fail, 77 skip (treceval.py or answer_mrr.py, in ../shared/eval beside the
+project, absent).
 """
 import json
 import os
@@ -105,9 +107,8 @@ def test_runner(env):
             fail("stderr lacks %r:\n%s" % (w, p.stderr))
 
 
-def treceval_path(env):
-    p = os.path.join(os.path.dirname(os.path.abspath(env.src)), "shared", "eval",
-                     "treceval.py")
+def treceval_path(env, name="treceval.py"):
+    p = os.path.join(os.path.dirname(os.path.abspath(env.src)), "shared", "eval", name)
     if not os.path.exists(p):
         print("SKIP: %s is absent" % p)
         sys.exit(77)
@@ -215,6 +216,64 @@ def test_cranfield(env):
             fail("Cranfield %s %.4f is below its floor %.4f" % (m, scores[m], floor))
 
 
+# Questions of tests/data/squad-dev-odd the answers test runs (the first ones of the file).
+ANSWER_QUESTIONS = 500
+
+
+def test_answers(env):
+    """trawl's --eval-answers and answer_mrr.py, on the same hits: the first questions of
+    squad-dev-odd, passages ranked as passages (the default) and one per article."""
+    answer_mrr = treceval_path(env, "answer_mrr.py")
+    squad = os.path.join(env.src, "tests", "data", "squad-dev-odd")
+    db = env.index(os.path.join(squad, "docs.jsonl"))
+    queries = os.path.join(env.tmp, "queries.tsv")
+    answers = os.path.join(env.tmp, "answers.jsonl")
+    with open(os.path.join(squad, "queries.tsv"), encoding="utf-8") as f:
+        lines = f.readlines()[:ANSWER_QUESTIONS]
+    qids = {l.split("\t")[0] for l in lines}
+    with open(queries, "w", encoding="utf-8") as f:
+        f.writelines(lines)
+    with open(os.path.join(squad, "answers.jsonl"), encoding="utf-8") as f, \
+            open(answers, "w", encoding="utf-8") as out:
+        out.writelines(l for l in f if json.loads(l)["qid"] in qids)
+    hits = os.path.join(env.tmp, "hits.jsonl")
+    for what, view in (("passages", ["--all-passages"]), ("articles", ["--docids", "article"])):
+        # The hits, as JSON Lines (--queries --json prints what --batch --json prints).
+        p = env.search(db, "--queries", queries, "--json", "-n", "10", "--no-scores",
+                       *(view if what == "passages" else []))
+        objs = [json.loads(l) for l in p.stdout.splitlines()]
+        got = [o for o in objs if "text" in o]
+        if len({o["qid"] for o in objs if o.get("summary")}) != ANSWER_QUESTIONS:
+            fail("%s: --queries --json did not print a summary per topic" % what)
+        if not got or any(not {"qid", "rank", "article", "passage"} <= set(o) for o in got):
+            fail("%s: --queries --json hits lack qid, rank, article or passage" % what)
+        per_article = {}
+        for o in got:
+            per_article.setdefault((o["qid"], o["article"]), []).append(o["passage"])
+        repeated = sum(len(v) > 1 for v in per_article.values())
+        if (what == "articles") != (repeated == 0):
+            fail("%s: %d articles shown twice for a question" % (what, repeated))
+        with open(hits, "w", encoding="utf-8") as f:
+            f.write(p.stdout)
+        ref = run([sys.executable, answer_mrr, answers, hits, "--per-query"],
+                  expect=[0]).stdout
+        ours = env.search(db, "--queries", queries, "--eval-answers", answers, "-q",
+                          *(view if what == "articles" else [])).stdout
+        sys.stdout.write("%s: %s" % (what, "".join(ours.splitlines(True)[-3:])))
+        if ours != ref:
+            diff = [(a, b) for a, b in zip(ours.splitlines(), ref.splitlines()) if a != b]
+            fail("%s: --eval-answers differs from answer_mrr.py (ours, theirs): %r"
+                 % (what, diff[:5]))
+        summary = json.loads(env.search(db, "--queries", queries, "--eval-answers", answers,
+                                        "--json", *(view if what == "articles" else []))
+                             .stdout)
+        last = {l.split("\t")[0]: float(l.split("\t")[2]) for l in ref.splitlines()[-3:]}
+        if (summary["questions"] != last["questions"] or
+                round(summary["answer-MRR@10"], 4) != last["answer-MRR@10"] or
+                round(summary["top-1"], 4) != last["top-1"]):
+            fail("%s: --json %r vs answer_mrr.py %r" % (what, summary, last))
+
+
 def main():
     mode, build, src = sys.argv[1], sys.argv[2], sys.argv[3]
     env = Env(build, src)
@@ -227,6 +286,8 @@ def main():
             test_agree(env)
         elif mode == "cranfield":
             test_cranfield(env)
+        elif mode == "answers":
+            test_answers(env)
         else:
             fail("unknown mode " + mode)
     finally:

@@ -214,6 +214,108 @@ static void test_refuses_duplicates(void **state)
     free(path);
 }
 
+/* ---- Answers (answer_mrr.py's rules) ---------------------------------------------------- */
+
+static void check_lower(const char *in, const char *want)
+{
+    size_t n;
+    char *got = eval_lower(in, strlen(in), &n);
+
+    assert_non_null(got);
+    assert_string_equal(got, want);
+    assert_int_equal(n, strlen(want));
+    free(got);
+}
+
+/* Expected values are Python 3's str.lower() of the same strings. */
+static void test_lower_is_pythons(void **state)
+{
+    (void)state;
+    check_lower("Grand PRIX 2016", "grand prix 2016");
+    check_lower("\xC4\xB0stanbul", "i\xCC\x87stanbul");                 /* İ: two code points */
+    check_lower("\xCE\x9F\xCE\x94\xCE\x9F\xCE\xA3 \xCE\xA3\xCE\x91",      /* ΟΔΟΣ ΣΑ */
+                "\xCE\xBF\xCE\xB4\xCE\xBF\xCF\x82 \xCF\x83\xCE\xB1");     /* final ς, then σ */
+    check_lower("\xCE\x91\xCE\xA3.", "\xCE\xB1\xCF\x82.");                /* ΑΣ. : final */
+    check_lower("\xCE\xA3", "\xCF\x83");                                  /* alone: σ */
+    check_lower("a\xCE\xA3'b", "a\xCF\x83'b");                            /* ' is ignorable */
+    check_lower("\xC7\x85 \xE2\x85\xAB", "\xC7\x86 \xE2\x85\xBB");        /* ǅ Ⅻ */
+    check_lower("caf\xC3\x89\xFF", "caf\xC3\xA9\xFF");                    /* bad byte kept */
+}
+
+static struct eval_answers *answers_of(const char *text)
+{
+    char *path = temp_file(text);
+    struct eval_answers *a = NULL;
+    struct trawl_error err;
+
+    assert_int_equal(eval_answers_read(path, &a, &err), TRAWL_OK);
+    unlink(path);
+    free(path);
+    return a;
+}
+
+static void judge(struct eval_answers *a, const char *qid, const char *const *texts, size_t n,
+                  unsigned depth)
+{
+    size_t lens[16];
+
+    for (size_t i = 0; i < n; i++)
+        lens[i] = strlen(texts[i]);
+    assert_int_equal(eval_answers_judge(a, qid, texts, lens, n, depth, NULL), TRAWL_OK);
+}
+
+/* answer_mrr.py's rules: the first passage of the top DEPTH holding a gold string, both
+ * lower-cased; every question of the file counts, unjudged ones 0; a repeated qid keeps its
+ * first place and its last answers. */
+static void test_answer_mrr(void **state)
+{
+    static const char *const q1[] = {"nothing here", "The Denver BRONCOS won", "broncos"};
+    static const char *const q2[] = {"Super Bowl 50 was in Santa Clara"};
+    static const char *const q3[] = {"a", "b", "c", "the answer"};
+    struct eval_answers *a = answers_of(
+        "{\"qid\": \"q1\", \"answers\": [\"Denver Broncos\", \"Broncos\"]}\n"
+        "\n"
+        "{\"qid\": 7, \"answers\": [\"Santa Clara\"]}\n"
+        "{\"qid\": \"q3\", \"answers\": [\"ANSWER\"]}\n"
+        "{\"qid\": \"unrun\", \"answers\": [\"x\"]}\n"
+        "{\"qid\": \"q3\", \"answers\": [\"the\"]}\n");
+    double mrr, top1;
+
+    (void)state;
+    assert_int_equal(eval_answers_count(a), 4);
+    judge(a, "q1", q1, 3, 10);
+    judge(a, "7", q2, 1, 10);
+    judge(a, "q3", q3, 4, 3);   /* "the answer" is at rank 4, beyond the depth */
+    judge(a, "nobody", q2, 1, 10); /* not a question: ignored */
+    assert_string_equal(eval_answers_qid(a, 0), "q1");
+    assert_near(eval_answers_rr(a, 0), 0.5);
+    assert_string_equal(eval_answers_qid(a, 1), "7");
+    assert_near(eval_answers_rr(a, 1), 1.0);
+    assert_string_equal(eval_answers_qid(a, 2), "q3");
+    assert_near(eval_answers_rr(a, 2), 0.0);
+    assert_string_equal(eval_answers_qid(a, 3), "unrun");
+    judge(a, "q3", q3, 4, 10);  /* the last answers ("the") count: rank 4 */
+    assert_near(eval_answers_rr(a, 2), 0.25);
+    eval_answers_mean(a, &mrr, &top1);
+    assert_near(mrr, (0.5 + 1.0 + 0.25 + 0.0) / 4);
+    assert_near(top1, 1.0 / 4);
+    eval_answers_free(a);
+}
+
+static void test_answers_refuses_bad_lines(void **state)
+{
+    char *path = temp_file("{\"qid\": \"a\", \"answers\": [\"x\"]}\n{\"qid\": \"b\"}\n");
+    struct eval_answers *a = NULL;
+    struct trawl_error err;
+
+    (void)state;
+    assert_int_equal(eval_answers_read(path, &a, &err), TRAWL_EINPUT);
+    assert_null(a);
+    assert_non_null(strstr(err.msg, ":2: expected"));
+    unlink(path);
+    free(path);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -227,6 +329,9 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_unanswered_query_scores_zero, setup, teardown),
         cmocka_unit_test_setup_teardown(test_means_are_over_evaluated_queries, setup, teardown),
         cmocka_unit_test(test_refuses_duplicates),
+        cmocka_unit_test(test_lower_is_pythons),
+        cmocka_unit_test(test_answer_mrr),
+        cmocka_unit_test(test_answers_refuses_bad_lines),
     };
     return cmocka_run_group_tests_name("measures", tests, NULL, NULL);
 }
