@@ -148,7 +148,10 @@ struct index_hl {
     char **terms; size_t nterms;       /* index terms (stems), sorted */
     char **exact; size_t nexact;       /* folded words of quoted phrases, sorted */
     char **prefixes; size_t nprefixes; /* folded prefixes of wildcards */
+    char **phrases; size_t nphrases;   /* each quoted phrase's folded words joined by
+                                          INDEX_HL_SEP: its words mark only inside it */
 };
+#define INDEX_HL_SEP '\x1f' /* never inside a token: control characters are not words */
 
 struct index_hit {
     uint32_t docid;

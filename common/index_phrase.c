@@ -148,6 +148,10 @@ int index_check_decider(void *ctx, xdb_docid id, const char *data, size_t len)
     struct schema_passage p;
 
     (void)id;
+    if (c->ex != NULL && !index_exclude_keep(c->ex, data, len))
+        return 0;
+    if (c->no_text)
+        return 1;
     if (c->nomem || schema_passage_decode(data, len, &p, NULL) != TRAWL_OK)
         return 0;
     sbuf_reset(&c->store);

@@ -55,6 +55,7 @@ struct build {
     struct index *ix;
     struct analyzer *an;
     struct strlist hl_terms, hl_exact, hl_prefix, unknown, rank_terms, rank_prefix;
+    struct strlist hl_phrase; /* quoted phrases, folded words joined by INDEX_HL_SEP */
     int needs_check;  /* some node can only be decided on the passage text */
     int negated;      /* inside an excluded branch: not highlighted */
     struct terr *err;
@@ -75,6 +76,21 @@ struct checker {
     size_t *offs;       /* 4 per token: folded off, len, term off, len */
     size_t n, cap;
     int nomem;
+    struct excluder *ex; /* article-level exclusions checked first (NULL: none) */
+    int no_text;         /* 1: nothing to check on the text, only ex */
+};
+
+/* Exclusions applied to whole articles (index_exclude.c). */
+struct excluder {
+    struct index *ix;
+    const struct qnode **nodes; /* the excluded branches every match must avoid */
+    size_t n, cap;
+    struct strmap verdict;      /* article id -> kept (1) or excluded (2) */
+    struct checker sub;         /* an excluded phrase checked on one passage's text */
+    struct sbuf aterm, data;    /* scratch: the article's term, a passage's data */
+    struct docids ids;          /* scratch: the article's passages */
+    struct terr *err;           /* where the first failure is told */
+    int rc;                     /* and its status */
 };
 
 /* ---- index_open.c ---- */
@@ -122,6 +138,17 @@ xdb_query *index_expand_prefix(xdb *db, const char *prefix, size_t n, int *rc,
 /* ---- index_search.c ---- */
 /* Xapian's options for ranking passages as o says (BM25 or BM25+), ties by article then docid. */
 void index_rank_opts(const struct index_search_opts *o, struct xdb_search_opts *xo);
+
+/* ---- index_exclude.c ---- */
+/* Collects q's exclusions that every match must avoid (q NULL: none; e->n == 0 then, and e
+ * need not be used). Failures during the search reach e->err, with their status in e->rc.
+ * TRAWL_ENOMEM only. Release e with index_exclude_release whatever the result. */
+int index_exclude_init(struct excluder *e, struct index *ix, const struct qnode *q,
+                       struct terr *err);
+void index_exclude_release(struct excluder *e); /* NULL-safe */
+/* Keep the passage in data? No when its article contains an excluded branch anywhere (or on
+ * failure: see e->rc). */
+int index_exclude_keep(struct excluder *e, const char *data, size_t len);
 
 /* ---- index_phrase.c ---- */
 /* An xdb_decider_fn: does the passage in data satisfy the checker's query exactly? */

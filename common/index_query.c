@@ -80,6 +80,25 @@ static xdb_query *fail_nomem(struct build *b)
     return NULL;
 }
 
+/* A quoted phrase's folded words, joined by INDEX_HL_SEP, for highlighting. */
+static int add_phrase(struct build *b, const struct strlist *folded)
+{
+    struct sbuf p;
+    int rc = TRAWL_OK;
+
+    sbuf_init(&p);
+    for (size_t i = 0; rc == TRAWL_OK && i < folded->n; i++) {
+        if (i > 0)
+            rc = sbuf_add(&p, "\x1f", 1);
+        if (rc == TRAWL_OK)
+            rc = sbuf_adds(&p, folded->v[i]);
+    }
+    if (rc == TRAWL_OK)
+        rc = index_strlist_add(&b->hl_phrase, p.buf, p.len);
+    sbuf_release(&p);
+    return rc;
+}
+
 /* A word or phrase: AND of its terms (so BM25 weighs each), verified on the text later when
  * it has several tokens or must match exactly. */
 static xdb_query *build_words(struct build *b, const struct qnode *q, int exact)
@@ -129,6 +148,10 @@ static xdb_query *build_words(struct build *b, const struct qnode *q, int exact)
             fail_nomem(b);
             goto out;
         }
+    }
+    if (exact && !b->negated && add_phrase(b, &c.folded) != TRAWL_OK) {
+        fail_nomem(b);
+        goto out;
     }
     res = xdb_query_op(XDB_OP_AND, subs, c.terms.n);
     if (res == NULL)

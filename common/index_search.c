@@ -60,6 +60,9 @@ void index_results_free(struct index_results *r)
     for (size_t i = 0; i < r->hl.nprefixes; i++)
         free(r->hl.prefixes[i]);
     free(r->hl.prefixes);
+    for (size_t i = 0; i < r->hl.nphrases; i++)
+        free(r->hl.phrases[i]);
+    free(r->hl.phrases);
     for (size_t i = 0; i < r->nunknown; i++)
         free(r->unknown[i]);
     free(r->unknown);
@@ -378,13 +381,15 @@ static int search_once(struct index *ix, const struct qnode *q, const struct ind
     struct index_search_opts wide;
     struct build b;
     struct checker chk;
+    struct excluder ex;
     struct index_results *r = NULL;
     xdb_query *xq = NULL;
-    int rc;
+    int rc, checked;
 
     *out = NULL;
     memset(&b, 0, sizeof b);
     memset(&chk, 0, sizeof chk);
+    memset(&ex, 0, sizeof ex);
     sbuf_init(&chk.store);
     if ((rc = index_ensure_analyzer(ix, err)) != TRAWL_OK)
         return rc;
@@ -409,25 +414,36 @@ static int search_once(struct index *ix, const struct qnode *q, const struct ind
     chk.ix = ix;
     chk.root = q;
     chk.an = ix->an;
+    /* One passage per article: an excluded word excludes articles that say it anywhere. */
+    if ((rc = index_exclude_init(&ex, ix, o->per_article ? q : NULL, err)) != TRAWL_OK)
+        goto out;
+    chk.ex = ex.n ? &ex : NULL;
+    chk.no_text = !b.needs_check;
+    checked = b.needs_check || chk.ex != NULL;
     /* A few results either side of the page, so near-ties can be settled below. */
     wide = *o;
     wide.offset = o->offset > PAGE_SLACK ? o->offset - PAGE_SLACK : 0;
     wide.count = o->count + (o->offset - wide.offset) + PAGE_SLACK;
     o = &wide;
     /* Remote shards cannot run our phrase check inside Xapian: check here instead. */
-    if (b.needs_check && ix->remote)
+    if (checked && ix->remote)
         rc = run_search_checked_here(ix, xq, o, &chk, r, err);
     else
-        rc = run_search(ix, xq, o, b.needs_check ? &chk : NULL, r, err);
+        rc = run_search(ix, xq, o, checked ? &chk : NULL, r, err);
+    if (rc == TRAWL_OK)
+        rc = ex.rc;
     if (rc != TRAWL_OK)
         goto out;
     settle_ties(r, orig->offset - wide.offset, orig->count);
-    rc = exact_more(ix, xq, b.needs_check ? &chk : NULL, r, orig->per_article, err);
+    rc = exact_more(ix, xq, checked ? &chk : NULL, r, orig->per_article, err);
+    if (rc == TRAWL_OK)
+        rc = ex.rc;
     if (rc != TRAWL_OK)
         goto out;
     take_list(&b.hl_terms, &r->hl.terms, &r->hl.nterms);
     take_list(&b.hl_exact, &r->hl.exact, &r->hl.nexact);
     take_list(&b.hl_prefix, &r->hl.prefixes, &r->hl.nprefixes);
+    take_list(&b.hl_phrase, &r->hl.phrases, &r->hl.nphrases);
     take_list(&b.unknown, &r->unknown, &r->nunknown);
     take_list(&b.rank_terms, &r->rank_terms, &r->nrank);
     take_list(&b.rank_prefix, &r->rank_prefixes, &r->nrankp);
@@ -439,11 +455,13 @@ out:
     index_strlist_release(&b.hl_terms);
     index_strlist_release(&b.hl_exact);
     index_strlist_release(&b.hl_prefix);
+    index_strlist_release(&b.hl_phrase);
     index_strlist_release(&b.unknown);
     index_strlist_release(&b.rank_terms);
     index_strlist_release(&b.rank_prefix);
     sbuf_release(&chk.store);
     free(chk.offs);
+    index_exclude_release(&ex);
     return rc;
 }
 

@@ -3,15 +3,21 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/sbuf.h"
+#include "common/snippet_phrase.h"
+
 struct stok {
     size_t start, end;
-    int match; /* index of the query item it matches, or -1 */
+    int match;   /* index of the query item it matches, or -1 */
+    int lone;    /* what it matches outside a quoted phrase's occurrence */
 };
 
 struct sctx {
     const struct index_hl *hl;
     struct stok *v;
     size_t n, cap;
+    struct sbuf fold; /* the tokens' folded forms, when the query has phrases */
+    size_t *foffs;    /* 2 per token: offset in fold, length */
 };
 
 static int find(char *const *v, size_t n, const char *s, size_t len)
@@ -34,13 +40,13 @@ static int find(char *const *v, size_t n, const char *s, size_t len)
 }
 
 static int match_id(const struct index_hl *hl, const struct tok_token *tk, const char *term,
-                    size_t len)
+                    size_t len, int exact)
 {
     int i;
 
     if ((i = find(hl->terms, hl->nterms, term, len)) >= 0)
         return i;
-    if ((i = find(hl->exact, hl->nexact, tk->text, tk->len)) >= 0)
+    if (exact && (i = find(hl->exact, hl->nexact, tk->text, tk->len)) >= 0)
         return (int)hl->nterms + i;
     for (size_t k = 0; k < hl->nprefixes; k++) {
         size_t pl = strlen(hl->prefixes[k]);
@@ -57,16 +63,44 @@ static int collect(void *ctx, const struct tok_token *tk, const char *term, size
     if (c->n == c->cap) {
         size_t cap = c->cap ? c->cap * 2 : 128;
         struct stok *v = realloc(c->v, cap * sizeof *v);
-        if (v == NULL)
+        size_t *f = c->hl->nphrases ? realloc(c->foffs, cap * 2 * sizeof *f) : NULL;
+        if (v != NULL)
+            c->v = v;
+        if (f != NULL)
+            c->foffs = f;
+        if (v == NULL || (c->hl->nphrases && f == NULL))
             return -TRAWL_ENOMEM;
-        c->v = v;
         c->cap = cap;
     }
     c->v[c->n].start = tk->start;
     c->v[c->n].end = tk->end;
-    c->v[c->n].match = match_id(c->hl, tk, term, len);
+    c->v[c->n].match = match_id(c->hl, tk, term, len, 1);
+    c->v[c->n].lone = c->v[c->n].match;
+    if (c->hl->nphrases) {
+        c->v[c->n].lone = match_id(c->hl, tk, term, len, 0);
+        c->foffs[2 * c->n] = c->fold.len;
+        c->foffs[2 * c->n + 1] = tk->len;
+        if (sbuf_add(&c->fold, tk->text, tk->len) != TRAWL_OK)
+            return -TRAWL_ENOMEM;
+    }
     c->n++;
     return 0;
+}
+
+/* A word of a quoted phrase marks only inside an occurrence of the phrase: elsewhere it keeps
+ * what it matches on its own (a plain query word or a prefix), if anything. */
+static int phrases_only(struct sctx *c)
+{
+    unsigned char *keep = malloc(c->n ? c->n : 1);
+
+    if (keep == NULL)
+        return TRAWL_ENOMEM;
+    snippet_phrase_cover(c->hl, c->fold.buf, c->foffs, c->n, keep);
+    for (size_t i = 0; i < c->n; i++)
+        if (!keep[i])
+            c->v[i].match = c->v[i].lone;
+    free(keep);
+    return TRAWL_OK;
 }
 
 static int only_space(const char *s, size_t a, size_t b)
@@ -98,14 +132,16 @@ static int sentence_start(const char *text, const struct stok *v, size_t i)
 int snippet_make(struct analyzer *an, const char *text, size_t len, const struct index_hl *hl,
                  size_t width, struct snippet *out, struct terr *err)
 {
-    struct sctx c = {hl, NULL, 0, 0};
+    struct sctx c = {hl, NULL, 0, 0, {0}, NULL};
     size_t nitems = hl->nterms + hl->nexact + hl->nprefixes;
     size_t *count = NULL;
     size_t best_i = 0, best_j = 0, best_score = 0, distinct = 0;
     int rc = TRAWL_OK;
 
     memset(out, 0, sizeof *out);
-    if (analyze_each(an, text, len, collect, &c) != 0) {
+    sbuf_init(&c.fold);
+    if (analyze_each(an, text, len, collect, &c) != 0 ||
+        (hl->nphrases && phrases_only(&c) != TRAWL_OK)) {
         rc = terr_set(err, TRAWL_ENOMEM, "out of memory");
         goto out;
     }
@@ -182,6 +218,8 @@ int snippet_make(struct analyzer *an, const char *text, size_t len, const struct
     out->cut_after = out->end < len;
 out:
     free(c.v);
+    free(c.foffs);
+    sbuf_release(&c.fold);
     free(count);
     if (rc != TRAWL_OK)
         snippet_release(out);

@@ -539,6 +539,32 @@ extern "C" int xdb_postings(xdb *db, const char *term, size_t len, xdb_docid_fn 
     }
 }
 
+extern "C" int xdb_cooccur(xdb *db, const char *a, size_t alen, const char *b, size_t blen,
+                           int *out, struct terr *err)
+{
+    try {
+        std::string ta(a, alen), tb(b, blen);
+        Xapian::PostingIterator ia = db->db.postlist_begin(ta), ea = db->db.postlist_end(ta);
+        Xapian::PostingIterator ib = db->db.postlist_begin(tb), eb = db->db.postlist_end(tb);
+        *out = 0;
+        /* Leapfrog: each list skips to the other's docid until they meet or one ends. */
+        while (ia != ea && ib != eb) {
+            Xapian::docid da = *ia, dbid = *ib;
+            if (da == dbid) {
+                *out = 1;
+                break;
+            }
+            if (da < dbid)
+                ia.skip_to(dbid);
+            else
+                ib.skip_to(da);
+        }
+        return TRAWL_OK;
+    } catch (...) {
+        return xdb_fail(err, "cannot read postings");
+    }
+}
+
 extern "C" int xdb_terms_each(xdb *db, const char *prefix, xdb_term_fn fn, void *ctx,
                               struct terr *err)
 {

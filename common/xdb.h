@@ -123,6 +123,11 @@ int xdb_term_freq(xdb *db, const char *term, size_t len, uint64_t *docs, uint64_
 typedef enum xdb_next (*xdb_docid_fn)(void *ctx, xdb_docid id);
 int xdb_postings(xdb *db, const char *term, size_t len, xdb_docid_fn fn, void *ctx,
                  struct terr *err);
+/* *out = 1 when some document is indexed by both a and b, else 0: their posting lists
+ * leapfrogged with skip_to, so the cost follows the rarer list (put it first), not the
+ * longer one. */
+int xdb_cooccur(xdb *db, const char *a, size_t alen, const char *b, size_t blen, int *out,
+                struct terr *err);
 /* Calls fn with each term starting with prefix (all terms if "") and its doc frequency. */
 typedef enum xdb_next (*xdb_term_fn)(void *ctx, const char *term, size_t len, uint64_t docs);
 int xdb_terms_each(xdb *db, const char *prefix, xdb_term_fn fn, void *ctx, struct terr *err);

@@ -35,7 +35,7 @@ static void render(const char *text, const struct snippet *s, char *out, size_t 
 
 static void test_marks_stems_and_merges_neighbours(void **state)
 {
-    struct index_hl hl = {terms_like, 3, NULL, 0, NULL, 0};
+    struct index_hl hl = {terms_like, 3, NULL, 0, NULL, 0, NULL, 0};
     const char *text = "MPs got 300,000 Facebook likes, and the target liked them.";
     struct snippet s;
     struct terr err;
@@ -50,7 +50,7 @@ static void test_marks_stems_and_merges_neighbours(void **state)
 
 static void test_exact_words_and_prefixes(void **state)
 {
-    struct index_hl hl = {NULL, 0, exact_genuine, 1, prefix_camb, 1};
+    struct index_hl hl = {NULL, 0, exact_genuine, 1, prefix_camb, 1, NULL, 0};
     const char *text = "‘Genuine’ likes, not genuinely bought, said Cambridge.";
     struct snippet s;
     struct terr err;
@@ -62,9 +62,36 @@ static void test_exact_words_and_prefixes(void **state)
     snippet_release(&s);
 }
 
+/* A quoted phrase marks its occurrences only: a lone word of it elsewhere stays plain,
+ * unless it matches something else of the query on its own (here the prefix "cut"). */
+static void test_phrase_marks_only_its_occurrences(void **state)
+{
+    static char *exact[] = {"interest", "rates"};
+    static char *phrases[] = {"interest\x1frates"};
+    static char *prefix[] = {"rat"};
+    struct index_hl hl = {NULL, 0, exact, 2, NULL, 0, phrases, 1};
+    const char *text = "Interest rates rose; interest rate cuts and rates of interest did not.";
+    struct snippet s;
+    struct terr err;
+    char got[256];
+
+    assert_int_equal(snippet_make(*state, text, strlen(text), &hl, 0, &s, &err), TRAWL_OK);
+    render(text, &s, got, sizeof got);
+    assert_string_equal(got, "[Interest rates] rose; interest rate cuts and rates of interest "
+                             "did not.");
+    snippet_release(&s);
+    hl.prefixes = prefix;
+    hl.nprefixes = 1;
+    assert_int_equal(snippet_make(*state, text, strlen(text), &hl, 0, &s, &err), TRAWL_OK);
+    render(text, &s, got, sizeof got);
+    assert_string_equal(got, "[Interest rates] rose; interest [rate] cuts and [rates] of "
+                             "interest did not.");
+    snippet_release(&s);
+}
+
 static void test_window_covers_most_terms(void **state)
 {
-    struct index_hl hl = {terms_like, 3, NULL, 0, NULL, 0};
+    struct index_hl hl = {terms_like, 3, NULL, 0, NULL, 0, NULL, 0};
     const char *text = "Nothing to see here at all, just filler words. More filler words follow "
                        "here. The target is 300,000 likes on Facebook. Then more filler text "
                        "until the end of this long paragraph.";
@@ -86,7 +113,7 @@ static void test_window_covers_most_terms(void **state)
 
 static void test_no_match_shows_the_start(void **state)
 {
-    struct index_hl hl = {terms_like, 3, NULL, 0, NULL, 0};
+    struct index_hl hl = {terms_like, 3, NULL, 0, NULL, 0, NULL, 0};
     const char *text = "Completely unrelated words fill this passage from its start to its end.";
     struct snippet s;
     struct terr err;
@@ -102,7 +129,7 @@ static void test_no_match_shows_the_start(void **state)
 
 static void test_never_cuts_inside_a_character(void **state)
 {
-    struct index_hl hl = {terms_like, 3, NULL, 0, NULL, 0};
+    struct index_hl hl = {terms_like, 3, NULL, 0, NULL, 0, NULL, 0};
     char text[400];
     struct snippet s;
     struct terr err;
@@ -141,6 +168,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_marks_stems_and_merges_neighbours),
         cmocka_unit_test(test_exact_words_and_prefixes),
+        cmocka_unit_test(test_phrase_marks_only_its_occurrences),
         cmocka_unit_test(test_window_covers_most_terms),
         cmocka_unit_test(test_no_match_shows_the_start),
         cmocka_unit_test(test_never_cuts_inside_a_character),

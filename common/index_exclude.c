@@ -1,0 +1,206 @@
+/* index_exclude: exclusions at the level of articles. When results are shown one passage per
+ * article, `-word` and `NOT word` mean "articles that do not mention word": a passage of an
+ * article that says it elsewhere (its title or another passage) is rejected too. Xapian's
+ * AND_NOT has already rejected the passages that contain it; this check rejects the rest, as
+ * a match decider (or, on remote shards, as the check run in trawl), so pages stay full.
+ *
+ * "Does this article contain term t" is a leapfrog of t's postings against the article's
+ * A<article> term's (xdb_cooccur): a few skip_to calls. It is not docid arithmetic (an
+ * article's passages are consecutive docids in one database, but not in several databases
+ * searched as one, whose docids interleave). Excluded phrases, and words that analyse into
+ * several tokens, are checked on the text of the article's passages, once every term is known
+ * to be in the article. Verdicts are cached per article: a search asks once per article. */
+#include "common/index_priv.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/schema.h"
+#include "common/xdb.h"
+
+void index_exclude_release(struct excluder *e)
+{
+    if (e == NULL)
+        return;
+    free(e->nodes);
+    strmap_release(&e->verdict);
+    sbuf_release(&e->aterm);
+    sbuf_release(&e->data);
+    sbuf_release(&e->sub.store);
+    free(e->sub.offs);
+    free(e->ids.v);
+    memset(e, 0, sizeof *e);
+}
+
+static int add_node(struct excluder *e, const struct qnode *q)
+{
+    if (e->n == e->cap) {
+        size_t cap = e->cap ? e->cap * 2 : 4;
+        const struct qnode **v = realloc(e->nodes, cap * sizeof *v);
+        if (v == NULL)
+            return TRAWL_ENOMEM;
+        e->nodes = v;
+        e->cap = cap;
+    }
+    e->nodes[e->n++] = q;
+    return TRAWL_OK;
+}
+
+/* The excluded branches every match must avoid: those of AND_NOT nodes reached from the root
+ * through AND, FILTER, AND_MAYBE and AND_NOT's first operand. An exclusion inside one
+ * alternative of an OR ("a OR (b NOT c)") stays a passage-level one: an article matching
+ * "a" is wanted whatever else it says. */
+static int collect(struct excluder *e, const struct qnode *q)
+{
+    int rc = TRAWL_OK;
+
+    switch (q->kind) {
+    case QK_AND:
+        for (size_t i = 0; rc == TRAWL_OK && i < q->nkids; i++)
+            rc = collect(e, q->kids[i]);
+        return rc;
+    case QK_FILTER:
+    case QK_AND_MAYBE: return q->nkids ? collect(e, q->kids[0]) : TRAWL_OK;
+    case QK_AND_NOT:
+        for (size_t i = 1; rc == TRAWL_OK && i < q->nkids; i++)
+            rc = add_node(e, q->kids[i]);
+        return rc == TRAWL_OK && q->nkids ? collect(e, q->kids[0]) : rc;
+    default: return TRAWL_OK;
+    }
+}
+
+int index_exclude_init(struct excluder *e, struct index *ix, const struct qnode *q,
+                       struct terr *err)
+{
+    memset(e, 0, sizeof *e);
+    e->ix = ix;
+    e->err = err;
+    strmap_init(&e->verdict);
+    sbuf_init(&e->aterm);
+    sbuf_init(&e->data);
+    sbuf_init(&e->sub.store);
+    e->sub.ix = ix;
+    e->sub.an = ix->an;
+    if (q != NULL && collect(e, q) != TRAWL_OK)
+        return terr_set(err, TRAWL_ENOMEM, "out of memory");
+    return TRAWL_OK;
+}
+
+/* Records the first failure; the candidate is rejected and the search returns e->rc. */
+static int fail(struct excluder *e, int rc)
+{
+    if (e->rc == TRAWL_OK)
+        e->rc = rc;
+    return 0;
+}
+
+/* Does the text of some passage of the article say q? */
+static int text_has(struct excluder *e, const struct qnode *q)
+{
+    struct terr err;
+    int rc;
+
+    e->ids.n = 0;
+    rc = xdb_postings(e->ix->db, e->aterm.buf, e->aterm.len, index_collect_docid, &e->ids,
+                      &err);
+    if (rc != TRAWL_OK || e->ids.nomem)
+        return fail(e, rc != TRAWL_OK ? terr_set(e->err, err.code, "%s", err.msg)
+                                      : terr_set(e->err, TRAWL_ENOMEM, "out of memory"));
+    e->sub.root = q;
+    for (size_t i = 0; i < e->ids.n; i++) {
+        if ((rc = xdb_doc_data(e->ix->db, e->ids.v[i], &e->data, &err)) != TRAWL_OK)
+            return fail(e, terr_set(e->err, err.code, "%s", err.msg));
+        if (index_check_decider(&e->sub, e->ids.v[i], e->data.buf, e->data.len))
+            return 1;
+        if (e->sub.nomem)
+            return fail(e, terr_set(e->err, TRAWL_ENOMEM, "out of memory"));
+    }
+    return 0;
+}
+
+/* Does the article (e->aterm) contain every term of a word or phrase, and, when it has
+ * several tokens or must match exactly, their sequence in one passage's text? */
+static int words_has(struct excluder *e, const struct qnode *q, int exact)
+{
+    struct collect_ctx cc;
+    int has = 1;
+
+    memset(&cc, 0, sizeof cc);
+    if (analyze_each(e->ix->an, q->text, q->len, index_collect_token, &cc) != 0) {
+        has = fail(e, terr_set(e->err, TRAWL_ENOMEM, "out of memory"));
+    } else if (cc.terms.n == 0) {
+        has = 0; /* nothing searchable: excludes nothing, as in the Xapian query */
+    } else {
+        for (size_t i = 0; has && i < cc.terms.n; i++) {
+            struct terr err;
+            int rc = xdb_cooccur(e->ix->db, e->aterm.buf, e->aterm.len, cc.terms.v[i],
+                                 strlen(cc.terms.v[i]), &has, &err);
+            if (rc != TRAWL_OK)
+                has = fail(e, terr_set(e->err, err.code, "%s", err.msg));
+        }
+        if (has && (exact || cc.terms.n > 1))
+            has = text_has(e, q);
+    }
+    index_strlist_release(&cc.terms);
+    index_strlist_release(&cc.folded);
+    return has;
+}
+
+/* Does the article say q anywhere? Filters (date:, article:) are not decided per article:
+ * they answer no, leaving Xapian's passage-level exclusion. */
+static int article_has(struct excluder *e, const struct qnode *q)
+{
+    switch (q->kind) {
+    case QK_WORD: return words_has(e, q, 0);
+    case QK_PHRASE: return words_has(e, q, 1);
+    case QK_PREFIX: return text_has(e, q);
+    case QK_AND:
+        for (size_t i = 0; i < q->nkids; i++)
+            if (!article_has(e, q->kids[i]))
+                return 0;
+        return q->nkids > 0;
+    case QK_OR:
+        for (size_t i = 0; i < q->nkids; i++)
+            if (article_has(e, q->kids[i]))
+                return 1;
+        return 0;
+    case QK_AND_NOT:
+        if (q->nkids == 0 || !article_has(e, q->kids[0]))
+            return 0;
+        for (size_t i = 1; i < q->nkids; i++)
+            if (article_has(e, q->kids[i]))
+                return 0;
+        return 1;
+    case QK_AND_MAYBE: return q->nkids ? article_has(e, q->kids[0]) : 0;
+    case QK_FILTER:
+    case QK_MATCH_ALL:
+    case QK_DATE:
+    case QK_ARTICLE: return 0;
+    }
+    return 0;
+}
+
+#define VERDICT_KEEP 1
+#define VERDICT_DROP 2
+
+int index_exclude_keep(struct excluder *e, const char *data, size_t len)
+{
+    struct schema_passage p;
+    struct strmap_entry *v;
+    int drop = 0;
+
+    if (e->rc != TRAWL_OK || schema_passage_decode(data, len, &p, NULL) != TRAWL_OK)
+        return 0;
+    if ((v = strmap_get(&e->verdict, p.id, p.id_len)) != NULL)
+        return v->val == VERDICT_KEEP;
+    if (schema_article_term(p.id, p.id_len, &e->aterm) != TRAWL_OK)
+        return fail(e, terr_set(e->err, TRAWL_ENOMEM, "out of memory"));
+    for (size_t i = 0; !drop && e->rc == TRAWL_OK && i < e->n; i++)
+        drop = article_has(e, e->nodes[i]);
+    if (e->rc != TRAWL_OK)
+        return 0;
+    if (strmap_add(&e->verdict, p.id, p.id_len, drop ? VERDICT_DROP : VERDICT_KEEP) !=
+        TRAWL_OK)
+        return fail(e, terr_set(e->err, TRAWL_ENOMEM, "out of memory"));
+    return !drop;
+}

@@ -1,0 +1,23 @@
+/* snippet_phrase: where a query's quoted phrases occur in a text, so that a phrase highlights
+ * its occurrences only, never a lone word of it elsewhere ("interest rates" marks nothing in
+ * "interest rate cuts"). Pure: works on the text's folded tokens, which the caller collects.
+ * Depends on index.h (struct index_hl) only. */
+#ifndef TRAWL_COMMON_SNIPPET_PHRASE_H
+#define TRAWL_COMMON_SNIPPET_PHRASE_H
+
+#include <stddef.h>
+
+#include "common/err.h"
+#include "common/index.h"
+
+TRAWL_BEGIN_DECLS
+
+/* Sets keep[i] to 1 for each token i of a text that lies inside an occurrence of one of
+ * hl->phrases, 0 for the others. Token i's folded form is store[offs[2i], offs[2i] +
+ * offs[2i + 1]). Cannot fail. */
+void snippet_phrase_cover(const struct index_hl *hl, const char *store, const size_t *offs,
+                          size_t n, unsigned char *keep);
+
+TRAWL_END_DECLS
+
+#endif
