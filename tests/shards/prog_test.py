@@ -23,7 +23,8 @@ BUILD, SOURCE = sys.argv[1], sys.argv[2]
 INDEX = os.path.join(BUILD, "indexer", "trawl-index")
 SEARCH = os.path.join(BUILD, "searcher", "trawl-search")
 QUERIES = ["Facebook likes target", '"live video call"', "Gandhi -BJP", "elect*",
-           "Congress OR party", "date:2018 Modi"]
+           "Congress OR party", "date:2018 Modi", "Facebook -Congress",
+           'likes -"Narendra Modi"']
 
 
 def run(argv, stdin=None):
