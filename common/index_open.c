@@ -27,17 +27,13 @@
 int index_meta_int(xdb *db, const char *key, long *out, struct sbuf *tmp, struct terr *err)
 {
     int rc = xdb_meta_get(db, key, tmp, err);
-    char *end;
+    int64_t v;
 
     if (rc != TRAWL_OK)
         return rc;
-    if (tmp->len == 0) {
-        *out = -1;
-        return TRAWL_OK;
-    }
-    *out = strtol(tmp->buf, &end, 10);
-    if (*end != '\0')
-        *out = -2;
+    /* strtol took "3\0junk", " 3" and "-1" (an absent key's -1) for numbers. */
+    rc = schema_meta_number(tmp->buf, tmp->len, &v, NULL);
+    *out = rc == TRAWL_OK ? (long)v : rc == TRAWL_ENOTFOUND ? -1 : -2;
     return TRAWL_OK;
 }
 
@@ -61,7 +57,10 @@ static int index_check(struct index *ix, int *fresh, struct terr *err)
         rc = xdb_stats(ix->db, &st, err);
     if (rc != TRAWL_OK)
         goto out;
-    snprintf(ix->lang, sizeof ix->lang, "%s", tmp.buf);
+    if (schema_meta_lang(tmp.buf, tmp.len, ix->lang, err) == TRAWL_EINDEX) {
+        rc = terr_damaged(err, ix->path, "its metadata 'trawl.lang' is not a language name", 0);
+        goto out;
+    }
     if (schema == -1 && st.doccount == 0) {
         *fresh = 1;
     } else if (schema == -1 || schema == -2) {
