@@ -122,6 +122,12 @@ int layout_read_stub(const char *dir, char ***lines, size_t *n, struct terr *err
     sbuf_release(&p);
     while ((len = getline(&line, &cap, f)) != -1) {
         char **v;
+        /* A stub is text: a NUL would cut the line where strdup stops, keeping what came
+         * before it (trailing spaces included) as if it were the whole line. */
+        if (memchr(line, '\0', (size_t)len) != NULL) {
+            rc = terr_damaged(err, dir, "its stub " LAYOUT_STUB " holds a NUL byte", 0);
+            break;
+        }
         while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r' ||
                            line[len - 1] == ' '))
             line[--len] = '\0';

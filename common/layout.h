@@ -32,7 +32,8 @@ void layout_unlock(int fd); /* -1 is ignored */
 
 /* The stub's lines, in order ("auto gen-3", "remote 127.0.0.1:7001", ...): a malloc'ed array
  * of malloc'ed strings; free with layout_free_lines. No stub: TRAWL_ENOTFOUND. More than
- * LAYOUT_MAX_SHARDS lines: TRAWL_EINDEX naming dir and the limit. */
+ * LAYOUT_MAX_SHARDS lines: TRAWL_EINDEX naming dir and the limit; a NUL byte: TRAWL_EINDEX,
+ * the index at dir is damaged. */
 int layout_read_stub(const char *dir, char ***lines, size_t *n, struct terr *err);
 void layout_free_lines(char **lines, size_t n);
 /* Replaces the stub atomically (temporary file, fsync, rename, fsync of dir). */

@@ -121,6 +121,30 @@ static void test_stub_over_the_shard_limit_is_refused(void **state)
     assert_int_equal(layout_remove_tree(dir, &err), TRAWL_OK);
 }
 
+/* Found by fuzz_stub: "glass gen-2   \0\0" was read as the line "glass gen-2   ", naming a
+ * database "gen-2   ". A NUL byte in a stub is damage. */
+static void test_stub_with_a_nul_is_damaged(void **state)
+{
+    char dir[] = "/tmp/trawl-test-layout-XXXXXX";
+    struct layout_entry *v;
+    size_t n;
+    struct terr err;
+    FILE *f;
+    char p[256];
+
+    (void)state;
+    assert_non_null(mkdtemp(dir));
+    snprintf(p, sizeof p, "%s/" LAYOUT_STUB, dir);
+    f = fopen(p, "w");
+    fwrite("auto gen-1\nglass gen-2   \0\0\n", 1, 28, f);
+    fclose(f);
+    assert_int_equal(layout_read_entries(dir, &v, &n, &err), TRAWL_EINDEX);
+    assert_null(v);
+    assert_non_null(strstr(err.msg, dir));
+    assert_non_null(strstr(err.msg, "is damaged: its stub XAPIANDB holds a NUL byte"));
+    assert_int_equal(layout_remove_tree(dir, &err), TRAWL_OK);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -128,6 +152,7 @@ int main(void)
         cmocka_unit_test(test_entries_parse_every_kind),
         cmocka_unit_test(test_lines_are_the_documented_format),
         cmocka_unit_test(test_stub_over_the_shard_limit_is_refused),
+        cmocka_unit_test(test_stub_with_a_nul_is_damaged),
     };
     return cmocka_run_group_tests_name("layout", tests, NULL, NULL);
 }
