@@ -63,7 +63,12 @@ static int index_check(struct index *ix, int *fresh, struct terr *err)
     }
     if (schema == -1 && st.doccount == 0) {
         *fresh = 1;
-    } else if (schema == -1 || schema == -2) {
+    } else if (schema == -2 || analyzer == -2) {
+        rc = terr_damaged(err, ix->path,
+                          schema == -2 ? "its metadata 'trawl.schema' is not a number"
+                                       : "its metadata 'trawl.analyzer' is not a number",
+                          0);
+    } else if (schema == -1) {
         rc = terr_set(err, TRAWL_EINDEX, "'%s' is not a trawl index", ix->path);
     } else if (schema != SCHEMA_VERSION) {
         rc = terr_set(err, TRAWL_EINDEX,
@@ -188,6 +193,23 @@ static int stub_target_check(const char *dir, const struct layout_entry *e, stru
     return detail[0] ? terr_damaged(err, dir, detail, 0) : TRAWL_OK;
 }
 
+/* The index at path would not open (first says why) and its stub could not be read: say why
+ * the stub could not be read when it is there but damaged, else what first says. */
+static int stub_unreadable(const char *path, const struct terr *first, struct terr *err)
+{
+    char **lines;
+    size_t n;
+    struct terr e;
+
+    if (layout_read_stub(path, &lines, &n, &e) == TRAWL_OK)
+        layout_free_lines(lines, n); /* readable now: the first error stands */
+    else if (e.code == TRAWL_EINDEX)
+        first = &e;
+    if (err != NULL)
+        *err = *first;
+    return (int)first->code;
+}
+
 /* The stub would not open (first says why): find which shards are down. With allow_partial,
  * open the others (ix->warning says which are missing); without, name the first that is down.
  * A single (unsharded) index is no shard and --allow-partial cannot help it: its error is
@@ -276,11 +298,12 @@ static int writer_path(const char *path, int plain, char **out, int *created, st
     }
     rc = layout_read_entries(path, &ents, &n, err);
     if (rc == TRAWL_OK) {
-        if (n != 1 || ents[0].kind != LAYOUT_LOCAL || strchr(ents[0].where, '/') != NULL)
+        /* Never create a database where a damaged stub points. */
+        if (n == 1 && (rc = stub_target_check(path, &ents[0], err)) != TRAWL_OK)
+            ;
+        else if (n != 1 || ents[0].kind != LAYOUT_LOCAL || strchr(ents[0].where, '/') != NULL)
             rc = terr_set(err, TRAWL_EINPUT,
                           "index '%s' is sharded or remote: update its shards one by one", path);
-        else if ((rc = stub_target_check(path, &ents[0], err)) != TRAWL_OK)
-            ; /* never create a database where a damaged stub points */
         else if ((*out = layout_entry_path(path, &ents[0])) == NULL)
             rc = terr_set(err, TRAWL_ENOMEM, "out of memory");
         layout_free_entries(ents, n);
@@ -355,8 +378,8 @@ int index_open(const char *path, const struct index_open_opts *o, struct index *
         rc = xdb_open(path, mode, &ix->db, &first);
         if (rc != TRAWL_OK && ix->stub != NULL)
             rc = open_shards_one_by_one(ix, o->allow_partial, &first, err);
-        else if (rc != TRAWL_OK && err != NULL)
-            *err = first;
+        else if (rc != TRAWL_OK)
+            rc = stub_unreadable(path, &first, err);
     }
     /* An indexer committing quickly can discard the revision just opened: look again. */
     if (rc == TRAWL_OK)

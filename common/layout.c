@@ -412,16 +412,27 @@ int layout_clean(const char *dir, struct terr *err)
     DIR *d;
     struct dirent *de;
     int rc = layout_read_entries(dir, &ents, &n, err);
+    int stub_ok = rc == TRAWL_OK;
 
     if (rc == TRAWL_ENOTFOUND)
         rc = TRAWL_OK;
     if (rc != TRAWL_OK)
         return rc;
+    /* A generation is a leftover only next to a stub that works: with no stub, or one naming
+     * a database that is not there, the unnamed generations may be the only copy of the
+     * index (a stub lost or damaged), and deleting them would make a damaged index worse. */
+    for (size_t i = 0; stub_ok && i < n; i++) {
+        char *p = ents[i].kind == LAYOUT_LOCAL ? layout_entry_path(dir, &ents[i]) : NULL;
+        if (ents[i].kind == LAYOUT_LOCAL && (p == NULL || !layout_is_database(p)))
+            stub_ok = 0;
+        free(p);
+    }
     d = opendir(dir);
     while (d != NULL && rc == TRAWL_OK && (de = readdir(d)) != NULL) {
         int named = 0;
         struct sbuf p;
-        if (strncmp(de->d_name, "tmp-", 4) != 0 && strncmp(de->d_name, "gen-", 4) != 0)
+        if (strncmp(de->d_name, "tmp-", 4) != 0 &&
+            (strncmp(de->d_name, "gen-", 4) != 0 || !stub_ok))
             continue;
         for (size_t i = 0; i < n; i++)
             if (ents[i].kind == LAYOUT_LOCAL && strcmp(ents[i].where, de->d_name) == 0)

@@ -86,7 +86,9 @@ int layout_remove_tree(const char *path, struct terr *err);
 /* fsync every file below path and the folders themselves. */
 int layout_sync_tree(const char *path, struct terr *err);
 /* Removes dir's tmp-* folders and gen-* folders the stub no longer names: leftovers of a run
- * that was killed. Call only with the lock held. */
+ * that was killed. gen-* folders only when the stub exists and every local database it names
+ * is there: otherwise they may be all that is left of a damaged index. Call only with the
+ * lock held. */
 int layout_clean(const char *dir, struct terr *err);
 
 TRAWL_END_DECLS
