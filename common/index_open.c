@@ -296,6 +296,8 @@ static int writer_path(const char *path, int plain, char **out, int *created, st
         *out = strdup(path);
         return *out ? TRAWL_OK : terr_set(err, TRAWL_ENOMEM, "out of memory");
     }
+    if ((rc = layout_stub_writable(path, err)) != TRAWL_OK)
+        return rc;
     rc = layout_read_entries(path, &ents, &n, err);
     if (rc == TRAWL_OK) {
         /* Never create a database where a damaged stub points. */

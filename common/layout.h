@@ -26,7 +26,8 @@ TRAWL_BEGIN_DECLS
 #define LAYOUT_MAX_SHARDS 64
 
 /* Creates dir if missing and takes its lock without waiting: TRAWL_ELOCKED names the holder
- * when another process has it. *fd is released by layout_unlock (or by the process ending). */
+ * when another process has it. *fd is released by layout_unlock (or by the process ending).
+ * A lock file or a stub that is a symbolic link: TRAWL_EINDEX, refused (never followed). */
 int layout_lock(const char *dir, int *fd, struct terr *err);
 void layout_unlock(int fd); /* -1 is ignored */
 
@@ -36,6 +37,8 @@ void layout_unlock(int fd); /* -1 is ignored */
  * the index at dir is damaged. */
 int layout_read_stub(const char *dir, char ***lines, size_t *n, struct terr *err);
 void layout_free_lines(char **lines, size_t n);
+/* TRAWL_OK unless dir's stub is a symbolic link, which writers refuse (TRAWL_EINDEX). */
+int layout_stub_writable(const char *dir, struct terr *err);
 /* Replaces the stub atomically (temporary file, fsync, rename, fsync of dir). */
 int layout_write_stub(const char *dir, char *const *lines, size_t n, struct terr *err);
 
@@ -87,7 +90,8 @@ int layout_remove_tree(const char *path, struct terr *err);
 int layout_sync_tree(const char *path, struct terr *err);
 /* Removes dir's tmp-* folders and gen-* folders the stub no longer names: leftovers of a run
  * that was killed. gen-* folders only when the stub exists and every local database it names
- * is there: otherwise they may be all that is left of a damaged index. Call only with the
+ * is there: otherwise they may be all that is left of a damaged index. A stub that is a
+ * symbolic link: TRAWL_EINDEX, nothing removed. Call only with the
  * lock held. */
 int layout_clean(const char *dir, struct terr *err);
 
