@@ -70,7 +70,7 @@ int index_passage(struct index *ix, const char *id, unsigned ordinal, struct sbu
             continue;
         rc = xdb_doc_data(ix->db, ids.v[i], store, err);
         if (rc == TRAWL_OK)
-            rc = schema_passage_decode(store->buf, store->len, p, err);
+            rc = index_damaged(ix, schema_passage_decode(store->buf, store->len, p, err), err);
         if (rc != TRAWL_OK || p->ordinal == ordinal)
             goto out;
     }
@@ -108,7 +108,9 @@ int index_each_passage(struct index *ix, const char *id, index_passage_fn fn, vo
         sbuf_init(&v[i].data);
         rc = xdb_doc_data(ix->db, ids.v[i], &v[i].data, err);
         if (rc == TRAWL_OK)
-            rc = schema_passage_decode(v[i].data.buf, v[i].data.len, &v[i].p, err);
+            rc = index_damaged(ix,
+                               schema_passage_decode(v[i].data.buf, v[i].data.len, &v[i].p, err),
+                               err);
     }
     if (rc == TRAWL_OK) {
         qsort(v, n, sizeof *v, cmp_ordinal);

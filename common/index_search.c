@@ -224,7 +224,8 @@ static int run_search(struct index *ix, const xdb_query *xq, const struct index_
         ih->docid = h.docid;
         ih->score = h.weight;
         ih->more = h.collapse_count;
-        if ((rc = schema_passage_decode(h.data, h.data_len, &ih->p, err)) != TRAWL_OK)
+        rc = index_damaged(ix, schema_passage_decode(h.data, h.data_len, &ih->p, err), err);
+        if (rc != TRAWL_OK)
             return rc;
         r->n++;
     }
@@ -275,7 +276,8 @@ static int run_search_checked_here(struct index *ix, const xdb_query *xq,
                 break;
             if (!index_check_decider(chk, h.docid, h.data, h.data_len))
                 continue;
-            if ((rc = schema_passage_decode(h.data, h.data_len, &p, err)) != TRAWL_OK)
+            rc = index_damaged(ix, schema_passage_decode(h.data, h.data_len, &p, err), err);
+            if (rc != TRAWL_OK)
                 break;
             e = strmap_get(&seen, p.id, p.id_len);
             if (o->per_article && e != NULL && e->val >= o->per_article) {

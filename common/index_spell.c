@@ -87,7 +87,7 @@ int index_forget_words(struct index *ix, const char *aterm, size_t alen, struct 
         struct schema_passage p;
         rc = xdb_doc_data(ix->db, ids.v[i], &data, err);
         if (rc == TRAWL_OK)
-            rc = schema_passage_decode(data.buf, data.len, &p, err);
+            rc = index_damaged(ix, schema_passage_decode(data.buf, data.len, &p, err), err);
         if (rc == TRAWL_OK &&
             analyze_each(ix->an, p.text, p.text_len, unspell_token, &ix->unspell) != 0)
             rc = terr_set(err, TRAWL_ENOMEM, "out of memory");

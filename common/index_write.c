@@ -169,7 +169,7 @@ int index_article(struct index *ix, const char *id, struct schema_article *rec,
         return rc;
     if (store->len == 0)
         return terr_set(err, TRAWL_ENOTFOUND, "no article '%s' in the index", id);
-    return schema_article_decode(store->buf, store->len, rec, err);
+    return index_damaged(ix, schema_article_decode(store->buf, store->len, rec, err), err);
 }
 
 struct each_article {
@@ -197,7 +197,7 @@ int index_each_article(struct index *ix, index_article_fn fn, void *ctx, struct 
     struct each_article ea = {fn, ctx, err, TRAWL_OK};
     int rc = xdb_meta_each(ix->db, META_ARTICLE, each_article_meta, &ea, err);
 
-    return rc != TRAWL_OK ? rc : ea.rc;
+    return rc != TRAWL_OK ? rc : index_damaged(ix, ea.rc, err);
 }
 
 static int source_key(const char *path, struct sbuf *key)
@@ -226,7 +226,7 @@ int index_source(struct index *ix, const char *path, struct schema_source *s, st
     if (rc == TRAWL_OK && val.len == 0)
         rc = terr_set(err, TRAWL_ENOTFOUND, "no source '%s' in the index", path);
     else if (rc == TRAWL_OK)
-        rc = schema_source_decode(val.buf, val.len, s, err);
+        rc = index_damaged(ix, schema_source_decode(val.buf, val.len, s, err), err);
 out:
     sbuf_release(&key);
     sbuf_release(&val);

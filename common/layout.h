@@ -26,15 +26,19 @@ TRAWL_BEGIN_DECLS
 #define LAYOUT_MAX_SHARDS 64
 
 /* Creates dir if missing and takes its lock without waiting: TRAWL_ELOCKED names the holder
- * when another process has it. *fd is released by layout_unlock (or by the process ending). */
+ * when another process has it. *fd is released by layout_unlock (or by the process ending).
+ * A lock file or a stub that is a symbolic link: TRAWL_EINDEX, refused (never followed). */
 int layout_lock(const char *dir, int *fd, struct terr *err);
 void layout_unlock(int fd); /* -1 is ignored */
 
 /* The stub's lines, in order ("auto gen-3", "remote 127.0.0.1:7001", ...): a malloc'ed array
  * of malloc'ed strings; free with layout_free_lines. No stub: TRAWL_ENOTFOUND. More than
- * LAYOUT_MAX_SHARDS lines: TRAWL_EINDEX naming dir and the limit. */
+ * LAYOUT_MAX_SHARDS lines: TRAWL_EINDEX naming dir and the limit; a NUL byte: TRAWL_EINDEX,
+ * the index at dir is damaged. */
 int layout_read_stub(const char *dir, char ***lines, size_t *n, struct terr *err);
 void layout_free_lines(char **lines, size_t n);
+/* TRAWL_OK unless dir's stub is a symbolic link, which writers refuse (TRAWL_EINDEX). */
+int layout_stub_writable(const char *dir, struct terr *err);
 /* Replaces the stub atomically (temporary file, fsync, rename, fsync of dir). */
 int layout_write_stub(const char *dir, char *const *lines, size_t n, struct terr *err);
 
@@ -85,7 +89,10 @@ int layout_remove_tree(const char *path, struct terr *err);
 /* fsync every file below path and the folders themselves. */
 int layout_sync_tree(const char *path, struct terr *err);
 /* Removes dir's tmp-* folders and gen-* folders the stub no longer names: leftovers of a run
- * that was killed. Call only with the lock held. */
+ * that was killed. gen-* folders only when the stub exists and every local database it names
+ * is there: otherwise they may be all that is left of a damaged index. A stub that is a
+ * symbolic link: TRAWL_EINDEX, nothing removed. Call only with the
+ * lock held. */
 int layout_clean(const char *dir, struct terr *err);
 
 TRAWL_END_DECLS

@@ -36,6 +36,12 @@ enum xdb_mode {
 #define XDB_NO_SYNC 0x100
 int xdb_open(const char *path, int mode, xdb **out, struct terr *err);
 
+/* As xdb_open, but a damaged database is called name in messages, for the whole life of the
+ * handle: the index the user named, when path is a temporary stub or a folder inside it.
+ * Damage (Xapian's DatabaseCorruptError, DatabaseOpeningError and DatabaseVersionError, and a
+ * DatabaseError reading bytes that are not there) is TRAWL_EINDEX worded by terr_damaged. */
+int xdb_open_as(const char *path, const char *name, int mode, xdb **out, struct terr *err);
+
 /* Opens several databases (read-only) as one, Xapian combining their statistics. */
 int xdb_open_many(const char *const *paths, size_t n, xdb **out, struct terr *err);
 
