@@ -70,7 +70,7 @@ def install(meson, build, destdir):
         path = os.path.join(opts["prefix"], *parts)
         return os.path.join(destdir, path.lstrip(os.sep))
 
-    return {"bindir": under(opts["bindir"]), "mandir": under(opts["mandir"]),
+    return {"sanitize": opts.get("b_sanitize", "none"), "bindir": under(opts["bindir"]), "mandir": under(opts["mandir"]),
             "completions": under(opts["datadir"], "bash-completion", "completions"),
             "libdir": under(opts["libdir"]), "includedir": under(opts["includedir"]),
             "destdir": destdir}
@@ -209,7 +209,9 @@ def check_library(dirs, source):
     work = tempfile.mkdtemp(prefix="trawl-example-")
     try:
         exe = os.path.join(work, "example")
-        r = run([cc, "-std=c11", "-Wall", "-Wextra", "-Werror", "-o", exe,
+        # A sanitized library needs its runtime in the program too (ASan must come first).
+        san = [] if dirs["sanitize"] in ("none", "") else ["-fsanitize=" + dirs["sanitize"]]
+        r = run([cc, "-std=c11", "-Wall", "-Wextra", "-Werror", *san, "-o", exe,
                  os.path.join(source, "tests", "install", "example.c")] + flags)
         if r.returncode != 0:
             raise Fail(f"the example does not build against the installed library:\n"
