@@ -17,7 +17,8 @@
  *   with the function that frees them.
  * - Handles are not thread-safe: use one per thread (a writer runs its own threads inside).
  * - No function prints, exits or installs signal handlers.
- * Depends on libc only (signal.h, stddef.h, stdint.h). Link with `pkg-config --cflags --libs trawl`. */
+ * Depends on libc only (signal.h, stddef.h, stdint.h).
+ * Link with `pkg-config --cflags --libs trawl`. */
 #ifndef TRAWL_H
 #define TRAWL_H
 

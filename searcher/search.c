@@ -449,6 +449,37 @@ static void record_time(struct session *s, const char *qid, double t0)
     }
 }
 
+/* The human-readable page: hits, then what the page was (or why it is empty). */
+static void print_human(struct session *s, const trawl_results *r, const char *query,
+                        unsigned offset, double took, int past_end)
+{
+    const char *what = s->o.so.per_article ? "matching articles" : "matching passages";
+    size_t n = trawl_results_count(r);
+
+    if (trawl_results_unknown_count(r))
+        suggest(s, r, NULL);
+    for (size_t i = 0; i < n; i++) {
+        print_hit_human(s, r, i, offset + (unsigned)i + 1);
+        if (i + 1 < n)
+            fputc('\n', s->out);
+    }
+    if (past_end) {
+        fprintf(s->out, "no more results (%llu %s)\n",
+                (unsigned long long)trawl_results_estimated(r), what);
+    } else if (n == 0) {
+        fprintf(s->out, "no passage matches '%s'\n", query);
+    } else if (!s->o.no_scores) {
+        char shown[48];
+        if (offset == 0)
+            snprintf(shown, sizeof shown, "%zu", n);
+        else
+            snprintf(shown, sizeof shown, "results %u-%u", offset + 1, offset + (unsigned)n);
+        fprintf(s->out, "\n%s%s of about %llu %s, %.1f ms%s\n", s->o.color ? C_DIM : "", shown,
+                (unsigned long long)trawl_results_estimated(r), what, took,
+                s->o.color ? C_OFF : "");
+    }
+}
+
 const char *session_sort_name(enum trawl_sort sort)
 {
     switch (sort) {
@@ -478,7 +509,6 @@ int session_query(struct session *s, const char *qid, const char *query, unsigne
     trawl_results *r = NULL;
     struct trawl_error err;
     double t0 = now_ms(), took;
-    const char *what = s->o.so.per_article ? "matching articles" : "matching passages";
     int past_end;
     size_t n;
     int rc;
@@ -503,29 +533,7 @@ int session_query(struct session *s, const char *qid, const char *query, unsigne
     past_end = n == 0 && offset > 0 && trawl_results_estimated(r) > 0;
 
     if (s->o.format == FMT_HUMAN) {
-        if (trawl_results_unknown_count(r))
-            suggest(s, r, NULL);
-        for (size_t i = 0; i < n; i++) {
-            print_hit_human(s, r, i, offset + (unsigned)i + 1);
-            if (i + 1 < n)
-                fputc('\n', s->out);
-        }
-        if (past_end)
-            fprintf(s->out, "no more results (%llu %s)\n",
-                    (unsigned long long)trawl_results_estimated(r), what);
-        else if (n == 0)
-            fprintf(s->out, "no passage matches '%s'\n", query);
-        else if (!s->o.no_scores) {
-            char shown[48];
-            if (offset == 0)
-                snprintf(shown, sizeof shown, "%zu", n);
-            else
-                snprintf(shown, sizeof shown, "results %u-%u", offset + 1,
-                         offset + (unsigned)n);
-            fprintf(s->out, "\n%s%s of about %llu %s, %.1f ms%s\n", s->o.color ? C_DIM : "",
-                    shown, (unsigned long long)trawl_results_estimated(r), what, took,
-                    s->o.color ? C_OFF : "");
-        }
+        print_human(s, r, query, offset, took, past_end);
     } else if (s->o.format == FMT_JSON) {
         json_t *sum;
         char *txt;
