@@ -67,6 +67,7 @@ const char *terr_name(int code)
     case TRAWL_ELOCKED: return "index locked";
     case TRAWL_ERETRY: return "index modified";
     case TRAWL_ENOTFOUND: return "not found";
+    case TRAWL_ECANCELLED: return "cancelled";
     default: return "internal error";
     }
 }

@@ -110,3 +110,23 @@ int index_spell_bound(struct index *ix, struct terr *err)
         return index_flush_spelling(ix, err);
     return TRAWL_OK;
 }
+
+struct complete_ctx {
+    index_word_fn fn;
+    void *ctx;
+};
+
+static enum xdb_next complete_word(void *ctx, const char *word, size_t len, uint64_t freq)
+{
+    struct complete_ctx *c = ctx;
+
+    return c->fn(c->ctx, word, len, freq) != 0 ? XDB_STOP : XDB_NEXT;
+}
+
+int index_complete(struct index *ix, const char *prefix, size_t len, index_word_fn fn,
+                   void *ctx, struct terr *err)
+{
+    struct complete_ctx c = {fn, ctx};
+
+    return xdb_spellings_each(ix->db, prefix, len, complete_word, &c, err);
+}

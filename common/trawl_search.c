@@ -146,6 +146,10 @@ static void search_opts(const struct trawl_search_opts *o, struct index_search_o
     so->count = o->count;
     so->per_article = o->per_article;
     so->check_at_least = o->check_at_least;
+    so->order = o->sort == TRAWL_SORT_DATE       ? INDEX_ORDER_DATE_DESC
+                : o->sort == TRAWL_SORT_DATE_ASC ? INDEX_ORDER_DATE_ASC
+                                                 : INDEX_ORDER_SCORE;
+    so->cancel = o->cancel;
 }
 
 static void passage_out(const struct schema_passage *p, struct trawl_passage *out)
@@ -215,9 +219,11 @@ int trawl_search(trawl_index *ix, const char *query, size_t len,
         r->hits[i].score = r->res->hits[i].score;
         r->hits[i].more = r->res->hits[i].more;
     }
-    /* Xapian's estimate of collapsed matches is a guess; never below what was seen. */
+    /* Xapian's estimate of collapsed matches is a guess; never below what was seen. A page
+     * past the end saw nothing: there the count is exact (Xapian went through every match
+     * to reach the offset). */
     r->estimated = r->res->estimated;
-    if (r->estimated < (uint64_t)opts->offset + r->res->n)
+    if (r->res->n > 0 && r->estimated < (uint64_t)opts->offset + r->res->n)
         r->estimated = (uint64_t)opts->offset + r->res->n;
     *out = r;
     return api_ok(err);
@@ -504,6 +510,15 @@ int trawl_suggest(trawl_index *ix, const char *word, char **out, struct trawl_er
     if ((*out = sbuf_detach(&sug, NULL)) == NULL)
         return nomem(err);
     return api_ok(err);
+}
+
+int trawl_complete(trawl_index *ix, const char *prefix, size_t len, trawl_complete_fn fn,
+                   void *ctx, struct trawl_error *err)
+{
+    struct terr e;
+
+    /* The same signature, so the caller's function is handed down as it is. */
+    return pass(index_complete(ix->ix, prefix, len, fn, ctx, &e), err, &e);
 }
 
 /* ---- Records ---------------------------------------------------------------------------- */

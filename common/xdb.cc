@@ -6,6 +6,7 @@
 
 #include <cstring>
 #include <exception>
+#include <memory>
 #include <new>
 #include <string>
 #include <utility>
@@ -645,6 +646,27 @@ extern "C" int xdb_spelling(xdb *db, const char *word, size_t len, unsigned max_
     }
 }
 
+extern "C" int xdb_spellings_each(xdb *db, const char *prefix, size_t len, xdb_term_fn fn,
+                                  void *ctx, struct terr *err)
+{
+    try {
+        std::string pfx(prefix, len);
+        Xapian::TermIterator it = db->db.spellings_begin(), end = db->db.spellings_end();
+        if (!pfx.empty())
+            it.skip_to(pfx);
+        for (; it != end; ++it) {
+            const std::string word = *it;
+            if (word.compare(0, pfx.size(), pfx) != 0)
+                break;
+            if (fn(ctx, word.data(), word.size(), it.get_termfreq()) == XDB_STOP)
+                break;
+        }
+        return TRAWL_OK;
+    } catch (...) {
+        return xdb_fail(err, "cannot list spellings");
+    }
+}
+
 /* ---- Queries ------------------------------------------------------------------------- */
 
 static xdb_query *xdb_query_wrap(const Xapian::Query &q)
@@ -860,6 +882,8 @@ extern "C" void xdb_search_opts_init(struct xdb_search_opts *o)
     o->collapse_slot = -1;
     o->collapse_max = 1;
     o->sort_slot = -1;
+    o->order_slot = -1;
+    o->order_desc = 0;
     o->decider = nullptr;
     o->decider_ctx = nullptr;
 }
@@ -899,8 +923,17 @@ extern "C" int xdb_search(xdb *db, const xdb_query *q, const struct xdb_search_o
                                      o->collapse_max > 0 ? o->collapse_max : 1);
             /* reverse = false sorts the value ascending among equal weights (the sense of the
              * flag was fixed in 1.2.17); docid breaks what is left. */
-            if (o->sort_slot >= 0)
+            if (o->order_slot >= 0) {
+                /* Keys ascending: a reversed value's key puts an empty value last, and an
+                 * ascending one gets "\xff" for empty, so documents without it come last
+                 * in both orders. Xapian owns the key maker once released. */
+                std::unique_ptr<Xapian::MultiValueKeyMaker> km(new Xapian::MultiValueKeyMaker);
+                km->add_value((Xapian::valueno)o->order_slot, o->order_desc != 0,
+                              o->order_desc ? std::string() : std::string("\xff"));
+                enq.set_sort_by_key_then_relevance(km.release()->release(), false);
+            } else if (o->sort_slot >= 0) {
                 enq.set_sort_by_relevance_then_value((Xapian::valueno)o->sort_slot, false);
+            }
             enq.set_docid_order(Xapian::Enquire::ASCENDING);
 
             if (o->decider != nullptr) {

@@ -1,22 +1,19 @@
 /* trawl-search: ranks passages of a trawl index for a query; one-shot, interactive prompt,
  * or batch (one query per line). */
 #include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
-
-#include <readline/history.h>
-#include <readline/readline.h>
 
 #include "common/trawl.h"
 #include "searcher/check.h"
 #include "searcher/eval.h"
+#include "searcher/pager.h"
+#include "searcher/prompt.h"
 #include "searcher/search.h"
 
 #define PROG "trawl-search"
@@ -31,6 +28,8 @@ static const char usage_text[] =
     "  -n, --limit N            results per page (default: 10)\n"
     "      --offset K           skip the first K results\n"
     "  -a, --all                all words must match (default: any word; more rank higher)\n"
+    "      --sort ORDER         score (default), date (newest first) or -date (oldest\n"
+    "                           first); score within a date, undated articles last\n"
     "      --k1 X               BM25 k1 (default: 2.5)\n"
     "      --b X                BM25 b (default: 0.75)\n"
     "      --passages-per-article N\n"
@@ -45,6 +44,7 @@ static const char usage_text[] =
     "      --trec-passages      TREC docids are passages (article#n), not articles\n"
     "      --explain            show each query term's BM25 contribution\n"
     "      --no-scores          leave scores and timings out (stable output for tests)\n"
+    "      --no-pager           do not page long output through $PAGER (else less -R)\n"
     "      --batch FILE         run the queries in FILE, one per line (\"-\": stdin)\n"
     "      --timings FILE       write \"qid<TAB>milliseconds\" to FILE for each query\n"
     "      --stats              print statistics about the index and exit\n"
@@ -176,138 +176,6 @@ static int run_batch(struct session *s, FILE *in)
     return errors ? 2 : any ? 0 : 1;
 }
 
-/* ---- Interactive prompt ---------------------------------------------------------------- */
-
-static char *history_path(void)
-{
-    const char *state = getenv("XDG_STATE_HOME");
-    const char *home = getenv("HOME");
-    char *dir = NULL, *path = NULL;
-
-    if (state != NULL && state[0] == '/') {
-        if (asprintf(&dir, "%s/trawl", state) < 0)
-            return NULL;
-    } else if (home != NULL && home[0] != '\0') {
-        if (asprintf(&dir, "%s/.local/state/trawl", home) < 0)
-            return NULL;
-    } else {
-        return NULL;
-    }
-    /* mkdir -p, quietly: no history is no reason to refuse to search. */
-    for (char *p = dir + 1; *p; p++) {
-        if (*p == '/') {
-            *p = '\0';
-            mkdir(dir, 0700);
-            *p = '/';
-        }
-    }
-    mkdir(dir, 0700);
-    if (asprintf(&path, "%s/history", dir) < 0)
-        path = NULL;
-    free(dir);
-    return path;
-}
-
-static const char prompt_help[] =
-    "Type a query to search. Commands:\n"
-    "  :help         this help\n"
-    "  :n N          results per page\n"
-    "  :more         the next page of the last query\n"
-    "  :show R       the whole article of result R, its passage marked\n"
-    "  :explain R    why result R scored what it did\n"
-    "  :stats        index statistics\n"
-    "  :quit         leave (Ctrl-D too)\n";
-
-static int prompt_command(struct session *s, const char *cmd)
-{
-    unsigned long v;
-    const char *arg = strchr(cmd, ' ');
-
-    while (arg && *arg == ' ')
-        arg++;
-    if (strcmp(cmd, ":quit") == 0 || strcmp(cmd, ":q") == 0)
-        return 1;
-    if (strcmp(cmd, ":help") == 0 || strcmp(cmd, ":h") == 0 || strcmp(cmd, ":?") == 0) {
-        fputs(prompt_help, stdout);
-    } else if (strcmp(cmd, ":n") == 0) {
-        printf("%u results per page\n", s->o.so.count);
-    } else if (strncmp(cmd, ":n ", 3) == 0) {
-        if (arg == NULL || parse_uint(arg, 1, 10000, &v) != 0)
-            search_warn(":n needs a number from 1 to 10000");
-        else
-            s->o.so.count = (unsigned)v;
-    } else if (strcmp(cmd, ":more") == 0 || strcmp(cmd, ":m") == 0) {
-        if (s->last_query == NULL)
-            search_warn("no query yet");
-        else if (session_query(s, NULL, s->last_query, s->last_offset + s->o.so.count) == 1)
-            printf("no more results\n");
-    } else if (strncmp(cmd, ":show ", 6) == 0 || strncmp(cmd, ":explain ", 9) == 0) {
-        if (arg == NULL || parse_uint(arg, 1, UINT_MAX, &v) != 0)
-            search_warn("%s needs a result number (1 or more)",
-                        cmd[1] == 's' ? ":show" : ":explain");
-        else if (cmd[1] == 's')
-            session_show(s, (unsigned)v);
-        else
-            session_explain(s, (unsigned)v);
-    } else if (strcmp(cmd, ":stats") == 0) {
-        session_stats(s);
-    } else {
-        search_warn("unknown command '%s' (try :help)", cmd);
-    }
-    return 0;
-}
-
-static int run_prompt(struct session *s)
-{
-    char *hist = history_path();
-    char *line;
-
-    /* readline appends only to an existing file: create it on the first run. */
-    if (hist != NULL && read_history(hist) == ENOENT) {
-        int fd = open(hist, O_WRONLY | O_CREAT | O_APPEND, 0600);
-        if (fd >= 0)
-            close(fd);
-    }
-    printf("trawl %s: searching %s. Type a query, :help for commands, Ctrl-D to leave.\n",
-           trawl_version(), s->o.db);
-    while ((line = readline("trawl> ")) != NULL) {
-        char *q = line;
-        size_t n;
-        struct trawl_error err;
-        while (*q == ' ' || *q == '\t')
-            q++;
-        n = strlen(q);
-        while (n > 0 && (q[n - 1] == ' ' || q[n - 1] == '\t'))
-            q[--n] = '\0';
-        if (n == 0) {
-            free(line);
-            continue;
-        }
-        add_history(q);
-        if (hist != NULL)
-            append_history(1, hist);
-        if (q[0] == ':') {
-            int quit = prompt_command(s, q);
-            free(line);
-            if (quit)
-                break;
-            continue;
-        }
-        /* See what the indexer has committed since the last query. */
-        if (trawl_reopen(s->ix, &err) != TRAWL_OK)
-            search_warn("%s", err.msg);
-        session_query(s, NULL, q, 0);
-        free(line);
-    }
-    if (line == NULL)
-        putchar('\n');
-    if (hist != NULL)
-        history_truncate_file(hist, 1000);
-    free(hist);
-    clear_history();
-    return 0;
-}
-
 /* ---- Main ------------------------------------------------------------------------------ */
 
 int main(int argc, char **argv)
@@ -315,7 +183,7 @@ int main(int argc, char **argv)
     enum { O_OFFSET = 256, O_K1, O_B, O_PPA, O_ALLP, O_WIDTH, O_COLOR, O_JSON, O_TREC,
            O_TRECP, O_EXPLAIN, O_NOSCORES, O_BATCH, O_STATS, O_TIMINGS, O_CHECK, O_EVAL,
            O_QUERIES, O_RUN, O_DOCIDS, O_COMPARE, O_SWEEP,
-           O_PARTIAL };
+           O_PARTIAL, O_SORT, O_NOPAGER };
     static const struct option longs[] = {
         {"db", required_argument, NULL, 'd'},
         {"limit", required_argument, NULL, 'n'},
@@ -344,6 +212,8 @@ int main(int argc, char **argv)
         {"compare", required_argument, NULL, O_COMPARE},
         {"sweep", required_argument, NULL, O_SWEEP},
         {"allow-partial", no_argument, NULL, O_PARTIAL},
+        {"sort", required_argument, NULL, O_SORT},
+        {"no-pager", no_argument, NULL, O_NOPAGER},
         {"timings", required_argument, NULL, O_TIMINGS},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
@@ -353,7 +223,7 @@ int main(int argc, char **argv)
     struct session s;
     struct trawl_error err;
     const char *color = "auto", *batch = NULL, *timings = NULL;
-    int stats = 0, c, rc, limit_set = 0;
+    int stats = 0, c, rc, limit_set = 0, no_pager = 0;
     const char *check = NULL;
     struct eval_opts eo;
     unsigned long v;
@@ -464,6 +334,13 @@ int main(int argc, char **argv)
             break;
         case O_SWEEP: eo.sweep = optarg; break;
         case O_PARTIAL: o.allow_partial = 1; break;
+        case O_SORT:
+            if (session_parse_sort(optarg, &o.so.sort) != 0) {
+                search_warn("invalid --sort '%s': expected score, date or -date", optarg);
+                return 2;
+            }
+            break;
+        case O_NOPAGER: no_pager = 1; break;
         case O_TIMINGS: timings = optarg; break;
         case 'h': fputs(usage_text, stdout); return 0;
         case 'V': version(); return 0;
@@ -536,11 +413,17 @@ int main(int argc, char **argv)
             search_warn("out of memory");
             rc = 2;
         } else {
+            /* On a terminal, long output is wrapped and paged (pager.h). */
+            struct pager pg;
+            pager_init(&pg, o.format == FMT_HUMAN, no_pager);
+            s.out = pager_begin(&pg);
             rc = session_query(&s, NULL, q, o.so.offset);
+            pager_end(&pg);
+            s.out = stdout;
             free(q);
         }
     } else if (isatty(0)) {
-        rc = run_prompt(&s);
+        rc = prompt_run(&s, no_pager);
     } else {
         rc = run_batch(&s, stdin);
     }
