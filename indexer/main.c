@@ -450,8 +450,11 @@ static void sync_inputs(struct run *r)
         const char *path = r->walk.v[i].path;
         struct stat sb = {0};
         if (stat(path, &sb) != 0) {
-            warn_msg("cannot read '%s': %s: skipped", path, strerror(errno));
+            int e = errno;
+            warn_msg("cannot read '%s': %s: skipped", path, strerror(e));
             s->skipped++;
+            if (e != ENOENT) /* unreadable is not gone: its articles stay */
+                walk_keep(&r->walk, path);
         } else if (r->walk.v[i].kind == WALK_JSONL) {
             sync_jsonl_file(s, path, &sb, r->has_src[i] ? &r->src[i] : NULL);
         } else {

@@ -145,6 +145,15 @@ static int first_time(struct sync *s, const char *id, const char *where)
     return 1;
 }
 
+/* 1 if path is really gone (vanished since the walk): its articles go. Any other reason a
+ * file cannot be read leaves them in the index. */
+static int gone(const char *path)
+{
+    struct stat sb;
+
+    return lstat(path, &sb) != 0 && errno == ENOENT;
+}
+
 /* ---- Submitting ------------------------------------------------------------------------- */
 
 static struct trawl_record record_of(const char *source, uint64_t hash, uint64_t size,
@@ -341,7 +350,7 @@ void sync_article_file(struct sync *s, const char *path, const struct stat *sb)
             s->err = err;
         } else if (rc != TRAWL_OK) {
             warn_msg("%s: skipped", err.msg);
-            if (k != NULL)
+            if (k != NULL && !gone(path))
                 k->seen = 1; /* unreadable now is not gone: keep what the index has */
             s->skipped++;
         } else {
@@ -444,7 +453,8 @@ void sync_jsonl_file(struct sync *s, const char *path, const struct stat *sb,
     if (trawl_jsonl_open(path, s->max_article, &jr, &err) != TRAWL_OK) {
         warn_msg("%s: skipped", err.msg);
         s->skipped++;
-        mark_source_seen(s, path);
+        if (!gone(path))
+            mark_source_seen(s, path);
         return;
     }
     articles = jsonl_articles(s, path, jr);

@@ -53,11 +53,17 @@ def article(path, date, text):
         f.write(f" date {date} {text}\n")
 
 
+class Skip(Exception):
+    """Raised by a check that cannot run here: reported as a TAP skip."""
+
+
 def check(fn):
     tmp = tempfile.mkdtemp(prefix="trawl-inc-")
     try:
         fn(tmp)
         print(f"ok - {fn.__name__}")
+    except Skip as e:
+        print(f"ok - {fn.__name__} # SKIP {e}")
     except AssertionError as e:
         failures.append(fn.__name__)
         print(f"not ok - {fn.__name__}\n# " + str(e).replace("\n", "\n# "))
@@ -210,10 +216,58 @@ def test_real_link_loop_is_skipped(tmp):
     assert summary(r)[:5] == (1, 0, 0, 0, 1), r.stdout
 
 
+def as_ordinary_user(tmp):
+    """A command prefix that runs as a user whom permissions apply to, owning tmp: nothing
+    for an ordinary user; as root (CI), setpriv or runuser to nobody. Skip when neither
+    can drop privileges here."""
+    if os.geteuid() != 0:
+        return []
+    for prefix in (["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups"],
+                   ["runuser", "-u", "nobody", "--"]):
+        if shutil.which(prefix[0]) is None:
+            continue
+        os.chmod(tmp, 0o755)
+        for top, dirs, files in os.walk(tmp):
+            for name in [top] + [os.path.join(top, n) for n in dirs + files]:
+                os.chown(name, 65534, 65534)
+        probe = subprocess.run(prefix + [INDEX, "--version"], capture_output=True)
+        test = subprocess.run(prefix + ["test", "-w", tmp], capture_output=True)
+        if probe.returncode == 0 and test.returncode == 0:
+            return prefix
+    raise Skip("running as root and cannot drop privileges (setpriv, runuser)")
+
+
+def test_unreadable_folder_keeps_its_articles(tmp):
+    # issue 15 item 1: a folder (or file) that cannot be read now is not gone: its articles
+    # stay. Only one that is really gone (ENOENT) is removed.
+    top, db = os.path.join(tmp, "top"), os.path.join(tmp, "db")
+    os.makedirs(os.path.join(top, "sub"))
+    article(os.path.join(top, "one.txt"), "2001-01-01", "Walruses on the beach.")
+    article(os.path.join(top, "sub", "two.txt"), "2001-01-02", "Puffins on the cliff.")
+    article(os.path.join(top, "sub", "three.txt"), "2001-01-03", "Gannets over the sea.")
+    article(os.path.join(top, "four.txt"), "2001-01-04", "Seals in the harbour.")
+    user = as_ordinary_user(tmp)
+    assert summary(run(user + [INDEX, "--db", db, top], 0))[:5] == (4, 0, 0, 0, 0)
+    os.chmod(os.path.join(top, "sub"), 0)
+    os.chmod(os.path.join(top, "four.txt"), 0)
+    try:
+        r = run(user + [INDEX, "--db", db, top], 1)
+        assert "Permission denied" in r.stderr, r.stderr
+        assert summary(r)[2] == 0, f"articles of unreadable places removed: {r.stdout}"
+        assert found(db, "puffins") == ["two"] and found(db, "seals") == ["four"]
+    finally:
+        os.chmod(os.path.join(top, "sub"), 0o755)
+        os.chmod(os.path.join(top, "four.txt"), 0o644)
+    # really gone: removed
+    shutil.rmtree(os.path.join(top, "sub"))
+    assert summary(run(user + [INDEX, "--db", db, top], 0))[:5] == (0, 0, 2, 2, 0)
+    assert found(db, "puffins") == []
+
+
 for t in [test_add_edit_delete, test_unchanged_run_writes_nothing, test_dry_run_and_rebuild,
           test_jsonl_and_gzip, test_second_indexer_is_refused,
           test_folder_that_is_not_an_index, test_folder_reached_twice_is_not_a_loop,
-          test_real_link_loop_is_skipped]:
+          test_real_link_loop_is_skipped, test_unreadable_folder_keeps_its_articles]:
     check(t)
-print(f"1..{8}")
+print(f"1..{9}")
 sys.exit(1 if failures else 0)
