@@ -164,17 +164,34 @@ static struct trawl_record record_of(const char *source, uint64_t hash, uint64_t
     return rec;
 }
 
-/* Queues s->art (new, or a changed version of k). */
-static void submit(struct sync *s, const struct trawl_record *rec, struct sync_known *k)
+/* Queues s->art (new, or a changed version of k), read from where ("file", or "file:line"
+ * with jsonl set). A dry run counts its passages instead. */
+static void submit(struct sync *s, const struct trawl_record *rec, struct sync_known *k,
+                   const char *where, int jsonl)
 {
+    size_t n;
+
     if (k != NULL) {
         k->seen = 1;
         s->updated++;
     } else {
         s->added++;
     }
-    if (s->w != NULL && trawl_writer_put(s->w, s->art, rec, k == NULL, &s->err) != TRAWL_OK)
+    if (s->verbose) {
+        if (jsonl)
+            printf("%s '%s' (id %s)\n", k ? "updated" : "added", where,
+                   trawl_article_id(s->art));
+        else
+            printf("%s '%s'\n", k ? "updated" : "added", where);
+    }
+    if (s->w == NULL) {
+        if (trawl_article_passages(s->art, s->min_words, s->max_words, &n, &s->err) !=
+            TRAWL_OK)
+            s->fatal = s->err.code;
+        s->passages += n;
+    } else if (trawl_writer_put(s->w, s->art, rec, k == NULL, &s->err) != TRAWL_OK) {
         s->fatal = s->err.code;
+    }
 }
 
 static int64_t mtime_ns(const struct stat *sb)
@@ -319,7 +336,7 @@ static void article_bytes(struct sync *s, const char *id, const char *path,
     if (trawl_article_warnings(s->art) & TRAWL_WARN_EMPTY)
         warn_msg("'%s': empty article: indexed with no passages", path);
     rec = record_of(path, hash, (uint64_t)len, mtime_ns(sb), 0);
-    submit(s, &rec, k);
+    submit(s, &rec, k, path, 0);
 }
 
 void sync_article_file(struct sync *s, const char *path, const struct stat *sb)
@@ -400,7 +417,7 @@ static void jsonl_article(struct sync *s, const char *path, const char *where, i
         return;
     }
     rec = record_of(path, hash, trawl_article_text_len(s->art), 0, 0);
-    submit(s, &rec, k);
+    submit(s, &rec, k, where, 1);
     if (!s->fatal && s->tick != NULL)
         s->tick(s->tick_ctx);
 }
@@ -478,6 +495,8 @@ void sync_removals(struct sync *s, const struct walk *w)
         if (k->seen || !walk_within(w, k->source))
             continue;
         s->removed++;
+        if (s->verbose)
+            printf("removed '%s' (id %s)\n", k->source, k->key);
         if (s->w != NULL && trawl_writer_remove(s->w, k->key, &s->err) != TRAWL_OK)
             s->fatal = s->err.code;
     }

@@ -234,10 +234,14 @@ static void walk_dir(struct walk *w, const char *dir, struct ancestors *anc)
             unreadable(w, "cannot read", path, errno);
         } else if (S_ISDIR(sb.st_mode)) {
             walk_dir(w, path, anc);
-        } else if (S_ISREG(sb.st_mode)) {
-            enum walk_kind k = kind_of(names[i], 0);
-            if (k != WALK_NONE)
-                add_file(w, path, k);
+        } else if (S_ISREG(sb.st_mode) && kind_of(names[i], 0) != WALK_NONE) {
+            add_file(w, path, kind_of(names[i], 0));
+        } else {
+            w->ignored++;
+            if (w->verbose)
+                printf("ignored '%s': %s\n", path,
+                       S_ISREG(sb.st_mode) ? "not .txt, .jsonl or .jsonl.gz"
+                                           : "not a regular file");
         }
         free(path);
         free(names[i]);

@@ -1,6 +1,6 @@
 /* walk: finding the indexer's inputs. Each input is a file (indexed whatever its name) or a
  * folder, walked in name order for *.txt article files and *.jsonl(.gz) JSON Lines files,
- * hidden names skipped. Paths are kept real (realpath), so runs from other folders agree. A
+ * hidden names skipped (silently), other files ignored (counted). Paths are kept real (realpath), so runs from other folders agree. A
  * folder that is its own ancestor (a symbolic link loop) is skipped with a warning; a folder
  * reached again by another path or from another input is scanned once, silently.
  * What cannot be read for any reason but ENOENT (a folder without permission, an I/O error)
@@ -31,6 +31,8 @@ struct walk {
     void *files;           /* tsearch tree of the real paths in v[] */
     void *folders;         /* tsearch tree of the folders scanned (device and inode) */
     uint64_t skipped;      /* inputs skipped, each with a warning */
+    uint64_t ignored;      /* files in folders that are no input (README.md, notes.TXT) */
+    int verbose;           /* list each ignored file on stdout */
     int oom;               /* out of memory: the walk stopped, the run must too */
 };
 
