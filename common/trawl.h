@@ -357,6 +357,14 @@ TRAWL_API int trawl_source_get(trawl_index *ix, const char *path, struct trawl_s
 
 typedef struct trawl_writer trawl_writer;
 
+/* What trawl_writer_finish is busy with, for a progress display: the articles still queued
+ * are analysed and written, then (a build from nothing that is not sharded) the parts are
+ * merged into one database, which can take a good share of a fresh build. */
+enum trawl_phase {
+    TRAWL_PHASE_WRITING = 1,
+    TRAWL_PHASE_MERGING = 2,
+};
+
 struct trawl_writer_opts {
     const char *lang;        /* stemmer of a new or rebuilt index (NULL: the index's own, else
                                 english); a different one for an existing index: TRAWL_EINPUT */
@@ -370,6 +378,9 @@ struct trawl_writer_opts {
     size_t min_words;        /* passages close at this many words (0: TRAWL_MIN_WORDS) */
     size_t max_words;        /* and are split above this many (0: TRAWL_MAX_WORDS); not
                                 below min_words: TRAWL_EINPUT */
+    void (*phase)(void *ctx, enum trawl_phase phase); /* NULL, or called by
+                                trawl_writer_finish (in its thread) as each phase begins */
+    void *phase_ctx;
 };
 #define TRAWL_MAX_SHARDS 64
 #define TRAWL_MIN_WORDS 20
@@ -379,6 +390,13 @@ struct trawl_write_counts {
     uint64_t put, removed, passages, bytes; /* articles written and removed, their passages,
                                                bytes of text analysed */
 };
+
+/* How many passages a writer with these word limits (0: the defaults, as in
+ * trawl_writer_opts) cuts article a into, into *n: what it would write, found without
+ * analysing or writing anything (a dry run's count). TRAWL_EINPUT: max_words below
+ * min_words; TRAWL_ENOMEM. */
+TRAWL_API int trawl_article_passages(const trawl_article *a, size_t min_words,
+                                     size_t max_words, size_t *n, struct trawl_error *err);
 
 /* Takes the index's lock (creating the folder for a new index), tidies what a killed run left,
  * and opens the index (every shard of a sharded one) for writing. Owned: trawl_writer_close. */

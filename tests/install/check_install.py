@@ -293,6 +293,9 @@ def check_completion(dirs):
                "trawl-index -d DIR")
         expect(sorted(complete(script, "trawl-index", prefix)),
                [prefix + "s.db", prefix + "s.txt"], "trawl-index PATH")
+        # trawl-index's -n is --dry-run: a PATH follows it, not a number
+        expect(sorted(complete(script, "trawl-index", "-n", prefix)),
+               [prefix + "s.db", prefix + "s.txt"], "trawl-index -n PATH")
         expect(complete(script, "trawl-search", prefix), [], "trawl-search QUERY")
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
