@@ -412,11 +412,14 @@ int index_retry(struct index *ix, index_read_fn fn, void *ctx, struct terr *err)
     return rc;
 }
 
-int index_ensure_analyzer(struct index *ix, struct terr *err)
+int index_analyzer(struct index *ix, struct analyzer **out, struct terr *err)
 {
-    if (ix->an != NULL)
-        return TRAWL_OK;
-    return analyzer_new(ix->lang[0] ? ix->lang : "english", &ix->an, err);
+    int rc = TRAWL_OK;
+
+    if (ix->an == NULL)
+        rc = analyzer_new(ix->lang[0] ? ix->lang : "english", &ix->an, err);
+    *out = ix->an;
+    return rc;
 }
 
 const char *index_lang(const struct index *ix)

@@ -87,8 +87,6 @@ struct checker {
 };
 
 /* ---- index_open.c ---- */
-/* The search side's analyzer, made on first use (owned by ix). */
-int index_ensure_analyzer(struct index *ix, struct terr *err);
 /* A metadata integer: -1 when absent, -2 when not a number. tmp is scratch. */
 int index_meta_int(xdb *db, const char *key, long *out, struct sbuf *tmp, struct terr *err);
 typedef int (*index_read_fn)(struct index *ix, void *ctx, struct terr *err);

@@ -385,10 +385,9 @@ static int search_once(struct index *ix, const struct qnode *q, const struct ind
     *out = NULL;
     memset(&b, 0, sizeof b);
     memset(&chk, 0, sizeof chk);
-    if ((rc = index_ensure_analyzer(ix, err)) != TRAWL_OK)
+    if ((rc = index_analyzer(ix, &b.an, err)) != TRAWL_OK)
         return rc;
     b.ix = ix;
-    b.an = ix->an;
     b.err = err;
     xq = index_query_node(&b, q);
     if (b.rc != TRAWL_OK) {
@@ -405,7 +404,7 @@ static int search_once(struct index *ix, const struct qnode *q, const struct ind
         rc = terr_set(err, TRAWL_ENOMEM, "out of memory");
         goto out;
     }
-    if (b.needs_check && (rc = index_checker_init(&chk, ix->an, q, err)) != TRAWL_OK)
+    if (b.needs_check && (rc = index_checker_init(&chk, b.an, q, err)) != TRAWL_OK)
         goto out;
     /* A few results either side of the page, so near-ties can be settled below. */
     wide = *o;
