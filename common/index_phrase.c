@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "common/analyze.h"
+#include "common/grow.h"
 #include "common/query.h"
 #include "common/sbuf.h"
 #include "common/schema.h"
@@ -112,17 +113,12 @@ void index_checker_release(struct checker *c)
 static int check_collect(void *ctx, const struct tok_token *tk, const char *term, size_t len)
 {
     struct checker *c = ctx;
-    struct ptoken *t;
+    struct ptoken *t, *v = grow(c->tok, c->n, &c->cap, sizeof *v, 256);
 
-    if (c->n == c->cap) {
-        size_t cap = c->cap ? c->cap * 2 : 256;
-        struct ptoken *v = realloc(c->tok, cap * sizeof *v);
-        if (v == NULL)
-            return -TRAWL_ENOMEM;
-        c->tok = v;
-        c->cap = cap;
-    }
-    t = &c->tok[c->n];
+    if (v == NULL)
+        return -TRAWL_ENOMEM;
+    c->tok = v;
+    t = &v[c->n];
     t->folded = c->store.len;
     t->flen = tk->len;
     if (sbuf_add(&c->store, tk->text, tk->len))

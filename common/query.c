@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include "common/date.h"
+#include "common/grow.h"
 #include "common/sbuf.h"
 
 /* ---- Tokens ------------------------------------------------------------------------------ */
@@ -155,16 +156,11 @@ static size_t find_close(const struct parser *p, size_t i)
 
 static struct token *push_token(struct parser *p, enum ttype type, size_t col)
 {
-    struct token *t;
+    struct token *t = grow(p->t, p->nt, &p->cap, sizeof *t, 32);
 
-    if (p->nt == p->cap) {
-        size_t cap = p->cap ? p->cap * 2 : 32;
-        t = realloc(p->t, cap * sizeof *t);
-        if (t == NULL)
-            return NULL;
-        p->t = t;
-        p->cap = cap;
-    }
+    if (t == NULL)
+        return NULL;
+    p->t = t;
     t = &p->t[p->nt++];
     memset(t, 0, sizeof *t);
     t->type = type;
@@ -458,16 +454,13 @@ static void list_release(struct list *l)
 /* Appends the item, taking ownership of n even on failure. */
 static int list_push(struct list *l, struct qnode *n, enum sign sign, size_t col)
 {
-    if (l->n == l->cap) {
-        size_t cap = l->cap ? l->cap * 2 : 8;
-        struct item *v = realloc(l->v, cap * sizeof *v);
-        if (v == NULL) {
-            query_free(n);
-            return TRAWL_ENOMEM;
-        }
-        l->v = v;
-        l->cap = cap;
+    struct item *v = grow(l->v, l->n, &l->cap, sizeof *v, 8);
+
+    if (v == NULL) {
+        query_free(n);
+        return TRAWL_ENOMEM;
     }
+    l->v = v;
     l->v[l->n].n = n;
     l->v[l->n].sign = sign;
     l->v[l->n].col = col;

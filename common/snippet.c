@@ -3,6 +3,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/grow.h"
+
 struct stok {
     size_t start, end;
     int match; /* index of the query item it matches, or -1 */
@@ -53,15 +55,11 @@ static int match_id(const struct index_hl *hl, const struct tok_token *tk, const
 static int collect(void *ctx, const struct tok_token *tk, const char *term, size_t len)
 {
     struct sctx *c = ctx;
+    struct stok *v = grow(c->v, c->n, &c->cap, sizeof *v, 128);
 
-    if (c->n == c->cap) {
-        size_t cap = c->cap ? c->cap * 2 : 128;
-        struct stok *v = realloc(c->v, cap * sizeof *v);
-        if (v == NULL)
-            return -TRAWL_ENOMEM;
-        c->v = v;
-        c->cap = cap;
-    }
+    if (v == NULL)
+        return -TRAWL_ENOMEM;
+    c->v = v;
     c->v[c->n].start = tk->start;
     c->v[c->n].end = tk->end;
     c->v[c->n].match = match_id(c->hl, tk, term, len);
