@@ -141,23 +141,9 @@ static int run_batch(struct session *s, FILE *in)
     while ((n = getline(&line, &cap, in)) != -1) {
         char qidbuf[32];
         const char *qid, *q;
-        char *tab;
         int rc;
-        lineno++;
-        while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
-            line[--n] = '\0';
-        if (n == 0 || line[0] == '#')
+        if (!search_query_line(line, (size_t)n, ++lineno, qidbuf, &qid, &q))
             continue;
-        tab = strchr(line, '\t');
-        if (tab != NULL) {
-            *tab = '\0';
-            qid = line;
-            q = tab + 1;
-        } else {
-            snprintf(qidbuf, sizeof qidbuf, "%zu", lineno);
-            qid = qidbuf;
-            q = line;
-        }
         if (s->o.format == FMT_HUMAN)
             fprintf(s->out, "== %s: %s\n", qid, q);
         rc = session_query(s, qid, q, s->o.so.offset);
