@@ -4,12 +4,10 @@
 #include <stdint.h>
 #include <stdlib.h>
 
-void *grow(void *v, size_t n, size_t *cap, size_t size, size_t first)
+void *grow_more(void *v, size_t *cap, size_t size, size_t first)
 {
     size_t want;
 
-    if (n < *cap)
-        return v;
     if (*cap == 0)
         want = first > 0 ? first : 1;
     else if (*cap <= SIZE_MAX / 2)

@@ -14,7 +14,12 @@ TRAWL_BEGIN_DECLS
  * itself when n < *cap; otherwise v reallocated with room for twice as many (first at the
  * first allocation), *cap updated. NULL on OOM or size overflow: v is then still valid and
  * still the caller's. Use as: `T *v = grow(a->v, a->n, &a->cap, sizeof *v, 16)`. */
-void *grow(void *v, size_t n, size_t *cap, size_t size, size_t first);
+void *grow_more(void *v, size_t *cap, size_t size, size_t first); /* the n == *cap case */
+static inline void *grow(void *v, size_t n, size_t *cap, size_t size, size_t first)
+{
+    /* Inline: appenders run per token, and most calls find room. */
+    return n < *cap ? v : grow_more(v, cap, size, first);
+}
 
 TRAWL_END_DECLS
 
