@@ -47,6 +47,10 @@ void index_close(struct index *ix); /* NULL-safe; a writer's uncommitted work is
 int index_reopen(struct index *ix, struct terr *err);
 const char *index_lang(const struct index *ix);
 const char *index_path(const struct index *ix);
+/* The analyzer of the index's language (english when none is recorded), as searches use it:
+ * made on first use, owned by ix and valid until index_close. TRAWL_EINPUT when this build
+ * has no stemmer for the language, TRAWL_ENOMEM. */
+int index_analyzer(struct index *ix, struct analyzer **out, struct terr *err);
 /* Why results may be partial (some shards unavailable, with allow_partial), or NULL. */
 const char *index_warning(const struct index *ix);
 

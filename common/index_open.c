@@ -486,11 +486,14 @@ int index_damaged(const struct index *ix, int rc, struct terr *err)
     return rc;
 }
 
-int index_ensure_analyzer(struct index *ix, struct terr *err)
+int index_analyzer(struct index *ix, struct analyzer **out, struct terr *err)
 {
-    if (ix->an != NULL)
-        return TRAWL_OK;
-    return analyzer_new(ix->lang[0] ? ix->lang : "english", &ix->an, err);
+    int rc = TRAWL_OK;
+
+    if (ix->an == NULL)
+        rc = analyzer_new(ix->lang[0] ? ix->lang : "english", &ix->an, err);
+    *out = ix->an;
+    return rc;
 }
 
 const char *index_lang(const struct index *ix)

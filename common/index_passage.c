@@ -12,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "common/grow.h"
 #include "common/layout.h"
 #include "common/rank.h"
 #include "common/stem.h"
@@ -22,16 +23,13 @@ enum xdb_next index_collect_docid(void *ctx, xdb_docid id)
 {
     struct docids *ids = ctx;
 
-    if (ids->n == ids->cap) {
-        size_t cap = ids->cap ? ids->cap * 2 : 16;
-        xdb_docid *v = realloc(ids->v, cap * sizeof *v);
-        if (v == NULL) {
-            ids->nomem = 1;
-            return XDB_STOP;
-        }
-        ids->v = v;
-        ids->cap = cap;
+    xdb_docid *v = grow(ids->v, ids->n, &ids->cap, sizeof *v, 16);
+
+    if (v == NULL) {
+        ids->nomem = 1;
+        return XDB_STOP;
     }
+    ids->v = v;
     ids->v[ids->n++] = id;
     return XDB_NEXT;
 }

@@ -67,19 +67,26 @@ struct collect_ctx {
     int nomem;
 };
 
+/* A passage's token as the checker keeps it: byte offsets into checker.store. */
+struct ptoken {
+    size_t folded, flen; /* the folded token */
+    size_t term, tlen;   /* its index term */
+};
+
+struct qseq; /* a query node compiled for checking (index_phrase.c) */
+
+/* Decides phrases and exact words on the passage text: index_checker_init compiles the query
+ * once per search, index_check_decider runs it on each candidate. */
 struct checker {
-    struct index *ix;
-    const struct qnode *root;
-    struct analyzer *an;
-    struct sbuf store;
-    size_t *offs;       /* 4 per token: folded off, len, term off, len */
+    struct qseq *root;   /* owned */
+    struct analyzer *an; /* borrowed */
+    struct sbuf store;   /* the candidate passage's tokens */
+    struct ptoken *tok;
     size_t n, cap;
-    int nomem;
+    int nomem;           /* a candidate could not be analysed: the search fails */
 };
 
 /* ---- index_open.c ---- */
-/* The search side's analyzer, made on first use (owned by ix). */
-int index_ensure_analyzer(struct index *ix, struct terr *err);
 /* A metadata integer: -1 when absent, -2 when not a number. tmp is scratch. */
 int index_meta_int(xdb *db, const char *key, long *out, struct sbuf *tmp, struct terr *err);
 typedef int (*index_read_fn)(struct index *ix, void *ctx, struct terr *err);
@@ -127,6 +134,11 @@ xdb_query *index_expand_prefix(xdb *db, const char *prefix, size_t n, int *rc,
 void index_rank_opts(const struct index_search_opts *o, struct xdb_search_opts *xo);
 
 /* ---- index_phrase.c ---- */
+/* Compiles root's words, phrases and prefixes with an (borrowed: it must outlive c) into c.
+ * TRAWL_ENOMEM only; c needs index_checker_release() either way. */
+int index_checker_init(struct checker *c, struct analyzer *an, const struct qnode *root,
+                       struct terr *err);
+void index_checker_release(struct checker *c); /* frees what c owns; c may be zeroed */
 /* An xdb_decider_fn: does the passage in data satisfy the checker's query exactly? */
 int index_check_decider(void *ctx, xdb_docid id, const char *data, size_t len);
 

@@ -445,12 +445,10 @@ static int search_once(struct index *ix, const struct qnode *q, const struct ind
     *out = NULL;
     memset(&b, 0, sizeof b);
     memset(&chk, 0, sizeof chk);
-    sbuf_init(&chk.store);
     if ((rc = check_cancel(o, err)) != TRAWL_OK ||
-        (rc = index_ensure_analyzer(ix, err)) != TRAWL_OK)
+        (rc = index_analyzer(ix, &b.an, err)) != TRAWL_OK)
         return rc;
     b.ix = ix;
-    b.an = ix->an;
     b.err = err;
     xq = index_query_node(&b, q);
     if (b.rc != TRAWL_OK) {
@@ -467,9 +465,8 @@ static int search_once(struct index *ix, const struct qnode *q, const struct ind
         rc = terr_set(err, TRAWL_ENOMEM, "out of memory");
         goto out;
     }
-    chk.ix = ix;
-    chk.root = q;
-    chk.an = ix->an;
+    if (b.needs_check && (rc = index_checker_init(&chk, b.an, q, err)) != TRAWL_OK)
+        goto out;
     /* A few results either side of the page, so near-ties can be settled below. */
     wide = *o;
     wide.offset = o->offset > PAGE_SLACK ? o->offset - PAGE_SLACK : 0;
@@ -503,8 +500,7 @@ out:
     index_strlist_release(&b.unknown);
     index_strlist_release(&b.rank_terms);
     index_strlist_release(&b.rank_prefix);
-    sbuf_release(&chk.store);
-    free(chk.offs);
+    index_checker_release(&chk);
     return rc;
 }
 

@@ -75,7 +75,8 @@ int index_forget_words(struct index *ix, const char *aterm, size_t alen, struct 
 {
     struct docids ids = {NULL, 0, 0, 0};
     struct sbuf data;
-    int rc = index_ensure_analyzer(ix, err);
+    struct analyzer *an;
+    int rc = index_analyzer(ix, &an, err);
 
     if (rc != TRAWL_OK)
         return rc;
@@ -89,7 +90,7 @@ int index_forget_words(struct index *ix, const char *aterm, size_t alen, struct 
         if (rc == TRAWL_OK)
             rc = index_damaged(ix, schema_passage_decode(data.buf, data.len, &p, err), err);
         if (rc == TRAWL_OK &&
-            analyze_each(ix->an, p.text, p.text_len, unspell_token, &ix->unspell) != 0)
+            analyze_each(an, p.text, p.text_len, unspell_token, &ix->unspell) != 0)
             rc = terr_set(err, TRAWL_ENOMEM, "out of memory");
     }
     sbuf_release(&data);

@@ -31,6 +31,27 @@ void search_warn(const char *fmt, ...)
     fputc('\n', stderr);
 }
 
+int search_query_line(char *line, size_t len, size_t lineno, char qidbuf[32], const char **qid,
+                      const char **query)
+{
+    char *tab;
+
+    while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
+        line[--len] = '\0';
+    if (len == 0 || line[0] == '#')
+        return 0;
+    if ((tab = strchr(line, '\t')) != NULL) {
+        *tab = '\0';
+        *qid = line;
+        *query = tab + 1;
+    } else {
+        snprintf(qidbuf, 32, "%zu", lineno);
+        *qid = qidbuf;
+        *query = line;
+    }
+    return 1;
+}
+
 int session_open(struct session *s, const struct session_opts *o, FILE *out,
                  struct trawl_error *err)
 {

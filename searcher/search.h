@@ -60,6 +60,13 @@ int session_parse_sort(const char *name, enum trawl_sort *out);
 /* Prints index statistics. */
 int session_stats(struct session *s);
 
+/* One line of a query file, as --batch and --queries read them: "qid<TAB>query", or just the
+ * query, named by its 1-based line number lineno. Strips the line end and splits at the first
+ * tab in place, then points *qid (at qidbuf when the line names none) and *query into line.
+ * Returns 0 for a blank line or a "#" comment, to be skipped, else 1. */
+int search_query_line(char *line, size_t len, size_t lineno, char qidbuf[32], const char **qid,
+                      const char **query);
+
 /* Prints "PROG: message" to stderr. */
 void search_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
