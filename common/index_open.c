@@ -481,7 +481,8 @@ int index_retry(struct index *ix, index_read_fn fn, void *ctx, struct terr *err)
 
 int index_damaged(const struct index *ix, int rc, struct terr *err)
 {
-    if (rc == TRAWL_EINDEX && err != NULL && strncmp(err->msg, "corrupt ", 8) == 0)
+    /* The decoders' only TRAWL_EINDEX is "corrupt ... data": the status says it all. */
+    if (rc == TRAWL_EINDEX && err != NULL)
         return terr_damaged(err, ix->path, err->msg, 0);
     return rc;
 }

@@ -92,8 +92,9 @@ int index_meta_int(xdb *db, const char *key, long *out, struct sbuf *tmp, struct
 typedef int (*index_read_fn)(struct index *ix, void *ctx, struct terr *err);
 /* Runs fn; while it says TRAWL_ERETRY, reopens ix and runs it again (a few times in all). */
 int index_retry(struct index *ix, index_read_fn fn, void *ctx, struct terr *err);
-/* Returns rc; when it is a record decoder's "corrupt ..." TRAWL_EINDEX (schema.h), first
- * rewords err to say that the index at ix's path is damaged and how to rebuild it. */
+/* Returns rc, the status of a record decoder (schema.h); when it
+ * is TRAWL_EINDEX (the decoders' "corrupt ... data"), first rewords err to say that the index
+ * at ix's path is damaged and how to rebuild it. Decided by the status, never the text. */
 int index_damaged(const struct index *ix, int rc, struct terr *err);
 
 /* ---- index_write.c ---- */
