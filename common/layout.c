@@ -130,18 +130,63 @@ void layout_free_lines(char **lines, size_t n)
     free(lines);
 }
 
+/* A stub is a few short lines; anything this large is not one. */
+#define STUB_MAX_BYTES (1u << 20)
+
+int layout_parse_stub(const char *dir, const char *buf, size_t len, char ***lines, size_t *n,
+                      struct terr *err)
+{
+    int rc = TRAWL_OK;
+
+    *lines = NULL;
+    *n = 0;
+    /* A stub is text: a NUL would cut a line where strdup stops, keeping what came before it
+     * (trailing spaces included) as if it were the whole line. */
+    if (memchr(buf, '\0', len) != NULL)
+        return terr_damaged(err, dir, "its stub " LAYOUT_STUB " holds a NUL byte", 0);
+    for (size_t at = 0; at < len && rc == TRAWL_OK;) {
+        const char *nl = memchr(buf + at, '\n', len - at);
+        size_t end = nl ? (size_t)(nl - buf) : len, k = end;
+        char **v;
+        while (k > at && (buf[k - 1] == '\r' || buf[k - 1] == ' '))
+            k--;
+        if (k == at || buf[at] == '#') {
+            at = end + 1;
+            continue;
+        }
+        v = realloc(*lines, (*n + 1) * sizeof *v);
+        if (v == NULL || (v[*n] = strndup(buf + at, k - at)) == NULL) {
+            if (v != NULL)
+                *lines = v;
+            rc = terr_set(err, TRAWL_ENOMEM, "out of memory");
+            break;
+        }
+        *lines = v;
+        at = end + 1;
+        if (++*n > LAYOUT_MAX_SHARDS)
+            rc = terr_set(err, TRAWL_EINDEX,
+                          "index '%s' lists more than %d databases in its stub (the most "
+                          "shards an index can have)",
+                          dir, LAYOUT_MAX_SHARDS);
+    }
+    if (rc != TRAWL_OK) {
+        layout_free_lines(*lines, *n);
+        *lines = NULL;
+        *n = 0;
+    }
+    return rc;
+}
+
 int layout_read_stub(const char *dir, char ***lines, size_t *n, struct terr *err)
 {
-    struct sbuf p;
+    struct sbuf p, text;
     FILE *f;
-    char *line = NULL;
-    size_t cap = 0;
-    ssize_t len;
     int rc = TRAWL_OK;
 
     *lines = NULL;
     *n = 0;
     sbuf_init(&p);
+    sbuf_init(&text);
     if (sbuf_printf(&p, "%s/" LAYOUT_STUB, dir) != TRAWL_OK)
         return terr_set(err, TRAWL_ENOMEM, "out of memory");
     /* Reading follows a stub that is a symbolic link, as Xapian does when it opens the index:
@@ -158,43 +203,22 @@ int layout_read_stub(const char *dir, char ***lines, size_t *n, struct terr *err
                         strerror(e));
     }
     sbuf_release(&p);
-    while ((len = getline(&line, &cap, f)) != -1) {
-        char **v;
-        /* A stub is text: a NUL would cut the line where strdup stops, keeping what came
-         * before it (trailing spaces included) as if it were the whole line. */
-        if (memchr(line, '\0', (size_t)len) != NULL) {
-            rc = terr_damaged(err, dir, "its stub " LAYOUT_STUB " holds a NUL byte", 0);
-            break;
-        }
-        while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r' ||
-                           line[len - 1] == ' '))
-            line[--len] = '\0';
-        if (len == 0 || line[0] == '#')
-            continue;
-        v = realloc(*lines, (*n + 1) * sizeof *v);
-        if (v == NULL || (v[*n] = strdup(line)) == NULL) {
-            if (v != NULL)
-                *lines = v;
+    while (rc == TRAWL_OK && !feof(f)) {
+        size_t got;
+        if (text.len >= STUB_MAX_BYTES)
+            rc = terr_damaged(err, dir, "its stub " LAYOUT_STUB " is larger than 1 MiB", 0);
+        else if (sbuf_reserve(&text, 4096) != TRAWL_OK)
             rc = terr_set(err, TRAWL_ENOMEM, "out of memory");
-            break;
-        }
-        *lines = v;
-        (*n)++;
-        if (*n > LAYOUT_MAX_SHARDS) {
-            rc = terr_set(err, TRAWL_EINDEX,
-                          "index '%s' lists more than %d databases in its stub (the most "
-                          "shards an index can have)",
-                          dir, LAYOUT_MAX_SHARDS);
-            break;
-        }
+        else if ((got = fread(text.buf + text.len, 1, 4096, f)) > 0)
+            text.len += got;
+        else if (ferror(f))
+            rc = terr_set(err, TRAWL_EIO, "cannot read '%s/" LAYOUT_STUB "': %s", dir,
+                          strerror(errno));
     }
-    free(line);
     fclose(f);
-    if (rc != TRAWL_OK) {
-        layout_free_lines(*lines, *n);
-        *lines = NULL;
-        *n = 0;
-    }
+    if (rc == TRAWL_OK)
+        rc = layout_parse_stub(dir, text.buf, text.len, lines, n, err);
+    sbuf_release(&text);
     return rc;
 }
 
@@ -222,16 +246,13 @@ static int parse_entry(const char *dir, char *line, struct layout_entry *e, stru
     return TRAWL_OK;
 }
 
-int layout_read_entries(const char *dir, struct layout_entry **v, size_t *n, struct terr *err)
+/* Entries from the lines of a stub (taken over, freed here whatever happens). */
+static int entries_of(const char *dir, char **lines, size_t nl, struct layout_entry **v,
+                      size_t *n, struct terr *err)
 {
-    char **lines = NULL;
-    size_t nl = 0, i;
-    int rc = layout_read_stub(dir, &lines, &nl, err);
+    size_t i;
+    int rc = TRAWL_OK;
 
-    *v = NULL;
-    *n = 0;
-    if (rc != TRAWL_OK)
-        return rc;
     if ((*v = calloc(nl ? nl : 1, sizeof **v)) == NULL) {
         layout_free_lines(lines, nl);
         return terr_set(err, TRAWL_ENOMEM, "out of memory");
@@ -248,6 +269,29 @@ int layout_read_entries(const char *dir, struct layout_entry **v, size_t *n, str
     }
     *n = nl;
     return TRAWL_OK;
+}
+
+int layout_read_entries(const char *dir, struct layout_entry **v, size_t *n, struct terr *err)
+{
+    char **lines = NULL;
+    size_t nl = 0;
+    int rc = layout_read_stub(dir, &lines, &nl, err);
+
+    *v = NULL;
+    *n = 0;
+    return rc != TRAWL_OK ? rc : entries_of(dir, lines, nl, v, n, err);
+}
+
+int layout_parse_entries(const char *dir, const char *buf, size_t len, struct layout_entry **v,
+                         size_t *n, struct terr *err)
+{
+    char **lines = NULL;
+    size_t nl = 0;
+    int rc = layout_parse_stub(dir, buf, len, &lines, &nl, err);
+
+    *v = NULL;
+    *n = 0;
+    return rc != TRAWL_OK ? rc : entries_of(dir, lines, nl, v, n, err);
 }
 
 int layout_entries_remote(const struct layout_entry *v, size_t n)

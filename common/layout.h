@@ -36,6 +36,11 @@ void layout_unlock(int fd); /* -1 is ignored */
  * LAYOUT_MAX_SHARDS lines: TRAWL_EINDEX naming dir and the limit; a NUL byte: TRAWL_EINDEX,
  * the index at dir is damaged. */
 int layout_read_stub(const char *dir, char ***lines, size_t *n, struct terr *err);
+/* The same from a stub's bytes buf[0..len) (dir names the index in messages): what
+ * layout_read_stub does once it has read the file, and what the fuzz target exercises. A stub
+ * file over 1 MiB is refused unread (TRAWL_EINDEX, damaged). */
+int layout_parse_stub(const char *dir, const char *buf, size_t len, char ***lines, size_t *n,
+                      struct terr *err);
 void layout_free_lines(char **lines, size_t n);
 /* TRAWL_OK unless dir's stub is a symbolic link, which writers refuse (TRAWL_EINDEX). */
 int layout_stub_writable(const char *dir, struct terr *err);
@@ -56,6 +61,9 @@ struct layout_entry {
 /* The stub's entries, in order: a malloc'ed array; free with layout_free_entries. Errors as
  * layout_read_stub's, and a line of one word only: TRAWL_EINDEX. */
 int layout_read_entries(const char *dir, struct layout_entry **v, size_t *n, struct terr *err);
+/* The same from a stub's bytes, as layout_parse_stub. */
+int layout_parse_entries(const char *dir, const char *buf, size_t len, struct layout_entry **v,
+                         size_t *n, struct terr *err);
 void layout_free_entries(struct layout_entry *v, size_t n); /* NULL-safe */
 /* 1 if some entry is not a local database. */
 int layout_entries_remote(const struct layout_entry *v, size_t n);
