@@ -15,6 +15,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/analyze.h"
+#include "common/grow.h"
 #include "common/schema.h"
 #include "common/xdb.h"
 
@@ -24,26 +26,45 @@ void index_exclude_release(struct excluder *e)
         return;
     free(e->nodes);
     strmap_release(&e->verdict);
+    for (size_t i = 0; i < e->nsubs; i++)
+        index_checker_release(&e->subs[i].chk);
+    free(e->subs);
     sbuf_release(&e->aterm);
     sbuf_release(&e->data);
-    sbuf_release(&e->sub.store);
-    free(e->sub.offs);
     free(e->ids.v);
     memset(e, 0, sizeof *e);
 }
 
 static int add_node(struct excluder *e, const struct qnode *q)
 {
-    if (e->n == e->cap) {
-        size_t cap = e->cap ? e->cap * 2 : 4;
-        const struct qnode **v = realloc(e->nodes, cap * sizeof *v);
-        if (v == NULL)
-            return TRAWL_ENOMEM;
-        e->nodes = v;
-        e->cap = cap;
-    }
+    const struct qnode **v = grow(e->nodes, e->n, &e->cap, sizeof *v, 4);
+
+    if (v == NULL)
+        return TRAWL_ENOMEM;
+    e->nodes = v;
     e->nodes[e->n++] = q;
     return TRAWL_OK;
+}
+
+/* Compiles the words, phrases and prefixes under q that text_has may check, once per search
+ * rather than once per article. */
+static int compile_subs(struct excluder *e, const struct qnode *q, struct terr *err)
+{
+    int rc = TRAWL_OK;
+
+    if (q->kind == QK_WORD || q->kind == QK_PHRASE || q->kind == QK_PREFIX) {
+        struct exclude_sub *v = grow(e->subs, e->nsubs, &e->subcap, sizeof *v, 4);
+        if (v == NULL)
+            return terr_set(err, TRAWL_ENOMEM, "out of memory");
+        e->subs = v;
+        v[e->nsubs].q = q;
+        if ((rc = index_checker_init(&v[e->nsubs].chk, e->an, q, err)) != TRAWL_OK)
+            return rc;
+        e->nsubs++;
+    }
+    for (size_t i = 0; rc == TRAWL_OK && i < q->nkids; i++)
+        rc = compile_subs(e, q->kids[i], err);
+    return rc;
 }
 
 /* The excluded branches every match must avoid: those of AND_NOT nodes reached from the root
@@ -69,21 +90,23 @@ static int collect(struct excluder *e, const struct qnode *q)
     }
 }
 
-int index_exclude_init(struct excluder *e, struct index *ix, const struct qnode *q,
-                       struct terr *err)
+int index_exclude_init(struct excluder *e, struct index *ix, struct analyzer *an,
+                       const struct qnode *q, struct terr *err)
 {
+    int rc = TRAWL_OK;
+
     memset(e, 0, sizeof *e);
     e->ix = ix;
+    e->an = an;
     e->err = err;
     strmap_init(&e->verdict);
     sbuf_init(&e->aterm);
     sbuf_init(&e->data);
-    sbuf_init(&e->sub.store);
-    e->sub.ix = ix;
-    e->sub.an = ix->an;
     if (q != NULL && collect(e, q) != TRAWL_OK)
         return terr_set(err, TRAWL_ENOMEM, "out of memory");
-    return TRAWL_OK;
+    for (size_t i = 0; rc == TRAWL_OK && i < e->n; i++)
+        rc = compile_subs(e, e->nodes[i], err);
+    return rc;
 }
 
 /* Records the first failure; the candidate is rejected and the search returns e->rc. */
@@ -94,9 +117,19 @@ static int fail(struct excluder *e, int rc)
     return 0;
 }
 
+/* q's checker, compiled by compile_subs. */
+static struct checker *sub_checker(struct excluder *e, const struct qnode *q)
+{
+    for (size_t i = 0; i < e->nsubs; i++)
+        if (e->subs[i].q == q)
+            return &e->subs[i].chk;
+    TRAWL_BUG("excluded node not compiled");
+}
+
 /* Does the text of some passage of the article say q? */
 static int text_has(struct excluder *e, const struct qnode *q)
 {
+    struct checker *sub = sub_checker(e, q);
     struct terr err;
     int rc;
 
@@ -106,13 +139,12 @@ static int text_has(struct excluder *e, const struct qnode *q)
     if (rc != TRAWL_OK || e->ids.nomem)
         return fail(e, rc != TRAWL_OK ? terr_set(e->err, err.code, "%s", err.msg)
                                       : terr_set(e->err, TRAWL_ENOMEM, "out of memory"));
-    e->sub.root = q;
     for (size_t i = 0; i < e->ids.n; i++) {
         if ((rc = xdb_doc_data(e->ix->db, e->ids.v[i], &e->data, &err)) != TRAWL_OK)
             return fail(e, terr_set(e->err, err.code, "%s", err.msg));
-        if (index_check_decider(&e->sub, e->ids.v[i], e->data.buf, e->data.len))
+        if (index_check_decider(sub, e->ids.v[i], e->data.buf, e->data.len))
             return 1;
-        if (e->sub.nomem)
+        if (sub->nomem)
             return fail(e, terr_set(e->err, TRAWL_ENOMEM, "out of memory"));
     }
     return 0;
@@ -126,7 +158,7 @@ static int words_has(struct excluder *e, const struct qnode *q, int exact)
     int has = 1;
 
     memset(&cc, 0, sizeof cc);
-    if (analyze_each(e->ix->an, q->text, q->len, index_collect_token, &cc) != 0) {
+    if (analyze_each(e->an, q->text, q->len, index_collect_token, &cc) != 0) {
         has = fail(e, terr_set(e->err, TRAWL_ENOMEM, "out of memory"));
     } else if (cc.terms.n == 0) {
         has = 0; /* nothing searchable: excludes nothing, as in the Xapian query */

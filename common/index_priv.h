@@ -68,25 +68,42 @@ struct collect_ctx {
     int nomem;
 };
 
+/* A passage's token as the checker keeps it: byte offsets into checker.store. */
+struct ptoken {
+    size_t folded, flen; /* the folded token */
+    size_t term, tlen;   /* its index term */
+};
+
+struct qseq; /* a query node compiled for checking (index_phrase.c) */
+
+/* Decides phrases and exact words on the passage text: index_checker_init compiles the query
+ * once per search, index_check_decider runs it on each candidate. */
 struct checker {
-    struct index *ix;
-    const struct qnode *root;
-    struct analyzer *an;
-    struct sbuf store;
-    size_t *offs;       /* 4 per token: folded off, len, term off, len */
+    struct qseq *root;   /* owned */
+    struct analyzer *an; /* borrowed */
+    struct sbuf store;   /* the candidate passage's tokens */
+    struct ptoken *tok;
     size_t n, cap;
-    int nomem;
+    int nomem;           /* a candidate could not be analysed: the search fails */
     struct excluder *ex; /* article-level exclusions checked first (NULL: none) */
     int no_text;         /* 1: nothing to check on the text, only ex */
+};
+
+/* An excluded word, phrase or prefix checked on a passage's text, compiled once. */
+struct exclude_sub {
+    const struct qnode *q;
+    struct checker chk;
 };
 
 /* Exclusions applied to whole articles (index_exclude.c). */
 struct excluder {
     struct index *ix;
+    struct analyzer *an;        /* borrowed from ix */
     const struct qnode **nodes; /* the excluded branches every match must avoid */
     size_t n, cap;
     struct strmap verdict;      /* article id -> kept (1) or excluded (2) */
-    struct checker sub;         /* an excluded phrase checked on one passage's text */
+    struct exclude_sub *subs;   /* the branches' words, phrases and prefixes, compiled */
+    size_t nsubs, subcap;
     struct sbuf aterm, data;    /* scratch: the article's term, a passage's data */
     struct docids ids;          /* scratch: the article's passages */
     struct terr *err;           /* where the first failure is told */
@@ -94,13 +111,15 @@ struct excluder {
 };
 
 /* ---- index_open.c ---- */
-/* The search side's analyzer, made on first use (owned by ix). */
-int index_ensure_analyzer(struct index *ix, struct terr *err);
 /* A metadata integer: -1 when absent, -2 when not a number. tmp is scratch. */
 int index_meta_int(xdb *db, const char *key, long *out, struct sbuf *tmp, struct terr *err);
 typedef int (*index_read_fn)(struct index *ix, void *ctx, struct terr *err);
 /* Runs fn; while it says TRAWL_ERETRY, reopens ix and runs it again (a few times in all). */
 int index_retry(struct index *ix, index_read_fn fn, void *ctx, struct terr *err);
+/* Returns rc, the status of a record decoder (schema.h); when it
+ * is TRAWL_EINDEX (the decoders' "corrupt ... data"), first rewords err to say that the index
+ * at ix's path is damaged and how to rebuild it. Decided by the status, never the text. */
+int index_damaged(const struct index *ix, int rc, struct terr *err);
 
 /* ---- index_write.c ---- */
 /* TRAWL_EINTERNAL naming the index when it was opened read-only. */
@@ -141,16 +160,22 @@ void index_rank_opts(const struct index_search_opts *o, struct xdb_search_opts *
 
 /* ---- index_exclude.c ---- */
 /* Collects q's exclusions that every match must avoid (q NULL: none; e->n == 0 then, and e
- * need not be used). Failures during the search reach e->err, with their status in e->rc.
- * TRAWL_ENOMEM only. Release e with index_exclude_release whatever the result. */
-int index_exclude_init(struct excluder *e, struct index *ix, const struct qnode *q,
-                       struct terr *err);
+ * need not be used), their text checks compiled once with an (ix's, from index_analyzer).
+ * Failures during the search reach e->err, with their status in e->rc. TRAWL_ENOMEM only.
+ * Release e with index_exclude_release whatever the result. */
+int index_exclude_init(struct excluder *e, struct index *ix, struct analyzer *an,
+                       const struct qnode *q, struct terr *err);
 void index_exclude_release(struct excluder *e); /* NULL-safe */
 /* Keep the passage in data? No when its article contains an excluded branch anywhere (or on
  * failure: see e->rc). */
 int index_exclude_keep(struct excluder *e, const char *data, size_t len);
 
 /* ---- index_phrase.c ---- */
+/* Compiles root's words, phrases and prefixes with an (borrowed: it must outlive c) into c.
+ * TRAWL_ENOMEM only; c needs index_checker_release() either way. */
+int index_checker_init(struct checker *c, struct analyzer *an, const struct qnode *root,
+                       struct terr *err);
+void index_checker_release(struct checker *c); /* frees what c owns; c may be zeroed */
 /* An xdb_decider_fn: does the passage in data satisfy the checker's query exactly? */
 int index_check_decider(void *ctx, xdb_docid id, const char *data, size_t len);
 

@@ -36,6 +36,30 @@ void index_search_opts_init(struct index_search_opts *o)
 
 /* ---- Running a search ------------------------------------------------------------------ */
 
+/* TRAWL_ECANCELLED once the caller's cancel flag is up. */
+static int check_cancel(const struct index_search_opts *o, struct terr *err)
+{
+    if (o->cancel != NULL && *o->cancel)
+        return terr_set(err, TRAWL_ECANCELLED, "search cancelled");
+    return TRAWL_OK;
+}
+
+/* The phrase check inside Xapian, refusing every candidate once the cancel flag is up: the
+ * matcher then runs to its end quickly, and the caller sees the flag. */
+struct guard {
+    struct checker *chk;
+    volatile sig_atomic_t *cancel;
+};
+
+static int guarded_check(void *ctx, xdb_docid id, const char *data, size_t len)
+{
+    struct guard *g = ctx;
+
+    if (g->cancel != NULL && *g->cancel)
+        return 0;
+    return index_check_decider(g->chk, id, data, len);
+}
+
 struct results_priv {
     xdb_mset *mset;
 };
@@ -153,8 +177,11 @@ static int same_article(const struct index_hit *x, const struct index_hit *y)
  * passages is cheap. Where the count needs the phrase check and the index is remote (Xapian
  * refuses a match decider there), the lower bound stays. */
 static int exact_more(struct index *ix, const xdb_query *xq, struct checker *chk,
-                      struct index_results *r, unsigned per_article, struct terr *err)
+                      struct index_results *r, const struct index_search_opts *o,
+                      struct terr *err)
 {
+    unsigned per_article = o->per_article;
+
     /* Remote shards with a phrase check: run_search_checked_here has counted already. */
     if (chk != NULL && ix->remote)
         return TRAWL_OK;
@@ -167,6 +194,8 @@ static int exact_more(struct index *ix, const xdb_query *xq, struct checker *chk
             r->hits[i].more = r->hits[k].more;
             continue;
         }
+        if ((rc = check_cancel(o, err)) != TRAWL_OK)
+            return rc;
         rc = article_matches(ix, xq, chk, 0, &r->hits[i].p, per_article, &r->hits[i].more,
                              err);
         if (rc != TRAWL_OK)
@@ -189,6 +218,12 @@ void index_rank_opts(const struct index_search_opts *o, struct xdb_search_opts *
         xo->delta = o->delta;
     }
     xo->sort_slot = SLOT_ARTICLE;
+    /* By date: all passages of an article share its date, so relevance, the second key,
+     * also decides which passage stands for the article when collapsing. */
+    if (o->order != INDEX_ORDER_SCORE) {
+        xo->order_slot = SLOT_DATE;
+        xo->order_desc = o->order == INDEX_ORDER_DATE_DESC;
+    }
 }
 
 static int run_search(struct index *ix, const xdb_query *xq, const struct index_search_opts *o,
@@ -196,6 +231,7 @@ static int run_search(struct index *ix, const xdb_query *xq, const struct index_
 {
     struct xdb_search_opts xo;
     struct results_priv *pv = r->priv;
+    struct guard g = {chk, o->cancel};
     size_t n;
     int rc;
 
@@ -206,10 +242,12 @@ static int run_search(struct index *ix, const xdb_query *xq, const struct index_
     xo.collapse_slot = o->per_article ? SLOT_ARTICLE : -1;
     xo.collapse_max = o->per_article ? o->per_article : 1;
     if (chk != NULL) {
-        xo.decider = index_check_decider;
-        xo.decider_ctx = chk;
+        xo.decider = guarded_check;
+        xo.decider_ctx = &g;
     }
     rc = xdb_search(ix->db, xq, &xo, &pv->mset, err);
+    if (rc == TRAWL_OK)
+        rc = check_cancel(o, err);
     if (rc != TRAWL_OK)
         return rc;
     if (chk != NULL && chk->nomem)
@@ -227,7 +265,8 @@ static int run_search(struct index *ix, const xdb_query *xq, const struct index_
         ih->docid = h.docid;
         ih->score = h.weight;
         ih->more = h.collapse_count;
-        if ((rc = schema_passage_decode(h.data, h.data_len, &ih->p, err)) != TRAWL_OK)
+        rc = index_damaged(ix, schema_passage_decode(h.data, h.data_len, &ih->p, err), err);
+        if (rc != TRAWL_OK)
             return rc;
         r->n++;
     }
@@ -274,11 +313,13 @@ static int run_search_checked_here(struct index *ix, const xdb_query *xq,
             struct xdb_hit h;
             struct schema_passage p;
             struct strmap_entry *e;
-            if ((rc = xdb_mset_hit(pv->mset, i, &h, err)) != TRAWL_OK)
+            if ((rc = check_cancel(o, err)) != TRAWL_OK ||
+                (rc = xdb_mset_hit(pv->mset, i, &h, err)) != TRAWL_OK)
                 break;
             if (!index_check_decider(chk, h.docid, h.data, h.data_len))
                 continue;
-            if ((rc = schema_passage_decode(h.data, h.data_len, &p, err)) != TRAWL_OK)
+            rc = index_damaged(ix, schema_passage_decode(h.data, h.data_len, &p, err), err);
+            if (rc != TRAWL_OK)
                 break;
             e = strmap_get(&seen, p.id, p.id_len);
             if (o->per_article && e != NULL && e->val >= o->per_article) {
@@ -311,7 +352,8 @@ static int run_search_checked_here(struct index *ix, const xdb_query *xq,
     }
     strmap_release(&seen);
     for (size_t i = 0; rc == TRAWL_OK && o->per_article && i < r->n; i++)
-        rc = article_matches(ix, xq, chk, 1, &r->hits[i].p, o->per_article,
+        if ((rc = check_cancel(o, err)) == TRAWL_OK)
+            rc = article_matches(ix, xq, chk, 1, &r->hits[i].p, o->per_article,
                              &r->hits[i].more, err);
     return rc;
 }
@@ -329,13 +371,30 @@ static void take_list(struct strlist *l, char ***v, size_t *n)
  * an unsharded index (Xapian sums the terms' weights in an order that depends on each
  * database's statistics), which must not reorder results. Ties go by article id, then passage
  * ordinal. hits[skip, skip + count) is the page wanted. */
-static int cmp_hits(const void *a, const void *b)
+static int cmp_dates(const struct index_hit *x, const struct index_hit *y, enum index_order o)
+{
+    size_t n = x->p.date_len < y->p.date_len ? x->p.date_len : y->p.date_len;
+    int c;
+
+    if (x->p.date_len == 0 || y->p.date_len == 0) /* no date: last in either order */
+        return (x->p.date_len == 0) - (y->p.date_len == 0);
+    c = memcmp(x->p.date, y->p.date, n);
+    if (c == 0)
+        c = (x->p.date_len > y->p.date_len) - (x->p.date_len < y->p.date_len);
+    return o == INDEX_ORDER_DATE_DESC ? -c : c;
+}
+
+/* The page's order: the date first when sorting by date, then the score as below. */
+static int cmp_hits(const void *a, const void *b, void *order)
 {
     const struct index_hit *x = a, *y = b;
     long long qx = llround(x->score * 1e9), qy = llround(y->score * 1e9);
     size_t n = x->p.id_len < y->p.id_len ? x->p.id_len : y->p.id_len;
+    enum index_order o = *(const enum index_order *)order;
     int c;
 
+    if (o != INDEX_ORDER_SCORE && (c = cmp_dates(x, y, o)) != 0)
+        return c;
     if (qx != qy)
         return qx > qy ? -1 : 1;
     c = memcmp(x->p.id, y->p.id, n);
@@ -344,10 +403,11 @@ static int cmp_hits(const void *a, const void *b)
     return x->p.ordinal < y->p.ordinal ? -1 : x->p.ordinal > y->p.ordinal;
 }
 
-static void settle_ties(struct index_results *r, size_t skip, size_t count)
+static void settle_ties(struct index_results *r, size_t skip, size_t count,
+                        enum index_order order)
 {
     if (r->n > 1)
-        qsort(r->hits, r->n, sizeof *r->hits, cmp_hits);
+        qsort_r(r->hits, r->n, sizeof *r->hits, cmp_hits, &order);
     if (skip >= r->n) {
         r->n = 0;
         return;
@@ -373,6 +433,26 @@ static void debug_query(const xdb_query *xq, int checked)
     sbuf_release(&d);
 }
 
+/* The checks run on each candidate, in chk: the phrases and exact words of q on the passage
+ * text (when b says some are needed), compiled once, and, one passage per article, the
+ * exclusions of whole articles in ex (chk->ex NULL when there are none). TRAWL_ENOMEM only;
+ * the caller releases chk and ex whatever the result. */
+static int setup_checks(struct index *ix, const struct build *b, const struct qnode *q,
+                        unsigned per_article, struct checker *chk, struct excluder *ex,
+                        struct terr *err)
+{
+    int rc;
+
+    if (b->needs_check && (rc = index_checker_init(chk, b->an, q, err)) != TRAWL_OK)
+        return rc;
+    /* One passage per article: an excluded word excludes articles that say it anywhere. */
+    if ((rc = index_exclude_init(ex, ix, b->an, per_article ? q : NULL, err)) != TRAWL_OK)
+        return rc;
+    chk->ex = ex->n ? ex : NULL;
+    chk->no_text = !b->needs_check;
+    return TRAWL_OK;
+}
+
 /* A commit may land at any read: the whole search is redone on the new state (below). */
 static int search_once(struct index *ix, const struct qnode *q, const struct index_search_opts *o,
                        struct index_results **out, struct terr *err)
@@ -390,11 +470,10 @@ static int search_once(struct index *ix, const struct qnode *q, const struct ind
     memset(&b, 0, sizeof b);
     memset(&chk, 0, sizeof chk);
     memset(&ex, 0, sizeof ex);
-    sbuf_init(&chk.store);
-    if ((rc = index_ensure_analyzer(ix, err)) != TRAWL_OK)
+    if ((rc = check_cancel(o, err)) != TRAWL_OK ||
+        (rc = index_analyzer(ix, &b.an, err)) != TRAWL_OK)
         return rc;
     b.ix = ix;
-    b.an = ix->an;
     b.err = err;
     xq = index_query_node(&b, q);
     if (b.rc != TRAWL_OK) {
@@ -411,14 +490,8 @@ static int search_once(struct index *ix, const struct qnode *q, const struct ind
         rc = terr_set(err, TRAWL_ENOMEM, "out of memory");
         goto out;
     }
-    chk.ix = ix;
-    chk.root = q;
-    chk.an = ix->an;
-    /* One passage per article: an excluded word excludes articles that say it anywhere. */
-    if ((rc = index_exclude_init(&ex, ix, o->per_article ? q : NULL, err)) != TRAWL_OK)
+    if ((rc = setup_checks(ix, &b, q, o->per_article, &chk, &ex, err)) != TRAWL_OK)
         goto out;
-    chk.ex = ex.n ? &ex : NULL;
-    chk.no_text = !b.needs_check;
     checked = b.needs_check || chk.ex != NULL;
     /* A few results either side of the page, so near-ties can be settled below. */
     wide = *o;
@@ -434,8 +507,8 @@ static int search_once(struct index *ix, const struct qnode *q, const struct ind
         rc = ex.rc;
     if (rc != TRAWL_OK)
         goto out;
-    settle_ties(r, orig->offset - wide.offset, orig->count);
-    rc = exact_more(ix, xq, checked ? &chk : NULL, r, orig->per_article, err);
+    settle_ties(r, orig->offset - wide.offset, orig->count, orig->order);
+    rc = exact_more(ix, xq, checked ? &chk : NULL, r, orig, err);
     if (rc == TRAWL_OK)
         rc = ex.rc;
     if (rc != TRAWL_OK)
@@ -459,8 +532,7 @@ out:
     index_strlist_release(&b.unknown);
     index_strlist_release(&b.rank_terms);
     index_strlist_release(&b.rank_prefix);
-    sbuf_release(&chk.store);
-    free(chk.offs);
+    index_checker_release(&chk);
     index_exclude_release(&ex);
     return rc;
 }

@@ -11,6 +11,7 @@
 #include "common/api.h"
 #include "common/index.h"
 #include "common/layout.h"
+#include "common/passage.h"
 #include "common/pipeline.h"
 
 _Static_assert(TRAWL_MIN_WORDS == PASSAGE_MIN_WORDS && TRAWL_MAX_WORDS == PASSAGE_MAX_WORDS,
@@ -44,6 +45,7 @@ struct trawl_writer {
     size_t nsources;
     struct pipeline_counts counts; /* the final counts, once finished */
     int has_records;             /* the index holds article records: -1 not known yet */
+    int merge;                   /* a build from nothing whose parts are merged at the end */
 };
 
 static int fail(struct trawl_error *out, int code, const char *msg)
@@ -253,6 +255,30 @@ int trawl_writer_source_get(trawl_writer *w, const char *path, struct trawl_sour
     return api_ok(err);
 }
 
+/* ---- Counting passages --------------------------------------------------------------------- */
+
+int trawl_article_passages(const trawl_article *a, size_t min_words, size_t max_words,
+                           size_t *n, struct trawl_error *err)
+{
+    struct passage_opts po;
+    struct passage *ps = NULL;
+    struct terr e;
+    int rc;
+
+    *n = 0;
+    passage_opts_init(&po);
+    if (min_words)
+        po.min_words = min_words;
+    if (max_words)
+        po.max_words = max_words;
+    /* passage_split checks the limits, but says nothing of which of them is wrong. */
+    if (po.max_words < po.min_words)
+        return fail(err, TRAWL_EINPUT, "max_words is below min_words");
+    rc = passage_split(a->a.body, a->a.body_len, &po, &ps, n, &e);
+    free(ps);
+    return rc == TRAWL_OK ? api_ok(err) : api_fail(err, &e);
+}
+
 /* ---- Starting ----------------------------------------------------------------------------- */
 
 /* A build from nothing (a new index, or rebuild): parts written in parallel and merged (or
@@ -275,6 +301,7 @@ static int start_fresh(trawl_writer *w, struct terr *err)
     rc = index_build_start(w->path, nparts, lang, merge, &w->build, err);
     if (rc != TRAWL_OK)
         return rc;
+    w->merge = merge;
     w->writers = calloc(nparts, sizeof *w->writers);
     if (w->writers == NULL)
         return terr_set(err, TRAWL_ENOMEM, "out of memory");
@@ -426,11 +453,15 @@ int trawl_writer_finish(trawl_writer *w, struct trawl_write_counts *c, struct tr
 
     if (w->pl == NULL)
         return not_started(err);
+    if (w->o.phase != NULL)
+        w->o.phase(w->o.phase_ctx, TRAWL_PHASE_WRITING);
     rc = pipeline_finish(w->pl, &w->counts, &e);
     w->pl = NULL;
     if (rc == TRAWL_OK)
         rc = write_sources(w, &e);
     if (w->build != NULL) {
+        if (rc == TRAWL_OK && w->merge && w->o.phase != NULL)
+            w->o.phase(w->o.phase_ctx, TRAWL_PHASE_MERGING);
         if (rc == TRAWL_OK)
             rc = index_build_finish(w->build, &e); /* frees the build either way */
         else

@@ -20,45 +20,50 @@
 #define DEFAULT_MAX_ARTICLE (32u << 20)
 #define DEFAULT_BATCH 5000
 
+/* At most 79 columns a line, to fit an 80-column terminal (incremental_test.py checks). */
 static const char usage_text[] =
     "Usage: trawl-index [OPTION]... [PATH]...\n"
-    "Index article files and JSON Lines files (PATHs: files or folders; default: corpus/)\n"
-    "into a trawl index, updating it incrementally: new articles are added, changed ones\n"
-    "re-indexed, and articles whose file is gone are removed.\n"
+    "Index article files and JSON Lines files (PATHs: files or folders; default:\n"
+    "corpus/ in the current folder) into a trawl index, updating it incrementally:\n"
+    "new articles are added, changed ones re-indexed, and articles whose file is\n"
+    "gone are removed (not those of a file or folder that cannot be read).\n"
     "\n"
-    "  -d, --db DIR             the index (default: $TRAWL_DB, else ./trawl.db)\n"
-    "      --rebuild            start from an empty index\n"
-    "  -n, --dry-run            report what would change; write nothing\n"
-    "      --lang LANG          stemmer language of a new index (default: english)\n"
-    "  -j, --jobs N             analysis threads (default: number of CPUs)\n"
-    "      --batch N            articles per committed batch (default: 5000)\n"
-    "      --shards N           keep the index as N shards (articles assigned by a hash\n"
-    "                           of their id), written in parallel, searched as one\n"
-    "      --compact            compact the index (merging its shards into one) and exit\n"
-    "      --writers N          parts a fresh build writes in parallel, then merges\n"
-    "                           (default: 2 on a machine with several CPUs)\n"
+    "  -d, --db DIR           the index (default: $TRAWL_DB, else ./trawl.db)\n"
+    "      --rebuild          start from an empty index\n"
+    "  -n, --dry-run          report what would change; write nothing\n"
+    "      --lang LANG        stemmer language of a new index (default: english)\n"
+    "  -j, --jobs N           analysis threads (default: number of CPUs)\n"
+    "      --batch N          articles per committed batch (default: 5000)\n"
+    "      --shards N         keep the index as N shards (articles go by a hash\n"
+    "                         of their id), written in parallel, searched as one\n"
+    "      --compact          compact the index (merging its shards) and exit\n"
+    "      --writers N        parts a fresh build writes in parallel, then merges\n"
+    "                         (default: 2 on a machine with several CPUs)\n"
     "      --max-article-size SIZE\n"
-    "                           skip articles larger than SIZE bytes (K, M, G suffixes;\n"
-    "                           default: 32M)\n"
-    "      --min-words N        close a passage once it has N words (default: 20)\n"
-    "      --max-words N        split passages longer than N words (default: 200)\n"
-    "      --progress           show progress on stderr even when it is not a terminal\n"
-    "      --no-progress        never show progress\n"
-    "  -q, --quiet              no summary line\n"
-    "      --stats              print statistics about the index and exit\n"
-    "  -h, --help               show this help and exit\n"
-    "  -V, --version            show version information and exit\n"
+    "                         skip articles larger than SIZE bytes (K, M, G\n"
+    "                         suffixes; default: 32M)\n"
+    "      --min-words N      close a passage once it has N words (default: 20)\n"
+    "      --max-words N      split passages longer than N words (default: 200)\n"
+    "      --progress         show progress on stderr even when it is not a terminal\n"
+    "      --no-progress      never show progress\n"
+    "  -v, --verbose          list each file added, updated, removed or ignored\n"
+    "  -q, --quiet            no summary line\n"
+    "      --stats            print statistics about the index and exit\n"
+    "  -h, --help             show this help and exit\n"
+    "  -V, --version          show version information and exit\n"
     "\n"
-    "Article files (*.txt) start with \" date YYYY-MM-DD \" followed by the text; paragraphs\n"
-    "are separated by blank lines; the article id is the file name without extension.\n"
-    "JSON Lines files (*.jsonl, *.jsonl.gz) hold one article per line with \"id\" and \"text\"\n"
-    "and optional \"title\", \"date\", \"url\", \"source\".\n"
+    "Article files (*.txt) start with \" date YYYY-MM-DD \" followed by the text;\n"
+    "paragraphs are separated by blank lines; the article id is the file name\n"
+    "without extension. JSON Lines files (*.jsonl, *.jsonl.gz) hold one article a\n"
+    "line with \"id\" and \"text\" and optional \"title\", \"date\", \"url\",\n"
+    "\"source\". In a folder, other files are ignored (-v lists them).\n"
     "\n"
-    "Exit status: 0 all inputs indexed, 1 some inputs skipped (see warnings), 2 error.\n";
+    "Exit status: 0 all inputs indexed, 1 some inputs skipped (see warnings),\n"
+    "2 error.\n";
 
 struct opts {
     const char *db;
-    int rebuild, dry_run, quiet, stats, progress;
+    int rebuild, dry_run, quiet, verbose, stats, progress;
     const char *lang;
     unsigned jobs;
     unsigned writers; /* parts written in parallel by a fresh build */
@@ -82,8 +87,15 @@ struct run {
     uint64_t done_files;
     uint64_t input_total, input_done; /* input file bytes, for the ETA */
     int progress_on;
+    int progress_shown; /* a progress line is on stderr, not ended yet */
     struct timespec t0, last_progress;
 };
+
+/* "1 article", "2 articles": the noun with an s unless n is 1. */
+static const char *plural(uint64_t n)
+{
+    return n == 1 ? "" : "s";
+}
 
 static double since(const struct timespec *t0)
 {
@@ -136,7 +148,7 @@ static void progress(struct run *r, int final)
 {
     struct trawl_write_counts c;
     double t, mb, frac;
-    uint64_t done;
+    uint64_t done, read;
 
     if (!r->progress_on)
         return;
@@ -156,12 +168,30 @@ static void progress(struct run *r, int final)
     mb = (double)r->sync.bytes_read / 1e6;
     done = r->input_done + r->sync.input_partial;
     frac = r->input_total ? (double)done / (double)r->input_total : 0;
-    fprintf(stderr, "\r" PROG ": %llu articles read, %llu written, %.1f MB at %.1f MB/s",
-            (unsigned long long)(r->sync.added + r->sync.updated + r->sync.unchanged),
-            (unsigned long long)c.put, mb, t > 0 ? mb / t : 0.0);
+    read = r->sync.added + r->sync.updated + r->sync.unchanged;
+    fprintf(stderr, "\r" PROG ": %llu article%s read, %llu written, %.1f MB at %.1f MB/s",
+            (unsigned long long)read, plural(read), (unsigned long long)c.put, mb,
+            t > 0 ? mb / t : 0.0);
     if (!final && frac > 0.01 && frac < 1 && t > 1)
         fprintf(stderr, ", %.0f%%, ETA %.0f s", frac * 100, t / frac - t);
     fputs(final ? "\n" : "   ", stderr);
+    r->progress_shown = !final;
+}
+
+/* The writer's closing phases (trawl_writer_opts.phase): reading is over, so the line says
+ * what the wait is for instead of sitting at 99%. */
+static void phase(void *ctx, enum trawl_phase ph)
+{
+    struct run *r = ctx;
+
+    if (!r->progress_on)
+        return;
+    if (r->progress_shown)
+        fputc('\n', stderr);
+    r->progress_shown = 0;
+    fprintf(stderr, PROG ": %s\n",
+            ph == TRAWL_PHASE_WRITING ? "writing the articles still queued…"
+                                      : "merging parts…");
 }
 
 static void tick(void *ctx)
@@ -234,6 +264,22 @@ enum {
     O_MAXW, O_PROGRESS, O_NOPROGRESS, O_STATS,
 };
 
+/* An unknown stemmer language: say which there are. */
+static void unknown_language(const char *lang)
+{
+    const char *const *v = trawl_languages();
+    size_t n = 0;
+
+    fflush(stdout);
+    fprintf(stderr, PROG ": unknown stemmer language '%s'; known:", lang);
+    for (; v[n] != NULL; n++) {
+        if (n % 10 == 0)
+            fputs("\n ", stderr);
+        fprintf(stderr, " %s", v[n]);
+    }
+    fputs(trawl_language_known("none") ? "\n  and none (no stemming)\n" : "\n", stderr);
+}
+
 /* The numeric options, their ranges, and whether a refusal names the range or asks for a
  * positive number (zero is refused by all of them: min is 1). */
 static const struct number_opt {
@@ -290,18 +336,40 @@ static const struct option long_opts[] = {
     {"progress", no_argument, NULL, O_PROGRESS},
     {"no-progress", no_argument, NULL, O_NOPROGRESS},
     {"quiet", no_argument, NULL, 'q'},
+    {"verbose", no_argument, NULL, 'v'},
     {"stats", no_argument, NULL, O_STATS},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, 'V'},
     {NULL, 0, NULL, 0},
 };
 
+/* getopt's complaint, in our voice (getopt's own starts with argv[0], a full path). */
+static int bad_option(int c, char **argv)
+{
+    /* A long option is the word itself (optopt is its value, or 0 when unknown); a short one
+     * may sit in a cluster ("-nx"): optopt is the letter. */
+    const char *arg = argv[optind - 1];
+    int is_long = strncmp(arg, "--", 2) == 0;
+    const char *what = c == ':'                ? "option '%.*s' needs a value"
+                       : is_long && optopt != 0 ? "option '%.*s' takes no value"
+                                                : "unknown option '%.*s'";
+    char letter[3] = {'-', (char)optopt, '\0'};
+
+    if (is_long)
+        warn_msg(what, (int)strcspn(arg, "="), arg);
+    else
+        warn_msg(what, 2, letter);
+    fprintf(stderr, "Try '" PROG " --help' for more information.\n");
+    return 2;
+}
+
 /* Returns an exit status to leave with at once, or -1 to go on. */
 static int parse_args(int argc, char **argv, struct opts *o)
 {
     int c;
 
-    while ((c = getopt_long(argc, argv, "d:nj:qhV", long_opts, NULL)) != -1) {
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, ":d:nj:qvhV", long_opts, NULL)) != -1) {
         for (size_t i = 0; i < sizeof number_opts / sizeof *number_opts; i++)
             if (number_opts[i].c == c && number_option(&number_opts[i], optarg, o) != 0)
                 return 2;
@@ -321,13 +389,16 @@ static int parse_args(int argc, char **argv, struct opts *o)
         case O_PROGRESS: o->progress = 1; break;
         case O_NOPROGRESS: o->progress = -1; break;
         case 'q': o->quiet = 1; break;
+        case 'v': o->verbose = 1; break;
         case O_STATS: o->stats = 1; break;
         case 'h': fputs(usage_text, stdout); return 0;
         case 'V': version(); return 0;
-        default:
-            fprintf(stderr, "Try '" PROG " --help' for more information.\n");
-            return 2;
+        default: return bad_option(c, argv);
         }
+    }
+    if (o->lang != NULL && !trawl_language_known(o->lang)) {
+        unknown_language(o->lang);
+        return 2;
     }
     if (o->max_words < o->min_words) {
         warn_msg("--max-words (%zu) must not be below --min-words (%zu)", o->max_words,
@@ -360,10 +431,6 @@ static int open_dry(struct run *r, struct trawl_error *err)
     const struct opts *o = r->o;
     int rc;
 
-    if (o->lang != NULL && !o->rebuild && !trawl_language_known(o->lang)) {
-        snprintf(err->msg, sizeof err->msg, "unknown stemmer language '%s'", o->lang);
-        return err->code = TRAWL_EINPUT;
-    }
     rc = trawl_open(o->db, NULL, &r->ix, err);
     if (rc == TRAWL_EINDEX)
         return TRAWL_OK;
@@ -394,6 +461,8 @@ static int open_index(struct run *r, struct trawl_error *err)
     wo.batch = o->batch;
     wo.min_words = o->min_words;
     wo.max_words = o->max_words;
+    wo.phase = phase;
+    wo.phase_ctx = r;
     rc = o->dry_run ? open_dry(r, err) : trawl_writer_open(o->db, &wo, &r->w, err);
     if (rc == TRAWL_OK && !o->rebuild && r->w != NULL)
         rc = trawl_writer_each_record(r->w, sync_known_add, &r->sync, err);
@@ -450,8 +519,11 @@ static void sync_inputs(struct run *r)
         const char *path = r->walk.v[i].path;
         struct stat sb = {0};
         if (stat(path, &sb) != 0) {
-            warn_msg("cannot read '%s': %s: skipped", path, strerror(errno));
+            int e = errno;
+            warn_msg("cannot read '%s': %s: skipped", path, strerror(e));
             s->skipped++;
+            if (e != ENOENT) /* unreadable is not gone: its articles stay */
+                walk_keep(&r->walk, path);
         } else if (r->walk.v[i].kind == WALK_JSONL) {
             sync_jsonl_file(s, path, &sb, r->has_src[i] ? &r->src[i] : NULL);
         } else {
@@ -482,13 +554,20 @@ static int finish(struct run *r)
         warn_msg("stopped: the index keeps its last committed batch; run again to finish");
         return 2;
     }
-    if (!r->o->quiet)
+    if (!r->o->quiet) {
         printf("%sadded %llu, updated %llu, removed %llu, unchanged %llu, skipped %llu "
                "(passages %llu) in %.2f s\n",
                r->o->dry_run ? "dry run: would have " : "", (unsigned long long)s->added,
                (unsigned long long)s->updated, (unsigned long long)s->removed,
                (unsigned long long)s->unchanged, (unsigned long long)s->skipped,
-               (unsigned long long)r->counts.passages, since(&r->t0));
+               (unsigned long long)(r->o->dry_run ? s->passages : r->counts.passages),
+               since(&r->t0));
+        /* A line of its own, so the one above keeps the format scripts parse. */
+        if (r->walk.ignored > 0)
+            printf("ignored %llu file%s: not .txt, .jsonl or .jsonl.gz%s\n",
+                   (unsigned long long)r->walk.ignored, plural(r->walk.ignored),
+                   r->o->verbose ? "" : " (-v lists them)");
+    }
     return s->skipped ? 1 : 0;
 }
 
@@ -511,6 +590,7 @@ static int run(struct opts *o, const char *const *inputs, size_t ninputs)
     memset(&r, 0, sizeof r);
     r.o = o;
     walk_init(&r.walk);
+    r.walk.verbose = o->verbose;
     clock_gettime(CLOCK_MONOTONIC, &r.t0);
     r.progress_on = o->progress > 0 || (o->progress == 0 && isatty(2));
     if (sync_init(&r.sync) != TRAWL_OK) {
@@ -519,6 +599,9 @@ static int run(struct opts *o, const char *const *inputs, size_t ninputs)
         return 2;
     }
     r.sync.rebuild = o->rebuild;
+    r.sync.verbose = o->verbose;
+    r.sync.min_words = o->min_words;
+    r.sync.max_words = o->max_words;
     r.sync.max_article = o->max_article;
     r.sync.tick = tick;
     r.sync.tick_ctx = &r;
@@ -533,6 +616,31 @@ static int run(struct opts *o, const char *const *inputs, size_t ninputs)
     return status;
 }
 
+/* 0 unless db exists and is not a folder (an index always is one): then 2, said why. Xapian
+ * would take a file for a stub and fail with "Bad line". */
+static int check_db(const char *db)
+{
+    struct stat sb;
+
+    if (stat(db, &sb) != 0 || S_ISDIR(sb.st_mode))
+        return 0;
+    warn_msg("'%s' is not a trawl index: an index is a folder (see --db)", db);
+    return 2;
+}
+
+/* 0 if the current folder has corpus/, the default input; else 2, said why. Checked before
+ * the index is opened, so a mistaken run leaves no empty ./trawl.db behind. */
+static int check_default_input(void)
+{
+    struct stat sb;
+
+    if (stat("corpus", &sb) == 0 && S_ISDIR(sb.st_mode))
+        return 0;
+    warn_msg("no PATH given and no corpus/ here: name the files or folders to index");
+    fprintf(stderr, "Try '" PROG " --help' for more information.\n");
+    return 2;
+}
+
 int main(int argc, char **argv)
 {
     const char *def_inputs[] = {"corpus"};
@@ -542,6 +650,8 @@ int main(int argc, char **argv)
     opts_init(&o);
     if ((status = parse_args(argc, argv, &o)) >= 0)
         return status;
+    if (check_db(o.db) != 0)
+        return 2;
     if (o.stats)
         return print_stats(o.db);
     signal(SIGPIPE, SIG_IGN);
@@ -549,5 +659,7 @@ int main(int argc, char **argv)
         return compact(&o);
     if (optind < argc)
         return run(&o, (const char *const *)argv + optind, (size_t)(argc - optind));
+    if (check_default_input() != 0)
+        return 2;
     return run(&o, def_inputs, 1);
 }

@@ -145,6 +145,15 @@ static int first_time(struct sync *s, const char *id, const char *where)
     return 1;
 }
 
+/* 1 if path is really gone (vanished since the walk): its articles go. Any other reason a
+ * file cannot be read leaves them in the index. */
+static int gone(const char *path)
+{
+    struct stat sb;
+
+    return lstat(path, &sb) != 0 && errno == ENOENT;
+}
+
 /* ---- Submitting ------------------------------------------------------------------------- */
 
 static struct trawl_record record_of(const char *source, uint64_t hash, uint64_t size,
@@ -155,17 +164,34 @@ static struct trawl_record record_of(const char *source, uint64_t hash, uint64_t
     return rec;
 }
 
-/* Queues s->art (new, or a changed version of k). */
-static void submit(struct sync *s, const struct trawl_record *rec, struct sync_known *k)
+/* Queues s->art (new, or a changed version of k), read from where ("file", or "file:line"
+ * with jsonl set). A dry run counts its passages instead. */
+static void submit(struct sync *s, const struct trawl_record *rec, struct sync_known *k,
+                   const char *where, int jsonl)
 {
+    size_t n;
+
     if (k != NULL) {
         k->seen = 1;
         s->updated++;
     } else {
         s->added++;
     }
-    if (s->w != NULL && trawl_writer_put(s->w, s->art, rec, k == NULL, &s->err) != TRAWL_OK)
+    if (s->verbose) {
+        if (jsonl)
+            printf("%s '%s' (id %s)\n", k ? "updated" : "added", where,
+                   trawl_article_id(s->art));
+        else
+            printf("%s '%s'\n", k ? "updated" : "added", where);
+    }
+    if (s->w == NULL) {
+        if (trawl_article_passages(s->art, s->min_words, s->max_words, &n, &s->err) !=
+            TRAWL_OK)
+            s->fatal = s->err.code;
+        s->passages += n;
+    } else if (trawl_writer_put(s->w, s->art, rec, k == NULL, &s->err) != TRAWL_OK) {
         s->fatal = s->err.code;
+    }
 }
 
 static int64_t mtime_ns(const struct stat *sb)
@@ -310,7 +336,7 @@ static void article_bytes(struct sync *s, const char *id, const char *path,
     if (trawl_article_warnings(s->art) & TRAWL_WARN_EMPTY)
         warn_msg("'%s': empty article: indexed with no passages", path);
     rec = record_of(path, hash, (uint64_t)len, mtime_ns(sb), 0);
-    submit(s, &rec, k);
+    submit(s, &rec, k, path, 0);
 }
 
 void sync_article_file(struct sync *s, const char *path, const struct stat *sb)
@@ -341,7 +367,7 @@ void sync_article_file(struct sync *s, const char *path, const struct stat *sb)
             s->err = err;
         } else if (rc != TRAWL_OK) {
             warn_msg("%s: skipped", err.msg);
-            if (k != NULL)
+            if (k != NULL && !gone(path))
                 k->seen = 1; /* unreadable now is not gone: keep what the index has */
             s->skipped++;
         } else {
@@ -391,7 +417,7 @@ static void jsonl_article(struct sync *s, const char *path, const char *where, i
         return;
     }
     rec = record_of(path, hash, trawl_article_text_len(s->art), 0, 0);
-    submit(s, &rec, k);
+    submit(s, &rec, k, where, 1);
     if (!s->fatal && s->tick != NULL)
         s->tick(s->tick_ctx);
 }
@@ -444,7 +470,8 @@ void sync_jsonl_file(struct sync *s, const char *path, const struct stat *sb,
     if (trawl_jsonl_open(path, s->max_article, &jr, &err) != TRAWL_OK) {
         warn_msg("%s: skipped", err.msg);
         s->skipped++;
-        mark_source_seen(s, path);
+        if (!gone(path))
+            mark_source_seen(s, path);
         return;
     }
     articles = jsonl_articles(s, path, jr);
@@ -468,6 +495,8 @@ void sync_removals(struct sync *s, const struct walk *w)
         if (k->seen || !walk_within(w, k->source))
             continue;
         s->removed++;
+        if (s->verbose)
+            printf("removed '%s' (id %s)\n", k->source, k->key);
         if (s->w != NULL && trawl_writer_remove(s->w, k->key, &s->err) != TRAWL_OK)
             s->fatal = s->err.code;
     }

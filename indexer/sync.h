@@ -18,6 +18,8 @@ struct sync_known; /* one article record the index held before this run (sync.c)
 
 struct sync {
     int rebuild;              /* everything is new: re-read and submit all */
+    int verbose;              /* list each article added, updated or removed on stdout */
+    size_t min_words, max_words; /* passage limits: a dry run counts passages with them */
     size_t max_article;       /* bytes: larger article files are skipped */
     trawl_writer *w;          /* where changes go; NULL on a dry run (count only) */
     trawl_article *art;       /* scratch, reused */
@@ -25,6 +27,7 @@ struct sync {
     size_t nknown, capknown;
     void *seen_ids;           /* tsearch tree: ids met this run (a second one is skipped) */
     uint64_t added, updated, removed, unchanged, skipped;
+    uint64_t passages;        /* a dry run's: those the articles submitted would have */
     uint64_t bytes_read;      /* of article text */
     uint64_t input_partial;   /* bytes of the JSON Lines file being read */
     void (*tick)(void *ctx);  /* called now and then while a file is read (progress) */

@@ -55,6 +55,9 @@ void walk_release(struct walk *w)
     for (size_t i = 0; i < w->nroots; i++)
         free(w->roots[i]);
     free(w->roots);
+    for (size_t i = 0; i < w->nkept; i++)
+        free(w->kept[i]);
+    free(w->kept);
     walk_init(w);
 }
 
@@ -106,15 +109,21 @@ static int cmp_name(const void *a, const void *b)
 }
 
 /* The names in dir but hidden ones (".", ".." among them), sorted: a malloc'ed array of
- * malloc'ed names, NULL with *n = 0 when empty or on OOM (w->oom). */
-static char **list_names(struct walk *w, DIR *d, size_t *n)
+ * malloc'ed names, NULL with *n = 0 when empty or on OOM (w->oom). *read_errno: 0, or why
+ * readdir stopped early (the names are then only some of the folder's). */
+static char **list_names(struct walk *w, DIR *d, size_t *n, int *read_errno)
 {
     struct dirent *de;
     char **names = NULL;
     size_t cap = 0;
 
     *n = 0;
-    while ((de = readdir(d)) != NULL) {
+    for (;;) {
+        errno = 0;
+        if ((de = readdir(d)) == NULL) {
+            *read_errno = errno;
+            break;
+        }
         if (de->d_name[0] == '.')
             continue;
         if (*n == cap) {
@@ -173,6 +182,20 @@ static int first_visit(struct walk *w, const char *dir, const struct devino *key
     return 1;
 }
 
+/* Warns that path cannot be read (errno e) and counts it skipped; unless it is really gone
+ * (ENOENT), keeps it: its articles stay in the index. */
+static void unreadable(struct walk *w, const char *what, const char *path, int e)
+{
+    if (e == ENOENT)
+        warn_msg("%s '%s': %s: skipped", what, path, strerror(e));
+    else
+        warn_msg("%s '%s': %s: skipped (the index keeps its articles)", what, path,
+                 strerror(e));
+    w->skipped++;
+    if (e != ENOENT)
+        walk_keep(w, path);
+}
+
 /* Walks a folder in name order, anc holding the folders above it. */
 static void walk_dir(struct walk *w, const char *dir, struct ancestors *anc)
 {
@@ -181,10 +204,10 @@ static void walk_dir(struct walk *w, const char *dir, struct ancestors *anc)
     size_t n;
     struct stat sb;
     struct devino key;
+    int read_errno = 0;
 
     if (stat(dir, &sb) != 0) {
-        warn_msg("cannot read '%s': %s: skipped", dir, strerror(errno));
-        w->skipped++;
+        unreadable(w, "cannot read", dir, errno);
         return;
     }
     key.dev = sb.st_dev;
@@ -192,12 +215,13 @@ static void walk_dir(struct walk *w, const char *dir, struct ancestors *anc)
     if (!first_visit(w, dir, &key, anc))
         return;
     if ((d = opendir(dir)) == NULL) {
-        warn_msg("cannot open folder '%s': %s: skipped", dir, strerror(errno));
-        w->skipped++;
+        unreadable(w, "cannot open folder", dir, errno);
         return;
     }
-    names = list_names(w, d, &n);
+    names = list_names(w, d, &n, &read_errno);
     closedir(d);
+    if (read_errno != 0)
+        unreadable(w, "cannot list folder", dir, read_errno); /* indexes what it did list */
     anc->v[anc->n++] = key;
     for (size_t i = 0; i < n; i++) {
         char *path = NULL;
@@ -205,15 +229,19 @@ static void walk_dir(struct walk *w, const char *dir, struct ancestors *anc)
             path = NULL;
             w->oom = 1;
         } else if (stat(path, &sb) != 0) {
-            /* A dangling link, or a file that vanished since readdir. */
-            warn_msg("cannot read '%s': %s: skipped", path, strerror(errno));
-            w->skipped++;
+            /* A dangling link, or a file that vanished since readdir (both gone: ENOENT);
+             * or one this user may not look at (kept). */
+            unreadable(w, "cannot read", path, errno);
         } else if (S_ISDIR(sb.st_mode)) {
             walk_dir(w, path, anc);
-        } else if (S_ISREG(sb.st_mode)) {
-            enum walk_kind k = kind_of(names[i], 0);
-            if (k != WALK_NONE)
-                add_file(w, path, k);
+        } else if (S_ISREG(sb.st_mode) && kind_of(names[i], 0) != WALK_NONE) {
+            add_file(w, path, kind_of(names[i], 0));
+        } else {
+            w->ignored++;
+            if (w->verbose)
+                printf("ignored '%s': %s\n", path,
+                       S_ISREG(sb.st_mode) ? "not .txt, .jsonl or .jsonl.gz"
+                                           : "not a regular file");
         }
         free(path);
         free(names[i]);
@@ -259,14 +287,39 @@ void walk_input(struct walk *w, const char *input)
     free(real);
 }
 
+void walk_keep(struct walk *w, const char *path)
+{
+    char **kept = realloc(w->kept, (w->nkept + 1) * sizeof *kept);
+
+    if (kept == NULL) {
+        w->oom = 1;
+        return;
+    }
+    w->kept = kept;
+    if ((w->kept[w->nkept] = strdup(path)) == NULL)
+        w->oom = 1;
+    else
+        w->nkept++;
+}
+
+/* 1 if path is folder or lies under it. */
+static int under(const char *path, const char *folder)
+{
+    size_t n = strlen(folder);
+
+    return strncmp(path, folder, n) == 0 &&
+           (path[n] == '\0' || path[n] == '/' || (n == 1 && folder[0] == '/'));
+}
+
 int walk_within(const struct walk *w, const char *source)
 {
+    for (size_t i = 0; i < w->nkept; i++)
+        if (under(source, w->kept[i]))
+            return 0;
     if (tfind(source, &w->files, cmp_str) != NULL)
         return 1;
-    for (size_t i = 0; i < w->nroots; i++) {
-        size_t n = strlen(w->roots[i]);
-        if (strncmp(source, w->roots[i], n) == 0 && (source[n] == '/' || n == 1))
+    for (size_t i = 0; i < w->nroots; i++)
+        if (under(source, w->roots[i]) && strcmp(source, w->roots[i]) != 0)
             return 1;
-    }
     return 0;
 }

@@ -42,22 +42,9 @@ static int topics_each(trawl_index *ix, const struct trawl_search_opts *so, cons
     while (rc == TRAWL_OK && (n = getline(&line, &cap, f)) != -1) {
         char qidbuf[32];
         const char *qid, *text;
-        char *tab;
         trawl_results *res = NULL;
-        lineno++;
-        while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
-            line[--n] = '\0';
-        if (n == 0 || line[0] == '#')
+        if (!search_query_line(line, (size_t)n, ++lineno, qidbuf, &qid, &text))
             continue;
-        if ((tab = strchr(line, '\t')) != NULL) {
-            *tab = '\0';
-            qid = line;
-            text = tab + 1;
-        } else {
-            snprintf(qidbuf, sizeof qidbuf, "%zu", lineno);
-            qid = qidbuf;
-            text = line;
-        }
         rc = trawl_search(ix, text, strlen(text), &o, &res, err);
         if (rc == TRAWL_OK)
             rc = fn(ctx, qid, res, err);

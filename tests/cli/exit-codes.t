@@ -14,7 +14,7 @@
 @ARGS --db @INDEX@ --json --no-scores zebrafish
 @EXIT 1
 @STDOUT
-{"version":1,"summary":true,"qid":"1","query":"zebrafish","offset":0,"hits":0,"estimated":0,"suggestions":[]}
+{"version":1,"summary":true,"qid":"1","query":"zebrafish","offset":0,"hits":0,"estimated":0,"sort":"score","suggestions":[]}
 @RUN
 
 # 1: a query whose words are all nothing searchable (punctuation) matches nothing
@@ -108,4 +108,14 @@ trawl-search: error in query 'likes "target' at column 7: unbalanced '"': the qu
 zebrafish
 xylophone
 @EXIT 1
+@RUN
+
+# --eval-answers without --queries is a usage error, not a search of standard input
+@ARGS --db @INDEX@ --eval-answers @TMP@/answers.jsonl
+@STDIN
+facebook
+@EXIT 2
+@STDOUT
+@STDERR
+trawl-search: --eval-answers needs --queries FILE, and no --eval, --run, --compare or --sweep
 @RUN
