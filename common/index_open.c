@@ -471,11 +471,20 @@ int index_reopen(struct index *ix, struct terr *err)
  * batches quickly can discard the one being read more than once during a search. */
 int index_retry(struct index *ix, index_read_fn fn, void *ctx, struct terr *err)
 {
-    int rc = fn(ix, ctx, err);
+    int rc = fn(ix, ctx, err), looked_again = 0;
 
-    for (int tries = 1; rc == TRAWL_ERETRY && tries < INDEX_READ_TRIES; tries++)
+    for (int tries = 1; tries < INDEX_READ_TRIES; tries++) {
+        /* A reader racing a writer's commit can also meet blocks the writer has just reused,
+         * which Xapian reports as corruption ("Expected block N to be level 1") rather than
+         * as a modified database: one more look at the latest revision tells a race from a
+         * damaged index, which fails the same way again. */
+        if (rc == TRAWL_EINDEX && !ix->writable && !looked_again)
+            looked_again = 1;
+        else if (rc != TRAWL_ERETRY)
+            break;
         if ((rc = index_reopen(ix, err)) == TRAWL_OK)
             rc = fn(ix, ctx, err);
+    }
     return rc;
 }
 

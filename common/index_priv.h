@@ -114,7 +114,9 @@ struct excluder {
 /* A metadata integer: -1 when absent, -2 when not a number. tmp is scratch. */
 int index_meta_int(xdb *db, const char *key, long *out, struct sbuf *tmp, struct terr *err);
 typedef int (*index_read_fn)(struct index *ix, void *ctx, struct terr *err);
-/* Runs fn; while it says TRAWL_ERETRY, reopens ix and runs it again (a few times in all). */
+/* Runs fn; while it says TRAWL_ERETRY, reopens ix and runs it again (a few times in all); a
+ * reader whose fn says TRAWL_EINDEX gets one more look at the latest revision (a race with a
+ * writer can look like damage). */
 int index_retry(struct index *ix, index_read_fn fn, void *ctx, struct terr *err);
 /* Returns rc, the status of a record decoder (schema.h); when it
  * is TRAWL_EINDEX (the decoders' "corrupt ... data"), first rewords err to say that the index
