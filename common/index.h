@@ -140,7 +140,14 @@ struct index_search_opts {
     unsigned offset, count;   /* window of results */
     unsigned per_article;     /* passages shown per article; 0: all */
     unsigned check_at_least;  /* for more exact match counts (0: Xapian's default) */
+    /* Article ranking (index_artrank.c; per_article 1 and BM25 only): the best art_depth
+     * articles are ranked by art_alpha x best passage + (1 - art_alpha) x the article's BM25
+     * (art_k1, art_b; article df exact or the passage df, enum index_df). 0 depth: off. */
+    unsigned art_depth;
+    double art_alpha, art_k1, art_b;
+    int art_df;
 };
+enum index_df { INDEX_DF_EXACT = 0, INDEX_DF_PASSAGE = 1 };
 void index_search_opts_init(struct index_search_opts *o);
 
 /* What to highlight in a passage: the terms a query looks for (not its excluded ones). */
@@ -154,6 +161,9 @@ struct index_hit {
     uint32_t docid;
     double score;
     uint64_t more;              /* other matching passages of the same article (lower bound) */
+    double passage;             /* the best passage's BM25 score (score before article ranking) */
+    uint32_t art;               /* 1 + its candidate number in article ranking; 0: not ranked */
+    int moved;                  /* docid is another passage than the best scoring one */
     struct schema_passage p;    /* borrowed from the results */
 };
 

@@ -32,23 +32,29 @@ void index_search_opts_init(struct index_search_opts *o)
     o->delta = RANK_DELTA;
     o->count = 10;
     o->per_article = 1;
+    o->art_depth = RANK_ART_DEPTH;
+    o->art_alpha = RANK_ART_ALPHA;
+    o->art_k1 = RANK_ART_K1;
+    o->art_b = RANK_ART_B;
+    o->art_df = RANK_ART_DF;
 }
 
 /* ---- Running a search ------------------------------------------------------------------ */
 
-struct results_priv {
-    xdb_mset *mset;
-};
-
 void index_results_free(struct index_results *r)
 {
-    struct results_priv *pv;
+    struct index_results_priv *pv;
 
     if (r == NULL)
         return;
     pv = r->priv;
-    if (pv != NULL)
+    if (pv != NULL) {
         xdb_mset_free(pv->mset);
+        index_artrank_free(pv->art);
+        for (size_t i = 0; i < pv->nshown; i++)
+            sbuf_release(&pv->shown[i]);
+        free(pv->shown);
+    }
     free(pv);
     free(r->hits);
     for (size_t i = 0; i < r->hl.nterms; i++)
@@ -192,7 +198,7 @@ static int run_search(struct index *ix, const xdb_query *xq, const struct index_
                       struct checker *chk, struct index_results *r, struct terr *err)
 {
     struct xdb_search_opts xo;
-    struct results_priv *pv = r->priv;
+    struct index_results_priv *pv = r->priv;
     size_t n;
     int rc;
 
@@ -239,7 +245,7 @@ static int run_search_checked_here(struct index *ix, const xdb_query *xq,
                                    const struct index_search_opts *o, struct checker *chk,
                                    struct index_results *r, struct terr *err)
 {
-    struct results_priv *pv = r->priv;
+    struct index_results_priv *pv = r->priv;
     size_t want = (size_t)o->offset + o->count;
     unsigned window = (unsigned)(want * 4 + 64);
     struct strmap seen; /* article id -> passages accepted so far */
@@ -356,6 +362,39 @@ static void settle_ties(struct index_results *r, size_t skip, size_t count)
         r->n = count;
 }
 
+/* Article ranking applies to the one-passage-per-article view with BM25 (index_artrank.c). */
+static int artrank_on(const struct index_search_opts *o)
+{
+    return o->art_depth > 0 && o->per_article == 1 && !o->bm25plus;
+}
+
+/* Reads the passages article ranking chose to show for the hits on the page (the others keep
+ * the best scoring passage's data, from the mset). */
+static int read_shown(struct index *ix, struct index_results *r, struct terr *err)
+{
+    struct index_results_priv *pv = r->priv;
+    size_t n = 0;
+
+    for (size_t i = 0; i < r->n; i++)
+        n += r->hits[i].moved != 0;
+    if (n == 0)
+        return TRAWL_OK;
+    if ((pv->shown = calloc(n, sizeof *pv->shown)) == NULL)
+        return terr_set(err, TRAWL_ENOMEM, "out of memory");
+    for (size_t i = 0; i < r->n; i++) {
+        struct sbuf *s = &pv->shown[pv->nshown];
+        int rc;
+        if (!r->hits[i].moved)
+            continue;
+        sbuf_init(s);
+        pv->nshown++;
+        if ((rc = xdb_doc_data(ix->db, r->hits[i].docid, s, err)) != TRAWL_OK ||
+            (rc = schema_passage_decode(s->buf, s->len, &r->hits[i].p, err)) != TRAWL_OK)
+            return rc;
+    }
+    return TRAWL_OK;
+}
+
 /* TRAWL_DEBUG_QUERY=1 prints the final Xapian query to stderr (STYLE.md 6). */
 static void debug_query(const xdb_query *xq, int checked)
 {
@@ -402,7 +441,7 @@ static int search_once(struct index *ix, const struct qnode *q, const struct ind
     }
     debug_query(xq, b.needs_check);
     r = calloc(1, sizeof *r);
-    if (r == NULL || (r->priv = calloc(1, sizeof(struct results_priv))) == NULL) {
+    if (r == NULL || (r->priv = calloc(1, sizeof(struct index_results_priv))) == NULL) {
         rc = terr_set(err, TRAWL_ENOMEM, "out of memory");
         goto out;
     }
@@ -413,15 +452,28 @@ static int search_once(struct index *ix, const struct qnode *q, const struct ind
     wide = *o;
     wide.offset = o->offset > PAGE_SLACK ? o->offset - PAGE_SLACK : 0;
     wide.count = o->count + (o->offset - wide.offset) + PAGE_SLACK;
+    if (artrank_on(o)) {
+        /* Article ranking re-ranks the best art_depth articles: fetch them all, whatever the
+         * page, so that every page is cut from the same ranking. */
+        wide.offset = 0;
+        wide.count = o->offset + o->count + PAGE_SLACK;
+        if (wide.count < o->art_depth)
+            wide.count = o->art_depth;
+    }
     o = &wide;
     /* Remote shards cannot run our phrase check inside Xapian: check here instead. */
     if (b.needs_check && ix->remote)
         rc = run_search_checked_here(ix, xq, o, &chk, r, err);
     else
         rc = run_search(ix, xq, o, b.needs_check ? &chk : NULL, r, err);
+    if (rc == TRAWL_OK && artrank_on(o))
+        rc = index_artrank(ix, r, &b.rank_terms, &b.rank_occ, o, b.needs_check,
+                           &((struct index_results_priv *)r->priv)->art, err);
     if (rc != TRAWL_OK)
         goto out;
     settle_ties(r, orig->offset - wide.offset, orig->count);
+    if ((rc = read_shown(ix, r, err)) != TRAWL_OK)
+        goto out;
     rc = exact_more(ix, xq, b.needs_check ? &chk : NULL, r, orig->per_article, err);
     if (rc != TRAWL_OK)
         goto out;
@@ -441,6 +493,7 @@ out:
     index_strlist_release(&b.hl_prefix);
     index_strlist_release(&b.unknown);
     index_strlist_release(&b.rank_terms);
+    index_strlist_release(&b.rank_occ);
     index_strlist_release(&b.rank_prefix);
     sbuf_release(&chk.store);
     free(chk.offs);

@@ -167,7 +167,19 @@ struct trawl_search_opts {
     int bm25plus;            /* Xapian's BM25+ instead, with delta */
     double delta;
     unsigned check_at_least; /* matches looked at for exact counts (default 100) */
+    /* Article ranking, in the one-passage-per-article view with BM25 (README "Ranking"): the
+     * best article_depth articles of the passage search (default 100; 0: off, articles
+     * ranked by their best passage alone) are ranked by
+     *   article_alpha x their best passage's score + (1 - article_alpha) x the article's BM25
+     * (article_k1, article_b; the title counted once), and each shows the passage whose own
+     * text matches best (not the title; the best scoring one when the query has a phrase).
+     * article_df: TRAWL_DF_EXACT counts articles per term (an O(df) walk, cached per index
+     * state), TRAWL_DF_PASSAGE uses the passage statistics instead. */
+    unsigned article_depth;
+    double article_alpha, article_k1, article_b;
+    int article_df;
 };
+enum trawl_df { TRAWL_DF_EXACT = 0, TRAWL_DF_PASSAGE = 1 };
 TRAWL_API void trawl_search_opts_init(struct trawl_search_opts *o);
 
 /* One passage, as stored. Strings are borrowed from whatever handed the passage out and are

@@ -133,6 +133,11 @@ void trawl_search_opts_init(struct trawl_search_opts *o)
     o->delta = RANK_DELTA;
     /* Look at 100 matches at least: counts below that are exact, for little time. */
     o->check_at_least = 100;
+    o->article_depth = RANK_ART_DEPTH;
+    o->article_alpha = RANK_ART_ALPHA;
+    o->article_k1 = RANK_ART_K1;
+    o->article_b = RANK_ART_B;
+    o->article_df = RANK_ART_DF;
 }
 
 static void search_opts(const struct trawl_search_opts *o, struct index_search_opts *so)
@@ -146,6 +151,11 @@ static void search_opts(const struct trawl_search_opts *o, struct index_search_o
     so->count = o->count;
     so->per_article = o->per_article;
     so->check_at_least = o->check_at_least;
+    so->art_depth = o->article_depth;
+    so->art_alpha = o->article_alpha;
+    so->art_k1 = o->article_k1;
+    so->art_b = o->article_b;
+    so->art_df = o->article_df == TRAWL_DF_PASSAGE ? INDEX_DF_PASSAGE : INDEX_DF_EXACT;
 }
 
 static void passage_out(const struct schema_passage *p, struct trawl_passage *out)

@@ -600,6 +600,76 @@ extern "C" int xdb_doc_wdf(xdb *db, xdb_docid id, const char *term, size_t len, 
     }
 }
 
+extern "C" unsigned xdb_shard_count(xdb *db)
+{
+    try {
+        size_t n = db->db.size();
+        return n > 0 ? (unsigned)n : 1;
+    } catch (...) {
+        return 1; /* size() does not throw in 1.4; a single database is the safe answer */
+    }
+}
+
+extern "C" int xdb_docs_wdf(xdb *db, const char *const *terms, const size_t *lens,
+                            size_t nterms, const xdb_docid *docs, size_t ndocs, uint32_t *wdf,
+                            uint32_t *len, struct terr *err)
+{
+    try {
+        for (size_t i = 0; i < ndocs; i++)
+            len[i] = (uint32_t)db->db.get_doclength(docs[i]);
+        for (size_t j = 0; j < nterms; j++) {
+            std::string t(terms[j], lens[j]);
+            Xapian::PostingIterator it = db->db.postlist_begin(t);
+            Xapian::PostingIterator end = db->db.postlist_end(t);
+            for (size_t i = 0; i < ndocs; i++) {
+                wdf[i * nterms + j] = 0;
+                if (it == end)
+                    continue;
+                it.skip_to(docs[i]);
+                if (it != end && *it == docs[i])
+                    wdf[i * nterms + j] = (uint32_t)it.get_wdf();
+            }
+        }
+        return TRAWL_OK;
+    } catch (...) {
+        return xdb_fail(err, "cannot read term counts");
+    }
+}
+
+extern "C" int xdb_term_value_runs(xdb *db, const char *term, size_t len, unsigned slot,
+                                   uint64_t *out, struct terr *err)
+{
+    try {
+        std::string t(term, len);
+        size_t n = db->db.size() > 0 ? db->db.size() : 1;
+        std::vector<std::string> prev(n);
+        std::vector<char> seen(n, 0);
+        std::string v;
+        uint64_t runs = 0;
+        Xapian::ValueIterator vs = db->db.valuestream_begin(slot);
+        Xapian::ValueIterator vend = db->db.valuestream_end(slot);
+        for (Xapian::PostingIterator it = db->db.postlist_begin(t),
+                                     end = db->db.postlist_end(t);
+             it != end; ++it) {
+            size_t shard = (*it - 1) % n;
+            v.clear();
+            if (vs != vend) {
+                vs.skip_to(*it);
+                if (vs != vend && vs.get_docid() == *it)
+                    v = *vs;
+            }
+            if (!seen[shard] || v != prev[shard])
+                runs++;
+            seen[shard] = 1;
+            prev[shard].swap(v);
+        }
+        *out = runs;
+        return TRAWL_OK;
+    } catch (...) {
+        return xdb_fail(err, "cannot count articles");
+    }
+}
+
 extern "C" int xdb_spelling(xdb *db, const char *word, size_t len, unsigned max_edits,
                             struct sbuf *out, struct terr *err)
 {

@@ -135,6 +135,25 @@ int xdb_doc_length(xdb *db, xdb_docid id, uint64_t *len, struct terr *err);
 int xdb_doc_wdf(xdb *db, xdb_docid id, const char *term, size_t len, uint64_t *wdf,
                 struct terr *err);
 
+/* How many databases db combines (1 for a single one). Xapian numbers the documents of n
+ * shards by interleaving: shard s's local docid d is (d - 1) n + s + 1, so documents that are
+ * consecutive in one shard are n apart. Cannot fail. */
+unsigned xdb_shard_count(xdb *db);
+/* For each of the ndocs docids in docs (ascending, existing documents), its length and the
+ * wdf of each of the nterms terms: wdf[i * nterms + j] is term j's wdf in docs[i] (0 when
+ * absent), len[i] the document's length. One posting-list walk per term with skip_to, so the
+ * cost is about nterms x ndocs skips, whatever the terms' document frequencies. */
+int xdb_docs_wdf(xdb *db, const char *const *terms, const size_t *lens, size_t nterms,
+                 const xdb_docid *docs, size_t ndocs, uint32_t *wdf, uint32_t *len,
+                 struct terr *err);
+/* How many runs of equal values value slot `slot` makes over the documents indexed by term,
+ * in docid order within each shard (a run ends where the value differs from the previous
+ * such document of the same shard). Exact as a count of distinct values when each value
+ * occupies consecutive docids of one shard, as trawl's article ids do. Walks the whole posting
+ * list and the value stream beside it: O(df). */
+int xdb_term_value_runs(xdb *db, const char *term, size_t len, unsigned slot, uint64_t *out,
+                        struct terr *err);
+
 /* The best spelling correction Xapian knows for word (edit distance <= max_edits),
  * or "" when there is none. */
 int xdb_spelling(xdb *db, const char *word, size_t len, unsigned max_edits, struct sbuf *out,
