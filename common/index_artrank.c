@@ -151,14 +151,15 @@ static int article_df(struct index *ix, const char *t, size_t len, uint64_t *out
     return TRAWL_OK;
 }
 
-/* A title's analysis: its length and the query terms' counts in it, and its first term. */
+/* A title's analysis: its length, the query terms' counts in it, and its longest term (the
+ * likeliest to be rare) with that term's count. */
 struct title_ctx {
     const struct strlist *terms;
     uint32_t *tc;
     uint32_t len;
-    char first[64];
-    size_t first_len;
-    uint32_t first_count;
+    char longest[64];
+    size_t longest_len;
+    uint32_t longest_count;
 };
 
 static int title_term(void *ctx, const struct tok_token *tk, const char *term, size_t len)
@@ -170,12 +171,13 @@ static int title_term(void *ctx, const struct tok_token *tk, const char *term, s
     for (size_t j = 0; j < t->terms->n; j++)
         if (strlen(t->terms->v[j]) == len && memcmp(t->terms->v[j], term, len) == 0)
             t->tc[j]++;
-    if (t->len == 1 && len < sizeof t->first) {
-        memcpy(t->first, term, len);
-        t->first_len = len;
+    if (t->longest_len == len && memcmp(t->longest, term, len) == 0) {
+        t->longest_count++;
+    } else if (len > t->longest_len && len < sizeof t->longest) {
+        memcpy(t->longest, term, len);
+        t->longest_len = len;
+        t->longest_count = 1;
     }
-    if (t->first_len == len && memcmp(t->first, term, len) == 0)
-        t->first_count++;
     return 0;
 }
 
@@ -352,7 +354,8 @@ static int title_counts(struct index *ix, const struct index_results *r, struct 
         return TRAWL_OK;
     /* A derived title (the first sentence) is not in the passages: its words are in one
      * passage, seldom W times. A query term of the title must be in every passage W times;
-     * without one, the title's first term in the last passage. */
+     * without one, the title's longest term in the first and the last passage (a common
+     * word such as "the" may well be W times in one long passage). */
     *added = 1;
     for (size_t j = 0; j < a->nterms; j++) {
         if (tc[j] == 0)
@@ -362,13 +365,13 @@ static int title_counts(struct index *ix, const struct index_results *r, struct 
             if (s->wdf[(s->at[i] + q) * a->nterms + j] < W * tc[j])
                 *added = 0;
     }
-    if (!known && tx.first_len > 0) {
+    for (size_t q = 0; !known && q < 2 && *added; q++) {
         uint64_t w = 0;
-        int rc = xdb_doc_wdf(ix->db, s->docs[s->at[i] + c->npass - 1], tx.first, tx.first_len,
-                             &w, err);
+        int rc = xdb_doc_wdf(ix->db, s->docs[s->at[i] + (q ? c->npass - 1 : 0)], tx.longest,
+                             tx.longest_len, &w, err);
         if (rc != TRAWL_OK)
             return rc;
-        *added = w >= W * tx.first_count;
+        *added = tx.longest_len > 0 && w >= W * tx.longest_count;
     }
     if (*added)
         c->tl = tx.len;

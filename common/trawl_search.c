@@ -356,6 +356,11 @@ int trawl_explain(trawl_index *ix, const trawl_results *r, size_t i,
         out->terms[k].df = ie.v[k].df;
         out->terms[k].idf = ie.v[k].idf;
         out->terms[k].weight = ie.v[k].weight;
+        out->terms[k].title_tf = ie.v[k].title_tf;
+        out->terms[k].art_tf = ie.v[k].art_tf;
+        out->terms[k].art_df = ie.v[k].art_df;
+        out->terms[k].art_idf = ie.v[k].art_idf;
+        out->terms[k].art_weight = ie.v[k].art_weight;
         ie.v[k].term = NULL;
     }
     out->n = ie.n;
@@ -364,6 +369,17 @@ int trawl_explain(trawl_index *ix, const trawl_results *r, size_t i,
     out->passages = ie.passages;
     out->k1 = ie.k1;
     out->b = ie.b;
+    out->scored_ordinal = ie.scored_ordinal;
+    out->passage_score = ie.passage_score;
+    out->fused = ie.fused;
+    out->alpha = ie.alpha;
+    out->article_score = ie.article_score;
+    out->art_len = ie.art_len;
+    out->art_avg_len = ie.art_avg_len;
+    out->articles = ie.articles;
+    out->art_k1 = ie.art_k1;
+    out->art_b = ie.art_b;
+    out->below = ie.below;
     index_explanation_release(&ie);
     return api_ok(err);
 }
