@@ -19,9 +19,10 @@
  *     L_art     = sum_p len_p    - (n - 1) W tl        tl: the title's length in terms
  *   A single-passage article needs no title: its counts are the passage's. A derived title
  *   (the first sentence) is not in the passages; nothing is subtracted then.
- *   N_art is exact (the article terms, counted once per database state). df_art is exact
- *   (distinct articles in the term's postings, an O(df) walk, cached per term and state) or,
- *   with INDEX_DF_PASSAGE, the passage df with N_art := N_pass (the passage idf).
+ *   N_art and df_art are exact: the articles are numbered once per database state (one walk
+ *   of the article value stream, docid -> article number), then df_art is the number of
+ *   distinct article numbers over the term's postings (an O(df) walk, cached per term and
+ *   state). With INDEX_DF_PASSAGE: the passage df and N_art := N_pass (the passage idf).
  *   avgL_art = (total length - (N_pass - N_art) W tl_mean f) / N_art, an estimate: tl_mean
  *   and f (the share of titles found in the passages) from the multi-passage candidates.
  *   Fusion (a weighted CombSUM of raw scores, Fox and Shaw, TREC-2, 1994; passage and
@@ -49,6 +50,7 @@
 struct index_artcache {
     uint64_t revision, doccount, total_length, lastdocid;
     uint64_t articles;
+    uint32_t *ids;    /* docid -> article number (xdb_value_run_ids), lastdocid + 1 of them */
     struct strmap df; /* term -> article df */
 };
 
@@ -57,6 +59,7 @@ void index_artcache_free(struct index_artcache *c)
     if (c == NULL)
         return;
     strmap_release(&c->df);
+    free(c->ids);
     free(c);
 }
 
@@ -96,24 +99,18 @@ double index_bm25_tf(double tf, double len, double avg, double k1, double b)
     return (k1 + 1) * tf / (k1 * ((1 - b) + b * L) + tf);
 }
 
-static enum xdb_next count_term(void *ctx, const char *term, size_t len, uint64_t docs)
-{
-    (void)term;
-    (void)len;
-    (void)docs;
-    (*(uint64_t *)ctx)++;
-    return XDB_NEXT;
-}
-
-/* ix->art for the database's current state, (re)counting N_art when it changed. */
+/* ix->art for the database's current state, numbering the articles (one walk of the article
+ * value stream) when it changed: N_art, and what makes each article df an O(df) count. */
 static int artcache(struct index *ix, const struct xdb_stats *st, struct terr *err)
 {
     struct index_artcache *c = ix->art;
     uint64_t n = 0;
+    uint32_t *ids;
     int rc;
 
-    if (c != NULL && c->revision == st->revision && c->doccount == st->doccount &&
-        c->total_length == st->total_length && c->lastdocid == st->lastdocid)
+    if (c != NULL && c->ids != NULL && c->revision == st->revision &&
+        c->doccount == st->doccount && c->total_length == st->total_length &&
+        c->lastdocid == st->lastdocid)
         return TRAWL_OK;
     if (c == NULL) {
         if ((c = calloc(1, sizeof *c)) == NULL)
@@ -122,9 +119,17 @@ static int artcache(struct index *ix, const struct xdb_stats *st, struct terr *e
         ix->art = c;
     }
     strmap_clear(&c->df);
-    c->articles = 0;
-    if ((rc = xdb_terms_each(ix->db, PREFIX_ARTICLE, count_term, &n, err)) != TRAWL_OK)
+    free(c->ids);
+    c->ids = NULL;
+    if (st->lastdocid >= SIZE_MAX / sizeof *ids ||
+        (ids = malloc((size_t)(st->lastdocid + 1) * sizeof *ids)) == NULL)
+        return terr_set(err, TRAWL_ENOMEM, "out of memory");
+    if ((rc = xdb_value_run_ids(ix->db, SLOT_ARTICLE, ids, (size_t)st->lastdocid + 1, &n,
+                                err)) != TRAWL_OK) {
+        free(ids);
         return rc;
+    }
+    c->ids = ids;
     c->articles = n ? n : 1;
     c->revision = st->revision;
     c->doccount = st->doccount;
@@ -144,7 +149,8 @@ static int article_df(struct index *ix, const char *t, size_t len, uint64_t *out
         *out = e->val;
         return TRAWL_OK;
     }
-    if ((rc = xdb_term_value_runs(ix->db, t, len, SLOT_ARTICLE, out, err)) != TRAWL_OK)
+    if ((rc = xdb_term_distinct_ids(ix->db, t, len, ix->art->ids, (size_t)ix->art->lastdocid + 1,
+                                    out, err)) != TRAWL_OK)
         return rc;
     if (strmap_add(&ix->art->df, t, len, *out) != TRAWL_OK)
         return terr_set(err, TRAWL_ENOMEM, "out of memory");
@@ -311,11 +317,16 @@ static int read_stats(struct index *ix, struct index_artrank *a, const struct st
 {
     int rc;
 
-    if ((rc = xdb_stats(ix->db, st, err)) != TRAWL_OK ||
-        (rc = artcache(ix, st, err)) != TRAWL_OK)
+    if ((rc = xdb_stats(ix->db, st, err)) != TRAWL_OK)
         return rc;
     a->passages = st->doccount;
-    a->articles = ix->art->articles;
+    /* The passage df needs no article statistics: N_art := N_pass (as the prototype did). */
+    a->articles = a->passages;
+    if (df_mode == INDEX_DF_EXACT) {
+        if ((rc = artcache(ix, st, err)) != TRAWL_OK)
+            return rc;
+        a->articles = ix->art->articles;
+    }
     for (size_t j = 0; j < a->nterms; j++) {
         const char *t = terms->v[j];
         uint64_t coll, wqf = 0;
@@ -329,8 +340,6 @@ static int read_stats(struct index *ix, struct index_artrank *a, const struct st
             (rc = article_df(ix, t, strlen(t), &a->df_art[j], err)) != TRAWL_OK)
             return rc;
     }
-    if (df_mode == INDEX_DF_PASSAGE)
-        a->articles = a->passages;
     return TRAWL_OK;
 }
 

@@ -636,34 +636,55 @@ extern "C" int xdb_docs_wdf(xdb *db, const char *const *terms, const size_t *len
     }
 }
 
-extern "C" int xdb_term_value_runs(xdb *db, const char *term, size_t len, unsigned slot,
-                                   uint64_t *out, struct terr *err)
+extern "C" int xdb_value_run_ids(xdb *db, unsigned slot, uint32_t *ids, size_t n,
+                                 uint64_t *runs, struct terr *err)
+{
+    try {
+        size_t nshards = db->db.size() > 0 ? db->db.size() : 1;
+        std::vector<std::string> prev(nshards);
+        std::vector<char> seen(nshards, 0);
+        uint64_t count = 0;
+        memset(ids, 0, n * sizeof *ids);
+        for (Xapian::ValueIterator vs = db->db.valuestream_begin(slot),
+                                   vend = db->db.valuestream_end(slot);
+             vs != vend; ++vs) {
+            Xapian::docid d = vs.get_docid();
+            size_t shard = (d - 1) % nshards;
+            const std::string &v = *vs;
+            if (!seen[shard] || v != prev[shard])
+                count++;
+            seen[shard] = 1;
+            prev[shard] = v;
+            if (d < n)
+                ids[d] = (uint32_t)count;
+        }
+        *runs = count;
+        return TRAWL_OK;
+    } catch (...) {
+        return xdb_fail(err, "cannot number articles");
+    }
+}
+
+extern "C" int xdb_term_distinct_ids(xdb *db, const char *term, size_t len,
+                                     const uint32_t *ids, size_t n, uint64_t *out,
+                                     struct terr *err)
 {
     try {
         std::string t(term, len);
-        size_t n = db->db.size() > 0 ? db->db.size() : 1;
-        std::vector<std::string> prev(n);
-        std::vector<char> seen(n, 0);
-        std::string v;
-        uint64_t runs = 0;
-        Xapian::ValueIterator vs = db->db.valuestream_begin(slot);
-        Xapian::ValueIterator vend = db->db.valuestream_end(slot);
+        size_t nshards = db->db.size() > 0 ? db->db.size() : 1;
+        std::vector<uint32_t> prev(nshards, 0);
+        uint64_t count = 0;
         for (Xapian::PostingIterator it = db->db.postlist_begin(t),
                                      end = db->db.postlist_end(t);
              it != end; ++it) {
-            size_t shard = (*it - 1) % n;
-            v.clear();
-            if (vs != vend) {
-                vs.skip_to(*it);
-                if (vs != vend && vs.get_docid() == *it)
-                    v = *vs;
-            }
-            if (!seen[shard] || v != prev[shard])
-                runs++;
-            seen[shard] = 1;
-            prev[shard].swap(v);
+            Xapian::docid d = *it;
+            size_t shard = (d - 1) % nshards;
+            uint32_t id = d < n ? ids[d] : 0;
+            if (id == 0 || id != prev[shard])
+                count++;
+            prev[shard] = id;
         }
-        *out = runs;
+        *out = count;
         return TRAWL_OK;
     } catch (...) {
         return xdb_fail(err, "cannot count articles");
