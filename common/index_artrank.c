@@ -218,6 +218,29 @@ static void scratch_free(struct scratch *s)
     free(s->len);
 }
 
+/* Puts s->wdf and s->len (in docid order, as xdb_docs_wdf filled them) into row order, so that
+ * candidate i's passages are rows at[i].. in passage order. TRAWL_ENOMEM only. */
+static int to_rows(struct scratch *s, size_t nt)
+{
+    uint32_t *w2 = malloc(s->ndocs * (nt ? nt : 1) * sizeof *w2);
+    uint32_t *l2 = malloc(s->ndocs * sizeof *l2);
+
+    if (w2 == NULL || l2 == NULL) {
+        free(w2);
+        free(l2);
+        return TRAWL_ENOMEM;
+    }
+    for (size_t k = 0; k < s->ndocs; k++) {
+        memcpy(&w2[s->row[k] * nt], &s->wdf[k * nt], nt * sizeof *w2);
+        l2[s->row[k]] = s->len[k];
+    }
+    free(s->wdf);
+    free(s->len);
+    s->wdf = w2;
+    s->len = l2;
+    return TRAWL_OK;
+}
+
 /* Finds every candidate's passages and reads their counts. */
 static int read_counts(struct index *ix, const struct index_results *r, struct index_artrank *a,
                        const struct strlist *terms, struct scratch *s, struct terr *err)
@@ -281,25 +304,8 @@ static int read_counts(struct index *ix, const struct index_results *r, struct i
         lens[j] = strlen(terms->v[j]);
     rc = xdb_docs_wdf(ix->db, (const char *const *)terms->v, lens, nt, where, s->ndocs,
                       s->wdf, s->len, err);
-    /* Back into row order, so that candidate i's passages are rows at[i].. in order. */
-    if (rc == TRAWL_OK) {
-        uint32_t *w2 = malloc(s->ndocs * (nt ? nt : 1) * sizeof *w2);
-        uint32_t *l2 = malloc(s->ndocs * sizeof *l2);
-        if (w2 == NULL || l2 == NULL) {
-            free(w2);
-            free(l2);
-            rc = TRAWL_ENOMEM;
-            goto out;
-        }
-        for (size_t k = 0; k < s->ndocs; k++) {
-            memcpy(&w2[s->row[k] * nt], &s->wdf[k * nt], nt * sizeof *w2);
-            l2[s->row[k]] = s->len[k];
-        }
-        free(s->wdf);
-        free(s->len);
-        s->wdf = w2;
-        s->len = l2;
-    }
+    if (rc == TRAWL_OK)
+        rc = to_rows(s, nt);
 out:
     if (rc == TRAWL_ENOMEM)
         terr_set(err, TRAWL_ENOMEM, "out of memory");

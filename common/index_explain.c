@@ -127,6 +127,23 @@ static void article_part(const struct index_artrank *a, size_t c, const char *t,
     }
 }
 
+/* What the explanation says of the fusion (c: the hit's candidate, SIZE_MAX: none). */
+static void article_stats(const struct index_artrank *a, size_t c, struct index_explanation *out)
+{
+    if (c != SIZE_MAX) {
+        out->fused = 1;
+        out->alpha = a->alpha;
+        out->article_score = a->cand[c].article;
+        out->art_len = a->cand[c].len;
+        out->art_avg_len = a->avg_art;
+        out->art_k1 = a->k1;
+        out->art_b = a->b;
+        out->articles = a->articles;
+    } else if (a != NULL) {
+        out->below = a->below;
+    }
+}
+
 int index_explain(struct index *ix, const struct index_results *r, size_t i,
                   const struct index_search_opts *o, struct index_explanation *out,
                   struct terr *err)
@@ -155,18 +172,7 @@ int index_explain(struct index *ix, const struct index_results *r, size_t i,
     out->k1 = o->k1;
     out->b = o->b;
     out->scored_ordinal = c != SIZE_MAX ? a->cand[c].best_ordinal : hit->p.ordinal;
-    if (c != SIZE_MAX) {
-        out->fused = 1;
-        out->alpha = a->alpha;
-        out->article_score = a->cand[c].article;
-        out->art_len = a->cand[c].len;
-        out->art_avg_len = a->avg_art;
-        out->art_k1 = a->k1;
-        out->art_b = a->b;
-        out->articles = a->articles;
-    } else if (a != NULL) {
-        out->below = a->below;
-    }
+    article_stats(a, c, out);
     for (size_t k = 0; k < r->nrank + r->nrankp && rc == TRAWL_OK; k++) {
         int is_prefix = k >= r->nrank;
         const char *t = is_prefix ? r->rank_prefixes[k - r->nrank] : r->rank_terms[k];

@@ -368,6 +368,22 @@ static int artrank_on(const struct index_search_opts *o)
     return o->art_depth > 0 && o->per_article == 1 && !o->bm25plus;
 }
 
+/* The window to fetch for the page o asks for: a few results either side of it, so near-ties
+ * can be settled; with article ranking, the best art_depth articles whatever the page, so
+ * that every page is cut from the same ranking. */
+static void widen(const struct index_search_opts *o, struct index_search_opts *wide)
+{
+    *wide = *o;
+    wide->offset = o->offset > PAGE_SLACK ? o->offset - PAGE_SLACK : 0;
+    wide->count = o->count + (o->offset - wide->offset) + PAGE_SLACK;
+    if (artrank_on(o)) {
+        wide->offset = 0;
+        wide->count = o->offset + o->count + PAGE_SLACK;
+        if (wide->count < o->art_depth)
+            wide->count = o->art_depth;
+    }
+}
+
 /* Reads the passages article ranking chose to show for the hits on the page (the others keep
  * the best scoring passage's data, from the mset). */
 static int read_shown(struct index *ix, struct index_results *r, struct terr *err)
@@ -448,18 +464,7 @@ static int search_once(struct index *ix, const struct qnode *q, const struct ind
     chk.ix = ix;
     chk.root = q;
     chk.an = ix->an;
-    /* A few results either side of the page, so near-ties can be settled below. */
-    wide = *o;
-    wide.offset = o->offset > PAGE_SLACK ? o->offset - PAGE_SLACK : 0;
-    wide.count = o->count + (o->offset - wide.offset) + PAGE_SLACK;
-    if (artrank_on(o)) {
-        /* Article ranking re-ranks the best art_depth articles: fetch them all, whatever the
-         * page, so that every page is cut from the same ranking. */
-        wide.offset = 0;
-        wide.count = o->offset + o->count + PAGE_SLACK;
-        if (wide.count < o->art_depth)
-            wide.count = o->art_depth;
-    }
+    widen(o, &wide);
     o = &wide;
     /* Remote shards cannot run our phrase check inside Xapian: check here instead. */
     if (b.needs_check && ix->remote)
