@@ -642,7 +642,7 @@ extern "C" int xdb_value_run_ids(xdb *db, unsigned slot, uint32_t *ids, size_t n
     try {
         size_t nshards = db->db.size() > 0 ? db->db.size() : 1;
         std::vector<std::string> prev(nshards);
-        std::vector<char> seen(nshards, 0);
+        std::vector<uint32_t> cur(nshards, 0); /* each shard's current run (0: none yet) */
         uint64_t count = 0;
         memset(ids, 0, n * sizeof *ids);
         for (Xapian::ValueIterator vs = db->db.valuestream_begin(slot),
@@ -651,12 +651,14 @@ extern "C" int xdb_value_run_ids(xdb *db, unsigned slot, uint32_t *ids, size_t n
             Xapian::docid d = vs.get_docid();
             size_t shard = (d - 1) % nshards;
             const std::string &v = *vs;
-            if (!seen[shard] || v != prev[shard])
-                count++;
-            seen[shard] = 1;
-            prev[shard] = v;
+            /* Shards interleave: a run goes on where this shard's previous value was the
+             * same, whatever the other shards did in between. */
+            if (cur[shard] == 0 || v != prev[shard]) {
+                cur[shard] = (uint32_t)++count;
+                prev[shard] = v;
+            }
             if (d < n)
-                ids[d] = (uint32_t)count;
+                ids[d] = cur[shard];
         }
         *runs = count;
         return TRAWL_OK;
