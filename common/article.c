@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/date.h"
 #include "common/sbuf.h"
 
 /* What id, title and body point at after article_init(): never written, never freed. */
@@ -150,24 +151,7 @@ static int all_space(const char *s, size_t len)
 
 int article_valid_date(const char *s, size_t len)
 {
-    static const int days[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    int y, m, d, i, mdays;
-
-    if (s == NULL || len != 10 || s[4] != '-' || s[7] != '-')
-        return 0;
-    for (i = 0; i < 10; i++)
-        if (i != 4 && i != 7 && (s[i] < '0' || s[i] > '9'))
-            return 0;
-    y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
-    m = (s[5] - '0') * 10 + (s[6] - '0');
-    d = (s[8] - '0') * 10 + (s[9] - '0');
-    if (y < 1 || m < 1 || m > 12 || d < 1)
-        return 0;
-    mdays = days[m - 1];
-    /* Gregorian leap years: every 4th, except centuries not divisible by 400. */
-    if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
-        mdays = 29;
-    return d <= mdays;
+    return date_valid(s, len);
 }
 
 /* ---- first sentence ---- */

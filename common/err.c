@@ -40,6 +40,22 @@ int terr_wrap(struct terr *err, const char *fmt, ...)
     return (int)err->code;
 }
 
+int terr_damaged(struct terr *err, const char *index, const char *detail, int xapian_check)
+{
+    char d[sizeof err->msg];
+
+    if (err == NULL)
+        return TRAWL_EINDEX;
+    /* detail may be err->msg itself (a decoder's message being reworded). */
+    snprintf(d, sizeof d, "%s", detail ? detail : "");
+    if (index == NULL)
+        return terr_set(err, TRAWL_EINDEX, "the index is damaged: %s (%strawl-index --rebuild "
+                        "rebuilds it)", d, xapian_check ? "xapian-check can tell more; " : "");
+    return terr_set(err, TRAWL_EINDEX,
+                    "the index at '%s' is damaged: %s (%strawl-index --rebuild rebuilds it)", index,
+                    d, xapian_check ? "xapian-check can tell more; " : "");
+}
+
 const char *terr_name(int code)
 {
     switch (code) {
@@ -51,6 +67,7 @@ const char *terr_name(int code)
     case TRAWL_ELOCKED: return "index locked";
     case TRAWL_ERETRY: return "index modified";
     case TRAWL_ENOTFOUND: return "not found";
+    case TRAWL_ECANCELLED: return "cancelled";
     default: return "internal error";
     }
 }

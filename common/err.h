@@ -33,6 +33,12 @@ int terr_set(struct terr *err, enum trawl_status code, const char *fmt, ...)
 /* Prefixes err->msg with "what: " (keeping the code); returns err->code. */
 int terr_wrap(struct terr *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* The one wording of "this index is damaged": TRAWL_EINDEX with "the index at 'INDEX' is
+ * damaged: DETAIL (xapian-check can tell more; trawl-index --rebuild rebuilds it)", the
+ * xapian-check hint only when xapian_check is non-zero (Xapian's tables are what is damaged,
+ * not trawl's own records, which xapian-check does not read). index may be NULL. */
+int terr_damaged(struct terr *err, const char *index, const char *detail, int xapian_check);
+
 /* A short name for a status code ("out of memory", "index error", ...). */
 const char *terr_name(int code);
 

@@ -5,6 +5,7 @@
 #ifndef TRAWL_COMMON_INDEX_H
 #define TRAWL_COMMON_INDEX_H
 
+#include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -46,6 +47,10 @@ void index_close(struct index *ix); /* NULL-safe; a writer's uncommitted work is
 int index_reopen(struct index *ix, struct terr *err);
 const char *index_lang(const struct index *ix);
 const char *index_path(const struct index *ix);
+/* The analyzer of the index's language (english when none is recorded), as searches use it:
+ * made on first use, owned by ix and valid until index_close. TRAWL_EINPUT when this build
+ * has no stemmer for the language, TRAWL_ENOMEM. */
+int index_analyzer(struct index *ix, struct analyzer **out, struct terr *err);
 /* Why results may be partial (some shards unavailable, with allow_partial), or NULL. */
 const char *index_warning(const struct index *ix);
 
@@ -133,6 +138,12 @@ int index_stats(struct index *ix, struct index_stats *st, struct terr *err);
 
 /* ---- Searching --------------------------------------------------------------------- */
 
+enum index_order {
+    INDEX_ORDER_SCORE = 0,     /* best score first */
+    INDEX_ORDER_DATE_DESC = 1, /* newest article first, then score; no date last */
+    INDEX_ORDER_DATE_ASC = 2,  /* oldest article first, then score; no date last */
+};
+
 struct index_search_opts {
     double k1, b;             /* BM25; rank.h defaults */
     int bm25plus;             /* Xapian's BM25PlusWeight instead (idf log((N+1)/n)) */
@@ -140,9 +151,16 @@ struct index_search_opts {
     unsigned offset, count;   /* window of results */
     unsigned per_article;     /* passages shown per article; 0: all */
     unsigned check_at_least;  /* for more exact match counts (0: Xapian's default) */
+    enum index_order order;   /* by score (default) or article date */
+    /* Optional: a flag (set by a signal handler) checked between the search's steps and
+     * while passages are checked for phrases; once non-zero the search stops with
+     * TRAWL_ECANCELLED. A ranked search without a phrase check is not interrupted inside
+     * Xapian. */
+    volatile sig_atomic_t *cancel;
     /* Article ranking (index_artrank.c; per_article 1 and BM25 only): the best art_depth
      * articles are ranked by art_alpha x best passage + (1 - art_alpha) x the article's BM25
-     * (art_k1, art_b; article df exact or the passage df, enum index_df). 0 depth: off. */
+     * (art_k1, art_b; article df exact or the passage df, enum index_df). 0 depth: off.
+     * Not with INDEX_ORDER_DATE: articles then go by date (see index_search.c). */
     unsigned art_depth;
     double art_alpha, art_k1, art_b;
     int art_df;
@@ -233,6 +251,13 @@ int index_stats_format(const char *path, const struct index_stats *st, struct sb
 /* Xapian's spelling suggestion for a word (folded), "" when none. */
 int index_suggest(struct index *ix, const char *word, size_t len, struct sbuf *out,
                   struct terr *err);
+
+/* Calls fn with each word of the spelling table starting with prefix[0..len) (folded words,
+ * so fold the prefix first), in byte order, with its frequency; word is borrowed for the
+ * call. Non-zero from fn stops (still TRAWL_OK). */
+typedef int (*index_word_fn)(void *ctx, const char *word, size_t len, uint64_t freq);
+int index_complete(struct index *ix, const char *prefix, size_t len, index_word_fn fn,
+                   void *ctx, struct terr *err);
 
 /* The Xapian version in use ("1.4.22"). */
 const char *index_xapian_version(void);

@@ -32,6 +32,8 @@
  *   min(fused) / (last re-ranked passage score) (1 - 1e-6).
  *   The passage shown: the passage whose own text (title counts and length removed) scores
  *   best with the passage BM25, ties to the first; none with a query word: the best one.
+ *   Sorting by date: the passages shown are chosen so for every hit fetched, and the scores
+ *   (and so the order) stay the passage search's.
  * Depends on xdb, analyze, strmap, schema (the article term prefix and value slot). */
 #include "common/index_priv.h"
 
@@ -359,12 +361,15 @@ static int title_counts(struct index *ix, const struct index_results *r, struct 
     uint32_t *tc = &a->tc[i * a->nterms];
     struct title_ctx tx = {terms, tc, 0, "", 0, 0};
     double W = a->title_wdf;
-    int known = 0;
+    struct analyzer *an;
+    int known = 0, rc;
 
     *added = 0;
     if (W <= 0 || p->title_len == 0)
         return TRAWL_OK;
-    analyze_each(ix->an, p->title, p->title_len, title_term, &tx);
+    if ((rc = index_analyzer(ix, &an, err)) != TRAWL_OK)
+        return rc;
+    analyze_each(an, p->title, p->title_len, title_term, &tx);
     if (tx.len == 0)
         return TRAWL_OK;
     /* A derived title (the first sentence) is not in the passages: its words are in one
@@ -382,8 +387,8 @@ static int title_counts(struct index *ix, const struct index_results *r, struct 
     }
     for (size_t q = 0; !known && q < 2 && *added; q++) {
         uint64_t w = 0;
-        int rc = xdb_doc_wdf(ix->db, s->docs[s->at[i] + (q ? c->npass - 1 : 0)], tx.longest,
-                             tx.longest_len, &w, err);
+        rc = xdb_doc_wdf(ix->db, s->docs[s->at[i] + (q ? c->npass - 1 : 0)], tx.longest,
+                         tx.longest_len, &w, err);
         if (rc != TRAWL_OK)
             return rc;
         *added = tx.longest_len > 0 && w >= W * tx.longest_count;
@@ -521,7 +526,11 @@ int index_artrank(struct index *ix, struct index_results *r, const struct strlis
                   const struct strlist *occ, const struct index_search_opts *o, int keep_shown,
                   struct index_artrank **out, struct terr *err)
 {
-    size_t kk = r->n < o->art_depth ? r->n : o->art_depth;
+    /* By date (--sort date) the articles keep the order the date gives them: nothing is
+     * fused or re-ordered, but every hit of the window still shows the passage its own text
+     * chooses. */
+    int by_date = o->order != INDEX_ORDER_SCORE;
+    size_t kk = r->n < o->art_depth || by_date ? r->n : o->art_depth;
     struct scratch s;
     struct xdb_stats st;
     struct index_artrank *a;
@@ -533,20 +542,23 @@ int index_artrank(struct index *ix, struct index_results *r, const struct strlis
         r->hits[i].passage = r->hits[i].score;
     if (kk == 0 || terms->n == 0)
         return TRAWL_OK;
-    if ((rc = index_ensure_analyzer(ix, err)) != TRAWL_OK)
-        return rc;
     if ((a = artrank_new(terms, kk)) == NULL)
         return terr_set(err, TRAWL_ENOMEM, "out of memory");
     a->alpha = o->art_alpha;
     a->k1 = o->art_k1;
     a->b = o->art_b;
     a->title_wdf = RANK_TITLE_WDF;
+    a->fused = !by_date;
     memset(&s, 0, sizeof s);
     if ((rc = read_counts(ix, r, a, terms, &s, err)) != TRAWL_OK ||
         (rc = read_stats(ix, a, terms, occ, o->art_df, &st, err)) != TRAWL_OK ||
         (rc = score_articles(ix, r, a, terms, &s, &st, o, keep_shown, err)) != TRAWL_OK)
         goto out;
-    for (size_t i = 0; i < kk; i++) {
+    for (size_t i = 0; i < kk && by_date; i++) {
+        a->cand[i].passage = r->hits[i].passage;
+        r->hits[i].art = (uint32_t)(i + 1);
+    }
+    for (size_t i = 0; i < kk && !by_date; i++) {
         double f;
         a->cand[i].passage = r->hits[i].passage;
         f = a->alpha * a->cand[i].passage + (1 - a->alpha) * a->cand[i].article;
@@ -556,7 +568,7 @@ int index_artrank(struct index *ix, struct index_results *r, const struct strlis
             minf = f;
     }
     sp_last = r->hits[kk - 1].passage;
-    a->below = minf > 0 && sp_last > 0 ? minf / sp_last * (1 - 1e-6) : 0;
+    a->below = !by_date && minf > 0 && sp_last > 0 ? minf / sp_last * (1 - 1e-6) : 0;
     for (size_t i = kk; i < r->n; i++)
         r->hits[i].score = r->hits[i].passage * a->below;
     *out = a;

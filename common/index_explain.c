@@ -97,14 +97,14 @@ static int count_in_title(void *ctx, const struct tok_token *tk, const char *ter
 
 /* The occurrences of t that the title adds to passage id's wdf (the title is in the passages
  * RANK_TITLE_WDF times when it was given, not when derived from the first sentence). */
-static uint64_t title_share(struct index *ix, const struct index_hit *hit, const char *t,
+static uint64_t title_share(struct analyzer *an, const struct index_hit *hit, const char *t,
                             size_t tl, uint64_t wdf)
 {
     struct title_count c = {t, tl, 0};
 
     if (RANK_TITLE_WDF <= 0 || hit->p.title_len == 0)
         return 0;
-    analyze_each(ix->an, hit->p.title, hit->p.title_len, count_in_title, &c);
+    analyze_each(an, hit->p.title, hit->p.title_len, count_in_title, &c);
     return wdf >= RANK_TITLE_WDF * c.n ? RANK_TITLE_WDF * c.n : 0;
 }
 
@@ -130,7 +130,7 @@ static void article_part(const struct index_artrank *a, size_t c, const char *t,
 /* What the explanation says of the fusion (c: the hit's candidate, SIZE_MAX: none). */
 static void article_stats(const struct index_artrank *a, size_t c, struct index_explanation *out)
 {
-    if (c != SIZE_MAX) {
+    if (c != SIZE_MAX && a->fused) {
         out->fused = 1;
         out->alpha = a->alpha;
         out->article_score = a->cand[c].article;
@@ -153,6 +153,7 @@ int index_explain(struct index *ix, const struct index_results *r, size_t i,
     const struct index_artrank *a = pv != NULL ? pv->art : NULL;
     size_t c = hit->art > 0 && a != NULL ? hit->art - 1 : SIZE_MAX;
     xdb_docid scored = c != SIZE_MAX ? a->cand[c].best : hit->docid;
+    struct analyzer *an = NULL;
     struct xdb_stats st;
     struct sbuf idterm;
     int rc;
@@ -163,7 +164,7 @@ int index_explain(struct index *ix, const struct index_results *r, size_t i,
         rc = terr_set(err, TRAWL_ENOMEM, "out of memory");
         goto out;
     }
-    if ((rc = index_ensure_analyzer(ix, err)) != TRAWL_OK ||
+    if ((rc = index_analyzer(ix, &an, err)) != TRAWL_OK ||
         (rc = xdb_stats(ix->db, &st, err)) != TRAWL_OK ||
         (rc = xdb_doc_length(ix->db, scored, &out->passage_len, err)) != TRAWL_OK)
         goto out;
@@ -209,7 +210,7 @@ int index_explain(struct index *ix, const struct index_results *r, size_t i,
         if (c != SIZE_MAX)
             article_part(a, c, t, x, out);
         if (c == SIZE_MAX || a->cand[c].npass == 1)
-            x->title_tf = title_share(ix, hit, t, tl, x->tf);
+            x->title_tf = title_share(an, hit, t, tl, x->tf);
         x->tf -= x->title_tf;
     }
 out:

@@ -27,17 +27,13 @@
 int index_meta_int(xdb *db, const char *key, long *out, struct sbuf *tmp, struct terr *err)
 {
     int rc = xdb_meta_get(db, key, tmp, err);
-    char *end;
+    int64_t v;
 
     if (rc != TRAWL_OK)
         return rc;
-    if (tmp->len == 0) {
-        *out = -1;
-        return TRAWL_OK;
-    }
-    *out = strtol(tmp->buf, &end, 10);
-    if (*end != '\0')
-        *out = -2;
+    /* strtol took "3\0junk", " 3" and "-1" (an absent key's -1) for numbers. */
+    rc = schema_meta_number(tmp->buf, tmp->len, &v, NULL);
+    *out = rc == TRAWL_OK ? (long)v : rc == TRAWL_ENOTFOUND ? -1 : -2;
     return TRAWL_OK;
 }
 
@@ -61,10 +57,18 @@ static int index_check(struct index *ix, int *fresh, struct terr *err)
         rc = xdb_stats(ix->db, &st, err);
     if (rc != TRAWL_OK)
         goto out;
-    snprintf(ix->lang, sizeof ix->lang, "%s", tmp.buf);
+    if (schema_meta_lang(tmp.buf, tmp.len, ix->lang, err) == TRAWL_EINDEX) {
+        rc = terr_damaged(err, ix->path, "its metadata 'trawl.lang' is not a language name", 0);
+        goto out;
+    }
     if (schema == -1 && st.doccount == 0) {
         *fresh = 1;
-    } else if (schema == -1 || schema == -2) {
+    } else if (schema == -2 || analyzer == -2) {
+        rc = terr_damaged(err, ix->path,
+                          schema == -2 ? "its metadata 'trawl.schema' is not a number"
+                                       : "its metadata 'trawl.analyzer' is not a number",
+                          0);
+    } else if (schema == -1) {
         rc = terr_set(err, TRAWL_EINDEX, "'%s' is not a trawl index", ix->path);
     } else if (schema != SCHEMA_VERSION) {
         rc = terr_set(err, TRAWL_EINDEX,
@@ -135,9 +139,10 @@ static int stub_remote(const char *path)
     return remote;
 }
 
-/* Opens a temporary stub holding the entries (local ones made absolute). */
-static int open_entries(const char *dir, const struct layout_entry *const *v, size_t n, xdb **db,
-                        struct terr *err)
+/* Opens a temporary stub holding the entries (local ones made absolute). Messages call the
+ * database name, never the temporary stub's path, which means nothing to the user. */
+static int open_entries(const char *dir, const struct layout_entry *const *v, size_t n,
+                        const char *name, xdb **db, struct terr *err)
 {
     char tmpl[] = "/tmp/trawl-stub-XXXXXX";
     int fd = mkstemp(tmpl), rc;
@@ -159,14 +164,58 @@ static int open_entries(const char *dir, const struct layout_entry *const *v, si
     }
     fclose(f);
     if (rc == TRAWL_OK)
-        rc = xdb_open(tmpl, XDB_READ, db, err);
+        rc = xdb_open_as(tmpl, name, XDB_READ, db, err);
     unlink(tmpl);
     return rc;
 }
 
-/* The stub would not open: find which shards are down. With allow_partial, open the others
- * (ix->warning says which are missing); without, name the first that is down. */
-static int open_shards_one_by_one(struct index *ix, int allow_partial, struct terr *err)
+/* The index at dir is damaged when its stub names a local database that is missing or is not
+ * a Xapian database (a half-copied folder, a hand-edited stub): Xapian says only "no index" at
+ * the stub, and a writer would create a database there, in a folder that may be someone
+ * else's. Remote entries are not checked here: they are down, not damaged. */
+static int stub_target_check(const char *dir, const struct layout_entry *e, struct terr *err)
+{
+    char detail[300];
+    struct stat sb;
+    char *p;
+
+    if (e->kind != LAYOUT_LOCAL)
+        return TRAWL_OK;
+    if ((p = layout_entry_path(dir, e)) == NULL)
+        return terr_set(err, TRAWL_ENOMEM, "out of memory");
+    detail[0] = '\0';
+    if (stat(p, &sb) != 0)
+        snprintf(detail, sizeof detail, "its stub names '%s', which is missing", e->where);
+    else if (!layout_is_database(p))
+        snprintf(detail, sizeof detail, "its stub names '%s', which is not a Xapian database",
+                 e->where);
+    free(p);
+    return detail[0] ? terr_damaged(err, dir, detail, 0) : TRAWL_OK;
+}
+
+/* The index at path would not open (first says why) and its stub could not be read: say why
+ * the stub could not be read when it is there but damaged, else what first says. */
+static int stub_unreadable(const char *path, const struct terr *first, struct terr *err)
+{
+    char **lines;
+    size_t n;
+    struct terr e;
+
+    if (layout_read_stub(path, &lines, &n, &e) == TRAWL_OK)
+        layout_free_lines(lines, n); /* readable now: the first error stands */
+    else if (e.code == TRAWL_EINDEX)
+        first = &e;
+    if (err != NULL)
+        *err = *first;
+    return (int)first->code;
+}
+
+/* The stub would not open (first says why): find which shards are down. With allow_partial,
+ * open the others (ix->warning says which are missing); without, name the first that is down.
+ * A single (unsharded) index is no shard and --allow-partial cannot help it: its error is
+ * first's, or that its stub names nothing usable. */
+static int open_shards_one_by_one(struct index *ix, int allow_partial, const struct terr *first,
+                                  struct terr *err)
 {
     struct layout_entry *ents = NULL;
     const struct layout_entry **up = NULL;
@@ -176,6 +225,13 @@ static int open_shards_one_by_one(struct index *ix, int allow_partial, struct te
 
     if (rc != TRAWL_OK)
         return rc;
+    if (!layout_entries_sharded(ents, n)) {
+        rc = n == 1 ? stub_target_check(ix->path, &ents[0], err) : TRAWL_OK;
+        if (rc == TRAWL_OK && err != NULL)
+            *err = *first;
+        layout_free_entries(ents, n);
+        return rc == TRAWL_OK ? (int)first->code : rc;
+    }
     sbuf_init(&missing);
     if ((up = calloc(n ? n : 1, sizeof *up)) == NULL) {
         layout_free_entries(ents, n);
@@ -185,7 +241,10 @@ static int open_shards_one_by_one(struct index *ix, int allow_partial, struct te
         const struct layout_entry *one = &ents[i];
         struct terr e;
         xdb *db;
-        if (open_entries(ix->path, &one, 1, &db, &e) == TRAWL_OK) {
+        char *name = one->kind == LAYOUT_LOCAL ? layout_entry_path(ix->path, one) : NULL;
+        int orc = open_entries(ix->path, &one, 1, name ? name : one->line, &db, &e);
+        free(name);
+        if (orc == TRAWL_OK) {
             xdb_close(db);
             up[nup++] = one;
             continue;
@@ -206,7 +265,7 @@ static int open_shards_one_by_one(struct index *ix, int allow_partial, struct te
         rc = terr_set(err, TRAWL_EINDEX, "no shard of index '%s' is available", ix->path);
         goto out;
     }
-    rc = open_entries(ix->path, up, nup, &ix->db, err);
+    rc = open_entries(ix->path, up, nup, ix->path, &ix->db, err);
     if (rc == TRAWL_OK && missing.len > 0) {
         ix->warning = NULL;
         if (asprintf(&ix->warning, "shards unavailable, results are partial: %s", missing.buf) <
@@ -237,9 +296,14 @@ static int writer_path(const char *path, int plain, char **out, int *created, st
         *out = strdup(path);
         return *out ? TRAWL_OK : terr_set(err, TRAWL_ENOMEM, "out of memory");
     }
+    if ((rc = layout_stub_writable(path, err)) != TRAWL_OK)
+        return rc;
     rc = layout_read_entries(path, &ents, &n, err);
     if (rc == TRAWL_OK) {
-        if (n != 1 || ents[0].kind != LAYOUT_LOCAL || strchr(ents[0].where, '/') != NULL)
+        /* Never create a database where a damaged stub points. */
+        if (n == 1 && (rc = stub_target_check(path, &ents[0], err)) != TRAWL_OK)
+            ;
+        else if (n != 1 || ents[0].kind != LAYOUT_LOCAL || strchr(ents[0].where, '/') != NULL)
             rc = terr_set(err, TRAWL_EINPUT,
                           "index '%s' is sharded or remote: update its shards one by one", path);
         else if ((*out = layout_entry_path(path, &ents[0])) == NULL)
@@ -307,14 +371,17 @@ int index_open(const char *path, const struct index_open_opts *o, struct index *
         rc = writer_path(path, o->plain || o->mode == INDEX_REBUILD, &ix->dbpath, &created,
                          err);
         if (rc == TRAWL_OK)
-            rc = xdb_open(ix->dbpath, created ? (mode & XDB_NO_SYNC) | XDB_OVERWRITE : mode,
-                          &ix->db, err);
+            rc = xdb_open_as(ix->dbpath, path,
+                             created ? (mode & XDB_NO_SYNC) | XDB_OVERWRITE : mode, &ix->db, err);
     } else {
         ix->stub = stub_text(path);
         ix->remote = stub_remote(path);
-        rc = xdb_open(path, mode, &ix->db, err);
+        struct terr first;
+        rc = xdb_open(path, mode, &ix->db, &first);
         if (rc != TRAWL_OK && ix->stub != NULL)
-            rc = open_shards_one_by_one(ix, o->allow_partial, err);
+            rc = open_shards_one_by_one(ix, o->allow_partial, &first, err);
+        else if (rc != TRAWL_OK)
+            rc = stub_unreadable(path, &first, err);
     }
     /* An indexer committing quickly can discard the revision just opened: look again. */
     if (rc == TRAWL_OK)
@@ -413,11 +480,22 @@ int index_retry(struct index *ix, index_read_fn fn, void *ctx, struct terr *err)
     return rc;
 }
 
-int index_ensure_analyzer(struct index *ix, struct terr *err)
+int index_damaged(const struct index *ix, int rc, struct terr *err)
 {
-    if (ix->an != NULL)
-        return TRAWL_OK;
-    return analyzer_new(ix->lang[0] ? ix->lang : "english", &ix->an, err);
+    /* The decoders' only TRAWL_EINDEX is "corrupt ... data": the status says it all. */
+    if (rc == TRAWL_EINDEX && err != NULL)
+        return terr_damaged(err, ix->path, err->msg, 0);
+    return rc;
+}
+
+int index_analyzer(struct index *ix, struct analyzer **out, struct terr *err)
+{
+    int rc = TRAWL_OK;
+
+    if (ix->an == NULL)
+        rc = analyzer_new(ix->lang[0] ? ix->lang : "english", &ix->an, err);
+    *out = ix->an;
+    return rc;
 }
 
 const char *index_lang(const struct index *ix)

@@ -12,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "common/grow.h"
 #include "common/layout.h"
 #include "common/rank.h"
 #include "common/stem.h"
@@ -22,16 +23,13 @@ enum xdb_next index_collect_docid(void *ctx, xdb_docid id)
 {
     struct docids *ids = ctx;
 
-    if (ids->n == ids->cap) {
-        size_t cap = ids->cap ? ids->cap * 2 : 16;
-        xdb_docid *v = realloc(ids->v, cap * sizeof *v);
-        if (v == NULL) {
-            ids->nomem = 1;
-            return XDB_STOP;
-        }
-        ids->v = v;
-        ids->cap = cap;
+    xdb_docid *v = grow(ids->v, ids->n, &ids->cap, sizeof *v, 16);
+
+    if (v == NULL) {
+        ids->nomem = 1;
+        return XDB_STOP;
     }
+    ids->v = v;
     ids->v[ids->n++] = id;
     return XDB_NEXT;
 }
@@ -70,7 +68,7 @@ int index_passage(struct index *ix, const char *id, unsigned ordinal, struct sbu
             continue;
         rc = xdb_doc_data(ix->db, ids.v[i], store, err);
         if (rc == TRAWL_OK)
-            rc = schema_passage_decode(store->buf, store->len, p, err);
+            rc = index_damaged(ix, schema_passage_decode(store->buf, store->len, p, err), err);
         if (rc != TRAWL_OK || p->ordinal == ordinal)
             goto out;
     }
@@ -108,7 +106,9 @@ int index_each_passage(struct index *ix, const char *id, index_passage_fn fn, vo
         sbuf_init(&v[i].data);
         rc = xdb_doc_data(ix->db, ids.v[i], &v[i].data, err);
         if (rc == TRAWL_OK)
-            rc = schema_passage_decode(v[i].data.buf, v[i].data.len, &v[i].p, err);
+            rc = index_damaged(ix,
+                               schema_passage_decode(v[i].data.buf, v[i].data.len, &v[i].p, err),
+                               err);
     }
     if (rc == TRAWL_OK) {
         qsort(v, n, sizeof *v, cmp_ordinal);

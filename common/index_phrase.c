@@ -2,139 +2,199 @@
  * positions): the query compiled once, passages matched against it. */
 #include "common/index_priv.h"
 
-#include <dirent.h>
-#include <errno.h>
-#include <limits.h>
-#include <math.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <time.h>
-#include <unistd.h>
 
-#include "common/layout.h"
-#include "common/rank.h"
-#include "common/stem.h"
-#include "common/strmap.h"
+#include "common/analyze.h"
+#include "common/grow.h"
+#include "common/query.h"
+#include "common/sbuf.h"
+#include "common/schema.h"
+#include "common/tok.h"
 #include "common/xdb.h"
 
-/* ---- Checking a passage against the exact query ----------------------------------------- */
+/* ---- The query, compiled once per search ----------------------------------------------- */
 
-/* One analysed query word or phrase: the terms it ranks by and, for sequence checks, the
- * sequence of tokens a passage must contain. */
+/* One query node compiled for checking, parallel to its qnode (kids[i] is q->kids[i]'s): the
+ * token sequence a passage must contain, analysed once rather than for every candidate. */
 struct qseq {
-    char **tok;    /* folded tokens (exact) or index terms (stemmed), in order */
-    size_t n;
-    int exact;     /* compare folded tokens (quoted phrase) rather than terms */
+    enum qkind kind;
+    struct strlist tok; /* QK_WORD: index terms; QK_PHRASE: folded tokens; QK_PREFIX: the
+                         * folded prefix, compared with index terms. Empty: the node was
+                         * dropped (nothing searchable) and does not constrain. */
+    size_t *len;        /* strlen of each tok */
+    struct qseq *kids;
+    size_t nkids;
 };
 
-struct ptoken {
-    const char *folded;
-    size_t flen;
-    const char *term;
-    size_t tlen;
-};
+static void qseq_release(struct qseq *s)
+{
+    for (size_t i = 0; i < s->nkids; i++)
+        qseq_release(&s->kids[i]);
+    free(s->kids);
+    free(s->len);
+    index_strlist_release(&s->tok);
+}
+
+/* The tokens of a word (terms) or a phrase (folded tokens), in order, repeats included. */
+static int compile_words(struct analyzer *an, const struct qnode *q, struct qseq *s)
+{
+    struct collect_ctx cc;
+    int rc = TRAWL_OK;
+
+    memset(&cc, 0, sizeof cc);
+    if (analyze_each(an, q->text, q->len, index_collect_token, &cc) != 0) {
+        rc = TRAWL_ENOMEM;
+    } else if (q->kind == QK_PHRASE) {
+        s->tok = cc.folded;
+        memset(&cc.folded, 0, sizeof cc.folded);
+    } else {
+        s->tok = cc.terms;
+        memset(&cc.terms, 0, sizeof cc.terms);
+    }
+    index_strlist_release(&cc.terms);
+    index_strlist_release(&cc.folded);
+    return rc;
+}
+
+static int compile_node(struct analyzer *an, const struct qnode *q, struct qseq *s)
+{
+    int rc = TRAWL_OK;
+
+    s->kind = q->kind;
+    if (q->kind == QK_WORD || q->kind == QK_PHRASE) {
+        rc = compile_words(an, q, s);
+    } else if (q->kind == QK_PREFIX) {
+        char folded[TOK_MAX_BYTES + 1];
+        size_t n = tok_fold_word(analyzer_tok(an), q->text, q->len, folded, TOK_MAX_BYTES);
+        if (n > 0)
+            rc = index_strlist_append(&s->tok, folded, n);
+    }
+    if (rc == TRAWL_OK && s->tok.n > 0 && (s->len = malloc(s->tok.n * sizeof *s->len)) == NULL)
+        rc = TRAWL_ENOMEM;
+    for (size_t i = 0; rc == TRAWL_OK && i < s->tok.n; i++)
+        s->len[i] = strlen(s->tok.v[i]);
+    if (rc == TRAWL_OK && q->nkids > 0 && (s->kids = calloc(q->nkids, sizeof *s->kids)) == NULL)
+        rc = TRAWL_ENOMEM;
+    for (size_t i = 0; rc == TRAWL_OK && i < q->nkids; i++) {
+        s->nkids = i + 1; /* so that qseq_release frees what was compiled so far */
+        rc = compile_node(an, q->kids[i], &s->kids[i]);
+    }
+    return rc;
+}
+
+int index_checker_init(struct checker *c, struct analyzer *an, const struct qnode *root,
+                       struct terr *err)
+{
+    memset(c, 0, sizeof *c);
+    sbuf_init(&c->store);
+    c->an = an;
+    if ((c->root = calloc(1, sizeof *c->root)) == NULL ||
+        compile_node(an, root, c->root) != TRAWL_OK) {
+        index_checker_release(c);
+        return terr_set(err, TRAWL_ENOMEM, "out of memory");
+    }
+    return TRAWL_OK;
+}
+
+void index_checker_release(struct checker *c)
+{
+    if (c->root != NULL)
+        qseq_release(c->root);
+    free(c->root);
+    sbuf_release(&c->store);
+    free(c->tok);
+    memset(c, 0, sizeof *c);
+    sbuf_init(&c->store);
+}
+
+/* ---- Checking a passage against it ------------------------------------------------------- */
 
 static int check_collect(void *ctx, const struct tok_token *tk, const char *term, size_t len)
 {
     struct checker *c = ctx;
+    struct ptoken *t, *v = grow(c->tok, c->n, &c->cap, sizeof *v, 256);
 
-    if (c->n == c->cap) {
-        size_t cap = c->cap ? c->cap * 2 : 256;
-        size_t *o = realloc(c->offs, cap * 4 * sizeof *o);
-        if (o == NULL)
-            return -TRAWL_ENOMEM;
-        c->offs = o;
-        c->cap = cap;
-    }
-    c->offs[c->n * 4 + 0] = c->store.len;
-    c->offs[c->n * 4 + 1] = tk->len;
+    if (v == NULL)
+        return -TRAWL_ENOMEM;
+    c->tok = v;
+    t = &v[c->n];
+    t->folded = c->store.len;
+    t->flen = tk->len;
     if (sbuf_add(&c->store, tk->text, tk->len))
         return -TRAWL_ENOMEM;
-    c->offs[c->n * 4 + 2] = c->store.len;
-    c->offs[c->n * 4 + 3] = len;
+    t->term = c->store.len;
+    t->tlen = len;
     if (sbuf_add(&c->store, term, len))
         return -TRAWL_ENOMEM;
     c->n++;
     return 0;
 }
 
-static int tok_eq(const struct checker *c, size_t i, int folded, const char *s)
+static int tok_eq(const struct checker *c, size_t i, int folded, const char *s, size_t len)
 {
-    size_t off = c->offs[i * 4 + (folded ? 0 : 2)], len = c->offs[i * 4 + (folded ? 1 : 3)];
+    const struct ptoken *t = &c->tok[i];
+    size_t off = folded ? t->folded : t->term;
 
-    return strlen(s) == len && memcmp(c->store.buf + off, s, len) == 0;
+    return (folded ? t->flen : t->tlen) == len && memcmp(c->store.buf + off, s, len) == 0;
 }
 
 static int tok_has_prefix(const struct checker *c, size_t i, const char *p, size_t plen)
 {
-    size_t off = c->offs[i * 4 + 2], len = c->offs[i * 4 + 3];
+    const struct ptoken *t = &c->tok[i];
 
-    return len >= plen && memcmp(c->store.buf + off, p, plen) == 0;
+    return t->tlen >= plen && memcmp(c->store.buf + t->term, p, plen) == 0;
 }
 
 /* Does the passage contain the word's or phrase's token sequence? */
-static int check_words(struct checker *c, const struct qnode *q, int exact)
+static int check_words(const struct checker *c, const struct qseq *s)
 {
-    struct collect_ctx cc;
-    int found = 0;
+    int exact = s->kind == QK_PHRASE;
+    size_t n = s->tok.n;
 
-    memset(&cc, 0, sizeof cc);
-    /* The query side is analysed with the same analyzer, after the passage: its storage is
-     * separate (collect_ctx copies). */
-    if (analyze_each(c->an, q->text, q->len, index_collect_token, &cc) != 0) {
-        c->nomem = 1;
-    } else if (cc.terms.n == 0) {
-        found = 1; /* a dropped node does not constrain */
-    } else {
-        char **seq = exact ? cc.folded.v : cc.terms.v;
-        for (size_t i = 0; i + cc.terms.n <= c->n && !found; i++) {
-            size_t k = 0;
-            while (k < cc.terms.n && tok_eq(c, i + k, exact, seq[k]))
-                k++;
-            found = k == cc.terms.n;
-        }
+    if (n == 0)
+        return 1; /* a dropped node does not constrain */
+    for (size_t i = 0; i + n <= c->n; i++) {
+        size_t k = 0;
+        while (k < n && tok_eq(c, i + k, exact, s->tok.v[k], s->len[k]))
+            k++;
+        if (k == n)
+            return 1;
     }
-    index_strlist_release(&cc.terms);
-    index_strlist_release(&cc.folded);
-    return found;
+    return 0;
 }
 
-static int check_node(struct checker *c, const struct qnode *q)
+static int check_node(const struct checker *c, const struct qseq *s)
 {
-    switch (q->kind) {
-    case QK_WORD: return check_words(c, q, 0);
-    case QK_PHRASE: return check_words(c, q, 1);
-    case QK_PREFIX: {
-        char folded[TOK_MAX_BYTES + 1];
-        size_t n = tok_fold_word(analyzer_tok(c->an), q->text, q->len, folded, TOK_MAX_BYTES);
-        if (n == 0)
+    switch (s->kind) {
+    case QK_WORD:
+    case QK_PHRASE: return check_words(c, s);
+    case QK_PREFIX:
+        if (s->tok.n == 0)
             return 1;
         for (size_t i = 0; i < c->n; i++)
-            if (tok_has_prefix(c, i, folded, n))
+            if (tok_has_prefix(c, i, s->tok.v[0], s->len[0]))
                 return 1;
         return 0;
-    }
     case QK_AND:
-        for (size_t i = 0; i < q->nkids; i++)
-            if (!check_node(c, q->kids[i]))
+        for (size_t i = 0; i < s->nkids; i++)
+            if (!check_node(c, &s->kids[i]))
                 return 0;
         return 1;
     case QK_OR:
-        for (size_t i = 0; i < q->nkids; i++)
-            if (check_node(c, q->kids[i]))
+        for (size_t i = 0; i < s->nkids; i++)
+            if (check_node(c, &s->kids[i]))
                 return 1;
         return 0;
     case QK_AND_NOT:
-        if (!check_node(c, q->kids[0]))
+        if (!check_node(c, &s->kids[0]))
             return 0;
-        for (size_t i = 1; i < q->nkids; i++)
-            if (check_node(c, q->kids[i]))
+        for (size_t i = 1; i < s->nkids; i++)
+            if (check_node(c, &s->kids[i]))
                 return 0;
         return 1;
     case QK_AND_MAYBE:
-    case QK_FILTER: return q->nkids ? check_node(c, q->kids[0]) : 1;
+    case QK_FILTER: return s->nkids ? check_node(c, &s->kids[0]) : 1;
     case QK_MATCH_ALL:
     case QK_DATE:
     case QK_ARTICLE: return 1; /* Xapian has already applied these exactly */

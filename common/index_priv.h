@@ -69,24 +69,35 @@ struct collect_ctx {
     int nomem;
 };
 
+/* A passage's token as the checker keeps it: byte offsets into checker.store. */
+struct ptoken {
+    size_t folded, flen; /* the folded token */
+    size_t term, tlen;   /* its index term */
+};
+
+struct qseq; /* a query node compiled for checking (index_phrase.c) */
+
+/* Decides phrases and exact words on the passage text: index_checker_init compiles the query
+ * once per search, index_check_decider runs it on each candidate. */
 struct checker {
-    struct index *ix;
-    const struct qnode *root;
-    struct analyzer *an;
-    struct sbuf store;
-    size_t *offs;       /* 4 per token: folded off, len, term off, len */
+    struct qseq *root;   /* owned */
+    struct analyzer *an; /* borrowed */
+    struct sbuf store;   /* the candidate passage's tokens */
+    struct ptoken *tok;
     size_t n, cap;
-    int nomem;
+    int nomem;           /* a candidate could not be analysed: the search fails */
 };
 
 /* ---- index_open.c ---- */
-/* The search side's analyzer, made on first use (owned by ix). */
-int index_ensure_analyzer(struct index *ix, struct terr *err);
 /* A metadata integer: -1 when absent, -2 when not a number. tmp is scratch. */
 int index_meta_int(xdb *db, const char *key, long *out, struct sbuf *tmp, struct terr *err);
 typedef int (*index_read_fn)(struct index *ix, void *ctx, struct terr *err);
 /* Runs fn; while it says TRAWL_ERETRY, reopens ix and runs it again (a few times in all). */
 int index_retry(struct index *ix, index_read_fn fn, void *ctx, struct terr *err);
+/* Returns rc, the status of a record decoder (schema.h); when it
+ * is TRAWL_EINDEX (the decoders' "corrupt ... data"), first rewords err to say that the index
+ * at ix's path is damaged and how to rebuild it. Decided by the status, never the text. */
+int index_damaged(const struct index *ix, int rc, struct terr *err);
 
 /* ---- index_write.c ---- */
 /* TRAWL_EINTERNAL naming the index when it was opened read-only. */
@@ -153,6 +164,7 @@ struct index_artrank {
     double avg_art;          /* average article length (estimated: index_artrank.c) */
     double alpha, k1, b, title_wdf;
     double below;            /* hits past the depth score their passage score times this */
+    int fused;               /* 0: sorted by date, scores left alone (shown passages chosen) */
     struct index_art_cand *cand; /* ncand */
     double *tf;              /* ncand x nterms: the term's count in the article */
     uint32_t *tc;            /* ncand x nterms: its count in the title (0: title not in the
@@ -169,12 +181,19 @@ double index_bm25_tf(double tf, double len, double avg, double k1, double b);
  * keep_shown: the query has a phrase to check). Sets each hit's score, passage and art
  * fields, and docid (the passage to show: the caller re-reads its data where it changed, see
  * hit->moved), and *out for explain (owned: index_artrank_free). terms: the query's distinct
- * ranking terms; occ: the same with one entry per occurrence in the query. */
+ * ranking terms; occ: the same with one entry per occurrence in the query. With o->order by
+ * date (hits in date order on entry) every hit is a candidate, scores and order are left
+ * alone and only the passages shown are chosen (a->fused 0). */
 int index_artrank(struct index *ix, struct index_results *r, const struct strlist *terms,
                   const struct strlist *occ, const struct index_search_opts *o, int keep_shown,
                   struct index_artrank **out, struct terr *err);
 
 /* ---- index_phrase.c ---- */
+/* Compiles root's words, phrases and prefixes with an (borrowed: it must outlive c) into c.
+ * TRAWL_ENOMEM only; c needs index_checker_release() either way. */
+int index_checker_init(struct checker *c, struct analyzer *an, const struct qnode *root,
+                       struct terr *err);
+void index_checker_release(struct checker *c); /* frees what c owns; c may be zeroed */
 /* An xdb_decider_fn: does the passage in data satisfy the checker's query exactly? */
 int index_check_decider(void *ctx, xdb_docid id, const char *data, size_t len);
 

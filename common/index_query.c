@@ -13,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "common/grow.h"
 #include "common/layout.h"
 #include "common/rank.h"
 #include "common/stem.h"
@@ -31,16 +32,12 @@ int index_strlist_add(struct strlist *l, const char *s, size_t len)
 /* Appends without looking for duplicates (callers that know there are none). */
 int index_strlist_append(struct strlist *l, const char *s, size_t len)
 {
+    char **v = grow(l->v, l->n, &l->cap, sizeof *v, 8);
     char *c;
 
-    if (l->n == l->cap) {
-        size_t cap = l->cap ? l->cap * 2 : 8;
-        char **v = realloc(l->v, cap * sizeof *v);
-        if (v == NULL)
-            return TRAWL_ENOMEM;
-        l->v = v;
-        l->cap = cap;
-    }
+    if (v == NULL)
+        return TRAWL_ENOMEM;
+    l->v = v;
     if ((c = malloc(len + 1)) == NULL)
         return TRAWL_ENOMEM;
     memcpy(c, s, len);

@@ -41,6 +41,30 @@ void index_search_opts_init(struct index_search_opts *o)
 
 /* ---- Running a search ------------------------------------------------------------------ */
 
+/* TRAWL_ECANCELLED once the caller's cancel flag is up. */
+static int check_cancel(const struct index_search_opts *o, struct terr *err)
+{
+    if (o->cancel != NULL && *o->cancel)
+        return terr_set(err, TRAWL_ECANCELLED, "search cancelled");
+    return TRAWL_OK;
+}
+
+/* The phrase check inside Xapian, refusing every candidate once the cancel flag is up: the
+ * matcher then runs to its end quickly, and the caller sees the flag. */
+struct guard {
+    struct checker *chk;
+    volatile sig_atomic_t *cancel;
+};
+
+static int guarded_check(void *ctx, xdb_docid id, const char *data, size_t len)
+{
+    struct guard *g = ctx;
+
+    if (g->cancel != NULL && *g->cancel)
+        return 0;
+    return index_check_decider(g->chk, id, data, len);
+}
+
 void index_results_free(struct index_results *r)
 {
     struct index_results_priv *pv;
@@ -156,8 +180,11 @@ static int same_article(const struct index_hit *x, const struct index_hit *y)
  * passages is cheap. Where the count needs the phrase check and the index is remote (Xapian
  * refuses a match decider there), the lower bound stays. */
 static int exact_more(struct index *ix, const xdb_query *xq, struct checker *chk,
-                      struct index_results *r, unsigned per_article, struct terr *err)
+                      struct index_results *r, const struct index_search_opts *o,
+                      struct terr *err)
 {
+    unsigned per_article = o->per_article;
+
     /* Remote shards with a phrase check: run_search_checked_here has counted already. */
     if (chk != NULL && ix->remote)
         return TRAWL_OK;
@@ -170,6 +197,8 @@ static int exact_more(struct index *ix, const xdb_query *xq, struct checker *chk
             r->hits[i].more = r->hits[k].more;
             continue;
         }
+        if ((rc = check_cancel(o, err)) != TRAWL_OK)
+            return rc;
         rc = article_matches(ix, xq, chk, 0, &r->hits[i].p, per_article, &r->hits[i].more,
                              err);
         if (rc != TRAWL_OK)
@@ -192,6 +221,12 @@ void index_rank_opts(const struct index_search_opts *o, struct xdb_search_opts *
         xo->delta = o->delta;
     }
     xo->sort_slot = SLOT_ARTICLE;
+    /* By date: all passages of an article share its date, so relevance, the second key,
+     * also decides which passage stands for the article when collapsing. */
+    if (o->order != INDEX_ORDER_SCORE) {
+        xo->order_slot = SLOT_DATE;
+        xo->order_desc = o->order == INDEX_ORDER_DATE_DESC;
+    }
 }
 
 static int run_search(struct index *ix, const xdb_query *xq, const struct index_search_opts *o,
@@ -199,6 +234,7 @@ static int run_search(struct index *ix, const xdb_query *xq, const struct index_
 {
     struct xdb_search_opts xo;
     struct index_results_priv *pv = r->priv;
+    struct guard g = {chk, o->cancel};
     size_t n;
     int rc;
 
@@ -209,10 +245,12 @@ static int run_search(struct index *ix, const xdb_query *xq, const struct index_
     xo.collapse_slot = o->per_article ? SLOT_ARTICLE : -1;
     xo.collapse_max = o->per_article ? o->per_article : 1;
     if (chk != NULL) {
-        xo.decider = index_check_decider;
-        xo.decider_ctx = chk;
+        xo.decider = guarded_check;
+        xo.decider_ctx = &g;
     }
     rc = xdb_search(ix->db, xq, &xo, &pv->mset, err);
+    if (rc == TRAWL_OK)
+        rc = check_cancel(o, err);
     if (rc != TRAWL_OK)
         return rc;
     if (chk != NULL && chk->nomem)
@@ -230,7 +268,8 @@ static int run_search(struct index *ix, const xdb_query *xq, const struct index_
         ih->docid = h.docid;
         ih->score = h.weight;
         ih->more = h.collapse_count;
-        if ((rc = schema_passage_decode(h.data, h.data_len, &ih->p, err)) != TRAWL_OK)
+        rc = index_damaged(ix, schema_passage_decode(h.data, h.data_len, &ih->p, err), err);
+        if (rc != TRAWL_OK)
             return rc;
         r->n++;
     }
@@ -277,11 +316,13 @@ static int run_search_checked_here(struct index *ix, const xdb_query *xq,
             struct xdb_hit h;
             struct schema_passage p;
             struct strmap_entry *e;
-            if ((rc = xdb_mset_hit(pv->mset, i, &h, err)) != TRAWL_OK)
+            if ((rc = check_cancel(o, err)) != TRAWL_OK ||
+                (rc = xdb_mset_hit(pv->mset, i, &h, err)) != TRAWL_OK)
                 break;
             if (!index_check_decider(chk, h.docid, h.data, h.data_len))
                 continue;
-            if ((rc = schema_passage_decode(h.data, h.data_len, &p, err)) != TRAWL_OK)
+            rc = index_damaged(ix, schema_passage_decode(h.data, h.data_len, &p, err), err);
+            if (rc != TRAWL_OK)
                 break;
             e = strmap_get(&seen, p.id, p.id_len);
             if (o->per_article && e != NULL && e->val >= o->per_article) {
@@ -314,7 +355,8 @@ static int run_search_checked_here(struct index *ix, const xdb_query *xq,
     }
     strmap_release(&seen);
     for (size_t i = 0; rc == TRAWL_OK && o->per_article && i < r->n; i++)
-        rc = article_matches(ix, xq, chk, 1, &r->hits[i].p, o->per_article,
+        if ((rc = check_cancel(o, err)) == TRAWL_OK)
+            rc = article_matches(ix, xq, chk, 1, &r->hits[i].p, o->per_article,
                              &r->hits[i].more, err);
     return rc;
 }
@@ -332,13 +374,30 @@ static void take_list(struct strlist *l, char ***v, size_t *n)
  * an unsharded index (Xapian sums the terms' weights in an order that depends on each
  * database's statistics), which must not reorder results. Ties go by article id, then passage
  * ordinal. hits[skip, skip + count) is the page wanted. */
-static int cmp_hits(const void *a, const void *b)
+static int cmp_dates(const struct index_hit *x, const struct index_hit *y, enum index_order o)
+{
+    size_t n = x->p.date_len < y->p.date_len ? x->p.date_len : y->p.date_len;
+    int c;
+
+    if (x->p.date_len == 0 || y->p.date_len == 0) /* no date: last in either order */
+        return (x->p.date_len == 0) - (y->p.date_len == 0);
+    c = memcmp(x->p.date, y->p.date, n);
+    if (c == 0)
+        c = (x->p.date_len > y->p.date_len) - (x->p.date_len < y->p.date_len);
+    return o == INDEX_ORDER_DATE_DESC ? -c : c;
+}
+
+/* The page's order: the date first when sorting by date, then the score as below. */
+static int cmp_hits(const void *a, const void *b, void *order)
 {
     const struct index_hit *x = a, *y = b;
     long long qx = llround(x->score * 1e9), qy = llround(y->score * 1e9);
     size_t n = x->p.id_len < y->p.id_len ? x->p.id_len : y->p.id_len;
+    enum index_order o = *(const enum index_order *)order;
     int c;
 
+    if (o != INDEX_ORDER_SCORE && (c = cmp_dates(x, y, o)) != 0)
+        return c;
     if (qx != qy)
         return qx > qy ? -1 : 1;
     c = memcmp(x->p.id, y->p.id, n);
@@ -347,10 +406,11 @@ static int cmp_hits(const void *a, const void *b)
     return x->p.ordinal < y->p.ordinal ? -1 : x->p.ordinal > y->p.ordinal;
 }
 
-static void settle_ties(struct index_results *r, size_t skip, size_t count)
+static void settle_ties(struct index_results *r, size_t skip, size_t count,
+                        enum index_order order)
 {
     if (r->n > 1)
-        qsort(r->hits, r->n, sizeof *r->hits, cmp_hits);
+        qsort_r(r->hits, r->n, sizeof *r->hits, cmp_hits, &order);
     if (skip >= r->n) {
         r->n = 0;
         return;
@@ -369,14 +429,15 @@ static int artrank_on(const struct index_search_opts *o)
 }
 
 /* The window to fetch for the page o asks for: a few results either side of it, so near-ties
- * can be settled; with article ranking, the best art_depth articles whatever the page, so
- * that every page is cut from the same ranking. */
+ * can be settled; with article ranking by score, the best art_depth articles whatever the
+ * page, so that every page is cut from the same ranking. By date, fusion re-orders nothing
+ * (index_artrank only chooses the passages shown): the page's own window will do. */
 static void widen(const struct index_search_opts *o, struct index_search_opts *wide)
 {
     *wide = *o;
     wide->offset = o->offset > PAGE_SLACK ? o->offset - PAGE_SLACK : 0;
     wide->count = o->count + (o->offset - wide->offset) + PAGE_SLACK;
-    if (artrank_on(o)) {
+    if (artrank_on(o) && o->order == INDEX_ORDER_SCORE) {
         wide->offset = 0;
         wide->count = o->offset + o->count + PAGE_SLACK;
         if (wide->count < o->art_depth)
@@ -440,11 +501,10 @@ static int search_once(struct index *ix, const struct qnode *q, const struct ind
     *out = NULL;
     memset(&b, 0, sizeof b);
     memset(&chk, 0, sizeof chk);
-    sbuf_init(&chk.store);
-    if ((rc = index_ensure_analyzer(ix, err)) != TRAWL_OK)
+    if ((rc = check_cancel(o, err)) != TRAWL_OK ||
+        (rc = index_analyzer(ix, &b.an, err)) != TRAWL_OK)
         return rc;
     b.ix = ix;
-    b.an = ix->an;
     b.err = err;
     xq = index_query_node(&b, q);
     if (b.rc != TRAWL_OK) {
@@ -461,9 +521,8 @@ static int search_once(struct index *ix, const struct qnode *q, const struct ind
         rc = terr_set(err, TRAWL_ENOMEM, "out of memory");
         goto out;
     }
-    chk.ix = ix;
-    chk.root = q;
-    chk.an = ix->an;
+    if (b.needs_check && (rc = index_checker_init(&chk, b.an, q, err)) != TRAWL_OK)
+        goto out;
     widen(o, &wide);
     o = &wide;
     /* Remote shards cannot run our phrase check inside Xapian: check here instead. */
@@ -471,15 +530,15 @@ static int search_once(struct index *ix, const struct qnode *q, const struct ind
         rc = run_search_checked_here(ix, xq, o, &chk, r, err);
     else
         rc = run_search(ix, xq, o, b.needs_check ? &chk : NULL, r, err);
-    if (rc == TRAWL_OK && artrank_on(o))
+    if (rc == TRAWL_OK && artrank_on(o) && (rc = check_cancel(o, err)) == TRAWL_OK)
         rc = index_artrank(ix, r, &b.rank_terms, &b.rank_occ, o, b.needs_check,
                            &((struct index_results_priv *)r->priv)->art, err);
     if (rc != TRAWL_OK)
         goto out;
-    settle_ties(r, orig->offset - wide.offset, orig->count);
-    if ((rc = read_shown(ix, r, err)) != TRAWL_OK)
+    settle_ties(r, orig->offset - wide.offset, orig->count, orig->order);
+    if ((rc = check_cancel(orig, err)) != TRAWL_OK || (rc = read_shown(ix, r, err)) != TRAWL_OK)
         goto out;
-    rc = exact_more(ix, xq, b.needs_check ? &chk : NULL, r, orig->per_article, err);
+    rc = exact_more(ix, xq, b.needs_check ? &chk : NULL, r, orig, err);
     if (rc != TRAWL_OK)
         goto out;
     take_list(&b.hl_terms, &r->hl.terms, &r->hl.nterms);
@@ -500,8 +559,7 @@ out:
     index_strlist_release(&b.rank_terms);
     index_strlist_release(&b.rank_occ);
     index_strlist_release(&b.rank_prefix);
-    sbuf_release(&chk.store);
-    free(chk.offs);
+    index_checker_release(&chk);
     return rc;
 }
 

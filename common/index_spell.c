@@ -75,7 +75,8 @@ int index_forget_words(struct index *ix, const char *aterm, size_t alen, struct 
 {
     struct docids ids = {NULL, 0, 0, 0};
     struct sbuf data;
-    int rc = index_ensure_analyzer(ix, err);
+    struct analyzer *an;
+    int rc = index_analyzer(ix, &an, err);
 
     if (rc != TRAWL_OK)
         return rc;
@@ -87,9 +88,9 @@ int index_forget_words(struct index *ix, const char *aterm, size_t alen, struct 
         struct schema_passage p;
         rc = xdb_doc_data(ix->db, ids.v[i], &data, err);
         if (rc == TRAWL_OK)
-            rc = schema_passage_decode(data.buf, data.len, &p, err);
+            rc = index_damaged(ix, schema_passage_decode(data.buf, data.len, &p, err), err);
         if (rc == TRAWL_OK &&
-            analyze_each(ix->an, p.text, p.text_len, unspell_token, &ix->unspell) != 0)
+            analyze_each(an, p.text, p.text_len, unspell_token, &ix->unspell) != 0)
             rc = terr_set(err, TRAWL_ENOMEM, "out of memory");
     }
     sbuf_release(&data);
@@ -109,4 +110,24 @@ int index_spell_bound(struct index *ix, struct terr *err)
     if (ix->spell.n + ix->unspell.n > SPELL_PENDING_MAX)
         return index_flush_spelling(ix, err);
     return TRAWL_OK;
+}
+
+struct complete_ctx {
+    index_word_fn fn;
+    void *ctx;
+};
+
+static enum xdb_next complete_word(void *ctx, const char *word, size_t len, uint64_t freq)
+{
+    struct complete_ctx *c = ctx;
+
+    return c->fn(c->ctx, word, len, freq) != 0 ? XDB_STOP : XDB_NEXT;
+}
+
+int index_complete(struct index *ix, const char *prefix, size_t len, index_word_fn fn,
+                   void *ctx, struct terr *err)
+{
+    struct complete_ctx c = {fn, ctx};
+
+    return xdb_spellings_each(ix->db, prefix, len, complete_word, &c, err);
 }

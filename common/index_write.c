@@ -169,7 +169,7 @@ int index_article(struct index *ix, const char *id, struct schema_article *rec,
         return rc;
     if (store->len == 0)
         return terr_set(err, TRAWL_ENOTFOUND, "no article '%s' in the index", id);
-    return schema_article_decode(store->buf, store->len, rec, err);
+    return index_damaged(ix, schema_article_decode(store->buf, store->len, rec, err), err);
 }
 
 struct each_article {
@@ -177,6 +177,7 @@ struct each_article {
     void *ctx;
     struct terr *err;
     int rc;       /* a record that would not decode, or what fn returned to stop */
+    int corrupt;  /* rc is the decoder's: the index is damaged */
 };
 
 static enum xdb_next each_article_meta(void *ctx, const char *key, size_t klen,
@@ -187,6 +188,7 @@ static enum xdb_next each_article_meta(void *ctx, const char *key, size_t klen,
     size_t plen = strlen(META_ARTICLE);
 
     ea->rc = schema_article_decode(val, vlen, &rec, ea->err);
+    ea->corrupt = ea->rc != TRAWL_OK;
     if (ea->rc == TRAWL_OK)
         ea->rc = ea->fn(ea->ctx, key + plen, klen - plen, &rec);
     return ea->rc == TRAWL_OK ? XDB_NEXT : XDB_STOP;
@@ -194,10 +196,12 @@ static enum xdb_next each_article_meta(void *ctx, const char *key, size_t klen,
 
 int index_each_article(struct index *ix, index_article_fn fn, void *ctx, struct terr *err)
 {
-    struct each_article ea = {fn, ctx, err, TRAWL_OK};
+    struct each_article ea = {fn, ctx, err, TRAWL_OK, 0};
     int rc = xdb_meta_each(ix->db, META_ARTICLE, each_article_meta, &ea, err);
 
-    return rc != TRAWL_OK ? rc : ea.rc;
+    if (rc != TRAWL_OK)
+        return rc;
+    return ea.corrupt ? index_damaged(ix, ea.rc, err) : ea.rc;
 }
 
 static int source_key(const char *path, struct sbuf *key)
@@ -226,7 +230,7 @@ int index_source(struct index *ix, const char *path, struct schema_source *s, st
     if (rc == TRAWL_OK && val.len == 0)
         rc = terr_set(err, TRAWL_ENOTFOUND, "no source '%s' in the index", path);
     else if (rc == TRAWL_OK)
-        rc = schema_source_decode(val.buf, val.len, s, err);
+        rc = index_damaged(ix, schema_source_decode(val.buf, val.len, s, err), err);
 out:
     sbuf_release(&key);
     sbuf_release(&val);

@@ -37,6 +37,27 @@ static int make_dirs(const char *dir)
     return rc;
 }
 
+/* A writer refuses a stub that is a symbolic link: it would delete generations (layout_clean)
+ * and write databases according to a file that lives somewhere else, perhaps someone else's,
+ * and switching generations would silently replace the link by a file. */
+static int stub_not_a_link(const char *dir, struct terr *err)
+{
+    struct sbuf p;
+    struct stat sb;
+    int link;
+
+    sbuf_init(&p);
+    if (sbuf_printf(&p, "%s/" LAYOUT_STUB, dir) != TRAWL_OK)
+        return terr_set(err, TRAWL_ENOMEM, "out of memory");
+    link = lstat(p.buf, &sb) == 0 && S_ISLNK(sb.st_mode);
+    sbuf_release(&p);
+    if (link)
+        return terr_set(err, TRAWL_EINDEX,
+                        "refusing to follow the stub '%s/" LAYOUT_STUB "': it is a symbolic link",
+                        dir);
+    return TRAWL_OK;
+}
+
 int layout_lock(const char *dir, int *fd, struct terr *err)
 {
     struct sbuf p;
@@ -49,14 +70,27 @@ int layout_lock(const char *dir, int *fd, struct terr *err)
     sbuf_init(&p);
     if (sbuf_printf(&p, "%s/.lock", dir) != TRAWL_OK)
         return terr_set(err, TRAWL_ENOMEM, "out of memory");
-    f = open(p.buf, O_RDWR | O_CREAT | O_CLOEXEC, 0666);
+    /* O_NOFOLLOW: a lock file that is a link would have us create or truncate (and write our
+     * pid into) whatever it points at. */
+    f = open(p.buf, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0666);
     if (f < 0) {
         int e = errno;
+        struct stat sb;
+        if (e == ELOOP && lstat(p.buf, &sb) == 0 && S_ISLNK(sb.st_mode)) {
+            sbuf_release(&p);
+            return terr_set(err, TRAWL_EINDEX,
+                            "refusing to follow the lock file '%s/.lock': it is a symbolic link",
+                            dir);
+        }
         sbuf_release(&p);
         return terr_set(err, e == ENOTDIR ? TRAWL_EINDEX : TRAWL_EIO,
                         "cannot lock index '%s': %s", dir, strerror(e));
     }
     sbuf_release(&p);
+    if (stub_not_a_link(dir, err) != TRAWL_OK) {
+        close(f);
+        return err != NULL ? (int)err->code : TRAWL_EINDEX;
+    }
     if (flock(f, LOCK_EX | LOCK_NB) != 0) {
         char pid[32] = "";
         ssize_t n = pread(f, pid, sizeof pid - 1, 0);
@@ -96,20 +130,69 @@ void layout_free_lines(char **lines, size_t n)
     free(lines);
 }
 
+/* A stub is a few short lines; anything this large is not one. */
+#define STUB_MAX_BYTES (1u << 20)
+
+int layout_parse_stub(const char *dir, const char *buf, size_t len, char ***lines, size_t *n,
+                      struct terr *err)
+{
+    int rc = TRAWL_OK;
+
+    *lines = NULL;
+    *n = 0;
+    /* A stub is text: a NUL would cut a line where strdup stops, keeping what came before it
+     * (trailing spaces included) as if it were the whole line. */
+    if (memchr(buf, '\0', len) != NULL)
+        return terr_damaged(err, dir, "its stub " LAYOUT_STUB " holds a NUL byte", 0);
+    for (size_t at = 0; at < len && rc == TRAWL_OK;) {
+        const char *nl = memchr(buf + at, '\n', len - at);
+        size_t end = nl ? (size_t)(nl - buf) : len, k = end;
+        char **v;
+        while (k > at && (buf[k - 1] == '\r' || buf[k - 1] == ' '))
+            k--;
+        if (k == at || buf[at] == '#') {
+            at = end + 1;
+            continue;
+        }
+        v = realloc(*lines, (*n + 1) * sizeof *v);
+        if (v == NULL || (v[*n] = strndup(buf + at, k - at)) == NULL) {
+            if (v != NULL)
+                *lines = v;
+            rc = terr_set(err, TRAWL_ENOMEM, "out of memory");
+            break;
+        }
+        *lines = v;
+        at = end + 1;
+        if (++*n > LAYOUT_MAX_SHARDS)
+            rc = terr_set(err, TRAWL_EINDEX,
+                          "index '%s' lists more than %d databases in its stub (the most "
+                          "shards an index can have)",
+                          dir, LAYOUT_MAX_SHARDS);
+    }
+    if (rc != TRAWL_OK) {
+        layout_free_lines(*lines, *n);
+        *lines = NULL;
+        *n = 0;
+    }
+    return rc;
+}
+
 int layout_read_stub(const char *dir, char ***lines, size_t *n, struct terr *err)
 {
-    struct sbuf p;
+    struct sbuf p, text;
     FILE *f;
-    char *line = NULL;
-    size_t cap = 0;
-    ssize_t len;
     int rc = TRAWL_OK;
 
     *lines = NULL;
     *n = 0;
     sbuf_init(&p);
+    sbuf_init(&text);
     if (sbuf_printf(&p, "%s/" LAYOUT_STUB, dir) != TRAWL_OK)
         return terr_set(err, TRAWL_ENOMEM, "out of memory");
+    /* Reading follows a stub that is a symbolic link, as Xapian does when it opens the index:
+     * a reader only reads what the link names, and pointing an index folder at a stub kept
+     * elsewhere is a legitimate set-up. Writers refuse such a stub (layout_lock,
+     * layout_stub_writable): they would write and delete according to it. */
     f = fopen(p.buf, "r");
     if (f == NULL) {
         int e = errno;
@@ -120,37 +203,22 @@ int layout_read_stub(const char *dir, char ***lines, size_t *n, struct terr *err
                         strerror(e));
     }
     sbuf_release(&p);
-    while ((len = getline(&line, &cap, f)) != -1) {
-        char **v;
-        while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r' ||
-                           line[len - 1] == ' '))
-            line[--len] = '\0';
-        if (len == 0 || line[0] == '#')
-            continue;
-        v = realloc(*lines, (*n + 1) * sizeof *v);
-        if (v == NULL || (v[*n] = strdup(line)) == NULL) {
-            if (v != NULL)
-                *lines = v;
+    while (rc == TRAWL_OK && !feof(f)) {
+        size_t got;
+        if (text.len >= STUB_MAX_BYTES)
+            rc = terr_damaged(err, dir, "its stub " LAYOUT_STUB " is larger than 1 MiB", 0);
+        else if (sbuf_reserve(&text, 4096) != TRAWL_OK)
             rc = terr_set(err, TRAWL_ENOMEM, "out of memory");
-            break;
-        }
-        *lines = v;
-        (*n)++;
-        if (*n > LAYOUT_MAX_SHARDS) {
-            rc = terr_set(err, TRAWL_EINDEX,
-                          "index '%s' lists more than %d databases in its stub (the most "
-                          "shards an index can have)",
-                          dir, LAYOUT_MAX_SHARDS);
-            break;
-        }
+        else if ((got = fread(text.buf + text.len, 1, 4096, f)) > 0)
+            text.len += got;
+        else if (ferror(f))
+            rc = terr_set(err, TRAWL_EIO, "cannot read '%s/" LAYOUT_STUB "': %s", dir,
+                          strerror(errno));
     }
-    free(line);
     fclose(f);
-    if (rc != TRAWL_OK) {
-        layout_free_lines(*lines, *n);
-        *lines = NULL;
-        *n = 0;
-    }
+    if (rc == TRAWL_OK)
+        rc = layout_parse_stub(dir, text.buf, text.len, lines, n, err);
+    sbuf_release(&text);
     return rc;
 }
 
@@ -178,16 +246,13 @@ static int parse_entry(const char *dir, char *line, struct layout_entry *e, stru
     return TRAWL_OK;
 }
 
-int layout_read_entries(const char *dir, struct layout_entry **v, size_t *n, struct terr *err)
+/* Entries from the lines of a stub (taken over, freed here whatever happens). */
+static int entries_of(const char *dir, char **lines, size_t nl, struct layout_entry **v,
+                      size_t *n, struct terr *err)
 {
-    char **lines = NULL;
-    size_t nl = 0, i;
-    int rc = layout_read_stub(dir, &lines, &nl, err);
+    size_t i;
+    int rc = TRAWL_OK;
 
-    *v = NULL;
-    *n = 0;
-    if (rc != TRAWL_OK)
-        return rc;
     if ((*v = calloc(nl ? nl : 1, sizeof **v)) == NULL) {
         layout_free_lines(lines, nl);
         return terr_set(err, TRAWL_ENOMEM, "out of memory");
@@ -204,6 +269,29 @@ int layout_read_entries(const char *dir, struct layout_entry **v, size_t *n, str
     }
     *n = nl;
     return TRAWL_OK;
+}
+
+int layout_read_entries(const char *dir, struct layout_entry **v, size_t *n, struct terr *err)
+{
+    char **lines = NULL;
+    size_t nl = 0;
+    int rc = layout_read_stub(dir, &lines, &nl, err);
+
+    *v = NULL;
+    *n = 0;
+    return rc != TRAWL_OK ? rc : entries_of(dir, lines, nl, v, n, err);
+}
+
+int layout_parse_entries(const char *dir, const char *buf, size_t len, struct layout_entry **v,
+                         size_t *n, struct terr *err)
+{
+    char **lines = NULL;
+    size_t nl = 0;
+    int rc = layout_parse_stub(dir, buf, len, &lines, &nl, err);
+
+    *v = NULL;
+    *n = 0;
+    return rc != TRAWL_OK ? rc : entries_of(dir, lines, nl, v, n, err);
 }
 
 int layout_entries_remote(const struct layout_entry *v, size_t n)
@@ -303,7 +391,12 @@ int layout_write_stub(const char *dir, char *const *lines, size_t n, struct terr
             rc = terr_set(err, TRAWL_ENOMEM, "out of memory");
             goto out;
         }
-    fd = open(tmp.buf, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+    /* Never through a link left at the temporary name: write a new file of our own. */
+    if (unlink(tmp.buf) != 0 && errno != ENOENT) {
+        rc = terr_set(err, TRAWL_EIO, "cannot remove '%s': %s", tmp.buf, strerror(errno));
+        goto out;
+    }
+    fd = open(tmp.buf, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0666);
     if (fd < 0 || write(fd, body.buf, body.len) != (ssize_t)body.len || fsync(fd) != 0) {
         rc = terr_set(err, TRAWL_EIO, "cannot write '%s': %s", tmp.buf, strerror(errno));
         goto out;
@@ -399,33 +492,68 @@ int layout_sync_tree(const char *path, struct terr *err)
     return TRAWL_OK;
 }
 
+/* 1 if the entry's database is the folder at path: a stub may name dir's own generation by
+ * an absolute path ("auto /srv/idx/gen-2"), which is still not a leftover. */
+static int same_file(const char *dir, const struct layout_entry *e, const char *path)
+{
+    struct stat a, b;
+    char *p = layout_entry_path(dir, e);
+    int same = p != NULL && stat(p, &a) == 0 && stat(path, &b) == 0 && a.st_dev == b.st_dev &&
+               a.st_ino == b.st_ino;
+
+    free(p);
+    return same;
+}
+
+int layout_stub_writable(const char *dir, struct terr *err)
+{
+    return stub_not_a_link(dir, err);
+}
+
 int layout_clean(const char *dir, struct terr *err)
 {
     struct layout_entry *ents = NULL;
     size_t n = 0;
     DIR *d;
     struct dirent *de;
-    int rc = layout_read_entries(dir, &ents, &n, err);
+    int rc = stub_not_a_link(dir, err);
+
+    if (rc != TRAWL_OK)
+        return rc;
+    rc = layout_read_entries(dir, &ents, &n, err);
+    int stub_ok = rc == TRAWL_OK;
 
     if (rc == TRAWL_ENOTFOUND)
         rc = TRAWL_OK;
     if (rc != TRAWL_OK)
         return rc;
+    /* A generation is a leftover only next to a stub that works: with no stub, or one naming
+     * a database that is not there, the unnamed generations may be the only copy of the
+     * index (a stub lost or damaged), and deleting them would make a damaged index worse. */
+    for (size_t i = 0; stub_ok && i < n; i++) {
+        char *p = ents[i].kind == LAYOUT_LOCAL ? layout_entry_path(dir, &ents[i]) : NULL;
+        if (ents[i].kind == LAYOUT_LOCAL && (p == NULL || !layout_is_database(p)))
+            stub_ok = 0;
+        free(p);
+    }
     d = opendir(dir);
     while (d != NULL && rc == TRAWL_OK && (de = readdir(d)) != NULL) {
         int named = 0;
         struct sbuf p;
-        if (strncmp(de->d_name, "tmp-", 4) != 0 && strncmp(de->d_name, "gen-", 4) != 0)
-            continue;
-        for (size_t i = 0; i < n; i++)
-            if (ents[i].kind == LAYOUT_LOCAL && strcmp(ents[i].where, de->d_name) == 0)
-                named = 1;
-        if (named)
+        if (strncmp(de->d_name, "tmp-", 4) != 0 &&
+            (strncmp(de->d_name, "gen-", 4) != 0 || !stub_ok))
             continue;
         sbuf_init(&p);
-        if (sbuf_printf(&p, "%s/%s", dir, de->d_name) != TRAWL_OK)
+        if (sbuf_printf(&p, "%s/%s", dir, de->d_name) != TRAWL_OK) {
             rc = terr_set(err, TRAWL_ENOMEM, "out of memory");
-        else
+            sbuf_release(&p);
+            break;
+        }
+        for (size_t i = 0; i < n; i++)
+            if (ents[i].kind == LAYOUT_LOCAL && (strcmp(ents[i].where, de->d_name) == 0 ||
+                                                 same_file(dir, &ents[i], p.buf)))
+                named = 1;
+        if (!named)
             rc = layout_remove_tree(p.buf, err);
         sbuf_release(&p);
     }

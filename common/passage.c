@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/grow.h"
+
 void passage_opts_init(struct passage_opts *o)
 {
     o->min_words = PASSAGE_MIN_WORDS;
@@ -25,16 +27,11 @@ struct out {
 
 static int emit(struct out *o, size_t start, size_t end, size_t words)
 {
-    if (o->n == o->cap) {
-        size_t cap = o->cap ? o->cap * 2 : 16;
-        struct passage *v;
-        if (cap > (size_t)-1 / sizeof *v)
-            return TRAWL_ENOMEM;
-        if ((v = realloc(o->v, cap * sizeof *v)) == NULL)
-            return TRAWL_ENOMEM;
-        o->v = v;
-        o->cap = cap;
-    }
+    struct passage *v = grow(o->v, o->n, &o->cap, sizeof *v, 16);
+
+    if (v == NULL)
+        return TRAWL_ENOMEM;
+    o->v = v;
     o->v[o->n].start = start;
     o->v[o->n].end = end;
     o->v[o->n].words = words;

@@ -20,6 +20,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/date.h"
+#include "common/grow.h"
 #include "common/sbuf.h"
 
 /* ---- Tokens ------------------------------------------------------------------------------ */
@@ -154,16 +156,11 @@ static size_t find_close(const struct parser *p, size_t i)
 
 static struct token *push_token(struct parser *p, enum ttype type, size_t col)
 {
-    struct token *t;
+    struct token *t = grow(p->t, p->nt, &p->cap, sizeof *t, 32);
 
-    if (p->nt == p->cap) {
-        size_t cap = p->cap ? p->cap * 2 : 32;
-        t = realloc(p->t, cap * sizeof *t);
-        if (t == NULL)
-            return NULL;
-        p->t = t;
-        p->cap = cap;
-    }
+    if (t == NULL)
+        return NULL;
+    p->t = t;
     t = &p->t[p->nt++];
     memset(t, 0, sizeof *t);
     t->type = type;
@@ -172,18 +169,6 @@ static struct token *push_token(struct parser *p, enum ttype type, size_t col)
 }
 
 /* ---- Dates ------------------------------------------------------------------------------- */
-
-static int leap(int y)
-{
-    return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-}
-
-static int days_in(int y, int m)
-{
-    static const int dim[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-
-    return m == 2 && leap(y) ? 29 : dim[m - 1];
-}
 
 /* Writes YYYYMMDD; the parser has checked y <= 9999, m <= 12 and d <= 31. */
 static void put_ymd(char out[9], int y, int m, int d)
@@ -197,37 +182,24 @@ static void put_ymd(char out[9], int y, int m, int d)
             out[--o] = (char)('0' + x % 10);
 }
 
-static int digits(const char *s, size_t n, int *v)
-{
-    *v = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (s[i] < '0' || s[i] > '9')
-            return 0;
-        *v = *v * 10 + (s[i] - '0');
-    }
-    return 1;
-}
-
 /* Parses YYYY, YYYY-MM or YYYY-MM-DD into the first (lo) and last (hi) day it covers.
  * Returns NULL or what is wrong with it (a constant, or why[64]). */
 static const char *parse_day(const char *s, size_t n, char lo[9], char hi[9], char why[64])
 {
-    int y, m = 0, d = 0;
+    int y, m, d;
 
-    if ((n != 4 && n != 7 && n != 10) || !digits(s, 4, &y) ||
-        (n >= 7 && (s[4] != '-' || !digits(s + 5, 2, &m))) ||
-        (n == 10 && (s[7] != '-' || !digits(s + 8, 2, &d))))
+    if (date_split(s, n, &y, &m, &d) == 0)
         return "expected YYYY, YYYY-MM or YYYY-MM-DD";
     if (y == 0)
         return "year must be 0001-9999";
     if (n >= 7 && (m < 1 || m > 12))
         return "month must be 01-12";
-    if (n == 10 && (d < 1 || d > days_in(y, m))) {
-        snprintf(why, 64, "day must be 01-%02d in %04d-%02d", days_in(y, m), y, m);
+    if (n == 10 && (d < 1 || d > date_days_in(y, m))) {
+        snprintf(why, 64, "day must be 01-%02d in %04d-%02d", date_days_in(y, m), y, m);
         return why;
     }
     put_ymd(lo, y, n >= 7 ? m : 1, n == 10 ? d : 1);
-    put_ymd(hi, y, n >= 7 ? m : 12, n == 10 ? d : days_in(y, n >= 7 ? m : 12));
+    put_ymd(hi, y, n >= 7 ? m : 12, n == 10 ? d : date_days_in(y, n >= 7 ? m : 12));
     return NULL;
 }
 
@@ -482,16 +454,13 @@ static void list_release(struct list *l)
 /* Appends the item, taking ownership of n even on failure. */
 static int list_push(struct list *l, struct qnode *n, enum sign sign, size_t col)
 {
-    if (l->n == l->cap) {
-        size_t cap = l->cap ? l->cap * 2 : 8;
-        struct item *v = realloc(l->v, cap * sizeof *v);
-        if (v == NULL) {
-            query_free(n);
-            return TRAWL_ENOMEM;
-        }
-        l->v = v;
-        l->cap = cap;
+    struct item *v = grow(l->v, l->n, &l->cap, sizeof *v, 8);
+
+    if (v == NULL) {
+        query_free(n);
+        return TRAWL_ENOMEM;
     }
+    l->v = v;
     l->v[l->n].n = n;
     l->v[l->n].sign = sign;
     l->v[l->n].col = col;

@@ -199,6 +199,42 @@ static int rd_end(struct rd *r, const char *what, struct terr *err)
     return TRAWL_OK;
 }
 
+/* ---- metadata values ---- */
+
+int schema_meta_number(const char *val, size_t len, int64_t *out, struct terr *err)
+{
+    int64_t v = 0;
+
+    *out = -1;
+    if (len == 0)
+        return terr_set(err, TRAWL_ENOTFOUND, "no metadata value");
+    if (len > SCHEMA_META_DIGITS)
+        return terr_set(err, TRAWL_EINDEX, "corrupt metadata value: %zu digits", len);
+    for (size_t i = 0; i < len; i++) {
+        if (val[i] < '0' || val[i] > '9')
+            return terr_set(err, TRAWL_EINDEX, "corrupt metadata value: not a number");
+        v = v * 10 + (val[i] - '0');
+    }
+    *out = v;
+    return TRAWL_OK;
+}
+
+int schema_meta_lang(const char *val, size_t len, char *out, struct terr *err)
+{
+    out[0] = '\0';
+    if (len == 0)
+        return terr_set(err, TRAWL_ENOTFOUND, "no metadata value");
+    if (len > SCHEMA_MAX_LANG)
+        return terr_set(err, TRAWL_EINDEX, "corrupt metadata value: a language of %zu bytes",
+                        len);
+    for (size_t i = 0; i < len; i++)
+        if ((val[i] < 'a' || val[i] > 'z') && val[i] != '_')
+            return terr_set(err, TRAWL_EINDEX, "corrupt metadata value: not a language name");
+    memcpy(out, val, len);
+    out[len] = '\0';
+    return TRAWL_OK;
+}
+
 /* ---- records ---- */
 
 int schema_passage_encode(const struct schema_passage *p, struct sbuf *out)

@@ -104,6 +104,18 @@ int schema_source_encode(const struct schema_source *s, struct sbuf *out);
 int schema_source_decode(const char *data, size_t len, struct schema_source *s,
                          struct terr *err);
 
+/* Metadata values as a reader checks them (the header: trawl.schema, trawl.analyzer,
+ * trawl.updated, trawl.lang). An empty value is an absent key: TRAWL_ENOTFOUND (*out -1, or
+ * ""). Anything else malformed: TRAWL_EINDEX "corrupt metadata value". */
+#define SCHEMA_META_DIGITS 18 /* a number's most digits: fits int64_t and long on LP64 */
+#define SCHEMA_MAX_LANG 31    /* a language name's most bytes */
+/* A number: 1 to SCHEMA_META_DIGITS decimal digits and nothing else (no sign, space or NUL). */
+int schema_meta_number(const char *val, size_t len, int64_t *out, struct terr *err);
+/* A stemmer language name: 1 to SCHEMA_MAX_LANG bytes of a-z and '_', copied NUL-terminated
+ * into out (SCHEMA_MAX_LANG + 1 bytes); out is "" on any failure. Whether this build knows
+ * the language is stem.h's question, not the schema's. */
+int schema_meta_lang(const char *val, size_t len, char *out, struct terr *err);
+
 /* 64-bit FNV-1a, for content hashes and long ids (not cryptographic; collisions of changed
  * content are ~2^-64). hash_update continues a running hash (start from SCHEMA_HASH_SEED). */
 #define SCHEMA_HASH_SEED 0xcbf29ce484222325ULL

@@ -3,6 +3,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/grow.h"
+
 struct stok {
     size_t start, end;
     int match; /* index of the query item it matches, or -1 */
@@ -53,15 +55,11 @@ static int match_id(const struct index_hl *hl, const struct tok_token *tk, const
 static int collect(void *ctx, const struct tok_token *tk, const char *term, size_t len)
 {
     struct sctx *c = ctx;
+    struct stok *v = grow(c->v, c->n, &c->cap, sizeof *v, 128);
 
-    if (c->n == c->cap) {
-        size_t cap = c->cap ? c->cap * 2 : 128;
-        struct stok *v = realloc(c->v, cap * sizeof *v);
-        if (v == NULL)
-            return -TRAWL_ENOMEM;
-        c->v = v;
-        c->cap = cap;
-    }
+    if (v == NULL)
+        return -TRAWL_ENOMEM;
+    c->v = v;
     c->v[c->n].start = tk->start;
     c->v[c->n].end = tk->end;
     c->v[c->n].match = match_id(c->hl, tk, term, len);
@@ -95,41 +93,93 @@ static int sentence_start(const char *text, const struct stok *v, size_t i)
     return p > v[i - 1].end && (text[p - 1] == '.' || text[p - 1] == '?' || text[p - 1] == '!');
 }
 
+/* The matching tokens as marks, adjacent ones merged across white space. TRAWL_ENOMEM only. */
+static int add_marks(const char *text, const struct sctx *c, struct snippet *out)
+{
+    for (size_t i = 0; i < c->n; i++) {
+        struct snippet_mark *m;
+        if (c->v[i].match < 0)
+            continue;
+        if (out->nmarks > 0 &&
+            only_space(text, out->marks[out->nmarks - 1].end, c->v[i].start)) {
+            out->marks[out->nmarks - 1].end = c->v[i].end;
+            continue;
+        }
+        m = realloc(out->marks, (out->nmarks + 1) * sizeof *m);
+        if (m == NULL)
+            return TRAWL_ENOMEM;
+        out->marks = m;
+        m[out->nmarks].start = c->v[i].start;
+        m[out->nmarks].end = c->v[i].end;
+        out->nmarks++;
+    }
+    return TRAWL_OK;
+}
+
+/* Slides a window of tokens [i, j) no wider than width and sets [*bi, *bj) to the one with
+ * the most distinct query items, then sentence starts, then the earliest ([0, 0) when no
+ * token fits). count: one zeroed counter per query item (and one spare). */
+static void best_window(const char *text, const struct sctx *c, size_t width, size_t *count,
+                        size_t *bi, size_t *bj)
+{
+    size_t best_score = 0, distinct = 0;
+
+    *bi = *bj = 0;
+    for (size_t i = 0, j = 0; i < c->n; i++) {
+        size_t score;
+        if (j < i)
+            j = i;
+        while (j < c->n && c->v[j].end - c->v[i].start <= width) {
+            if (c->v[j].match >= 0 && count[c->v[j].match]++ == 0)
+                distinct++;
+            j++;
+        }
+        score = distinct * 2 + (size_t)sentence_start(text, c->v, i);
+        if (j > i && score > best_score) {
+            best_score = score;
+            *bi = i;
+            *bj = j;
+        }
+        if (j > i && c->v[i].match >= 0 && --count[c->v[i].match] == 0)
+            distinct--;
+    }
+}
+
+/* Sets out's byte range and cuts to tokens [bi, bj) of text[0..len), trimmed to width. */
+static void cut_window(const char *text, size_t len, size_t width, const struct sctx *c,
+                       size_t bi, size_t bj, struct snippet *out)
+{
+    if (bj == 0) { /* a single token wider than width: show its start */
+        bi = 0;
+        bj = 1;
+    }
+    out->start = bi == 0 ? 0 : c->v[bi].start;
+    out->end = bj == c->n ? len : c->v[bj - 1].end;
+    /* Keep punctuation glued to the last word ("target." not "target"). */
+    while (out->end < len && out->end - out->start < width && text[out->end] != ' ' &&
+           text[out->end] != '\n' && text[out->end] != '\t')
+        out->end++;
+    if (out->end - out->start > width && bj - bi == 1)
+        out->end = out->start + width;
+    while (out->end < len && out->end > out->start &&
+           ((unsigned char)text[out->end] & 0xC0) == 0x80)
+        out->end--; /* never cut inside a UTF-8 sequence */
+    out->cut_before = out->start > 0;
+    out->cut_after = out->end < len;
+}
+
 int snippet_make(struct analyzer *an, const char *text, size_t len, const struct index_hl *hl,
                  size_t width, struct snippet *out, struct terr *err)
 {
     struct sctx c = {hl, NULL, 0, 0};
     size_t nitems = hl->nterms + hl->nexact + hl->nprefixes;
     size_t *count = NULL;
-    size_t best_i = 0, best_j = 0, best_score = 0, distinct = 0;
+    size_t bi, bj;
     int rc = TRAWL_OK;
 
     memset(out, 0, sizeof *out);
-    if (analyze_each(an, text, len, collect, &c) != 0) {
-        rc = terr_set(err, TRAWL_ENOMEM, "out of memory");
-        goto out;
-    }
-    /* Marks, merged across white space. */
-    for (size_t i = 0; i < c.n; i++) {
-        struct snippet_mark *m;
-        if (c.v[i].match < 0)
-            continue;
-        if (out->nmarks > 0 && only_space(text, out->marks[out->nmarks - 1].end, c.v[i].start)) {
-            out->marks[out->nmarks - 1].end = c.v[i].end;
-            continue;
-        }
-        m = realloc(out->marks, (out->nmarks + 1) * sizeof *m);
-        if (m == NULL) {
-            rc = terr_set(err, TRAWL_ENOMEM, "out of memory");
-            goto out;
-        }
-        out->marks = m;
-        m[out->nmarks].start = c.v[i].start;
-        m[out->nmarks].end = c.v[i].end;
-        out->nmarks++;
-    }
-    count = calloc(nitems + 1, sizeof *count);
-    if (count == NULL) {
+    if (analyze_each(an, text, len, collect, &c) != 0 || add_marks(text, &c, out) != TRAWL_OK ||
+        (count = calloc(nitems + 1, sizeof *count)) == NULL) {
         rc = terr_set(err, TRAWL_ENOMEM, "out of memory");
         goto out;
     }
@@ -140,46 +190,9 @@ int snippet_make(struct analyzer *an, const char *text, size_t len, const struct
     out->end = len;
     if (width == 0 || len <= width || c.n == 0)
         goto out;
-
-    /* Slide a window of tokens [i, j) no wider than width; keep the one with the most
-     * distinct query items, then sentence starts, then the earliest. */
     memset(count, 0, (nitems + 1) * sizeof *count);
-    distinct = 0;
-    for (size_t i = 0, j = 0; i < c.n; i++) {
-        size_t score;
-        if (j < i)
-            j = i;
-        while (j < c.n && c.v[j].end - c.v[i].start <= width) {
-            if (c.v[j].match >= 0 && count[c.v[j].match]++ == 0)
-                distinct++;
-            j++;
-        }
-        score = distinct * 2 + (size_t)sentence_start(text, c.v, i);
-        if (j > i && score > best_score) {
-            best_score = score;
-            best_i = i;
-            best_j = j;
-        }
-        if (j > i && c.v[i].match >= 0 && --count[c.v[i].match] == 0)
-            distinct--;
-    }
-    if (best_j == 0) { /* a single token wider than width: show its start */
-        best_i = 0;
-        best_j = 1;
-    }
-    out->start = best_i == 0 ? 0 : c.v[best_i].start;
-    out->end = best_j == c.n ? len : c.v[best_j - 1].end;
-    /* Keep punctuation glued to the last word ("target." not "target"). */
-    while (out->end < len && out->end - out->start < width && text[out->end] != ' ' &&
-           text[out->end] != '\n' && text[out->end] != '\t')
-        out->end++;
-    if (out->end - out->start > width && best_j - best_i == 1)
-        out->end = out->start + width;
-    while (out->end < len && out->end > out->start &&
-           ((unsigned char)text[out->end] & 0xC0) == 0x80)
-        out->end--; /* never cut inside a UTF-8 sequence */
-    out->cut_before = out->start > 0;
-    out->cut_after = out->end < len;
+    best_window(text, &c, width, count, &bi, &bj);
+    cut_window(text, len, width, &c, bi, bj, out);
 out:
     free(c.v);
     free(count);

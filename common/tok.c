@@ -376,17 +376,48 @@ static size_t scan_acronym(struct scan *sc, size_t i, size_t *pn, int *ascii, in
     return end;
 }
 
+/* Inside a word, after a character of class prev, the character of class k (n bytes) at j:
+ * the bytes it takes as a joiner, with *keep the byte it leaves in the folded word (0: none),
+ * or 0 when it ends the word. Joiners: an apostrophe between letters ("don't"), a dot between
+ * digits ("3.14"), and a comma after a digit before exactly three digits and no fourth (a
+ * thousands separator, dropped: "10,000" is "10000"). */
+static size_t joiner(struct scan *sc, int k, int prev, size_t j, size_t n, char *keep)
+{
+    size_t m;
+
+    *keep = 0;
+    if (k == C_APOS && prev == C_LETTER && cls_at(sc, j + n, &m) == C_LETTER) {
+        *keep = '\'';
+        return n;
+    }
+    if (k == C_DOT && prev == C_DIGIT && cls_at(sc, j + 1, &m) == C_DIGIT) {
+        *keep = '.';
+        return 1;
+    }
+    if (k == C_COMMA && prev == C_DIGIT) {
+        size_t x = j + 1, d = 0;
+        while (d < 4 && cls_at(sc, x, &m) == C_DIGIT) {
+            x += m;
+            d++;
+        }
+        return d == 3 ? 1 : 0;
+    }
+    return 0;
+}
+
 /* A word (letters, digits, marks, with the apostrophe and number rules) starting at i.
  * Sets *next to its end. */
 static int scan_word(struct scan *sc, size_t i, unsigned flags, size_t *next)
 {
     const unsigned char *s = sc->s;
     char *pre = sc->t->pre;
-    size_t len = sc->len, j = i, p = 0, lim = PRE_CAP, n, m;
+    size_t len = sc->len, j = i, p = 0, lim = PRE_CAP, n;
     int prev = C_SEP, ascii = 1, truncated = 0;
     unsigned char c;
 
     for (;;) {
+        size_t take;
+        char keep;
         int k;
 
         /* The fast path: a run of ASCII letters and digits. */
@@ -403,11 +434,7 @@ static int scan_word(struct scan *sc, size_t i, unsigned flags, size_t *next)
         if (j >= len)
             break;
         k = cls_at(sc, j, &n);
-        switch (k) {
-        case C_LETTER:
-        case C_DIGIT:
-        case C_NUM:
-        case C_MARK:
+        if (k == C_LETTER || k == C_DIGIT || k == C_NUM || k == C_MARK) {
             if (p + n <= lim) {
                 memcpy(pre + p, s + j, n);
                 p += n;
@@ -422,46 +449,17 @@ static int scan_word(struct scan *sc, size_t i, unsigned flags, size_t *next)
                 prev = k;
             j += n;
             continue;
-        case C_APOS:
-            if (prev == C_LETTER && cls_at(sc, j + n, &m) == C_LETTER) {
-                if (p < lim)
-                    pre[p++] = '\'';
-                else
-                    truncated = 1;
-                prev = C_SEP;
-                j += n;
-                continue;
-            }
-            break;
-        case C_DOT:
-            if (prev == C_DIGIT && cls_at(sc, j + 1, &m) == C_DIGIT) {
-                if (p < lim)
-                    pre[p++] = '.';
-                else
-                    truncated = 1;
-                prev = C_SEP;
-                j++;
-                continue;
-            }
-            break;
-        case C_COMMA:
-            if (prev == C_DIGIT) {
-                /* Exactly three digits after it, then no fourth: a thousands separator. */
-                size_t x = j + 1, d = 0;
-                while (d < 4 && cls_at(sc, x, &m) == C_DIGIT) {
-                    x += m;
-                    d++;
-                }
-                if (d == 3) {
-                    j++;
-                    continue;
-                }
-            }
-            break;
-        default:
-            break;
         }
-        break;
+        if ((take = joiner(sc, k, prev, j, n, &keep)) == 0)
+            break;
+        if (keep != 0) {
+            if (p < lim)
+                pre[p++] = keep;
+            else
+                truncated = 1;
+            prev = C_SEP;
+        }
+        j += take;
     }
     *next = j;
     return emit(sc, p, ascii, flags | (truncated ? TOK_LONG : 0), i, j);

@@ -17,10 +17,12 @@
  *   with the function that frees them.
  * - Handles are not thread-safe: use one per thread (a writer runs its own threads inside).
  * - No function prints, exits or installs signal handlers.
- * Depends on libc only (stddef.h, stdint.h). Link with `pkg-config --cflags --libs trawl`. */
+ * Depends on libc only (signal.h, stddef.h, stdint.h).
+ * Link with `pkg-config --cflags --libs trawl`. */
 #ifndef TRAWL_H
 #define TRAWL_H
 
+#include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -46,6 +48,7 @@ enum trawl_status {
     TRAWL_ERETRY,    /* the index changed under a reader too often: trawl_reopen, try again */
     TRAWL_ENOTFOUND, /* the thing asked for is not there (not always an error) */
     TRAWL_EINTERNAL, /* a bug in trawl or a library it uses: please report it */
+    TRAWL_ECANCELLED, /* the caller's cancel flag stopped the call (trawl_search_opts) */
 };
 
 struct trawl_error {
@@ -156,6 +159,13 @@ TRAWL_API const char *trawl_index_warning(const trawl_index *ix);
 
 #define TRAWL_QUERY_MAX 4096
 
+/* The order of results. Dates are the articles' own; articles without one come last. */
+enum trawl_sort {
+    TRAWL_SORT_SCORE = 0,    /* best score first (the default) */
+    TRAWL_SORT_DATE = 1,     /* newest article first, then best score */
+    TRAWL_SORT_DATE_ASC = 2, /* oldest article first, then best score */
+};
+
 struct trawl_search_opts {
     unsigned offset, count;  /* the window of results (default 0, 10) */
     unsigned per_article;    /* passages shown per article (default 1); 0: every passage
@@ -167,14 +177,24 @@ struct trawl_search_opts {
     int bm25plus;            /* Xapian's BM25+ instead, with delta */
     double delta;
     unsigned check_at_least; /* matches looked at for exact counts (default 100) */
+    enum trawl_sort sort;    /* default TRAWL_SORT_SCORE; with per_article, each article is
+                                still shown by its best passages */
+    /* Optional (default NULL): a flag the caller sets, typically from a SIGINT handler, to
+     * stop the search. It is read between the search's steps and while passages are checked
+     * for phrases (the slow part); once non-zero, trawl_search returns TRAWL_ECANCELLED
+     * ("search cancelled") and no results. The caller clears it. Not owned; must outlive
+     * the call. */
+    volatile sig_atomic_t *cancel;
     /* Article ranking, in the one-passage-per-article view with BM25 (README "Ranking"): the
-     * best article_depth articles of the passage search (default 100; 0: off, articles
+     * best article_depth articles of the passage search (default 30; 0: off, articles
      * ranked by their best passage alone) are ranked by
      *   article_alpha x their best passage's score + (1 - article_alpha) x the article's BM25
      * (article_k1, article_b; the title counted once), and each shows the passage whose own
      * text matches best (not the title; the best scoring one when the query has a phrase).
      * article_df: TRAWL_DF_EXACT counts articles per term (an O(df) walk, cached per index
-     * state), TRAWL_DF_PASSAGE uses the passage statistics instead. */
+     * state), TRAWL_DF_PASSAGE uses the passage statistics instead. With TRAWL_SORT_DATE the
+     * articles go by date and are not re-ordered by the fused score, but each still shows
+     * the passage its own text chooses. */
     unsigned article_depth;
     double article_alpha, article_k1, article_b;
     int article_df;
@@ -321,6 +341,14 @@ TRAWL_API char *trawl_stats_format(const char *path, const struct trawl_stats *s
 /* A spelling correction for a case-folded word (owned: free(); "" when there is none). */
 TRAWL_API int trawl_suggest(trawl_index *ix, const char *word, char **out,
                             struct trawl_error *err);
+/* Words of the index for completion: calls fn with each word of the spelling table (the
+ * case-folded words of the passages, 3 to 32 bytes, numbers left out) that starts with
+ * prefix[0..len), in byte order, with how often it occurs. word is borrowed for the call and
+ * not NUL-terminated; non-zero from fn stops (still TRAWL_OK). The words are case-folded:
+ * fold the prefix first. */
+typedef int (*trawl_complete_fn)(void *ctx, const char *word, size_t len, uint64_t freq);
+TRAWL_API int trawl_complete(trawl_index *ix, const char *prefix, size_t len,
+                             trawl_complete_fn fn, void *ctx, struct trawl_error *err);
 
 /* ---- Article records -----------------------------------------------------------------------
  * What the index keeps per article and per JSON Lines file so that a later run can tell what
@@ -360,29 +388,54 @@ TRAWL_API int trawl_source_get(trawl_index *ix, const char *path, struct trawl_s
 
 typedef struct trawl_writer trawl_writer;
 
+/* What trawl_writer_finish is busy with, for a progress display: the articles still queued
+ * are analysed and written, then (a build from nothing that is not sharded) the parts are
+ * merged into one database, which can take a good share of a fresh build. */
+enum trawl_phase {
+    TRAWL_PHASE_WRITING = 1,
+    TRAWL_PHASE_MERGING = 2,
+};
+
 struct trawl_writer_opts {
     const char *lang;        /* stemmer of a new or rebuilt index (NULL: the index's own, else
                                 english); a different one for an existing index: TRAWL_EINPUT */
     int rebuild;             /* start from an empty index */
-    unsigned shards;         /* a sharded index of this many shards (new or rebuilt); 0: keep */
-    unsigned parts;          /* parts a build from nothing writes in parallel (0: 1) */
+    unsigned shards;         /* a sharded index of this many shards (new or rebuilt); 0: keep;
+                                at most TRAWL_MAX_SHARDS */
+    unsigned parts;          /* parts a build from nothing writes in parallel (0: 1); at most
+                                TRAWL_MAX_SHARDS */
     unsigned jobs;           /* analysis threads (0: 1) */
     size_t batch;            /* articles per committed batch (0: 5000) */
-    size_t min_words;        /* passages close at this many words (0: 20) */
-    size_t max_words;        /* and are split above this many (0: 200) */
+    size_t min_words;        /* passages close at this many words (0: TRAWL_MIN_WORDS) */
+    size_t max_words;        /* and are split above this many (0: TRAWL_MAX_WORDS); not
+                                below min_words: TRAWL_EINPUT */
+    void (*phase)(void *ctx, enum trawl_phase phase); /* NULL, or called by
+                                trawl_writer_finish (in its thread) as each phase begins */
+    void *phase_ctx;
 };
+#define TRAWL_MAX_SHARDS 64
+#define TRAWL_MIN_WORDS 20
+#define TRAWL_MAX_WORDS 200
 
 struct trawl_write_counts {
     uint64_t put, removed, passages, bytes; /* articles written and removed, their passages,
                                                bytes of text analysed */
 };
 
+/* How many passages a writer with these word limits (0: the defaults, as in
+ * trawl_writer_opts) cuts article a into, into *n: what it would write, found without
+ * analysing or writing anything (a dry run's count). TRAWL_EINPUT: max_words below
+ * min_words; TRAWL_ENOMEM. */
+TRAWL_API int trawl_article_passages(const trawl_article *a, size_t min_words,
+                                     size_t max_words, size_t *n, struct trawl_error *err);
+
 /* Takes the index's lock (creating the folder for a new index), tidies what a killed run left,
  * and opens the index (every shard of a sharded one) for writing. Owned: trawl_writer_close. */
 TRAWL_API int trawl_writer_open(const char *path, const struct trawl_writer_opts *opts,
                                 trawl_writer **out, struct trawl_error *err);
 /* The records the index holds (nothing after rebuild), as trawl_each_record; and a JSON Lines
- * file's record. Call before trawl_writer_start. */
+ * file's record (TRAWL_ENOTFOUND also when the index holds no article: a build from nothing
+ * reads every file again). Call before trawl_writer_start. */
 TRAWL_API int trawl_writer_each_record(trawl_writer *w, trawl_record_fn fn, void *ctx,
                                        struct trawl_error *err);
 TRAWL_API int trawl_writer_source_get(trawl_writer *w, const char *path,

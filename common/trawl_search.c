@@ -18,10 +18,7 @@
 #include "common/snippet.h"
 
 struct trawl_index {
-    struct index *ix;
-    /* The analyzer of the index's language, for snippets and trawl_words (the internal index
-     * keeps its own for searching; one each keeps index.c's private). */
-    struct analyzer *an;
+    struct index *ix; /* its analyzer (index_analyzer) serves snippets and trawl_words too */
 };
 
 struct trawl_results {
@@ -44,29 +41,11 @@ static int pass(int rc, struct trawl_error *out, const struct terr *e)
 
 /* ---- Opening ---------------------------------------------------------------------------- */
 
-/* (Re)makes ix->an for the index's language when it has none or another one (a rebuild may
- * change it). An index without a recorded language is english, as index.c reads it. */
-static int ensure_analyzer(trawl_index *ix, struct terr *e)
-{
-    const char *lang = index_lang(ix->ix);
-    struct analyzer *an;
-    int rc;
-
-    if (lang == NULL || lang[0] == '\0')
-        lang = "english";
-    if (ix->an != NULL && strcmp(analyzer_lang(ix->an), lang) == 0)
-        return TRAWL_OK;
-    if ((rc = analyzer_new(lang, &an, e)) != TRAWL_OK)
-        return rc;
-    analyzer_free(ix->an);
-    ix->an = an;
-    return TRAWL_OK;
-}
-
 int trawl_open(const char *path, const struct trawl_open_opts *opts, trawl_index **out,
                struct trawl_error *err)
 {
     struct index_open_opts oo = {.mode = INDEX_READ};
+    struct analyzer *an;
     trawl_index *ix;
     struct terr e;
     int rc;
@@ -77,8 +56,9 @@ int trawl_open(const char *path, const struct trawl_open_opts *opts, trawl_index
     if ((ix = calloc(1, sizeof *ix)) == NULL)
         return nomem(err);
     rc = index_open(path, &oo, &ix->ix, &e);
+    /* Made now, so that an unknown language fails here, not at the first search. */
     if (rc == TRAWL_OK)
-        rc = ensure_analyzer(ix, &e);
+        rc = index_analyzer(ix->ix, &an, &e);
     if (rc != TRAWL_OK) {
         trawl_close(ix);
         return api_fail(err, &e);
@@ -91,7 +71,6 @@ void trawl_close(trawl_index *ix)
 {
     if (ix == NULL)
         return;
-    analyzer_free(ix->an);
     index_close(ix->ix);
     free(ix);
 }
@@ -101,8 +80,6 @@ int trawl_reopen(trawl_index *ix, struct trawl_error *err)
     struct terr e;
     int rc = index_reopen(ix->ix, &e);
 
-    if (rc == TRAWL_OK)
-        rc = ensure_analyzer(ix, &e);
     return pass(rc, err, &e);
 }
 
@@ -151,6 +128,10 @@ static void search_opts(const struct trawl_search_opts *o, struct index_search_o
     so->count = o->count;
     so->per_article = o->per_article;
     so->check_at_least = o->check_at_least;
+    so->order = o->sort == TRAWL_SORT_DATE       ? INDEX_ORDER_DATE_DESC
+                : o->sort == TRAWL_SORT_DATE_ASC ? INDEX_ORDER_DATE_ASC
+                                                 : INDEX_ORDER_SCORE;
+    so->cancel = o->cancel;
     so->art_depth = o->article_depth;
     so->art_alpha = o->article_alpha;
     so->art_k1 = o->article_k1;
@@ -225,9 +206,11 @@ int trawl_search(trawl_index *ix, const char *query, size_t len,
         r->hits[i].score = r->res->hits[i].score;
         r->hits[i].more = r->res->hits[i].more;
     }
-    /* Xapian's estimate of collapsed matches is a guess; never below what was seen. */
+    /* Xapian's estimate of collapsed matches is a guess; never below what was seen. A page
+     * past the end saw nothing: there the count is exact (Xapian went through every match
+     * to reach the offset). */
     r->estimated = r->res->estimated;
-    if (r->estimated < (uint64_t)opts->offset + r->res->n)
+    if (r->res->n > 0 && r->estimated < (uint64_t)opts->offset + r->res->n)
         r->estimated = (uint64_t)opts->offset + r->res->n;
     *out = r;
     return api_ok(err);
@@ -273,13 +256,15 @@ int trawl_snippet(const trawl_results *r, const char *text, size_t len, size_t w
                   struct trawl_snippet *out, struct trawl_error *err)
 {
     static const struct index_hl none;
+    struct analyzer *an;
     struct snippet sn;
     struct terr e;
     int rc;
 
     memset(out, 0, sizeof *out);
-    rc = snippet_make(r->ix->an, text, len, r->res != NULL ? &r->res->hl : &none, width, &sn,
-                      &e);
+    rc = index_analyzer(r->ix->ix, &an, &e);
+    if (rc == TRAWL_OK)
+        rc = snippet_make(an, text, len, r->res != NULL ? &r->res->hl : &none, width, &sn, &e);
     if (rc != TRAWL_OK)
         return api_fail(err, &e);
     if (sn.nmarks > 0 && (out->marks = malloc(sn.nmarks * sizeof *out->marks)) == NULL) {
@@ -325,8 +310,12 @@ int trawl_words(trawl_index *ix, const char *text, size_t len, trawl_word_fn fn,
                 struct trawl_error *err)
 {
     struct words_ctx w = {fn, ctx};
+    struct analyzer *an;
+    struct terr e;
 
-    if (analyze_each(ix->an, text, len, word_each, &w) == -TRAWL_ENOMEM)
+    if (index_analyzer(ix->ix, &an, &e) != TRAWL_OK)
+        return api_fail(err, &e);
+    if (analyze_each(an, text, len, word_each, &w) == -TRAWL_ENOMEM)
         return nomem(err);
     return api_ok(err);
 }
@@ -530,6 +519,15 @@ int trawl_suggest(trawl_index *ix, const char *word, char **out, struct trawl_er
     if ((*out = sbuf_detach(&sug, NULL)) == NULL)
         return nomem(err);
     return api_ok(err);
+}
+
+int trawl_complete(trawl_index *ix, const char *prefix, size_t len, trawl_complete_fn fn,
+                   void *ctx, struct trawl_error *err)
+{
+    struct terr e;
+
+    /* The same signature, so the caller's function is handed down as it is. */
+    return pass(index_complete(ix->ix, prefix, len, fn, ctx, &e), err, &e);
 }
 
 /* ---- Records ---------------------------------------------------------------------------- */

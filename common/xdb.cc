@@ -6,6 +6,7 @@
 
 #include <cstring>
 #include <exception>
+#include <memory>
 #include <new>
 #include <string>
 #include <utility>
@@ -21,6 +22,7 @@ struct xdb {
     Xapian::Database db;
     Xapian::WritableDatabase wdb;
     bool writable = false;
+    std::string name; /* what messages about a damaged database call it (xdb_open_as) */
 };
 
 struct xdb_doc {
@@ -41,36 +43,62 @@ struct xdb_mset {
     Xapian::MSet mset;
     std::vector<std::string> data; /* per-hit document data, filled on first xdb_mset_hit */
     std::vector<char> have;
+    std::string name; /* the database's xdb name, for messages */
 
-    explicit xdb_mset(const Xapian::Database &d) : db(d), enq(d) {}
+    xdb_mset(const Xapian::Database &d, const std::string &n) : db(d), enq(d), name(n) {}
 };
 
-/* Call only inside a catch block: it rethrows the in-flight exception to classify it. path,
- * when given, names the database in messages about opening or locking it. */
-static int xdb_fail(struct terr *err, const char *what, const char *path = nullptr)
+/* What Xapian said about a damaged database, as one line: its message, and the system's
+ * reason when there is one. */
+static std::string xdb_said(const Xapian::Error &e)
 {
+    std::string s = e.get_msg();
+    const char *sys = e.get_error_string();
+
+    if (sys != nullptr && *sys != '\0')
+        s += std::string(" (") + sys + ")";
+    return s;
+}
+
+/* Call only inside a catch block: it rethrows the in-flight exception to classify it. path,
+ * when given, names the database in messages about opening or locking it; name (path when
+ * NULL) is what a message about a damaged database calls it: the index the user named, never
+ * a temporary stub. Damage is what a read of bytes on disk found wrong: Xapian's corrupt,
+ * version and opening errors, and its plain DatabaseError without a system error ("EOF
+ * reading block"); a DatabaseError with one (a full disk, EIO) stays an I/O-ish index error. */
+static int xdb_fail(struct terr *err, const char *what, const char *path = nullptr,
+                    const char *name = nullptr)
+{
+    if (name == nullptr || *name == '\0')
+        name = path;
     try {
         throw;
     } catch (const Xapian::DatabaseModifiedError &e) {
         return terr_set(err, TRAWL_ERETRY, "%s: %s", what, e.get_msg().c_str());
     } catch (const Xapian::DatabaseLockError &e) {
-        if (path != nullptr)
-            return terr_set(err, TRAWL_ELOCKED, "index '%s' is locked by another writer", path);
+        if (name != nullptr)
+            return terr_set(err, TRAWL_ELOCKED, "index '%s' is locked by another writer", name);
         return terr_set(err, TRAWL_ELOCKED, "%s: %s", what, e.get_msg().c_str());
     } catch (const Xapian::DatabaseNotFoundError &e) {
-        if (path != nullptr)
-            return terr_set(err, TRAWL_EINDEX, "%s: no index at '%s'", what, path);
+        if (name != nullptr)
+            return terr_set(err, TRAWL_EINDEX, "%s: no index at '%s'", what, name);
         return terr_set(err, TRAWL_EINDEX, "%s: %s", what, e.get_msg().c_str());
+    } catch (const Xapian::DatabaseCorruptError &e) {
+        return terr_damaged(err, name, xdb_said(e).c_str(), 1);
     } catch (const Xapian::DatabaseOpeningError &e) {
-        if (path != nullptr)
-            return terr_set(err, TRAWL_EINDEX, "%s: '%s': %s", what, path,
-                            e.get_description().c_str());
-        return terr_set(err, TRAWL_EINDEX, "%s: %s", what, e.get_description().c_str());
+        /* DatabaseVersionError included: a glass database of a version this Xapian cannot
+         * read is, to trawl (which only ever writes glass), a damaged version file. */
+        return terr_damaged(err, name, xdb_said(e).c_str(), 1);
     } catch (const Xapian::DocNotFoundError &e) {
         return terr_set(err, TRAWL_ENOTFOUND, "%s: %s", what, e.get_msg().c_str());
     } catch (const Xapian::WildcardError &e) {
         /* Too many expansions is the user's query being too broad, not a broken index. */
         return terr_set(err, TRAWL_EINPUT, "%s: %s", what, e.get_msg().c_str());
+    } catch (const Xapian::DatabaseError &e) {
+        const char *sys = e.get_error_string();
+        if (e.get_type() == std::string("DatabaseError") && (sys == nullptr || *sys == '\0'))
+            return terr_damaged(err, name, xdb_said(e).c_str(), 1);
+        return terr_set(err, TRAWL_EINDEX, "%s: %s", what, e.get_description().c_str());
     } catch (const Xapian::Error &e) {
         return terr_set(err, TRAWL_EINDEX, "%s: %s", what, e.get_description().c_str());
     } catch (const std::bad_alloc &) {
@@ -121,6 +149,12 @@ static int xdb_check_key(const char *key, struct terr *err)
 
 extern "C" int xdb_open(const char *path, int mode, xdb **out, struct terr *err)
 {
+    return xdb_open_as(path, path, mode, out, err);
+}
+
+extern "C" int xdb_open_as(const char *path, const char *name, int mode, xdb **out,
+                           struct terr *err)
+{
     *out = nullptr;
     try {
         int base = mode & ~XDB_NO_SYNC;
@@ -141,6 +175,7 @@ extern "C" int xdb_open(const char *path, int mode, xdb **out, struct terr *err)
 
         db = new xdb;
         try {
+            db->name = name != nullptr ? name : path;
             if (base == XDB_READ) {
                 db->db = Xapian::Database(path);
             } else {
@@ -155,7 +190,7 @@ extern "C" int xdb_open(const char *path, int mode, xdb **out, struct terr *err)
         *out = db;
         return TRAWL_OK;
     } catch (...) {
-        return xdb_fail(err, "cannot open index", path);
+        return xdb_fail(err, "cannot open index", path, name);
     }
 }
 
@@ -188,7 +223,7 @@ extern "C" int xdb_reopen(xdb *db, struct terr *err)
         db->db.reopen();
         return TRAWL_OK;
     } catch (...) {
-        return xdb_fail(err, "cannot reopen index");
+        return xdb_fail(err, "cannot reopen index", nullptr, db->name.c_str());
     }
 }
 
@@ -230,7 +265,7 @@ extern "C" int xdb_begin(xdb *db, int flushed, struct terr *err)
         db->wdb.begin_transaction(flushed != 0);
         return TRAWL_OK;
     } catch (...) {
-        return xdb_fail(err, "cannot begin transaction");
+        return xdb_fail(err, "cannot begin transaction", nullptr, db->name.c_str());
     }
 }
 
@@ -242,7 +277,7 @@ extern "C" int xdb_commit_tx(xdb *db, struct terr *err)
         db->wdb.commit_transaction();
         return TRAWL_OK;
     } catch (...) {
-        return xdb_fail(err, "cannot commit transaction");
+        return xdb_fail(err, "cannot commit transaction", nullptr, db->name.c_str());
     }
 }
 
@@ -254,7 +289,7 @@ extern "C" int xdb_cancel_tx(xdb *db, struct terr *err)
         db->wdb.cancel_transaction();
         return TRAWL_OK;
     } catch (...) {
-        return xdb_fail(err, "cannot cancel transaction");
+        return xdb_fail(err, "cannot cancel transaction", nullptr, db->name.c_str());
     }
 }
 
@@ -266,7 +301,7 @@ extern "C" int xdb_commit(xdb *db, struct terr *err)
         db->wdb.commit();
         return TRAWL_OK;
     } catch (...) {
-        return xdb_fail(err, "cannot commit index");
+        return xdb_fail(err, "cannot commit index", nullptr, db->name.c_str());
     }
 }
 
@@ -282,7 +317,7 @@ extern "C" int xdb_replace(xdb *db, const char *uid, size_t uid_len, const xdb_d
         db->wdb.replace_document(std::string(uid, uid_len), doc->doc);
         return TRAWL_OK;
     } catch (...) {
-        return xdb_fail(err, "cannot replace document");
+        return xdb_fail(err, "cannot replace document", nullptr, db->name.c_str());
     }
 }
 
@@ -296,7 +331,7 @@ extern "C" int xdb_add(xdb *db, const xdb_doc *doc, xdb_docid *out, struct terr 
             *out = id;
         return TRAWL_OK;
     } catch (...) {
-        return xdb_fail(err, "cannot add document");
+        return xdb_fail(err, "cannot add document", nullptr, db->name.c_str());
     }
 }
 
@@ -311,7 +346,7 @@ extern "C" int xdb_delete_term(xdb *db, const char *term, size_t len, struct ter
         db->wdb.delete_document(std::string(term, len));
         return TRAWL_OK;
     } catch (...) {
-        return xdb_fail(err, "cannot delete documents");
+        return xdb_fail(err, "cannot delete documents", nullptr, db->name.c_str());
     }
 }
 
@@ -323,7 +358,7 @@ extern "C" int xdb_meta_get(xdb *db, const char *key, struct sbuf *out, struct t
             return rc;
         return xdb_put(out, db->db.get_metadata(key), err);
     } catch (...) {
-        return xdb_fail(err, "cannot read index metadata");
+        return xdb_fail(err, "cannot read index metadata", nullptr, db->name.c_str());
     }
 }
 
@@ -339,7 +374,7 @@ extern "C" int xdb_meta_set(xdb *db, const char *key, const char *val, size_t le
         db->wdb.set_metadata(key, std::string(val, len));
         return TRAWL_OK;
     } catch (...) {
-        return xdb_fail(err, "cannot write index metadata");
+        return xdb_fail(err, "cannot write index metadata", nullptr, db->name.c_str());
     }
 }
 
@@ -357,7 +392,7 @@ extern "C" int xdb_meta_each(xdb *db, const char *prefix, xdb_meta_fn fn, void *
         }
         return TRAWL_OK;
     } catch (...) {
-        return xdb_fail(err, "cannot list index metadata");
+        return xdb_fail(err, "cannot list index metadata", nullptr, db->name.c_str());
     }
 }
 
@@ -373,7 +408,7 @@ extern "C" int xdb_add_spelling(xdb *db, const char *word, size_t len, unsigned 
         db->wdb.add_spelling(std::string(word, len), freq);
         return TRAWL_OK;
     } catch (...) {
-        return xdb_fail(err, "cannot add spelling");
+        return xdb_fail(err, "cannot add spelling", nullptr, db->name.c_str());
     }
 }
 
@@ -389,7 +424,7 @@ extern "C" int xdb_remove_spelling(xdb *db, const char *word, size_t len, unsign
         db->wdb.remove_spelling(std::string(word, len), freq);
         return TRAWL_OK;
     } catch (...) {
-        return xdb_fail(err, "cannot remove spelling");
+        return xdb_fail(err, "cannot remove spelling", nullptr, db->name.c_str());
     }
 }
 
@@ -505,7 +540,7 @@ extern "C" int xdb_stats(xdb *db, struct xdb_stats *out, struct terr *err)
         }
         return TRAWL_OK;
     } catch (...) {
-        return xdb_fail(err, "cannot read index statistics");
+        return xdb_fail(err, "cannot read index statistics", nullptr, db->name.c_str());
     }
 }
 
@@ -520,7 +555,7 @@ extern "C" int xdb_term_freq(xdb *db, const char *term, size_t len, uint64_t *do
             *coll = db->db.get_collection_freq(t);
         return TRAWL_OK;
     } catch (...) {
-        return xdb_fail(err, "cannot read term frequency");
+        return xdb_fail(err, "cannot read term frequency", nullptr, db->name.c_str());
     }
 }
 
@@ -535,7 +570,7 @@ extern "C" int xdb_postings(xdb *db, const char *term, size_t len, xdb_docid_fn 
         }
         return TRAWL_OK;
     } catch (...) {
-        return xdb_fail(err, "cannot read postings");
+        return xdb_fail(err, "cannot read postings", nullptr, db->name.c_str());
     }
 }
 
@@ -551,7 +586,7 @@ extern "C" int xdb_terms_each(xdb *db, const char *prefix, xdb_term_fn fn, void 
         }
         return TRAWL_OK;
     } catch (...) {
-        return xdb_fail(err, "cannot list terms");
+        return xdb_fail(err, "cannot list terms", nullptr, db->name.c_str());
     }
 }
 
@@ -560,7 +595,7 @@ extern "C" int xdb_doc_data(xdb *db, xdb_docid id, struct sbuf *out, struct terr
     try {
         return xdb_put(out, db->db.get_document(id).get_data(), err);
     } catch (...) {
-        return xdb_fail(err, "cannot read document data");
+        return xdb_fail(err, "cannot read document data", nullptr, db->name.c_str());
     }
 }
 
@@ -570,7 +605,7 @@ extern "C" int xdb_doc_value(xdb *db, xdb_docid id, unsigned slot, struct sbuf *
     try {
         return xdb_put(out, db->db.get_document(id).get_value(slot), err);
     } catch (...) {
-        return xdb_fail(err, "cannot read document value");
+        return xdb_fail(err, "cannot read document value", nullptr, db->name.c_str());
     }
 }
 
@@ -580,7 +615,7 @@ extern "C" int xdb_doc_length(xdb *db, xdb_docid id, uint64_t *len, struct terr 
         *len = db->db.get_doclength(id);
         return TRAWL_OK;
     } catch (...) {
-        return xdb_fail(err, "cannot read document length");
+        return xdb_fail(err, "cannot read document length", nullptr, db->name.c_str());
     }
 }
 
@@ -596,7 +631,7 @@ extern "C" int xdb_doc_wdf(xdb *db, xdb_docid id, const char *term, size_t len, 
             *wdf = it.get_wdf();
         return TRAWL_OK;
     } catch (...) {
-        return xdb_fail(err, "cannot read term wdf");
+        return xdb_fail(err, "cannot read term wdf", nullptr, db->name.c_str());
     }
 }
 
@@ -700,7 +735,28 @@ extern "C" int xdb_spelling(xdb *db, const char *word, size_t len, unsigned max_
         return xdb_put(out, db->db.get_spelling_suggestion(std::string(word, len), max_edits),
                        err);
     } catch (...) {
-        return xdb_fail(err, "cannot suggest spelling");
+        return xdb_fail(err, "cannot suggest spelling", nullptr, db->name.c_str());
+    }
+}
+
+extern "C" int xdb_spellings_each(xdb *db, const char *prefix, size_t len, xdb_term_fn fn,
+                                  void *ctx, struct terr *err)
+{
+    try {
+        std::string pfx(prefix, len);
+        Xapian::TermIterator it = db->db.spellings_begin(), end = db->db.spellings_end();
+        if (!pfx.empty())
+            it.skip_to(pfx);
+        for (; it != end; ++it) {
+            const std::string word = *it;
+            if (word.compare(0, pfx.size(), pfx) != 0)
+                break;
+            if (fn(ctx, word.data(), word.size(), it.get_termfreq()) == XDB_STOP)
+                break;
+        }
+        return TRAWL_OK;
+    } catch (...) {
+        return xdb_fail(err, "cannot list spellings");
     }
 }
 
@@ -919,6 +975,8 @@ extern "C" void xdb_search_opts_init(struct xdb_search_opts *o)
     o->collapse_slot = -1;
     o->collapse_max = 1;
     o->sort_slot = -1;
+    o->order_slot = -1;
+    o->order_desc = 0;
     o->decider = nullptr;
     o->decider_ctx = nullptr;
 }
@@ -937,7 +995,7 @@ extern "C" int xdb_search(xdb *db, const xdb_query *q, const struct xdb_search_o
         if (rc != TRAWL_OK)
             return rc;
 
-        xdb_mset *m = new xdb_mset(db->db);
+        xdb_mset *m = new xdb_mset(db->db, db->name);
         try {
             Xapian::Enquire &enq = m->enq;
             enq.set_query(q->q);
@@ -958,8 +1016,17 @@ extern "C" int xdb_search(xdb *db, const xdb_query *q, const struct xdb_search_o
                                      o->collapse_max > 0 ? o->collapse_max : 1);
             /* reverse = false sorts the value ascending among equal weights (the sense of the
              * flag was fixed in 1.2.17); docid breaks what is left. */
-            if (o->sort_slot >= 0)
+            if (o->order_slot >= 0) {
+                /* Keys ascending: a reversed value's key puts an empty value last, and an
+                 * ascending one gets "\xff" for empty, so documents without it come last
+                 * in both orders. Xapian owns the key maker once released. */
+                std::unique_ptr<Xapian::MultiValueKeyMaker> km(new Xapian::MultiValueKeyMaker);
+                km->add_value((Xapian::valueno)o->order_slot, o->order_desc != 0,
+                              o->order_desc ? std::string() : std::string("\xff"));
+                enq.set_sort_by_key_then_relevance(km.release()->release(), false);
+            } else if (o->sort_slot >= 0) {
                 enq.set_sort_by_relevance_then_value((Xapian::valueno)o->sort_slot, false);
+            }
             enq.set_docid_order(Xapian::Enquire::ASCENDING);
 
             if (o->decider != nullptr) {
@@ -987,7 +1054,7 @@ extern "C" int xdb_search(xdb *db, const xdb_query *q, const struct xdb_search_o
         *out = m;
         return TRAWL_OK;
     } catch (...) {
-        return xdb_fail(err, "search failed");
+        return xdb_fail(err, "search failed", nullptr, db->name.c_str());
     }
 }
 
@@ -1037,7 +1104,7 @@ extern "C" int xdb_mset_hit(xdb_mset *m, size_t i, struct xdb_hit *out, struct t
         out->data_len = m->data[i].size();
         return TRAWL_OK;
     } catch (...) {
-        return xdb_fail(err, "cannot read search result");
+        return xdb_fail(err, "cannot read search result", nullptr, m->name.c_str());
     }
 }
 
@@ -1057,7 +1124,7 @@ extern "C" int xdb_mset_matching_terms(xdb_mset *m, size_t i, xdb_term_fn fn, vo
         }
         return TRAWL_OK;
     } catch (...) {
-        return xdb_fail(err, "cannot list matching terms");
+        return xdb_fail(err, "cannot list matching terms", nullptr, m->name.c_str());
     }
 }
 

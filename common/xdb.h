@@ -36,6 +36,12 @@ enum xdb_mode {
 #define XDB_NO_SYNC 0x100
 int xdb_open(const char *path, int mode, xdb **out, struct terr *err);
 
+/* As xdb_open, but a damaged database is called name in messages, for the whole life of the
+ * handle: the index the user named, when path is a temporary stub or a folder inside it.
+ * Damage (Xapian's DatabaseCorruptError, DatabaseOpeningError and DatabaseVersionError, and a
+ * DatabaseError reading bytes that are not there) is TRAWL_EINDEX worded by terr_damaged. */
+int xdb_open_as(const char *path, const char *name, int mode, xdb **out, struct terr *err);
+
 /* Opens several databases (read-only) as one, Xapian combining their statistics. */
 int xdb_open_many(const char *const *paths, size_t n, xdb **out, struct terr *err);
 
@@ -164,6 +170,10 @@ int xdb_term_distinct_ids(xdb *db, const char *term, size_t len, const uint32_t 
  * or "" when there is none. */
 int xdb_spelling(xdb *db, const char *word, size_t len, unsigned max_edits, struct sbuf *out,
                  struct terr *err);
+/* Calls fn with each word of the spelling table starting with prefix[0..len) (every word
+ * when len is 0), in byte order, with its frequency in place of a document count. */
+int xdb_spellings_each(xdb *db, const char *prefix, size_t len, xdb_term_fn fn, void *ctx,
+                       struct terr *err);
 
 /* ---- Queries ------------------------------------------------------------------------ */
 /* Query nodes are reference-counted values: constructors copy what they are given (sub
@@ -222,6 +232,11 @@ struct xdb_search_opts {
     unsigned collapse_max;            /* documents kept per collapse key (>= 1) */
     int sort_slot;                    /* -1: relevance then docid; else relevance then this
                                          value ascending (deterministic ties) */
+    int order_slot;                   /* -1: by relevance (sort_slot above); else by this
+                                         value first (byte order), then relevance, then docid;
+                                         sort_slot is ignored */
+    int order_desc;                   /* with order_slot: the value descending. Documents
+                                         without the value come last either way */
     xdb_decider_fn decider;           /* optional */
     void *decider_ctx;
 };

@@ -135,7 +135,87 @@ static int word_is(const char *s, size_t len, const char *w)
     return len == strlen(w) && memcmp(s, w, len) == 0;
 }
 
-/* Parses the expectations after "=>". On a mistake, writes why to why and returns -1. */
+/* The kind of the item s[0..len) ("a", "a#3", "nothing" or a phrase) into e, with its text
+ * (owned by e). On a mistake, writes why to why and returns -1. */
+static int parse_target(const char *s, size_t len, int quoted, struct expect *e, char *why,
+                        size_t whylen)
+{
+    if (quoted) {
+        e->kind = T_PHRASE;
+    } else if (word_is(s, len, "nothing") && !e->negated) {
+        e->kind = T_NOTHING;
+    } else {
+        const char *hash = memchr(s, '#', len);
+        e->kind = T_ID;
+        if (hash != NULL) {
+            char *end;
+            unsigned long k;
+            errno = 0;
+            k = strtoul(hash + 1, &end, 10);
+            if (errno || end != s + len || end == hash + 1 || k > 1000000000UL ||
+                !isdigit((unsigned char)hash[1])) {
+                snprintf(why, whylen, "bad passage number in '%.*s'", (int)len, s);
+                return -1;
+            }
+            e->kind = T_PASSAGE;
+            e->ordinal = (unsigned)k;
+            len = (size_t)(hash - s);
+        }
+    }
+    if ((e->text = strndup(s, len)) == NULL) {
+        snprintf(why, whylen, "out of memory");
+        return -1;
+    }
+    return 0;
+}
+
+/* Parses one expectation ("[not] TARGET [top N]") at *pp into e and moves *pp past it. On a
+ * mistake, writes why to why and returns -1 (e then owns nothing). */
+static int parse_expect(const char **pp, struct expect *e, char *why, size_t whylen)
+{
+    const char *p = *pp, *s;
+    size_t len;
+    int quoted;
+
+    memset(e, 0, sizeof *e);
+    e->top = CHECK_TOP;
+    if ((p = next_item(p, &s, &len, &quoted)) == NULL)
+        goto bad_quote;
+    if (!quoted && word_is(s, len, "not")) {
+        e->negated = 1;
+        if ((p = next_item(p, &s, &len, &quoted)) == NULL)
+            goto bad_quote;
+    }
+    if (len == 0 && !quoted) {
+        snprintf(why, whylen, "expected an article id, a \"phrase\" or 'nothing'");
+        return -1;
+    }
+    if (parse_target(s, len, quoted, e, why, whylen) != 0)
+        return -1;
+    p = skip_space(p);
+    if (strncmp(p, "top", 3) == 0 && (p[3] == ' ' || p[3] == '\t')) {
+        char *end;
+        unsigned long t;
+        errno = 0;
+        t = strtoul(skip_space(p + 3), &end, 10);
+        if (errno || end == skip_space(p + 3) || t == 0 || t > CHECK_MAX_TOP) {
+            snprintf(why, whylen, "'top' needs a number from 1 to %d", CHECK_MAX_TOP);
+            free(e->text);
+            e->text = NULL;
+            return -1;
+        }
+        e->top = (unsigned)t;
+        p = skip_space(end);
+    }
+    *pp = p;
+    return 0;
+bad_quote:
+    snprintf(why, whylen, "unbalanced '\"'");
+    return -1;
+}
+
+/* Parses the expectations after "=>", separated by commas. On a mistake, writes why to why
+ * and returns -1. */
 static int parse_expects(const char *p, struct expect **out, size_t *nout, char *why,
                          size_t whylen)
 {
@@ -143,64 +223,10 @@ static int parse_expects(const char *p, struct expect **out, size_t *nout, char 
     size_t n = 0;
 
     for (;;) {
-        const char *s;
-        size_t len;
-        int quoted;
         struct expect e, *nv;
 
-        memset(&e, 0, sizeof e);
-        e.top = CHECK_TOP;
-        if ((p = next_item(p, &s, &len, &quoted)) == NULL)
-            goto bad_quote;
-        if (!quoted && word_is(s, len, "not")) {
-            e.negated = 1;
-            if ((p = next_item(p, &s, &len, &quoted)) == NULL)
-                goto bad_quote;
-        }
-        if (len == 0 && !quoted) {
-            snprintf(why, whylen, "expected an article id, a \"phrase\" or 'nothing'");
+        if (parse_expect(&p, &e, why, whylen) != 0)
             goto fail;
-        }
-        if (quoted) {
-            e.kind = T_PHRASE;
-        } else if (word_is(s, len, "nothing") && !e.negated) {
-            e.kind = T_NOTHING;
-        } else {
-            const char *hash = memchr(s, '#', len);
-            e.kind = T_ID;
-            if (hash != NULL) {
-                char *end;
-                unsigned long k;
-                errno = 0;
-                k = strtoul(hash + 1, &end, 10);
-                if (errno || end != s + len || end == hash + 1 || k > 1000000000UL ||
-                    !isdigit((unsigned char)hash[1])) {
-                    snprintf(why, whylen, "bad passage number in '%.*s'", (int)len, s);
-                    goto fail;
-                }
-                e.kind = T_PASSAGE;
-                e.ordinal = (unsigned)k;
-                len = (size_t)(hash - s);
-            }
-        }
-        if ((e.text = strndup(s, len)) == NULL) {
-            snprintf(why, whylen, "out of memory");
-            goto fail;
-        }
-        p = skip_space(p);
-        if (strncmp(p, "top", 3) == 0 && (p[3] == ' ' || p[3] == '\t')) {
-            char *end;
-            unsigned long t;
-            errno = 0;
-            t = strtoul(skip_space(p + 3), &end, 10);
-            if (errno || end == skip_space(p + 3) || t == 0 || t > CHECK_MAX_TOP) {
-                snprintf(why, whylen, "'top' needs a number from 1 to %d", CHECK_MAX_TOP);
-                free(e.text);
-                goto fail;
-            }
-            e.top = (unsigned)t;
-            p = skip_space(end);
-        }
         if ((nv = realloc(v, (n + 1) * sizeof *v)) == NULL) {
             free(e.text);
             snprintf(why, whylen, "out of memory");
@@ -219,8 +245,6 @@ static int parse_expects(const char *p, struct expect **out, size_t *nout, char 
     *out = v;
     *nout = n;
     return 0;
-bad_quote:
-    snprintf(why, whylen, "unbalanced '\"'");
 fail:
     expects_free(v, n);
     return -1;

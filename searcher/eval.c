@@ -34,22 +34,9 @@ int eval_run_topics(trawl_index *ix, const struct trawl_search_opts *so, const c
     while (rc == TRAWL_OK && (n = getline(&line, &cap, f)) != -1) {
         char qidbuf[32];
         const char *qid, *text;
-        char *tab;
         trawl_results *res = NULL;
-        lineno++;
-        while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
-            line[--n] = '\0';
-        if (n == 0 || line[0] == '#')
+        if (!search_query_line(line, (size_t)n, ++lineno, qidbuf, &qid, &text))
             continue;
-        if ((tab = strchr(line, '\t')) != NULL) {
-            *tab = '\0';
-            qid = line;
-            text = tab + 1;
-        } else {
-            snprintf(qidbuf, sizeof qidbuf, "%zu", lineno);
-            qid = qidbuf;
-            text = line;
-        }
         rc = trawl_search(ix, text, strlen(text), &o, &res, err);
         for (size_t i = 0; rc == TRAWL_OK && i < trawl_results_count(res); i++) {
             const struct trawl_passage *p = &trawl_results_hit(res, i)->passage;

@@ -1,22 +1,19 @@
 /* trawl-search: ranks passages of a trawl index for a query; one-shot, interactive prompt,
  * or batch (one query per line). */
 #include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
-
-#include <readline/history.h>
-#include <readline/readline.h>
 
 #include "common/trawl.h"
 #include "searcher/check.h"
 #include "searcher/eval.h"
+#include "searcher/pager.h"
+#include "searcher/prompt.h"
 #include "searcher/search.h"
 
 #define PROG "trawl-search"
@@ -31,6 +28,8 @@ static const char usage_text[] =
     "  -n, --limit N            results per page (default: 10)\n"
     "      --offset K           skip the first K results\n"
     "  -a, --all                all words must match (default: any word; more rank higher)\n"
+    "      --sort ORDER         score (default), date (newest first) or -date (oldest\n"
+    "                           first); score within a date, undated articles last\n"
     "      --k1 X               BM25 k1 (default: 2.5)\n"
     "      --b X                BM25 b (default: 0.75)\n"
     "      --passages-per-article N\n"
@@ -45,6 +44,7 @@ static const char usage_text[] =
     "      --trec-passages      TREC docids are passages (article#n), not articles\n"
     "      --explain            show each query term's BM25 contribution\n"
     "      --no-scores          leave scores and timings out (stable output for tests)\n"
+    "      --no-pager           do not page long output through $PAGER (else less -R)\n"
     "      --batch FILE         run the queries in FILE, one per line (\"-\": stdin)\n"
     "      --timings FILE       write \"qid<TAB>milliseconds\" to FILE for each query\n"
     "      --stats              print statistics about the index and exit\n"
@@ -186,23 +186,9 @@ static int run_batch(struct session *s, FILE *in)
     while ((n = getline(&line, &cap, in)) != -1) {
         char qidbuf[32];
         const char *qid, *q;
-        char *tab;
         int rc;
-        lineno++;
-        while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
-            line[--n] = '\0';
-        if (n == 0 || line[0] == '#')
+        if (!search_query_line(line, (size_t)n, ++lineno, qidbuf, &qid, &q))
             continue;
-        tab = strchr(line, '\t');
-        if (tab != NULL) {
-            *tab = '\0';
-            qid = line;
-            q = tab + 1;
-        } else {
-            snprintf(qidbuf, sizeof qidbuf, "%zu", lineno);
-            qid = qidbuf;
-            q = line;
-        }
         if (s->o.format == FMT_HUMAN)
             fprintf(s->out, "== %s: %s\n", qid, q);
         rc = session_query(s, qid, q, s->o.so.offset);
@@ -221,283 +207,167 @@ static int run_batch(struct session *s, FILE *in)
     return errors ? 2 : any ? 0 : 1;
 }
 
-/* ---- Interactive prompt ---------------------------------------------------------------- */
+/* ---- Options --------------------------------------------------------------------------- */
 
-static char *history_path(void)
-{
-    const char *state = getenv("XDG_STATE_HOME");
-    const char *home = getenv("HOME");
-    char *dir = NULL, *path = NULL;
+enum { O_OFFSET = 256, O_K1, O_B, O_PPA, O_ALLP, O_WIDTH, O_COLOR, O_JSON, O_TREC, O_TRECP,
+       O_EXPLAIN, O_NOSCORES, O_BATCH, O_STATS, O_TIMINGS, O_CHECK, O_EVAL, O_QUERIES, O_RUN,
+       O_DOCIDS, O_COMPARE, O_SWEEP, O_PARTIAL, O_SORT, O_NOPAGER, O_ARTRANK };
 
-    if (state != NULL && state[0] == '/') {
-        if (asprintf(&dir, "%s/trawl", state) < 0)
-            return NULL;
-    } else if (home != NULL && home[0] != '\0') {
-        if (asprintf(&dir, "%s/.local/state/trawl", home) < 0)
-            return NULL;
-    } else {
-        return NULL;
-    }
-    /* mkdir -p, quietly: no history is no reason to refuse to search. */
-    for (char *p = dir + 1; *p; p++) {
-        if (*p == '/') {
-            *p = '\0';
-            mkdir(dir, 0700);
-            *p = '/';
-        }
-    }
-    mkdir(dir, 0700);
-    if (asprintf(&path, "%s/history", dir) < 0)
-        path = NULL;
-    free(dir);
-    return path;
-}
+static const struct option longs[] = {
+    {"db", required_argument, NULL, 'd'},
+    {"limit", required_argument, NULL, 'n'},
+    {"offset", required_argument, NULL, O_OFFSET},
+    {"all", no_argument, NULL, 'a'},
+    {"k1", required_argument, NULL, O_K1},
+    {"b", required_argument, NULL, O_B},
+    {"passages-per-article", required_argument, NULL, O_PPA},
+    {"all-passages", no_argument, NULL, O_ALLP},
+    {"context", required_argument, NULL, 'C'},
+    {"width", required_argument, NULL, O_WIDTH},
+    {"color", required_argument, NULL, O_COLOR},
+    {"colour", required_argument, NULL, O_COLOR},
+    {"json", no_argument, NULL, O_JSON},
+    {"trec", required_argument, NULL, O_TREC},
+    {"trec-passages", no_argument, NULL, O_TRECP},
+    {"explain", no_argument, NULL, O_EXPLAIN},
+    {"no-scores", no_argument, NULL, O_NOSCORES},
+    {"batch", required_argument, NULL, O_BATCH},
+    {"stats", no_argument, NULL, O_STATS},
+    {"check", required_argument, NULL, O_CHECK},
+    {"eval", required_argument, NULL, O_EVAL},
+    {"queries", required_argument, NULL, O_QUERIES},
+    {"run", required_argument, NULL, O_RUN},
+    {"docids", required_argument, NULL, O_DOCIDS},
+    {"compare", required_argument, NULL, O_COMPARE},
+    {"sweep", required_argument, NULL, O_SWEEP},
+    {"artrank", required_argument, NULL, O_ARTRANK},
+    {"allow-partial", no_argument, NULL, O_PARTIAL},
+    {"sort", required_argument, NULL, O_SORT},
+    {"no-pager", no_argument, NULL, O_NOPAGER},
+    {"timings", required_argument, NULL, O_TIMINGS},
+    {"help", no_argument, NULL, 'h'},
+    {"version", no_argument, NULL, 'V'},
+    {NULL, 0, NULL, 0},
+};
 
-static const char prompt_help[] =
-    "Type a query to search. Commands:\n"
-    "  :help         this help\n"
-    "  :n N          results per page\n"
-    "  :more         the next page of the last query\n"
-    "  :show R       the whole article of result R, its passage marked\n"
-    "  :explain R    why result R scored what it did\n"
-    "  :stats        index statistics\n"
-    "  :quit         leave (Ctrl-D too)\n";
-
-static int prompt_command(struct session *s, const char *cmd)
-{
-    unsigned long v;
-    const char *arg = strchr(cmd, ' ');
-
-    while (arg && *arg == ' ')
-        arg++;
-    if (strcmp(cmd, ":quit") == 0 || strcmp(cmd, ":q") == 0)
-        return 1;
-    if (strcmp(cmd, ":help") == 0 || strcmp(cmd, ":h") == 0 || strcmp(cmd, ":?") == 0) {
-        fputs(prompt_help, stdout);
-    } else if (strcmp(cmd, ":n") == 0) {
-        printf("%u results per page\n", s->o.so.count);
-    } else if (strncmp(cmd, ":n ", 3) == 0) {
-        if (arg == NULL || parse_uint(arg, 1, 10000, &v) != 0)
-            search_warn(":n needs a number from 1 to 10000");
-        else
-            s->o.so.count = (unsigned)v;
-    } else if (strcmp(cmd, ":more") == 0 || strcmp(cmd, ":m") == 0) {
-        if (s->last_query == NULL)
-            search_warn("no query yet");
-        else if (session_query(s, NULL, s->last_query, s->last_offset + s->o.so.count) == 1)
-            printf("no more results\n");
-    } else if (strncmp(cmd, ":show ", 6) == 0 || strncmp(cmd, ":explain ", 9) == 0) {
-        if (arg == NULL || parse_uint(arg, 1, UINT_MAX, &v) != 0)
-            search_warn("%s needs a result number (1 or more)",
-                        cmd[1] == 's' ? ":show" : ":explain");
-        else if (cmd[1] == 's')
-            session_show(s, (unsigned)v);
-        else
-            session_explain(s, (unsigned)v);
-    } else if (strcmp(cmd, ":stats") == 0) {
-        session_stats(s);
-    } else {
-        search_warn("unknown command '%s' (try :help)", cmd);
-    }
-    return 0;
-}
-
-static int run_prompt(struct session *s)
-{
-    char *hist = history_path();
-    char *line;
-
-    /* readline appends only to an existing file: create it on the first run. */
-    if (hist != NULL && read_history(hist) == ENOENT) {
-        int fd = open(hist, O_WRONLY | O_CREAT | O_APPEND, 0600);
-        if (fd >= 0)
-            close(fd);
-    }
-    printf("trawl %s: searching %s. Type a query, :help for commands, Ctrl-D to leave.\n",
-           trawl_version(), s->o.db);
-    while ((line = readline("trawl> ")) != NULL) {
-        char *q = line;
-        size_t n;
-        struct trawl_error err;
-        while (*q == ' ' || *q == '\t')
-            q++;
-        n = strlen(q);
-        while (n > 0 && (q[n - 1] == ' ' || q[n - 1] == '\t'))
-            q[--n] = '\0';
-        if (n == 0) {
-            free(line);
-            continue;
-        }
-        add_history(q);
-        if (hist != NULL)
-            append_history(1, hist);
-        if (q[0] == ':') {
-            int quit = prompt_command(s, q);
-            free(line);
-            if (quit)
-                break;
-            continue;
-        }
-        /* See what the indexer has committed since the last query. */
-        if (trawl_reopen(s->ix, &err) != TRAWL_OK)
-            search_warn("%s", err.msg);
-        session_query(s, NULL, q, 0);
-        free(line);
-    }
-    if (line == NULL)
-        putchar('\n');
-    if (hist != NULL)
-        history_truncate_file(hist, 1000);
-    free(hist);
-    clear_history();
-    return 0;
-}
-
-/* ---- Main ------------------------------------------------------------------------------ */
-
-int main(int argc, char **argv)
-{
-    enum { O_OFFSET = 256, O_K1, O_B, O_PPA, O_ALLP, O_WIDTH, O_COLOR, O_JSON, O_TREC,
-           O_TRECP, O_EXPLAIN, O_NOSCORES, O_BATCH, O_STATS, O_TIMINGS, O_CHECK, O_EVAL,
-           O_QUERIES, O_RUN, O_DOCIDS, O_COMPARE, O_SWEEP, O_ARTRANK,
-           O_PARTIAL };
-    static const struct option longs[] = {
-        {"db", required_argument, NULL, 'd'},
-        {"limit", required_argument, NULL, 'n'},
-        {"offset", required_argument, NULL, O_OFFSET},
-        {"all", no_argument, NULL, 'a'},
-        {"k1", required_argument, NULL, O_K1},
-        {"b", required_argument, NULL, O_B},
-        {"passages-per-article", required_argument, NULL, O_PPA},
-        {"all-passages", no_argument, NULL, O_ALLP},
-        {"context", required_argument, NULL, 'C'},
-        {"width", required_argument, NULL, O_WIDTH},
-        {"color", required_argument, NULL, O_COLOR},
-        {"colour", required_argument, NULL, O_COLOR},
-        {"json", no_argument, NULL, O_JSON},
-        {"trec", required_argument, NULL, O_TREC},
-        {"trec-passages", no_argument, NULL, O_TRECP},
-        {"explain", no_argument, NULL, O_EXPLAIN},
-        {"no-scores", no_argument, NULL, O_NOSCORES},
-        {"batch", required_argument, NULL, O_BATCH},
-        {"stats", no_argument, NULL, O_STATS},
-        {"check", required_argument, NULL, O_CHECK},
-        {"eval", required_argument, NULL, O_EVAL},
-        {"queries", required_argument, NULL, O_QUERIES},
-        {"run", required_argument, NULL, O_RUN},
-        {"docids", required_argument, NULL, O_DOCIDS},
-        {"compare", required_argument, NULL, O_COMPARE},
-        {"sweep", required_argument, NULL, O_SWEEP},
-        {"artrank", required_argument, NULL, O_ARTRANK},
-        {"allow-partial", no_argument, NULL, O_PARTIAL},
-        {"timings", required_argument, NULL, O_TIMINGS},
-        {"help", no_argument, NULL, 'h'},
-        {"version", no_argument, NULL, 'V'},
-        {NULL, 0, NULL, 0},
-    };
+/* What the command line asks for. */
+struct cli {
     struct session_opts o;
-    struct session s;
-    struct trawl_error err;
-    const char *color = "auto", *batch = NULL, *timings = NULL;
-    int stats = 0, c, rc, limit_set = 0;
-    const char *check = NULL;
     struct eval_opts eo;
-    unsigned long v;
-    double d;
+    const char *color, *batch, *timings, *check;
+    int stats, limit_set, no_pager;
+};
 
-    memset(&o, 0, sizeof o);
-    o.db = getenv("TRAWL_DB") && *getenv("TRAWL_DB") ? getenv("TRAWL_DB") : TRAWL_DEFAULT_PATH;
-    trawl_search_opts_init(&o.so);
-    o.width = TRAWL_SNIPPET_WIDTH;
-    o.format = FMT_HUMAN;
-    memset(&eo, 0, sizeof eo);
+/* --NAME's count from arg, min to max: 0, or 2 with the message printed. unit names what is
+ * counted in the message ("" for plain numbers). */
+static int count_arg(const char *name, const char *arg, unsigned long min, unsigned long max,
+                     const char *unit, unsigned long *out)
+{
+    if (parse_uint(arg, min, max, out) == 0)
+        return 0;
+    search_warn("invalid --%s '%s': expected a number%s from %lu to %lu", name, arg, unit, min,
+                max);
+    return 2;
+}
+
+static int real_arg(const char *name, const char *arg, double lo, double hi, double *out)
+{
+    if (parse_double(arg, lo, hi, out) == 0)
+        return 0;
+    search_warn("invalid --%s '%s': expected a number from %g to %g", name, arg, lo, hi);
+    return 2;
+}
+
+/* Sets the option c (arg: its argument) in a. Returns 0, 2 for a bad value (message printed),
+ * or -1 when c is no option of searching or showing results. */
+static int search_option(struct cli *a, int c, const char *arg)
+{
+    unsigned long v;
+    int rc = 0;
+
+    switch (c) {
+    case 'd': a->o.db = arg; break;
+    case 'n':
+        if ((rc = count_arg("limit", arg, 1, 10000, "", &v)) == 0)
+            a->o.so.count = (unsigned)v;
+        a->limit_set = 1;
+        break;
+    case O_OFFSET:
+        if ((rc = count_arg("offset", arg, 0, 1000000, "", &v)) == 0)
+            a->o.so.offset = (unsigned)v;
+        break;
+    case 'a': a->o.so.all_words = 1; break;
+    case O_K1: rc = real_arg("k1", arg, 0, 100, &a->o.so.k1); break;
+    case O_B: rc = real_arg("b", arg, 0, 1, &a->o.so.b); break;
+    case O_PPA:
+        if ((rc = count_arg("passages-per-article", arg, 1, 10000, "", &v)) == 0)
+            a->o.so.per_article = (unsigned)v;
+        break;
+    case O_ALLP: a->o.so.per_article = 0; break;
+    case 'C':
+        if ((rc = count_arg("context", arg, 0, 100, "", &v)) == 0)
+            a->o.context = (unsigned)v;
+        break;
+    case O_WIDTH:
+        if ((rc = count_arg("width", arg, 0, 1u << 20, " of bytes", &v)) == 0)
+            a->o.width = v;
+        break;
+    case O_COLOR:
+        if (strcmp(arg, "auto") && strcmp(arg, "always") && strcmp(arg, "never")) {
+            search_warn("invalid --color '%s': expected auto, always or never", arg);
+            return 2;
+        }
+        a->color = arg;
+        break;
+    case O_JSON: a->o.format = FMT_JSON; break;
+    case O_TREC:
+        a->o.format = FMT_TREC;
+        a->o.trec_tag = arg;
+        break;
+    case O_TRECP: a->o.trec_passages = 1; break;
+    case O_EXPLAIN: a->o.explain = 1; break;
+    case O_NOSCORES: a->o.no_scores = 1; break;
+    case O_PARTIAL: a->o.allow_partial = 1; break;
+    case O_SORT:
+        if (session_parse_sort(arg, &a->o.so.sort) != 0) {
+            search_warn("invalid --sort '%s': expected score, date or -date", arg);
+            return 2;
+        }
+        break;
+    case O_ARTRANK: return parse_artrank(arg, &a->o.so) != 0 ? 2 : 0;
+    default: return -1;
+    }
+    return rc;
+}
+
+/* Parses the options into a (defaults set by the caller); optind is then the first word of
+ * the query. Returns -1 to go on, or the exit status: 0 after --help or --version, 2 for a
+ * bad option (message printed). */
+static int parse_args(int argc, char **argv, struct cli *a)
+{
+    int c, rc;
 
     while ((c = getopt_long(argc, argv, "+d:n:aC:qhV", longs, NULL)) != -1) {
+        if ((rc = search_option(a, c, optarg)) >= 0) {
+            if (rc != 0)
+                return rc;
+            continue;
+        }
         switch (c) {
-        case 'd': o.db = optarg; break;
-        case 'n':
-            if (parse_uint(optarg, 1, 10000, &v) != 0) {
-                search_warn("invalid --limit '%s': expected a number from 1 to 10000", optarg);
-                return 2;
-            }
-            o.so.count = (unsigned)v;
-            limit_set = 1;
-            break;
-        case O_OFFSET:
-            if (parse_uint(optarg, 0, 1000000, &v) != 0) {
-                search_warn("invalid --offset '%s': expected a number from 0 to 1000000",
-                            optarg);
-                return 2;
-            }
-            o.so.offset = (unsigned)v;
-            break;
-        case 'a': o.so.all_words = 1; break;
-        case O_K1:
-            if (parse_double(optarg, 0, 100, &d) != 0) {
-                search_warn("invalid --k1 '%s': expected a number from 0 to 100", optarg);
-                return 2;
-            }
-            o.so.k1 = d;
-            break;
-        case O_B:
-            if (parse_double(optarg, 0, 1, &d) != 0) {
-                search_warn("invalid --b '%s': expected a number from 0 to 1", optarg);
-                return 2;
-            }
-            o.so.b = d;
-            break;
-        case O_PPA:
-            if (parse_uint(optarg, 1, 10000, &v) != 0) {
-                search_warn("invalid --passages-per-article '%s': expected a number from 1 to "
-                            "10000", optarg);
-                return 2;
-            }
-            o.so.per_article = (unsigned)v;
-            break;
-        case O_ALLP: o.so.per_article = 0; break;
-        case 'C':
-            if (parse_uint(optarg, 0, 100, &v) != 0) {
-                search_warn("invalid --context '%s': expected a number from 0 to 100", optarg);
-                return 2;
-            }
-            o.context = (unsigned)v;
-            break;
-        case O_WIDTH:
-            if (parse_uint(optarg, 0, 1u << 20, &v) != 0) {
-                search_warn("invalid --width '%s': expected a number of bytes from 0 to %u",
-                            optarg, 1u << 20);
-                return 2;
-            }
-            o.width = v;
-            break;
-        case O_COLOR:
-            if (strcmp(optarg, "auto") && strcmp(optarg, "always") && strcmp(optarg, "never")) {
-                search_warn("invalid --color '%s': expected auto, always or never", optarg);
-                return 2;
-            }
-            color = optarg;
-            break;
-        case O_JSON: o.format = FMT_JSON; break;
-        case O_TREC:
-            o.format = FMT_TREC;
-            o.trec_tag = optarg;
-            break;
-        case O_TRECP: o.trec_passages = 1; break;
-        case O_EXPLAIN: o.explain = 1; break;
-        case O_NOSCORES: o.no_scores = 1; break;
-        case O_BATCH: batch = optarg; break;
-        case O_STATS: stats = 1; break;
-        case O_CHECK: check = optarg; break;
-        case O_EVAL: eo.qrels = optarg; break;
-        case O_QUERIES: eo.queries = optarg; break;
-        case O_RUN: eo.run = optarg; break;
-        case 'q': eo.per_query = 1; break;
+        case O_BATCH: a->batch = optarg; break;
+        case O_STATS: a->stats = 1; break;
+        case O_CHECK: a->check = optarg; break;
+        case O_TIMINGS: a->timings = optarg; break;
+        case O_EVAL: a->eo.qrels = optarg; break;
+        case O_QUERIES: a->eo.queries = optarg; break;
+        case O_RUN: a->eo.run = optarg; break;
+        case 'q': a->eo.per_query = 1; break;
         case O_DOCIDS:
             if (strcmp(optarg, "article") && strcmp(optarg, "passage")) {
                 search_warn("invalid --docids '%s': expected article or passage", optarg);
                 return 2;
             }
-            eo.passages = optarg[0] == 'p';
+            a->eo.passages = optarg[0] == 'p';
             break;
         case O_COMPARE:
             /* Two operands: the option's argument and the next word. */
@@ -505,16 +375,11 @@ int main(int argc, char **argv)
                 search_warn("--compare needs two run files");
                 return 2;
             }
-            eo.compare[0] = optarg;
-            eo.compare[1] = argv[optind++];
+            a->eo.compare[0] = optarg;
+            a->eo.compare[1] = argv[optind++];
             break;
-        case O_SWEEP: eo.sweep = optarg; break;
-        case O_ARTRANK:
-            if (parse_artrank(optarg, &o.so) != 0)
-                return 2;
-            break;
-        case O_PARTIAL: o.allow_partial = 1; break;
-        case O_TIMINGS: timings = optarg; break;
+        case O_SWEEP: a->eo.sweep = optarg; break;
+        case O_NOPAGER: a->no_pager = 1; break;
         case 'h': fputs(usage_text, stdout); return 0;
         case 'V': version(); return 0;
         default:
@@ -522,81 +387,130 @@ int main(int argc, char **argv)
             return 2;
         }
     }
-    if (strcmp(color, "always") == 0)
-        o.color = 1;
-    else if (strcmp(color, "auto") == 0)
-        o.color = isatty(1) && getenv("NO_COLOR") == NULL;
+    return -1;
+}
 
-    /* Opened before the index, so a bad path fails fast; written afresh each run. */
-    if (timings != NULL && (o.timings = fopen(timings, "w")) == NULL) {
-        search_warn("cannot open '%s': %s", timings, strerror(errno));
+/* The evaluator's options agree with each other: 0, or 2 with the message printed. Completes
+ * a->eo from the search options. */
+static int eval_checks(struct cli *a)
+{
+    struct eval_opts *eo = &a->eo;
+
+    if ((eo->compare[0] || eo->sweep || eo->run) && eo->qrels == NULL) {
+        search_warn("--compare, --sweep and --run need --eval QRELS");
         return 2;
     }
-    if (eo.qrels || eo.queries || eo.run || eo.compare[0] || eo.sweep) {
-        /* The evaluator: topics, runs and qrels rather than one query. */
-        if ((eo.compare[0] || eo.sweep || eo.run) && eo.qrels == NULL) {
-            search_warn("--compare, --sweep and --run need --eval QRELS");
-            return 2;
-        }
-        if ((eo.sweep || eo.qrels) && !eo.run && !eo.compare[0] && !eo.queries) {
-            search_warn("--eval needs --queries FILE, --run FILE or --compare RUN_A RUN_B");
-            return 2;
-        }
-        if (eo.sweep && eo.queries == NULL) {
-            search_warn("--sweep needs --queries FILE");
-            return 2;
-        }
-        eo.json = o.format == FMT_JSON;
-        eo.passages = eo.passages || o.trec_passages;
-        eo.depth = limit_set ? o.so.count : 1000;
-        eo.tag = o.trec_tag;
-        if (!eval_needs_index(&eo) && !eo.sweep) {
-            rc = eval_main(NULL, &o.so, &eo, stdout);
-            if (o.timings != NULL)
-                fclose(o.timings);
-            return rc;
-        }
-    }
-    if (session_open(&s, &o, stdout, &err) != TRAWL_OK) {
-        search_warn("%s", err.msg);
-        if (o.timings != NULL)
-            fclose(o.timings);
+    if ((eo->sweep || eo->qrels) && !eo->run && !eo->compare[0] && !eo->queries) {
+        search_warn("--eval needs --queries FILE, --run FILE or --compare RUN_A RUN_B");
         return 2;
     }
-    if (stats) {
-        rc = session_stats(&s);
-    } else if (check != NULL) {
-        rc = check_main(&s, check);
-    } else if (eo.queries != NULL) {
-        rc = eval_main(s.ix, &o.so, &eo, stdout);
-    } else if (batch != NULL) {
-        FILE *in = strcmp(batch, "-") == 0 ? stdin : fopen(batch, "r");
+    if (eo->sweep && eo->queries == NULL) {
+        search_warn("--sweep needs --queries FILE");
+        return 2;
+    }
+    eo->json = a->o.format == FMT_JSON;
+    eo->passages = eo->passages || a->o.trec_passages;
+    eo->depth = a->limit_set ? a->o.so.count : 1000;
+    eo->tag = a->o.trec_tag;
+    return 0;
+}
+
+static int wants_eval(const struct eval_opts *eo)
+{
+    return eo->qrels || eo->queries || eo->run || eo->compare[0] || eo->sweep;
+}
+
+/* ---- Main ------------------------------------------------------------------------------ */
+
+/* Runs what the command line asks of the open session: the exit status. Statistics, checks
+ * and evaluation come first; then queries from --batch, from the command line, from the
+ * prompt on a terminal, else from standard input. */
+static int run_mode(struct session *s, const struct cli *a, int argc, char **argv)
+{
+    struct pager pg;
+    int rc;
+
+    if (a->stats)
+        return session_stats(s);
+    if (a->check != NULL)
+        return check_main(s, a->check);
+    if (a->eo.queries != NULL)
+        return eval_main(s->ix, &a->o.so, &a->eo, stdout);
+    if (a->batch != NULL) {
+        FILE *in = strcmp(a->batch, "-") == 0 ? stdin : fopen(a->batch, "r");
         if (in == NULL) {
-            search_warn("cannot open '%s': %s", batch, strerror(errno));
-            rc = 2;
-        } else {
-            rc = run_batch(&s, in);
-            if (in != stdin)
-                fclose(in);
+            search_warn("cannot open '%s': %s", a->batch, strerror(errno));
+            return 2;
         }
-    } else if (optind < argc) {
+        rc = run_batch(s, in);
+        if (in != stdin)
+            fclose(in);
+        return rc;
+    }
+    if (optind < argc) {
         /* The query is the rest of the command line, joined with spaces. */
         char *q = join_args(argc - optind, argv + optind);
         if (q == NULL) {
             search_warn("out of memory");
-            rc = 2;
-        } else {
-            rc = session_query(&s, NULL, q, o.so.offset);
-            free(q);
+            return 2;
         }
-    } else if (isatty(0)) {
-        rc = run_prompt(&s);
-    } else {
-        rc = run_batch(&s, stdin);
+        /* On a terminal, long output is wrapped and paged (pager.h). */
+        pager_init(&pg, a->o.format == FMT_HUMAN, a->no_pager);
+        s->out = pager_begin(&pg);
+        rc = session_query(s, NULL, q, a->o.so.offset);
+        pager_end(&pg);
+        s->out = stdout;
+        free(q);
+        return rc;
     }
+    return isatty(0) ? prompt_run(s, a->no_pager) : run_batch(s, stdin);
+}
+
+int main(int argc, char **argv)
+{
+    struct cli a;
+    struct session s;
+    struct trawl_error err;
+    int rc;
+
+    memset(&a, 0, sizeof a);
+    a.o.db = getenv("TRAWL_DB") && *getenv("TRAWL_DB") ? getenv("TRAWL_DB") : TRAWL_DEFAULT_PATH;
+    trawl_search_opts_init(&a.o.so);
+    a.o.width = TRAWL_SNIPPET_WIDTH;
+    a.o.format = FMT_HUMAN;
+    a.color = "auto";
+    if ((rc = parse_args(argc, argv, &a)) >= 0)
+        return rc;
+    if (strcmp(a.color, "always") == 0)
+        a.o.color = 1;
+    else if (strcmp(a.color, "auto") == 0)
+        a.o.color = isatty(1) && getenv("NO_COLOR") == NULL;
+
+    /* Opened before the index, so a bad path fails fast; written afresh each run. */
+    if (a.timings != NULL && (a.o.timings = fopen(a.timings, "w")) == NULL) {
+        search_warn("cannot open '%s': %s", a.timings, strerror(errno));
+        return 2;
+    }
+    /* The evaluator: topics, runs and qrels rather than one query. Scoring run files needs
+     * no index. */
+    if (wants_eval(&a.eo) &&
+        ((rc = eval_checks(&a)) != 0 || (!eval_needs_index(&a.eo) && !a.eo.sweep))) {
+        if (rc == 0)
+            rc = eval_main(NULL, &a.o.so, &a.eo, stdout);
+        if (a.o.timings != NULL)
+            fclose(a.o.timings);
+        return rc;
+    }
+    if (session_open(&s, &a.o, stdout, &err) != TRAWL_OK) {
+        search_warn("%s", err.msg);
+        if (a.o.timings != NULL)
+            fclose(a.o.timings);
+        return 2;
+    }
+    rc = run_mode(&s, &a, argc, argv);
     session_close(&s);
-    if (o.timings != NULL && fclose(o.timings) != 0) {
-        search_warn("cannot write '%s': %s", timings, strerror(errno));
+    if (a.o.timings != NULL && fclose(a.o.timings) != 0) {
+        search_warn("cannot write '%s': %s", a.timings, strerror(errno));
         rc = 2;
     }
     if (fflush(stdout) != 0 || ferror(stdout))

@@ -31,6 +31,27 @@ void search_warn(const char *fmt, ...)
     fputc('\n', stderr);
 }
 
+int search_query_line(char *line, size_t len, size_t lineno, char qidbuf[32], const char **qid,
+                      const char **query)
+{
+    char *tab;
+
+    while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
+        line[--len] = '\0';
+    if (len == 0 || line[0] == '#')
+        return 0;
+    if ((tab = strchr(line, '\t')) != NULL) {
+        *tab = '\0';
+        *qid = line;
+        *query = tab + 1;
+    } else {
+        snprintf(qidbuf, 32, "%zu", lineno);
+        *qid = qidbuf;
+        *query = line;
+    }
+    return 1;
+}
+
 int session_open(struct session *s, const struct session_opts *o, FILE *out,
                  struct trawl_error *err)
 {
@@ -483,12 +504,67 @@ static void record_time(struct session *s, const char *qid, double t0)
     }
 }
 
+/* The human-readable page: hits, then what the page was (or why it is empty). */
+static void print_human(struct session *s, const trawl_results *r, const char *query,
+                        unsigned offset, double took, int past_end)
+{
+    const char *what = s->o.so.per_article ? "matching articles" : "matching passages";
+    size_t n = trawl_results_count(r);
+
+    if (trawl_results_unknown_count(r))
+        suggest(s, r, NULL);
+    for (size_t i = 0; i < n; i++) {
+        print_hit_human(s, r, i, offset + (unsigned)i + 1);
+        if (i + 1 < n)
+            fputc('\n', s->out);
+    }
+    if (past_end) {
+        fprintf(s->out, "no more results (%llu %s)\n",
+                (unsigned long long)trawl_results_estimated(r), what);
+    } else if (n == 0) {
+        fprintf(s->out, "no passage matches '%s'\n", query);
+    } else if (!s->o.no_scores) {
+        char shown[48];
+        if (offset == 0)
+            snprintf(shown, sizeof shown, "%zu", n);
+        else
+            snprintf(shown, sizeof shown, "results %u-%u", offset + 1, offset + (unsigned)n);
+        fprintf(s->out, "\n%s%s of about %llu %s, %.1f ms%s\n", s->o.color ? C_DIM : "", shown,
+                (unsigned long long)trawl_results_estimated(r), what, took,
+                s->o.color ? C_OFF : "");
+    }
+}
+
+const char *session_sort_name(enum trawl_sort sort)
+{
+    switch (sort) {
+    case TRAWL_SORT_DATE: return "date";
+    case TRAWL_SORT_DATE_ASC: return "-date";
+    default: return "score";
+    }
+}
+
+int session_parse_sort(const char *name, enum trawl_sort *out)
+{
+    static const enum trawl_sort all[] = {TRAWL_SORT_SCORE, TRAWL_SORT_DATE,
+                                          TRAWL_SORT_DATE_ASC};
+
+    for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) {
+        if (strcmp(name, session_sort_name(all[i])) == 0) {
+            *out = all[i];
+            return 0;
+        }
+    }
+    return -1;
+}
+
 int session_query(struct session *s, const char *qid, const char *query, unsigned offset)
 {
     struct trawl_search_opts so = s->o.so;
     trawl_results *r = NULL;
     struct trawl_error err;
     double t0 = now_ms(), took;
+    int past_end;
     size_t n;
     int rc;
 
@@ -497,7 +573,9 @@ int session_query(struct session *s, const char *qid, const char *query, unsigne
     so.offset = offset;
     rc = trawl_search(s->ix, query, strlen(query), &so, &r, &err);
     if (rc != TRAWL_OK) {
-        if (rc == TRAWL_EINPUT)
+        if (rc == TRAWL_ECANCELLED)
+            search_warn("search cancelled");
+        else if (rc == TRAWL_EINPUT)
             report_query_error(query, err.column, &err);
         else
             search_warn("%s", err.msg);
@@ -506,29 +584,11 @@ int session_query(struct session *s, const char *qid, const char *query, unsigne
     }
     took = now_ms() - t0;
     n = trawl_results_count(r);
+    /* A page past the last result of a query that matches: not "no match". */
+    past_end = n == 0 && offset > 0 && trawl_results_estimated(r) > 0;
 
     if (s->o.format == FMT_HUMAN) {
-        if (trawl_results_unknown_count(r))
-            suggest(s, r, NULL);
-        for (size_t i = 0; i < n; i++) {
-            print_hit_human(s, r, i, offset + (unsigned)i + 1);
-            if (i + 1 < n)
-                fputc('\n', s->out);
-        }
-        if (n == 0)
-            fprintf(s->out, "no passage matches '%s'\n", query);
-        else if (!s->o.no_scores) {
-            char shown[48];
-            if (offset == 0)
-                snprintf(shown, sizeof shown, "%zu", n);
-            else
-                snprintf(shown, sizeof shown, "results %u-%u", offset + 1,
-                         offset + (unsigned)n);
-            fprintf(s->out, "\n%s%s of about %llu %s, %.1f ms%s\n", s->o.color ? C_DIM : "",
-                    shown, (unsigned long long)trawl_results_estimated(r),
-                    s->o.so.per_article ? "matching articles" : "matching passages", took,
-                    s->o.color ? C_OFF : "");
-        }
+        print_human(s, r, query, offset, took, past_end);
     } else if (s->o.format == FMT_JSON) {
         json_t *sum;
         char *txt;
@@ -538,6 +598,7 @@ int session_query(struct session *s, const char *qid, const char *query, unsigne
                         "qid", qid, "query", query, "offset", (json_int_t)offset, "hits",
                         (json_int_t)n, "estimated", (json_int_t)trawl_results_estimated(r));
         if (sum != NULL) {
+            json_object_set_new(sum, "sort", json_string(session_sort_name(so.sort)));
             if (!s->o.no_scores)
                 json_object_set_new(sum, "took_ms", json_real(took));
             suggest(s, r, sum);
@@ -554,7 +615,12 @@ int session_query(struct session *s, const char *qid, const char *query, unsigne
     }
     fflush(s->out);
     record_time(s, qid, t0);
-    rc = n > 0 ? 0 : 1;
+    rc = n > 0 || past_end ? 0 : 1;
+    if (past_end && s->last_query != NULL && strcmp(query, s->last_query) == 0) {
+        /* :more past the end: stay on the last page, so that it says so again. */
+        trawl_results_free(r);
+        return rc;
+    }
     if (query != s->last_query) {
         char *copy = strdup(query);
         free(s->last_query);
@@ -563,22 +629,52 @@ int session_query(struct session *s, const char *qid, const char *query, unsigne
     trawl_results_free(s->last);
     s->last = r;
     s->last_offset = offset;
+    s->last_so = so;
     return rc;
 }
 
-/* The index in the last results of result rank (1-based, as shown), or -1 (reported). */
-static long last_index(struct session *s, unsigned rank)
+/* Result rank (1-based, as shown) of the last query: hit *i of *r, which is s->last when the
+ * rank is on the last page, else the query run again for that rank alone (owned by the
+ * caller: free it when it is not s->last). Reports and returns 2 when there is none. */
+static int last_result(struct session *s, unsigned rank, trawl_results **r, size_t *i)
 {
-    if (s->last == NULL || rank <= s->last_offset ||
-        rank > s->last_offset + trawl_results_count(s->last)) {
-        search_warn("no result %u on the last page", rank);
-        return -1;
+    struct trawl_search_opts so;
+    struct trawl_error err;
+    int rc;
+
+    if (s->last_query == NULL) {
+        search_warn("no query yet");
+        return 2;
     }
-    return (long)(rank - s->last_offset - 1);
+    if (s->last != NULL && rank > s->last_offset &&
+        rank <= s->last_offset + trawl_results_count(s->last)) {
+        *r = s->last;
+        *i = rank - s->last_offset - 1;
+        return 0;
+    }
+    /* The same options as the query that ran, for the one result wanted. */
+    so = s->last_so;
+    so.offset = rank - 1;
+    so.count = 1;
+    rc = trawl_search(s->ix, s->last_query, strlen(s->last_query), &so, r, &err);
+    if (rc != TRAWL_OK) {
+        search_warn("%s", rc == TRAWL_ECANCELLED ? "search cancelled" : err.msg);
+        return 2;
+    }
+    if (trawl_results_count(*r) == 0) {
+        search_warn("no result %u: the last query has %llu %s", rank,
+                    (unsigned long long)trawl_results_estimated(*r),
+                    so.per_article ? "matching articles" : "matching passages");
+        trawl_results_free(*r);
+        return 2;
+    }
+    *i = 0;
+    return 0;
 }
 
 struct show_ctx {
     struct session *s;
+    const trawl_results *r; /* for the query's marks */
     unsigned mark;
 };
 
@@ -586,35 +682,44 @@ static int show_passage(void *ctx, const struct trawl_passage *p)
 {
     struct show_ctx *c = ctx;
     struct session *s = c->s;
+    struct trawl_snippet sn;
+    char label[48];
     int space = 0, marked = p->ordinal == c->mark;
 
-    if (marked && s->o.color)
-        fputs(C_TITLE, s->out);
-    fprintf(s->out, "%s¶%u ", marked ? "▶ " : "  ", p->ordinal);
-    put_collapsed(s->out, p->text, 0, p->text_len, &space);
-    if (marked && s->o.color)
-        fputs(C_OFF, s->out);
-    fputs("\n\n", s->out);
+    snprintf(label, sizeof label, "%s%s¶%u%s ", marked && s->o.color ? C_TITLE : "",
+             marked ? "▶ " : "  ", p->ordinal, marked && s->o.color ? C_OFF : "");
+    /* The whole passage (width 0), the query's words marked as in a result. */
+    if (trawl_snippet(c->r, p->text, p->text_len, 0, &sn, NULL) == TRAWL_OK) {
+        print_snippet(s, p, &sn, label);
+        trawl_snippet_release(&sn);
+    } else {
+        fputs(label, s->out);
+        put_collapsed(s->out, p->text, 0, p->text_len, &space);
+        fputc('\n', s->out);
+    }
+    fputc('\n', s->out);
     return 0;
 }
 
 int session_show(struct session *s, unsigned rank)
 {
-    long i = last_index(s, rank);
     const struct trawl_passage *p;
-    struct show_ctx c = {s, 0};
+    struct show_ctx c = {s, NULL, 0};
     struct trawl_error err;
+    trawl_results *r;
+    size_t i;
     char *id;
     int rc;
 
-    if (i < 0)
+    if (last_result(s, rank, &r, &i) != 0)
         return 2;
-    p = &trawl_results_hit(s->last, (size_t)i)->passage;
+    c.r = r;
+    p = &trawl_results_hit(r, i)->passage;
     c.mark = p->ordinal;
-    id = strndup(p->article, p->article_len);
-    if (id == NULL) {
+    if ((id = strndup(p->article, p->article_len)) == NULL) {
         search_warn("out of memory");
-        return 2;
+        rc = 2;
+        goto out;
     }
     fprintf(s->out, "%s  %.*s\n%.*s\n\n", id, (int)p->date_len, p->date, (int)p->title_len,
             p->title);
@@ -622,30 +727,38 @@ int session_show(struct session *s, unsigned rank)
     free(id);
     if (rc != TRAWL_OK) {
         search_warn("%s", err.msg);
-        return 2;
+        rc = 2;
     }
-    return 0;
+out:
+    if (r != s->last)
+        trawl_results_free(r);
+    return rc;
 }
 
 int session_explain(struct session *s, unsigned rank)
 {
-    long i = last_index(s, rank);
     const struct trawl_hit *h;
     struct trawl_explanation e;
     struct trawl_error err;
+    trawl_results *r;
+    size_t i;
+    int rc = 0;
 
-    if (i < 0)
+    if (last_result(s, rank, &r, &i) != 0)
         return 2;
-    h = trawl_results_hit(s->last, (size_t)i);
-    if (trawl_explain(s->ix, s->last, (size_t)i, &e, &err) != TRAWL_OK) {
+    h = trawl_results_hit(r, i);
+    if (trawl_explain(s->ix, r, i, &e, &err) != TRAWL_OK) {
         search_warn("%s", err.msg);
-        return 2;
+        rc = 2;
+    } else {
+        fprintf(s->out, "%3u. %.*s ¶%u  score %.4f\n", rank, (int)h->passage.article_len,
+                h->passage.article, h->passage.ordinal, h->score);
+        print_explain(s, &e, h->score);
+        trawl_explanation_release(&e);
     }
-    fprintf(s->out, "%3u. %.*s ¶%u  score %.4f\n", rank, (int)h->passage.article_len,
-            h->passage.article, h->passage.ordinal, h->score);
-    print_explain(s, &e, h->score);
-    trawl_explanation_release(&e);
-    return 0;
+    if (r != s->last)
+        trawl_results_free(r);
+    return rc;
 }
 
 int session_stats(struct session *s)

@@ -84,10 +84,22 @@
      (+1 more matching passage in this article)
 @RUN
 
-# an offset past the end: nothing, exit 1
+# an offset past the end of a query that matches: says so, with the count, exit 0
 @ARGS --db @INDEX@ --no-scores --color never -n 1 --offset 3 party
-@EXIT 1
+@EXIT 0
 @STDERR-EMPTY
 @STDOUT
-no passage matches 'party'
+no more results (3 matching articles)
+@RUN
+@ARGS --db @INDEX@ --no-scores --color never --all-passages --offset 5000 party
+@EXIT 0
+@STDERR-EMPTY
+@STDOUT
+no more results (10 matching passages)
+@RUN
+# past the end of a query that matches nothing: no match, exit 1
+@ARGS --db @INDEX@ --no-scores --color never --offset 5 zebrafish
+@EXIT 1
+@STDOUT
+no passage matches 'zebrafish'
 @RUN

@@ -16,6 +16,9 @@ On an index of corpus/:
   weight = idf (k1 + 1) tf / (K + tf));
 - paging: pages of 1, 2 and 3 results, concatenated, are the unpaged list (collapsed, two per
   article, and all passages), with the same "more" notes;
+- --sort date / -date: articles by date (newest, oldest first), score within a date, the
+  same passages as by score (collapsing keeps each article's best), pages that concatenate
+  to the unpaged list, filters applied, and "sort" in the summary;
 - --timings FILE: one "qid<TAB>ms" line per batch query;
 then, on a corpus of identical articles and passages, that ties are broken by article id and
 then passage ordinal whatever the order of indexing."""
@@ -34,7 +37,8 @@ HIT_FIELDS = {"version": int, "qid": str, "rank": int, "score": float, "article"
               "title": str, "date": (str, type(None)), "passage": int, "start": int, "end": int,
               "text": str, "highlights": list, "matched": list, "more": int}
 SUMMARY_FIELDS = {"version": int, "summary": bool, "qid": str, "query": str, "offset": int,
-                  "hits": int, "estimated": int, "took_ms": float, "suggestions": list}
+                  "hits": int, "estimated": int, "sort": str, "took_ms": float,
+                  "suggestions": list}
 
 # query -> (the index terms it may match, a regex every highlighted word must match)
 QUERIES = {
@@ -247,6 +251,34 @@ def check_paging(s):
                       f"unpaged {key}")
 
 
+def check_sort(s):
+    for query in list(QUERIES) + ["party"]:
+        for mode, args in MODES.items():
+            by_score, summary = s.json(query, args + ["-n", "100"])
+            check(summary["sort"] == "score", f"{query!r}: summary sort {summary['sort']}")
+            for order in ("date", "-date"):
+                what = f"{query!r} ({mode}) --sort {order}"
+                hits, summary = s.json(query, args + ["-n", "100", "--sort", order])
+                check(summary["sort"] == order, f"{what}: summary sort {summary['sort']}")
+                check(sorted((h["article"], h["passage"], h["more"]) for h in hits) ==
+                      sorted((h["article"], h["passage"], h["more"]) for h in by_score),
+                      f"{what}: other passages than by score")
+                for a, b in zip(hits, hits[1:]):
+                    da, db = a["date"] or "", b["date"] or ""
+                    if da == db:
+                        check(a["score"] >= b["score"], f"{what}: score rises within a date")
+                    else:
+                        later = da > db if order == "date" else da < db
+                        check(db == "" or (da != "" and later), f"{what}: {da} before {db}")
+                got = []
+                for offset in range(0, len(hits) + 1, 2):
+                    page, _ = s.json(query, args + ["-n", "2", "--offset", str(offset),
+                                                    "--sort", order])
+                    got += page
+                check([(h["article"], h["passage"]) for h in got] ==
+                      [(h["article"], h["passage"]) for h in hits], f"{what}: pages differ")
+
+
 def check_suggestions(s):
     _, summary = s.json("Cambridge Analytica")
     check(summary["suggestions"] == [{"word": "analytica", "suggestion": "analytics"}],
@@ -325,6 +357,7 @@ def main():
         check_explain(s, n_passages)
         check_explain_fused(s)
         check_paging(s)
+        check_sort(s)
         check_suggestions(s)
         check_timings(s, tmp)
         check_ties(index_exe, search_exe, tmp)

@@ -3,12 +3,20 @@
 
     prompt_test.py BUILD_DIR SOURCE_DIR
 
-Indexes corpus/ into a temporary folder, starts trawl-search on a pty with a temporary
-XDG_STATE_HOME and types: `:n 2`, a query, `:show 1`, `:more`, `:explain 3`, `:n` with a bad
-value, a malformed query (the error and a caret show, the prompt stays open), a word that is
-only in an article indexed while the prompt is open (the next query sees it), `:stats`,
-`:help`, and Ctrl-D. Asserts on what the terminal shows, on exit status 0, and that the
-history file holds the typed lines. A second session checks that history is read back."""
+Indexes corpus/ into a temporary folder, starts trawl-search on a pty (its controlling
+terminal, so that Ctrl-C sends SIGINT) with a temporary XDG_STATE_HOME and types: commands
+that need a query before any (`no query yet`), Ctrl-C on a half-typed and on an empty line
+(the line is dropped, the program stays), `:n 2`, a query, `:show 1`, `:show 3` (off the
+page: the query runs again), `:show` alone, `:more`, `:explain 3` and `:explain 1`, `:n 3`
+(the query again at the new size), `:n` with a bad value, `:all`, `:passages`, `:sort date`,
+Tab completion of a command and of index words, a malformed query (the error and a caret
+show, the prompt stays open), a word that is only in an article indexed while the prompt is
+open (the next query sees it), `:stats`, `:help`, and Ctrl-D. Asserts on what the terminal
+shows, on exit status 0, and that the history file holds the typed lines. A second session
+checks that history is read back; a third that long output goes through $PAGER, and a
+fourth that --no-pager does not page and that text is wrapped to $COLUMNS at word
+boundaries with a hanging indent."""
+import fcntl
 import os
 import pty
 import re
@@ -17,6 +25,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import termios
 import time
 
 ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|\x1b[()][0-9A-Za-z]|\r")
@@ -35,8 +44,13 @@ class Term:
 
     def __init__(self, argv, env):
         self.master, slave = pty.openpty()
+
+        def controlling_terminal():
+            os.setsid()
+            fcntl.ioctl(0, termios.TIOCSCTTY, 0)
+
         self.proc = subprocess.Popen(argv, stdin=slave, stdout=slave, stderr=slave, env=env,
-                                     close_fds=True, start_new_session=True)
+                                     close_fds=True, preexec_fn=controlling_terminal)
         os.close(slave)
         self.raw = b""
         self.mark = 0  # start of the output that the current expect() may look at
@@ -75,9 +89,16 @@ class Term:
         os.write(self.master, line.encode("utf-8"))
 
     def command(self, line):
-        """Types line and Enter; returns what was shown before the next prompt."""
+        """Types line and Enter; returns what was shown before the next prompt (and keeps
+        it with its colours in self.shown_raw)."""
+        start = len(self.raw)
         self.send(line + "\r")
-        return self.expect(PROMPT)
+        out = self.expect(PROMPT)
+        self.shown_raw = self.raw[start:].decode("utf-8", "replace")
+        return out
+
+    def alive(self):
+        return self.proc.poll() is None
 
     def wait(self, timeout=20):
         end = time.monotonic() + timeout
@@ -119,7 +140,7 @@ def run(index_exe, search_exe, source, tmp):
     for k in ("TRAWL_DB", "NO_COLOR", "INPUTRC"):
         env.pop(k, None)
     env.update(XDG_STATE_HOME=os.path.join(tmp, "state"), TERM="xterm", HOME=tmp,
-               INPUTRC=os.path.join(tmp, "inputrc"), COLUMNS="200", LINES="50")
+               INPUTRC=os.path.join(tmp, "inputrc"), COLUMNS="200", LINES="50", PAGER="cat")
     with open(env["INPUTRC"], "w") as f:
         f.write("set enable-bracketed-paste off\n")
     history = os.path.join(tmp, "state", "trawl", "history")
@@ -127,6 +148,24 @@ def run(index_exe, search_exe, source, tmp):
     t = Term([search_exe, "--db", db], env)
     banner = t.expect(PROMPT)
     check("Type a query" in banner, "no banner", banner)
+
+    for cmd in (":more", ":show 1", ":explain 2", ":show"):
+        out = t.command(cmd)
+        check("no query yet" in out, f"{cmd} before any query should say so", out)
+
+    # Ctrl-C drops a half-typed line and keeps the program (as bash and psql do)...
+    t.send("zebra crossing")
+    t.expect("crossing")
+    t.send("\x03")
+    out = t.expect(PROMPT)
+    check(t.alive(), "Ctrl-C on a half-typed line killed trawl-search", out)
+    check("^C" in out, "Ctrl-C should show ^C", out)
+    # ...and on an empty line too; the dropped line never ran.
+    t.send("\x03")
+    out = t.expect(PROMPT)
+    check(t.alive(), "Ctrl-C on an empty line killed trawl-search", out)
+    out = t.command(":more")
+    check("no query yet" in out, "the line cancelled with Ctrl-C should not have run", out)
 
     out = t.command(":n 2")
     check("needs" not in out, ":n 2 refused", out)
@@ -142,6 +181,19 @@ def run(index_exe, search_exe, source, tmp):
     check("▶ ¶" in out, ":show 1 should mark the result's passage", out)
     check(first in out, ":show 1 should name the article of result 1", out)
 
+    check("\x1b[1;31m" in t.shown_raw, ":show should highlight the query's words", out)
+
+    # A rank off the page shown: the query runs again for it.
+    out = t.command(":show 3")
+    check("▶ ¶" in out and "no result" not in out, ":show 3 should work off the page", out)
+    out = t.command(":show 999")
+    check("no result 999" in out and "matching articles" in out,
+          ":show past the last result should say how many there are", out)
+    out = t.command(":show")
+    check("usage: :show R" in out, ":show alone should say how to use it", out)
+    out = t.command(":explain")
+    check("usage: :explain R" in out, ":explain alone should say how to use it", out)
+
     out = t.command(":more")
     check("  3. " in out and "  1. " not in out, ":more should show the next page (3, 4)", out)
 
@@ -150,7 +202,58 @@ def run(index_exe, search_exe, source, tmp):
           ":explain 3 should break result 3's score down", out)
 
     out = t.command(":explain 1")
-    check("no result 1 on the last page" in out, ":explain of a result not shown", out)
+    check("  1. " + first in out and "sum of weights" in out,
+          ":explain 1 should explain result 1, off the page shown", out)
+
+    # :n N shows the current page again at its new size (from its first result, 3; the
+    # corpus has 3 articles about social media).
+    out = t.command(":n 1")
+    check("  3. " in out and "  4. " not in out and "results 3-3 of" in out,
+          ":n 1 should show result 3 again, alone", out)
+    out = t.command(":more")
+    check("no more results (3 matching articles)" in out,
+          ":more after the last page should say so", out)
+    out = t.command(":more")
+    check("no more results (3 matching articles)" in out, "and again", out)
+
+    # Options without restarting.
+    t.command(":n 10")
+    out = t.command(":all on")
+    check("all words must match" in out, ":all on should say what it set", out)
+    out = t.command("social zebrafish")
+    check("no passage matches" in out, ":all on: every word must match", out)
+    out = t.command(":all off")
+    check("any words must match" in out, ":all off should say what it set", out)
+    out = t.command(":passages all")
+    check("every passage" in out, ":passages all should say what it set", out)
+    out = t.command("social media")
+    ids = re.findall(r"  \d+\. (\S+)", out)
+    check(len(ids) > len(set(ids)), ":passages all should show passages of one article", out)
+    out = t.command(":passages 1")
+    check("1 per article" in out, ":passages 1 should say what it set", out)
+    out = t.command(":sort date")
+    check("by date" in out, ":sort date should say what it set", out)
+    out = t.command("party")
+    dates = re.findall(r"  \d+\. \S+  (\d{4}-\d{2}-\d{2})", out)
+    check(len(dates) == 3 and dates == sorted(dates, reverse=True),
+          ":sort date should show the newest first", out)
+    out = t.command(":sort score")
+    check("by score" in out, ":sort score should say what it set", out)
+    out = t.command(":sort sideways")
+    check(":sort takes score, date or -date" in out, "a bad :sort value", out)
+
+    # Tab completes commands and the index's words (folded: "Soci" gives "social").
+    t.send(":sta\t")
+    t.expect(":stats")
+    out = t.command("")
+    check(re.search(r"articles\s+3\b", out) is not None, "Tab should complete :stats", out)
+    t.send("Soci\t")
+    t.expect("social ")
+    t.send("medi\t")
+    t.expect("media ")
+    out = t.command("")
+    check(first in out, "Tab should complete 'Soci' and 'medi' to the query words", out)
+    out = t.command(":n 2")
 
     out = t.command(":n zero")
     check(":n needs a number" in out, ":n with a bad value should say so", out)
@@ -192,7 +295,7 @@ def run(index_exe, search_exe, source, tmp):
     check(mode == 0o600, f"the history file has mode {mode:o}, not 600", "")
     with open(history, encoding="utf-8") as f:
         lines = f.read().split("\n")
-    for want in ("social media", ":more", 'likes "target', "zebrafish"):
+    for want in ("social media", ":more", 'likes "target', "zebrafish", ":sort date"):
         if want not in lines:
             fail(f"history lacks {want!r}: {lines}")
 
@@ -204,6 +307,39 @@ def run(index_exe, search_exe, source, tmp):
     t.send("\x15:quit\r")  # Ctrl-U clears the line
     rc = t.wait()
     check(rc == 0, f":quit should exit with status 0, not {rc}", t.text())
+
+    # Output taller than the terminal goes through $PAGER.
+    env.update(PAGER="sed s/^/PAGED:/", LINES="12")
+    t = Term([search_exe, "--db", db], env)
+    t.expect(PROMPT)
+    out = t.command("party")
+    check("PAGED:  1. " in out, "a long result list should go through $PAGER", out)
+    out = t.command(":stats")
+    check("PAGED:" not in out, "output that fits the screen should not be paged", out)
+    t.send("\x04")
+    check(t.wait() == 0, "Ctrl-D should leave", t.text())
+
+    # --no-pager; text wrapped to $COLUMNS at spaces, continuation lines under the text.
+    env.update(COLUMNS="50")
+    t = Term([search_exe, "--db", db, "--no-pager"], env)
+    t.expect(PROMPT)
+    out = t.command("party")
+    check("PAGED:" not in out, "--no-pager should not page", out)
+    lines = out.split("\n")
+    check(all(len(line) <= 50 for line in lines[1:-1]),
+          "lines should be wrapped to 50 columns", out)
+    check(any(line.startswith("     ") and not line.startswith("      ") for line in lines[2:]),
+          "continuation lines should hang under the text", out)
+    words = {"of", "about", "matching", "articles", "ms", "score", "more", "passages", "in",
+             "this", "article", "passage"}
+    for name in os.listdir(os.path.join(source, "corpus")):
+        with open(os.path.join(source, "corpus", name), encoding="utf-8") as f:
+            words |= set(re.findall(r"\w+", f.read()))
+    for line in lines[1:-1]:
+        for w in re.findall(r"\w+", line):
+            check(w in words or w.isdigit() or "_" in w, f"{w!r} looks like a broken word", out)
+    t.send("\x04")
+    check(t.wait() == 0, "Ctrl-D should leave", t.text())
 
 
 if __name__ == "__main__":

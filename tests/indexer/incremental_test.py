@@ -16,14 +16,16 @@ import sys
 import tempfile
 import time
 
-BUILD, SOURCE = sys.argv[1], sys.argv[2]
+BUILD, SOURCE = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
 INDEX = os.path.join(BUILD, "indexer", "trawl-index")
 SEARCH = os.path.join(BUILD, "searcher", "trawl-search")
 failures = []
 
 
-def run(argv, code=None):
-    r = subprocess.run(argv, capture_output=True, text=True, timeout=300)
+def run(argv, code=None, cwd=None):
+    env = dict(os.environ)
+    env.pop("TRAWL_DB", None)  # the index is always named, or ./trawl.db on purpose
+    r = subprocess.run(argv, capture_output=True, text=True, timeout=300, cwd=cwd, env=env)
     if code is not None and r.returncode != code:
         raise AssertionError(f"{argv} exited {r.returncode}, expected {code}\n"
                              f"stdout: {r.stdout}\nstderr: {r.stderr}")
@@ -53,11 +55,17 @@ def article(path, date, text):
         f.write(f" date {date} {text}\n")
 
 
+class Skip(Exception):
+    """Raised by a check that cannot run here: reported as a TAP skip."""
+
+
 def check(fn):
     tmp = tempfile.mkdtemp(prefix="trawl-inc-")
     try:
         fn(tmp)
         print(f"ok - {fn.__name__}")
+    except Skip as e:
+        print(f"ok - {fn.__name__} # SKIP {e}")
     except AssertionError as e:
         failures.append(fn.__name__)
         print(f"not ok - {fn.__name__}\n# " + str(e).replace("\n", "\n# "))
@@ -105,7 +113,9 @@ def test_dry_run_and_rebuild(tmp):
     r = run([INDEX, "--db", db, "--dry-run", corpus], 0)
     assert "dry run" in r.stdout and summary(r)[:1] == (3,)
     assert not os.path.exists(os.path.join(db, "XAPIANDB")), "a dry run wrote an index"
-    run([INDEX, "--db", db, corpus], 0)
+    dry_passages = summary(r)[5]
+    real = run([INDEX, "--db", db, corpus], 0)
+    assert dry_passages == summary(real)[5], f"dry run passages {dry_passages}: {real.stdout}"
     os.remove(os.path.join(corpus, os.listdir(corpus)[0]))
     r = run([INDEX, "--db", db, "--dry-run", corpus], 0)
     assert summary(r)[:5] == (0, 0, 1, 2, 0)
@@ -184,9 +194,154 @@ def test_folder_that_is_not_an_index(tmp):
     assert os.listdir(other) == ["notes.txt"] or sorted(os.listdir(other)) == [".lock", "notes.txt"]
 
 
+def test_folder_reached_twice_is_not_a_loop(tmp):
+    # w/a/shared lies inside w/a: named first, then reached again through w/a. No link
+    # anywhere, so no loop: every file is counted once and nothing is skipped.
+    w = os.path.join(tmp, "w")
+    os.makedirs(os.path.join(w, "a", "shared"))
+    article(os.path.join(w, "a", "top.txt"), "2001-01-01", "Top of the tree.")
+    article(os.path.join(w, "a", "shared", "deep.txt"), "2001-01-02", "Deep in the tree.")
+    db = os.path.join(tmp, "db")
+    for inputs in ([os.path.join(w, "a", "shared"), os.path.join(w, "a")],
+                   [os.path.join(w, "a"), os.path.join(w, "a")]):
+        r = run([INDEX, "--db", db, "--dry-run"] + inputs, 0)
+        assert "loop" not in r.stderr, r.stderr
+        assert summary(r)[:5] == (2, 0, 0, 0, 0), r.stdout
+
+
+def test_real_link_loop_is_skipped(tmp):
+    # a folder that is its own ancestor through a link: warned about once, exit 1
+    w = os.path.join(tmp, "w")
+    os.makedirs(os.path.join(w, "b"))
+    article(os.path.join(w, "b", "one.txt"), "2001-01-01", "One article.")
+    os.symlink("..", os.path.join(w, "b", "up"))
+    r = run([INDEX, "--db", os.path.join(tmp, "db"), "--dry-run", w], 1)
+    assert r.stderr.count("symbolic link loop: skipped") == 1, r.stderr
+    assert summary(r)[:5] == (1, 0, 0, 0, 1), r.stdout
+
+
+def as_ordinary_user(tmp):
+    """A command prefix that runs as a user whom permissions apply to, owning tmp: nothing
+    for an ordinary user; as root (CI), setpriv or runuser to nobody. Skip when neither
+    can drop privileges here."""
+    if os.geteuid() != 0:
+        return []
+    for prefix in (["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups"],
+                   ["runuser", "-u", "nobody", "--"]):
+        if shutil.which(prefix[0]) is None:
+            continue
+        os.chmod(tmp, 0o755)
+        for top, dirs, files in os.walk(tmp):
+            for name in [top] + [os.path.join(top, n) for n in dirs + files]:
+                os.chown(name, 65534, 65534)
+        probe = subprocess.run(prefix + [INDEX, "--version"], capture_output=True)
+        test = subprocess.run(prefix + ["test", "-w", tmp], capture_output=True)
+        if probe.returncode == 0 and test.returncode == 0:
+            return prefix
+    raise Skip("running as root and cannot drop privileges (setpriv, runuser)")
+
+
+def test_unreadable_folder_keeps_its_articles(tmp):
+    # issue 15 item 1: a folder (or file) that cannot be read now is not gone: its articles
+    # stay. Only one that is really gone (ENOENT) is removed.
+    top, db = os.path.join(tmp, "top"), os.path.join(tmp, "db")
+    os.makedirs(os.path.join(top, "sub"))
+    article(os.path.join(top, "one.txt"), "2001-01-01", "Walruses on the beach.")
+    article(os.path.join(top, "sub", "two.txt"), "2001-01-02", "Puffins on the cliff.")
+    article(os.path.join(top, "sub", "three.txt"), "2001-01-03", "Gannets over the sea.")
+    article(os.path.join(top, "four.txt"), "2001-01-04", "Seals in the harbour.")
+    user = as_ordinary_user(tmp)
+    assert summary(run(user + [INDEX, "--db", db, top], 0))[:5] == (4, 0, 0, 0, 0)
+    os.chmod(os.path.join(top, "sub"), 0)
+    os.chmod(os.path.join(top, "four.txt"), 0)
+    try:
+        r = run(user + [INDEX, "--db", db, top], 1)
+        assert "Permission denied" in r.stderr, r.stderr
+        assert summary(r)[2] == 0, f"articles of unreadable places removed: {r.stdout}"
+        assert found(db, "puffins") == ["two"] and found(db, "seals") == ["four"]
+    finally:
+        os.chmod(os.path.join(top, "sub"), 0o755)
+        os.chmod(os.path.join(top, "four.txt"), 0o644)
+    # really gone: removed
+    shutil.rmtree(os.path.join(top, "sub"))
+    assert summary(run(user + [INDEX, "--db", db, top], 0))[:5] == (0, 0, 2, 2, 0)
+    assert found(db, "puffins") == []
+
+
+def test_no_path_and_no_corpus(tmp):
+    # issue 15 item 13: say what was expected, and leave no empty ./trawl.db behind
+    r = run([INDEX], 2, cwd=tmp)
+    assert "no PATH given and no corpus/ here" in r.stderr, r.stderr
+    assert os.listdir(tmp) == [], f"left behind: {os.listdir(tmp)}"
+    os.makedirs(os.path.join(tmp, "corpus"))
+    article(os.path.join(tmp, "corpus", "a.txt"), "2001-01-01", "An article here.")
+    assert summary(run([INDEX], 0, cwd=tmp))[:1] == (1,)
+    assert os.path.isdir(os.path.join(tmp, "trawl.db"))
+
+
+def test_help_fits_80_columns(tmp):
+    out = run([INDEX, "--help"], 0).stdout
+    wide = [line for line in out.splitlines() if len(line) > 79]
+    assert wide == [], "wider than 79 columns:\n" + "\n".join(wide)
+
+
+def test_verbose_and_ignored(tmp):
+    # issue 15 item 11: files that are no input are counted (a second summary line) and
+    # -v lists every file added, updated, removed or ignored, with why
+    c, db = os.path.join(tmp, "c"), os.path.join(tmp, "db")
+    os.makedirs(c)
+    article(os.path.join(c, "a.txt"), "2001-01-01", "Alpha article text.")
+    article(os.path.join(c, "b.txt"), "2001-01-02", "Beta article text.")
+    for name in ("README.md", "notes.TXT"):
+        with open(os.path.join(c, name), "w") as f:
+            f.write("not an article\n")
+    r = run([INDEX, "--db", db, c], 0)
+    assert r.stdout.splitlines()[1:] == [
+        "ignored 2 files: not .txt, .jsonl or .jsonl.gz (-v lists them)"], r.stdout
+    time.sleep(0.01)
+    article(os.path.join(c, "b.txt"), "2001-01-02", "Beta article, edited.")
+    os.remove(os.path.join(c, "a.txt"))
+    os.remove(os.path.join(c, "notes.TXT"))
+    article(os.path.join(c, "d.txt"), "2001-01-04", "Delta article text.")
+    r = run([INDEX, "--db", db, "-v", c], 0)
+    lines = sorted(r.stdout.splitlines()[:-2])
+    assert lines == sorted([f"ignored '{c}/README.md': not .txt, .jsonl or .jsonl.gz",
+                            f"updated '{c}/b.txt'", f"added '{c}/d.txt'",
+                            f"removed '{c}/a.txt' (id a)"]), r.stdout
+    assert r.stdout.splitlines()[-1] == "ignored 1 file: not .txt, .jsonl or .jsonl.gz", \
+        r.stdout
+    # JSON Lines articles are named by file, line and id
+    j = os.path.join(tmp, "j.jsonl")
+    with open(j, "w") as f:
+        f.write(json.dumps({"id": "j1", "text": "One line."}) + "\n")
+    r = run([INDEX, "--db", db, "-v", j], 0)
+    assert r.stdout.splitlines()[0] == f"added '{j}:1' (id j1)", r.stdout
+
+
+def test_progress_phases_and_plural(tmp):
+    # issue 15 item 12: the closing phases have lines of their own; one article is singular
+    c, db = os.path.join(tmp, "c"), os.path.join(tmp, "db")
+    os.makedirs(c)
+    article(os.path.join(c, "a.txt"), "2001-01-01", "Alpha article text.")
+    r = run([INDEX, "--db", db, "--progress", c], 0)
+    err = r.stderr.replace("\r", "\n")
+    assert "trawl-index: writing the articles still queued…" in err, err
+    assert "trawl-index: merging parts…" in err, err
+    assert "1 article read, 1 written" in err, err
+    assert "1 articles" not in err, err
+    # an incremental run has nothing to merge
+    article(os.path.join(c, "b.txt"), "2001-01-02", "Beta article text.")
+    r = run([INDEX, "--db", db, "--progress", c], 0)
+    assert "merging" not in r.stderr, r.stderr
+    assert "2 articles read" in r.stderr, r.stderr
+
+
 for t in [test_add_edit_delete, test_unchanged_run_writes_nothing, test_dry_run_and_rebuild,
           test_jsonl_and_gzip, test_second_indexer_is_refused,
-          test_folder_that_is_not_an_index]:
+          test_folder_that_is_not_an_index, test_folder_reached_twice_is_not_a_loop,
+          test_real_link_loop_is_skipped, test_unreadable_folder_keeps_its_articles,
+          test_no_path_and_no_corpus, test_help_fits_80_columns, test_verbose_and_ignored,
+          test_progress_phases_and_plural]:
     check(t)
-print(f"1..{6}")
+print(f"1..{13}")
 sys.exit(1 if failures else 0)

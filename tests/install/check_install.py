@@ -70,7 +70,7 @@ def install(meson, build, destdir):
         path = os.path.join(opts["prefix"], *parts)
         return os.path.join(destdir, path.lstrip(os.sep))
 
-    return {"bindir": under(opts["bindir"]), "mandir": under(opts["mandir"]),
+    return {"sanitize": opts.get("b_sanitize", "none"), "bindir": under(opts["bindir"]), "mandir": under(opts["mandir"]),
             "completions": under(opts["datadir"], "bash-completion", "completions"),
             "libdir": under(opts["libdir"]), "includedir": under(opts["includedir"]),
             "destdir": destdir}
@@ -199,8 +199,9 @@ def check_library(dirs, source):
     cc = shutil.which("cc")
     if cc is None or shutil.which("pkg-config") is None:
         raise Skip("cc or pkg-config is not installed")
-    # The .pc file names the real prefix: the sysroot variable points it into DESTDIR.
-    env = dict(os.environ, PKG_CONFIG_LIBDIR=pcdir, PKG_CONFIG_SYSROOT_DIR=dirs["destdir"])
+    # The .pc file names the real prefix: the sysroot variable points it into DESTDIR (its
+    # private requirements, Xapian and the rest, are found where the system keeps them).
+    env = dict(os.environ, PKG_CONFIG_PATH=pcdir, PKG_CONFIG_SYSROOT_DIR=dirs["destdir"])
     r = run(["pkg-config", "--cflags", "--libs", "trawl"], env=env)
     if r.returncode != 0:
         raise Fail(f"pkg-config --cflags --libs trawl: {r.stderr}")
@@ -208,7 +209,9 @@ def check_library(dirs, source):
     work = tempfile.mkdtemp(prefix="trawl-example-")
     try:
         exe = os.path.join(work, "example")
-        r = run([cc, "-std=c11", "-Wall", "-Wextra", "-Werror", "-o", exe,
+        # A sanitized library needs its runtime in the program too (ASan must come first).
+        san = [] if dirs["sanitize"] in ("none", "") else ["-fsanitize=" + dirs["sanitize"]]
+        r = run([cc, "-std=c11", "-Wall", "-Wextra", "-Werror", *san, "-o", exe,
                  os.path.join(source, "tests", "install", "example.c")] + flags)
         if r.returncode != 0:
             raise Fail(f"the example does not build against the installed library:\n"
@@ -290,6 +293,9 @@ def check_completion(dirs):
                "trawl-index -d DIR")
         expect(sorted(complete(script, "trawl-index", prefix)),
                [prefix + "s.db", prefix + "s.txt"], "trawl-index PATH")
+        # trawl-index's -n is --dry-run: a PATH follows it, not a number
+        expect(sorted(complete(script, "trawl-index", "-n", prefix)),
+               [prefix + "s.db", prefix + "s.txt"], "trawl-index -n PATH")
         expect(complete(script, "trawl-search", prefix), [], "trawl-search QUERY")
     finally:
         shutil.rmtree(tmp, ignore_errors=True)

@@ -86,6 +86,17 @@ static int teardown(void **state)
     return 0;
 }
 
+/* An index_word_fn appending "word " to the string ctx (256 bytes). */
+static int collect_word(void *ctx, const char *word, size_t len, uint64_t freq)
+{
+    char *out = ctx;
+    size_t used = strlen(out);
+
+    (void)freq;
+    snprintf(out + used, 256 - used, "%.*s ", (int)len, word);
+    return 0;
+}
+
 /* Runs q and returns "id#ordinal id#ordinal ..." in rank order. */
 static void search(struct fixture *f, const char *q, unsigned per_article, char *out,
                    size_t cap)
@@ -108,6 +119,92 @@ static void search(struct fixture *f, const char *q, unsigned per_article, char 
     }
     index_results_free(r);
     query_free(root);
+}
+
+/* As search(), ordered as order says. */
+static void search_ordered(struct fixture *f, const char *q, enum index_order order, char *out,
+                           size_t cap)
+{
+    struct qnode *root;
+    struct query_opts qo = {0};
+    struct index_search_opts so;
+    struct index_results *r;
+    struct terr err;
+
+    index_search_opts_init(&so);
+    so.order = order;
+    out[0] = '\0';
+    assert_int_equal(query_parse(q, strlen(q), &qo, &root, NULL, &err), TRAWL_OK);
+    assert_int_equal(index_search(f->ix, root, &so, &r, &err), TRAWL_OK);
+    for (size_t i = 0; i < r->n; i++) {
+        size_t used = strlen(out);
+        snprintf(out + used, cap - used, "%s%.*s#%u", i ? " " : "", (int)r->hits[i].p.id_len,
+                 r->hits[i].p.id, r->hits[i].p.ordinal);
+    }
+    index_results_free(r);
+    query_free(root);
+}
+
+static void test_orders_by_date_with_undated_last(void **state)
+{
+    char got[256];
+
+    /* By score with article ranking (#13): weather and cricket each match one word of the
+     * same df; the one-passage weather article is shorter than the two-passage cricket one,
+     * so its article part lifts it above cricket (whose passage alone scored higher). */
+    search_ordered(*state, "target friday", INDEX_ORDER_SCORE, got, sizeof got);
+    assert_string_equal(got, "fb#1 weather#0 cricket#0");
+    /* the undated weather report scores best, and comes last by date */
+    search_ordered(*state, "friday", INDEX_ORDER_SCORE, got, sizeof got);
+    assert_string_equal(got, "weather#0 fb#1");
+    search_ordered(*state, "friday", INDEX_ORDER_DATE_ASC, got, sizeof got);
+    assert_string_equal(got, "fb#1 weather#0");
+    /* newest first; fb still shows its best passage (#1 has both words) */
+    search_ordered(*state, "target friday", INDEX_ORDER_DATE_DESC, got, sizeof got);
+    assert_string_equal(got, "cricket#0 fb#1 weather#0");
+    search_ordered(*state, "target friday", INDEX_ORDER_DATE_ASC, got, sizeof got);
+    assert_string_equal(got, "fb#1 cricket#0 weather#0");
+}
+
+static void test_a_raised_cancel_flag_stops_the_search(void **state)
+{
+    struct fixture *f = *state;
+    volatile sig_atomic_t flag = 1;
+    const char *queries[] = {"target", "\"target was set\""}; /* plain, phrase-checked */
+
+    for (size_t i = 0; i < 2; i++) {
+        struct qnode *root;
+        struct query_opts qo = {0};
+        struct index_search_opts so;
+        struct index_results *r = NULL;
+        struct terr err;
+        index_search_opts_init(&so);
+        so.cancel = &flag;
+        assert_int_equal(query_parse(queries[i], strlen(queries[i]), &qo, &root, NULL, &err),
+                         TRAWL_OK);
+        assert_int_equal(index_search(f->ix, root, &so, &r, &err), TRAWL_ECANCELLED);
+        assert_null(r);
+        assert_string_equal(err.msg, "search cancelled");
+        flag = 0;
+        assert_int_equal(index_search(f->ix, root, &so, &r, &err), TRAWL_OK);
+        assert_true(r->n > 0);
+        index_results_free(r);
+        query_free(root);
+        flag = 1;
+    }
+}
+
+static void test_completes_words_of_the_spelling_table(void **state)
+{
+    struct fixture *f = *state;
+    char got[256] = "";
+    struct terr err;
+
+    assert_int_equal(index_complete(f->ix, "ta", 2, collect_word, got, &err), TRAWL_OK);
+    assert_string_equal(got, "target ");
+    got[0] = '\0';
+    assert_int_equal(index_complete(f->ix, "zz", 2, collect_word, got, &err), TRAWL_OK);
+    assert_string_equal(got, "");
 }
 
 static void test_ranks_the_passage_with_all_words_first(void **state)
@@ -417,6 +514,11 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_records_and_passages, setup, teardown),
         cmocka_unit_test_setup_teardown(test_explain_adds_up_to_the_score, setup, teardown),
         cmocka_unit_test_setup_teardown(test_stats, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_orders_by_date_with_undated_last, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_a_raised_cancel_flag_stops_the_search, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_completes_words_of_the_spelling_table, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(test_too_vague_wildcard_is_an_input_error, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_close_drops_uncommitted_work, setup, teardown),

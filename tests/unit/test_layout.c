@@ -121,6 +121,85 @@ static void test_stub_over_the_shard_limit_is_refused(void **state)
     assert_int_equal(layout_remove_tree(dir, &err), TRAWL_OK);
 }
 
+/* Found by fuzz_stub: "glass gen-2   \0\0" was read as the line "glass gen-2   ", naming a
+ * database "gen-2   ". A NUL byte in a stub is damage. */
+static void test_stub_with_a_nul_is_damaged(void **state)
+{
+    char dir[] = "/tmp/trawl-test-layout-XXXXXX";
+    struct layout_entry *v;
+    size_t n;
+    struct terr err;
+    FILE *f;
+    char p[256];
+
+    (void)state;
+    assert_non_null(mkdtemp(dir));
+    snprintf(p, sizeof p, "%s/" LAYOUT_STUB, dir);
+    f = fopen(p, "w");
+    fwrite("auto gen-1\nglass gen-2   \0\0\n", 1, 28, f);
+    fclose(f);
+    assert_int_equal(layout_read_entries(dir, &v, &n, &err), TRAWL_EINDEX);
+    assert_null(v);
+    assert_non_null(strstr(err.msg, dir));
+    assert_non_null(strstr(err.msg, "is damaged: its stub XAPIANDB holds a NUL byte"));
+    assert_int_equal(layout_remove_tree(dir, &err), TRAWL_OK);
+}
+
+static void touch(const char *dir, const char *name)
+{
+    char p[1100];
+    FILE *f;
+
+    snprintf(p, sizeof p, "%s/%s", dir, name);
+    assert_non_null(f = fopen(p, "w"));
+    fclose(f);
+}
+
+static int exists(const char *dir, const char *name)
+{
+    char p[512];
+    struct stat sb;
+
+    snprintf(p, sizeof p, "%s/%s", dir, name);
+    return stat(p, &sb) == 0;
+}
+
+/* layout_clean removes only leftovers: not a generation the stub names by an absolute path
+ * (it compared names only, and deleted the live database), and no generation at all when the
+ * stub names a database that is missing (it may be the only copy left). */
+static void test_clean_keeps_what_the_stub_needs(void **state)
+{
+    char dir[] = "/tmp/trawl-test-layout-XXXXXX";
+    char p[512], line[600]; /* dir is 29 bytes: no path here comes near */
+    struct terr err;
+    FILE *f;
+
+    (void)state;
+    assert_non_null(mkdtemp(dir));
+    for (int g = 1; g <= 2; g++) {
+        snprintf(p, sizeof p, "%s/gen-%d", dir, g);
+        assert_int_equal(mkdir(p, 0777), 0);
+        snprintf(p, sizeof p, "gen-%d/iamglass", g);
+        touch(dir, p);
+    }
+    snprintf(p, sizeof p, "%s/tmp-1", dir);
+    assert_int_equal(mkdir(p, 0777), 0);
+    snprintf(p, sizeof p, "%s/" LAYOUT_STUB, dir);
+    snprintf(line, sizeof line, "auto %s/gen-2\n", dir);
+    assert_non_null(f = fopen(p, "w"));
+    fputs(line, f);
+    fclose(f);
+    assert_int_equal(layout_clean(dir, &err), TRAWL_OK);
+    assert_true(exists(dir, "gen-2") && !exists(dir, "gen-1") && !exists(dir, "tmp-1"));
+
+    assert_non_null(f = fopen(p, "w"));
+    fputs("auto gen-9\n", f);
+    fclose(f);
+    assert_int_equal(layout_clean(dir, &err), TRAWL_OK);
+    assert_true(exists(dir, "gen-2"));
+    assert_int_equal(layout_remove_tree(dir, &err), TRAWL_OK);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -128,6 +207,8 @@ int main(void)
         cmocka_unit_test(test_entries_parse_every_kind),
         cmocka_unit_test(test_lines_are_the_documented_format),
         cmocka_unit_test(test_stub_over_the_shard_limit_is_refused),
+        cmocka_unit_test(test_stub_with_a_nul_is_damaged),
+        cmocka_unit_test(test_clean_keeps_what_the_stub_needs),
     };
     return cmocka_run_group_tests_name("layout", tests, NULL, NULL);
 }

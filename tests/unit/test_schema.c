@@ -298,6 +298,46 @@ static void test_hash(void **state)
                     fnv_reference(SCHEMA_HASH_SEED, buf, i));
 }
 
+/* The header's numbers: digits only. strtol took "3\0junk", " 3" and "+3" for 3, and "-1"
+ * for an absent key. */
+static void test_meta_number(void **state)
+{
+    struct terr err;
+    int64_t v;
+
+    (void)state;
+    assert_int_equal(schema_meta_number("3", 1, &v, &err), TRAWL_OK);
+    assert_true(v == 3);
+    assert_int_equal(schema_meta_number("1700000000", 10, &v, &err), TRAWL_OK);
+    assert_true(v == 1700000000);
+    assert_int_equal(schema_meta_number("999999999999999999", 18, &v, &err), TRAWL_OK);
+    assert_int_equal(schema_meta_number("", 0, &v, &err), TRAWL_ENOTFOUND);
+    assert_true(v == -1);
+    assert_int_equal(schema_meta_number("3\0junk", 6, &v, &err), TRAWL_EINDEX);
+    assert_string_equal(err.msg, "corrupt metadata value: not a number");
+    assert_int_equal(schema_meta_number(" 3", 2, &v, &err), TRAWL_EINDEX);
+    assert_int_equal(schema_meta_number("+3", 2, &v, &err), TRAWL_EINDEX);
+    assert_int_equal(schema_meta_number("-1", 2, &v, &err), TRAWL_EINDEX);
+    assert_int_equal(schema_meta_number("1000000000000000000", 19, &v, &err), TRAWL_EINDEX);
+    assert_true(v == -1);
+}
+
+static void test_meta_lang(void **state)
+{
+    char out[SCHEMA_MAX_LANG + 1];
+    struct terr err;
+
+    (void)state;
+    assert_int_equal(schema_meta_lang("english", 7, out, &err), TRAWL_OK);
+    assert_string_equal(out, "english");
+    assert_int_equal(schema_meta_lang("", 0, out, &err), TRAWL_ENOTFOUND);
+    assert_int_equal(schema_meta_lang("eng\0lish", 8, out, &err), TRAWL_EINDEX);
+    assert_string_equal(out, "");
+    assert_int_equal(schema_meta_lang("English", 7, out, &err), TRAWL_EINDEX);
+    assert_int_equal(schema_meta_lang("abcdefghijklmnopqrstuvwxyzabcdef", 32, out, &err),
+                     TRAWL_EINDEX);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -308,6 +348,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_source_record_round_trip, setup, teardown),
         cmocka_unit_test_setup_teardown(test_article_key, setup, teardown),
         cmocka_unit_test(test_hash),
+        cmocka_unit_test(test_meta_number),
+        cmocka_unit_test(test_meta_lang),
     };
     return cmocka_run_group_tests_name("schema", tests, NULL, NULL);
 }

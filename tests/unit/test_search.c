@@ -69,10 +69,28 @@ static void test_stats_out_of_memory_says_so(void **state)
     assert_string_equal(got, "trawl-search: out of memory\n");
 }
 
+static void test_query_lines_name_and_skip(void **state)
+{
+    char named[] = "q7\tcrude oil\twith a tab\r\n", plain[] = "\"crude oil\" prices\n";
+    char blank[] = "\r\n", comment[] = "# q1\tnot a query\n", qidbuf[32];
+    const char *qid, *q;
+
+    (void)state;
+    assert_int_equal(search_query_line(named, strlen(named), 3, qidbuf, &qid, &q), 1);
+    assert_string_equal(qid, "q7");
+    assert_string_equal(q, "crude oil\twith a tab"); /* only the first tab splits */
+    assert_int_equal(search_query_line(plain, strlen(plain), 12, qidbuf, &qid, &q), 1);
+    assert_string_equal(qid, "12");
+    assert_string_equal(q, "\"crude oil\" prices");
+    assert_int_equal(search_query_line(blank, strlen(blank), 1, qidbuf, &qid, &q), 0);
+    assert_int_equal(search_query_line(comment, strlen(comment), 1, qidbuf, &qid, &q), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_stats_out_of_memory_says_so),
+        cmocka_unit_test(test_query_lines_name_and_skip),
     };
     return cmocka_run_group_tests_name("search", tests, NULL, NULL);
 }

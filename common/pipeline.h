@@ -5,9 +5,10 @@
  * leaves each index at its last committed batch. An article goes to index
  * pipeline_route(key) — the parts of a fresh build, or the shards of a sharded index.
  * Memory is bounded by a job count and a byte budget: submitting blocks while either is
- * exceeded. */
-#ifndef TRAWL_INDEXER_PIPELINE_H
-#define TRAWL_INDEXER_PIPELINE_H
+ * exceeded. Internal to libtrawl (trawl_write.c drives it); depends on index, article,
+ * passage and schema. */
+#ifndef TRAWL_COMMON_PIPELINE_H
+#define TRAWL_COMMON_PIPELINE_H
 
 #include <stddef.h>
 #include <stdint.h>

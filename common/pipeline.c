@@ -1,4 +1,4 @@
-#include "indexer/pipeline.h"
+#include "common/pipeline.h"
 
 #include <pthread.h>
 #include <stdlib.h>
@@ -7,7 +7,7 @@
 #include "common/layout.h"
 
 #define RING 1024 /* jobs in flight at most */
-#define MAX_WRITERS 64
+#define MAX_WRITERS LAYOUT_MAX_SHARDS /* one writer per shard at most */
 
 struct job {
     enum job_kind kind;
@@ -301,13 +301,14 @@ static int submit(struct pipeline *p, struct job *j, size_t bytes, struct terr *
     return TRAWL_OK;
 }
 
+/* source[0..slen) need not be NUL-terminated (records come from library callers). */
 static struct job *job_new(struct pipeline *p, enum job_kind kind, const char *source,
-                           const char *key, struct terr *err)
+                           size_t slen, const char *key, struct terr *err)
 {
     struct job *j = calloc(1, sizeof *j);
     struct sbuf k;
 
-    if (j == NULL || (source != NULL && (j->source = strdup(source)) == NULL)) {
+    if (j == NULL || (source != NULL && (j->source = strndup(source, slen)) == NULL)) {
         free(j);
         terr_set(err, TRAWL_ENOMEM, "out of memory");
         return NULL;
@@ -334,7 +335,7 @@ unsigned pipeline_route(const char *key, size_t len, unsigned n)
 int pipeline_put(struct pipeline *p, struct article *a, const struct schema_article *rec,
                  int is_new, struct terr *err)
 {
-    struct job *j = job_new(p, JOB_PUT, rec->source, a->id, err);
+    struct job *j = job_new(p, JOB_PUT, rec->source, rec->source_len, a->id, err);
 
     if (j == NULL)
         return TRAWL_ENOMEM;
@@ -348,7 +349,7 @@ int pipeline_put(struct pipeline *p, struct article *a, const struct schema_arti
 
 int pipeline_remove(struct pipeline *p, const char *id, struct terr *err)
 {
-    struct job *j = job_new(p, JOB_REMOVE, id, id, err);
+    struct job *j = job_new(p, JOB_REMOVE, id, strlen(id), id, err);
 
     return j ? submit(p, j, 0, err) : TRAWL_ENOMEM;
 }
@@ -356,7 +357,7 @@ int pipeline_remove(struct pipeline *p, const char *id, struct terr *err)
 int pipeline_record(struct pipeline *p, const char *id, const struct schema_article *rec,
                     struct terr *err)
 {
-    struct job *j = job_new(p, JOB_RECORD, rec->source, id, err);
+    struct job *j = job_new(p, JOB_RECORD, rec->source, rec->source_len, id, err);
 
     if (j == NULL)
         return TRAWL_ENOMEM;
