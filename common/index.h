@@ -157,7 +157,15 @@ struct index_search_opts {
      * TRAWL_ECANCELLED. A ranked search without a phrase check is not interrupted inside
      * Xapian. */
     volatile sig_atomic_t *cancel;
+    /* Article ranking (index_artrank.c; per_article 1 and BM25 only): the best art_depth
+     * articles are ranked by art_alpha x best passage + (1 - art_alpha) x the article's BM25
+     * (art_k1, art_b; article df exact or the passage df, enum index_df). 0 depth: off.
+     * Not with INDEX_ORDER_DATE: articles then go by date (see index_search.c). */
+    unsigned art_depth;
+    double art_alpha, art_k1, art_b;
+    int art_df;
 };
+enum index_df { INDEX_DF_EXACT = 0, INDEX_DF_PASSAGE = 1 };
 void index_search_opts_init(struct index_search_opts *o);
 
 /* What to highlight in a passage: the terms a query looks for (not its excluded ones). */
@@ -174,6 +182,9 @@ struct index_hit {
     uint32_t docid;
     double score;
     uint64_t more;              /* other matching passages of the same article (lower bound) */
+    double passage;             /* the best passage's BM25 score (score before article ranking) */
+    uint32_t art;               /* 1 + its candidate number in article ranking; 0: not ranked */
+    int moved;                  /* docid is another passage than the best scoring one */
     struct schema_passage p;    /* borrowed from the results */
 };
 
@@ -195,21 +206,34 @@ int index_search(struct index *ix, const struct qnode *q, const struct index_sea
                  struct index_results **out, struct terr *err);
 void index_results_free(struct index_results *r); /* NULL-safe */
 
-/* Why a hit scored what it did: one line per weighing term or wildcard of the query. */
+/* Why a hit scored what it did: one line per weighing term or wildcard of the query. The
+ * passage part is the best scoring passage's (scored_ordinal; the hit may show another). With
+ * article ranking (fused != 0) the score is alpha x passage part + (1 - alpha) x article part;
+ * a hit ranked past the depth (below != 0) scores its passage part times below. */
 struct index_explain {
     char *term;          /* the index term, or "prefix*" for a wildcard */
-    uint64_t tf;         /* occurrences in the passage (wildcards: 0) */
+    uint64_t tf;         /* occurrences in the passage's own text (wildcards: 0) */
+    uint64_t title_tf;   /* occurrences the title adds to the passage (RANK_TITLE_WDF each) */
     uint64_t df;         /* passages containing it (wildcards: 0) */
-    double weight;       /* its contribution to the score (as Xapian computed it) */
-    double idf;          /* weight divided by the BM25 tf part (0 where tf is 0) */
+    double weight;       /* its contribution to the passage part (as Xapian computed it) */
+    double idf;          /* the passage BM25 idf (wildcards: 0) */
+    double art_tf;       /* article part: occurrences in the article, title counted once */
+    uint64_t art_df;     /* articles containing it */
+    double art_idf, art_weight;
 };
 struct index_explanation {
     struct index_explain *v;
     size_t n;
-    uint64_t passage_len; /* in terms */
+    uint64_t passage_len; /* in terms, title included */
     double avg_len;       /* average passage length */
     uint64_t passages;    /* N */
     double k1, b;
+    unsigned scored_ordinal; /* the passage whose score is the passage part */
+    double passage_score;    /* the passage part: the sum of the terms' weights */
+    int fused;               /* the score fuses the passage and article parts */
+    double alpha, article_score, art_len, art_avg_len, art_k1, art_b;
+    uint64_t articles;       /* N at article level */
+    double below;            /* past the re-ranked depth: score = passage part x below */
 };
 int index_explain(struct index *ix, const struct index_results *r, size_t i,
                   const struct index_search_opts *o, struct index_explanation *out,

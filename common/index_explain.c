@@ -79,11 +79,81 @@ static int explain_add(struct index_explanation *e, const char *term, size_t len
     return TRAWL_OK;
 }
 
+/* How often term t is in the title (analysed as the index analyses it). */
+struct title_count {
+    const char *t;
+    size_t len;
+    uint64_t n;
+};
+
+static int count_in_title(void *ctx, const struct tok_token *tk, const char *term, size_t len)
+{
+    struct title_count *c = ctx;
+
+    (void)tk;
+    c->n += len == c->len && memcmp(term, c->t, len) == 0;
+    return 0;
+}
+
+/* The occurrences of t that the title adds to passage id's wdf (the title is in the passages
+ * RANK_TITLE_WDF times when it was given, not when derived from the first sentence). */
+static uint64_t title_share(struct analyzer *an, const struct index_hit *hit, const char *t,
+                            size_t tl, uint64_t wdf)
+{
+    struct title_count c = {t, tl, 0};
+
+    if (RANK_TITLE_WDF <= 0 || hit->p.title_len == 0)
+        return 0;
+    analyze_each(an, hit->p.title, hit->p.title_len, count_in_title, &c);
+    return wdf >= RANK_TITLE_WDF * c.n ? RANK_TITLE_WDF * c.n : 0;
+}
+
+/* The article part of term t for candidate c of a (0s when t is not one of its terms). */
+static void article_part(const struct index_artrank *a, size_t c, const char *t,
+                         struct index_explain *x, const struct index_explanation *e)
+{
+    for (size_t j = 0; j < a->nterms; j++) {
+        if (strcmp(a->terms[j], t) != 0)
+            continue;
+        x->art_tf = a->tf[c * a->nterms + j];
+        x->art_df = a->df_art[j];
+        if (x->art_df > 0) /* as for passages: a term nowhere has no idf */
+            x->art_idf = a->qf[j] * index_bm25_idf((double)a->articles, (double)x->art_df);
+        x->art_weight = x->art_idf * index_bm25_tf(x->art_tf, e->art_len, e->art_avg_len,
+                                                   a->k1, a->b);
+        if (a->cand[c].npass > 1) /* else index_artrank did not read the title */
+            x->title_tf = (uint64_t)(a->title_wdf * a->tc[c * a->nterms + j]);
+        return;
+    }
+}
+
+/* What the explanation says of the fusion (c: the hit's candidate, SIZE_MAX: none). */
+static void article_stats(const struct index_artrank *a, size_t c, struct index_explanation *out)
+{
+    if (c != SIZE_MAX && a->fused) {
+        out->fused = 1;
+        out->alpha = a->alpha;
+        out->article_score = a->cand[c].article;
+        out->art_len = a->cand[c].len;
+        out->art_avg_len = a->avg_art;
+        out->art_k1 = a->k1;
+        out->art_b = a->b;
+        out->articles = a->articles;
+    } else if (a != NULL) {
+        out->below = a->below;
+    }
+}
+
 int index_explain(struct index *ix, const struct index_results *r, size_t i,
                   const struct index_search_opts *o, struct index_explanation *out,
                   struct terr *err)
 {
     const struct index_hit *hit = &r->hits[i];
+    const struct index_results_priv *pv = r->priv;
+    const struct index_artrank *a = pv != NULL ? pv->art : NULL;
+    size_t c = hit->art > 0 && a != NULL ? hit->art - 1 : SIZE_MAX;
+    xdb_docid scored = c != SIZE_MAX ? a->cand[c].best : hit->docid;
+    struct analyzer *an = NULL;
     struct xdb_stats st;
     struct sbuf idterm;
     int rc;
@@ -94,13 +164,16 @@ int index_explain(struct index *ix, const struct index_results *r, size_t i,
         rc = terr_set(err, TRAWL_ENOMEM, "out of memory");
         goto out;
     }
-    if ((rc = xdb_stats(ix->db, &st, err)) != TRAWL_OK ||
-        (rc = xdb_doc_length(ix->db, hit->docid, &out->passage_len, err)) != TRAWL_OK)
+    if ((rc = index_analyzer(ix, &an, err)) != TRAWL_OK ||
+        (rc = xdb_stats(ix->db, &st, err)) != TRAWL_OK ||
+        (rc = xdb_doc_length(ix->db, scored, &out->passage_len, err)) != TRAWL_OK)
         goto out;
     out->avg_len = st.avlength;
     out->passages = st.doccount;
     out->k1 = o->k1;
     out->b = o->b;
+    out->scored_ordinal = c != SIZE_MAX ? a->cand[c].best_ordinal : hit->p.ordinal;
+    article_stats(a, c, out);
     for (size_t k = 0; k < r->nrank + r->nrankp && rc == TRAWL_OK; k++) {
         int is_prefix = k >= r->nrank;
         const char *t = is_prefix ? r->rank_prefixes[k - r->nrank] : r->rank_terms[k];
@@ -121,25 +194,24 @@ int index_explain(struct index *ix, const struct index_results *r, size_t i,
         x = &out->v[out->n - 1];
         if (is_prefix)
             strcat(x->term, "*");
-        rc = part_weight(ix, part, idterm.buf, idterm.len, hit->docid, o, &x->weight, err);
+        rc = part_weight(ix, part, idterm.buf, idterm.len, scored, o, &x->weight, err);
         xdb_query_free(part);
+        out->passage_score += x->weight;
         if (rc == TRAWL_OK && !is_prefix) {
             uint64_t coll;
-            rc = xdb_doc_wdf(ix->db, hit->docid, t, tl, &x->tf, err);
+            rc = xdb_doc_wdf(ix->db, scored, t, tl, &x->tf, err);
             if (rc == TRAWL_OK)
                 rc = xdb_term_freq(ix->db, t, tl, &x->df, &coll, err);
         }
-        if (rc == TRAWL_OK && x->tf > 0) {
-            /* Xapian's BM25: w = idf * (k1 + 1) tf / (K + tf), K = k1 ((1 - b) + b L),
-             * L = max(len / avg, min_normlen). */
-            double len = out->avg_len > 0 ? (double)out->passage_len / out->avg_len : 1;
-            double kk, tfpart;
-            if (len < RANK_MIN_NORMLEN)
-                len = RANK_MIN_NORMLEN;
-            kk = o->k1 * ((1 - o->b) + o->b * len);
-            tfpart = (o->k1 + 1) * (double)x->tf / (kk + (double)x->tf);
-            x->idf = tfpart > 0 ? x->weight / tfpart : 0;
-        }
+        if (rc != TRAWL_OK || is_prefix)
+            continue;
+        /* Xapian's BM25 idf, whether the passage has the term or not. */
+        x->idf = x->df > 0 ? index_bm25_idf((double)st.doccount, (double)x->df) : 0;
+        if (c != SIZE_MAX)
+            article_part(a, c, t, x, out);
+        if (c == SIZE_MAX || a->cand[c].npass == 1)
+            x->title_tf = title_share(an, hit, t, tl, x->tf);
+        x->tf -= x->title_tf;
     }
 out:
     sbuf_release(&idterm);

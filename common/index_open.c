@@ -426,6 +426,7 @@ void index_close(struct index *ix)
     analyzer_free(ix->an);
     strmap_release(&ix->spell);
     strmap_release(&ix->unspell);
+    index_artcache_free(ix->art);
     free(ix->path);
     free(ix->dbpath);
     free(ix->stub);

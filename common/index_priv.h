@@ -28,6 +28,7 @@ struct index {
     struct analyzer *an; /* the search side's analyzer, made on first use */
     struct strmap spell; /* words waiting for the spelling table */
     struct strmap unspell; /* words of replaced or removed passages, to take off it */
+    struct index_artcache *art; /* article statistics for index_artrank (NULL: none yet) */
 };
 
 struct index_prep {
@@ -56,6 +57,7 @@ struct build {
     struct analyzer *an;
     struct strlist hl_terms, hl_exact, hl_prefix, unknown, rank_terms, rank_prefix;
     struct strlist hl_phrase; /* quoted phrases, folded words joined by INDEX_HL_SEP */
+    struct strlist rank_occ; /* rank terms with repeats, one per query occurrence (wqf) */
     int needs_check;  /* some node can only be decided on the passage text */
     int negated;      /* inside an excluded branch: not highlighted */
     struct terr *err;
@@ -171,6 +173,57 @@ void index_exclude_release(struct excluder *e); /* NULL-safe */
 /* Keep the passage in data? No when its article contains an excluded branch anywhere (or on
  * failure: see e->rc). */
 int index_exclude_keep(struct excluder *e, const char *data, size_t len);
+/* What index_results.priv holds. */
+struct index_results_priv {
+    xdb_mset *mset;
+    struct index_artrank *art; /* article ranking's details, for explain (NULL: none) */
+    struct sbuf *shown;        /* data of the passages shown instead of the best scoring */
+    size_t nshown;
+};
+
+/* ---- index_artrank.c ---- */
+/* What article ranking computed for one search, kept with its results for index_explain.
+ * Term j is terms[j]; candidate i is the i-th hit in passage-score order, before re-ranking. */
+struct index_art_cand {
+    xdb_docid best;          /* the best scoring passage (its score is `passage`) */
+    uint32_t best_ordinal;
+    uint32_t npass;          /* the article's passages */
+    uint32_t tl;             /* its title's length in terms, when the title is in its passages */
+    double passage, article; /* the two scores fused */
+    double len;              /* the article's length (title counted once) */
+};
+struct index_artrank {
+    size_t nterms, ncand;
+    char **terms;            /* owned copies of the ranking terms */
+    double *qf;              /* per term: Xapian's query-term factor 2 wqf / (1 + wqf) */
+    uint64_t *df, *df_art;   /* per term: passages and articles containing it */
+    uint64_t passages, articles;
+    double avg_art;          /* average article length (estimated: index_artrank.c) */
+    double alpha, k1, b, title_wdf;
+    double below;            /* hits past the depth score their passage score times this */
+    int fused;               /* 0: sorted by date, scores left alone (shown passages chosen) */
+    struct index_art_cand *cand; /* ncand */
+    double *tf;              /* ncand x nterms: the term's count in the article */
+    uint32_t *tc;            /* ncand x nterms: its count in the title (0: title not in the
+                                passages, or not analysed: single-passage articles) */
+};
+void index_artrank_free(struct index_artrank *a); /* NULL-safe */
+void index_artcache_free(struct index_artcache *c); /* NULL-safe */
+/* Xapian 1.4's BM25 idf for df of N (never below 0; index_artrank.c), and BM25's tf part. */
+double index_bm25_idf(double n_docs, double df);
+double index_bm25_tf(double tf, double len, double avg, double k1, double b);
+/* Re-ranks r's hits (best passage first on entry, one per article) by fusing the best
+ * passage's score with the article's BM25 score computed from its passages' postings, and
+ * for each article of more than one passage picks the passage shown by its own text (unless
+ * keep_shown: the query has a phrase to check). Sets each hit's score, passage and art
+ * fields, and docid (the passage to show: the caller re-reads its data where it changed, see
+ * hit->moved), and *out for explain (owned: index_artrank_free). terms: the query's distinct
+ * ranking terms; occ: the same with one entry per occurrence in the query. With o->order by
+ * date (hits in date order on entry) every hit is a candidate, scores and order are left
+ * alone and only the passages shown are chosen (a->fused 0). */
+int index_artrank(struct index *ix, struct index_results *r, const struct strlist *terms,
+                  const struct strlist *occ, const struct index_search_opts *o, int keep_shown,
+                  struct index_artrank **out, struct terr *err);
 
 /* ---- index_phrase.c ---- */
 /* Compiles root's words, phrases and prefixes with an (borrowed: it must outlive c) into c.

@@ -133,7 +133,8 @@ static xdb_query *build_words(struct build *b, const struct qnode *q, int exact)
             struct strlist *l = exact ? &b->hl_exact : &b->hl_terms;
             const char *s = exact ? c.folded.v[i] : c.terms.v[i];
             if (index_strlist_add(l, s, strlen(s)) != TRAWL_OK ||
-                index_strlist_add(&b->rank_terms, c.terms.v[i], strlen(c.terms.v[i])) != TRAWL_OK) {
+                index_strlist_add(&b->rank_terms, c.terms.v[i], strlen(c.terms.v[i])) != TRAWL_OK ||
+                index_strlist_append(&b->rank_occ, c.terms.v[i], strlen(c.terms.v[i])) != TRAWL_OK) {
                 fail_nomem(b);
                 goto out;
             }

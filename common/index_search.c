@@ -32,6 +32,11 @@ void index_search_opts_init(struct index_search_opts *o)
     o->delta = RANK_DELTA;
     o->count = 10;
     o->per_article = 1;
+    o->art_depth = RANK_ART_DEPTH;
+    o->art_alpha = RANK_ART_ALPHA;
+    o->art_k1 = RANK_ART_K1;
+    o->art_b = RANK_ART_B;
+    o->art_df = RANK_ART_DF;
 }
 
 /* ---- Running a search ------------------------------------------------------------------ */
@@ -60,19 +65,20 @@ static int guarded_check(void *ctx, xdb_docid id, const char *data, size_t len)
     return index_check_decider(g->chk, id, data, len);
 }
 
-struct results_priv {
-    xdb_mset *mset;
-};
-
 void index_results_free(struct index_results *r)
 {
-    struct results_priv *pv;
+    struct index_results_priv *pv;
 
     if (r == NULL)
         return;
     pv = r->priv;
-    if (pv != NULL)
+    if (pv != NULL) {
         xdb_mset_free(pv->mset);
+        index_artrank_free(pv->art);
+        for (size_t i = 0; i < pv->nshown; i++)
+            sbuf_release(&pv->shown[i]);
+        free(pv->shown);
+    }
     free(pv);
     free(r->hits);
     for (size_t i = 0; i < r->hl.nterms; i++)
@@ -230,7 +236,7 @@ static int run_search(struct index *ix, const xdb_query *xq, const struct index_
                       struct checker *chk, struct index_results *r, struct terr *err)
 {
     struct xdb_search_opts xo;
-    struct results_priv *pv = r->priv;
+    struct index_results_priv *pv = r->priv;
     struct guard g = {chk, o->cancel};
     size_t n;
     int rc;
@@ -281,7 +287,7 @@ static int run_search_checked_here(struct index *ix, const xdb_query *xq,
                                    const struct index_search_opts *o, struct checker *chk,
                                    struct index_results *r, struct terr *err)
 {
-    struct results_priv *pv = r->priv;
+    struct index_results_priv *pv = r->priv;
     size_t want = (size_t)o->offset + o->count;
     unsigned window = (unsigned)(want * 4 + 64);
     struct strmap seen; /* article id -> passages accepted so far */
@@ -419,6 +425,56 @@ static void settle_ties(struct index_results *r, size_t skip, size_t count,
         r->n = count;
 }
 
+/* Article ranking applies to the one-passage-per-article view with BM25 (index_artrank.c). */
+static int artrank_on(const struct index_search_opts *o)
+{
+    return o->art_depth > 0 && o->per_article == 1 && !o->bm25plus;
+}
+
+/* The window to fetch for the page o asks for: a few results either side of it, so near-ties
+ * can be settled; with article ranking by score, the best art_depth articles whatever the
+ * page, so that every page is cut from the same ranking. By date, fusion re-orders nothing
+ * (index_artrank only chooses the passages shown): the page's own window will do. */
+static void widen(const struct index_search_opts *o, struct index_search_opts *wide)
+{
+    *wide = *o;
+    wide->offset = o->offset > PAGE_SLACK ? o->offset - PAGE_SLACK : 0;
+    wide->count = o->count + (o->offset - wide->offset) + PAGE_SLACK;
+    if (artrank_on(o) && o->order == INDEX_ORDER_SCORE) {
+        wide->offset = 0;
+        wide->count = o->offset + o->count + PAGE_SLACK;
+        if (wide->count < o->art_depth)
+            wide->count = o->art_depth;
+    }
+}
+
+/* Reads the passages article ranking chose to show for the hits on the page (the others keep
+ * the best scoring passage's data, from the mset). */
+static int read_shown(struct index *ix, struct index_results *r, struct terr *err)
+{
+    struct index_results_priv *pv = r->priv;
+    size_t n = 0;
+
+    for (size_t i = 0; i < r->n; i++)
+        n += r->hits[i].moved != 0;
+    if (n == 0)
+        return TRAWL_OK;
+    if ((pv->shown = calloc(n, sizeof *pv->shown)) == NULL)
+        return terr_set(err, TRAWL_ENOMEM, "out of memory");
+    for (size_t i = 0; i < r->n; i++) {
+        struct sbuf *s = &pv->shown[pv->nshown];
+        int rc;
+        if (!r->hits[i].moved)
+            continue;
+        sbuf_init(s);
+        pv->nshown++;
+        if ((rc = xdb_doc_data(ix->db, r->hits[i].docid, s, err)) != TRAWL_OK ||
+            (rc = schema_passage_decode(s->buf, s->len, &r->hits[i].p, err)) != TRAWL_OK)
+            return rc;
+    }
+    return TRAWL_OK;
+}
+
 /* TRAWL_DEBUG_QUERY=1 prints the final Xapian query to stderr (STYLE.md 6). */
 static void debug_query(const xdb_query *xq, int checked)
 {
@@ -486,17 +542,14 @@ static int search_once(struct index *ix, const struct qnode *q, const struct ind
     }
     debug_query(xq, b.needs_check);
     r = calloc(1, sizeof *r);
-    if (r == NULL || (r->priv = calloc(1, sizeof(struct results_priv))) == NULL) {
+    if (r == NULL || (r->priv = calloc(1, sizeof(struct index_results_priv))) == NULL) {
         rc = terr_set(err, TRAWL_ENOMEM, "out of memory");
         goto out;
     }
     if ((rc = setup_checks(ix, &b, q, o->per_article, &chk, &ex, err)) != TRAWL_OK)
         goto out;
     checked = b.needs_check || chk.ex != NULL;
-    /* A few results either side of the page, so near-ties can be settled below. */
-    wide = *o;
-    wide.offset = o->offset > PAGE_SLACK ? o->offset - PAGE_SLACK : 0;
-    wide.count = o->count + (o->offset - wide.offset) + PAGE_SLACK;
+    widen(o, &wide);
     o = &wide;
     /* Remote shards cannot run our phrase check inside Xapian: check here instead. */
     if (checked && ix->remote)
@@ -505,9 +558,14 @@ static int search_once(struct index *ix, const struct qnode *q, const struct ind
         rc = run_search(ix, xq, o, checked ? &chk : NULL, r, err);
     if (rc == TRAWL_OK)
         rc = ex.rc;
+    if (rc == TRAWL_OK && artrank_on(o) && (rc = check_cancel(o, err)) == TRAWL_OK)
+        rc = index_artrank(ix, r, &b.rank_terms, &b.rank_occ, o, b.needs_check,
+                           &((struct index_results_priv *)r->priv)->art, err);
     if (rc != TRAWL_OK)
         goto out;
     settle_ties(r, orig->offset - wide.offset, orig->count, orig->order);
+    if ((rc = check_cancel(orig, err)) != TRAWL_OK || (rc = read_shown(ix, r, err)) != TRAWL_OK)
+        goto out;
     rc = exact_more(ix, xq, checked ? &chk : NULL, r, orig, err);
     if (rc == TRAWL_OK)
         rc = ex.rc;
@@ -531,6 +589,7 @@ out:
     index_strlist_release(&b.hl_phrase);
     index_strlist_release(&b.unknown);
     index_strlist_release(&b.rank_terms);
+    index_strlist_release(&b.rank_occ);
     index_strlist_release(&b.rank_prefix);
     index_checker_release(&chk);
     index_exclude_release(&ex);

@@ -185,7 +185,21 @@ struct trawl_search_opts {
      * ("search cancelled") and no results. The caller clears it. Not owned; must outlive
      * the call. */
     volatile sig_atomic_t *cancel;
+    /* Article ranking, in the one-passage-per-article view with BM25 (README "Ranking"): the
+     * best article_depth articles of the passage search (default 30; 0: off, articles
+     * ranked by their best passage alone) are ranked by
+     *   article_alpha x their best passage's score + (1 - article_alpha) x the article's BM25
+     * (article_k1, article_b; the title counted once), and each shows the passage whose own
+     * text matches best (not the title; the best scoring one when the query has a phrase).
+     * article_df: TRAWL_DF_EXACT counts articles per term (an O(df) walk, cached per index
+     * state), TRAWL_DF_PASSAGE uses the passage statistics instead. With TRAWL_SORT_DATE the
+     * articles go by date and are not re-ordered by the fused score, but each still shows
+     * the passage its own text chooses. */
+    unsigned article_depth;
+    double article_alpha, article_k1, article_b;
+    int article_df;
 };
+enum trawl_df { TRAWL_DF_EXACT = 0, TRAWL_DF_PASSAGE = 1 };
 TRAWL_API void trawl_search_opts_init(struct trawl_search_opts *o);
 
 /* One passage, as stored. Strings are borrowed from whatever handed the passage out and are
@@ -258,21 +272,38 @@ TRAWL_API int trawl_words(trawl_index *ix, const char *text, size_t len, trawl_w
 
 /* ---- Explaining a score ------------------------------------------------------------------ */
 
+/* The passage part is the score of the article's best scoring passage (scored_ordinal; the hit
+ * may show another, see trawl_search_opts.article_depth). With article ranking (fused) the
+ * hit's score is alpha x passage_score + (1 - alpha) x article_score, each the sum of its
+ * terms' weights; a hit past the re-ranked depth scores passage_score x below. */
 struct trawl_explain_term {
     char *term;      /* the index term, or "prefix*" for a wildcard (owned by the explanation) */
-    uint64_t tf;     /* occurrences in the passage (title included; wildcards: 0) */
+    uint64_t tf;     /* occurrences in the passage's own text (wildcards: 0) */
+    uint64_t title_tf; /* occurrences the article's title adds to the passage */
     uint64_t df;     /* passages containing it */
-    double idf;      /* the term's BM25 idf */
-    double weight;   /* its share of the score */
+    double idf;      /* the term's passage BM25 idf (0 only when no passage has it) */
+    double weight;   /* its share of the passage part */
+    double art_tf;   /* article part: occurrences in the article, title counted once */
+    uint64_t art_df; /* articles containing it */
+    double art_idf, art_weight;
 };
 
 struct trawl_explanation {
     struct trawl_explain_term *terms;
     size_t n;
-    uint64_t passage_len; /* in terms */
+    uint64_t passage_len; /* in terms, title included */
     double avg_len;       /* average passage length */
     uint64_t passages;    /* N */
     double k1, b;
+    unsigned scored_ordinal;  /* the passage scored for the passage part */
+    double passage_score;     /* the passage part */
+    int fused;                /* 1: the score fuses the passage and article parts */
+    double alpha;             /* the passage part's weight */
+    double article_score;     /* the article part */
+    double art_len, art_avg_len; /* the article's length and the average, in terms */
+    uint64_t articles;        /* N at article level */
+    double art_k1, art_b;
+    double below;             /* past the re-ranked depth: score = passage_score x below */
 };
 
 /* Why hit i of r scored what it did: one entry per weighing term. Release with

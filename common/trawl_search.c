@@ -110,6 +110,11 @@ void trawl_search_opts_init(struct trawl_search_opts *o)
     o->delta = RANK_DELTA;
     /* Look at 100 matches at least: counts below that are exact, for little time. */
     o->check_at_least = 100;
+    o->article_depth = RANK_ART_DEPTH;
+    o->article_alpha = RANK_ART_ALPHA;
+    o->article_k1 = RANK_ART_K1;
+    o->article_b = RANK_ART_B;
+    o->article_df = RANK_ART_DF;
 }
 
 static void search_opts(const struct trawl_search_opts *o, struct index_search_opts *so)
@@ -127,6 +132,11 @@ static void search_opts(const struct trawl_search_opts *o, struct index_search_o
                 : o->sort == TRAWL_SORT_DATE_ASC ? INDEX_ORDER_DATE_ASC
                                                  : INDEX_ORDER_SCORE;
     so->cancel = o->cancel;
+    so->art_depth = o->article_depth;
+    so->art_alpha = o->article_alpha;
+    so->art_k1 = o->article_k1;
+    so->art_b = o->article_b;
+    so->art_df = o->article_df == TRAWL_DF_PASSAGE ? INDEX_DF_PASSAGE : INDEX_DF_EXACT;
 }
 
 static void passage_out(const struct schema_passage *p, struct trawl_passage *out)
@@ -335,6 +345,11 @@ int trawl_explain(trawl_index *ix, const trawl_results *r, size_t i,
         out->terms[k].df = ie.v[k].df;
         out->terms[k].idf = ie.v[k].idf;
         out->terms[k].weight = ie.v[k].weight;
+        out->terms[k].title_tf = ie.v[k].title_tf;
+        out->terms[k].art_tf = ie.v[k].art_tf;
+        out->terms[k].art_df = ie.v[k].art_df;
+        out->terms[k].art_idf = ie.v[k].art_idf;
+        out->terms[k].art_weight = ie.v[k].art_weight;
         ie.v[k].term = NULL;
     }
     out->n = ie.n;
@@ -343,6 +358,17 @@ int trawl_explain(trawl_index *ix, const trawl_results *r, size_t i,
     out->passages = ie.passages;
     out->k1 = ie.k1;
     out->b = ie.b;
+    out->scored_ordinal = ie.scored_ordinal;
+    out->passage_score = ie.passage_score;
+    out->fused = ie.fused;
+    out->alpha = ie.alpha;
+    out->article_score = ie.article_score;
+    out->art_len = ie.art_len;
+    out->art_avg_len = ie.art_avg_len;
+    out->articles = ie.articles;
+    out->art_k1 = ie.art_k1;
+    out->art_b = ie.art_b;
+    out->below = ie.below;
     index_explanation_release(&ie);
     return api_ok(err);
 }

@@ -146,6 +146,31 @@ int xdb_doc_length(xdb *db, xdb_docid id, uint64_t *len, struct terr *err);
 int xdb_doc_wdf(xdb *db, xdb_docid id, const char *term, size_t len, uint64_t *wdf,
                 struct terr *err);
 
+/* How many databases db combines (1 for a single one). Xapian numbers the documents of n
+ * shards by interleaving: shard s's local docid d is (d - 1) n + s + 1, so documents that are
+ * consecutive in one shard are n apart. Cannot fail. */
+unsigned xdb_shard_count(xdb *db);
+/* For each of the ndocs docids in docs (ascending, existing documents), its length and the
+ * wdf of each of the nterms terms: wdf[i * nterms + j] is term j's wdf in docs[i] (0 when
+ * absent), len[i] the document's length. One posting-list walk per term with skip_to, so the
+ * cost is about nterms x ndocs skips, whatever the terms' document frequencies. */
+int xdb_docs_wdf(xdb *db, const char *const *terms, const size_t *lens, size_t nterms,
+                 const xdb_docid *docs, size_t ndocs, uint32_t *wdf, uint32_t *len,
+                 struct terr *err);
+/* Numbers the runs of equal values of value slot `slot` in docid order within each shard (a
+ * run ends where a document's value differs from the previous document's of the same shard;
+ * documents without the value are runs of their own): ids[docid] = its run's number, from 1,
+ * for docids below n (ids[0] and documents that do not exist: 0). *runs = the number of runs,
+ * which counts distinct values when each value occupies consecutive docids of one shard, as
+ * trawl's article ids do. A document without the value is left out (id 0). One walk of the
+ * value stream: O(documents). */
+int xdb_value_run_ids(xdb *db, unsigned slot, uint32_t *ids, size_t n, uint64_t *runs,
+                      struct terr *err);
+/* How many distinct ids (ids[docid], as xdb_value_run_ids numbers them; n entries) the
+ * documents indexed by term have, counting an id again where it differs from the previous
+ * posting's of the same shard: O(df), a walk of the term's postings. */
+int xdb_term_distinct_ids(xdb *db, const char *term, size_t len, const uint32_t *ids, size_t n,
+                          uint64_t *out, struct terr *err);
 /* The best spelling correction Xapian knows for word (edit distance <= max_edits),
  * or "" when there is none. */
 int xdb_spelling(xdb *db, const char *word, size_t len, unsigned max_edits, struct sbuf *out,

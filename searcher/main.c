@@ -66,6 +66,8 @@ static const char usage_text[] =
     "                           with --eval: per-query deltas, wins/ties/losses of B over A\n"
     "      --sweep SPEC         with --eval and --queries: score a grid of BM25 parameters,\n"
     "                           e.g. k1=0.6:1.6:0.1,b=0.3:0.9:0.05 (delta=...: BM25+)\n"
+    "      --artrank SPEC       article ranking: depth=N (0: off), alpha=X, k1=X, b=X,\n"
+    "                           df=exact|passage, e.g. depth=30,alpha=0.3 (README \"Ranking\")\n"
     "      --allow-partial      search the shards that are up when some are down (warns)\n"
     "  -h, --help               show this help and exit\n"
     "  -V, --version            show version information and exit\n"
@@ -105,6 +107,49 @@ static int parse_double(const char *s, double lo, double hi, double *out)
         return -1;
     *out = v;
     return 0;
+}
+
+/* --artrank SPEC: "key=value" items separated by commas, over the defaults (README
+ * "Ranking"). Warns and returns -1 on a bad item. */
+static int parse_artrank(const char *spec, struct trawl_search_opts *so)
+{
+    char *copy = strdup(spec), *save = NULL;
+    int rc = 0;
+
+    if (copy == NULL) {
+        search_warn("out of memory");
+        return -1;
+    }
+    for (char *item = strtok_r(copy, ",", &save); item != NULL && rc == 0;
+         item = strtok_r(NULL, ",", &save)) {
+        char *val = strchr(item, '=');
+        unsigned long u;
+        double d;
+        if (val == NULL) {
+            rc = -1;
+            break;
+        }
+        *val++ = '\0';
+        if (strcmp(item, "depth") == 0 && parse_uint(val, 0, 1000000, &u) == 0)
+            so->article_depth = (unsigned)u;
+        else if (strcmp(item, "alpha") == 0 && parse_double(val, 0, 1, &d) == 0)
+            so->article_alpha = d;
+        else if (strcmp(item, "k1") == 0 && parse_double(val, 0, 100, &d) == 0)
+            so->article_k1 = d;
+        else if (strcmp(item, "b") == 0 && parse_double(val, 0, 1, &d) == 0)
+            so->article_b = d;
+        else if (strcmp(item, "df") == 0 && strcmp(val, "exact") == 0)
+            so->article_df = TRAWL_DF_EXACT;
+        else if (strcmp(item, "df") == 0 && strcmp(val, "passage") == 0)
+            so->article_df = TRAWL_DF_PASSAGE;
+        else
+            rc = -1;
+    }
+    free(copy);
+    if (rc != 0)
+        search_warn("invalid --artrank '%s': expected depth=N, alpha=0..1, k1=0..100, b=0..1 "
+                    "or df=exact|passage, separated by commas", spec);
+    return rc;
 }
 
 static void version(void)
@@ -190,7 +235,7 @@ static int run_topics(struct session *s, const char *path)
 
 enum { O_OFFSET = 256, O_K1, O_B, O_PPA, O_ALLP, O_WIDTH, O_COLOR, O_JSON, O_TREC, O_TRECP,
        O_EXPLAIN, O_NOSCORES, O_BATCH, O_STATS, O_TIMINGS, O_CHECK, O_EVAL, O_QUERIES, O_RUN,
-       O_DOCIDS, O_COMPARE, O_SWEEP, O_PARTIAL, O_SORT, O_NOPAGER, O_ANSWERS };
+       O_DOCIDS, O_COMPARE, O_SWEEP, O_PARTIAL, O_SORT, O_NOPAGER, O_ANSWERS, O_ARTRANK };
 
 static const struct option longs[] = {
     {"db", required_argument, NULL, 'd'},
@@ -220,6 +265,7 @@ static const struct option longs[] = {
     {"docids", required_argument, NULL, O_DOCIDS},
     {"compare", required_argument, NULL, O_COMPARE},
     {"sweep", required_argument, NULL, O_SWEEP},
+    {"artrank", required_argument, NULL, O_ARTRANK},
     {"allow-partial", no_argument, NULL, O_PARTIAL},
     {"sort", required_argument, NULL, O_SORT},
     {"no-pager", no_argument, NULL, O_NOPAGER},
@@ -315,6 +361,7 @@ static int search_option(struct cli *a, int c, const char *arg)
             return 2;
         }
         break;
+    case O_ARTRANK: return parse_artrank(arg, &a->o.so) != 0 ? 2 : 0;
     default: return -1;
     }
     return rc;

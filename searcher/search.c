@@ -179,19 +179,43 @@ static void print_context(struct session *s, const trawl_results *r,
 
 static void print_explain(struct session *s, const struct trawl_explanation *e, double score)
 {
-    double sum = 0;
+    double sum = 0, asum = 0;
 
     fprintf(s->out, "    explain: BM25 k1=%g b=%g, passage length %llu terms (average %.1f), "
                     "N=%llu passages\n",
             e->k1, e->b, (unsigned long long)e->passage_len, e->avg_len,
             (unsigned long long)e->passages);
+    fprintf(s->out, "    passage part (¶%u; tf: own text + title):\n", e->scored_ordinal);
     for (size_t i = 0; i < e->n; i++) {
         const struct trawl_explain_term *t = &e->terms[i];
-        fprintf(s->out, "      %-20s tf=%-3llu df=%-6llu idf=%.4f  weight=%.4f\n", t->term,
-                (unsigned long long)t->tf, (unsigned long long)t->df, t->idf, t->weight);
+        char tf[48];
+        snprintf(tf, sizeof tf, "%llu+%llu", (unsigned long long)t->tf,
+                 (unsigned long long)t->title_tf);
+        fprintf(s->out, "      %-20s tf=%-5s df=%-6llu idf=%.4f  weight=%.4f\n", t->term, tf,
+                (unsigned long long)t->df, t->idf, t->weight);
         sum += t->weight;
     }
-    fprintf(s->out, "      %-20s sum of weights %.4f = score %.4f\n", "", sum, score);
+    if (!e->fused) {
+        if (e->below > 0)
+            fprintf(s->out, "      %-20s sum of weights %.4f x %.4f (past the re-ranked "
+                            "articles) = score %.4f\n", "", sum, e->below, score);
+        else
+            fprintf(s->out, "      %-20s sum of weights %.4f = score %.4f\n", "", sum, score);
+        return;
+    }
+    fprintf(s->out, "      %-20s sum of weights %.4f = passage part\n", "", sum);
+    fprintf(s->out, "    article part: BM25 k1=%g b=%g, article length %.0f terms (average "
+                    "%.1f), N=%llu articles\n",
+            e->art_k1, e->art_b, e->art_len, e->art_avg_len, (unsigned long long)e->articles);
+    for (size_t i = 0; i < e->n; i++) {
+        const struct trawl_explain_term *t = &e->terms[i];
+        fprintf(s->out, "      %-20s tf=%-5.0f df=%-6llu idf=%.4f  weight=%.4f\n", t->term,
+                t->art_tf, (unsigned long long)t->art_df, t->art_idf, t->art_weight);
+        asum += t->art_weight;
+    }
+    fprintf(s->out, "      %-20s sum of weights %.4f = article part\n", "", asum);
+    fprintf(s->out, "    score: %g x passage part %.4f + %g x article part %.4f = %.4f\n",
+            e->alpha, sum, 1 - e->alpha, asum, score);
 }
 
 /* A derived title is the first sentence: not worth repeating above the passage it opens. */
@@ -342,13 +366,23 @@ static void print_hit_json(struct session *s, const char *qid, const trawl_resul
             json_t *arr = json_array();
             for (size_t k = 0; arr && k < e.n; k++) {
                 const struct trawl_explain_term *t = &e.terms[k];
-                json_array_append_new(arr, json_pack("{s:s,s:I,s:I,s:f,s:f}", "term", t->term,
-                                                     "tf", (json_int_t)t->tf, "df",
-                                                     (json_int_t)t->df, "idf", t->idf,
-                                                     "weight", t->weight));
+                json_array_append_new(
+                    arr, json_pack("{s:s,s:I,s:I,s:I,s:f,s:f,s:f,s:I,s:f,s:f}", "term", t->term,
+                                   "tf", (json_int_t)t->tf, "title_tf", (json_int_t)t->title_tf,
+                                   "df", (json_int_t)t->df, "idf", t->idf, "weight", t->weight,
+                                   "art_tf", t->art_tf, "art_df", (json_int_t)t->art_df,
+                                   "art_idf", t->art_idf, "art_weight", t->art_weight));
             }
             json_object_set_new(o, "explain", arr ? arr : json_null());
             json_object_set_new(o, "length", json_integer((json_int_t)e.passage_len));
+            json_object_set_new(o, "passage_part", json_real(e.passage_score));
+            if (e.fused) {
+                json_object_set_new(o, "alpha", json_real(e.alpha));
+                json_object_set_new(o, "article_part", json_real(e.article_score));
+                json_object_set_new(o, "article_length", json_real(e.art_len));
+            } else if (e.below > 0) {
+                json_object_set_new(o, "below", json_real(e.below));
+            }
             trawl_explanation_release(&e);
         } else {
             search_warn("cannot explain result %u: %s", rank, err.msg);

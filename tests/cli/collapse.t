@@ -2,19 +2,23 @@
 # 'party' matches 2 passages of 000, 6 of 001 and 2 of 002 (--all-passages).
 
 # By default each article shows its best passage once, with a note of how many more of its
-# passages matched
+# passages matched. Articles are ranked by their best passage fused with the whole article's
+# BM25 (README "Ranking"; issue #13): 001 (Congress asking its party leaders to use social
+# media) says "party" 10 times in 381 words, in 6 of its passages, and comes first; 000 (Modi
+# asking BJP MPs for Facebook likes) has the best single passage but says it 4 times in 331
+# words. Before article ranking 000 came first. 002 is third either way.
 @ARGS --db @INDEX@ --no-scores --width 60 --color never party
 @EXIT 0
 @STDERR-EMPTY
 @STDOUT
-  1. 000_251854af372bd607  2018-03-26  ¶1
+  1. 001_bddc4086102f42a0  2019-01-05  ¶0
+     NEW DELHI: After outperforming the Bharatiya Janata Party…
+     (+5 more matching passages in this article)
+
+  2. 000_251854af372bd607  2018-03-26  ¶1
      Prime Minister Narendra Modi has asked each Bharatiya Janata Party (BJP) MP to get at least 300,000 likes on their Facebook page, and offered to hold a live…
      …was set on Friday in a dinner meeting that Modi and party…
      (+1 more matching passage in this article)
-
-  2. 001_bddc4086102f42a0  2019-01-05  ¶0
-     NEW DELHI: After outperforming the Bharatiya Janata Party…
-     (+5 more matching passages in this article)
 
   3. 002_1f1585d510dcca08  2021-11-24  ¶3
      The government has been facing tough challenges from its opponents on different social media platforms, including Twitter, Facebook and Instagram among others.
@@ -74,9 +78,10 @@
 @EXIT 0
 @STDERR-EMPTY
 @STDOUT
-  2. 001_bddc4086102f42a0  2019-01-05  ¶0
-     NEW DELHI: After outperforming the Bharatiya Janata Party…
-     (+5 more matching passages in this article)
+  2. 000_251854af372bd607  2018-03-26  ¶1
+     Prime Minister Narendra Modi has asked each Bharatiya Janata Party (BJP) MP to get at least 300,000 likes on their Facebook page, and offered to hold a live…
+     …was set on Friday in a dinner meeting that Modi and party…
+     (+1 more matching passage in this article)
 @RUN
 
 # an offset past the end of a query that matches: says so, with the count, exit 0

@@ -87,7 +87,8 @@ def check_types(obj, fields, what):
         if check(k in obj, f"{what}: no field {k!r}"):
             ok = isinstance(obj[k], t) and not (t is int and isinstance(obj[k], bool))
             check(ok, f"{what}: field {k!r} is {obj[k]!r}")
-    extra = set(obj) - set(fields) - {"explain", "length"}
+    extra = set(obj) - set(fields) - {"explain", "length", "passage_part", "alpha",
+                                      "article_part", "article_length", "below"}
     check(not extra, f"{what}: unexpected fields {extra}")
 
 
@@ -202,6 +203,8 @@ def check_explain(s, n_passages):
                 for e in h["explain"]:
                     if e["term"].endswith("*"):
                         continue
+                    # tf is the passage's own text, title_tf what its title adds
+                    e["tf"] += e["title_tf"]
                     # Xapian's BM25Weight keeps the idf of common terms positive: a ratio
                     # under 2 becomes ratio / 2 + 1.
                     ratio = (n_passages - e["df"] + 0.5) / (e["df"] + 0.5)
@@ -219,6 +222,26 @@ def check_explain(s, n_passages):
                     r2 = ones[1]["weight"] / ones[1]["idf"]
                     check(abs(r1 - r2) < 1e-9, f"{hw}: tf parts differ for equal tf")
                     check(0 < r1 < k1 + 1, f"{hw}: tf part {r1} out of (0, k1 + 1)")
+
+
+def check_explain_fused(s):
+    """In the default view the score fuses the best passage's part and the article's:
+    alpha x passage part + (1 - alpha) x article part, each the sum of its terms' weights."""
+    for query in ("Facebook likes target", "social media", "party"):
+        hits, _ = s.json(query, ["--explain", "-n", "10"])
+        check(hits, f"--explain {query!r}: no hits")
+        for h in hits:
+            hw = f"--explain {query!r} {h['article']}"
+            if not check("alpha" in h and "article_part" in h, f"{hw}: no article part"):
+                continue
+            p = sum(e["weight"] for e in h["explain"])
+            a = sum(e["art_weight"] for e in h["explain"])
+            check(abs(p - h["passage_part"]) < 1e-6 and abs(a - h["article_part"]) < 1e-6,
+                  f"{hw}: parts {h['passage_part']} {h['article_part']}, terms {p} {a}")
+            check(abs(h["alpha"] * p + (1 - h["alpha"]) * a - h["score"]) < 1e-6,
+                  f"{hw}: parts do not fuse to the score {h['score']}")
+            for e in h["explain"]:
+                check(e["df"] == 0 or e["idf"] > 0, f"{hw}: {e['term']} idf 0 with df {e['df']}")
 
 
 def check_paging(s):
@@ -344,6 +367,7 @@ def main():
         n_passages = int(re.search(r"passages\s+(\d+)", stats).group(1))
         check_json_and_trec(s, bodies(corpus))
         check_explain(s, n_passages)
+        check_explain_fused(s)
         check_paging(s)
         check_sort(s)
         check_suggestions(s)

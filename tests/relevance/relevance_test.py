@@ -4,8 +4,10 @@
     relevance_test.py check BUILD SRC FILE   the cases of a check file on corpus/
     relevance_test.py runner BUILD SRC       the check runner reports failures and errors
     relevance_test.py agree BUILD SRC        trawl's evaluator agrees with treceval.py
-    relevance_test.py cranfield BUILD SRC    Cranfield article-level scores stay above floors
     relevance_test.py answers BUILD SRC      --eval-answers agrees with answer_mrr.py
+    relevance_test.py devset BUILD SRC SET   a development set (tests/data/SET) stays above
+                                             its floor: article MAP (cranfield, cisi, med,
+                                             cacm, time-dev) or answer-MRR@10 (squad-dev-odd)
 
 Exit 0 pass, 1 fail, 77 skip (treceval.py or answer_mrr.py, in ../shared/eval beside the
 project, absent).
@@ -17,9 +19,18 @@ import subprocess
 import sys
 import tempfile
 
-# trawl's defaults measured on tests/data/cranfield (article level, top 1000; README,
-# "Relevance"), minus 0.005: a ranking change that costs more fails here.
-FLOORS = {"MAP": 0.3139 - 0.005, "nDCG@10": 0.3801 - 0.005}
+# trawl's defaults measured on each development set (tests/relevance/devsets.py; README,
+# "Relevance"), minus 0.005: a ranking change that costs more fails here. Article sets: MAP
+# (and nDCG@10) at article level, top 1000; squad-dev-odd: answer-MRR@10 of --all-passages.
+MEASURED = {
+    "cranfield": {"MAP": 0.3187, "nDCG@10": 0.3852},
+    "cisi": {"MAP": 0.2087},
+    "med": {"MAP": 0.5303},
+    "cacm": {"MAP": 0.3344},
+    "time-dev": {"MAP": 0.6733},
+    "squad-dev-odd": {"answer-MRR@10": 0.8589},
+}
+QUERIES = {"cranfield": 225, "cisi": 76, "med": 30, "cacm": 52, "time-dev": 38}
 
 
 def fail(msg):
@@ -202,18 +213,46 @@ def test_agree(env):
         fail("duplicate docid: %r" % p.stderr)
 
 
-def test_cranfield(env):
-    qrels = os.path.join(env.cran, "qrels.txt")
-    queries = os.path.join(env.cran, "queries.tsv")
-    db = env.index(os.path.join(env.cran, "docs.jsonl"))
-    p = env.search(db, "--eval", qrels, "--queries", queries)
-    sys.stdout.write(p.stdout)
-    scores = {l.split()[0]: float(l.split()[2]) for l in p.stdout.splitlines()}
-    if scores["num_q"] != 225:
-        fail("num_q %s, expected 225" % scores["num_q"])
-    for m, floor in FLOORS.items():
-        if scores[m] < floor:
-            fail("Cranfield %s %.4f is below its floor %.4f" % (m, scores[m], floor))
+def squad_scores(env, folder, db):
+    """answer-MRR@10 and top-1 of every passage ranked (--all-passages), as devsets.py."""
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    import devsets
+    topics = os.path.join(env.tmp, "topics.txt")
+    hits = os.path.join(env.tmp, "hits.jsonl")
+    with open(os.path.join(folder, "queries.tsv"), encoding="utf-8") as f, \
+            open(topics, "w", encoding="utf-8") as out:
+        for line in f:
+            qid, _, text = line.rstrip("\n").partition("\t")
+            q = devsets.plain_words(text)
+            if q:
+                out.write("%s\t%s\n" % (qid, q))
+    with open(hits, "w", encoding="utf-8") as out:
+        p = subprocess.run([env.search_bin, "--db", db, "--batch", topics, "--json",
+                            "--all-passages", "-n", "10", "--width", "0"],
+                           stdout=out, stderr=subprocess.PIPE, text=True)
+    if p.returncode not in (0, 1):
+        fail("squad batch exited %d: %s" % (p.returncode, p.stderr[-2000:]))
+    mrr, top1 = devsets.answer_mrr(os.path.join(folder, "answers.jsonl"), hits)
+    print("answer-MRR@10 %.4f top-1 %.4f" % (mrr, top1))
+    return {"answer-MRR@10": mrr}
+
+
+def test_devset(env, name):
+    folder = os.path.join(env.src, "tests", "data", name)
+    db = env.index(os.path.join(folder, "docs.jsonl"))
+    if name == "squad-dev-odd":
+        scores = squad_scores(env, folder, db)
+    else:
+        p = env.search(db, "--eval", os.path.join(folder, "qrels.txt"), "--queries",
+                       os.path.join(folder, "queries.tsv"))
+        sys.stdout.write(p.stdout)
+        scores = {l.split()[0]: float(l.split()[2]) for l in p.stdout.splitlines()}
+        if scores["num_q"] != QUERIES[name]:
+            fail("num_q %s, expected %d" % (scores["num_q"], QUERIES[name]))
+    for m, measured in MEASURED[name].items():
+        if scores[m] < measured - 0.005:
+            fail("%s %s %.4f is below its floor %.4f (measured %.4f)"
+                 % (name, m, scores[m], measured - 0.005, measured))
 
 
 # Questions of tests/data/squad-dev-odd the answers test runs (the first ones of the file).
@@ -284,10 +323,10 @@ def main():
             test_runner(env)
         elif mode == "agree":
             test_agree(env)
-        elif mode == "cranfield":
-            test_cranfield(env)
         elif mode == "answers":
             test_answers(env)
+        elif mode == "devset":
+            test_devset(env, sys.argv[4])
         else:
             fail("unknown mode " + mode)
     finally:

@@ -1,0 +1,580 @@
+/* index_artrank: articles ranked by article-level evidence fused with their best passage, and
+ * the passage shown chosen by its own text (issue #13; README "Ranking").
+ *
+ * For the best `depth` articles of a collapsed passage search ("MaxP": one hit per article,
+ * its best passage) it reads, for every passage of each article (an article's passages are
+ * consecutive docids of one shard, schema.h), the query terms' wdf and the passage lengths
+ * with one skip_to walk per query term (xdb_docs_wdf), and computes:
+ *
+ *   BM25 (Robertson et al., TREC-3, 1994) as Xapian 1.4's BM25Weight computes it, so that
+ *   the article score is on the passage score's scale:
+ *     w(t, d) = idf(t) * (k1 + 1) tf / (k1 ((1 - b) + b max(L / avgL, min_normlen)) + tf)
+ *     idf(t)  = qf * log(r), r = (N - n + 0.5) / (n + 0.5), and r := r / 2 + 1 when r < 2
+ *               (weight/bm25weight.cc keeps idf positive that way); qf = 2 wqf / (1 + wqf),
+ *               Xapian's query-term factor with k3 = 1 (a word repeated in the query).
+ *   Article counts from passage counts: every passage of an article with a given title holds
+ *   the title's terms W = RANK_TITLE_WDF times each (index_prep.c), so over its n passages,
+ *   with the title counted once with the same weight W,
+ *     tf_art(t) = sum_p wdf_p(t) - (n - 1) W tc(t)     tc: t's count in the title
+ *     L_art     = sum_p len_p    - (n - 1) W tl        tl: the title's length in terms
+ *   A single-passage article needs no title: its counts are the passage's. A derived title
+ *   (the first sentence) is not in the passages; nothing is subtracted then.
+ *   N_art and df_art are exact: the articles are numbered once per database state (one walk
+ *   of the article value stream, docid -> article number), then df_art is the number of
+ *   distinct article numbers over the term's postings (an O(df) walk, cached per term and
+ *   state). With INDEX_DF_PASSAGE: the passage df and N_art := N_pass (the passage idf).
+ *   avgL_art = (total length - (N_pass - N_art) W tl_mean f) / N_art, an estimate: tl_mean
+ *   and f (the share of titles found in the passages) from the multi-passage candidates.
+ *   Fusion (a weighted CombSUM of raw scores, Fox and Shaw, TREC-2, 1994; passage and
+ *   document evidence together as in Callan, SIGIR 1994):
+ *     score = alpha * best passage score + (1 - alpha) * article score
+ *   Articles past the depth keep their order below: their passage score times
+ *   min(fused) / (last re-ranked passage score) (1 - 1e-6).
+ *   The passage shown: the passage whose own text (title counts and length removed) scores
+ *   best with the passage BM25, ties to the first; none with a query word: the best one.
+ *   Sorting by date: the passages shown are chosen so for every hit fetched, and the scores
+ *   (and so the order) stay the passage search's.
+ * Depends on xdb, analyze, strmap, schema (the article term prefix and value slot). */
+#include "common/index_priv.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/rank.h"
+#include "common/schema.h"
+#include "common/strmap.h"
+#include "common/xdb.h"
+
+/* Article statistics kept per index between searches, valid for the database state they were
+ * counted on (a reader sees one state until it reopens; sharded indexes have no revision, so
+ * their document count and total length stand in for it). */
+struct index_artcache {
+    uint64_t revision, doccount, total_length, lastdocid;
+    uint64_t articles;
+    uint32_t *ids;    /* docid -> article number (xdb_value_run_ids), lastdocid + 1 of them */
+    struct strmap df; /* term -> article df */
+};
+
+void index_artcache_free(struct index_artcache *c)
+{
+    if (c == NULL)
+        return;
+    strmap_release(&c->df);
+    free(c->ids);
+    free(c);
+}
+
+void index_artrank_free(struct index_artrank *a)
+{
+    if (a == NULL)
+        return;
+    for (size_t j = 0; a->terms != NULL && j < a->nterms; j++)
+        free(a->terms[j]);
+    free(a->terms);
+    free(a->qf);
+    free(a->df);
+    free(a->df_art);
+    free(a->cand);
+    free(a->tf);
+    free(a->tc);
+    free(a);
+}
+
+double index_bm25_idf(double n_docs, double df)
+{
+    double r = (n_docs - df + 0.5) / (df + 0.5);
+
+    if (r < 2)
+        r = r * 0.5 + 1;
+    return log(r);
+}
+
+double index_bm25_tf(double tf, double len, double avg, double k1, double b)
+{
+    double L = avg > 0 ? len / avg : 1;
+
+    if (tf <= 0)
+        return 0;
+    if (L < RANK_MIN_NORMLEN)
+        L = RANK_MIN_NORMLEN;
+    return (k1 + 1) * tf / (k1 * ((1 - b) + b * L) + tf);
+}
+
+/* ix->art for the database's current state, numbering the articles (one walk of the article
+ * value stream) when it changed: N_art, and what makes each article df an O(df) count. */
+static int artcache(struct index *ix, const struct xdb_stats *st, struct terr *err)
+{
+    struct index_artcache *c = ix->art;
+    uint64_t n = 0;
+    uint32_t *ids;
+    int rc;
+
+    if (c != NULL && c->ids != NULL && c->revision == st->revision &&
+        c->doccount == st->doccount && c->total_length == st->total_length &&
+        c->lastdocid == st->lastdocid)
+        return TRAWL_OK;
+    if (c == NULL) {
+        if ((c = calloc(1, sizeof *c)) == NULL)
+            return terr_set(err, TRAWL_ENOMEM, "out of memory");
+        strmap_init(&c->df);
+        ix->art = c;
+    }
+    strmap_clear(&c->df);
+    free(c->ids);
+    c->ids = NULL;
+    if (st->lastdocid >= SIZE_MAX / sizeof *ids ||
+        (ids = malloc((size_t)(st->lastdocid + 1) * sizeof *ids)) == NULL)
+        return terr_set(err, TRAWL_ENOMEM, "out of memory");
+    if ((rc = xdb_value_run_ids(ix->db, SLOT_ARTICLE, ids, (size_t)st->lastdocid + 1, &n,
+                                err)) != TRAWL_OK) {
+        free(ids);
+        return rc;
+    }
+    c->ids = ids;
+    c->articles = n ? n : 1;
+    c->revision = st->revision;
+    c->doccount = st->doccount;
+    c->total_length = st->total_length;
+    c->lastdocid = st->lastdocid;
+    return TRAWL_OK;
+}
+
+/* The article df of term t: cached, else a walk of its postings. */
+static int article_df(struct index *ix, const char *t, size_t len, uint64_t *out,
+                      struct terr *err)
+{
+    struct strmap_entry *e = strmap_get(&ix->art->df, t, len);
+    int rc;
+
+    if (e != NULL) {
+        *out = e->val;
+        return TRAWL_OK;
+    }
+    if ((rc = xdb_term_distinct_ids(ix->db, t, len, ix->art->ids, (size_t)ix->art->lastdocid + 1,
+                                    out, err)) != TRAWL_OK)
+        return rc;
+    if (strmap_add(&ix->art->df, t, len, *out) != TRAWL_OK)
+        return terr_set(err, TRAWL_ENOMEM, "out of memory");
+    return TRAWL_OK;
+}
+
+/* A title's analysis: its length, the query terms' counts in it, and its longest term (the
+ * likeliest to be rare) with that term's count. */
+struct title_ctx {
+    const struct strlist *terms;
+    uint32_t *tc;
+    uint32_t len;
+    char longest[64];
+    size_t longest_len;
+    uint32_t longest_count;
+};
+
+static int title_term(void *ctx, const struct tok_token *tk, const char *term, size_t len)
+{
+    struct title_ctx *t = ctx;
+
+    (void)tk;
+    t->len++;
+    for (size_t j = 0; j < t->terms->n; j++)
+        if (strlen(t->terms->v[j]) == len && memcmp(t->terms->v[j], term, len) == 0)
+            t->tc[j]++;
+    if (t->longest_len == len && memcmp(t->longest, term, len) == 0) {
+        t->longest_count++;
+    } else if (len > t->longest_len && len < sizeof t->longest) {
+        memcpy(t->longest, term, len);
+        t->longest_len = len;
+        t->longest_count = 1;
+    }
+    return 0;
+}
+
+/* Where each passage of the candidates is in the docid-sorted list given to xdb_docs_wdf. */
+struct slot {
+    xdb_docid id;
+    size_t cand, p;
+};
+
+static int cmp_slot(const void *a, const void *b)
+{
+    const struct slot *x = a, *y = b;
+
+    return x->id < y->id ? -1 : x->id > y->id;
+}
+
+/* What one search needs besides the results: the passages' counts, by candidate. */
+struct scratch {
+    size_t *at;       /* candidate i's passages are rows at[i] .. at[i] + npass - 1 */
+    xdb_docid *docs;  /* by row: the passage's docid */
+    size_t *row;      /* sorted position -> row */
+    uint32_t *wdf, *len; /* by sorted position (as xdb_docs_wdf fills them) */
+    size_t ndocs;
+};
+
+static void scratch_free(struct scratch *s)
+{
+    free(s->at);
+    free(s->docs);
+    free(s->row);
+    free(s->wdf);
+    free(s->len);
+}
+
+/* Puts s->wdf and s->len (in docid order, as xdb_docs_wdf filled them) into row order, so that
+ * candidate i's passages are rows at[i].. in passage order. TRAWL_ENOMEM only. */
+static int to_rows(struct scratch *s, size_t nt)
+{
+    uint32_t *w2 = malloc(s->ndocs * (nt ? nt : 1) * sizeof *w2);
+    uint32_t *l2 = malloc(s->ndocs * sizeof *l2);
+
+    if (w2 == NULL || l2 == NULL) {
+        free(w2);
+        free(l2);
+        return TRAWL_ENOMEM;
+    }
+    for (size_t k = 0; k < s->ndocs; k++) {
+        memcpy(&w2[s->row[k] * nt], &s->wdf[k * nt], nt * sizeof *w2);
+        l2[s->row[k]] = s->len[k];
+    }
+    free(s->wdf);
+    free(s->len);
+    s->wdf = w2;
+    s->len = l2;
+    return TRAWL_OK;
+}
+
+/* Finds every candidate's passages and reads their counts. */
+static int read_counts(struct index *ix, const struct index_results *r, struct index_artrank *a,
+                       const struct strlist *terms, struct scratch *s, struct terr *err)
+{
+    unsigned stride = xdb_shard_count(ix->db);
+    struct slot *sl = NULL;
+    size_t *lens = NULL, nt = a->nterms;
+    xdb_docid *where = NULL;
+    struct sbuf term;
+    int rc = TRAWL_OK;
+
+    sbuf_init(&term);
+    if ((s->at = calloc(a->ncand, sizeof *s->at)) == NULL) {
+        rc = TRAWL_ENOMEM;
+        goto out;
+    }
+    for (size_t i = 0; i < a->ncand; i++) {
+        const struct index_hit *h = &r->hits[i];
+        uint64_t np, coll;
+        if (schema_article_term(h->p.id, h->p.id_len, &term) != TRAWL_OK) {
+            rc = TRAWL_ENOMEM;
+            goto out;
+        }
+        if ((rc = xdb_term_freq(ix->db, term.buf, term.len, &np, &coll, err)) != TRAWL_OK)
+            goto out;
+        /* Not where the schema says (it cannot happen): the best passage alone. */
+        if (np == 0 || h->p.ordinal >= np || (uint64_t)h->p.ordinal * stride >= h->docid ||
+            np > UINT32_MAX)
+            np = 1;
+        a->cand[i].best = h->docid;
+        a->cand[i].best_ordinal = np > 1 ? h->p.ordinal : 0;
+        a->cand[i].npass = (uint32_t)np;
+        s->at[i] = s->ndocs;
+        s->ndocs += (size_t)np;
+    }
+    sl = malloc(s->ndocs * sizeof *sl);
+    s->docs = malloc(s->ndocs * sizeof *s->docs);
+    s->row = malloc(s->ndocs * sizeof *s->row);
+    where = malloc(s->ndocs * sizeof *where);
+    s->wdf = malloc(s->ndocs * (nt ? nt : 1) * sizeof *s->wdf);
+    s->len = malloc(s->ndocs * sizeof *s->len);
+    lens = malloc(nt * sizeof *lens);
+    if (!sl || !s->docs || !s->row || !where || !s->wdf || !s->len || !lens) {
+        rc = TRAWL_ENOMEM;
+        goto out;
+    }
+    for (size_t i = 0; i < a->ncand; i++) {
+        xdb_docid first = a->cand[i].best - a->cand[i].best_ordinal * stride;
+        for (size_t p = 0; p < a->cand[i].npass; p++) {
+            sl[s->at[i] + p] = (struct slot){first + (xdb_docid)(p * stride), i, p};
+            s->docs[s->at[i] + p] = first + (xdb_docid)(p * stride);
+        }
+    }
+    /* Shards interleave docids: sort them for the walks. */
+    qsort(sl, s->ndocs, sizeof *sl, cmp_slot);
+    for (size_t k = 0; k < s->ndocs; k++) {
+        s->row[k] = s->at[sl[k].cand] + sl[k].p;
+        where[k] = sl[k].id;
+    }
+    for (size_t j = 0; j < nt; j++)
+        lens[j] = strlen(terms->v[j]);
+    rc = xdb_docs_wdf(ix->db, (const char *const *)terms->v, lens, nt, where, s->ndocs,
+                      s->wdf, s->len, err);
+    if (rc == TRAWL_OK)
+        rc = to_rows(s, nt);
+out:
+    if (rc == TRAWL_ENOMEM)
+        terr_set(err, TRAWL_ENOMEM, "out of memory");
+    free(sl);
+    free(where);
+    free(lens);
+    sbuf_release(&term);
+    return rc;
+}
+
+/* Collection statistics: N, df and idf at both levels. */
+static int read_stats(struct index *ix, struct index_artrank *a, const struct strlist *terms,
+                      const struct strlist *occ, int df_mode, struct xdb_stats *st,
+                      struct terr *err)
+{
+    int rc;
+
+    if ((rc = xdb_stats(ix->db, st, err)) != TRAWL_OK)
+        return rc;
+    a->passages = st->doccount;
+    /* The passage df needs no article statistics: N_art := N_pass (as the prototype did). */
+    a->articles = a->passages;
+    if (df_mode == INDEX_DF_EXACT) {
+        if ((rc = artcache(ix, st, err)) != TRAWL_OK)
+            return rc;
+        a->articles = ix->art->articles;
+    }
+    for (size_t j = 0; j < a->nterms; j++) {
+        const char *t = terms->v[j];
+        uint64_t coll, wqf = 0;
+        for (size_t k = 0; k < occ->n; k++)
+            wqf += strcmp(occ->v[k], t) == 0;
+        a->qf[j] = wqf > 0 ? 2.0 * (double)wqf / (1.0 + (double)wqf) : 1.0;
+        if ((rc = xdb_term_freq(ix->db, t, strlen(t), &a->df[j], &coll, err)) != TRAWL_OK)
+            return rc;
+        a->df_art[j] = a->df[j];
+        if (df_mode == INDEX_DF_EXACT && a->df[j] > 0 &&
+            (rc = article_df(ix, t, strlen(t), &a->df_art[j], err)) != TRAWL_OK)
+            return rc;
+    }
+    return TRAWL_OK;
+}
+
+/* Candidate i's title: is it in its passages, and with which counts (a->tc, cand.tl)? */
+static int title_counts(struct index *ix, const struct index_results *r, struct index_artrank *a,
+                        const struct strlist *terms, const struct scratch *s, size_t i,
+                        int *added, struct terr *err)
+{
+    const struct schema_passage *p = &r->hits[i].p;
+    struct index_art_cand *c = &a->cand[i];
+    uint32_t *tc = &a->tc[i * a->nterms];
+    struct title_ctx tx = {terms, tc, 0, "", 0, 0};
+    double W = a->title_wdf;
+    struct analyzer *an;
+    int known = 0, rc;
+
+    *added = 0;
+    if (W <= 0 || p->title_len == 0)
+        return TRAWL_OK;
+    if ((rc = index_analyzer(ix, &an, err)) != TRAWL_OK)
+        return rc;
+    analyze_each(an, p->title, p->title_len, title_term, &tx);
+    if (tx.len == 0)
+        return TRAWL_OK;
+    /* A derived title (the first sentence) is not in the passages: its words are in one
+     * passage, seldom W times. A query term of the title must be in every passage W times;
+     * without one, the title's longest term in the first and the last passage (a common
+     * word such as "the" may well be W times in one long passage). */
+    *added = 1;
+    for (size_t j = 0; j < a->nterms; j++) {
+        if (tc[j] == 0)
+            continue;
+        known = 1;
+        for (size_t q = 0; q < c->npass; q++)
+            if (s->wdf[(s->at[i] + q) * a->nterms + j] < W * tc[j])
+                *added = 0;
+    }
+    for (size_t q = 0; !known && q < 2 && *added; q++) {
+        uint64_t w = 0;
+        rc = xdb_doc_wdf(ix->db, s->docs[s->at[i] + (q ? c->npass - 1 : 0)], tx.longest,
+                         tx.longest_len, &w, err);
+        if (rc != TRAWL_OK)
+            return rc;
+        *added = tx.longest_len > 0 && w >= W * tx.longest_count;
+    }
+    if (*added)
+        c->tl = tx.len;
+    else
+        memset(tc, 0, a->nterms * sizeof *tc);
+    return TRAWL_OK;
+}
+
+/* The passage of candidate i whose own text scores best (its row), or the best one's. */
+static size_t choose_passage(const struct index_artrank *a, const struct scratch *s, size_t i,
+                             const double *idf_pas, double avg, const struct index_search_opts *o)
+{
+    const struct index_art_cand *c = &a->cand[i];
+    const uint32_t *tc = &a->tc[i * a->nterms];
+    size_t best = c->best_ordinal;
+    double bests = 0;
+
+    for (size_t q = 0; q < c->npass; q++) {
+        size_t row = s->at[i] + q;
+        double sc = 0, own_len = (double)s->len[row] - a->title_wdf * c->tl;
+        for (size_t j = 0; j < a->nterms; j++) {
+            double tfo = (double)s->wdf[row * a->nterms + j] - a->title_wdf * tc[j];
+            sc += idf_pas[j] * index_bm25_tf(tfo, own_len, avg, o->k1, o->b);
+        }
+        if (sc > bests) {
+            bests = sc;
+            best = q;
+        }
+    }
+    return best;
+}
+
+static struct index_artrank *artrank_new(const struct strlist *terms, size_t ncand)
+{
+    struct index_artrank *a = calloc(1, sizeof *a);
+    size_t nt = terms->n;
+
+    if (a == NULL)
+        return NULL;
+    a->nterms = nt;
+    a->ncand = ncand;
+    a->terms = calloc(nt, sizeof *a->terms);
+    a->qf = calloc(nt, sizeof *a->qf);
+    a->df = calloc(nt, sizeof *a->df);
+    a->df_art = calloc(nt, sizeof *a->df_art);
+    a->cand = calloc(ncand, sizeof *a->cand);
+    a->tf = calloc(ncand * nt, sizeof *a->tf);
+    a->tc = calloc(ncand * nt, sizeof *a->tc);
+    if (!a->terms || !a->qf || !a->df || !a->df_art || !a->cand || !a->tf || !a->tc) {
+        index_artrank_free(a);
+        return NULL;
+    }
+    for (size_t j = 0; j < nt; j++)
+        if ((a->terms[j] = strdup(terms->v[j])) == NULL) {
+            index_artrank_free(a);
+            return NULL;
+        }
+    return a;
+}
+
+/* Article counts and scores of every candidate, and the passage each shows. */
+static int score_articles(struct index *ix, struct index_results *r, struct index_artrank *a,
+                          const struct strlist *terms, const struct scratch *s,
+                          const struct xdb_stats *st, const struct index_search_opts *o,
+                          int keep_shown, struct terr *err)
+{
+    size_t nt = a->nterms, n_multi = 0, n_added = 0;
+    double tl_sum = 0, W = a->title_wdf;
+    double *idf_pas = malloc(nt * sizeof *idf_pas), *idf_art = malloc(nt * sizeof *idf_art);
+    int rc = TRAWL_OK;
+
+    if (idf_pas == NULL || idf_art == NULL) {
+        rc = terr_set(err, TRAWL_ENOMEM, "out of memory");
+        goto out;
+    }
+    for (size_t j = 0; j < nt; j++) {
+        idf_pas[j] = a->qf[j] * index_bm25_idf((double)a->passages, (double)a->df[j]);
+        idf_art[j] = a->qf[j] * index_bm25_idf((double)a->articles, (double)a->df_art[j]);
+    }
+    for (size_t i = 0; i < a->ncand; i++) {
+        struct index_art_cand *c = &a->cand[i];
+        double corr;
+        int added = 0;
+        if (c->npass > 1) {
+            if ((rc = title_counts(ix, r, a, terms, s, i, &added, err)) != TRAWL_OK)
+                goto out;
+            n_multi++;
+            n_added += added != 0;
+            tl_sum += c->tl;
+        }
+        /* The title is in each of the n passages W times; the article counts it once. */
+        corr = (double)(c->npass - 1) * W;
+        c->len = -corr * c->tl;
+        for (size_t q = 0; q < c->npass; q++)
+            c->len += s->len[s->at[i] + q];
+        for (size_t j = 0; j < nt; j++) {
+            double tf = -corr * a->tc[i * nt + j];
+            for (size_t q = 0; q < c->npass; q++)
+                tf += s->wdf[(s->at[i] + q) * nt + j];
+            a->tf[i * nt + j] = tf;
+        }
+    }
+    a->avg_art = (double)st->total_length;
+    if (n_added > 0 && a->articles < a->passages)
+        a->avg_art -= (tl_sum / (double)n_added) * ((double)n_added / (double)n_multi) *
+                      (double)(a->passages - a->articles) * W;
+    a->avg_art /= (double)a->articles;
+    if (a->avg_art <= 0)
+        a->avg_art = st->avlength;
+    for (size_t i = 0; i < a->ncand; i++) {
+        struct index_art_cand *c = &a->cand[i];
+        struct index_hit *h = &r->hits[i];
+        c->article = 0;
+        for (size_t j = 0; j < nt; j++)
+            c->article += idf_art[j] * index_bm25_tf(a->tf[i * nt + j], c->len, a->avg_art,
+                                                     a->k1, a->b);
+        if (c->npass > 1 && !keep_shown) {
+            size_t q = choose_passage(a, s, i, idf_pas, st->avlength, o);
+            if (q != c->best_ordinal) {
+                h->docid = s->docs[s->at[i] + q];
+                h->moved = 1;
+            }
+        }
+    }
+out:
+    free(idf_pas);
+    free(idf_art);
+    return rc;
+}
+
+int index_artrank(struct index *ix, struct index_results *r, const struct strlist *terms,
+                  const struct strlist *occ, const struct index_search_opts *o, int keep_shown,
+                  struct index_artrank **out, struct terr *err)
+{
+    /* By date (--sort date) the articles keep the order the date gives them: nothing is
+     * fused or re-ordered, but every hit of the window still shows the passage its own text
+     * chooses. */
+    int by_date = o->order != INDEX_ORDER_SCORE;
+    size_t kk = r->n < o->art_depth || by_date ? r->n : o->art_depth;
+    struct scratch s;
+    struct xdb_stats st;
+    struct index_artrank *a;
+    double minf = INFINITY, sp_last;
+    int rc;
+
+    *out = NULL;
+    for (size_t i = 0; i < r->n; i++)
+        r->hits[i].passage = r->hits[i].score;
+    if (kk == 0 || terms->n == 0)
+        return TRAWL_OK;
+    if ((a = artrank_new(terms, kk)) == NULL)
+        return terr_set(err, TRAWL_ENOMEM, "out of memory");
+    a->alpha = o->art_alpha;
+    a->k1 = o->art_k1;
+    a->b = o->art_b;
+    a->title_wdf = RANK_TITLE_WDF;
+    a->fused = !by_date;
+    memset(&s, 0, sizeof s);
+    if ((rc = read_counts(ix, r, a, terms, &s, err)) != TRAWL_OK ||
+        (rc = read_stats(ix, a, terms, occ, o->art_df, &st, err)) != TRAWL_OK ||
+        (rc = score_articles(ix, r, a, terms, &s, &st, o, keep_shown, err)) != TRAWL_OK)
+        goto out;
+    for (size_t i = 0; i < kk && by_date; i++) {
+        a->cand[i].passage = r->hits[i].passage;
+        r->hits[i].art = (uint32_t)(i + 1);
+    }
+    for (size_t i = 0; i < kk && !by_date; i++) {
+        double f;
+        a->cand[i].passage = r->hits[i].passage;
+        f = a->alpha * a->cand[i].passage + (1 - a->alpha) * a->cand[i].article;
+        r->hits[i].score = f;
+        r->hits[i].art = (uint32_t)(i + 1);
+        if (f < minf)
+            minf = f;
+    }
+    sp_last = r->hits[kk - 1].passage;
+    a->below = !by_date && minf > 0 && sp_last > 0 ? minf / sp_last * (1 - 1e-6) : 0;
+    for (size_t i = kk; i < r->n; i++)
+        r->hits[i].score = r->hits[i].passage * a->below;
+    *out = a;
+    a = NULL;
+out:
+    scratch_free(&s);
+    index_artrank_free(a);
+    return rc;
+}
