@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "searcher/answers.h"
 #include "searcher/search.h"
 
 /* ---- Running topics --------------------------------------------------------------------- */

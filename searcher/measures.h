@@ -1,11 +1,10 @@
 /* measures: the evaluator's pure half. Reads TREC qrels and runs and scores runs as
  * trec_eval 9.0.4+ does (and as the independent treceval.py does): MAP, nDCG@10, P@10,
- * MRR@10, Recall@100, Recall@1000; and scores passages by their content as
- * ../shared/eval/answer_mrr.py does: answer-MRR@10 and top-1. No index and no printing:
+ * MRR@10, Recall@100, Recall@1000 (answers.h scores passages by their content). No index
+ * and no printing:
  * reads files, writes a run file when asked, returns a status. The names keep the
  * evaluator's eval_ prefix: eval.c (topics, sweeps, comparisons, output) is its other half.
- * Depends on the public trawl.h (for its status codes and error object), jansson (answer
- * files) and utf8proc (Python's str.lower()). */
+ * Depends on the public trawl.h (for its status codes and error object). */
 #ifndef TRAWL_SEARCHER_MEASURES_H
 #define TRAWL_SEARCHER_MEASURES_H
 
@@ -73,37 +72,8 @@ int eval_score(const struct eval_qrels *q, struct eval_run *r, struct eval_score
                struct trawl_error *err);
 void eval_scores_release(struct eval_scores *s);
 
-/* ---- Answers: passages judged by their content ----------------------------------------- */
-
-struct eval_answers; /* question -> gold answer strings (lower-cased), and its score */
-
-/* Reads answer_mrr.py's ANSWERS file: one JSON object a line, {"qid": ..., "answers": [...]}
- * (qid a string or an integer; blank lines skipped). A qid given twice keeps its first place
- * and its last answers, as a Python dict does. A line that is not such an object is
- * TRAWL_EINPUT naming the file and line. Every question starts unanswered (0). Owned:
- * eval_answers_free. */
-int eval_answers_read(const char *path, struct eval_answers **out, struct trawl_error *err);
-void eval_answers_free(struct eval_answers *a); /* NULL-safe */
-
-/* Judges question qid on its ranking text[0..n) (lens[i] bytes each, best first): the
- * reciprocal rank of the first of the top `depth` that contains a gold answer string, both
- * lower-cased as Python's str.lower() does (answer_mrr.py's test), or 0. A qid that is not a
- * question of a is ignored. TRAWL_ENOMEM only. */
-int eval_answers_judge(struct eval_answers *a, const char *qid, const char *const *text,
-                       const size_t *lens, size_t n, unsigned depth, struct trawl_error *err);
-
-/* The questions in file order (qid borrowed until eval_answers_free) with their reciprocal
- * ranks; the means over every question (answer-MRR, and top-1: the share answered at rank 1),
- * unjudged questions counting 0 (as answer_mrr.py counts them). */
-size_t eval_answers_count(const struct eval_answers *a);
-const char *eval_answers_qid(const struct eval_answers *a, size_t i);
-double eval_answers_rr(const struct eval_answers *a, size_t i);
-void eval_answers_mean(const struct eval_answers *a, double *mrr, double *top1);
-
-/* Python's str.lower() of UTF-8 s[0..len): full lower-case mappings (U+0130 becomes "i"
- * and U+0307) and the final sigma rule, from utf8proc's Unicode data (whose version may lag or
- * lead Python's by one). Bytes that are not UTF-8 are copied as they are. Owned: free();
- * *out_len its length (it is NUL-terminated too). NULL only on OOM. */
-char *eval_lower(const char *s, size_t len, size_t *out_len);
+/* Makes room for element n of *v (capacity *cap, elements of size bytes), doubling: 0, or -1
+ * on OOM (v untouched). */
+int eval_grow(void **v, size_t *cap, size_t n, size_t size);
 
 #endif

@@ -13,6 +13,7 @@
 
 #include <cmocka.h> /* after its prerequisites, above */
 
+#include "searcher/answers.h"
 #include "searcher/measures.h"
 
 #define EPS 1e-9
