@@ -6,6 +6,7 @@
 
 #include "common/article.h"
 #include "common/err.h"
+#include "common/schema.h"
 #include "common/trawl.h"
 
 TRAWL_BEGIN_DECLS
@@ -20,6 +21,19 @@ int api_fail(struct trawl_error *out, const struct terr *e);
 
 /* Starts an API call: clears the caller's error (NULL-safe) and returns TRAWL_OK. */
 int api_ok(struct trawl_error *out);
+
+/* Hands internal article records to a public trawl_record_fn: an index_article_fn for
+ * index_each_article with a struct api_records as ctx. fn NULL stops at the first record
+ * (does the index hold any?); a stop asked for by fn sets stopped and is not a failure. */
+struct api_records {
+    trawl_record_fn fn;
+    void *ctx;
+    int stopped;
+};
+int api_record_each(void *ctx, const char *key, size_t klen, const struct schema_article *a);
+
+/* The public form of a JSON Lines file's record. */
+void api_source(const struct schema_source *in, struct trawl_source *out);
 
 TRAWL_END_DECLS
 

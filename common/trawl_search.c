@@ -532,28 +532,9 @@ int trawl_complete(trawl_index *ix, const char *prefix, size_t len, trawl_comple
 
 /* ---- Records ---------------------------------------------------------------------------- */
 
-struct record_ctx {
-    trawl_record_fn fn;
-    void *ctx;
-    int stopped;
-};
-
-static int record_each(void *ctx, const char *key, size_t klen, const struct schema_article *a)
-{
-    struct record_ctx *rc = ctx;
-    struct trawl_record rec = {a->source, a->source_len, a->hash, a->size, a->mtime_ns,
-                               a->passages};
-
-    if (rc->fn(rc->ctx, key, klen, &rec) != 0) {
-        rc->stopped = 1;
-        return 1;
-    }
-    return 0;
-}
-
 int trawl_each_record(trawl_index *ix, trawl_record_fn fn, void *ctx, struct trawl_error *err)
 {
-    struct record_ctx c = {fn, ctx, 0};
+    struct api_records c = {fn, ctx, 0};
     char **paths = NULL;
     size_t n = 0;
     int sharded = 0, rc = TRAWL_OK;
@@ -564,7 +545,7 @@ int trawl_each_record(trawl_index *ix, trawl_record_fn fn, void *ctx, struct tra
     if (index_writer_paths(index_path(ix->ix), &paths, &n, &sharded, NULL) != TRAWL_OK ||
         !sharded) {
         layout_free_lines(paths, n);
-        rc = index_each_article(ix->ix, record_each, &c, &e);
+        rc = index_each_article(ix->ix, api_record_each, &c, &e);
         return c.stopped ? api_ok(err) : pass(rc, err, &e);
     }
     for (size_t i = 0; i < n && rc == TRAWL_OK && !c.stopped; i++) {
@@ -572,7 +553,7 @@ int trawl_each_record(trawl_index *ix, trawl_record_fn fn, void *ctx, struct tra
         struct index *shard;
         rc = index_open(paths[i], &oo, &shard, &e);
         if (rc == TRAWL_OK) {
-            rc = index_each_article(shard, record_each, &c, &e);
+            rc = index_each_article(shard, api_record_each, &c, &e);
             index_close(shard);
         }
     }
@@ -589,9 +570,6 @@ int trawl_source_get(trawl_index *ix, const char *path, struct trawl_source *out
     memset(out, 0, sizeof *out);
     if (index_source(ix->ix, path, &s, &e) != TRAWL_OK)
         return api_fail(err, &e);
-    out->size = s.size;
-    out->mtime_ns = s.mtime_ns;
-    out->hash = s.hash;
-    out->articles = s.articles;
+    api_source(&s, out);
     return api_ok(err);
 }

@@ -163,38 +163,13 @@ int trawl_writer_open(const char *path, const struct trawl_writer_opts *opts,
 
 /* ---- Records ---------------------------------------------------------------------------- */
 
-struct each_record {
-    trawl_record_fn fn; /* NULL: stop at the first record (does the index hold any?) */
-    void *ctx;
-    int stopped;        /* fn (or the NULL probe) asked to stop: not an error */
-};
-
-static int each_record_cb(void *ctx, const char *key, size_t klen,
-                          const struct schema_article *rec)
-{
-    struct each_record *er = ctx;
-    struct trawl_record r;
-
-    r.source = rec->source;
-    r.source_len = rec->source_len;
-    r.hash = rec->hash;
-    r.size = rec->size;
-    r.mtime_ns = rec->mtime_ns;
-    r.passages = rec->passages;
-    if (er->fn == NULL || er->fn(er->ctx, key, klen, &r) != 0) {
-        er->stopped = 1;
-        return 1;
-    }
-    return 0;
-}
-
 /* Every record of every open database, until er asks to stop. */
-static int each_record(trawl_writer *w, struct each_record *er, struct terr *err)
+static int each_record(trawl_writer *w, struct api_records *er, struct terr *err)
 {
     if (w->o.rebuild)
         return TRAWL_OK;
     for (unsigned i = 0; i < w->nopen && !er->stopped; i++) {
-        int rc = index_each_article(w->open[i], each_record_cb, er, err);
+        int rc = index_each_article(w->open[i], api_record_each, er, err);
         /* A stop asked for by the callback is not a failure, whatever index.c made of it. */
         if (rc != TRAWL_OK && !er->stopped)
             return rc;
@@ -205,7 +180,7 @@ static int each_record(trawl_writer *w, struct each_record *er, struct terr *err
 /* Whether the index holds any article record (none, or rebuild: a build from nothing). */
 static int has_records(trawl_writer *w, int *out, struct terr *err)
 {
-    struct each_record probe = {NULL, NULL, 0};
+    struct api_records probe = {NULL, NULL, 0};
     int rc;
 
     if (w->has_records < 0) {
@@ -220,7 +195,7 @@ static int has_records(trawl_writer *w, int *out, struct terr *err)
 int trawl_writer_each_record(trawl_writer *w, trawl_record_fn fn, void *ctx,
                              struct trawl_error *err)
 {
-    struct each_record er = {fn, ctx, 0};
+    struct api_records er = {fn, ctx, 0};
     struct terr e;
 
     if (fn == NULL)
@@ -248,10 +223,7 @@ int trawl_writer_source_get(trawl_writer *w, const char *path, struct trawl_sour
         return fail(err, TRAWL_ENOTFOUND, "no source record");
     if (index_source(w->open[0], path, &s, &e) != TRAWL_OK)
         return api_fail(err, &e);
-    out->size = s.size;
-    out->mtime_ns = s.mtime_ns;
-    out->hash = s.hash;
-    out->articles = s.articles;
+    api_source(&s, out);
     return api_ok(err);
 }
 

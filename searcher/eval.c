@@ -140,11 +140,22 @@ static int judge_topic(void *ctx, const char *qid, const trawl_results *res,
  * print them (and per-query values) without binary noise. */
 #define EVAL_JSON_FLAGS (JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10))
 
+/* Prints j as one line and drops it. */
+static void put_json(json_t *j, FILE *out)
+{
+    char *txt = json_dumps(j, EVAL_JSON_FLAGS);
+
+    if (txt != NULL) {
+        fprintf(out, "%s\n", txt);
+        free(txt);
+    }
+    json_decref(j);
+}
+
 static void print_scores(const struct eval_scores *s, const struct eval_opts *o, FILE *out)
 {
     if (o->json) {
         json_t *j = json_object(), *pq = o->per_query ? json_object() : NULL;
-        char *txt;
         if (j == NULL)
             return;
         json_object_set_new(j, "num_q", json_integer((json_int_t)s->n));
@@ -159,11 +170,7 @@ static void print_scores(const struct eval_scores *s, const struct eval_opts *o,
         }
         if (pq != NULL)
             json_object_set_new(j, "per_query", pq);
-        if ((txt = json_dumps(j, EVAL_JSON_FLAGS)) != NULL) {
-            fprintf(out, "%s\n", txt);
-            free(txt);
-        }
-        json_decref(j);
+        put_json(j, out);
         return;
     }
     if (o->per_query)
@@ -208,7 +215,6 @@ static int compare_runs(const struct eval_qrels *q, const struct eval_opts *o, F
         }
     if (o->json) {
         json_t *j = json_object(), *ms = json_object(), *pq = json_array();
-        char *txt;
         if (j == NULL || ms == NULL || pq == NULL) {
             json_decref(j);
             json_decref(ms);
@@ -234,11 +240,7 @@ static int compare_runs(const struct eval_qrels *q, const struct eval_opts *o, F
             json_array_append_new(pq, row ? row : json_null());
         }
         json_object_set_new(j, "per_query", pq);
-        if ((txt = json_dumps(j, EVAL_JSON_FLAGS)) != NULL) {
-            fprintf(out, "%s\n", txt);
-            free(txt);
-        }
-        json_decref(j);
+        put_json(j, out);
         goto out;
     }
     fprintf(out, "# A = %s\n# B = %s\n", o->compare[0], o->compare[1]);
@@ -379,17 +381,12 @@ static int sweep(trawl_index *ix, const struct trawl_search_opts *so,
             return rc;
         if (o->json) {
             json_t *j = json_pack("{s:f,s:f}", "k1", po.k1, "b", po.b);
-            char *txt;
             if (j != NULL) {
                 if (po.bm25plus)
                     json_object_set_new(j, "delta", json_real(po.delta));
                 for (int m = 0; m < EVAL_NMEASURES; m++)
                     json_object_set_new(j, eval_measure_name(m), json_real(s.mean[m]));
-                if ((txt = json_dumps(j, EVAL_JSON_FLAGS)) != NULL) {
-                    fprintf(out, "%s\n", txt);
-                    free(txt);
-                }
-                json_decref(j);
+                put_json(j, out);
             }
         } else {
             char d[16] = "-";
@@ -431,7 +428,6 @@ static void print_answers(const struct eval_answers *a, const struct eval_opts *
     snprintf(name, sizeof name, "answer-MRR@%u", o->depth);
     if (o->json) {
         json_t *j = json_object(), *pq = o->per_query ? json_object() : NULL;
-        char *txt;
         if (j == NULL)
             return;
         json_object_set_new(j, "questions", json_integer((json_int_t)n));
@@ -441,11 +437,7 @@ static void print_answers(const struct eval_answers *a, const struct eval_opts *
             json_object_set_new(pq, eval_answers_qid(a, i), json_real(eval_answers_rr(a, i)));
         if (pq != NULL)
             json_object_set_new(j, "per_query", pq);
-        if ((txt = json_dumps(j, EVAL_JSON_FLAGS)) != NULL) {
-            fprintf(out, "%s\n", txt);
-            free(txt);
-        }
-        json_decref(j);
+        put_json(j, out);
         return;
     }
     for (size_t i = 0; o->per_query && i < n; i++)

@@ -78,24 +78,6 @@ static const char usage_text[] =
     "\n"
     "Exit status: 0 something matched, 1 nothing matched, 2 error.\n";
 
-/* A count: decimal digits only (strtoul alone would take a sign and leading white space),
- * from min to max. The one rule for every count: callers that refuse 0 pass min 1 and say
- * so in their message. */
-static int parse_uint(const char *s, unsigned long min, unsigned long max, unsigned long *out)
-{
-    char *end;
-    unsigned long v;
-
-    if (s[0] < '0' || s[0] > '9')
-        return -1;
-    errno = 0;
-    v = strtoul(s, &end, 10);
-    if (errno || *end != '\0' || v < min || v > max)
-        return -1;
-    *out = v;
-    return 0;
-}
-
 static int parse_double(const char *s, double lo, double hi, double *out)
 {
     char *end;
@@ -130,7 +112,7 @@ static int parse_artrank(const char *spec, struct trawl_search_opts *so)
             break;
         }
         *val++ = '\0';
-        if (strcmp(item, "depth") == 0 && parse_uint(val, 0, 1000000, &u) == 0)
+        if (strcmp(item, "depth") == 0 && search_parse_count(val, 0, 1000000, &u) == 0)
             so->article_depth = (unsigned)u;
         else if (strcmp(item, "alpha") == 0 && parse_double(val, 0, 1, &d) == 0)
             so->article_alpha = d;
@@ -290,7 +272,7 @@ struct cli {
 static int count_arg(const char *name, const char *arg, unsigned long min, unsigned long max,
                      const char *unit, unsigned long *out)
 {
-    if (parse_uint(arg, min, max, out) == 0)
+    if (search_parse_count(arg, min, max, out) == 0)
         return 0;
     search_warn("invalid --%s '%s': expected a number%s from %lu to %lu", name, arg, unit, min,
                 max);

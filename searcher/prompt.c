@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/select.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -32,26 +33,41 @@ static void on_sigint(int sig)
     interrupted = 1;
 }
 
-/* readline's input function. Ctrl-C interrupts the read (the handler has no SA_RESTART):
- * show "^C" at the end of the line and hand readline an Enter, so that it returns the line,
- * which prompt_run drops. readline's own SIGINT handling would clean up and go on reading
- * the same line. */
+/* readline's input function. Ctrl-C ends the line: show "^C" at its end and hand readline an
+ * Enter, so that it returns the line, which prompt_run drops (readline's own SIGINT handling
+ * would clean up and go on reading the same line). SIGINT is blocked except inside pselect,
+ * which unblocks it and waits in one step: a Ctrl-C that lands while readline is busy
+ * echoing the last key is not lost before the wait begins (it was, with a plain read). */
 static int prompt_getc(FILE *in)
 {
-    for (;;) {
-        unsigned char c;
-        ssize_t n = read(fileno(in), &c, 1);
-        if (n == 1)
-            return c;
-        if (n == 0 || errno != EINTR)
-            return EOF;
-        if (interrupted) {
-            rl_point = rl_end;
-            rl_redisplay();
-            fputs("^C", rl_outstream);
-            return '\n';
-        }
+    int fd = fileno(in), c = EOF;
+    sigset_t block, open_mask;
+
+    sigemptyset(&block);
+    sigaddset(&block, SIGINT);
+    sigprocmask(SIG_BLOCK, &block, &open_mask);
+    sigdelset(&open_mask, SIGINT);
+    while (!interrupted) {
+        fd_set r;
+        unsigned char b;
+        int k;
+        FD_ZERO(&r);
+        FD_SET(fd, &r);
+        k = pselect(fd + 1, &r, NULL, NULL, NULL, &open_mask);
+        if (k < 0 && errno == EINTR)
+            continue;
+        if (k > 0 && read(fd, &b, 1) == 1)
+            c = b;
+        break;
     }
+    sigprocmask(SIG_UNBLOCK, &block, NULL);
+    if (interrupted) {
+        rl_point = rl_end;
+        rl_redisplay();
+        fputs("^C", rl_outstream);
+        return '\n';
+    }
+    return c;
 }
 
 /* ---- History ----------------------------------------------------------------------------- */
@@ -209,22 +225,6 @@ static const char prompt_help[] =
     "  :quit             leave (Ctrl-D too)\n"
     "Tab completes commands and the index's words; Ctrl-C cancels the line or the search.\n";
 
-/* A count: decimal digits only, from min to max (as the command line's flags take). */
-static int parse_count(const char *s, unsigned long min, unsigned long max, unsigned long *out)
-{
-    char *end;
-    unsigned long v;
-
-    if (s == NULL || s[0] < '0' || s[0] > '9')
-        return -1;
-    errno = 0;
-    v = strtoul(s, &end, 10);
-    if (errno || *end != '\0' || v < min || v > max)
-        return -1;
-    *out = v;
-    return 0;
-}
-
 /* Whether cmd is the command name, alone or with an argument. */
 static int is_cmd(const char *cmd, const char *name)
 {
@@ -254,7 +254,7 @@ static void result_command(struct session *s, const char *name, const char *arg)
         search_warn("no query yet");
     else if (arg == NULL)
         search_warn("usage: %s R, where R is a result number of the last query", name);
-    else if (parse_count(arg, 1, UINT_MAX, &v) != 0)
+    else if (search_parse_count(arg, 1, UINT_MAX, &v) != 0)
         search_warn("%s needs a result number (1 or more)", name);
     else if (name[1] == 's')
         session_show(s, (unsigned)v);
@@ -280,7 +280,7 @@ static int prompt_command(struct session *s, const char *cmd)
     } else if (is_cmd(cmd, ":n")) {
         if (arg == NULL) {
             fprintf(s->out, "%u results per page\n", o->count);
-        } else if (parse_count(arg, 1, 10000, &v) != 0) {
+        } else if (search_parse_count(arg, 1, 10000, &v) != 0) {
             search_warn(":n needs a number from 1 to 10000");
         } else {
             o->count = (unsigned)v;
@@ -304,7 +304,7 @@ static int prompt_command(struct session *s, const char *cmd)
     } else if (is_cmd(cmd, ":passages")) {
         if (arg != NULL && strcmp(arg, "all") == 0)
             o->per_article = 0;
-        else if (arg != NULL && parse_count(arg, 1, 10000, &v) != 0)
+        else if (arg != NULL && search_parse_count(arg, 1, 10000, &v) != 0)
             search_warn(":passages needs a number from 1 to 10000, or all");
         else if (arg != NULL)
             o->per_article = (unsigned)v;

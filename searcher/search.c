@@ -1,6 +1,7 @@
 /* search: the search session (see search.h). */
 #include "searcher/search.h"
 
+#include <errno.h>
 #include <jansson.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -18,6 +19,21 @@
 #define C_DIM "\033[2m"
 #define C_ID "\033[35m"
 #define C_OFF "\033[0m"
+
+int search_parse_count(const char *s, unsigned long min, unsigned long max, unsigned long *out)
+{
+    char *end;
+    unsigned long v;
+
+    if (s == NULL || s[0] < '0' || s[0] > '9')
+        return -1;
+    errno = 0;
+    v = strtoul(s, &end, 10);
+    if (errno || *end != '\0' || v < min || v > max)
+        return -1;
+    *out = v;
+    return 0;
+}
 
 void search_warn(const char *fmt, ...)
 {

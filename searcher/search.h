@@ -67,6 +67,11 @@ int session_stats(struct session *s);
 int search_query_line(char *line, size_t len, size_t lineno, char qidbuf[32], const char **qid,
                       const char **query);
 
+/* A count: decimal digits only (strtoul alone would take a sign and leading white space),
+ * from min to max: 0 with *out set, or -1 (s NULL too). The one rule for every count of the
+ * command line and the prompt: callers that refuse 0 pass min 1 and say so in their message. */
+int search_parse_count(const char *s, unsigned long min, unsigned long max, unsigned long *out);
+
 /* Prints "PROG: message" to stderr. */
 void search_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
