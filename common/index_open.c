@@ -378,6 +378,11 @@ int index_open(const char *path, const struct index_open_opts *o, struct index *
         ix->remote = stub_remote(path);
         struct terr first;
         rc = xdb_open(path, mode, &ix->db, &first);
+        /* Opening reads the newest revision's roots while an indexer may be committing the
+         * next: what looks like damage can be that race, so look once more (index_retry
+         * does the same for the reads that follow). */
+        if (rc == TRAWL_EINDEX)
+            rc = xdb_open(path, mode, &ix->db, &first);
         if (rc != TRAWL_OK && ix->stub != NULL)
             rc = open_shards_one_by_one(ix, o->allow_partial, &first, err);
         else if (rc != TRAWL_OK)
