@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "common/grow.h"
+#include "common/index_fields.h"
 #include "common/layout.h"
 #include "common/rank.h"
 #include "common/stem.h"
@@ -248,8 +249,12 @@ static xdb_query *build_filter_value(struct build *b, const struct qnode *q)
                                     q->hi[0] ? q->hi : NULL);
     } else {
         struct sbuf term;
+        int rc;
         sbuf_init(&term);
-        if (schema_article_term(q->text, q->len, &term) == TRAWL_OK)
+        rc = q->kind == QK_SOURCE
+                 ? index_fields_source_term(analyzer_tok(b->an), q->text, q->len, &term)
+                 : schema_article_term(q->text, q->len, &term);
+        if (rc == TRAWL_OK)
             res = xdb_query_term(term.buf, term.len, 1);
         sbuf_release(&term);
     }
@@ -312,7 +317,8 @@ xdb_query *index_query_node(struct build *b, const struct qnode *q)
         return res ? res : fail_nomem(b);
     }
     case QK_DATE:
-    case QK_ARTICLE: return build_filter_value(b, q);
+    case QK_ARTICLE:
+    case QK_SOURCE: return build_filter_value(b, q);
     }
     TRAWL_BUG("unknown query node");
 }

@@ -155,7 +155,8 @@ TRAWL_API const char *trawl_index_warning(const trawl_index *ix);
 
 /* ---- Searching ---------------------------------------------------------------------------
  * Query syntax (README "Query syntax"): words, "phrases", +required, -excluded, AND OR NOT
- * ( ), prefix*, date:2018-03-26 (and ranges), article:ID. At most TRAWL_QUERY_MAX bytes. */
+ * ( ), prefix*, date:2018-03-26 (and ranges), article:ID, source:"Example Times". At most
+ * TRAWL_QUERY_MAX bytes. */
 
 #define TRAWL_QUERY_MAX 4096
 
@@ -197,6 +198,9 @@ struct trawl_passage {
     unsigned ordinal;                        /* 0, 1, ... in the article */
     uint64_t start, end;                     /* its byte range in the article's text */
     const char *text; size_t text_len;
+    const char *url; size_t url_len;         /* the article's url as given (JSON Lines), or
+                                                empty (url_len 0) */
+    const char *source; size_t source_len;   /* its source ("Example Times"), or empty */
 };
 
 struct trawl_hit {

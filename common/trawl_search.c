@@ -142,6 +142,10 @@ static void passage_out(const struct schema_passage *p, struct trawl_passage *ou
     out->end = p->end;
     out->text = p->text;
     out->text_len = p->text_len;
+    out->url = p->url;
+    out->url_len = p->url_len;
+    out->source = p->source;
+    out->source_len = p->source_len;
 }
 
 int trawl_search(trawl_index *ix, const char *query, size_t len,
@@ -376,7 +380,8 @@ int trawl_passage_get(trawl_index *ix, const char *id, unsigned ordinal,
         return api_fail(err, &e);
     }
     /* One block: the struct, then its strings, so that one free() releases it all. */
-    tp = malloc(sizeof *tp + p.id_len + p.title_len + p.date_len + p.text_len);
+    tp = malloc(sizeof *tp + p.id_len + p.title_len + p.date_len + p.text_len + p.url_len +
+                p.source_len);
     if (tp == NULL) {
         sbuf_release(&store);
         return nomem(err);
@@ -390,6 +395,10 @@ int trawl_passage_get(trawl_index *ix, const char *id, unsigned ordinal,
     tp->date = memcpy(s, p.date, p.date_len);
     s += p.date_len;
     tp->text = memcpy(s, p.text, p.text_len);
+    s += p.text_len;
+    tp->url = memcpy(s, p.url, p.url_len);
+    s += p.url_len;
+    tp->source = memcpy(s, p.source, p.source_len);
     sbuf_release(&store);
     *out = tp;
     return api_ok(err);

@@ -217,6 +217,42 @@ static int title_opens_text(const struct trawl_passage *p)
     return 1;
 }
 
+/* A field as given in JSON Lines on one line: control characters (an escape sequence is one)
+ * become spaces, runs of them one. */
+static void put_field(FILE *f, const char *v, size_t len)
+{
+    int space = 0;
+
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)v[i];
+        if (c <= ' ' || c == 0x7f) {
+            space = 1;
+            continue;
+        }
+        if (space && i > 0)
+            fputc(' ', f);
+        space = 0;
+        fputc(c, f);
+    }
+}
+
+/* "Example Times · https://…" under the title, when the article has either (JSON Lines). */
+static void print_fields(struct session *s, const struct trawl_passage *p)
+{
+    if (p->source_len == 0 && p->url_len == 0)
+        return;
+    fputs("     ", s->out);
+    if (s->o.color)
+        fputs(C_DIM, s->out);
+    put_field(s->out, p->source, p->source_len);
+    if (p->source_len && p->url_len)
+        fputs(" · ", s->out);
+    put_field(s->out, p->url, p->url_len);
+    if (s->o.color)
+        fputs(C_OFF, s->out);
+    fputc('\n', s->out);
+}
+
 static void print_hit_human(struct session *s, const trawl_results *r, size_t i,
                             unsigned rank)
 {
@@ -246,6 +282,7 @@ static void print_hit_human(struct session *s, const trawl_results *r, size_t i,
             fputs(C_OFF, f);
         fputc('\n', f);
     }
+    print_fields(s, p);
     if (s->o.context)
         print_context(s, r, h, 0);
     if (trawl_snippet(r, p->text, p->text_len, s->o.width, &sn, NULL) == TRAWL_OK) {
@@ -317,6 +354,9 @@ static void print_hit_json(struct session *s, const char *qid, const trawl_resul
     json_object_set_new(o, "title", json_strn(p->title, p->title_len));
     json_object_set_new(o, "date", p->date_len ? json_strn(p->date, p->date_len)
                                                : json_null());
+    json_object_set_new(o, "url", p->url_len ? json_strn(p->url, p->url_len) : json_null());
+    json_object_set_new(o, "source", p->source_len ? json_strn(p->source, p->source_len)
+                                                   : json_null());
     json_object_set_new(o, "passage", json_integer(p->ordinal));
     json_object_set_new(o, "start", json_integer((json_int_t)p->start));
     json_object_set_new(o, "end", json_integer((json_int_t)p->end));
