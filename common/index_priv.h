@@ -55,6 +55,7 @@ struct build {
     struct index *ix;
     struct analyzer *an;
     struct strlist hl_terms, hl_exact, hl_prefix, unknown, rank_terms, rank_prefix;
+    struct strlist known; /* the query's words the index has (not excluded): index_rare.c */
     int needs_check;  /* some node can only be decided on the passage text */
     int negated;      /* inside an excluded branch: not highlighted */
     struct terr *err;

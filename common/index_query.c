@@ -122,8 +122,9 @@ static xdb_query *build_words(struct build *b, const struct qnode *q, int exact)
         }
         if (xdb_term_freq(b->ix->db, c.terms.v[i], strlen(c.terms.v[i]), &docs, &coll,
                           b->err) == TRAWL_OK &&
-            docs == 0 && !b->negated &&
-            index_strlist_add(&b->unknown, c.folded.v[i], strlen(c.folded.v[i])) != TRAWL_OK) {
+            !b->negated &&
+            index_strlist_add(docs == 0 ? &b->unknown : &b->known, c.folded.v[i],
+                              strlen(c.folded.v[i])) != TRAWL_OK) {
             fail_nomem(b);
             goto out;
         }

@@ -244,6 +244,16 @@ const char *trawl_results_unknown(const trawl_results *r, size_t i)
     return i < trawl_results_unknown_count(r) ? r->res->unknown[i] : NULL;
 }
 
+size_t trawl_results_known_count(const trawl_results *r)
+{
+    return r->res != NULL ? r->res->nknown : 0;
+}
+
+const char *trawl_results_known(const trawl_results *r, size_t i)
+{
+    return i < trawl_results_known_count(r) ? r->res->known[i] : NULL;
+}
+
 /* ---- Snippets and words ----------------------------------------------------------------- */
 
 int trawl_snippet(const trawl_results *r, const char *text, size_t len, size_t width,
@@ -496,6 +506,24 @@ int trawl_suggest(trawl_index *ix, const char *word, char **out, struct trawl_er
     *out = NULL;
     sbuf_init(&sug);
     if (index_suggest(ix->ix, word, strlen(word), &sug, &e) != TRAWL_OK) {
+        sbuf_release(&sug);
+        return api_fail(err, &e);
+    }
+    if ((*out = sbuf_detach(&sug, NULL)) == NULL)
+        return nomem(err);
+    return api_ok(err);
+}
+
+int trawl_suggest_rare(trawl_index *ix, const char *word, char **out, uint64_t *word_freq,
+                       uint64_t *sug_freq, struct trawl_error *err)
+{
+    struct sbuf sug;
+    struct terr e;
+
+    *out = NULL;
+    sbuf_init(&sug);
+    if (index_suggest_rare(ix->ix, word, strlen(word), &sug, word_freq, sug_freq, &e) !=
+        TRAWL_OK) {
         sbuf_release(&sug);
         return api_fail(err, &e);
     }

@@ -1,5 +1,6 @@
 /* search: the search session (see search.h). */
 #include "searcher/search.h"
+#include "searcher/suggest.h"
 
 #include <jansson.h>
 #include <stdarg.h>
@@ -73,6 +74,7 @@ void session_close(struct session *s)
 {
     trawl_results_free(s->last);
     free(s->last_query);
+    free(s->suggested);
     trawl_close(s->ix);
     memset(s, 0, sizeof *s);
 }
@@ -480,26 +482,60 @@ static void report_query_error(const char *query, size_t col, const struct trawl
     }
 }
 
-static void suggest(struct session *s, const trawl_results *r, json_t *summary)
+/* The "did you mean" lines above the results (summary NULL), or the summary's "suggestions";
+ * and when the query found nothing (none), the query rewritten with them: kept in
+ * s->suggested for the prompt's :y (print_did_you_mean shows it), and in the summary. */
+static void suggest(struct session *s, const trawl_results *r, const char *query, int none,
+                    json_t *summary)
 {
+    struct suggestions sg = {NULL, 0};
     json_t *arr = summary ? json_array() : NULL;
+    char *fixed;
 
-    for (size_t i = 0; i < trawl_results_unknown_count(r); i++) {
-        const char *word = trawl_results_unknown(r, i);
-        char *sug = NULL;
-        if (trawl_suggest(s->ix, word, &sug, NULL) != TRAWL_OK || sug[0] == '\0') {
-            free(sug);
-            continue;
-        }
-        if (arr != NULL) {
-            json_array_append_new(arr, json_pack("{s:s,s:s}", "word", word, "suggestion", sug));
-        } else {
-            fprintf(s->out, "'%s' is not in the index; did you mean '%s'?\n", word, sug);
-        }
-        free(sug);
+    free(s->suggested);
+    s->suggested = NULL;
+    if (suggest_collect(s->ix, r, &sg) != 0)
+        search_warn("out of memory");
+    for (size_t i = 0; i < sg.n; i++) {
+        const struct suggestion *g = &sg.v[i];
+        if (arr != NULL && g->rare)
+            json_array_append_new(arr, json_pack("{s:s,s:s,s:b,s:I,s:I}", "word", g->word,
+                                                 "suggestion", g->sug, "rare", 1, "word_freq",
+                                                 (json_int_t)g->word_freq, "suggestion_freq",
+                                                 (json_int_t)g->sug_freq));
+        else if (arr != NULL)
+            json_array_append_new(arr, json_pack("{s:s,s:s}", "word", g->word, "suggestion",
+                                                 g->sug));
+        else if (g->rare)
+            fprintf(s->out, "'%s' is rare in the index (%llu time%s); did you mean '%s' "
+                            "(%llu times)?\n",
+                    g->word, (unsigned long long)g->word_freq, g->word_freq == 1 ? "" : "s",
+                    g->sug, (unsigned long long)g->sug_freq);
+        else
+            fprintf(s->out, "'%s' is not in the index; did you mean '%s'?\n", g->word, g->sug);
     }
+    fixed = none && sg.n > 0 ? suggest_rewrite(query, &sg) : NULL;
+    if (fixed != NULL && arr != NULL)
+        json_object_set_new(summary, "did_you_mean", json_string(fixed));
+    s->suggested = fixed;
+    suggest_release(&sg);
     if (arr != NULL)
         json_object_set_new(summary, "suggestions", arr);
+}
+
+/* After "no passage matches": the rewritten query as a command to copy, or at the prompt as
+ * a query that :y runs. */
+static void print_did_you_mean(struct session *s)
+{
+    if (s->suggested == NULL)
+        return;
+    if (s->interactive) {
+        fprintf(s->out, "did you mean: %s   (:y runs it)\n", s->suggested);
+    } else {
+        fputs("did you mean: ", s->out);
+        suggest_print_command(s->out, s->o.db, s->suggested);
+        fputc('\n', s->out);
+    }
 }
 
 /* --timings: the query's wall time so far (parse, search, output), in milliseconds. */
@@ -517,8 +553,7 @@ static void print_human(struct session *s, const trawl_results *r, const char *q
     const char *what = s->o.so.per_article ? "matching articles" : "matching passages";
     size_t n = trawl_results_count(r);
 
-    if (trawl_results_unknown_count(r))
-        suggest(s, r, NULL);
+    suggest(s, r, query, n == 0 && !past_end, NULL);
     for (size_t i = 0; i < n; i++) {
         print_hit_human(s, r, i, offset + (unsigned)i + 1);
         if (i + 1 < n)
@@ -529,6 +564,7 @@ static void print_human(struct session *s, const trawl_results *r, const char *q
                 (unsigned long long)trawl_results_estimated(r), what);
     } else if (n == 0) {
         fprintf(s->out, "no passage matches '%s'\n", query);
+        print_did_you_mean(s);
     } else if (!s->o.no_scores) {
         char shown[48];
         if (offset == 0)
@@ -607,7 +643,7 @@ int session_query(struct session *s, const char *qid, const char *query, unsigne
             json_object_set_new(sum, "sort", json_string(session_sort_name(so.sort)));
             if (!s->o.no_scores)
                 json_object_set_new(sum, "took_ms", json_real(took));
-            suggest(s, r, sum);
+            suggest(s, r, query, n == 0 && !past_end, sum);
             if ((txt = json_dumps(sum, JSON_COMPACT)) != NULL) {
                 fputs(txt, s->out);
                 fputc('\n', s->out);
