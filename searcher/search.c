@@ -454,8 +454,10 @@ static void put_query(FILE *f, const char *q, size_t max)
 /* Prints "PROG: error in query 'Q' at column N: MSG" as one line and, when stderr is a
  * terminal (the prompt, or a one-shot query typed in a shell), the query again with a caret
  * under column N. */
-static void report_query_error(const char *query, size_t col, const struct trawl_error *err)
+static void report_query_error(const struct session *s, const char *qid, const char *query,
+                               size_t col, const struct trawl_error *err)
 {
+    char where[80] = "";
     char msg[sizeof err->msg];
     /* QUERY_SHOWN code points of at most 4 bytes, and the "…" (3 bytes) after them. */
     char shown[4 * QUERY_SHOWN + 8];
@@ -470,10 +472,13 @@ static void report_query_error(const char *query, size_t col, const struct trawl
         put_query(m, query, QUERY_SHOWN);
         fclose(m);
     }
+    /* In a batch, which query of the input: its qid and line. */
+    if (s->lineno > 0)
+        snprintf(where, sizeof where, "query %.40s (line %zu): ", qid, s->lineno);
     if (col >= 1 && col <= cps + 1)
-        search_warn("error in query '%s' at column %zu: %s", shown, col, msg);
+        search_warn("%serror in query '%s' at column %zu: %s", where, shown, col, msg);
     else
-        search_warn("error in query '%s': %s", shown, msg);
+        search_warn("%serror in query '%s': %s", where, shown, msg);
     /* The caret continues the message: under the query, in a terminal only. */
     if (isatty(2) && col >= 1 && col <= cps + 1 && col <= QUERY_SHOWN) {
         fputs("  ", stderr);
@@ -618,7 +623,7 @@ int session_query(struct session *s, const char *qid, const char *query, unsigne
         if (rc == TRAWL_ECANCELLED)
             search_warn("search cancelled");
         else if (rc == TRAWL_EINPUT)
-            report_query_error(query, err.column, &err);
+            report_query_error(s, qid, query, err.column, &err);
         else
             search_warn("%s", err.msg);
         record_time(s, qid, t0);

@@ -38,6 +38,7 @@ struct session {
      * some (owned; else NULL): what the prompt's :y runs. */
     char *suggested;
     int interactive; /* the prompt: "did you mean" offers :y rather than a command line */
+    size_t lineno;   /* a batch's query: its 1-based line, named in query errors; else 0 */
 };
 
 int session_open(struct session *s, const struct session_opts *o, FILE *out,
