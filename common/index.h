@@ -194,6 +194,7 @@ struct index_results {
     uint64_t estimated;         /* estimated matches (articles when collapsing) */
     struct index_hl hl;
     char **unknown; size_t nunknown; /* query words (folded) not in the index */
+    char **known; size_t nknown;     /* query words (folded, not excluded) in the index */
     char **rank_terms; size_t nrank;  /* the index terms that weigh (for explain) */
     char **rank_prefixes; size_t nrankp; /* the wildcard prefixes that weigh */
     void *priv;
@@ -254,6 +255,18 @@ int index_stats_format(const char *path, const struct index_stats *st, struct sb
 /* Xapian's spelling suggestion for a word (folded), "" when none. */
 int index_suggest(struct index *ix, const char *word, size_t len, struct sbuf *out,
                   struct terr *err);
+
+/* A far more frequent close spelling of word (folded), a word the index has: "" unless
+ * the word has at least INDEX_RARE_MIN_CHARS characters, Xapian's best suggestion is within
+ * edit distance 1 (2 from INDEX_RARE_LONG_CHARS characters on), starts with the same letter,
+ * has another stem and occurs more than INDEX_RARE_RATIO times as often as the word
+ * (index_rare.c says why). *word_freq and
+ * *sug_freq (may be NULL) get both frequencies in the spelling table. */
+#define INDEX_RARE_RATIO 100
+#define INDEX_RARE_MIN_CHARS 5
+#define INDEX_RARE_LONG_CHARS 8
+int index_suggest_rare(struct index *ix, const char *word, size_t len, struct sbuf *out,
+                       uint64_t *word_freq, uint64_t *sug_freq, struct terr *err);
 
 /* Calls fn with each word of the spelling table starting with prefix[0..len) (folded words,
  * so fold the prefix first), in byte order, with its frequency; word is borrowed for the

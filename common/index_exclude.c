@@ -178,8 +178,8 @@ static int words_has(struct excluder *e, const struct qnode *q, int exact)
     return has;
 }
 
-/* Does the article say q anywhere? Filters (date:, article:) are not decided per article:
- * they answer no, leaving Xapian's passage-level exclusion. */
+/* Does the article say q anywhere? Filters (date:, article:, source:) are not decided per
+ * article: they answer no, leaving Xapian's passage-level exclusion. */
 static int article_has(struct excluder *e, const struct qnode *q)
 {
     switch (q->kind) {
@@ -207,7 +207,8 @@ static int article_has(struct excluder *e, const struct qnode *q)
     case QK_FILTER:
     case QK_MATCH_ALL:
     case QK_DATE:
-    case QK_ARTICLE: return 0;
+    case QK_ARTICLE:
+    case QK_SOURCE: return 0;
     }
     return 0;
 }

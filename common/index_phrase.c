@@ -197,7 +197,8 @@ static int check_node(const struct checker *c, const struct qseq *s)
     case QK_FILTER: return s->nkids ? check_node(c, &s->kids[0]) : 1;
     case QK_MATCH_ALL:
     case QK_DATE:
-    case QK_ARTICLE: return 1; /* Xapian has already applied these exactly */
+    case QK_ARTICLE:
+    case QK_SOURCE: return 1; /* Xapian has already applied these exactly */
     }
     return 1;
 }

@@ -12,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "common/index_fields.h"
 #include "common/layout.h"
 #include "common/rank.h"
 #include "common/stem.h"
@@ -107,6 +108,14 @@ static int prep_passage(struct index_prep *p, struct analyzer *an, const struct 
         return terr_set(err, TRAWL_ENOMEM, "out of memory");
     if ((rc = xdb_doc_add_boolean(doc, tmp->buf, tmp->len, err)) != TRAWL_OK)
         return rc;
+    if (a->source != NULL && a->source[0] != '\0') {
+        if (index_fields_source_term(analyzer_tok(an), a->source, strlen(a->source), tmp) !=
+            TRAWL_OK)
+            return terr_set(err, TRAWL_ENOMEM, "out of memory");
+        if (tmp->len > strlen(PREFIX_SOURCE) &&
+            (rc = xdb_doc_add_boolean(doc, tmp->buf, tmp->len, err)) != TRAWL_OK)
+            return rc;
+    }
 
     if ((rc = xdb_doc_set_value(doc, SLOT_ARTICLE, p->key.buf, p->key.len, err)) != TRAWL_OK)
         return rc;
@@ -128,6 +137,10 @@ static int prep_passage(struct index_prep *p, struct analyzer *an, const struct 
     sp.end = ps->end;
     sp.text = a->body + ps->start;
     sp.text_len = ps->end - ps->start;
+    sp.url = a->url ? a->url : "";
+    sp.url_len = strlen(sp.url);
+    sp.source = a->source ? a->source : "";
+    sp.source_len = strlen(sp.source);
     sbuf_reset(tmp);
     if ((rc = schema_passage_encode(&sp, tmp)) != TRAWL_OK)
         return terr_set(err, TRAWL_ENOMEM, "out of memory");

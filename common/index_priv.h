@@ -58,6 +58,7 @@ struct build {
     struct strlist hl_terms, hl_exact, hl_prefix, unknown, rank_terms, rank_prefix;
     struct strlist hl_phrase; /* quoted phrases, folded words joined by INDEX_HL_SEP */
     struct strlist rank_occ; /* rank terms with repeats, one per query occurrence (wqf) */
+    struct strlist known; /* the query's words the index has (not excluded): index_rare.c */
     int needs_check;  /* some node can only be decided on the passage text */
     int negated;      /* inside an excluded branch: not highlighted */
     struct terr *err;

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "common/grow.h"
+#include "common/index_fields.h"
 #include "common/layout.h"
 #include "common/rank.h"
 #include "common/stem.h"
@@ -141,8 +142,9 @@ static xdb_query *build_words(struct build *b, const struct qnode *q, int exact)
         }
         if (xdb_term_freq(b->ix->db, c.terms.v[i], strlen(c.terms.v[i]), &docs, &coll,
                           b->err) == TRAWL_OK &&
-            docs == 0 && !b->negated &&
-            index_strlist_add(&b->unknown, c.folded.v[i], strlen(c.folded.v[i])) != TRAWL_OK) {
+            !b->negated &&
+            index_strlist_add(docs == 0 ? &b->unknown : &b->known, c.folded.v[i],
+                              strlen(c.folded.v[i])) != TRAWL_OK) {
             fail_nomem(b);
             goto out;
         }
@@ -272,8 +274,12 @@ static xdb_query *build_filter_value(struct build *b, const struct qnode *q)
                                     q->hi[0] ? q->hi : NULL);
     } else {
         struct sbuf term;
+        int rc;
         sbuf_init(&term);
-        if (schema_article_term(q->text, q->len, &term) == TRAWL_OK)
+        rc = q->kind == QK_SOURCE
+                 ? index_fields_source_term(analyzer_tok(b->an), q->text, q->len, &term)
+                 : schema_article_term(q->text, q->len, &term);
+        if (rc == TRAWL_OK)
             res = xdb_query_term(term.buf, term.len, 1);
         sbuf_release(&term);
     }
@@ -336,7 +342,8 @@ xdb_query *index_query_node(struct build *b, const struct qnode *q)
         return res ? res : fail_nomem(b);
     }
     case QK_DATE:
-    case QK_ARTICLE: return build_filter_value(b, q);
+    case QK_ARTICLE:
+    case QK_SOURCE: return build_filter_value(b, q);
     }
     TRAWL_BUG("unknown query node");
 }

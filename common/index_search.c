@@ -96,6 +96,9 @@ void index_results_free(struct index_results *r)
     for (size_t i = 0; i < r->nunknown; i++)
         free(r->unknown[i]);
     free(r->unknown);
+    for (size_t i = 0; i < r->nknown; i++)
+        free(r->known[i]);
+    free(r->known);
     for (size_t i = 0; i < r->nrank; i++)
         free(r->rank_terms[i]);
     free(r->rank_terms);
@@ -576,6 +579,7 @@ static int search_once(struct index *ix, const struct qnode *q, const struct ind
     take_list(&b.hl_prefix, &r->hl.prefixes, &r->hl.nprefixes);
     take_list(&b.hl_phrase, &r->hl.phrases, &r->hl.nphrases);
     take_list(&b.unknown, &r->unknown, &r->nunknown);
+    take_list(&b.known, &r->known, &r->nknown);
     take_list(&b.rank_terms, &r->rank_terms, &r->nrank);
     take_list(&b.rank_prefix, &r->rank_prefixes, &r->nrankp);
     *out = r;
@@ -588,6 +592,7 @@ out:
     index_strlist_release(&b.hl_prefix);
     index_strlist_release(&b.hl_phrase);
     index_strlist_release(&b.unknown);
+    index_strlist_release(&b.known);
     index_strlist_release(&b.rank_terms);
     index_strlist_release(&b.rank_occ);
     index_strlist_release(&b.rank_prefix);

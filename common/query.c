@@ -10,7 +10,7 @@
  * - The group's "clause list" is a run of and-lists joined by OR and, without default_and, by
  *   juxtaposition: (AND required) AND_MAYBE optional..., or OR of optional when nothing is
  *   required; then AND_NOT excluded.
- * - Filters (date:, article:) that are not excluded are pulled out of every list of their group
+ * - Filters (date:, article:, source:) that are not excluded are pulled out of every list of their group
  *   and restrict the group's result: QK_FILTER(result, filter per field). A group of filters
  *   (and exclusions) alone restricts QK_MATCH_ALL. */
 #include "common/query.h"
@@ -32,6 +32,7 @@ enum ttype {
     T_PREFIX,
     T_DATE,
     T_ARTICLE,
+    T_SOURCE,
     T_LPAREN,
     T_RPAREN,
     T_AND,
@@ -255,6 +256,10 @@ static enum ttype field_of(const char *w, size_t n, size_t *name_len)
         *name_len = 8;
         return T_ARTICLE;
     }
+    if (n >= 7 && memcmp(w, "source:", 7) == 0) {
+        *name_len = 7;
+        return T_SOURCE;
+    }
     return T_WORD;
 }
 
@@ -299,7 +304,7 @@ static int lex_word(struct parser *p, size_t i, enum sign sign, size_t sign_col,
         t->type = T_PREFIX;
         t->len = n;
     }
-    if (type == T_DATE || type == T_ARTICLE) {
+    if (type == T_DATE || type == T_ARTICLE || type == T_SOURCE) {
         size_t ql = j < p->len && j == t->off ? quote_at(p, j) : 0;
         if (ql) {
             /* field:"quoted value": the value runs to the closing quote. */
@@ -316,6 +321,9 @@ static int lex_word(struct parser *p, size_t i, enum sign sign, size_t sign_col,
         if (t->len == 0)
             return type == T_DATE
                        ? fail(p, col, "'date:' at column %zu needs a value, e.g. date:2018-03", col)
+                   : type == T_SOURCE
+                       ? fail(p, col, "'source:' at column %zu needs a source name, e.g. "
+                                      "source:\"Example Times\"", col)
                        : fail(p, col, "'article:' at column %zu needs an article id", col);
         if (type == T_DATE)
             return lex_date(p, t, p->q + i, j - i);
@@ -411,7 +419,8 @@ static struct qnode *leaf(const struct parser *p, const struct token *t)
                                        [T_PHRASE] = QK_PHRASE,
                                        [T_PREFIX] = QK_PREFIX,
                                        [T_DATE] = QK_DATE,
-                                       [T_ARTICLE] = QK_ARTICLE};
+                                       [T_ARTICLE] = QK_ARTICLE,
+                                       [T_SOURCE] = QK_SOURCE};
     struct qnode *n = new_node(kinds[t->type], t->col);
 
     if (n == NULL)
@@ -516,7 +525,7 @@ static const struct token *peek(const struct parser *p)
 static int starts_primary(enum ttype t)
 {
     return t == T_WORD || t == T_PHRASE || t == T_PREFIX || t == T_DATE || t == T_ARTICLE ||
-           t == T_LPAREN;
+           t == T_SOURCE || t == T_LPAREN;
 }
 
 static int parse_group(struct parser *p, int depth, struct qnode **out);
@@ -574,7 +583,7 @@ static int parse_unary(struct parser *p, int depth, struct list *and_list, struc
         sign = S_EXC;
         col = not_col;
     }
-    if (sign != S_EXC && (n->kind == QK_DATE || n->kind == QK_ARTICLE))
+    if (sign != S_EXC && (n->kind == QK_DATE || n->kind == QK_ARTICLE || n->kind == QK_SOURCE))
         rc = list_push(filters, n, S_POS, col);
     else
         rc = list_push(and_list, n, sign, col);
@@ -866,6 +875,8 @@ int query_describe(const struct qnode *n, struct sbuf *out)
         return sbuf_printf(out, "date:%s..%s", n->lo, n->hi);
     case QK_ARTICLE:
         return sbuf_printf(out, "article:%.*s", (int)n->len, n->text);
+    case QK_SOURCE:
+        return sbuf_printf(out, "source:\"%.*s\"", (int)n->len, n->text);
     case QK_MATCH_ALL:
         return sbuf_adds(out, "ALL");
     case QK_AND:

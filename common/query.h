@@ -16,6 +16,9 @@
  *   date:2018-03-26  date:2018-03  date:2018  date:2018-03..2019-01  date:..2018
  *   date:2018..          a date filter, inclusive, open ends allowed
  *   article:ID           only passages of that article
+ *   source:NAME  source:"Example Times"
+ *                        only articles of that source (JSON Lines "source"): the name's
+ *                        words, case-insensitive, all of them and nothing else
  * Filters restrict without weighing; several filters of the same field are ORed, different
  * fields ANDed. A word that is not an operator and contains ':' with an unknown field name
  * is searched as plain text ("re:union" searches "re" "union"); field names are lower-case
@@ -49,6 +52,7 @@ enum qkind {
     QK_MATCH_ALL, /* every passage (a query of filters only) */
     QK_DATE,      /* date filter: lo/hi "YYYYMMDD" inclusive, "" for an open end */
     QK_ARTICLE,   /* article filter: text is the id */
+    QK_SOURCE,    /* source filter: text is the name as typed */
 };
 
 struct qnode {

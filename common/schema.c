@@ -5,7 +5,7 @@
  * first); strings are a varint length and the bytes; hashes are 8 bytes little-endian (their
  * bits are random, so a varint would only grow them). A decoder checks every length against
  * the bytes left and wants the record to end exactly after its last field.
- *   passage: version, id, title, date, ordinal, start, end, text
+ *   passage: version, id, title, date, ordinal, start, end, text, url, source
  *   article: version, source, hash, size, mtime_ns, passages
  *   source:  version, size, mtime_ns, hash, articles */
 #include "common/schema.h"
@@ -242,7 +242,8 @@ int schema_passage_encode(const struct schema_passage *p, struct sbuf *out)
     if (sbuf_addc(out, SCHEMA_RECORD_V1) || put_str(out, p->id, p->id_len) ||
         put_str(out, p->title, p->title_len) || put_str(out, p->date, p->date_len) ||
         put_varint(out, p->ordinal) || put_varint(out, p->start) || put_varint(out, p->end) ||
-        put_str(out, p->text, p->text_len))
+        put_str(out, p->text, p->text_len) || put_str(out, p->url, p->url_len) ||
+        put_str(out, p->source, p->source_len))
         return TRAWL_ENOMEM;
     return TRAWL_OK;
 }
@@ -263,6 +264,8 @@ int schema_passage_decode(const char *data, size_t len, struct schema_passage *p
     p->start = get_varint(&r);
     p->end = get_varint(&r);
     p->text = get_str(&r, &p->text_len);
+    p->url = get_str(&r, &p->url_len);
+    p->source = get_str(&r, &p->source_len);
     if (ordinal > UINT32_MAX || p->start > p->end)
         r.bad = 1;
     p->ordinal = (uint32_t)ordinal;

@@ -9,9 +9,14 @@
  *                            (rank.h; schema 3); no positions (phrases are verified on the
  *                            stored text)
  *            A<article>      every passage of the article (boolean)
+ *            S<source>       every passage of an article with a source (JSON Lines
+ *                            "source"), folded by index_fields_source_term(): its tokens
+ *                            joined by single spaces ("The Times" -> "the times"); long
+ *                            ones hashed as article ids are (schema 4)
  *   values   SLOT_ARTICLE    article id (collapse key)
  *            SLOT_DATE       "YYYYMMDD" (date filters); absent when the article has no date
- *   data     schema_passage_encode(): article id, title, date, ordinal, byte range, text
+ *   data     schema_passage_encode(): article id, title, date, ordinal, byte range, text,
+ *            url, source (the last two "" when absent; schema 4)
  * No unique-id term: an article's passages are always added together and in order, so within
  * an article docid order is passage order, and A<article> finds them (Xapian's unique terms
  * cost as much to write as a short passage).
@@ -36,10 +41,11 @@
 
 TRAWL_BEGIN_DECLS
 
-#define SCHEMA_VERSION 3
+#define SCHEMA_VERSION 4
 #define ANALYZER_VERSION 1
 
 #define PREFIX_ARTICLE "A"
+#define PREFIX_SOURCE "S"
 
 enum schema_slot {
     SLOT_ARTICLE = 0,
@@ -72,6 +78,8 @@ struct schema_passage {
     uint32_t ordinal;
     uint64_t start, end;               /* byte range of the passage in the article body */
     const char *text; size_t text_len;
+    const char *url; size_t url_len;       /* as given (JSON Lines), or empty */
+    const char *source; size_t source_len; /* as given (JSON Lines), or empty */
 };
 /* Records are a format-version byte, then LEB128 varints and length-prefixed bytes (layout in
  * schema.c). Encoders append to out (TRAWL_ENOMEM only); decoders check every length against

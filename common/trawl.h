@@ -155,7 +155,8 @@ TRAWL_API const char *trawl_index_warning(const trawl_index *ix);
 
 /* ---- Searching ---------------------------------------------------------------------------
  * Query syntax (README "Query syntax"): words, "phrases", +required, -excluded, AND OR NOT
- * ( ), prefix*, date:2018-03-26 (and ranges), article:ID. At most TRAWL_QUERY_MAX bytes. */
+ * ( ), prefix*, date:2018-03-26 (and ranges), article:ID, source:"Example Times". At most
+ * TRAWL_QUERY_MAX bytes. */
 
 #define TRAWL_QUERY_MAX 4096
 
@@ -211,6 +212,9 @@ struct trawl_passage {
     unsigned ordinal;                        /* 0, 1, ... in the article */
     uint64_t start, end;                     /* its byte range in the article's text */
     const char *text; size_t text_len;
+    const char *url; size_t url_len;         /* the article's url as given (JSON Lines), or
+                                                empty (url_len 0) */
+    const char *source; size_t source_len;   /* its source ("Example Times"), or empty */
 };
 
 struct trawl_hit {
@@ -237,6 +241,10 @@ TRAWL_API uint64_t trawl_results_estimated(const trawl_results *r);
 /* Query words (case-folded) that are nowhere in the index: borrowed, i < the count. */
 TRAWL_API size_t trawl_results_unknown_count(const trawl_results *r);
 TRAWL_API const char *trawl_results_unknown(const trawl_results *r, size_t i);
+/* Query words (case-folded, not excluded) that the index has: borrowed, i < the count. For
+ * trawl_suggest_rare. */
+TRAWL_API size_t trawl_results_known_count(const trawl_results *r);
+TRAWL_API const char *trawl_results_known(const trawl_results *r, size_t i);
 
 /* ---- Snippets and highlighting --------------------------------------------------------- */
 
@@ -341,6 +349,15 @@ TRAWL_API char *trawl_stats_format(const char *path, const struct trawl_stats *s
 /* A spelling correction for a case-folded word (owned: free(); "" when there is none). */
 TRAWL_API int trawl_suggest(trawl_index *ix, const char *word, char **out,
                             struct trawl_error *err);
+/* A far more frequent close spelling of a case-folded word that IS in the index (a typo in
+ * the corpus: "goverment" 3 times, "government" thousands): owned, free(); "" when there is
+ * none. The word must have 5 characters or more, the suggestion be 1 edit away (2 from 8
+ * characters), start with the same letter, have another stem and occur over 100 times as
+ * often (README "Query syntax"). *word_freq and
+ * *sug_freq (either may be NULL) get how often each occurs (0, 0 with no suggestion). */
+TRAWL_API int trawl_suggest_rare(trawl_index *ix, const char *word, char **out,
+                                 uint64_t *word_freq, uint64_t *sug_freq,
+                                 struct trawl_error *err);
 /* Words of the index for completion: calls fn with each word of the spelling table (the
  * case-folded words of the passages, 3 to 32 bytes, numbers left out) that starts with
  * prefix[0..len), in byte order, with how often it occurs. word is borrowed for the call and

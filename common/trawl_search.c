@@ -152,6 +152,10 @@ static void passage_out(const struct schema_passage *p, struct trawl_passage *ou
     out->end = p->end;
     out->text = p->text;
     out->text_len = p->text_len;
+    out->url = p->url;
+    out->url_len = p->url_len;
+    out->source = p->source;
+    out->source_len = p->source_len;
 }
 
 int trawl_search(trawl_index *ix, const char *query, size_t len,
@@ -248,6 +252,16 @@ size_t trawl_results_unknown_count(const trawl_results *r)
 const char *trawl_results_unknown(const trawl_results *r, size_t i)
 {
     return i < trawl_results_unknown_count(r) ? r->res->unknown[i] : NULL;
+}
+
+size_t trawl_results_known_count(const trawl_results *r)
+{
+    return r->res != NULL ? r->res->nknown : 0;
+}
+
+const char *trawl_results_known(const trawl_results *r, size_t i)
+{
+    return i < trawl_results_known_count(r) ? r->res->known[i] : NULL;
 }
 
 /* ---- Snippets and words ----------------------------------------------------------------- */
@@ -402,7 +416,8 @@ int trawl_passage_get(trawl_index *ix, const char *id, unsigned ordinal,
         return api_fail(err, &e);
     }
     /* One block: the struct, then its strings, so that one free() releases it all. */
-    tp = malloc(sizeof *tp + p.id_len + p.title_len + p.date_len + p.text_len);
+    tp = malloc(sizeof *tp + p.id_len + p.title_len + p.date_len + p.text_len + p.url_len +
+                p.source_len);
     if (tp == NULL) {
         sbuf_release(&store);
         return nomem(err);
@@ -416,6 +431,10 @@ int trawl_passage_get(trawl_index *ix, const char *id, unsigned ordinal,
     tp->date = memcpy(s, p.date, p.date_len);
     s += p.date_len;
     tp->text = memcpy(s, p.text, p.text_len);
+    s += p.text_len;
+    tp->url = memcpy(s, p.url, p.url_len);
+    s += p.url_len;
+    tp->source = memcpy(s, p.source, p.source_len);
     sbuf_release(&store);
     *out = tp;
     return api_ok(err);
@@ -513,6 +532,24 @@ int trawl_suggest(trawl_index *ix, const char *word, char **out, struct trawl_er
     *out = NULL;
     sbuf_init(&sug);
     if (index_suggest(ix->ix, word, strlen(word), &sug, &e) != TRAWL_OK) {
+        sbuf_release(&sug);
+        return api_fail(err, &e);
+    }
+    if ((*out = sbuf_detach(&sug, NULL)) == NULL)
+        return nomem(err);
+    return api_ok(err);
+}
+
+int trawl_suggest_rare(trawl_index *ix, const char *word, char **out, uint64_t *word_freq,
+                       uint64_t *sug_freq, struct trawl_error *err)
+{
+    struct sbuf sug;
+    struct terr e;
+
+    *out = NULL;
+    sbuf_init(&sug);
+    if (index_suggest_rare(ix->ix, word, strlen(word), &sug, word_freq, sug_freq, &e) !=
+        TRAWL_OK) {
         sbuf_release(&sug);
         return api_fail(err, &e);
     }

@@ -769,6 +769,23 @@ extern "C" int xdb_spelling(xdb *db, const char *word, size_t len, unsigned max_
     }
 }
 
+extern "C" int xdb_spelling_freq(xdb *db, const char *word, size_t len, uint64_t *freq,
+                                 struct terr *err)
+{
+    *freq = 0;
+    try {
+        /* Xapian 1.4 has no public get_spelling_frequency(): the word list gives it. */
+        std::string w(word, len);
+        Xapian::TermIterator it = db->db.spellings_begin();
+        it.skip_to(w);
+        if (it != db->db.spellings_end() && *it == w)
+            *freq = it.get_termfreq();
+        return TRAWL_OK;
+    } catch (...) {
+        return xdb_fail(err, "cannot read spelling frequency", nullptr, db->name.c_str());
+    }
+}
+
 extern "C" int xdb_spellings_each(xdb *db, const char *prefix, size_t len, xdb_term_fn fn,
                                   void *ctx, struct terr *err)
 {

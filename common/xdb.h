@@ -175,6 +175,8 @@ int xdb_term_distinct_ids(xdb *db, const char *term, size_t len, const uint32_t 
  * or "" when there is none. */
 int xdb_spelling(xdb *db, const char *word, size_t len, unsigned max_edits, struct sbuf *out,
                  struct terr *err);
+/* How often word occurs in the spelling table (0: not there), summed over shards. */
+int xdb_spelling_freq(xdb *db, const char *word, size_t len, uint64_t *freq, struct terr *err);
 /* Calls fn with each word of the spelling table starting with prefix[0..len) (every word
  * when len is 0), in byte order, with its frequency in place of a document count. */
 int xdb_spellings_each(xdb *db, const char *prefix, size_t len, xdb_term_fn fn, void *ctx,

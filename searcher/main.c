@@ -179,7 +179,9 @@ static int run_batch(struct session *s, FILE *in)
             continue;
         if (s->o.format == FMT_HUMAN)
             fprintf(s->out, "== %s: %s\n", qid, q);
+        s->lineno = lineno; /* query errors name the line */
         rc = session_query(s, qid, q, s->o.so.offset);
+        s->lineno = 0;
         if (rc == 0)
             any = 1;
         else if (rc == 2)

@@ -105,7 +105,7 @@ static char *history_path(void)
 /* ---- Tab completion ---------------------------------------------------------------------- */
 
 static const char *const commands[] = {":help", ":n", ":more", ":show", ":explain", ":all",
-                                       ":passages", ":sort", ":stats", ":quit", NULL};
+                                       ":passages", ":sort", ":stats", ":y", ":quit", NULL};
 static const char *const sort_values[] = {"score", "date", "-date", NULL};
 static const char *const on_off[] = {"on", "off", NULL};
 static const char *const passages_values[] = {"all", NULL};
@@ -222,6 +222,7 @@ static const char prompt_help[] =
     "  :passages [N|all] passages shown per article (all: every passage ranked alone)\n"
     "  :sort [ORDER]     score, date (newest first) or -date (oldest first)\n"
     "  :stats            index statistics\n"
+    "  :y                run the suggested query (after \"did you mean\")\n"
     "  :quit             leave (Ctrl-D too)\n"
     "Tab completes commands and the index's words; Ctrl-C cancels the line or the search.\n";
 
@@ -315,6 +316,15 @@ static int prompt_command(struct session *s, const char *cmd)
         show_options(s);
     } else if (is_cmd(cmd, ":stats")) {
         session_stats(s);
+    } else if (is_cmd(cmd, ":y")) {
+        char *q = s->suggested;
+        if (q == NULL) {
+            search_warn("no suggestion to run");
+        } else {
+            s->suggested = NULL; /* session_query replaces it */
+            session_query(s, NULL, q, 0);
+            free(q);
+        }
     } else {
         search_warn("unknown command '%s' (try :help)", cmd);
     }
@@ -370,6 +380,7 @@ int prompt_run(struct session *s, int no_pager)
     sa.sa_flags = 0; /* no SA_RESTART: Ctrl-C must end a blocked read */
     sigaction(SIGINT, &sa, &old);
     s->o.so.cancel = &interrupted;
+    s->interactive = 1;
 
     printf("trawl %s: searching %s. Type a query, :help for commands, Ctrl-D to leave.\n",
            trawl_version(), s->o.db);

@@ -1,5 +1,6 @@
 /* search: the search session (see search.h). */
 #include "searcher/search.h"
+#include "searcher/suggest.h"
 
 #include <errno.h>
 #include <jansson.h>
@@ -89,6 +90,7 @@ void session_close(struct session *s)
 {
     trawl_results_free(s->last);
     free(s->last_query);
+    free(s->suggested);
     trawl_close(s->ix);
     memset(s, 0, sizeof *s);
 }
@@ -257,6 +259,42 @@ static int title_opens_text(const struct trawl_passage *p)
     return 1;
 }
 
+/* A field as given in JSON Lines on one line: control characters (an escape sequence is one)
+ * become spaces, runs of them one. */
+static void put_field(FILE *f, const char *v, size_t len)
+{
+    int space = 0;
+
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)v[i];
+        if (c <= ' ' || c == 0x7f) {
+            space = 1;
+            continue;
+        }
+        if (space && i > 0)
+            fputc(' ', f);
+        space = 0;
+        fputc(c, f);
+    }
+}
+
+/* "Example Times · https://…" under the title, when the article has either (JSON Lines). */
+static void print_fields(struct session *s, const struct trawl_passage *p)
+{
+    if (p->source_len == 0 && p->url_len == 0)
+        return;
+    fputs("     ", s->out);
+    if (s->o.color)
+        fputs(C_DIM, s->out);
+    put_field(s->out, p->source, p->source_len);
+    if (p->source_len && p->url_len)
+        fputs(" · ", s->out);
+    put_field(s->out, p->url, p->url_len);
+    if (s->o.color)
+        fputs(C_OFF, s->out);
+    fputc('\n', s->out);
+}
+
 static void print_hit_human(struct session *s, const trawl_results *r, size_t i,
                             unsigned rank)
 {
@@ -286,6 +324,7 @@ static void print_hit_human(struct session *s, const trawl_results *r, size_t i,
             fputs(C_OFF, f);
         fputc('\n', f);
     }
+    print_fields(s, p);
     if (s->o.context)
         print_context(s, r, h, 0);
     if (trawl_snippet(r, p->text, p->text_len, s->o.width, &sn, NULL) == TRAWL_OK) {
@@ -357,6 +396,9 @@ static void print_hit_json(struct session *s, const char *qid, const trawl_resul
     json_object_set_new(o, "title", json_strn(p->title, p->title_len));
     json_object_set_new(o, "date", p->date_len ? json_strn(p->date, p->date_len)
                                                : json_null());
+    json_object_set_new(o, "url", p->url_len ? json_strn(p->url, p->url_len) : json_null());
+    json_object_set_new(o, "source", p->source_len ? json_strn(p->source, p->source_len)
+                                                   : json_null());
     json_object_set_new(o, "passage", json_integer(p->ordinal));
     json_object_set_new(o, "start", json_integer((json_int_t)p->start));
     json_object_set_new(o, "end", json_integer((json_int_t)p->end));
@@ -462,8 +504,10 @@ static void put_query(FILE *f, const char *q, size_t max)
 /* Prints "PROG: error in query 'Q' at column N: MSG" as one line and, when stderr is a
  * terminal (the prompt, or a one-shot query typed in a shell), the query again with a caret
  * under column N. */
-static void report_query_error(const char *query, size_t col, const struct trawl_error *err)
+static void report_query_error(const struct session *s, const char *qid, const char *query,
+                               size_t col, const struct trawl_error *err)
 {
+    char where[80] = "";
     char msg[sizeof err->msg];
     /* QUERY_SHOWN code points of at most 4 bytes, and the "…" (3 bytes) after them. */
     char shown[4 * QUERY_SHOWN + 8];
@@ -478,10 +522,13 @@ static void report_query_error(const char *query, size_t col, const struct trawl
         put_query(m, query, QUERY_SHOWN);
         fclose(m);
     }
+    /* In a batch, which query of the input: its qid and line. */
+    if (s->lineno > 0)
+        snprintf(where, sizeof where, "query %.40s (line %zu): ", qid, s->lineno);
     if (col >= 1 && col <= cps + 1)
-        search_warn("error in query '%s' at column %zu: %s", shown, col, msg);
+        search_warn("%serror in query '%s' at column %zu: %s", where, shown, col, msg);
     else
-        search_warn("error in query '%s': %s", shown, msg);
+        search_warn("%serror in query '%s': %s", where, shown, msg);
     /* The caret continues the message: under the query, in a terminal only. */
     if (isatty(2) && col >= 1 && col <= cps + 1 && col <= QUERY_SHOWN) {
         fputs("  ", stderr);
@@ -490,26 +537,60 @@ static void report_query_error(const char *query, size_t col, const struct trawl
     }
 }
 
-static void suggest(struct session *s, const trawl_results *r, json_t *summary)
+/* The "did you mean" lines above the results (summary NULL), or the summary's "suggestions";
+ * and when the query found nothing (none), the query rewritten with them: kept in
+ * s->suggested for the prompt's :y (print_did_you_mean shows it), and in the summary. */
+static void suggest(struct session *s, const trawl_results *r, const char *query, int none,
+                    json_t *summary)
 {
+    struct suggestions sg = {NULL, 0};
     json_t *arr = summary ? json_array() : NULL;
+    char *fixed;
 
-    for (size_t i = 0; i < trawl_results_unknown_count(r); i++) {
-        const char *word = trawl_results_unknown(r, i);
-        char *sug = NULL;
-        if (trawl_suggest(s->ix, word, &sug, NULL) != TRAWL_OK || sug[0] == '\0') {
-            free(sug);
-            continue;
-        }
-        if (arr != NULL) {
-            json_array_append_new(arr, json_pack("{s:s,s:s}", "word", word, "suggestion", sug));
-        } else {
-            fprintf(s->out, "'%s' is not in the index; did you mean '%s'?\n", word, sug);
-        }
-        free(sug);
+    free(s->suggested);
+    s->suggested = NULL;
+    if (suggest_collect(s->ix, r, &sg) != 0)
+        search_warn("out of memory");
+    for (size_t i = 0; i < sg.n; i++) {
+        const struct suggestion *g = &sg.v[i];
+        if (arr != NULL && g->rare)
+            json_array_append_new(arr, json_pack("{s:s,s:s,s:b,s:I,s:I}", "word", g->word,
+                                                 "suggestion", g->sug, "rare", 1, "word_freq",
+                                                 (json_int_t)g->word_freq, "suggestion_freq",
+                                                 (json_int_t)g->sug_freq));
+        else if (arr != NULL)
+            json_array_append_new(arr, json_pack("{s:s,s:s}", "word", g->word, "suggestion",
+                                                 g->sug));
+        else if (g->rare)
+            fprintf(s->out, "'%s' is rare in the index (%llu time%s); did you mean '%s' "
+                            "(%llu times)?\n",
+                    g->word, (unsigned long long)g->word_freq, g->word_freq == 1 ? "" : "s",
+                    g->sug, (unsigned long long)g->sug_freq);
+        else
+            fprintf(s->out, "'%s' is not in the index; did you mean '%s'?\n", g->word, g->sug);
     }
+    fixed = none && sg.n > 0 ? suggest_rewrite(query, &sg) : NULL;
+    if (fixed != NULL && arr != NULL)
+        json_object_set_new(summary, "did_you_mean", json_string(fixed));
+    s->suggested = fixed;
+    suggest_release(&sg);
     if (arr != NULL)
         json_object_set_new(summary, "suggestions", arr);
+}
+
+/* After "no passage matches": the rewritten query as a command to copy, or at the prompt as
+ * a query that :y runs. */
+static void print_did_you_mean(struct session *s)
+{
+    if (s->suggested == NULL)
+        return;
+    if (s->interactive) {
+        fprintf(s->out, "did you mean: %s   (:y runs it)\n", s->suggested);
+    } else {
+        fputs("did you mean: ", s->out);
+        suggest_print_command(s->out, s->o.db, s->suggested);
+        fputc('\n', s->out);
+    }
 }
 
 /* --timings: the query's wall time so far (parse, search, output), in milliseconds. */
@@ -527,8 +608,7 @@ static void print_human(struct session *s, const trawl_results *r, const char *q
     const char *what = s->o.so.per_article ? "matching articles" : "matching passages";
     size_t n = trawl_results_count(r);
 
-    if (trawl_results_unknown_count(r))
-        suggest(s, r, NULL);
+    suggest(s, r, query, n == 0 && !past_end, NULL);
     for (size_t i = 0; i < n; i++) {
         print_hit_human(s, r, i, offset + (unsigned)i + 1);
         if (i + 1 < n)
@@ -539,6 +619,7 @@ static void print_human(struct session *s, const trawl_results *r, const char *q
                 (unsigned long long)trawl_results_estimated(r), what);
     } else if (n == 0) {
         fprintf(s->out, "no passage matches '%s'\n", query);
+        print_did_you_mean(s);
     } else if (!s->o.no_scores) {
         char shown[48];
         if (offset == 0)
@@ -592,7 +673,7 @@ int session_query(struct session *s, const char *qid, const char *query, unsigne
         if (rc == TRAWL_ECANCELLED)
             search_warn("search cancelled");
         else if (rc == TRAWL_EINPUT)
-            report_query_error(query, err.column, &err);
+            report_query_error(s, qid, query, err.column, &err);
         else
             search_warn("%s", err.msg);
         record_time(s, qid, t0);
@@ -617,7 +698,7 @@ int session_query(struct session *s, const char *qid, const char *query, unsigne
             json_object_set_new(sum, "sort", json_string(session_sort_name(so.sort)));
             if (!s->o.no_scores)
                 json_object_set_new(sum, "took_ms", json_real(took));
-            suggest(s, r, sum);
+            suggest(s, r, query, n == 0 && !past_end, sum);
             if ((txt = json_dumps(sum, JSON_COMPACT)) != NULL) {
                 fputs(txt, s->out);
                 fputc('\n', s->out);

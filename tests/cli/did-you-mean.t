@@ -32,3 +32,15 @@
 @STDOUT
 no passage matches 'xylophone'
 @RUN
+@RUN
+
+# nothing found with a suggestion: the command to run instead, words replaced
+@ENV TRAWL_DB=@INDEX@
+@ARGS --no-scores '+facebok +targat'
+@EXIT 1
+@STDERR-EMPTY
+@STDOUT
+'facebok' is not in the index; did you mean 'facebook'?
+'targat' is not in the index; did you mean 'target'?
+no passage matches '+facebok +targat'
+did you mean: trawl-search '+facebook +target'

@@ -34,7 +34,8 @@ import tempfile
 FAILS = []
 
 HIT_FIELDS = {"version": int, "qid": str, "rank": int, "score": float, "article": str,
-              "title": str, "date": (str, type(None)), "passage": int, "start": int, "end": int,
+              "title": str, "date": (str, type(None)), "url": (str, type(None)),
+              "source": (str, type(None)), "passage": int, "start": int, "end": int,
               "text": str, "highlights": list, "matched": list, "more": int}
 SUMMARY_FIELDS = {"version": int, "summary": bool, "qid": str, "query": str, "offset": int,
                   "hits": int, "estimated": int, "sort": str, "took_ms": float,

@@ -281,6 +281,16 @@ def run(index_exe, search_exe, source, tmp):
     out = t.command(":stats")
     check(re.search(r"articles\s+4\b", out) is not None, ":stats should count 4 articles", out)
 
+    # Nothing found, with a suggestion: the prompt offers it, and :y runs it.
+    out = t.command(":y")
+    check("no suggestion to run" in out, ":y with no suggestion should say so", out)
+    out = t.command("+facebok +targat")
+    check("did you mean: +facebook +target" in out and ":y" in out,
+          "a query that finds nothing should offer the suggestion with :y", out)
+    out = t.command(":y")
+    check("  1. " in out and "no passage matches" not in out,
+          ":y should run the suggested query", out)
+
     out = t.command(":help")
     check(":more" in out and ":quit" in out, ":help should list the commands", out)
 

@@ -8,7 +8,7 @@ A .t file is a list of directives, one per line ('#' lines are comments):
     @PROGRAM index|search  which program @ARGS runs (default: search)
     @ARGS ...              its arguments (shell words); @INDEX@ is the index, @CORPUS@ the
                            corpus folder, @TMP@ a scratch folder
-    @ENV NAME=VALUE        an environment variable for the run
+    @ENV NAME=VALUE        an environment variable for the run (@INDEX@ is the index)
     @STDIN                 the following lines (up to the next directive) are standard input
     @EXIT n                the expected exit status
     @STDOUT                the following lines are the exact expected standard output
@@ -144,7 +144,7 @@ def run_step(step, progs, index, corpus, tmp):
     argv = [progs[step["prog"]]] + shlex.split(args)
     env = dict(os.environ)
     env.pop("TRAWL_DB", None)
-    env.update(step["env"])
+    env.update({k: v.replace("@INDEX@", index) for k, v in step["env"].items()})
     stdin = "\n".join(step["stdin"]) + "\n" if step["stdin"] is not None else ""
     r = subprocess.run(valgrind(argv, tmp), input=stdin, capture_output=True, text=True,
                        env=env, timeout=600)

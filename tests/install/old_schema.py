@@ -62,7 +62,8 @@ def main():
         r = run([index, "--db", db, "-q", corpus])
         if r.returncode != 0:
             fail(f"indexing {corpus} failed ({r.returncode}): {r.stderr}")
-        for key, old in (("trawl.schema", "0"), ("trawl.schema", "99"),
+        # 3: the schema before url and source were stored.
+        for key, old in (("trawl.schema", "0"), ("trawl.schema", "3"), ("trawl.schema", "99"),
                          ("trawl.analyzer", "0")):
             current = meta(db, key)
             if not current.isdigit() or current == old:

@@ -8,7 +8,9 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "common/analyze.h"
 #include "common/index.h"
+#include "common/index_fields.h"
 #include "common/xdb.h"
 
 struct fixture {
@@ -385,6 +387,79 @@ static void test_spelling_follows_removals_and_updates(void **state)
     sbuf_release(&sug);
 }
 
+/* Appends count copies of "word " to sb. */
+static void repeat(struct sbuf *sb, const char *word, int count)
+{
+    for (int i = 0; i < count; i++)
+        assert_int_equal(sbuf_printf(sb, "%s ", word), TRAWL_OK);
+}
+
+static void test_suggests_a_far_more_frequent_close_word(void **state)
+{
+    struct fixture *f = *state;
+    struct sbuf text, sug;
+    uint64_t wf, sf;
+    struct terr err;
+
+    sbuf_init(&text);
+    sbuf_init(&sug);
+    repeat(&text, "goverment", 3);
+    repeat(&text, "government", 1000);
+    repeat(&text, "budgets", 3);     /* an inflection of "budget": the same stem */
+    repeat(&text, "budget", 1000);
+    repeat(&text, "resident", 3);    /* "president" is not a typo of it: the first letter */
+    repeat(&text, "president", 1000);
+    repeat(&text, "minster", 20);    /* 50 times rarer only */
+    repeat(&text, "minister", 1000);
+    repeat(&text, "lone", 1);        /* too short to judge */
+    repeat(&text, "line", 1000);
+    put(f, "big", NULL, text.buf);
+    assert_int_equal(index_commit(f->ix, &err), TRAWL_OK);
+
+    assert_int_equal(index_suggest_rare(f->ix, "goverment", 9, &sug, &wf, &sf, &err), TRAWL_OK);
+    assert_string_equal(sug.buf, "government");
+    assert_int_equal(wf, 3);
+    assert_int_equal(sf, 1000);
+    assert_int_equal(index_suggest_rare(f->ix, "budgets", 7, &sug, &wf, &sf, &err), TRAWL_OK);
+    assert_string_equal(sug.buf, "");
+    assert_int_equal(wf, 0);
+    assert_int_equal(index_suggest_rare(f->ix, "resident", 8, &sug, NULL, NULL, &err),
+                     TRAWL_OK);
+    assert_string_equal(sug.buf, "");
+    assert_int_equal(index_suggest_rare(f->ix, "minster", 7, &sug, NULL, NULL, &err), TRAWL_OK);
+    assert_string_equal(sug.buf, "");
+    assert_int_equal(index_suggest_rare(f->ix, "lone", 4, &sug, NULL, NULL, &err), TRAWL_OK);
+    assert_string_equal(sug.buf, "");
+    /* the frequent word itself, and a word the index lacks (index_suggest's business) */
+    assert_int_equal(index_suggest_rare(f->ix, "government", 10, &sug, NULL, NULL, &err),
+                     TRAWL_OK);
+    assert_string_equal(sug.buf, "");
+    assert_int_equal(index_suggest_rare(f->ix, "govrnment", 9, &sug, NULL, NULL, &err),
+                     TRAWL_OK);
+    assert_string_equal(sug.buf, "");
+    sbuf_release(&text);
+    sbuf_release(&sug);
+}
+
+static void test_source_terms_fold_case_space_and_punctuation(void **state)
+{
+    struct fixture *f = *state;
+    struct sbuf a, b;
+
+    sbuf_init(&a);
+    sbuf_init(&b);
+    assert_int_equal(index_fields_source_term(analyzer_tok(f->an), "The  Example-TIMES", 18, &a),
+                     TRAWL_OK);
+    assert_string_equal(a.buf, "Sthe example times");
+    assert_int_equal(index_fields_source_term(analyzer_tok(f->an), "the example times", 17, &b),
+                     TRAWL_OK);
+    assert_string_equal(a.buf, b.buf);
+    assert_int_equal(index_fields_source_term(analyzer_tok(f->an), "--", 2, &b), TRAWL_OK);
+    assert_string_equal(b.buf, "S");
+    sbuf_release(&a);
+    sbuf_release(&b);
+}
+
 static void test_stats(void **state)
 {
     struct fixture *f = *state;
@@ -522,6 +597,10 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_too_vague_wildcard_is_an_input_error, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_close_drops_uncommitted_work, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_suggests_a_far_more_frequent_close_word, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_source_terms_fold_case_space_and_punctuation,
+                                        setup, teardown),
         cmocka_unit_test_setup_teardown(test_spelling_follows_removals_and_updates, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_refuses_missing_foreign_and_other_schema, setup,

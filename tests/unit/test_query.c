@@ -88,6 +88,13 @@ static const struct qcase cases[] = {
     {"date:2018 -covid", 0, "(FILTER (AND_NOT ALL word:covid) " Y ")", NULL, 0},
     {"a -date:2018", 0, "(AND_NOT word:a " Y ")", NULL, 0},
     {"a NOT article:x", 0, "(AND_NOT word:a article:x)", NULL, 0},
+    /* source: parsed as article: is; the same field ORed, different fields ANDed */
+    {"oil source:\"Example Times\"", 0, "(FILTER word:oil source:\"Example Times\")", NULL, 0},
+    {"source:Reuters", 0, "(FILTER ALL source:\"Reuters\")", NULL, 0},
+    {"a source:x date:2018 source:\"y z\"", 0,
+     "(FILTER word:a (OR source:\"x\" source:\"y z\") " Y ")", NULL, 0},
+    {"a -source:x", 0, "(AND_NOT word:a source:\"x\")", NULL, 0},
+    {"SOURCE:x", 0, "word:SOURCE:x", NULL, 0},
     {"a AND date:2018", 1, "(FILTER word:a " Y ")", NULL, 0},
     {"+date:2018 a b", 0, "(FILTER (OR word:a word:b) " Y ")", NULL, 0},
 
@@ -145,6 +152,9 @@ static const struct qcase cases[] = {
     {"article:", 0, NULL, "'article:' at column 1 needs an article id", 1},
     {"article:\"\"", 0, NULL, "'article:' at column 1 needs an article id", 1},
     {"article:\"x", 0, NULL, "the quote at column 9 is never closed", 9},
+    {"a source:", 0, NULL, "'source:' at column 3 needs a source name", 3},
+    {"source:\"\"", 0, NULL, "'source:' at column 1 needs a source name", 1},
+    {"source:\"Example", 0, NULL, "the quote at column 8 is never closed", 8},
     {"\xE6\x97\xA5\xE6\x9C\xAC date:2018-2", 0, NULL, "at column 9", 9},
 };
 

@@ -85,7 +85,8 @@ static void test_passage_round_trip(void **state)
 {
     struct sbuf *sb = *state;
     struct schema_passage in = {"reuters-1", 9, "GRAIN \xE2\x80\xA6", 9, "1987-02-26", 10,
-                                7, 1234, 1300, "some text\0with NUL", 18};
+                                7, 1234, 1300, "some text\0with NUL", 18,
+                                "https://example.com/a", 21, "Example Times", 13};
     struct schema_passage out;
     struct terr err;
 
@@ -103,6 +104,10 @@ static void test_passage_round_trip(void **state)
     assert_int_equal(out.end, 1300);
     assert_int_equal(out.text_len, 18);
     assert_memory_equal(out.text, in.text, 18);
+    assert_int_equal(out.url_len, 21);
+    assert_memory_equal(out.url, "https://example.com/a", 21);
+    assert_int_equal(out.source_len, 13);
+    assert_memory_equal(out.source, "Example Times", 13);
     /* Strings are borrowed from the data. */
     assert_true(out.text >= sb->buf && out.text + out.text_len <= sb->buf + sb->len);
     check_truncations(dec_passage, sb, &out, "corrupt passage data");
