@@ -99,7 +99,7 @@ q4	twitter
 q1 002_1f1585d510dcca08 1
 q4 002_1f1585d510dcca08 1
 @STDERR
-trawl-search: error in query 'likes "target' at column 7: unbalanced '"': the quote is never closed
+trawl-search: query q2 (line 2): error in query 'likes "target' at column 7: unbalanced '"': the quote is never closed
 @RUN
 
 # batch mode: no match anywhere is 1
