@@ -26,26 +26,35 @@ void index_dups_init(struct dups_sig *s)
 
 void index_dups_token(struct dups_sig *s, const char *tok, size_t len)
 {
-    uint64_t h = schema_hash(SCHEMA_HASH_SEED, tok, len), sh;
+    uint64_t h = schema_hash(SCHEMA_HASH_SEED, tok, len);
 
     if (s->tokens >= 2) {
-        /* The shingle (prev[0], prev[1], h), order-sensitive. */
-        sh = mix(mix(mix(s->prev[0]) ^ s->prev[1]) ^ h);
-        for (int b = 0; b < 64; b++)
-            s->v[b] += (int32_t)((sh >> b) & 1) * 2 - 1;
+        /* The shingle (prev[0], prev[1], h), order-sensitive, added to the counters as a
+         * ripple-carry add of one bit per counter. */
+        uint64_t x = mix(mix(mix(s->prev[0]) ^ s->prev[1]) ^ h);
+        for (size_t i = 0; x != 0 && i < sizeof s->planes / sizeof s->planes[0]; i++) {
+            uint64_t carry = s->planes[i] & x;
+            s->planes[i] ^= x;
+            x = carry;
+        }
     }
     s->prev[0] = s->prev[1];
     s->prev[1] = h;
     s->tokens++;
 }
 
+/* Bit b is set when more than half the shingles have it set. */
 static uint64_t sig_bits(const struct dups_sig *s)
 {
-    uint64_t sig = 0;
+    uint64_t sig = 0, shingles = s->tokens >= 2 ? s->tokens - 2 : 0;
 
-    for (int b = 0; b < 64; b++)
-        if (s->v[b] > 0)
+    for (int b = 0; b < 64; b++) {
+        uint64_t count = 0;
+        for (size_t i = 0; i < sizeof s->planes / sizeof s->planes[0]; i++)
+            count |= ((s->planes[i] >> b) & 1) << i;
+        if (2 * count > shingles)
             sig |= 1ULL << b;
+    }
     return sig;
 }
 

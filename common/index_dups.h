@@ -24,9 +24,11 @@ TRAWL_BEGIN_DECLS
 
 /* A SimHash being accumulated over an article's tokens, in text order. */
 struct dups_sig {
-    uint64_t prev[2];  /* hashes of the last two tokens */
-    size_t tokens;     /* seen so far */
-    int32_t v[64];     /* per bit: shingles with it set minus shingles without */
+    uint64_t prev[2];    /* hashes of the last two tokens */
+    size_t tokens;       /* seen so far */
+    uint64_t planes[40]; /* 64 counters of shingles with each bit set, bit-sliced: plane i
+                            holds bit i of every counter (a shingle costs about 2 operations,
+                            not 64; an article would need 2^40 shingles to overflow) */
 };
 
 void index_dups_init(struct dups_sig *s);
