@@ -12,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "common/index_dups.h"
 #include "common/index_fields.h"
 #include "common/layout.h"
 #include "common/rank.h"
@@ -48,6 +49,7 @@ const char *index_prep_id(const struct index_prep *p)
 struct prep_ctx {
     struct strmap *terms;
     struct strmap *words;
+    struct dups_sig *sig; /* the article's SimHash, over all its passages in order */
 };
 
 static int prep_token(void *ctx, const struct tok_token *tk, const char *term, size_t len)
@@ -58,6 +60,7 @@ static int prep_token(void *ctx, const struct tok_token *tk, const char *term, s
         return -TRAWL_ENOMEM;
     if (index_spelling_word(tk) && strmap_add(pc->words, tk->text, tk->len, 1) != TRAWL_OK)
         return -TRAWL_ENOMEM;
+    index_dups_token(pc->sig, tk->text, tk->len);
     return 0;
 }
 
@@ -71,10 +74,10 @@ static int prep_title_token(void *ctx, const struct tok_token *tk, const char *t
 
 /* Builds the document of passage ps of article a. terms is scratch space. */
 static int prep_passage(struct index_prep *p, struct analyzer *an, const struct article *a,
-                        const struct passage *ps, struct strmap *terms, struct sbuf *tmp,
-                        struct terr *err)
+                        const struct passage *ps, struct strmap *terms, struct dups_sig *sig,
+                        struct sbuf *tmp, struct terr *err)
 {
-    struct prep_ctx pc = {terms, &p->words};
+    struct prep_ctx pc = {terms, &p->words, sig};
     struct schema_passage sp;
     xdb_doc *doc = xdb_doc_new();
     int rc;
@@ -92,7 +95,7 @@ static int prep_passage(struct index_prep *p, struct analyzer *an, const struct 
      * a passage, and would give every passage the words of the first. Not in the spelling
      * table: the body has the title's words. */
     if (RANK_TITLE_WDF > 0 && !a->title_derived && a->title[0] != '\0') {
-        struct prep_ctx tc = {terms, NULL};
+        struct prep_ctx tc = {terms, NULL, NULL};
         if (analyze_each(an, a->title, strlen(a->title), prep_title_token, &tc) != 0)
             return terr_set(err, TRAWL_ENOMEM, "out of memory");
     }
@@ -154,8 +157,10 @@ int index_prepare(struct analyzer *an, const struct article *a, const struct pas
     struct passage *ps = NULL;
     struct schema_article r = *rec;
     struct strmap terms;
+    struct dups_sig sig;
     struct sbuf tmp;
     size_t n = 0;
+    char simhash[8];
     int rc;
 
     *out = NULL;
@@ -178,8 +183,13 @@ int index_prepare(struct analyzer *an, const struct article *a, const struct pas
         rc = terr_set(err, TRAWL_ENOMEM, "out of memory");
         goto out;
     }
+    index_dups_init(&sig);
     for (size_t i = 0; i < n && rc == TRAWL_OK; i++)
-        rc = prep_passage(p, an, a, &ps[i], &terms, &tmp, err);
+        rc = prep_passage(p, an, a, &ps[i], &terms, &sig, &tmp, err);
+    /* Known only now that every passage is analysed: on each of them, as the collapse key. */
+    if (rc == TRAWL_OK && index_dups_final(&sig, simhash))
+        for (size_t i = 0; i < n && rc == TRAWL_OK; i++)
+            rc = xdb_doc_set_value(p->docs[i], SLOT_SIMHASH, simhash, 8, err);
     if (rc != TRAWL_OK)
         goto out;
     r.passages = (uint32_t)n;

@@ -15,6 +15,8 @@
  *                            ones hashed as article ids are (schema 4)
  *   values   SLOT_ARTICLE    article id (collapse key)
  *            SLOT_DATE       "YYYYMMDD" (date filters); absent when the article has no date
+ *            SLOT_SIMHASH    the article's 64-bit SimHash, 8 bytes big-endian (near-duplicate
+ *                            groups, index_dups.h); absent for short articles (schema 4)
  *   data     schema_passage_encode(): article id, title, date, ordinal, byte range, text,
  *            url, source (the last two "" when absent; schema 4)
  * No unique-id term: an article's passages are always added together and in order, so within
@@ -50,6 +52,7 @@ TRAWL_BEGIN_DECLS
 enum schema_slot {
     SLOT_ARTICLE = 0,
     SLOT_DATE = 1,
+    SLOT_SIMHASH = 2,
 };
 
 #define META_SCHEMA "trawl.schema"

@@ -199,6 +199,10 @@ struct trawl_search_opts {
     unsigned article_depth;
     double article_alpha, article_k1, article_b;
     int article_df;
+    /* 0 (the default): with per_article 1, near-duplicate articles (a story republished
+     * with small edits; README "Near-duplicates") show as one result, the best ranked,
+     * with the others in trawl_results_duplicate; pages count groups. 1: every article. */
+    int duplicates;
 };
 enum trawl_df { TRAWL_DF_EXACT = 0, TRAWL_DF_PASSAGE = 1 };
 TRAWL_API void trawl_search_opts_init(struct trawl_search_opts *o);
@@ -238,6 +242,11 @@ TRAWL_API const struct trawl_hit *trawl_results_hit(const trawl_results *r, size
 /* Matches in all (articles, or passages with per_article 0): an estimate, never below the
  * hits seen up to this window. */
 TRAWL_API uint64_t trawl_results_estimated(const trawl_results *r);
+/* The near-duplicate articles folded into hit i (see trawl_search_opts.duplicates): their
+ * count, and the k-th (best first; its best passage), borrowed until trawl_results_free. */
+TRAWL_API size_t trawl_results_duplicate_count(const trawl_results *r, size_t i);
+TRAWL_API const struct trawl_passage *trawl_results_duplicate(const trawl_results *r, size_t i,
+                                                              size_t k);
 /* Query words (case-folded) that are nowhere in the index: borrowed, i < the count. */
 TRAWL_API size_t trawl_results_unknown_count(const trawl_results *r);
 TRAWL_API const char *trawl_results_unknown(const trawl_results *r, size_t i);

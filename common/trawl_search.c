@@ -4,12 +4,14 @@
  * converts types and errors, and owns nothing the internals do not already do. */
 #include "common/trawl.h"
 
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "common/analyze.h"
 #include "common/api.h"
 #include "common/index.h"
+#include "common/index_dups.h"
 #include "common/layout.h"
 #include "common/query.h"
 #include "common/rank.h"
@@ -27,6 +29,9 @@ struct trawl_results {
     struct trawl_hit *hits;        /* res->n, pointing into res */
     struct index_search_opts so;   /* what ran, for explain */
     uint64_t estimated;
+    struct index_dup_list *dups;   /* near-duplicates folded into each hit (NULL: none) */
+    size_t ndups;                  /* entries of dups */
+    struct trawl_passage **dup_passages; /* dups as trawl_passages, per hit */
 };
 
 static int nomem(struct trawl_error *err)
@@ -158,6 +163,53 @@ static void passage_out(const struct schema_passage *p, struct trawl_passage *ou
     out->source_len = p->source_len;
 }
 
+/* Runs root into r->res: as it is, or (near-duplicates folded) a wider window from the first
+ * result, grouped, then cut to the groups of the page asked for. The wider window holds
+ * twice the results up to the page's end and 10 more, so that pages stay full unless more
+ * than half the results are duplicates. */
+static int search_grouped(trawl_index *ix, const struct qnode *root,
+                          const struct trawl_search_opts *opts, trawl_results *r,
+                          struct terr *e)
+{
+    struct index_search_opts wide = r->so;
+    uint64_t want = ((uint64_t)opts->offset + opts->count) * 2 + 10;
+    int rc;
+
+    if (opts->duplicates || opts->per_article != 1 || opts->count == 0)
+        return index_search(ix->ix, root, &r->so, &r->res, e);
+    wide.offset = 0;
+    wide.count = want > UINT_MAX ? UINT_MAX : (unsigned)want;
+    /* The signatures are read after the search: an indexer's commit in between is
+     * TRAWL_ERETRY, and then the whole search runs again on the new revision (as
+     * index_search itself retries), a few times at most. */
+    for (int tries = 0;; tries++) {
+        if ((rc = index_search(ix->ix, root, &wide, &r->res, e)) != TRAWL_OK)
+            return rc;
+        rc = index_dups_group(ix->ix, r->res, opts->offset, opts->count, &r->dups, e);
+        if (rc != TRAWL_ERETRY || tries == 2)
+            break;
+        index_results_free(r->res);
+        r->res = NULL;
+        if ((rc = index_reopen(ix->ix, e)) != TRAWL_OK)
+            return rc;
+    }
+    if (rc != TRAWL_OK)
+        return rc;
+    r->ndups = opts->count;
+    if ((r->dup_passages = calloc(opts->count, sizeof *r->dup_passages)) == NULL)
+        return terr_set(e, TRAWL_ENOMEM, "out of memory");
+    for (size_t i = 0; i < r->res->n; i++) {
+        const struct index_dup_list *l = &r->dups[i];
+        if (l->n == 0)
+            continue;
+        if ((r->dup_passages[i] = calloc(l->n, sizeof **r->dup_passages)) == NULL)
+            return terr_set(e, TRAWL_ENOMEM, "out of memory");
+        for (size_t k = 0; k < l->n; k++)
+            passage_out(&l->v[k], &r->dup_passages[i][k]);
+    }
+    return TRAWL_OK;
+}
+
 int trawl_search(trawl_index *ix, const char *query, size_t len,
                  const struct trawl_search_opts *opts, trawl_results **out,
                  struct trawl_error *err)
@@ -196,7 +248,7 @@ int trawl_search(trawl_index *ix, const char *query, size_t len,
         *out = r;
         return api_ok(err);
     }
-    rc = index_search(ix->ix, root, &r->so, &r->res, &e);
+    rc = search_grouped(ix, root, opts, r, &e);
     query_free(root);
     if (rc == TRAWL_OK && r->res->n > 0 &&
         (r->hits = calloc(r->res->n, sizeof *r->hits)) == NULL)
@@ -226,6 +278,10 @@ void trawl_results_free(trawl_results *r)
         return;
     index_results_free(r->res);
     free(r->hits);
+    for (size_t i = 0; r->dup_passages != NULL && i < r->ndups; i++)
+        free(r->dup_passages[i]);
+    free(r->dup_passages);
+    index_dups_free(r->dups, r->ndups);
     free(r);
 }
 
@@ -242,6 +298,16 @@ const struct trawl_hit *trawl_results_hit(const trawl_results *r, size_t i)
 uint64_t trawl_results_estimated(const trawl_results *r)
 {
     return r->estimated;
+}
+
+size_t trawl_results_duplicate_count(const trawl_results *r, size_t i)
+{
+    return r->dups != NULL && i < trawl_results_count(r) ? r->dups[i].n : 0;
+}
+
+const struct trawl_passage *trawl_results_duplicate(const trawl_results *r, size_t i, size_t k)
+{
+    return k < trawl_results_duplicate_count(r, i) ? &r->dup_passages[i][k] : NULL;
 }
 
 size_t trawl_results_unknown_count(const trawl_results *r)

@@ -40,6 +40,9 @@ static int topics_each(trawl_index *ix, const struct trawl_search_opts *so, cons
     /* Topics are natural-language text: no character of a topic is taken for syntax. */
     o.plain = 1;
     o.all_words = 0;
+    /* Judgements are per document: a near-duplicate folded into its group would be missing
+     * from the run and count as not retrieved. */
+    o.duplicates = 1;
     while (rc == TRAWL_OK && (n = getline(&line, &cap, f)) != -1) {
         char qidbuf[32];
         const char *qid, *text;

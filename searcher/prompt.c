@@ -105,7 +105,8 @@ static char *history_path(void)
 /* ---- Tab completion ---------------------------------------------------------------------- */
 
 static const char *const commands[] = {":help", ":n", ":more", ":show", ":explain", ":all",
-                                       ":passages", ":sort", ":stats", ":y", ":quit", NULL};
+                                       ":passages", ":sort", ":stats", ":duplicates", ":y",
+                                       ":quit", NULL};
 static const char *const sort_values[] = {"score", "date", "-date", NULL};
 static const char *const on_off[] = {"on", "off", NULL};
 static const char *const passages_values[] = {"all", NULL};
@@ -198,7 +199,7 @@ static char **complete(const char *text, int start, int end)
         offered = commands;
     } else if (strncmp(line, ":sort ", 6) == 0) {
         offered = sort_values;
-    } else if (strncmp(line, ":all ", 5) == 0) {
+    } else if (strncmp(line, ":all ", 5) == 0 || strncmp(line, ":duplicates ", 12) == 0) {
         offered = on_off;
     } else if (strncmp(line, ":passages ", 10) == 0) {
         offered = passages_values;
@@ -221,6 +222,8 @@ static const char prompt_help[] =
     "  :all [on|off]     all words must match (off: any word may)\n"
     "  :passages [N|all] passages shown per article (all: every passage ranked alone)\n"
     "  :sort [ORDER]     score, date (newest first) or -date (oldest first)\n"
+    "  :duplicates [on|off]\n"
+    "                    near-duplicate articles shown too (off: one per group)\n"
     "  :stats            index statistics\n"
     "  :y                run the suggested query (after \"did you mean\")\n"
     "  :quit             leave (Ctrl-D too)\n"
@@ -242,8 +245,9 @@ static void show_options(struct session *s)
         snprintf(per, sizeof per, "%u per article", o->per_article);
     else
         snprintf(per, sizeof per, "every passage");
-    fprintf(s->out, "%u results per page, %s words must match, %s, by %s\n", o->count,
-            o->all_words ? "all" : "any", per, session_sort_name(o->sort));
+    fprintf(s->out, "%u results per page, %s words must match, %s, by %s, %s\n", o->count,
+            o->all_words ? "all" : "any", per, session_sort_name(o->sort),
+            o->duplicates ? "near-duplicates shown" : "near-duplicates folded");
 }
 
 /* :show R and :explain R. */
@@ -296,6 +300,12 @@ static int prompt_command(struct session *s, const char *cmd)
             session_query(s, NULL, s->last_query, s->last_offset + o->count);
     } else if (is_cmd(cmd, ":show") || is_cmd(cmd, ":explain")) {
         result_command(s, cmd[1] == 's' ? ":show" : ":explain", arg);
+    } else if (is_cmd(cmd, ":duplicates")) {
+        if (arg != NULL && strcmp(arg, "on") && strcmp(arg, "off"))
+            search_warn(":duplicates takes on or off");
+        else if (arg != NULL)
+            o->duplicates = strcmp(arg, "on") == 0;
+        show_options(s);
     } else if (is_cmd(cmd, ":all")) {
         if (arg != NULL && strcmp(arg, "on") && strcmp(arg, "off"))
             search_warn(":all takes on or off");

@@ -259,6 +259,21 @@ static int title_opens_text(const struct trawl_passage *p)
     return 1;
 }
 
+/* "(+2 near-duplicates: reuters-13534, reuters-13417)": the articles folded into hit i. */
+static void print_duplicates(struct session *s, const trawl_results *r, size_t i)
+{
+    size_t n = trawl_results_duplicate_count(r, i);
+
+    if (n == 0)
+        return;
+    fprintf(s->out, "     (+%zu near-duplicate%s: ", n, n == 1 ? "" : "s");
+    for (size_t k = 0; k < n; k++) {
+        const struct trawl_passage *d = trawl_results_duplicate(r, i, k);
+        fprintf(s->out, "%s%.*s", k ? ", " : "", (int)d->article_len, d->article);
+    }
+    fputs(")\n", s->out);
+}
+
 /* A field as given in JSON Lines on one line: control characters (an escape sequence is one)
  * become spaces, runs of them one. */
 static void put_field(FILE *f, const char *v, size_t len)
@@ -336,6 +351,7 @@ static void print_hit_human(struct session *s, const trawl_results *r, size_t i,
     if (h->more > 0 && s->o.so.per_article)
         fprintf(f, "     (+%llu more matching passage%s in this article)\n",
                 (unsigned long long)h->more, h->more == 1 ? "" : "s");
+    print_duplicates(s, r, i);
     if (s->o.explain) {
         struct trawl_explanation e;
         if (trawl_explain(s->ix, r, i, &e, &err) == TRAWL_OK) {
@@ -418,6 +434,14 @@ static void print_hit_json(struct session *s, const char *qid, const trawl_resul
     json_object_set_new(o, "highlights", marks);
     json_object_set_new(o, "matched", terms);
     json_object_set_new(o, "more", json_integer((json_int_t)h->more));
+    {
+        json_t *dups = json_array();
+        for (size_t k = 0; dups != NULL && k < trawl_results_duplicate_count(r, i); k++) {
+            const struct trawl_passage *d = trawl_results_duplicate(r, i, k);
+            json_array_append_new(dups, json_strn(d->article, d->article_len));
+        }
+        json_object_set_new(o, "duplicates", dups ? dups : json_null());
+    }
     if (s->o.explain) {
         struct trawl_explanation e;
         if (trawl_explain(s->ix, r, i, &e, &err) == TRAWL_OK) {

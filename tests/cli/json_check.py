@@ -36,7 +36,8 @@ FAILS = []
 HIT_FIELDS = {"version": int, "qid": str, "rank": int, "score": float, "article": str,
               "title": str, "date": (str, type(None)), "url": (str, type(None)),
               "source": (str, type(None)), "passage": int, "start": int, "end": int,
-              "text": str, "highlights": list, "matched": list, "more": int}
+              "text": str, "highlights": list, "matched": list, "more": int,
+              "duplicates": list}
 SUMMARY_FIELDS = {"version": int, "summary": bool, "qid": str, "query": str, "offset": int,
                   "hits": int, "estimated": int, "sort": str, "took_ms": float,
                   "suggestions": list}
@@ -338,9 +339,14 @@ def check_ties(index_exe, s_exe, tmp):
             ("tie-a", 1), ("tie-b", 1), ("tie-c", 1)]
     check(got == want, f"tie order {got}, expected {want}")
     check(len({h["score"] for h in hits[:6]}) == 1, "the identical passages should tie")
-    hits, _ = s.json("harbour pilots")
+    # Identical articles are near-duplicates too: --duplicates shows each, and by default
+    # the first of the tie stands for the others.
+    hits, _ = s.json("harbour pilots", ["--duplicates"])
     check([(h["article"], h["passage"], h["more"]) for h in hits] ==
           [("tie-a", 0, 2), ("tie-b", 0, 2), ("tie-c", 0, 2)], f"collapsed ties {hits}")
+    hits, _ = s.json("harbour pilots")
+    check([(h["article"], h["duplicates"]) for h in hits] == [("tie-a", ["tie-b", "tie-c"])],
+          f"near-duplicate ties {hits}")
     for size in (1, 2, 4):
         got = []
         for offset in range(0, 9, size):

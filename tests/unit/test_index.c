@@ -10,6 +10,7 @@
 
 #include "common/analyze.h"
 #include "common/index.h"
+#include "common/index_dups.h"
 #include "common/index_fields.h"
 #include "common/xdb.h"
 
@@ -460,6 +461,41 @@ static void test_source_terms_fold_case_space_and_punctuation(void **state)
     sbuf_release(&b);
 }
 
+static void test_simhash_of_similar_texts_is_close_of_different_far(void **state)
+{
+    const char *a = "the central bank raised its main lending rate by half a point on tuesday "
+                    "the first increase in two years saying inflation had run above its target "
+                    "for six months and the governor said the bank was ready to act again if "
+                    "prices kept rising while economists had expected a smaller move of a "
+                    "quarter point and the currency rose against the dollar as bond yields "
+                    "climbed across the curve and traders said the move surprised the market";
+    /* one word changed out of 80 */
+    const char *b = "the central bank raised its main lending rate by half a point on tuesday "
+                    "the first increase in two years saying inflation had run above its target "
+                    "for six months and the governor said the bank was ready to act again if "
+                    "prices kept rising while economists had expected a smaller move of a "
+                    "quarter point and the currency rose against the euro as bond yields "
+                    "climbed across the curve and traders said the move surprised the market";
+    const char *c = "farmers in the northern plains planted more wheat than last year after a "
+                    "wet spring and the agriculture ministry expects a record harvest of hard "
+                    "red wheat although storage is short and rail freight rates have risen so "
+                    "that growers may hold grain on farms until prices recover in the autumn "
+                    "when exporters usually buy for shipment to asia and the middle east";
+    uint64_t sa, sb, sc;
+
+    (void)state;
+    assert_true(index_dups_of_words(a, strlen(a), &sa));
+    assert_true(index_dups_of_words(b, strlen(b), &sb));
+    assert_true(index_dups_of_words(c, strlen(c), &sc));
+    assert_int_equal(index_dups_of_words(a, strlen(a), &sb) && sb == sa, 1); /* deterministic */
+    assert_true(index_dups_of_words(b, strlen(b), &sb));
+    assert_true(index_dups_distance(sa, sb) <= 12);
+    assert_true(index_dups_distance(sa, sc) > INDEX_DUPS_MAX_BITS + 10);
+    assert_true(index_dups_distance(sb, sc) > INDEX_DUPS_MAX_BITS + 10);
+    /* too short to judge */
+    assert_false(index_dups_of_words("a few words only", 16, &sa));
+}
+
 static void test_stats(void **state)
 {
     struct fixture *f = *state;
@@ -599,6 +635,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_close_drops_uncommitted_work, setup, teardown),
         cmocka_unit_test_setup_teardown(test_suggests_a_far_more_frequent_close_word, setup,
                                         teardown),
+        cmocka_unit_test(test_simhash_of_similar_texts_is_close_of_different_far),
         cmocka_unit_test_setup_teardown(test_source_terms_fold_case_space_and_punctuation,
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(test_spelling_follows_removals_and_updates, setup,
