@@ -92,22 +92,7 @@ def main(argv):
         argv, extra = argv[:i], argv[i + 1:]
     search, db, queries = argv[:3]
     n = int(argv[argv.index("-n") + 1]) if "-n" in argv else 200
-    topics = []
-    with open(queries, encoding="utf-8") as f:
-        for line in f:
-            qid, _, text = line.rstrip("\n").partition("\t")
-            topics.append((qid, text))
-    topics = topics[:n]
-    hits = run(search, db, ["%s\t%s\n" % t for t in topics], ["-n", "10"] + extra)
-    text_of = dict(topics)
-    empty = [h for h in hits if not h["matched"]]
-    probe = ["%s|%d\t(%s) article:%s\n" % (h["qid"], i, text_of[h["qid"]], h["article"])
-             for i, h in enumerate(empty)]
-    better = set()
-    for h in run(search, db, probe, ["--all-passages", "-n", "1000"] + extra):
-        if h["matched"]:
-            better.add(h["qid"])
-    fixable = [h for i, h in enumerate(empty) if "%s|%d" % (h["qid"], i) in better]
+    hits, empty, fixable, text_of = count(search, db, queries, n, extra)
     print("hits %d, showing no query word %d (at rank 1: %d), of which the article has a "
           "passage with one: %d (at rank 1: %d)" % (
               len(hits), len(empty), sum(h["rank"] == 1 for h in empty), len(fixable),

@@ -100,21 +100,18 @@ static int collect_word(void *ctx, const char *word, size_t len, uint64_t freq)
     return 0;
 }
 
-/* Runs q and returns "id#ordinal id#ordinal ..." in rank order. */
-static void search(struct fixture *f, const char *q, unsigned per_article, char *out,
-                   size_t cap)
+/* Runs q with so and returns "id#ordinal id#ordinal ..." in rank order. */
+static void search_with(struct fixture *f, const char *q, const struct index_search_opts *so,
+                        char *out, size_t cap)
 {
     struct qnode *root;
     struct query_opts qo = {0};
-    struct index_search_opts so;
     struct index_results *r;
     struct terr err;
 
-    index_search_opts_init(&so);
-    so.per_article = per_article;
     out[0] = '\0';
     assert_int_equal(query_parse(q, strlen(q), &qo, &root, NULL, &err), TRAWL_OK);
-    assert_int_equal(index_search(f->ix, root, &so, &r, &err), TRAWL_OK);
+    assert_int_equal(index_search(f->ix, root, so, &r, &err), TRAWL_OK);
     for (size_t i = 0; i < r->n; i++) {
         size_t used = strlen(out);
         snprintf(out + used, cap - used, "%s%.*s#%u", i ? " " : "", (int)r->hits[i].p.id_len,
@@ -124,28 +121,26 @@ static void search(struct fixture *f, const char *q, unsigned per_article, char 
     query_free(root);
 }
 
+/* The default options but per_article. */
+static void search(struct fixture *f, const char *q, unsigned per_article, char *out,
+                   size_t cap)
+{
+    struct index_search_opts so;
+
+    index_search_opts_init(&so);
+    so.per_article = per_article;
+    search_with(f, q, &so, out, cap);
+}
+
 /* As search(), ordered as order says. */
 static void search_ordered(struct fixture *f, const char *q, enum index_order order, char *out,
                            size_t cap)
 {
-    struct qnode *root;
-    struct query_opts qo = {0};
     struct index_search_opts so;
-    struct index_results *r;
-    struct terr err;
 
     index_search_opts_init(&so);
     so.order = order;
-    out[0] = '\0';
-    assert_int_equal(query_parse(q, strlen(q), &qo, &root, NULL, &err), TRAWL_OK);
-    assert_int_equal(index_search(f->ix, root, &so, &r, &err), TRAWL_OK);
-    for (size_t i = 0; i < r->n; i++) {
-        size_t used = strlen(out);
-        snprintf(out + used, cap - used, "%s%.*s#%u", i ? " " : "", (int)r->hits[i].p.id_len,
-                 r->hits[i].p.id, r->hits[i].p.ordinal);
-    }
-    index_results_free(r);
-    query_free(root);
+    search_with(f, q, &so, out, cap);
 }
 
 static void test_orders_by_date_with_undated_last(void **state)
