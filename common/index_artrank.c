@@ -19,10 +19,13 @@
  *     L_art     = sum_p len_p    - (n - 1) W tl        tl: the title's length in terms
  *   A single-passage article needs no title: its counts are the passage's. A derived title
  *   (the first sentence) is not in the passages; nothing is subtracted then.
- *   N_art and df_art are exact: the articles are numbered once per database state (one walk
- *   of the article value stream, docid -> article number), then df_art is the number of
- *   distinct article numbers over the term's postings (an O(df) walk, cached per term and
- *   state). With INDEX_DF_PASSAGE: the passage df and N_art := N_pass (the passage idf).
+ *   N_art and df_art are exact. N_art is the term frequency of TERM_LAST, which only an
+ *   article's last passage has. Its postings, read once per database state (a few ms for
+ *   190,000 articles), end the runs of consecutive docids that articles are (per shard);
+ *   df_art is the number of runs the term's postings fall in: an O(df) walk that merges
+ *   them with the run ends, cached per term and state, and the same however the index was
+ *   built, sharded or updated. With INDEX_DF_PASSAGE: the passage df and N_art := N_pass
+ *   (the passage idf).
  *   avgL_art = (total length - (N_pass - N_art) W tl_mean f) / N_art, an estimate: tl_mean
  *   and f (the share of titles found in the passages) from the multi-passage candidates.
  *   Fusion (a weighted CombSUM of raw scores, Fox and Shaw, TREC-2, 1994; passage and
@@ -52,16 +55,31 @@
 struct index_artcache {
     uint64_t revision, doccount, total_length, lastdocid;
     uint64_t articles;
-    uint32_t *ids;    /* docid -> article number (xdb_value_run_ids), lastdocid + 1 of them */
-    struct strmap df; /* term -> article df */
+    unsigned nshards;
+    xdb_docid **ends;  /* per shard: the docids of its articles' last passages, ascending */
+    size_t *nends, *cap;
+    struct strmap df;  /* term -> article df */
 };
+
+static void artcache_clear(struct index_artcache *c)
+{
+    for (unsigned s = 0; c->ends != NULL && s < c->nshards; s++)
+        free(c->ends[s]);
+    free(c->ends);
+    free(c->nends);
+    free(c->cap);
+    c->ends = NULL;
+    c->nends = c->cap = NULL;
+    c->nshards = 0;
+    strmap_clear(&c->df);
+}
 
 void index_artcache_free(struct index_artcache *c)
 {
     if (c == NULL)
         return;
+    artcache_clear(c);
     strmap_release(&c->df);
-    free(c->ids);
     free(c);
 }
 
@@ -101,16 +119,40 @@ double index_bm25_tf(double tf, double len, double avg, double k1, double b)
     return (k1 + 1) * tf / (k1 * ((1 - b) + b * L) + tf);
 }
 
-/* ix->art for the database's current state, numbering the articles (one walk of the article
- * value stream) when it changed: N_art, and what makes each article df an O(df) count. */
+struct ends_ctx {
+    struct index_artcache *c;
+    int nomem;
+};
+
+static enum xdb_next add_end(void *ctx, xdb_docid d)
+{
+    struct ends_ctx *x = ctx;
+    struct index_artcache *c = x->c;
+    unsigned s = (unsigned)((d - 1) % c->nshards);
+
+    if (c->nends[s] == c->cap[s]) {
+        size_t cap = c->cap[s] ? c->cap[s] * 2 : 1024;
+        xdb_docid *v = cap < SIZE_MAX / sizeof *v ? realloc(c->ends[s], cap * sizeof *v) : NULL;
+        if (v == NULL) {
+            x->nomem = 1;
+            return XDB_STOP;
+        }
+        c->ends[s] = v;
+        c->cap[s] = cap;
+    }
+    c->ends[s][c->nends[s]++] = d;
+    return XDB_NEXT;
+}
+
+/* ix->art for the database's current state: N_art and the run ends, read when it changed. */
 static int artcache(struct index *ix, const struct xdb_stats *st, struct terr *err)
 {
     struct index_artcache *c = ix->art;
-    uint64_t n = 0;
-    uint32_t *ids;
+    struct ends_ctx x;
+    unsigned n = xdb_shard_count(ix->db);
     int rc;
 
-    if (c != NULL && c->ids != NULL && c->revision == st->revision &&
+    if (c != NULL && c->ends != NULL && c->revision == st->revision &&
         c->doccount == st->doccount && c->total_length == st->total_length &&
         c->lastdocid == st->lastdocid)
         return TRAWL_OK;
@@ -120,19 +162,29 @@ static int artcache(struct index *ix, const struct xdb_stats *st, struct terr *e
         strmap_init(&c->df);
         ix->art = c;
     }
-    strmap_clear(&c->df);
-    free(c->ids);
-    c->ids = NULL;
-    if (st->lastdocid >= SIZE_MAX / sizeof *ids ||
-        (ids = malloc((size_t)(st->lastdocid + 1) * sizeof *ids)) == NULL)
+    artcache_clear(c);
+    c->nshards = n ? n : 1;
+    c->ends = calloc(c->nshards, sizeof *c->ends);
+    c->nends = calloc(c->nshards, sizeof *c->nends);
+    c->cap = calloc(c->nshards, sizeof *c->cap);
+    if (c->ends == NULL || c->nends == NULL || c->cap == NULL) {
+        artcache_clear(c);
         return terr_set(err, TRAWL_ENOMEM, "out of memory");
-    if ((rc = xdb_value_run_ids(ix->db, SLOT_ARTICLE, ids, (size_t)st->lastdocid + 1, &n,
-                                err)) != TRAWL_OK) {
-        free(ids);
+    }
+    x.c = c;
+    x.nomem = 0;
+    rc = xdb_postings(ix->db, TERM_LAST, strlen(TERM_LAST), add_end, &x, err);
+    if (rc == TRAWL_OK && x.nomem)
+        rc = terr_set(err, TRAWL_ENOMEM, "out of memory");
+    if (rc != TRAWL_OK) {
+        artcache_clear(c);
         return rc;
     }
-    c->ids = ids;
-    c->articles = n ? n : 1;
+    c->articles = 0;
+    for (unsigned s = 0; s < c->nshards; s++)
+        c->articles += c->nends[s];
+    if (c->articles == 0)
+        c->articles = 1;
     c->revision = st->revision;
     c->doccount = st->doccount;
     c->total_length = st->total_length;
@@ -140,23 +192,57 @@ static int artcache(struct index *ix, const struct xdb_stats *st, struct terr *e
     return TRAWL_OK;
 }
 
-/* The article df of term t: cached, else a walk of its postings. */
+/* A walk of a term's postings counting the article runs they fall in. */
+struct runs_ctx {
+    const struct index_artcache *c;
+    size_t *at;           /* per shard: the first run end not yet passed */
+    xdb_docid *run_end;   /* per shard: the end of the current run (0: none yet) */
+    uint64_t runs;
+};
+
+static enum xdb_next count_run(void *ctx, xdb_docid d)
+{
+    struct runs_ctx *x = ctx;
+    unsigned s = (unsigned)((d - 1) % x->c->nshards);
+    const xdb_docid *e = x->c->ends[s];
+    size_t n = x->c->nends[s], i = x->at[s];
+
+    if (x->run_end[s] != 0 && d <= x->run_end[s])
+        return XDB_NEXT; /* the run of the shard's previous posting goes on */
+    x->runs++;
+    while (i < n && e[i] < d)
+        i++;
+    x->at[s] = i;
+    /* No end (not where the schema says): a run of one posting. */
+    x->run_end[s] = i < n ? e[i] : d;
+    return XDB_NEXT;
+}
+
+/* The article df of term t: cached, else counted. */
 static int article_df(struct index *ix, const char *t, size_t len, uint64_t *out,
                       struct terr *err)
 {
-    struct strmap_entry *e = strmap_get(&ix->art->df, t, len);
+    struct index_artcache *c = ix->art;
+    struct strmap_entry *e = strmap_get(&c->df, t, len);
+    struct runs_ctx x = {c, NULL, NULL, 0};
     int rc;
 
     if (e != NULL) {
         *out = e->val;
         return TRAWL_OK;
     }
-    if ((rc = xdb_term_distinct_ids(ix->db, t, len, ix->art->ids, (size_t)ix->art->lastdocid + 1,
-                                    out, err)) != TRAWL_OK)
-        return rc;
-    if (strmap_add(&ix->art->df, t, len, *out) != TRAWL_OK)
-        return terr_set(err, TRAWL_ENOMEM, "out of memory");
-    return TRAWL_OK;
+    x.at = calloc(c->nshards, sizeof *x.at);
+    x.run_end = calloc(c->nshards, sizeof *x.run_end);
+    if (x.at == NULL || x.run_end == NULL) {
+        rc = terr_set(err, TRAWL_ENOMEM, "out of memory");
+    } else if ((rc = xdb_postings(ix->db, t, len, count_run, &x, err)) == TRAWL_OK) {
+        *out = x.runs;
+        if (strmap_add(&c->df, t, len, x.runs) != TRAWL_OK)
+            rc = terr_set(err, TRAWL_ENOMEM, "out of memory");
+    }
+    free(x.at);
+    free(x.run_end);
+    return rc;
 }
 
 /* A title's analysis: its length, the query terms' counts in it, and its longest term (the

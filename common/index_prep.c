@@ -190,6 +190,9 @@ int index_prepare(struct analyzer *an, const struct article *a, const struct pas
     if (rc == TRAWL_OK && index_dups_final(&sig, simhash))
         for (size_t i = 0; i < n && rc == TRAWL_OK; i++)
             rc = xdb_doc_set_value(p->docs[i], SLOT_SIMHASH, simhash, 8, err);
+    /* The article's last passage: its run of docids ends there (schema.h). */
+    if (rc == TRAWL_OK && n > 0)
+        rc = xdb_doc_add_boolean(p->docs[n - 1], TERM_LAST, strlen(TERM_LAST), err);
     if (rc != TRAWL_OK)
         goto out;
     r.passages = (uint32_t)n;

@@ -9,6 +9,9 @@
  *                            (rank.h; schema 3); no positions (phrases are verified on the
  *                            stored text)
  *            A<article>      every passage of the article (boolean)
+ *            TERM_LAST       an article's last passage only (boolean): its term frequency
+ *                            is the number of articles, and its postings end each article's
+ *                            run of docids (index_artrank.c; schema 5)
  *            S<source>       every passage of an article with a source (JSON Lines
  *                            "source"), folded by index_fields_source_term(): its tokens
  *                            joined by single spaces ("The Times" -> "the times"); long
@@ -43,11 +46,12 @@
 
 TRAWL_BEGIN_DECLS
 
-#define SCHEMA_VERSION 4
+#define SCHEMA_VERSION 5
 #define ANALYZER_VERSION 1
 
 #define PREFIX_ARTICLE "A"
 #define PREFIX_SOURCE "S"
+#define TERM_LAST "L" /* no analysed term has a capital letter */
 
 enum schema_slot {
     SLOT_ARTICLE = 0,

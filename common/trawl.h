@@ -174,7 +174,7 @@ struct trawl_search_opts {
     int all_words;           /* 1: juxtaposed words must all match (default: any) */
     int plain;               /* 1: the query is plain text, no syntax (evaluation topics);
                                 text without a word finds nothing (TRAWL_OK) */
-    double k1, b;            /* BM25 (defaults: the README's "Ranking") */
+    double k1, b;            /* BM25 of the views by article (defaults: README "Ranking") */
     int bm25plus;            /* Xapian's BM25+ instead, with delta */
     double delta;
     unsigned check_at_least; /* matches looked at for exact counts (default 100) */
@@ -203,6 +203,9 @@ struct trawl_search_opts {
      * with small edits; README "Near-duplicates") show as one result, the best ranked,
      * with the others in trawl_results_duplicate; pages count groups. 1: every article. */
     int duplicates;
+    /* BM25 of the every-passage view (per_article 0), which ranks passages as answers on their
+     * own: defaults 1.2 and .75 (README "Ranking"). */
+    double passage_k1, passage_b;
 };
 enum trawl_df { TRAWL_DF_EXACT = 0, TRAWL_DF_PASSAGE = 1 };
 TRAWL_API void trawl_search_opts_init(struct trawl_search_opts *o);

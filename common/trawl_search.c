@@ -120,13 +120,15 @@ void trawl_search_opts_init(struct trawl_search_opts *o)
     o->article_k1 = RANK_ART_K1;
     o->article_b = RANK_ART_B;
     o->article_df = RANK_ART_DF;
+    o->passage_k1 = RANK_PASSAGE_K1;
+    o->passage_b = RANK_PASSAGE_B;
 }
 
 static void search_opts(const struct trawl_search_opts *o, struct index_search_opts *so)
 {
     index_search_opts_init(so);
-    so->k1 = o->k1;
-    so->b = o->b;
+    so->k1 = o->per_article == 0 ? o->passage_k1 : o->k1;
+    so->b = o->per_article == 0 ? o->passage_b : o->b;
     so->bm25plus = o->bm25plus;
     so->delta = o->delta;
     so->offset = o->offset;

@@ -701,63 +701,6 @@ extern "C" int xdb_docs_wdf(xdb *db, const char *const *terms, const size_t *len
     }
 }
 
-extern "C" int xdb_value_run_ids(xdb *db, unsigned slot, uint32_t *ids, size_t n,
-                                 uint64_t *runs, struct terr *err)
-{
-    try {
-        size_t nshards = db->db.size() > 0 ? db->db.size() : 1;
-        std::vector<std::string> prev(nshards);
-        std::vector<uint32_t> cur(nshards, 0); /* each shard's current run (0: none yet) */
-        uint64_t count = 0;
-        memset(ids, 0, n * sizeof *ids);
-        for (Xapian::ValueIterator vs = db->db.valuestream_begin(slot),
-                                   vend = db->db.valuestream_end(slot);
-             vs != vend; ++vs) {
-            Xapian::docid d = vs.get_docid();
-            size_t shard = (d - 1) % nshards;
-            const std::string &v = *vs;
-            /* Shards interleave: a run goes on where this shard's previous value was the
-             * same, whatever the other shards did in between. */
-            if (cur[shard] == 0 || v != prev[shard]) {
-                cur[shard] = (uint32_t)++count;
-                prev[shard] = v;
-            }
-            if (d < n)
-                ids[d] = cur[shard];
-        }
-        *runs = count;
-        return TRAWL_OK;
-    } catch (...) {
-        return xdb_fail(err, "cannot number articles");
-    }
-}
-
-extern "C" int xdb_term_distinct_ids(xdb *db, const char *term, size_t len,
-                                     const uint32_t *ids, size_t n, uint64_t *out,
-                                     struct terr *err)
-{
-    try {
-        std::string t(term, len);
-        size_t nshards = db->db.size() > 0 ? db->db.size() : 1;
-        std::vector<uint32_t> prev(nshards, 0);
-        uint64_t count = 0;
-        for (Xapian::PostingIterator it = db->db.postlist_begin(t),
-                                     end = db->db.postlist_end(t);
-             it != end; ++it) {
-            Xapian::docid d = *it;
-            size_t shard = (d - 1) % nshards;
-            uint32_t id = d < n ? ids[d] : 0;
-            if (id == 0 || id != prev[shard])
-                count++;
-            prev[shard] = id;
-        }
-        *out = count;
-        return TRAWL_OK;
-    } catch (...) {
-        return xdb_fail(err, "cannot count articles");
-    }
-}
-
 extern "C" int xdb_spelling(xdb *db, const char *word, size_t len, unsigned max_edits,
                             struct sbuf *out, struct terr *err)
 {

@@ -157,20 +157,6 @@ unsigned xdb_shard_count(xdb *db);
 int xdb_docs_wdf(xdb *db, const char *const *terms, const size_t *lens, size_t nterms,
                  const xdb_docid *docs, size_t ndocs, uint32_t *wdf, uint32_t *len,
                  struct terr *err);
-/* Numbers the runs of equal values of value slot `slot` in docid order within each shard (a
- * run ends where a document's value differs from the previous document's of the same shard;
- * documents without the value are runs of their own): ids[docid] = its run's number, from 1,
- * for docids below n (ids[0] and documents that do not exist: 0). *runs = the number of runs,
- * which counts distinct values when each value occupies consecutive docids of one shard, as
- * trawl's article ids do. A document without the value is left out (id 0). One walk of the
- * value stream: O(documents). */
-int xdb_value_run_ids(xdb *db, unsigned slot, uint32_t *ids, size_t n, uint64_t *runs,
-                      struct terr *err);
-/* How many distinct ids (ids[docid], as xdb_value_run_ids numbers them; n entries) the
- * documents indexed by term have, counting an id again where it differs from the previous
- * posting's of the same shard: O(df), a walk of the term's postings. */
-int xdb_term_distinct_ids(xdb *db, const char *term, size_t len, const uint32_t *ids, size_t n,
-                          uint64_t *out, struct terr *err);
 /* The best spelling correction Xapian knows for word (edit distance <= max_edits),
  * or "" when there is none. */
 int xdb_spelling(xdb *db, const char *word, size_t len, unsigned max_edits, struct sbuf *out,

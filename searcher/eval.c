@@ -370,8 +370,8 @@ static int sweep(trawl_index *ix, const struct trawl_search_opts *so,
             p[k] = ax[k].lo + (double)(rest % ax[k].n) * ax[k].step;
             rest /= ax[k].n;
         }
-        po.k1 = p[SW_K1];
-        po.b = p[SW_B] > 1 ? 1 : p[SW_B];
+        po.k1 = po.passage_k1 = p[SW_K1];
+        po.b = po.passage_b = p[SW_B] > 1 ? 1 : p[SW_B];
         po.bm25plus = p[SW_DELTA] >= 0;
         po.delta = po.bm25plus ? p[SW_DELTA] : 0;
         if (run == NULL)

@@ -30,7 +30,7 @@ static const char usage_text[] =
     "  -a, --all                all words must match (default: any word; more rank higher)\n"
     "      --sort ORDER         score (default), date (newest first) or -date (oldest\n"
     "                           first); score within a date, undated articles last\n"
-    "      --k1 X               BM25 k1 (default: 2.5)\n"
+    "      --k1 X               BM25 k1 (default: 2.5; with --all-passages 1.2)\n"
     "      --b X                BM25 b (default: 0.75)\n"
     "      --passages-per-article N\n"
     "                           show up to N passages of each article (default: 1)\n"
@@ -312,8 +312,14 @@ static int search_option(struct cli *a, int c, const char *arg)
             a->o.so.offset = (unsigned)v;
         break;
     case 'a': a->o.so.all_words = 1; break;
-    case O_K1: rc = real_arg("k1", arg, 0, 100, &a->o.so.k1); break;
-    case O_B: rc = real_arg("b", arg, 0, 1, &a->o.so.b); break;
+    case O_K1:
+        if ((rc = real_arg("k1", arg, 0, 100, &a->o.so.k1)) == 0)
+            a->o.so.passage_k1 = a->o.so.k1; /* given: every view */
+        break;
+    case O_B:
+        if ((rc = real_arg("b", arg, 0, 1, &a->o.so.b)) == 0)
+            a->o.so.passage_b = a->o.so.b;
+        break;
     case O_PPA:
         if ((rc = count_arg("passages-per-article", arg, 1, 10000, "", &v)) == 0)
             a->o.so.per_article = (unsigned)v;

@@ -24,6 +24,23 @@
 @STDOUT-HAS     explain: BM25 k1=2 b=0.3, passage length 
 @RUN
 
+# the defaults: k1 2.5 where passages stand for their articles, 1.2 where every passage is
+# ranked as an answer on its own (--all-passages); --k1 and --b given apply to both
+@ARGS --db @INDEX@ --explain -n 1 --width 60 --color never Facebook likes target
+@EXIT 0
+@STDOUT-HAS     explain: BM25 k1=2.5 b=0.75, passage length 
+@RUN
+
+@ARGS --db @INDEX@ --explain -n 1 --width 60 --color never --all-passages Facebook likes target
+@EXIT 0
+@STDOUT-HAS     explain: BM25 k1=1.2 b=0.75, passage length 
+@RUN
+
+@ARGS --db @INDEX@ --explain -n 1 --width 60 --color never --all-passages --k1 2 --b 0.3 Facebook likes target
+@EXIT 0
+@STDOUT-HAS     explain: BM25 k1=2 b=0.3, passage length 
+@RUN
+
 # a term the passage lacks contributes nothing: "xylophone" (stem "xylophon") is in no passage
 @ARGS --db @INDEX@ --explain -n 1 --width 60 --color never Facebook xylophone
 @EXIT 0

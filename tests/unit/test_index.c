@@ -356,6 +356,66 @@ static void test_explain_adds_up_to_the_score(void **state)
     query_free(root);
 }
 
+/* Explains the first hit of q; returns the explanation of term t in *out (by copy). */
+static void explain_term(struct fixture *f, const char *q, const char *t,
+                         struct index_explain *out, uint64_t *articles)
+{
+    struct qnode *root;
+    struct query_opts qo = {0};
+    struct index_search_opts so;
+    struct index_results *r;
+    struct index_explanation e;
+    struct terr err;
+    int found = 0;
+
+    index_search_opts_init(&so);
+    assert_int_equal(query_parse(q, strlen(q), &qo, &root, NULL, &err), TRAWL_OK);
+    assert_int_equal(index_search(f->ix, root, &so, &r, &err), TRAWL_OK);
+    assert_true(r->n > 0);
+    assert_int_equal(index_explain(f->ix, r, 0, &so, &e, &err), TRAWL_OK);
+    assert_true(e.fused);
+    *articles = e.articles;
+    for (size_t i = 0; i < e.n; i++)
+        if (strcmp(e.v[i].term, t) == 0) {
+            *out = e.v[i];
+            out->term = NULL;
+            found = 1;
+        }
+    assert_true(found);
+    index_explanation_release(&e);
+    index_results_free(r);
+    query_free(root);
+}
+
+/* Article ranking counts articles, not passages: N is the number of articles and a term's
+ * df the articles holding it, however many of their passages do; both follow updates. */
+static void test_article_statistics_count_articles(void **state)
+{
+    struct fixture *f = *state;
+    struct index_explain t;
+    uint64_t articles = 0;
+    struct terr err;
+
+    explain_term(f, "harbour", "harbour", &t, &articles); /* tides: both of its passages */
+    assert_int_equal(articles, 4);
+    assert_int_equal(t.df, 2);
+    assert_int_equal(t.art_df, 1);
+    explain_term(f, "target", "target", &t, &articles); /* fb ¶1 and cricket ¶0 */
+    assert_int_equal(t.df, 2);
+    assert_int_equal(t.art_df, 2);
+    put(f, "ships", NULL, "Ships leave the harbour early.\n\nThe harbour master waves them off.");
+    assert_int_equal(index_commit(f->ix, &err), TRAWL_OK);
+    explain_term(f, "harbour", "harbour", &t, &articles);
+    assert_int_equal(articles, 5);
+    assert_int_equal(t.df, 4);
+    assert_int_equal(t.art_df, 2);
+    assert_int_equal(index_remove(f->ix, "tides", &err), TRAWL_OK);
+    assert_int_equal(index_commit(f->ix, &err), TRAWL_OK);
+    explain_term(f, "harbour", "harbour", &t, &articles);
+    assert_int_equal(articles, 4);
+    assert_int_equal(t.art_df, 1);
+}
+
 /* "did you mean" follows what the index holds: words of a removed or rewritten article leave
  * the spelling table, as in a clean build. */
 static void test_spelling_follows_removals_and_updates(void **state)
@@ -432,6 +492,33 @@ static void test_suggests_a_far_more_frequent_close_word(void **state)
     assert_string_equal(sug.buf, "");
     assert_int_equal(index_suggest_rare(f->ix, "govrnment", 9, &sug, NULL, NULL, &err),
                      TRAWL_OK);
+    assert_string_equal(sug.buf, "");
+    sbuf_release(&text);
+    sbuf_release(&sug);
+}
+
+/* A word seen more than INDEX_RARE_MAX_FREQ times and more than INDEX_RARE_MAX_SHARE of the
+ * index's words is too common to be a typo: it is not looked at, however much more frequent
+ * a close word is; at the limit it still is. */
+static void test_a_common_word_is_no_typo(void **state)
+{
+    struct fixture *f = *state;
+    struct sbuf text, sug;
+    uint64_t wf, sf;
+    struct terr err;
+
+    sbuf_init(&text);
+    sbuf_init(&sug);
+    repeat(&text, "goverment", INDEX_RARE_MAX_FREQ);
+    repeat(&text, "government", 101 * INDEX_RARE_MAX_FREQ * 2);
+    repeat(&text, "minster", INDEX_RARE_MAX_FREQ + 1);
+    repeat(&text, "minister", 101 * INDEX_RARE_MAX_FREQ * 2);
+    put(f, "big", NULL, text.buf);
+    assert_int_equal(index_commit(f->ix, &err), TRAWL_OK);
+    assert_int_equal(index_suggest_rare(f->ix, "goverment", 9, &sug, &wf, &sf, &err), TRAWL_OK);
+    assert_string_equal(sug.buf, "government");
+    assert_int_equal(wf, INDEX_RARE_MAX_FREQ);
+    assert_int_equal(index_suggest_rare(f->ix, "minster", 7, &sug, &wf, &sf, &err), TRAWL_OK);
     assert_string_equal(sug.buf, "");
     sbuf_release(&text);
     sbuf_release(&sug);
@@ -630,9 +717,11 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_close_drops_uncommitted_work, setup, teardown),
         cmocka_unit_test_setup_teardown(test_suggests_a_far_more_frequent_close_word, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(test_a_common_word_is_no_typo, setup, teardown),
         cmocka_unit_test(test_simhash_of_similar_texts_is_close_of_different_far),
         cmocka_unit_test_setup_teardown(test_source_terms_fold_case_space_and_punctuation,
                                         setup, teardown),
+        cmocka_unit_test_setup_teardown(test_article_statistics_count_articles, setup, teardown),
         cmocka_unit_test_setup_teardown(test_spelling_follows_removals_and_updates, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_refuses_missing_foreign_and_other_schema, setup,
