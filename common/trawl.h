@@ -444,7 +444,7 @@ struct trawl_writer_opts {
 };
 #define TRAWL_MAX_SHARDS 64
 #define TRAWL_MIN_WORDS 20
-#define TRAWL_MAX_WORDS 200
+#define TRAWL_MAX_WORDS 300
 
 struct trawl_write_counts {
     uint64_t put, removed, passages, bytes; /* articles written and removed, their passages,

@@ -43,7 +43,7 @@ static const char usage_text[] =
     "                         skip articles larger than SIZE bytes (K, M, G\n"
     "                         suffixes; default: 32M)\n"
     "      --min-words N      close a passage once it has N words (default: 20)\n"
-    "      --max-words N      split passages longer than N words (default: 200)\n"
+    "      --max-words N      split passages longer than N words (default: 300)\n"
     "      --progress         show progress on stderr even when it is not a terminal\n"
     "      --no-progress      never show progress\n"
     "  -v, --verbose          list each file added, updated, removed or ignored\n"
