@@ -200,7 +200,7 @@ struct runs_ctx {
     uint64_t runs;
 };
 
-static enum xdb_next count_run(void *ctx, xdb_docid d)
+static xdb_docid count_run(void *ctx, xdb_docid d)
 {
     struct runs_ctx *x = ctx;
     unsigned s = (unsigned)((d - 1) % x->c->nshards);
@@ -208,14 +208,16 @@ static enum xdb_next count_run(void *ctx, xdb_docid d)
     size_t n = x->c->nends[s], i = x->at[s];
 
     if (x->run_end[s] != 0 && d <= x->run_end[s])
-        return XDB_NEXT; /* the run of the shard's previous posting goes on */
+        return d + 1; /* the run of the shard's previous posting goes on */
     x->runs++;
     while (i < n && e[i] < d)
         i++;
     x->at[s] = i;
     /* No end (not where the schema says): a run of one posting. */
     x->run_end[s] = i < n ? e[i] : d;
-    return XDB_NEXT;
+    /* One database: the rest of the article's postings can be skipped. Shards interleave
+     * their docids, so there every posting is looked at. */
+    return x->c->nshards == 1 ? x->run_end[s] + 1 : d + 1;
 }
 
 /* The article df of term t: cached, else counted. */
@@ -235,7 +237,7 @@ static int article_df(struct index *ix, const char *t, size_t len, uint64_t *out
     x.run_end = calloc(c->nshards, sizeof *x.run_end);
     if (x.at == NULL || x.run_end == NULL) {
         rc = terr_set(err, TRAWL_ENOMEM, "out of memory");
-    } else if ((rc = xdb_postings(ix->db, t, len, count_run, &x, err)) == TRAWL_OK) {
+    } else if ((rc = xdb_postings_skip(ix->db, t, len, count_run, &x, err)) == TRAWL_OK) {
         *out = x.runs;
         if (strmap_add(&c->df, t, len, x.runs) != TRAWL_OK)
             rc = terr_set(err, TRAWL_ENOMEM, "out of memory");

@@ -578,6 +578,29 @@ extern "C" int xdb_postings(xdb *db, const char *term, size_t len, xdb_docid_fn 
     }
 }
 
+extern "C" int xdb_postings_skip(xdb *db, const char *term, size_t len, xdb_skip_fn fn,
+                                 void *ctx, struct terr *err)
+{
+    try {
+        std::string t(term, len);
+        Xapian::PostingIterator it = db->db.postlist_begin(t), end = db->db.postlist_end(t);
+        while (it != end) {
+            Xapian::docid d = *it, next = fn(ctx, d);
+            if (next == 0)
+                break;
+            if (next == d + 1)
+                ++it;
+            else if (next > d)
+                it.skip_to(next);
+            else
+                ++it; /* never backwards */
+        }
+        return TRAWL_OK;
+    } catch (...) {
+        return xdb_fail(err, "cannot read postings", nullptr, db->name.c_str());
+    }
+}
+
 extern "C" int xdb_cooccur(xdb *db, const char *a, size_t alen, const char *b, size_t blen,
                            int *out, struct terr *err)
 {

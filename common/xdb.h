@@ -129,6 +129,12 @@ int xdb_term_freq(xdb *db, const char *term, size_t len, uint64_t *docs, uint64_
 typedef enum xdb_next (*xdb_docid_fn)(void *ctx, xdb_docid id);
 int xdb_postings(xdb *db, const char *term, size_t len, xdb_docid_fn fn, void *ctx,
                  struct terr *err);
+/* The same, but fn says where to go on: the next posting at or after the docid it returns
+ * (its argument + 1 for the next one; 0 stops), so that runs of postings can be skipped
+ * inside Xapian. */
+typedef xdb_docid (*xdb_skip_fn)(void *ctx, xdb_docid id);
+int xdb_postings_skip(xdb *db, const char *term, size_t len, xdb_skip_fn fn, void *ctx,
+                      struct terr *err);
 /* *out = 1 when some document is indexed by both a and b, else 0: their posting lists
  * leapfrogged with skip_to, so the cost follows the rarer list (put it first), not the
  * longer one. */
