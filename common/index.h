@@ -164,6 +164,8 @@ struct index_search_opts {
     unsigned art_depth;
     double art_alpha, art_k1, art_b;
     int art_df;
+    /* 1: pseudo-relevance feedback (index_search.c; rank.h's RANK_EXPAND_*). */
+    int expand;
 };
 enum index_df { INDEX_DF_EXACT = 0, INDEX_DF_PASSAGE = 1 };
 void index_search_opts_init(struct index_search_opts *o);

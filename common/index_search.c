@@ -512,6 +512,97 @@ static int setup_checks(struct index *ix, const struct build *b, const struct qn
     return TRAWL_OK;
 }
 
+/* Pseudo-relevance feedback for search_once: *xq becomes xq AND_MAYBE (RANK_EXPAND_WEIGHT x
+ * the ESet's terms of its best RANK_EXPAND_DOCS passages, checked as the search checks them):
+ * the expansion re-weighs the passages the query matches and matches no others, so the
+ * query's syntax (+word, -word, phrases, filters) keeps its meaning. */
+struct expand_ctx {
+    const struct strlist *own;
+    xdb_query **subs;
+    size_t n;
+    int nomem;
+};
+
+static int own_term(void *ctx, const char *t, size_t len)
+{
+    const struct expand_ctx *x = ctx;
+
+    for (size_t i = 0; i < x->own->n; i++)
+        if (strlen(x->own->v[i]) == len && memcmp(x->own->v[i], t, len) == 0)
+            return 1;
+    return 0;
+}
+
+static enum xdb_next add_expansion(void *ctx, const char *t, size_t len, double weight)
+{
+    struct expand_ctx *x = ctx;
+
+    (void)weight;
+    if ((x->subs[x->n] = xdb_query_term(t, len, 1)) == NULL) {
+        x->nomem = 1;
+        return XDB_STOP;
+    }
+    x->n++;
+    return x->n < RANK_EXPAND_TERMS ? XDB_NEXT : XDB_STOP;
+}
+
+static int expand_query(struct index *ix, xdb_query **xq, const struct index_search_opts *o,
+                        struct checker *chk, const struct strlist *own, struct terr *err)
+{
+    struct xdb_search_opts xo;
+    struct guard g = {chk, o->cancel};
+    xdb_query *subs[RANK_EXPAND_TERMS], *ors = NULL, *scaled = NULL, *pair[2], *out = NULL;
+    xdb_docid docs[RANK_EXPAND_DOCS];
+    struct expand_ctx x = {own, subs, 0, 0};
+    xdb_mset *m = NULL;
+    size_t n = 0;
+    int rc;
+
+    index_rank_opts(o, &xo);
+    xo.count = RANK_EXPAND_DOCS;
+    xo.sort_slot = -1;
+    xo.order_slot = -1;
+    if (chk != NULL && !ix->remote) {
+        xo.decider = guarded_check;
+        xo.decider_ctx = &g;
+    }
+    if ((rc = xdb_search(ix->db, *xq, &xo, &m, err)) != TRAWL_OK)
+        goto out;
+    for (size_t i = 0; i < xdb_mset_size(m) && n < RANK_EXPAND_DOCS; i++) {
+        struct xdb_hit h;
+        if ((rc = xdb_mset_hit(m, i, &h, err)) != TRAWL_OK)
+            goto out;
+        docs[n++] = h.docid;
+    }
+    if (n == 0)
+        goto out;
+    if ((rc = xdb_eset(ix->db, docs, n, RANK_EXPAND_TERMS + (unsigned)own->n, own_term,
+                       add_expansion, &x, err)) != TRAWL_OK)
+        goto out;
+    if (x.nomem) {
+        rc = terr_set(err, TRAWL_ENOMEM, "out of memory");
+        goto out;
+    }
+    if (x.n == 0)
+        goto out;
+    pair[0] = *xq;
+    if ((ors = xdb_query_op(XDB_OP_OR, subs, x.n)) == NULL ||
+        (scaled = pair[1] = xdb_query_scale(ors, RANK_EXPAND_WEIGHT)) == NULL ||
+        (out = xdb_query_op(XDB_OP_AND_MAYBE, pair, 2)) == NULL) {
+        rc = terr_set(err, TRAWL_ENOMEM, "out of memory");
+        goto out;
+    }
+    xdb_query_free(*xq);
+    *xq = out;
+out:
+    for (size_t i = 0; i < x.n; i++)
+        xdb_query_free(subs[i]);
+    xdb_query_free(ors);
+    xdb_query_free(scaled);
+    xdb_mset_free(m);
+    return rc;
+}
+
 /* A commit may land at any read: the whole search is redone on the new state (below). */
 static int search_once(struct index *ix, const struct qnode *q, const struct index_search_opts *o,
                        struct index_results **out, struct terr *err)
@@ -552,6 +643,11 @@ static int search_once(struct index *ix, const struct qnode *q, const struct ind
     if ((rc = setup_checks(ix, &b, q, o->per_article, &chk, &ex, err)) != TRAWL_OK)
         goto out;
     checked = b.needs_check || chk.ex != NULL;
+    if (o->expand && b.rank_terms.n > 0 &&
+        (rc = expand_query(ix, &xq, o, checked ? &chk : NULL, &b.rank_terms, err)) != TRAWL_OK)
+        goto out;
+    if (o->expand)
+        debug_query(xq, b.needs_check);
     widen(o, &wide);
     o = &wide;
     /* Remote shards cannot run our phrase check inside Xapian: check here instead. */

@@ -46,4 +46,11 @@
 #define RANK_ART_B 0.75
 #define RANK_ART_DF 0
 
+/* Pseudo-relevance feedback (trawl-search --expand; off by default, README "Ranking"): the
+ * RANK_EXPAND_TERMS best terms of the RANK_EXPAND_DOCS best passages (Xapian's ESet) weigh
+ * in at RANK_EXPAND_WEIGHT times their BM25 weight, on the passages the query matches. */
+#define RANK_EXPAND_DOCS 10
+#define RANK_EXPAND_TERMS 20
+#define RANK_EXPAND_WEIGHT 0.3
+
 #endif

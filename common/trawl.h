@@ -206,6 +206,9 @@ struct trawl_search_opts {
     /* BM25 of the every-passage view (per_article 0), which ranks passages as answers on their
      * own: defaults 1.2 and .75 (README "Ranking"). */
     double passage_k1, passage_b;
+    /* 1: pseudo-relevance feedback (default 0; README "Ranking"): the best terms of the query's
+     * 10 best passages weigh in at 0.3, re-ranking the passages the query matches. */
+    int expand;
 };
 enum trawl_df { TRAWL_DF_EXACT = 0, TRAWL_DF_PASSAGE = 1 };
 TRAWL_API void trawl_search_opts_init(struct trawl_search_opts *o);

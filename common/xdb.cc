@@ -601,6 +601,45 @@ extern "C" int xdb_postings_skip(xdb *db, const char *term, size_t len, xdb_skip
     }
 }
 
+namespace {
+/* The terms xdb_eset may propose. */
+class EsetDecider : public Xapian::ExpandDecider {
+  public:
+    EsetDecider(xdb_skip_term_fn skip, void *ctx) : skip_(skip), ctx_(ctx) {}
+    bool operator()(const std::string &t) const override
+    {
+        if (t.empty() || (t[0] >= 'A' && t[0] <= 'Z'))
+            return false;
+        return skip_ == nullptr || skip_(ctx_, t.data(), t.size()) == 0;
+    }
+
+  private:
+    xdb_skip_term_fn skip_;
+    void *ctx_;
+};
+} // namespace
+
+extern "C" int xdb_eset(xdb *db, const xdb_docid *docs, size_t n, unsigned nterms,
+                        xdb_skip_term_fn skip, xdb_eset_fn fn, void *ctx, struct terr *err)
+{
+    try {
+        Xapian::Enquire enq(db->db);
+        Xapian::RSet rset;
+        EsetDecider decider(skip, ctx);
+        for (size_t i = 0; i < n; i++)
+            rset.add_document(docs[i]);
+        Xapian::ESet eset = enq.get_eset(nterms, rset, &decider);
+        for (Xapian::ESetIterator it = eset.begin(); it != eset.end(); ++it) {
+            const std::string &t = *it;
+            if (fn(ctx, t.data(), t.size(), it.get_weight()) == XDB_STOP)
+                break;
+        }
+        return TRAWL_OK;
+    } catch (...) {
+        return xdb_fail(err, "cannot expand the query", nullptr, db->name.c_str());
+    }
+}
+
 extern "C" int xdb_cooccur(xdb *db, const char *a, size_t alen, const char *b, size_t blen,
                            int *out, struct terr *err)
 {

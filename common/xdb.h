@@ -133,6 +133,14 @@ int xdb_postings(xdb *db, const char *term, size_t len, xdb_docid_fn fn, void *c
  * (its argument + 1 for the next one; 0 stops), so that runs of postings can be skipped
  * inside Xapian. */
 typedef xdb_docid (*xdb_skip_fn)(void *ctx, xdb_docid id);
+/* Pseudo-relevance feedback: the best nterms terms to add to a query whose best documents are
+ * docs[0..n) (Xapian's ESet, its default expansion weight), best first, each given to fn with
+ * its weight. Left out: terms with a capital first letter (trawl's boolean terms) and those
+ * for which skip(ctx, term, len) is non-zero (the query's own). */
+typedef enum xdb_next (*xdb_eset_fn)(void *ctx, const char *term, size_t len, double weight);
+typedef int (*xdb_skip_term_fn)(void *ctx, const char *term, size_t len);
+int xdb_eset(xdb *db, const xdb_docid *docs, size_t n, unsigned nterms, xdb_skip_term_fn skip,
+             xdb_eset_fn fn, void *ctx, struct terr *err);
 int xdb_postings_skip(xdb *db, const char *term, size_t len, xdb_skip_fn fn, void *ctx,
                       struct terr *err);
 /* *out = 1 when some document is indexed by both a and b, else 0: their posting lists

@@ -36,6 +36,7 @@ static const char usage_text[] =
     "                           show up to N passages of each article (default: 1)\n"
     "      --all-passages       show every matching passage\n"
     "      --duplicates         show near-duplicates too (default: one per group)\n"
+    "      --expand             query expansion from the best passages' words (off)\n"
     "  -C, --context N          show N neighbouring passages around each hit\n"
     "      --width N            trim passages to about N bytes around the best window\n"
     "                           (default: 480; 0: whole passages)\n"
@@ -222,7 +223,7 @@ static int run_topics(struct session *s, const char *path)
 enum { O_OFFSET = 256, O_K1, O_B, O_PPA, O_ALLP, O_WIDTH, O_COLOR, O_JSON, O_TREC, O_TRECP,
        O_EXPLAIN, O_NOSCORES, O_BATCH, O_STATS, O_TIMINGS, O_CHECK, O_EVAL, O_QUERIES, O_RUN,
        O_DOCIDS, O_COMPARE, O_SWEEP, O_PARTIAL, O_SORT, O_NOPAGER, O_ANSWERS, O_ARTRANK,
-       O_DUPS };
+       O_DUPS, O_EXPAND };
 
 static const struct option longs[] = {
     {"db", required_argument, NULL, 'd'},
@@ -234,6 +235,7 @@ static const struct option longs[] = {
     {"passages-per-article", required_argument, NULL, O_PPA},
     {"all-passages", no_argument, NULL, O_ALLP},
     {"duplicates", no_argument, NULL, O_DUPS},
+    {"expand", no_argument, NULL, O_EXPAND},
     {"context", required_argument, NULL, 'C'},
     {"width", required_argument, NULL, O_WIDTH},
     {"color", required_argument, NULL, O_COLOR},
@@ -326,6 +328,7 @@ static int search_option(struct cli *a, int c, const char *arg)
         break;
     case O_ALLP: a->o.so.per_article = 0; break;
     case O_DUPS: a->o.so.duplicates = 1; break;
+    case O_EXPAND: a->o.so.expand = 1; break;
     case 'C':
         if ((rc = count_arg("context", arg, 0, 100, "", &v)) == 0)
             a->o.context = (unsigned)v;

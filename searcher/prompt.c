@@ -105,7 +105,7 @@ static char *history_path(void)
 /* ---- Tab completion ---------------------------------------------------------------------- */
 
 static const char *const commands[] = {":help", ":n", ":more", ":show", ":explain", ":all",
-                                       ":passages", ":sort", ":stats", ":duplicates", ":y",
+                                       ":passages", ":sort", ":stats", ":duplicates", ":expand", ":y",
                                        ":quit", NULL};
 static const char *const sort_values[] = {"score", "date", "-date", NULL};
 static const char *const on_off[] = {"on", "off", NULL};
@@ -199,7 +199,8 @@ static char **complete(const char *text, int start, int end)
         offered = commands;
     } else if (strncmp(line, ":sort ", 6) == 0) {
         offered = sort_values;
-    } else if (strncmp(line, ":all ", 5) == 0 || strncmp(line, ":duplicates ", 12) == 0) {
+    } else if (strncmp(line, ":all ", 5) == 0 || strncmp(line, ":duplicates ", 12) == 0 ||
+               strncmp(line, ":expand ", 8) == 0) {
         offered = on_off;
     } else if (strncmp(line, ":passages ", 10) == 0) {
         offered = passages_values;
@@ -224,6 +225,7 @@ static const char prompt_help[] =
     "  :sort [ORDER]     score, date (newest first) or -date (oldest first)\n"
     "  :duplicates [on|off]\n"
     "                    near-duplicate articles shown too (off: one per group)\n"
+    "  :expand [on|off]  query expansion from the best passages' words\n"
     "  :stats            index statistics\n"
     "  :y                run the suggested query (after \"did you mean\")\n"
     "  :quit             leave (Ctrl-D too)\n"
@@ -248,6 +250,8 @@ static void show_options(struct session *s)
     fprintf(s->out, "%u results per page, %s words must match, %s, by %s, %s\n", o->count,
             o->all_words ? "all" : "any", per, session_sort_name(o->sort),
             o->duplicates ? "near-duplicates shown" : "near-duplicates folded");
+    if (o->expand)
+        fputs("query expansion on\n", s->out);
 }
 
 /* :show R and :explain R. */
@@ -305,6 +309,12 @@ static int prompt_command(struct session *s, const char *cmd)
             search_warn(":duplicates takes on or off");
         else if (arg != NULL)
             o->duplicates = strcmp(arg, "on") == 0;
+        show_options(s);
+    } else if (is_cmd(cmd, ":expand")) {
+        if (arg != NULL && strcmp(arg, "on") && strcmp(arg, "off"))
+            search_warn(":expand takes on or off");
+        else if (arg != NULL)
+            o->expand = strcmp(arg, "on") == 0;
         show_options(s);
     } else if (is_cmd(cmd, ":all")) {
         if (arg != NULL && strcmp(arg, "on") && strcmp(arg, "off"))
