@@ -1,6 +1,7 @@
 /* Fuzz target: arbitrary bytes as a query, parsed and run against a small index built once at
  * start-up, as trawl-search runs a query: query_parse(), query_describe(), index_search(),
  * then for the hits what the output needs (snippets, explanations, spelling suggestions).
+ * A quarter of the inputs run with query expansion (--expand).
  * The default operator (--all or not) follows the input's length, so both are exercised.
  * Checks: a syntax error has a message and a column inside the query (+1 for "at the end");
  * a parsed query runs without error; hits are in the window asked for. */
@@ -169,6 +170,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     index_search_opts_init(&so);
     so.count = 1 + (unsigned)(size % 7);
     so.per_article = (unsigned)(size % 3); /* 0: every passage */
+    so.expand = (size / 3) % 4 == 0;       /* query expansion on a quarter of the inputs */
     rc = index_search(ix, q, &so, &r, &err);
     if (rc != TRAWL_OK && rc != TRAWL_EINPUT) {
         fprintf(stderr, "index_search: %d: %s\n", rc, err.msg);
