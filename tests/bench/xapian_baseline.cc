@@ -37,7 +37,7 @@ const char *const PROG = "xapian_baseline";
 
 /* The passage rule of shared/data/README.md, shared by every peer of the benchmark. */
 const size_t MIN_WORDS = 20;  /* close a passage once it holds at least this many words */
-const size_t MAX_WORDS = 300; /* cut longer passages into equal parts of at most this many */
+const size_t MAX_WORDS = 200; /* cut longer passages into equal parts of at most this many */
 
 using Clock = std::chrono::steady_clock;
 
