@@ -254,6 +254,16 @@ static void show_options(struct session *s)
         fputs("query expansion on\n", s->out);
 }
 
+/* :duplicates, :expand and :all: "on" or "off" sets the switch; with or without, the options are shown. */
+static void set_switch(struct session *s, const char *name, const char *arg, int *flag)
+{
+    if (arg != NULL && strcmp(arg, "on") && strcmp(arg, "off"))
+        search_warn("%s takes on or off", name);
+    else if (arg != NULL)
+        *flag = strcmp(arg, "on") == 0;
+    show_options(s);
+}
+
 /* :show R and :explain R. */
 static void result_command(struct session *s, const char *name, const char *arg)
 {
@@ -305,23 +315,11 @@ static int prompt_command(struct session *s, const char *cmd)
     } else if (is_cmd(cmd, ":show") || is_cmd(cmd, ":explain")) {
         result_command(s, cmd[1] == 's' ? ":show" : ":explain", arg);
     } else if (is_cmd(cmd, ":duplicates")) {
-        if (arg != NULL && strcmp(arg, "on") && strcmp(arg, "off"))
-            search_warn(":duplicates takes on or off");
-        else if (arg != NULL)
-            o->duplicates = strcmp(arg, "on") == 0;
-        show_options(s);
+        set_switch(s, ":duplicates", arg, &o->duplicates);
     } else if (is_cmd(cmd, ":expand")) {
-        if (arg != NULL && strcmp(arg, "on") && strcmp(arg, "off"))
-            search_warn(":expand takes on or off");
-        else if (arg != NULL)
-            o->expand = strcmp(arg, "on") == 0;
-        show_options(s);
+        set_switch(s, ":expand", arg, &o->expand);
     } else if (is_cmd(cmd, ":all")) {
-        if (arg != NULL && strcmp(arg, "on") && strcmp(arg, "off"))
-            search_warn(":all takes on or off");
-        else if (arg != NULL)
-            o->all_words = strcmp(arg, "on") == 0;
-        show_options(s);
+        set_switch(s, ":all", arg, &o->all_words);
     } else if (is_cmd(cmd, ":passages")) {
         if (arg != NULL && strcmp(arg, "all") == 0)
             o->per_article = 0;
