@@ -157,12 +157,14 @@ struct index_search_opts {
      * TRAWL_ECANCELLED. A ranked search without a phrase check is not interrupted inside
      * Xapian. */
     volatile sig_atomic_t *cancel;
-    /* Article ranking (index_artrank.c; per_article 1 and BM25 only): the best art_depth
+    /* Article ranking (index_artrank.c; per_article 1 or 0, BM25 only): the best art_depth
      * articles are ranked by art_alpha x best passage + (1 - art_alpha) x the article's BM25
      * (art_k1, art_b; article df exact or the passage df, enum index_df). 0 depth: off.
-     * Not with INDEX_ORDER_DATE: articles then go by date (see index_search.c). */
+     * Not with INDEX_ORDER_DATE: articles then go by date (see index_search.c).
+     * per_article 0 (every passage), by score: the best art_depth passages are ranked by
+     * art_passage_alpha x their own score + (1 - art_passage_alpha) x their article's BM25. */
     unsigned art_depth;
-    double art_alpha, art_k1, art_b;
+    double art_alpha, art_k1, art_b, art_passage_alpha;
     int art_df;
     /* 1: pseudo-relevance feedback (index_search.c; rank.h's RANK_EXPAND_*). */
     int expand;

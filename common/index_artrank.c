@@ -37,6 +37,11 @@
  *   best with the passage BM25, ties to the first; none with a query word: the best one.
  *   Sorting by date: the passages shown are chosen so for every hit fetched, and the scores
  *   (and so the order) stay the passage search's.
+ *   The every-passage view (per_article 0, by score) asks which passage answers: its best
+ *   `depth` hits are scored passage_alpha x their own score + (1 - passage_alpha) x their
+ *   article's score (each distinct article among them scored as above, once), so a passage
+ *   of an article about the query rises above an equal one of an article that is not;
+ *   every hit keeps its own passage.
  * Depends on xdb, analyze, strmap, schema (the article term prefix and value slot). */
 #include "common/index_priv.h"
 
@@ -348,7 +353,7 @@ static int read_counts(struct index *ix, const struct index_results *r, struct i
         goto out;
     }
     for (size_t i = 0; i < a->ncand; i++) {
-        const struct index_hit *h = &r->hits[i];
+        const struct index_hit *h = &r->hits[a->cand[i].hit];
         uint64_t np, coll;
         if (schema_article_term(h->p.id, h->p.id_len, &term) != TRAWL_OK) {
             rc = TRAWL_ENOMEM;
@@ -444,7 +449,7 @@ static int title_counts(struct index *ix, const struct index_results *r, struct 
                         const struct strlist *terms, const struct scratch *s, size_t i,
                         int *added, struct terr *err)
 {
-    const struct schema_passage *p = &r->hits[i].p;
+    const struct schema_passage *p = &r->hits[a->cand[i].hit].p;
     struct index_art_cand *c = &a->cand[i];
     uint32_t *tc = &a->tc[i * a->nterms];
     struct title_ctx tx = {terms, tc, 0, "", 0, 0};
@@ -591,7 +596,7 @@ static int score_articles(struct index *ix, struct index_results *r, struct inde
         a->avg_art = st->avlength;
     for (size_t i = 0; i < a->ncand; i++) {
         struct index_art_cand *c = &a->cand[i];
-        struct index_hit *h = &r->hits[i];
+        struct index_hit *h = &r->hits[c->hit];
         c->article = 0;
         for (size_t j = 0; j < nt; j++)
             c->article += idf_art[j] * index_bm25_tf(a->tf[i * nt + j], c->len, a->avg_art,
@@ -610,6 +615,30 @@ out:
     return rc;
 }
 
+/* Same article? */
+static int same_article(const struct index_hit *x, const struct index_hit *y)
+{
+    return x->p.id_len == y->p.id_len && memcmp(x->p.id, y->p.id, x->p.id_len) == 0;
+}
+
+/* The every-passage view: candidate of each of the first kk hits (cand[k] for hit k), the
+ * distinct articles in order of their best hit; their number. */
+static size_t distinct_articles(const struct index_results *r, size_t kk, size_t *cand,
+                                size_t *first)
+{
+    size_t n = 0;
+
+    for (size_t i = 0; i < kk; i++) {
+        size_t c = 0;
+        while (c < n && !same_article(&r->hits[first[c]], &r->hits[i]))
+            c++;
+        if (c == n)
+            first[n++] = i;
+        cand[i] = c;
+    }
+    return n;
+}
+
 int index_artrank(struct index *ix, struct index_results *r, const struct strlist *terms,
                   const struct strlist *occ, const struct index_search_opts *o, int keep_shown,
                   struct index_artrank **out, struct terr *err)
@@ -617,41 +646,57 @@ int index_artrank(struct index *ix, struct index_results *r, const struct strlis
     /* By date (--sort date) the articles keep the order the date gives them: nothing is
      * fused or re-ordered, but every hit of the window still shows the passage its own text
      * chooses. */
-    int by_date = o->order != INDEX_ORDER_SCORE;
-    size_t kk = r->n < o->art_depth || by_date ? r->n : o->art_depth;
+    int by_date = o->order != INDEX_ORDER_SCORE, per_passage = o->per_article == 0;
+    size_t kk = r->n < o->art_depth || by_date ? r->n : o->art_depth, ncand = kk;
+    size_t *hit_cand = NULL, *first = NULL;
     struct scratch s;
     struct xdb_stats st;
-    struct index_artrank *a;
+    struct index_artrank *a = NULL;
     double minf = INFINITY, sp_last;
     int rc;
 
     *out = NULL;
+    memset(&s, 0, sizeof s);
     for (size_t i = 0; i < r->n; i++)
         r->hits[i].passage = r->hits[i].score;
-    if (kk == 0 || terms->n == 0)
+    if (kk == 0 || terms->n == 0 || (per_passage && by_date))
         return TRAWL_OK;
-    if ((a = artrank_new(terms, kk)) == NULL)
-        return terr_set(err, TRAWL_ENOMEM, "out of memory");
-    a->alpha = o->art_alpha;
+    if ((hit_cand = malloc(kk * sizeof *hit_cand)) == NULL ||
+        (first = malloc(kk * sizeof *first)) == NULL) {
+        rc = terr_set(err, TRAWL_ENOMEM, "out of memory");
+        goto out;
+    }
+    for (size_t i = 0; i < kk; i++)
+        hit_cand[i] = first[i] = i;
+    if (per_passage)
+        ncand = distinct_articles(r, kk, hit_cand, first);
+    if ((a = artrank_new(terms, ncand)) == NULL) {
+        rc = terr_set(err, TRAWL_ENOMEM, "out of memory");
+        goto out;
+    }
+    for (size_t c = 0; c < ncand; c++)
+        a->cand[c].hit = first[c];
+    a->per_passage = per_passage;
+    a->alpha = per_passage ? o->art_passage_alpha : o->art_alpha;
     a->k1 = o->art_k1;
     a->b = o->art_b;
     a->title_wdf = RANK_TITLE_WDF;
     a->fused = !by_date;
-    memset(&s, 0, sizeof s);
+    /* The every-passage view shows each hit's own passage. */
     if ((rc = read_counts(ix, r, a, terms, &s, err)) != TRAWL_OK ||
         (rc = read_stats(ix, a, terms, occ, o->art_df, &st, err)) != TRAWL_OK ||
-        (rc = score_articles(ix, r, a, terms, &s, &st, o, keep_shown, err)) != TRAWL_OK)
+        (rc = score_articles(ix, r, a, terms, &s, &st, o, keep_shown || per_passage,
+                             err)) != TRAWL_OK)
         goto out;
-    for (size_t i = 0; i < kk && by_date; i++) {
-        a->cand[i].passage = r->hits[i].passage;
-        r->hits[i].art = (uint32_t)(i + 1);
-    }
-    for (size_t i = 0; i < kk && !by_date; i++) {
+    for (size_t c = 0; c < ncand; c++)
+        a->cand[c].passage = r->hits[first[c]].passage;
+    for (size_t i = 0; i < kk; i++) {
         double f;
-        a->cand[i].passage = r->hits[i].passage;
-        f = a->alpha * a->cand[i].passage + (1 - a->alpha) * a->cand[i].article;
+        r->hits[i].art = (uint32_t)(hit_cand[i] + 1);
+        if (by_date)
+            continue;
+        f = a->alpha * r->hits[i].passage + (1 - a->alpha) * a->cand[hit_cand[i]].article;
         r->hits[i].score = f;
-        r->hits[i].art = (uint32_t)(i + 1);
         if (f < minf)
             minf = f;
     }
@@ -662,6 +707,8 @@ int index_artrank(struct index *ix, struct index_results *r, const struct strlis
     *out = a;
     a = NULL;
 out:
+    free(hit_cand);
+    free(first);
     scratch_free(&s);
     index_artrank_free(a);
     return rc;

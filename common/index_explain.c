@@ -152,7 +152,9 @@ int index_explain(struct index *ix, const struct index_results *r, size_t i,
     const struct index_results_priv *pv = r->priv;
     const struct index_artrank *a = pv != NULL ? pv->art : NULL;
     size_t c = hit->art > 0 && a != NULL ? hit->art - 1 : SIZE_MAX;
-    xdb_docid scored = c != SIZE_MAX ? a->cand[c].best : hit->docid;
+    /* The passage part is the best passage's (the article views) or the hit's own. */
+    int own = c == SIZE_MAX || a->per_passage;
+    xdb_docid scored = own ? hit->docid : a->cand[c].best;
     struct analyzer *an = NULL;
     struct xdb_stats st;
     struct sbuf idterm;
@@ -172,7 +174,7 @@ int index_explain(struct index *ix, const struct index_results *r, size_t i,
     out->passages = st.doccount;
     out->k1 = o->k1;
     out->b = o->b;
-    out->scored_ordinal = c != SIZE_MAX ? a->cand[c].best_ordinal : hit->p.ordinal;
+    out->scored_ordinal = own ? hit->p.ordinal : a->cand[c].best_ordinal;
     article_stats(a, c, out);
     for (size_t k = 0; k < r->nrank + r->nrankp && rc == TRAWL_OK; k++) {
         int is_prefix = k >= r->nrank;

@@ -184,8 +184,10 @@ struct index_results_priv {
 
 /* ---- index_artrank.c ---- */
 /* What article ranking computed for one search, kept with its results for index_explain.
- * Term j is terms[j]; candidate i is the i-th hit in passage-score order, before re-ranking. */
+ * Term j is terms[j]; candidate i is the i-th article in passage-score order, before
+ * re-ranking (in the every-passage view, the i-th distinct article of the best hits). */
 struct index_art_cand {
+    size_t hit;              /* the hit it was found by (its best), before re-ranking */
     xdb_docid best;          /* the best scoring passage (its score is `passage`) */
     uint32_t best_ordinal;
     uint32_t npass;          /* the article's passages */
@@ -203,6 +205,8 @@ struct index_artrank {
     double alpha, k1, b, title_wdf;
     double below;            /* hits past the depth score their passage score times this */
     int fused;               /* 0: sorted by date, scores left alone (shown passages chosen) */
+    int per_passage;         /* every-passage view: each hit fused with its article's score
+                                (hit->art), its own passage's score as the passage part */
     struct index_art_cand *cand; /* ncand */
     double *tf;              /* ncand x nterms: the term's count in the article */
     uint32_t *tc;            /* ncand x nterms: its count in the title (0: title not in the
@@ -221,7 +225,9 @@ double index_bm25_tf(double tf, double len, double avg, double k1, double b);
  * hit->moved), and *out for explain (owned: index_artrank_free). terms: the query's distinct
  * ranking terms; occ: the same with one entry per occurrence in the query. With o->order by
  * date (hits in date order on entry) every hit is a candidate, scores and order are left
- * alone and only the passages shown are chosen (a->fused 0). */
+ * alone and only the passages shown are chosen (a->fused 0). With o->per_article 0 (every
+ * passage, by score) the best o->art_depth hits are re-ranked by o->art_passage_alpha x their
+ * own score + the rest x their article's score, and no passage is swapped (a->per_passage). */
 int index_artrank(struct index *ix, struct index_results *r, const struct strlist *terms,
                   const struct strlist *occ, const struct index_search_opts *o, int keep_shown,
                   struct index_artrank **out, struct terr *err);

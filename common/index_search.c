@@ -34,6 +34,7 @@ void index_search_opts_init(struct index_search_opts *o)
     o->per_article = 1;
     o->art_depth = RANK_ART_DEPTH;
     o->art_alpha = RANK_ART_ALPHA;
+    o->art_passage_alpha = RANK_PASSAGE_ALPHA;
     o->art_k1 = RANK_ART_K1;
     o->art_b = RANK_ART_B;
     o->art_df = RANK_ART_DF;
@@ -428,15 +429,18 @@ static void settle_ties(struct index_results *r, size_t skip, size_t count,
         r->n = count;
 }
 
-/* Article ranking applies to the one-passage-per-article view with BM25 (index_artrank.c). */
+/* Article ranking applies with BM25 to the one-passage-per-article view, and to the
+ * every-passage view ranked by score (index_artrank.c). */
 static int artrank_on(const struct index_search_opts *o)
 {
-    return o->art_depth > 0 && o->per_article == 1 && !o->bm25plus;
+    return o->art_depth > 0 && !o->bm25plus &&
+           (o->per_article == 1 || (o->per_article == 0 && o->order == INDEX_ORDER_SCORE &&
+                                    o->art_passage_alpha < 1));
 }
 
 /* The window to fetch for the page o asks for: a few results either side of it, so near-ties
- * can be settled; with article ranking by score, the best art_depth articles whatever the
- * page, so that every page is cut from the same ranking. By date, fusion re-orders nothing
+ * can be settled; with article ranking by score, the best art_depth articles (passages in
+ * the every-passage view) whatever the page, so that every page is cut from the same ranking. By date, fusion re-orders nothing
  * (index_artrank only chooses the passages shown): the page's own window will do. */
 static void widen(const struct index_search_opts *o, struct index_search_opts *wide)
 {

@@ -209,6 +209,10 @@ struct trawl_search_opts {
     /* 1: pseudo-relevance feedback (default 0; README "Ranking"): the best terms of the query's
      * 10 best passages weigh in at 0.3, re-ranking the passages the query matches. */
     int expand;
+    /* The every-passage view (per_article 0) ranked by score: its best article_depth
+     * passages are ranked by passage_alpha x their own score + (1 - passage_alpha) x their
+     * article's BM25 (as above); default .7 (README "Ranking"), 1: their own score alone. */
+    double passage_alpha;
 };
 enum trawl_df { TRAWL_DF_EXACT = 0, TRAWL_DF_PASSAGE = 1 };
 TRAWL_API void trawl_search_opts_init(struct trawl_search_opts *o);

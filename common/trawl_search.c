@@ -122,6 +122,7 @@ void trawl_search_opts_init(struct trawl_search_opts *o)
     o->article_df = RANK_ART_DF;
     o->passage_k1 = RANK_PASSAGE_K1;
     o->passage_b = RANK_PASSAGE_B;
+    o->passage_alpha = RANK_PASSAGE_ALPHA;
 }
 
 static void search_opts(const struct trawl_search_opts *o, struct index_search_opts *so)
@@ -141,6 +142,7 @@ static void search_opts(const struct trawl_search_opts *o, struct index_search_o
     so->cancel = o->cancel;
     so->art_depth = o->article_depth;
     so->art_alpha = o->article_alpha;
+    so->art_passage_alpha = o->passage_alpha;
     so->art_k1 = o->article_k1;
     so->art_b = o->article_b;
     so->art_df = o->article_df == TRAWL_DF_PASSAGE ? INDEX_DF_PASSAGE : INDEX_DF_EXACT;

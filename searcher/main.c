@@ -69,7 +69,8 @@ static const char usage_text[] =
     "      --sweep SPEC         with --eval and --queries: score a grid of BM25 parameters,\n"
     "                           e.g. k1=0.6:1.6:0.1,b=0.3:0.9:0.05 (delta=...: BM25+)\n"
     "      --artrank SPEC       article ranking: depth=N (0: off), alpha=X, k1=X, b=X,\n"
-    "                           df=exact|passage, e.g. depth=30,alpha=0.3 (README \"Ranking\")\n"
+    "                           df=exact|passage, palpha=X (--all-passages: the passage's\n"
+    "                           weight), e.g. depth=30,alpha=0.3 (README \"Ranking\")\n"
     "      --allow-partial      search the shards that are up when some are down (warns)\n"
     "  -h, --help               show this help and exit\n"
     "  -V, --version            show version information and exit\n"
@@ -118,6 +119,8 @@ static int parse_artrank(const char *spec, struct trawl_search_opts *so)
             so->article_depth = (unsigned)u;
         else if (strcmp(item, "alpha") == 0 && parse_double(val, 0, 1, &d) == 0)
             so->article_alpha = d;
+        else if (strcmp(item, "palpha") == 0 && parse_double(val, 0, 1, &d) == 0)
+            so->passage_alpha = d;
         else if (strcmp(item, "k1") == 0 && parse_double(val, 0, 100, &d) == 0)
             so->article_k1 = d;
         else if (strcmp(item, "b") == 0 && parse_double(val, 0, 1, &d) == 0)
@@ -131,8 +134,8 @@ static int parse_artrank(const char *spec, struct trawl_search_opts *so)
     }
     free(copy);
     if (rc != 0)
-        search_warn("invalid --artrank '%s': expected depth=N, alpha=0..1, k1=0..100, b=0..1 "
-                    "or df=exact|passage, separated by commas", spec);
+        search_warn("invalid --artrank '%s': expected depth=N, alpha=0..1, palpha=0..1, "
+                    "k1=0..100, b=0..1 or df=exact|passage, separated by commas", spec);
     return rc;
 }
 

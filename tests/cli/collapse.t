@@ -56,17 +56,18 @@
      …The party has completed its workers' training sessions in…
 @RUN
 
-# --all-passages: every matching passage, no notes
+# --all-passages: every matching passage, no notes (001, whose six passages say 'party', is
+# the article most about it: its ¶0 comes before 000's ¶1, which scores higher alone)
 @ARGS --db @INDEX@ --no-scores --width 60 --color never --all-passages -n 3 party
 @EXIT 0
 @STDERR-EMPTY
 @STDOUT
-  1. 000_251854af372bd607  2018-03-26  ¶1
+  1. 001_bddc4086102f42a0  2019-01-05  ¶0
+     NEW DELHI: After outperforming the Bharatiya Janata Party…
+
+  2. 000_251854af372bd607  2018-03-26  ¶1
      Prime Minister Narendra Modi has asked each Bharatiya Janata Party (BJP) MP to get at least 300,000 likes on their Facebook page, and offered to hold a live…
      …was set on Friday in a dinner meeting that Modi and party…
-
-  2. 001_bddc4086102f42a0  2019-01-05  ¶0
-     NEW DELHI: After outperforming the Bharatiya Janata Party…
 
   3. 001_bddc4086102f42a0  2019-01-05  ¶3
      NEW DELHI: After outperforming the Bharatiya Janata Party (BJP) in the recently concluded Assembly polls in Madhya Pradesh (MP), Rajasthan and Chhattisgarh…

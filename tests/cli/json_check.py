@@ -22,6 +22,7 @@ On an index of corpus/:
 - --timings FILE: one "qid<TAB>ms" line per batch query;
 then, on a corpus of identical articles and passages, that ties are broken by article id and
 then passage ordinal whatever the order of indexing."""
+import itertools
 import json
 import math
 import os
@@ -199,9 +200,18 @@ def check_explain(s, n_passages):
                 hw = f"--explain {query!r} {extra} {h['article']}#{h['passage']}"
                 if not check("explain" in h and "length" in h, f"{hw}: no explain"):
                     continue
+                # the passage's own part: its terms' weights; the best art_depth passages
+                # fuse it with their article's part, the rest are scaled below them
                 total = sum(e["weight"] for e in h["explain"])
-                check(abs(total - h["score"]) < 1e-6,
-                      f"{hw}: contributions sum to {total}, score {h['score']}")
+                score = total
+                if "alpha" in h:
+                    check(abs(total - h["passage_part"]) < 1e-6,
+                          f"{hw}: passage part {h['passage_part']}, terms {total}")
+                    score = h["alpha"] * total + (1 - h["alpha"]) * h["article_part"]
+                elif "below" in h:
+                    score = total * h["below"]
+                check(abs(score - h["score"]) < 1e-6,
+                      f"{hw}: contributions make {score}, score {h['score']}")
                 for e in h["explain"]:
                     if e["term"].endswith("*"):
                         continue
@@ -228,12 +238,15 @@ def check_explain(s, n_passages):
 
 def check_explain_fused(s):
     """In the default view the score fuses the best passage's part and the article's:
-    alpha x passage part + (1 - alpha) x article part, each the sum of its terms' weights."""
-    for query in ("Facebook likes target", "social media", "party"):
-        hits, _ = s.json(query, ["--explain", "-n", "10"])
-        check(hits, f"--explain {query!r}: no hits")
+    alpha x passage part + (1 - alpha) x article part, each the sum of its terms' weights,
+    alpha .3; in the every-passage view the hit's own passage part and its article's, .7."""
+    for (query, view) in itertools.product(("Facebook likes target", "social media", "party"),
+                                           ([], ["--all-passages"])):
+        hits, _ = s.json(query, ["--explain", "-n", "10"] + view)
+        check(hits, f"--explain {query!r} {view}: no hits")
         for h in hits:
-            hw = f"--explain {query!r} {h['article']}"
+            hw = f"--explain {query!r} {view} {h['article']}#{h['passage']}"
+            check(h.get("alpha") == (0.7 if view else 0.3), f"{hw}: alpha {h.get('alpha')}")
             if not check("alpha" in h and "article_part" in h, f"{hw}: no article part"):
                 continue
             p = sum(e["weight"] for e in h["explain"])

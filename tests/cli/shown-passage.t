@@ -15,7 +15,8 @@
      (+2 more matching passages in this article)
 @RUN
 
-# --all-passages still ranks passages by their own score, title included: ¶0 is last there
+# --all-passages ranks passages by their own score, title included (fused with their article's,
+# the same for all three here): ¶0 is last there
 @ARGS --db @INDEX@ --no-scores --width 0 --color never --all-passages --trec-passages --trec t brazil debt moratorium
 @EXIT 0
 @COLUMNS 3

@@ -12,6 +12,7 @@
 #include "common/index.h"
 #include "common/index_dups.h"
 #include "common/index_fields.h"
+#include "common/rank.h"
 #include "common/xdb.h"
 
 struct fixture {
@@ -352,6 +353,60 @@ static void test_explain_adds_up_to_the_score(void **state)
     assert_true(fabs(art - e.article_score) < 1e-9);
     assert_true(fabs(e.alpha * sum + (1 - e.alpha) * art - r->hits[0].score) < 1e-9);
     index_explanation_release(&e);
+    index_results_free(r);
+    query_free(root);
+}
+
+/* The every-passage view: each of the best hits scores its own passage fused with its
+ * article (index_artrank.c); both passages of one article share one article score; every
+ * hit keeps its own passage; palpha 1 is the passage's score alone. */
+static void test_every_passage_view_fuses_each_passage_with_its_article(void **state)
+{
+    struct fixture *f = *state;
+    const char *q = "harbour tide target";
+    struct qnode *root;
+    struct query_opts qo = {0};
+    struct index_search_opts so;
+    struct index_results *r, *alone;
+    struct terr err;
+    double tides_article = -1;
+
+    index_search_opts_init(&so);
+    so.per_article = 0;
+    assert_int_equal(query_parse(q, strlen(q), &qo, &root, NULL, &err), TRAWL_OK);
+    assert_int_equal(index_search(f->ix, root, &so, &r, &err), TRAWL_OK);
+    so.art_passage_alpha = 1;
+    assert_int_equal(index_search(f->ix, root, &so, &alone, &err), TRAWL_OK);
+    assert_int_equal(r->n, 4); /* tides #0 and #1, fb #1, cricket #0 */
+    assert_int_equal(alone->n, 4);
+    for (size_t i = 0; i < r->n; i++) {
+        struct index_explanation e;
+        const struct index_hit *h = &r->hits[i];
+        int same = 0;
+        assert_int_equal(index_explain(f->ix, r, i, &so, &e, &err), TRAWL_OK);
+        assert_true(e.fused);
+        assert_true(fabs(e.alpha - RANK_PASSAGE_ALPHA) < 1e-12);
+        assert_int_equal(e.scored_ordinal, h->p.ordinal); /* its own passage's part */
+        assert_true(fabs(e.passage_score - h->passage) < 1e-9);
+        assert_true(fabs(e.alpha * e.passage_score + (1 - e.alpha) * e.article_score -
+                         h->score) < 1e-9);
+        if (h->p.id_len == 5 && memcmp(h->p.id, "tides", 5) == 0) {
+            if (tides_article >= 0)
+                assert_true(fabs(tides_article - e.article_score) < 1e-12);
+            tides_article = e.article_score;
+        }
+        /* the same passage, alone: its score there is its passage part here */
+        for (size_t k = 0; k < alone->n; k++)
+            if (alone->hits[k].docid == h->docid) {
+                assert_true(fabs(alone->hits[k].score - h->passage) < 1e-9);
+                same = 1;
+            }
+        assert_true(same);
+        assert_false(h->moved);
+        index_explanation_release(&e);
+    }
+    assert_true(tides_article > 0);
+    index_results_free(alone);
     index_results_free(r);
     query_free(root);
 }
@@ -720,6 +775,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_a_common_word_is_no_typo, setup, teardown),
         cmocka_unit_test(test_simhash_of_similar_texts_is_close_of_different_far),
         cmocka_unit_test_setup_teardown(test_source_terms_fold_case_space_and_punctuation,
+                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(test_every_passage_view_fuses_each_passage_with_its_article,
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(test_article_statistics_count_articles, setup, teardown),
         cmocka_unit_test_setup_teardown(test_spelling_follows_removals_and_updates, setup,
