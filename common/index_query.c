@@ -297,12 +297,23 @@ static xdb_query *build_op(struct build *b, const struct qnode *q, enum xdb_op o
         return fail_nomem(b);
     for (size_t i = 0; i < q->nkids; i++) {
         xdb_query *s;
-        if (op == XDB_OP_AND_NOT && i > 0)
+        int checked = b->needs_check, excluded = op == XDB_OP_AND_NOT && i > 0;
+        if (excluded) {
             b->negated = 1;
+            b->needs_check = 0;
+        }
         s = index_query_node(b, q->kids[i]);
         b->negated = saved;
         if (b->rc != TRAWL_OK)
             goto out;
+        /* An excluded phrase (or exact or many-token word) is decided on the text alone: as
+         * AND of its terms, Xapian would also exclude the passages that have its words
+         * apart ("a -\"b c\"" leaving out "c ... b"). */
+        if (excluded && b->needs_check) {
+            xdb_query_free(s);
+            s = NULL;
+        }
+        b->needs_check |= checked;
         if (s == NULL) {
             /* A dropped first operand of a binary operator leaves nothing to restrict. */
             if (i == 0 && op != XDB_OP_AND && op != XDB_OP_OR)

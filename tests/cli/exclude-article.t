@@ -34,3 +34,38 @@
 000_251854af372bd607#5
 002_1f1585d510dcca08#0
 002_1f1585d510dcca08#2
+@RUN
+
+# An excluded phrase excludes where the phrase is, not where its words are apart: 000's ¶1
+# says "dinner meeting", never "meeting dinner", so -"meeting dinner" keeps it (shown, as
+# the best passage for party) and -"dinner meeting" leaves 000 out.
+@ARGS --db @INDEX@ --trec t --trec-passages -n 50 -- party '-"meeting dinner"'
+@EXIT 0
+@COLUMNS 3
+@SORTED
+@STDOUT
+000_251854af372bd607#1
+001_bddc4086102f42a0#0
+002_1f1585d510dcca08#3
+@RUN
+
+@ARGS --db @INDEX@ --trec t -n 50 -- party '-"dinner meeting"'
+@EXIT 0
+@COLUMNS 3
+@SORTED
+@STDOUT
+001_bddc4086102f42a0
+002_1f1585d510dcca08
+@RUN
+
+# per passage, likewise: 000's ¶1 stays with -"meeting dinner", goes with -"dinner meeting"
+@ARGS --db @INDEX@ --trec t --trec-passages --all-passages -n 50 -- party '-"meeting dinner"'
+@EXIT 0
+@STDOUT-HAS 000_251854af372bd607#1
+@RUN
+
+@ARGS --db @INDEX@ --trec t --trec-passages --all-passages -n 50 -- party '-"dinner meeting"'
+@EXIT 0
+@STDOUT-LACKS 000_251854af372bd607#1
+@STDOUT-HAS 000_251854af372bd607#0
+@RUN
