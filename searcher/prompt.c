@@ -23,13 +23,25 @@
 /* Set by Ctrl-C (SIGINT): ends the line being typed, or stops the search running (the
  * library reads it through trawl_search_opts.cancel). Cleared before each line. */
 static volatile sig_atomic_t interrupted;
+/* 1 while a line runs. A search stops at Ctrl-C between its steps, but not inside one
+ * Xapian call, and one may never return (Xapian 1.4.22 loops on some damaged document
+ * data: README "Reliability"): a second Ctrl-C then leaves the program. */
+static volatile sig_atomic_t running;
 
 /* readline's callbacks take no context: the session whose index words complete. */
 static struct session *current;
 
 static void on_sigint(int sig)
 {
+    static const char msg[] = "\ntrawl-search: the search did not stop at Ctrl-C: leaving\n";
+    ssize_t w;
+
     (void)sig;
+    if (running && interrupted) {
+        w = write(STDERR_FILENO, msg, sizeof msg - 1);
+        (void)w;
+        _exit(130);
+    }
     interrupted = 1;
 }
 
@@ -423,7 +435,9 @@ int prompt_run(struct session *s, int no_pager)
             add_history(q);
             if (hist != NULL)
                 append_history(1, hist);
+            running = 1;
             quit = prompt_line(s, q, no_pager);
+            running = 0;
             if (quit) {
                 free(line);
                 break;

@@ -357,6 +357,33 @@ def run(index_exe, search_exe, source, tmp):
     t.send("\x04")
     check(t.wait() == 0, "Ctrl-D should leave", t.text())
 
+    # A search that does not stop at Ctrl-C: on tests/data/damaged-loop (three bytes flipped in
+    # the docdata table of a corpus/ index) Xapian 1.4.22 loops forever reading a passage's
+    # data, inside one call that the cancel flag cannot reach. A second Ctrl-C leaves (130).
+    # A Xapian that does not loop ends the search with "is damaged", and the prompt is back.
+    damaged = os.path.join(tmp, "damaged.db")
+    shutil.copytree(os.path.join(source, "tests", "data", "damaged-loop"), damaged)
+    t = Term([search_exe, "--db", damaged], env)
+    t.expect(PROMPT)
+    t.send("Facebook likes target\r")
+    end = time.monotonic() + 2
+    while time.monotonic() < end and PROMPT not in t.text()[t.mark:]:
+        t.read_some(0.1)
+    if PROMPT in t.text()[t.mark:]:
+        out = t.expect(PROMPT)
+        check("is damaged" in out, "the damaged index should be reported", out)
+        t.send("\x04")
+        check(t.wait() == 0, "Ctrl-D should leave", t.text())
+    else:
+        t.send("\x03")
+        time.sleep(0.5)
+        check(t.alive(), "one Ctrl-C should not leave", t.text()[t.mark:])
+        t.send("\x03")
+        rc = t.wait(10)
+        out = t.text()[t.mark:]
+        check(rc == 130, f"a second Ctrl-C should leave with status 130, not {rc}", out)
+        check("the search did not stop at Ctrl-C: leaving" in out, "no message", out)
+
 
 if __name__ == "__main__":
     main()
