@@ -440,8 +440,12 @@ static int artrank_on(const struct index_search_opts *o)
 
 /* The window to fetch for the page o asks for: a few results either side of it, so near-ties
  * can be settled; with article ranking by score, the best art_depth articles (passages in
- * the every-passage view) whatever the page, so that every page is cut from the same ranking. By date, fusion re-orders nothing
- * (index_artrank only chooses the passages shown): the page's own window will do. */
+ * the every-passage view) whatever the page, so that every page is cut from the same
+ * ranking, and PAGE_SLACK more: over shards, Xapian 1.4's matcher can miss a result near the
+ * end of its window (seen: the 28th passage of the top 30 missing there, present in the top
+ * 34 and in the unsharded top 30), and the candidates must not depend on how the index is
+ * split. By date, fusion re-orders nothing (index_artrank only chooses the passages shown):
+ * the page's own window will do. */
 static void widen(const struct index_search_opts *o, struct index_search_opts *wide)
 {
     *wide = *o;
@@ -450,8 +454,8 @@ static void widen(const struct index_search_opts *o, struct index_search_opts *w
     if (artrank_on(o) && o->order == INDEX_ORDER_SCORE) {
         wide->offset = 0;
         wide->count = o->offset + o->count + PAGE_SLACK;
-        if (wide->count < o->art_depth)
-            wide->count = o->art_depth;
+        if (wide->count < o->art_depth + PAGE_SLACK)
+            wide->count = o->art_depth + PAGE_SLACK;
     }
 }
 

@@ -106,6 +106,9 @@ def main(tmp):
     base = results(one, queries)
     assert sum(len(v) for v in base.values()) > 1000, "too few hits to compare"
     same(base, results(sharded, queries), "local shards")
+    # every passage, each fused with its article's score: the articles' passages found per shard
+    base_all = results(one, queries, "--all-passages")
+    same(base_all, results(sharded, queries, "--all-passages"), "local shards, --all-passages")
     print("ok - sharded equals unsharded")
 
     ports = []
@@ -116,6 +119,7 @@ def main(tmp):
         for port in ports:
             f.write(f"remote 127.0.0.1:{port}\n")
     same(base, results(remote, queries), "remote shards")
+    same(base_all, results(remote, queries, "--all-passages"), "remote shards, --all-passages")
     # explain and the whole article work for a remote hit too
     r = run([SEARCH, "--db", remote, "--explain", "-n", "1", "--no-scores", "crude oil"], 0)
     assert "explain: BM25" in r.stdout, r.stdout
