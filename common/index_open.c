@@ -450,13 +450,32 @@ int index_reopen(struct index *ix, struct terr *err)
     /* A rebuild switches the stub to a new database: follow it. */
     now = stub_text(ix->path);
     if ((now == NULL) != (ix->stub == NULL) || (now != NULL && strcmp(now, ix->stub) != 0)) {
+        xdb *old = ix->db;
+        char lang[sizeof ix->lang];
+        int fresh;
         rc = xdb_open(ix->path, XDB_READ, &db, err);
         if (rc != TRAWL_OK) {
             free(now);
             return rc;
         }
-        xdb_close(ix->db);
+        /* The new database may be of another schema or language (rebuilt by another
+         * trawl, or with --lang): checked as at opening; refused, the old one stays. */
+        memcpy(lang, ix->lang, sizeof lang);
         ix->db = db;
+        if ((rc = index_check(ix, &fresh, err)) != TRAWL_OK) {
+            ix->db = old;
+            memcpy(ix->lang, lang, sizeof lang);
+            xdb_close(db);
+            free(now);
+            return rc;
+        }
+        if (strcmp(lang, ix->lang) != 0) { /* made again for the new language when needed */
+            analyzer_free(ix->an);
+            ix->an = NULL;
+        }
+        xdb_close(old);
+        index_artcache_free(ix->art); /* another database: its statistics are not these */
+        ix->art = NULL;
         free(ix->stub);
         ix->stub = now;
         ix->remote = stub_remote(ix->path);

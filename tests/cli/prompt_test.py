@@ -384,6 +384,27 @@ def run(index_exe, search_exe, source, tmp):
         check(rc == 130, f"a second Ctrl-C should leave with status 130, not {rc}", out)
         check("the search did not stop at Ctrl-C: leaving" in out, "no message", out)
 
+    # An index rebuilt for another language while the prompt is open: the next query is
+    # analysed in the new one. English stems "targeted" to "target", which corpus/ has;
+    # French leaves it whole, which corpus/ has not.
+    corpus = os.path.join(source, "corpus")
+    ldb = os.path.join(tmp, "lang.db")
+    subprocess.run([index_exe, "--db", ldb, "-q", corpus], check=True)
+    t = Term([search_exe, "--db", ldb, "--no-pager"], env)
+    t.expect(PROMPT)
+    out = t.command("targeted")
+    check("  1. " in out, "English: 'targeted' should find 'target'", out)
+    r = subprocess.run([index_exe, "--db", ldb, "-q", "--rebuild", "--lang", "french", corpus],
+                       capture_output=True, text=True)
+    if r.returncode != 0:
+        fail(f"rebuilding in French failed ({r.returncode}): {r.stderr}")
+    out = t.command("targeted")
+    check("no passage matches 'targeted'" in out, "French: 'targeted' should find nothing", out)
+    out = t.command(":stats")
+    check(re.search(r"language\s+french", out) is not None, ":stats should say french", out)
+    t.send("\x04")
+    check(t.wait() == 0, "Ctrl-D should leave", t.text())
+
 
 if __name__ == "__main__":
     main()
