@@ -659,7 +659,7 @@ int index_artrank(struct index *ix, struct index_results *r, const struct strlis
     memset(&s, 0, sizeof s);
     for (size_t i = 0; i < r->n; i++)
         r->hits[i].passage = r->hits[i].score;
-    if (kk == 0 || terms->n == 0 || (per_passage && by_date))
+    if (kk == 0 || terms->n == 0)
         return TRAWL_OK;
     if ((hit_cand = malloc(kk * sizeof *hit_cand)) == NULL ||
         (first = malloc(kk * sizeof *first)) == NULL) {
