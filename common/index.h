@@ -169,7 +169,7 @@ struct index_search_opts {
     /* 1: pseudo-relevance feedback (index_search.c; rank.h's RANK_EXPAND_*). */
     int expand;
 };
-enum index_df { INDEX_DF_EXACT = 0, INDEX_DF_PASSAGE = 1 };
+enum index_df { INDEX_DF_EXACT = 0, INDEX_DF_PASSAGE = 1, INDEX_DF_WALK = 2 };
 void index_search_opts_init(struct index_search_opts *o);
 
 /* What to highlight in a passage: the terms a query looks for (not its excluded ones). */

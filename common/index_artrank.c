@@ -21,11 +21,13 @@
  *   (the first sentence) is not in the passages; nothing is subtracted then.
  *   N_art and df_art are exact. N_art is the term frequency of TERM_LAST, which only an
  *   article's last passage has. Its postings, read once per database state (a few ms for
- *   190,000 articles), end the runs of consecutive docids that articles are (per shard);
- *   df_art is the number of runs the term's postings fall in: an O(df) walk that merges
- *   them with the run ends, cached per term and state, and the same however the index was
- *   built, sharded or updated. With INDEX_DF_PASSAGE: the passage df and N_art := N_pass
- *   (the passage idf).
+ *   190,000 articles), end the runs of consecutive docids that articles are (per shard).
+ *   df_art is the count the indexer keeps in the metadata (index_artdf.c; one lookup). A
+ *   sharded index, whose counts are per shard, and INDEX_DF_WALK count it instead as the
+ *   number of runs the term's postings fall in: an O(df) walk that merges them with the run
+ *   ends, the same however the index was built, sharded or updated. Either is cached per
+ *   term and state. With INDEX_DF_PASSAGE: the passage df and N_art := N_pass (the passage
+ *   idf).
  *   avgL_art = (total length - (N_pass - N_art) W tl_mean f) / N_art, an estimate: tl_mean
  *   and f (the share of titles found in the passages) from the multi-passage candidates.
  *   Fusion (a weighted CombSUM of raw scores, Fox and Shaw, TREC-2, 1994; passage and
@@ -42,7 +44,8 @@
  *   article's score (each distinct article among them scored as above, once), so a passage
  *   of an article about the query rises above an equal one of an article that is not;
  *   every hit keeps its own passage.
- * Depends on xdb, analyze, strmap, schema (the article term prefix and value slot). */
+ * Depends on xdb, analyze, strmap, schema (the article term prefix and value slot),
+ * index_artdf. */
 #include "common/index_priv.h"
 
 #include <math.h>
@@ -225,18 +228,27 @@ static xdb_docid count_run(void *ctx, xdb_docid d)
     return x->c->nshards == 1 ? x->run_end[s] + 1 : d + 1;
 }
 
-/* The article df of term t: cached, else counted. */
-static int article_df(struct index *ix, const char *t, size_t len, uint64_t *out,
+/* The article df of term t: cached, else the indexer's count (one database), else counted
+ * from the postings (shards, whose counts are per shard, or walk set). */
+static int article_df(struct index *ix, const char *t, size_t len, int walk, uint64_t *out,
                       struct terr *err)
 {
     struct index_artcache *c = ix->art;
     struct strmap_entry *e = strmap_get(&c->df, t, len);
     struct runs_ctx x = {c, NULL, NULL, 0};
-    int rc;
+    int rc, found = 0;
 
     if (e != NULL) {
         *out = e->val;
         return TRAWL_OK;
+    }
+    if (!walk && c->nshards == 1) {
+        if ((rc = index_artdf_get(ix, t, len, out, &found, err)) != TRAWL_OK)
+            return rc;
+        if (found)
+            return strmap_add(&c->df, t, len, *out) == TRAWL_OK
+                       ? TRAWL_OK
+                       : terr_set(err, TRAWL_ENOMEM, "out of memory");
     }
     x.at = calloc(c->nshards, sizeof *x.at);
     x.run_end = calloc(c->nshards, sizeof *x.run_end);
@@ -423,7 +435,7 @@ static int read_stats(struct index *ix, struct index_artrank *a, const struct st
     a->passages = st->doccount;
     /* The passage df needs no article statistics: N_art := N_pass (as the prototype did). */
     a->articles = a->passages;
-    if (df_mode == INDEX_DF_EXACT) {
+    if (df_mode != INDEX_DF_PASSAGE) {
         if ((rc = artcache(ix, st, err)) != TRAWL_OK)
             return rc;
         a->articles = ix->art->articles;
@@ -437,8 +449,9 @@ static int read_stats(struct index *ix, struct index_artrank *a, const struct st
         if ((rc = xdb_term_freq(ix->db, t, strlen(t), &a->df[j], &coll, err)) != TRAWL_OK)
             return rc;
         a->df_art[j] = a->df[j];
-        if (df_mode == INDEX_DF_EXACT && a->df[j] > 0 &&
-            (rc = article_df(ix, t, strlen(t), &a->df_art[j], err)) != TRAWL_OK)
+        if (df_mode != INDEX_DF_PASSAGE && a->df[j] > 0 &&
+            (rc = article_df(ix, t, strlen(t), df_mode == INDEX_DF_WALK, &a->df_art[j],
+                             err)) != TRAWL_OK)
             return rc;
     }
     return TRAWL_OK;

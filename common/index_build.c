@@ -77,8 +77,10 @@ int index_build_start(const char *path, unsigned nparts, const char *lang, int m
         else
             rc = index_open(p, &oo, &b->parts[i], err);
         free(p);
-        if (rc == TRAWL_OK)
+        if (rc == TRAWL_OK) {
+            b->parts[i]->adf_defer = 1; /* written once, when the part is finished */
             b->n++;
+        }
     }
     if (rc != TRAWL_OK) {
         index_build_abort(b);
@@ -136,6 +138,7 @@ int index_build_finish(struct index_build *b, struct terr *err)
     }
     for (unsigned i = 0; i < b->n && rc == TRAWL_OK; i++) {
         srcs[i] = b->parts[i]->dbpath;
+        b->parts[i]->adf_defer = 0; /* this commit writes the part's article df */
         rc = index_commit(b->parts[i], err);
         if (rc == TRAWL_OK)
             rc = xdb_commit(b->parts[i]->db, err);
@@ -154,7 +157,7 @@ int index_build_finish(struct index_build *b, struct terr *err)
     /* Merge the parts into one compact database (Xapian's recommended bulk path), make it
      * durable, then switch the stub to it in one atomic rename. */
     if (rc == TRAWL_OK)
-        rc = xdb_compact((const char *const *)srcs, b->n, gen, err);
+        rc = xdb_compact((const char *const *)srcs, b->n, gen, META_ARTDF, err);
     if (rc == TRAWL_OK)
         rc = layout_sync_tree(gen, err);
     if (rc == TRAWL_OK)
@@ -244,7 +247,7 @@ int index_compact(const char *path, struct terr *err)
             rc = terr_set(err, TRAWL_ENOMEM, "out of memory");
     }
     if (rc == TRAWL_OK)
-        rc = xdb_compact((const char *const *)srcs, n, gen, err);
+        rc = xdb_compact((const char *const *)srcs, n, gen, META_ARTDF, err);
     if (rc == TRAWL_OK)
         rc = layout_sync_tree(gen, err);
     if (rc == TRAWL_OK)

@@ -363,6 +363,8 @@ int index_open(const char *path, const struct index_open_opts *o, struct index *
     }
     strmap_init(&ix->spell);
     strmap_init(&ix->unspell);
+    strmap_init(&ix->adf_add);
+    strmap_init(&ix->adf_sub);
     ix->writable = o->mode != INDEX_READ;
     mode = o->mode == INDEX_READ ? XDB_READ : o->mode == INDEX_WRITE ? XDB_WRITE : XDB_OVERWRITE;
     if (o->no_sync)
@@ -431,6 +433,8 @@ void index_close(struct index *ix)
     analyzer_free(ix->an);
     strmap_release(&ix->spell);
     strmap_release(&ix->unspell);
+    strmap_release(&ix->adf_add);
+    strmap_release(&ix->adf_sub);
     index_artcache_free(ix->art);
     free(ix->path);
     free(ix->dbpath);

@@ -33,6 +33,7 @@ void index_prep_free(struct index_prep *p)
     sbuf_release(&p->key);
     sbuf_release(&p->record);
     strmap_release(&p->words);
+    strmap_release(&p->terms);
     free(p);
 }
 
@@ -102,9 +103,12 @@ static int prep_passage(struct index_prep *p, struct analyzer *an, const struct 
     /* One add per distinct term, with its count: far fewer calls into Xapian's map. */
     for (size_t i = 0; i < terms->cap; i++) {
         const struct strmap_entry *e = &terms->slots[i];
-        if (e->key != NULL &&
-            (rc = xdb_doc_add_term(doc, e->key, e->len, (unsigned)e->val, err)) != TRAWL_OK)
+        if (e->key == NULL)
+            continue;
+        if ((rc = xdb_doc_add_term(doc, e->key, e->len, (unsigned)e->val, err)) != TRAWL_OK)
             return rc;
+        if (strmap_add(&p->terms, e->key, e->len, 1) != TRAWL_OK)
+            return terr_set(err, TRAWL_ENOMEM, "out of memory");
     }
 
     if (schema_article_term(p->key.buf, p->key.len, tmp) != TRAWL_OK)
@@ -169,6 +173,7 @@ int index_prepare(struct analyzer *an, const struct article *a, const struct pas
     sbuf_init(&p->key);
     sbuf_init(&p->record);
     strmap_init(&p->words);
+    strmap_init(&p->terms);
     strmap_init(&terms);
     sbuf_init(&tmp);
     if ((p->id = strdup(a->id)) == NULL ||

@@ -28,6 +28,8 @@ struct index {
     struct analyzer *an; /* the search side's analyzer, made on first use */
     struct strmap spell; /* words waiting for the spelling table */
     struct strmap unspell; /* words of replaced or removed passages, to take off it */
+    struct strmap adf_add, adf_sub; /* article df changes waiting for the commit */
+    int adf_defer;       /* a fresh build's part: they wait until it is finished */
     struct index_artcache *art; /* article statistics for index_artrank (NULL: none yet) */
 };
 
@@ -38,6 +40,7 @@ struct index_prep {
     size_t ndocs;
     struct sbuf record;       /* schema_article_encode() */
     struct strmap words;      /* folded words for the spelling table, with counts */
+    struct strmap terms;      /* the article's distinct ranking terms (its article df) */
 };
 
 struct docids {
@@ -129,6 +132,20 @@ int index_damaged(const struct index *ix, int rc, struct terr *err);
 /* ---- index_write.c ---- */
 /* TRAWL_EINTERNAL naming the index when it was opened read-only. */
 int index_need_writer(struct index *ix, struct terr *err);
+
+/* ---- index_artdf.c ---- */
+/* Counts the article whose distinct ranking terms are terms (at the next flush). */
+int index_artdf_add(struct index *ix, const struct strmap *terms, struct terr *err);
+/* Before the passages tagged aterm go (replaced or removed): their article leaves the counts
+ * of the ranking terms they hold (at the next flush). */
+int index_artdf_forget(struct index *ix, const char *aterm, size_t alen, struct terr *err);
+/* Writes the waiting changes into the metadata (inside the caller's transaction). */
+int index_artdf_flush(struct index *ix, struct terr *err);
+/* Flushes when too many changes wait, to bound the memory. */
+int index_artdf_bound(struct index *ix, struct terr *err);
+/* A term's stored article df; *found 0 when the index has no count for it (*out 0). */
+int index_artdf_get(struct index *ix, const char *term, size_t len, uint64_t *out, int *found,
+                    struct terr *err);
 
 /* ---- index_spell.c ---- */
 /* Whether a token is a word worth suggesting: the spelling table holds only these. */

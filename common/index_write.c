@@ -40,7 +40,10 @@ int index_put(struct index *ix, const struct index_prep *p, int is_new, struct t
         goto out;
     }
     if (!is_new && ((rc = index_forget_words(ix, term.buf, term.len, err)) != TRAWL_OK ||
+                    (rc = index_artdf_forget(ix, term.buf, term.len, err)) != TRAWL_OK ||
                     (rc = xdb_delete_term(ix->db, term.buf, term.len, err)) != TRAWL_OK))
+        goto out;
+    if ((rc = index_artdf_add(ix, &p->terms, err)) != TRAWL_OK)
         goto out;
     for (size_t i = 0; i < p->ndocs && rc == TRAWL_OK; i++)
         rc = xdb_add(ix->db, p->docs[i], NULL, err);
@@ -58,6 +61,8 @@ int index_put(struct index *ix, const struct index_prep *p, int is_new, struct t
     }
     if (rc == TRAWL_OK)
         rc = index_spell_bound(ix, err);
+    if (rc == TRAWL_OK)
+        rc = index_artdf_bound(ix, err);
 out:
     sbuf_release(&term);
     return rc;
@@ -96,7 +101,11 @@ int index_remove(struct index *ix, const char *id, struct terr *err)
     }
     rc = index_forget_words(ix, term.buf, term.len, err);
     if (rc == TRAWL_OK)
+        rc = index_artdf_forget(ix, term.buf, term.len, err);
+    if (rc == TRAWL_OK)
         rc = xdb_delete_term(ix->db, term.buf, term.len, err);
+    if (rc == TRAWL_OK)
+        rc = index_artdf_bound(ix, err);
     if (rc == TRAWL_OK && schema_article_record_key(id, strlen(id), &term) != TRAWL_OK)
         rc = terr_set(err, TRAWL_ENOMEM, "out of memory");
     if (rc == TRAWL_OK)
@@ -126,6 +135,8 @@ int index_commit(struct index *ix, struct terr *err)
 
     if (rc == TRAWL_OK)
         rc = index_flush_spelling(ix, err);
+    if (rc == TRAWL_OK && !ix->adf_defer)
+        rc = index_artdf_flush(ix, err);
     snprintf(num, sizeof num, "%lld", (long long)time(NULL));
     if (rc == TRAWL_OK)
         rc = xdb_meta_set(ix->db, META_UPDATED, num, strlen(num), err);
@@ -143,6 +154,8 @@ int index_cancel(struct index *ix, struct terr *err)
 
     strmap_clear(&ix->spell);
     strmap_clear(&ix->unspell);
+    strmap_clear(&ix->adf_add);
+    strmap_clear(&ix->adf_sub);
     if (ix->in_tx)
         rc = xdb_cancel_tx(ix->db, err);
     ix->in_tx = 0;

@@ -34,7 +34,12 @@
  *   trawl.analyzer   ANALYZER_VERSION: bumped when tokenizing changes
  *   trawl.updated    seconds since the epoch of the last commit
  *   a:<article>      the article record (schema_article_encode)
- *   s:<source file>  the source record of a JSONL file (schema_source_encode) */
+ *   s:<source file>  the source record of a JSONL file (schema_source_encode)
+ *   d:<term>         the term's article df: how many articles have it in a passage or their
+ *                    title, as decimal text; no key for a term no article has (schema 6).
+ *                    Kept by the writer with the passages, in the same commits; per
+ *                    database, so a compaction of databases with different articles sums
+ *                    them (xdb_compact's sum_prefix) */
 #ifndef TRAWL_COMMON_SCHEMA_H
 #define TRAWL_COMMON_SCHEMA_H
 
@@ -46,7 +51,7 @@
 
 TRAWL_BEGIN_DECLS
 
-#define SCHEMA_VERSION 5
+#define SCHEMA_VERSION 6
 #define ANALYZER_VERSION 1
 
 #define PREFIX_ARTICLE "A"
@@ -65,6 +70,13 @@ enum schema_slot {
 #define META_UPDATED "trawl.updated"
 #define META_ARTICLE "a:"
 #define META_SOURCE "s:"
+#define META_ARTDF "d:"
+
+/* Whether an index term is a ranking term (a stem): the prefixed terms start with a capital. */
+static inline int schema_rank_term(const char *t, size_t len)
+{
+    return len > 0 && !(t[0] >= 'A' && t[0] <= 'Z');
+}
 
 #define SCHEMA_MAX_ID 200    /* longer article ids are hashed in terms and keys */
 

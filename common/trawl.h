@@ -192,8 +192,10 @@ struct trawl_search_opts {
      *   article_alpha x their best passage's score + (1 - article_alpha) x the article's BM25
      * (article_k1, article_b; the title counted once), and each shows the passage whose own
      * text matches best (not the title; the best scoring one when the query has a phrase).
-     * article_df: TRAWL_DF_EXACT counts articles per term (an O(df) walk, cached per index
-     * state), TRAWL_DF_PASSAGE uses the passage statistics instead. With TRAWL_SORT_DATE the
+     * article_df: TRAWL_DF_EXACT counts articles per term (kept by the indexer; a sharded
+     * index counts them from the postings, an O(df) walk cached per index state),
+     * TRAWL_DF_WALK always counts them so (the same numbers: a check of the indexer's),
+     * TRAWL_DF_PASSAGE uses the passage statistics instead. With TRAWL_SORT_DATE the
      * articles go by date and are not re-ordered by the fused score, but each still shows
      * the passage its own text chooses. */
     unsigned article_depth;
@@ -214,7 +216,7 @@ struct trawl_search_opts {
      * article's BM25 (as above); default .7 (README "Ranking"), 1: their own score alone. */
     double passage_alpha;
 };
-enum trawl_df { TRAWL_DF_EXACT = 0, TRAWL_DF_PASSAGE = 1 };
+enum trawl_df { TRAWL_DF_EXACT = 0, TRAWL_DF_PASSAGE = 1, TRAWL_DF_WALK = 2 };
 TRAWL_API void trawl_search_opts_init(struct trawl_search_opts *o);
 
 /* One passage, as stored. Strings are borrowed from whatever handed the passage out and are

@@ -145,7 +145,9 @@ static void search_opts(const struct trawl_search_opts *o, struct index_search_o
     so->art_passage_alpha = o->passage_alpha;
     so->art_k1 = o->article_k1;
     so->art_b = o->article_b;
-    so->art_df = o->article_df == TRAWL_DF_PASSAGE ? INDEX_DF_PASSAGE : INDEX_DF_EXACT;
+    so->art_df = o->article_df == TRAWL_DF_PASSAGE ? INDEX_DF_PASSAGE
+                 : o->article_df == TRAWL_DF_WALK  ? INDEX_DF_WALK
+                                                   : INDEX_DF_EXACT;
     so->expand = o->expand;
 }
 

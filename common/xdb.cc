@@ -711,6 +711,21 @@ extern "C" int xdb_doc_length(xdb *db, xdb_docid id, uint64_t *len, struct terr 
     }
 }
 
+extern "C" int xdb_doc_terms(xdb *db, xdb_docid id, xdb_term_fn fn, void *ctx,
+                             struct terr *err)
+{
+    try {
+        for (auto it = db->db.termlist_begin(id); it != db->db.termlist_end(id); ++it) {
+            const std::string term = *it;
+            if (fn(ctx, term.data(), term.size(), it.get_wdf()) == XDB_STOP)
+                break;
+        }
+        return TRAWL_OK;
+    } catch (...) {
+        return xdb_fail(err, "cannot read document terms", nullptr, db->name.c_str());
+    }
+}
+
 extern "C" int xdb_doc_wdf(xdb *db, xdb_docid id, const char *term, size_t len, uint64_t *wdf,
                            struct terr *err)
 {
@@ -1187,7 +1202,51 @@ extern "C" const char *xdb_xapian_version(void)
 
 /* ---- Compaction ---------------------------------------------------------------------- */
 
-extern "C" int xdb_compact(const char *const *srcs, size_t n, const char *dst, struct terr *err)
+namespace {
+
+/* Merges the metadata of several databases: counts under sum_prefix are added up (each
+ * source holds its own articles' counts); any other key keeps the first source's value, as
+ * Xapian's own Compactor does. A malformed count is noted in bad, not thrown: Xapian 1.4.22
+ * leaks its merge state when the compactor throws. */
+class SumCompactor : public Xapian::Compactor {
+  public:
+    explicit SumCompactor(const char *prefix) : prefix_(prefix != nullptr ? prefix : "") {}
+
+    std::string resolve_duplicate_metadata(const std::string &key, size_t num_tags,
+                                           const std::string tags[]) override
+    {
+        /* Xapian 1.4's glass compactor passes the key as stored, after its "\0\xc0" tag
+         * for user metadata. */
+        size_t at = key.size() >= 2 && key[0] == '\0' && key[1] == '\xc0' ? 2 : 0;
+        if (prefix_.empty() || key.compare(at, prefix_.size(), prefix_) != 0)
+            return tags[0];
+        unsigned long long sum = 0;
+        for (size_t i = 0; i < num_tags; i++) {
+            const std::string &t = tags[i];
+            unsigned long long v = 0;
+            if (t.empty() || t.size() > 18 ||
+                t.find_first_not_of("0123456789") != std::string::npos) {
+                if (bad.empty())
+                    bad = key.substr(at);
+                return tags[0];
+            }
+            for (char c : t)
+                v = v * 10 + (unsigned long long)(c - '0');
+            sum += v;
+        }
+        return std::to_string(sum);
+    }
+
+    std::string bad; /* the first key whose count was not a number */
+
+  private:
+    std::string prefix_;
+};
+
+} // namespace
+
+extern "C" int xdb_compact(const char *const *srcs, size_t n, const char *dst,
+                           const char *sum_prefix, struct terr *err)
 {
     const char *path = nullptr;
     try {
@@ -1199,10 +1258,14 @@ extern "C" int xdb_compact(const char *const *srcs, size_t n, const char *dst, s
         path = nullptr;
         if (n == 0)
             return terr_set(err, TRAWL_EINPUT, "nothing to compact into '%s'", dst);
-        /* The default Compactor resolves duplicate metadata keys to tags[0], the first
-         * source's value, which is what xdb.h promises. Multipass merges in pairs, which
-         * is faster for several sources. Docids are renumbered to follow one another. */
-        all.compact(dst, n > 2 ? Xapian::DBCOMPACT_MULTIPASS : 0);
+        /* Multipass merges in pairs, which is faster for several sources. Docids are
+         * renumbered to follow one another. */
+        SumCompactor c(sum_prefix);
+        all.compact(dst, n > 2 ? Xapian::DBCOMPACT_MULTIPASS : 0, 0, c);
+        if (!c.bad.empty())
+            return terr_set(err, TRAWL_EINDEX,
+                            "cannot compact into '%s': metadata '%.100s' is not a count", dst,
+                            c.bad.c_str());
         return TRAWL_OK;
     } catch (...) {
         char what[sizeof err->msg / 2];

@@ -157,6 +157,9 @@ int xdb_terms_each(xdb *db, const char *prefix, xdb_term_fn fn, void *ctx, struc
 int xdb_doc_data(xdb *db, xdb_docid id, struct sbuf *out, struct terr *err);
 int xdb_doc_value(xdb *db, xdb_docid id, unsigned slot, struct sbuf *out, struct terr *err);
 int xdb_doc_length(xdb *db, xdb_docid id, uint64_t *len, struct terr *err);
+/* Calls fn with each term of document id, in byte order, with its wdf in place of a document
+ * count. A docid that does not exist gives TRAWL_ENOTFOUND. */
+int xdb_doc_terms(xdb *db, xdb_docid id, xdb_term_fn fn, void *ctx, struct terr *err);
 int xdb_doc_wdf(xdb *db, xdb_docid id, const char *term, size_t len, uint64_t *wdf,
                 struct terr *err);
 
@@ -278,8 +281,12 @@ const char *xdb_xapian_version(void);
 /* ---- Compaction --------------------------------------------------------------------- */
 
 /* Compacts (and merges, when n > 1) the databases at srcs into a new database at dst.
- * Metadata keys present in several sources keep the first source's value. */
-int xdb_compact(const char *const *srcs, size_t n, const char *dst, struct terr *err);
+ * Metadata keys present in several sources keep the first source's value, except keys that
+ * start with sum_prefix (when not NULL): their values are decimal counts, and the merged
+ * value is their sum. A malformed count there is TRAWL_EINDEX. On failure dst may hold a
+ * partial database: the caller removes it. */
+int xdb_compact(const char *const *srcs, size_t n, const char *dst, const char *sum_prefix,
+                struct terr *err);
 
 TRAWL_END_DECLS
 

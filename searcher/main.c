@@ -70,8 +70,9 @@ static const char usage_text[] =
     "      --sweep SPEC         with --eval and --queries: score a grid of BM25 parameters,\n"
     "                           e.g. k1=0.6:1.6:0.1,b=0.3:0.9:0.05 (delta=...: BM25+)\n"
     "      --artrank SPEC       article ranking: depth=N (0: off), alpha=X, k1=X, b=X,\n"
-    "                           df=exact|passage, palpha=X (--all-passages: the passage's\n"
-    "                           weight), e.g. depth=30,alpha=0.3 (README \"Ranking\")\n"
+    "                           df=exact|walk|passage, palpha=X (--all-passages: the\n"
+    "                           passage's weight), e.g. depth=30,alpha=0.3 (README\n"
+    "                           \"Ranking\")\n"
     "      --allow-partial      search the shards that are up when some are down (warns)\n"
     "  -h, --help               show this help and exit\n"
     "  -V, --version            show version information and exit\n"
@@ -130,13 +131,15 @@ static int parse_artrank(const char *spec, struct trawl_search_opts *so)
             so->article_df = TRAWL_DF_EXACT;
         else if (strcmp(item, "df") == 0 && strcmp(val, "passage") == 0)
             so->article_df = TRAWL_DF_PASSAGE;
+        else if (strcmp(item, "df") == 0 && strcmp(val, "walk") == 0)
+            so->article_df = TRAWL_DF_WALK;
         else
             rc = -1;
     }
     free(copy);
     if (rc != 0)
         search_warn("invalid --artrank '%s': expected depth=N, alpha=0..1, palpha=0..1, "
-                    "k1=0..100, b=0..1 or df=exact|passage, separated by commas", spec);
+                    "k1=0..100, b=0..1 or df=exact|walk|passage, separated by commas", spec);
     return rc;
 }
 

@@ -336,12 +336,89 @@ def test_progress_phases_and_plural(tmp):
     assert "2 articles read" in r.stderr, r.stderr
 
 
+def ranked(db, queries, extra=()):
+    r = subprocess.run([SEARCH, "--db", db, "--json", "--explain", "-n", "100", "--batch", "-",
+                        *extra], input="".join(f"q{i}\t{q}\n" for i, q in enumerate(queries)),
+                       capture_output=True, text=True, timeout=300)
+    assert r.returncode in (0, 1), r.stderr
+    hits = []
+    for line in r.stdout.splitlines():
+        d = json.loads(line)
+        d.pop("took_ms", None)
+        hits.append(d)
+    return hits
+
+
+def art_df(hits, term):
+    """The article df the explanations give term (the same in every hit whose article has
+    it)."""
+    seen = {e["art_df"] for h in hits if "explain" in h for e in h["explain"]
+            if e["term"] == term and e["art_tf"] > 0}
+    assert len(seen) == 1, f"article df of {term!r}: {seen}"
+    return seen.pop()
+
+
+def test_article_df_follows_every_run(tmp):
+    # schema 6: the indexer keeps each term's article df; it must stay what counting the
+    # postings gives (--artrank df=walk) through fresh builds in parts, batches of updates
+    # and removals, shards and their compaction, and so rank exactly alike.
+    import random
+    rnd = random.Random(6)
+    words = ["harbour", "tide", "copper", "wheat", "zebra", "violin", "glacier", "lantern",
+             "meadow", "orbit", "pepper", "quartz", "saddle", "tunnel", "walrus"]
+
+    def text():
+        paras = [" ".join(rnd.choice(words) for _ in range(rnd.randint(4, 12)))
+                 for _ in range(rnd.randint(1, 4))]
+        return "\n\n".join(paras)
+
+    rows = {f"a{i}": {"id": f"a{i}", "title": f"{rnd.choice(words)} report", "text": text()}
+            for i in range(60)}
+    src = os.path.join(tmp, "articles.jsonl")
+
+    def write():
+        with open(src, "w", encoding="utf-8") as f:
+            for row in rows.values():
+                f.write(json.dumps(row) + "\n")
+
+    def holding(word):
+        return sum(1 for r in rows.values() if word in (r["title"] + " " + r["text"]).split())
+
+    queries = words + ["harbour tide", "zebra violin glacier", "walrus -tide"]
+
+    def same_as_walk(db, what):
+        a, b = ranked(db, queries), ranked(db, queries, ["--artrank", "df=walk"])
+        assert a == b, f"{what}: the stored article df ranks differently from the walk"
+        for w in ("zebra", "walrus", "harbour"):
+            assert art_df(a, w) == holding(w), (what, w, art_df(a, w), holding(w))
+
+    write()
+    db = os.path.join(tmp, "db")
+    run([INDEX, "--db", db, "-q", "--writers", "2", "--batch", "7", src], 0)
+    same_as_walk(db, "fresh build in two parts")
+    for i in range(0, 20, 2):
+        rows[f"a{i}"]["text"] = text()
+    for i in range(1, 17, 2):
+        del rows[f"a{i}"]
+    for i in range(60, 65):
+        rows[f"a{i}"] = {"id": f"a{i}", "title": "walrus news", "text": text()}
+    time.sleep(0.01)
+    write()
+    assert summary(run([INDEX, "--db", db, "--batch", "3", src], 0))[:3] == (5, 10, 8)
+    same_as_walk(db, "incremental run")
+    sh = os.path.join(tmp, "sharded")
+    run([INDEX, "--db", sh, "-q", "--shards", "3", src], 0)
+    same_as_walk(sh, "three shards")
+    run([INDEX, "--db", sh, "--compact"], 0)
+    same_as_walk(sh, "shards compacted into one")
+
+
 for t in [test_add_edit_delete, test_unchanged_run_writes_nothing, test_dry_run_and_rebuild,
           test_jsonl_and_gzip, test_second_indexer_is_refused,
           test_folder_that_is_not_an_index, test_folder_reached_twice_is_not_a_loop,
           test_real_link_loop_is_skipped, test_unreadable_folder_keeps_its_articles,
           test_no_path_and_no_corpus, test_help_fits_80_columns, test_verbose_and_ignored,
-          test_progress_phases_and_plural]:
+          test_progress_phases_and_plural, test_article_df_follows_every_run]:
     check(t)
-print(f"1..{13}")
+print(f"1..{14}")
 sys.exit(1 if failures else 0)

@@ -12,6 +12,7 @@
 #include "common/index.h"
 #include "common/index_dups.h"
 #include "common/index_fields.h"
+#include "common/index_priv.h"
 #include "common/rank.h"
 #include "common/xdb.h"
 
@@ -22,7 +23,8 @@ struct fixture {
     struct analyzer *an;
 };
 
-static void put(struct fixture *f, const char *id, const char *date, const char *text)
+static void put_into(struct index *ix, struct analyzer *an, const char *id, const char *date,
+                     const char *text)
 {
     struct article a;
     struct schema_article rec;
@@ -40,10 +42,15 @@ static void put(struct fixture *f, const char *id, const char *date, const char 
     rec.hash = schema_hash(SCHEMA_HASH_SEED, text, strlen(text));
     passage_opts_init(&po);
     po.min_words = 3; /* small passages, so short test texts make several */
-    assert_int_equal(index_prepare(f->an, &a, &po, &rec, &p, &err), TRAWL_OK);
-    assert_int_equal(index_put(f->ix, p, 0, &err), TRAWL_OK);
+    assert_int_equal(index_prepare(an, &a, &po, &rec, &p, &err), TRAWL_OK);
+    assert_int_equal(index_put(ix, p, 0, &err), TRAWL_OK);
     index_prep_free(p);
     article_release(&a);
+}
+
+static void put(struct fixture *f, const char *id, const char *date, const char *text)
+{
+    put_into(f->ix, f->an, id, date, text);
 }
 
 static int setup(void **state)
@@ -471,6 +478,136 @@ static void test_article_statistics_count_articles(void **state)
     assert_int_equal(t.art_df, 1);
 }
 
+/* The oracle for the stored article df: the distinct article ids among a term's postings. */
+struct distinct_articles {
+    xdb *db;
+    char seen[16][64];
+    size_t n;
+};
+
+static enum xdb_next note_article(void *ctx, xdb_docid id)
+{
+    struct distinct_articles *d = ctx;
+    struct sbuf v;
+    struct terr err;
+    size_t i;
+
+    sbuf_init(&v);
+    assert_int_equal(xdb_doc_value(d->db, id, SLOT_ARTICLE, &v, &err), TRAWL_OK);
+    for (i = 0; i < d->n && strcmp(d->seen[i], v.buf) != 0; i++)
+        ;
+    if (i == d->n) {
+        assert_true(d->n < 16 && v.len < 64);
+        strcpy(d->seen[d->n++], v.buf);
+    }
+    sbuf_release(&v);
+    return XDB_NEXT;
+}
+
+struct check_ctx {
+    struct index *ix;
+    size_t terms;
+};
+
+static enum xdb_next check_term(void *ctx, const char *term, size_t len, uint64_t docs)
+{
+    struct check_ctx *c = ctx;
+    struct distinct_articles d = {.db = c->ix->db, .n = 0};
+    uint64_t stored = 0;
+    int found = 0;
+    struct terr err;
+
+    (void)docs;
+    if (!schema_rank_term(term, len))
+        return XDB_NEXT;
+    assert_int_equal(xdb_postings(c->ix->db, term, len, note_article, &d, &err), TRAWL_OK);
+    assert_int_equal(index_artdf_get(c->ix, term, len, &stored, &found, &err), TRAWL_OK);
+    if (!found || stored != d.n)
+        fail_msg("term '%.*s': stored article df %s%llu, %zu articles hold it", (int)len, term,
+                 found ? "" : "(none) ", (unsigned long long)stored, d.n);
+    c->terms++;
+    return XDB_NEXT;
+}
+
+/* Every ranking term's stored article df is the number of articles among its postings. */
+static void assert_article_df_exact(struct index *ix)
+{
+    struct check_ctx c = {ix, 0};
+    struct terr err;
+
+    assert_int_equal(xdb_terms_each(ix->db, "", check_term, &c, &err), TRAWL_OK);
+    assert_true(c.terms > 10);
+}
+
+static uint64_t stored_df(struct index *ix, const char *term, int *found)
+{
+    uint64_t n = 0;
+    struct terr err;
+
+    assert_int_equal(index_artdf_get(ix, term, strlen(term), &n, found, &err), TRAWL_OK);
+    return n;
+}
+
+/* The indexer keeps each term's article df with the passages: adds, replacements and
+ * removals change it in the same commit, a cancelled batch does not, and a term no article
+ * holds any more has no count left. */
+static void test_article_df_is_kept_by_the_writer(void **state)
+{
+    struct fixture *f = *state;
+    struct terr err;
+    int found;
+
+    assert_article_df_exact(f->ix);
+    assert_int_equal(stored_df(f->ix, "target", &found), 2); /* fb and cricket */
+    assert_int_equal(stored_df(f->ix, "harbour", &found), 1); /* two passages, one article */
+    /* replaced: cricket no longer says "target", and says "harbour" */
+    put(f, "cricket", "2019-05-01", "The cricket team sailed into the harbour at noon.");
+    assert_int_equal(index_commit(f->ix, &err), TRAWL_OK);
+    assert_int_equal(stored_df(f->ix, "target", &found), 1);
+    assert_int_equal(stored_df(f->ix, "harbour", &found), 2);
+    assert_article_df_exact(f->ix);
+    /* a batch cancelled leaves the counts as they were */
+    assert_int_equal(index_begin(f->ix, &err), TRAWL_OK);
+    put(f, "draft", NULL, "A target for the harbour, never committed.");
+    assert_int_equal(index_remove(f->ix, "fb", &err), TRAWL_OK);
+    assert_int_equal(index_cancel(f->ix, &err), TRAWL_OK);
+    put(f, "later", NULL, "Wind over the hills again on Saturday.");
+    assert_int_equal(index_commit(f->ix, &err), TRAWL_OK);
+    assert_int_equal(stored_df(f->ix, "target", &found), 1);
+    assert_int_equal(stored_df(f->ix, "harbour", &found), 2);
+    assert_article_df_exact(f->ix);
+    /* removed: the last article with "target" takes its count with it */
+    assert_int_equal(index_remove(f->ix, "fb", &err), TRAWL_OK);
+    assert_int_equal(index_commit(f->ix, &err), TRAWL_OK);
+    assert_int_equal(stored_df(f->ix, "target", &found), 0);
+    assert_false(found);
+    assert_article_df_exact(f->ix);
+}
+
+/* A fresh build writes its parts apart; merging them adds up their counts. */
+static void test_article_df_of_merged_parts_is_summed(void **state)
+{
+    struct fixture *f = *state;
+    struct index_build *b;
+    struct index_open_opts oo = {.mode = INDEX_READ};
+    struct index *rd;
+    struct terr err;
+    int found;
+
+    assert_int_equal(index_build_start(f->path, 2, "english", 1, &b, &err), TRAWL_OK);
+    put_into(index_build_part(b, 0), f->an, "a1", NULL, "The harbour tide rises at dawn.");
+    put_into(index_build_part(b, 0), f->an, "a2", NULL, "A harbour wall and a tide gauge.");
+    put_into(index_build_part(b, 1), f->an, "b1", NULL, "The old harbour is quiet tonight.");
+    put_into(index_build_part(b, 1), f->an, "b2", NULL, "Fishing boats leave before dawn.");
+    assert_int_equal(index_build_finish(b, &err), TRAWL_OK);
+    assert_int_equal(index_open(f->path, &oo, &rd, &err), TRAWL_OK);
+    assert_int_equal(stored_df(rd, "harbour", &found), 3);
+    assert_int_equal(stored_df(rd, "dawn", &found), 2);
+    assert_int_equal(stored_df(rd, "gaug", &found), 1);
+    assert_article_df_exact(rd);
+    index_close(rd);
+}
+
 /* "did you mean" follows what the index holds: words of a removed or rewritten article leave
  * the spelling table, as in a clean build. */
 static void test_spelling_follows_removals_and_updates(void **state)
@@ -780,6 +917,9 @@ int main(void)
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(test_article_statistics_count_articles, setup, teardown),
         cmocka_unit_test_setup_teardown(test_spelling_follows_removals_and_updates, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_article_df_is_kept_by_the_writer, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_article_df_of_merged_parts_is_summed, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_refuses_missing_foreign_and_other_schema, setup,
                                         teardown),

@@ -822,6 +822,11 @@ static void test_open_many_and_compact(void **state)
         put_doc(w, uid, data, "common", 0, NULL);
         snprintf(data, sizeof data, "%d", i);
         assert_int_equal(xdb_meta_set(w, "who", data, 1, &err), TRAWL_OK);
+        /* counts: n:all in every source (1, 11, 21), n:one only in the second */
+        snprintf(data, sizeof data, "%d", 10 * i + 1);
+        assert_int_equal(xdb_meta_set(w, "n:all", data, strlen(data), &err), TRAWL_OK);
+        if (i == 1)
+            assert_int_equal(xdb_meta_set(w, "n:one", "7", 1, &err), TRAWL_OK);
         assert_int_equal(xdb_commit(w, &err), TRAWL_OK);
         xdb_close(w);
     }
@@ -832,7 +837,7 @@ static void test_open_many_and_compact(void **state)
     assert_int_equal(st.revision, 0); /* not a single database */
     xdb_close(rd);
 
-    assert_int_equal(xdb_compact(srcs, 3, sub(f, "merged"), &err), TRAWL_OK);
+    assert_int_equal(xdb_compact(srcs, 3, sub(f, "merged"), "n:", &err), TRAWL_OK);
     assert_int_equal(xdb_open(sub(f, "merged"), XDB_READ, &rd, &err), TRAWL_OK);
     assert_int_equal(xdb_stats(rd, &st, &err), TRAWL_OK);
     assert_int_equal(st.doccount, 6);
@@ -841,11 +846,31 @@ static void test_open_many_and_compact(void **state)
     sbuf_init(&sb);
     assert_int_equal(xdb_meta_get(rd, "who", &sb, &err), TRAWL_OK);
     assert_string_equal(sb.buf, "0"); /* the first source's value */
+    assert_int_equal(xdb_meta_get(rd, "n:all", &sb, &err), TRAWL_OK);
+    assert_string_equal(sb.buf, "33"); /* summed: 1 + 11 + 21 */
+    assert_int_equal(xdb_meta_get(rd, "n:one", &sb, &err), TRAWL_OK);
+    assert_string_equal(sb.buf, "7");
     sbuf_release(&sb);
     xdb_close(rd);
 
+    /* Without a sum prefix the counts are like any key: the first source's value. */
+    assert_int_equal(xdb_compact(srcs, 2, sub(f, "merged2"), NULL, &err), TRAWL_OK);
+    assert_int_equal(xdb_open(sub(f, "merged2"), XDB_READ, &rd, &err), TRAWL_OK);
+    sbuf_init(&sb);
+    assert_int_equal(xdb_meta_get(rd, "n:all", &sb, &err), TRAWL_OK);
+    assert_string_equal(sb.buf, "1");
+    sbuf_release(&sb);
+    xdb_close(rd);
+
+    /* A malformed count is refused as damage. */
+    assert_int_equal(xdb_open(paths[1], XDB_WRITE, &w, &err), TRAWL_OK);
+    assert_int_equal(xdb_meta_set(w, "n:all", "1x", 2, &err), TRAWL_OK);
+    assert_int_equal(xdb_commit(w, &err), TRAWL_OK);
+    xdb_close(w);
+    assert_int_equal(xdb_compact(srcs, 2, sub(f, "merged3"), "n:", &err), TRAWL_EINDEX);
+
     srcs[1] = sub(f, "missing");
-    assert_int_equal(xdb_compact(srcs, 2, paths[2], &err), TRAWL_EINDEX);
+    assert_int_equal(xdb_compact(srcs, 2, paths[2], "n:", &err), TRAWL_EINDEX);
     assert_non_null(strstr(err.msg, "missing"));
 }
 
