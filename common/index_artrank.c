@@ -591,8 +591,14 @@ static int score_articles(struct index *ix, struct index_results *r, struct inde
         /* The title is in each of the n passages W times; the article counts it once. */
         corr = (double)(c->npass - 1) * W;
         c->len = -corr * c->tl;
-        for (size_t q = 0; q < c->npass; q++)
+        c->matching = 0;
+        for (size_t q = 0; q < c->npass; q++) {
+            size_t j = 0;
             c->len += s->len[s->at[i] + q];
+            while (j < nt && s->wdf[(s->at[i] + q) * nt + j] == 0)
+                j++;
+            c->matching += j < nt;
+        }
         for (size_t j = 0; j < nt; j++) {
             double tf = -corr * a->tc[i * nt + j];
             for (size_t q = 0; q < c->npass; q++)

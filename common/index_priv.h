@@ -63,6 +63,8 @@ struct build {
     struct strlist rank_occ; /* rank terms with repeats, one per query occurrence (wqf) */
     struct strlist known; /* the query's words the index has (not excluded): index_rare.c */
     int needs_check;  /* some node can only be decided on the passage text */
+    int not_plain;    /* some node is not a word or OR: the query is not an OR of its
+                         rank terms (index_search.c's exact_more) */
     int negated;      /* inside an excluded branch: not highlighted */
     struct terr *err;
     int rc;
@@ -208,6 +210,8 @@ struct index_art_cand {
     xdb_docid best;          /* the best scoring passage (its score is `passage`) */
     uint32_t best_ordinal;
     uint32_t npass;          /* the article's passages */
+    uint32_t matching;       /* those holding a query term (title included), as Xapian sees
+                                them: the matches of a query that is an OR of words */
     uint32_t tl;             /* its title's length in terms, when the title is in its passages */
     double passage, article; /* the two scores fused */
     double len;              /* the article's length (title counted once) */

@@ -339,6 +339,8 @@ out:
 
 xdb_query *index_query_node(struct build *b, const struct qnode *q)
 {
+    if (q->kind != QK_WORD && q->kind != QK_OR)
+        b->not_plain = 1;
     switch (q->kind) {
     case QK_WORD: return build_words(b, q, 0);
     case QK_PHRASE: return build_words(b, q, 1);

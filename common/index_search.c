@@ -185,12 +185,15 @@ static int same_article(const struct index_hit *x, const struct index_hit *y)
  * beat the threshold is not counted), so a page would disagree with the unpaged list. Count
  * each shown article's matching passages exactly: the query filtered to the article's few
  * passages is cheap. Where the count needs the phrase check and the index is remote (Xapian
- * refuses a match decider there), the lower bound stays. */
+ * refuses a match decider there), the lower bound stays. A query that is an OR of words
+ * (plain) matches the passages that hold one of its terms, which article ranking has
+ * counted already for its candidates. */
 static int exact_more(struct index *ix, const xdb_query *xq, struct checker *chk,
-                      struct index_results *r, const struct index_search_opts *o,
+                      struct index_results *r, const struct index_search_opts *o, int plain,
                       struct terr *err)
 {
     unsigned per_article = o->per_article;
+    const struct index_artrank *art = ((struct index_results_priv *)r->priv)->art;
 
     /* Remote shards with a phrase check: run_search_checked_here has counted already. */
     if (chk != NULL && ix->remote)
@@ -202,6 +205,12 @@ static int exact_more(struct index *ix, const xdb_query *xq, struct checker *chk
             k++;
         if (k < i) {
             r->hits[i].more = r->hits[k].more;
+            continue;
+        }
+        if (plain && chk == NULL && art != NULL && r->hits[i].art > 0 &&
+            r->hits[i].art <= art->ncand) {
+            uint32_t m = art->cand[r->hits[i].art - 1].matching;
+            r->hits[i].more = m > per_article ? m - per_article : 0;
             continue;
         }
         if ((rc = check_cancel(o, err)) != TRAWL_OK)
@@ -673,7 +682,8 @@ static int search_once(struct index *ix, const struct qnode *q, const struct ind
     settle_ties(r, orig->offset - wide.offset, orig->count, orig->order);
     if ((rc = check_cancel(orig, err)) != TRAWL_OK || (rc = read_shown(ix, r, err)) != TRAWL_OK)
         goto out;
-    rc = exact_more(ix, xq, checked ? &chk : NULL, r, orig, err);
+    rc = exact_more(ix, xq, checked ? &chk : NULL, r, orig, !b.not_plain && !b.needs_check,
+                    err);
     if (rc == TRAWL_OK)
         rc = ex.rc;
     if (rc != TRAWL_OK)
