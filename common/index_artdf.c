@@ -76,14 +76,25 @@ int index_artdf_forget(struct index *ix, const char *aterm, size_t alen, struct 
     return rc;
 }
 
-/* The stored count of term (0 when there is no key), as written: key holds "d:" + term. */
+/* key := "d:" + term. */
+static int artdf_key(struct sbuf *key, const char *term, size_t len, struct terr *err)
+{
+    sbuf_reset(key);
+    if (sbuf_add(key, META_ARTDF, strlen(META_ARTDF)) != TRAWL_OK ||
+        sbuf_add(key, term, len) != TRAWL_OK)
+        return terr_set(err, TRAWL_ENOMEM, "out of memory");
+    return TRAWL_OK;
+}
+
+/* The count stored under key (*found 0 and *out 0 when there is none). */
 static int stored(struct index *ix, const char *key, struct sbuf *tmp, uint64_t *out,
-                  struct terr *err)
+                  int *found, struct terr *err)
 {
     int64_t v;
     int rc = xdb_meta_get(ix->db, key, tmp, err);
 
     *out = 0;
+    *found = 0;
     if (rc != TRAWL_OK)
         return rc;
     rc = schema_meta_number(tmp->buf, tmp->len, &v, err);
@@ -92,6 +103,7 @@ static int stored(struct index *ix, const char *key, struct sbuf *tmp, uint64_t 
     if (rc != TRAWL_OK)
         return index_damaged(ix, rc, err);
     *out = (uint64_t)v;
+    *found = 1;
     return TRAWL_OK;
 }
 
@@ -101,15 +113,12 @@ static int apply(struct index *ix, const char *term, size_t len, uint64_t add, u
 {
     char num[24];
     uint64_t have;
-    int rc;
+    int rc, found;
 
     if (add == sub)
         return TRAWL_OK;
-    sbuf_reset(key);
-    if (sbuf_add(key, META_ARTDF, strlen(META_ARTDF)) != TRAWL_OK ||
-        sbuf_add(key, term, len) != TRAWL_OK)
-        return terr_set(err, TRAWL_ENOMEM, "out of memory");
-    if ((rc = stored(ix, key->buf, tmp, &have, err)) != TRAWL_OK)
+    if ((rc = artdf_key(key, term, len, err)) != TRAWL_OK ||
+        (rc = stored(ix, key->buf, tmp, &have, &found, err)) != TRAWL_OK)
         return rc;
     if (have + add < sub) {
         terr_set(err, TRAWL_EINDEX, "corrupt metadata value: a term's article count is below "
@@ -161,29 +170,14 @@ int index_artdf_get(struct index *ix, const char *term, size_t len, uint64_t *ou
                     struct terr *err)
 {
     struct sbuf key, tmp;
-    int64_t v;
-    int rc = TRAWL_OK;
+    int rc;
 
     *out = 0;
     *found = 0;
     sbuf_init(&key);
     sbuf_init(&tmp);
-    if (sbuf_add(&key, META_ARTDF, strlen(META_ARTDF)) != TRAWL_OK ||
-        sbuf_add(&key, term, len) != TRAWL_OK)
-        rc = terr_set(err, TRAWL_ENOMEM, "out of memory");
-    if (rc == TRAWL_OK)
-        rc = xdb_meta_get(ix->db, key.buf, &tmp, err);
-    if (rc == TRAWL_OK) {
-        rc = schema_meta_number(tmp.buf, tmp.len, &v, err);
-        if (rc == TRAWL_OK) {
-            *out = (uint64_t)v;
-            *found = 1;
-        } else if (rc == TRAWL_ENOTFOUND) {
-            rc = TRAWL_OK;
-        } else {
-            rc = index_damaged(ix, rc, err);
-        }
-    }
+    if ((rc = artdf_key(&key, term, len, err)) == TRAWL_OK)
+        rc = stored(ix, key.buf, &tmp, out, found, err);
     sbuf_release(&key);
     sbuf_release(&tmp);
     return rc;
