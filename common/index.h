@@ -71,6 +71,9 @@ struct index *index_build_part(struct index_build *b, unsigned i);
 int index_build_finish(struct index_build *b, struct terr *err);
 /* Drops the build: the index stays as it was. NULL-safe. */
 void index_build_abort(struct index_build *b);
+/* For a process about to end abruptly (xdb_on_fatal): removes the scratch folder of the build
+ * started last and not yet finished or dropped, if any. */
+void index_build_fatal_cleanup(void);
 
 /* The local databases a writer must open for the index at path: one for a single index, one
  * per shard (in stub order) for a sharded one (malloc'ed array of malloc'ed paths: free with

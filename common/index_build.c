@@ -3,6 +3,7 @@
 #include "common/index_priv.h"
 
 #include <dirent.h>
+#include <pthread.h>
 #include <errno.h>
 #include <limits.h>
 #include <math.h>
@@ -29,10 +30,34 @@ struct index_build {
     int merge;              /* merge the parts, or keep them as shards */
 };
 
+/* The scratch folder of the build started last and still running, for
+ * index_build_fatal_cleanup: read without a lock there, since the process ends right after. */
+static pthread_mutex_t live_mu = PTHREAD_MUTEX_INITIALIZER;
+static char *volatile live_tmp;
+
+static void set_live(struct index_build *b, int on)
+{
+    pthread_mutex_lock(&live_mu);
+    if (on)
+        live_tmp = b->tmp;
+    else if (live_tmp == b->tmp)
+        live_tmp = NULL;
+    pthread_mutex_unlock(&live_mu);
+}
+
+void index_build_fatal_cleanup(void)
+{
+    char *tmp = live_tmp;
+
+    if (tmp != NULL)
+        layout_remove_tree(tmp, NULL);
+}
+
 void index_build_abort(struct index_build *b)
 {
     if (b == NULL)
         return;
+    set_live(b, 0);
     for (unsigned i = 0; i < b->n; i++)
         index_close(b->parts[i]);
     if (b->tmp != NULL)
@@ -86,6 +111,7 @@ int index_build_start(const char *path, unsigned nparts, const char *lang, int m
         index_build_abort(b);
         return rc;
     }
+    set_live(b, 1);
     *out = b;
     return TRAWL_OK;
 }

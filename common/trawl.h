@@ -467,6 +467,15 @@ struct trawl_write_counts {
 TRAWL_API int trawl_article_passages(const trawl_article *a, size_t min_words,
                                      size_t max_words, size_t *n, struct trawl_error *err);
 
+/* For a program that writes: Xapian 1.4.22 can end the process (std::terminate) when a write
+ * fails while it is still handling an earlier failed write (seen when a commit meets a full
+ * disk or a file size limit). After trawl_on_fatal(fn), such an end first removes the scratch
+ * folder of a fresh build in progress, then calls fn with Xapian's message, from the failing
+ * thread. fn should report it and _exit: other threads may still run, so it must not return
+ * to the library or free anything. If it returns, the process aborts. Xapian commits are
+ * atomic: the index keeps its last committed batch (a fresh build: the index as it was). */
+TRAWL_API void trawl_on_fatal(void (*fn)(const char *msg));
+
 /* Takes the index's lock (creating the folder for a new index), tidies what a killed run left,
  * and opens the index (every shard of a sharded one) for writing. Owned: trawl_writer_close. */
 TRAWL_API int trawl_writer_open(const char *path, const struct trawl_writer_opts *opts,

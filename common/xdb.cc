@@ -8,6 +8,8 @@
 
 #include <xapian.h>
 
+#include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <exception>
 #include <memory>
@@ -1193,6 +1195,36 @@ extern "C" int xdb_mset_matching_terms(xdb_mset *m, size_t i, xdb_term_fn fn, vo
     } catch (...) {
         return xdb_fail(err, "cannot list matching terms", nullptr, m->name.c_str());
     }
+}
+
+static xdb_fatal_fn fatal_fn;
+
+[[noreturn]] static void on_terminate()
+{
+    int sys = errno; /* the failed write's, when no exception is left to tell it */
+    std::string what = "Xapian ended the program while handling a failed write";
+    if (sys != 0)
+        what += std::string(" (last system error: ") + std::strerror(sys) + ")";
+    try {
+        std::exception_ptr e = std::current_exception();
+        if (e)
+            std::rethrow_exception(e);
+    } catch (const Xapian::Error &x) {
+        what = x.get_description();
+    } catch (const std::exception &x) {
+        what = x.what();
+    } catch (...) {
+        what = "an unknown error";
+    }
+    if (fatal_fn != nullptr)
+        fatal_fn(what.c_str());
+    std::abort();
+}
+
+extern "C" void xdb_on_fatal(xdb_fatal_fn fn)
+{
+    fatal_fn = fn;
+    std::set_terminate(on_terminate);
 }
 
 extern "C" const char *xdb_xapian_version(void)

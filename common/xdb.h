@@ -275,6 +275,15 @@ int xdb_mset_hit(xdb_mset *m, size_t i, struct xdb_hit *out, struct terr *err);
 int xdb_mset_matching_terms(xdb_mset *m, size_t i, xdb_term_fn fn, void *ctx,
                             struct terr *err);
 
+/* Failures no status can report: Xapian 1.4.22 can end the process with std::terminate when
+ * a write fails while it is still handling an earlier failed write (seen in commit with a
+ * full disk or a file size limit: an exception leaves a destructor). After xdb_on_fatal(fn),
+ * such an end calls fn first, from the failing thread, with Xapian's description of the error
+ * (or a note that there was none). fn should report and _exit; if it returns, the process
+ * aborts as before. Commits are atomic: the database keeps its last commit. */
+typedef void (*xdb_fatal_fn)(const char *what);
+void xdb_on_fatal(xdb_fatal_fn fn);
+
 /* Versions of the libraries behind xdb ("1.4.22"). */
 const char *xdb_xapian_version(void);
 

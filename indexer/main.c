@@ -641,6 +641,25 @@ static int check_default_input(void)
     return 2;
 }
 
+/* The process ends here when Xapian gives up in the middle of a failed write (trawl_on_fatal):
+ * the same report as any failed run, written with write(2) (other threads may hold stdio's
+ * locks), then _exit. */
+static void fatal_write(const char *msg)
+{
+    char buf[1024];
+    int n = snprintf(buf, sizeof buf,
+                     PROG ": writing the index failed: %s\n" PROG
+                          ": stopped: the index keeps its last committed batch; run again to "
+                          "finish\n",
+                     msg);
+
+    if (n > 0) {
+        ssize_t w = write(STDERR_FILENO, buf, (size_t)n < sizeof buf ? (size_t)n : sizeof buf - 1);
+        (void)w; /* nothing left to do if stderr is gone */
+    }
+    _exit(2);
+}
+
 int main(int argc, char **argv)
 {
     const char *def_inputs[] = {"corpus"};
@@ -655,6 +674,7 @@ int main(int argc, char **argv)
     if (o.stats)
         return print_stats(o.db);
     signal(SIGPIPE, SIG_IGN);
+    trawl_on_fatal(fatal_write);
     if (o.compact)
         return compact(&o);
     if (optind < argc)
