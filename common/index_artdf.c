@@ -52,17 +52,14 @@ static enum xdb_next add_rank_term(void *ctx, const char *term, size_t len, uint
     return XDB_NEXT;
 }
 
-int index_artdf_forget(struct index *ix, const char *aterm, size_t alen, struct terr *err)
+int index_artdf_forget(struct index *ix, const struct docids *ids, struct terr *err)
 {
-    struct docids ids = {NULL, 0, 0, 0};
     struct old_terms o = {.nomem = 0};
-    int rc = xdb_postings(ix->db, aterm, alen, index_collect_docid, &ids, err);
+    int rc = TRAWL_OK;
 
     strmap_init(&o.set);
-    if (rc == TRAWL_OK && ids.nomem)
-        rc = terr_set(err, TRAWL_ENOMEM, "out of memory");
-    for (size_t i = 0; i < ids.n && rc == TRAWL_OK; i++) {
-        rc = xdb_doc_terms(ix->db, ids.v[i], add_rank_term, &o, err);
+    for (size_t i = 0; i < ids->n && rc == TRAWL_OK; i++) {
+        rc = xdb_doc_terms(ix->db, ids->v[i], add_rank_term, &o, err);
         if (rc == TRAWL_OK && o.nomem)
             rc = terr_set(err, TRAWL_ENOMEM, "out of memory");
     }
@@ -72,7 +69,6 @@ int index_artdf_forget(struct index *ix, const char *aterm, size_t alen, struct 
             rc = terr_set(err, TRAWL_ENOMEM, "out of memory");
     }
     strmap_release(&o.set);
-    free(ids.v);
     return rc;
 }
 

@@ -138,9 +138,9 @@ int index_need_writer(struct index *ix, struct terr *err);
 /* ---- index_artdf.c ---- */
 /* Counts the article whose distinct ranking terms are terms (at the next flush). */
 int index_artdf_add(struct index *ix, const struct strmap *terms, struct terr *err);
-/* Before the passages tagged aterm go (replaced or removed): their article leaves the counts
- * of the ranking terms they hold (at the next flush). */
-int index_artdf_forget(struct index *ix, const char *aterm, size_t alen, struct terr *err);
+/* Before an article's passages (docids ids) go, replaced or removed: the article leaves the
+ * counts of the ranking terms they hold (at the next flush). */
+int index_artdf_forget(struct index *ix, const struct docids *ids, struct terr *err);
 /* Writes the waiting changes into the metadata (inside the caller's transaction). */
 int index_artdf_flush(struct index *ix, struct terr *err);
 /* Flushes when too many changes wait, to bound the memory. */
@@ -154,8 +154,9 @@ int index_artdf_get(struct index *ix, const char *term, size_t len, uint64_t *ou
 int index_spelling_word(const struct tok_token *tk);
 /* Sends the words pending in ix->spell and ix->unspell to the spelling table. */
 int index_flush_spelling(struct index *ix, struct terr *err);
-/* Takes the words of the passages tagged aterm off the spelling table (at the next flush). */
-int index_forget_words(struct index *ix, const char *aterm, size_t alen, struct terr *err);
+/* Takes the words of an article's passages (docids ids) off the spelling table (at the next
+ * flush). */
+int index_forget_words(struct index *ix, const struct docids *ids, struct terr *err);
 /* Keeps ix->spell + ix->unspell below SPELL_PENDING_MAX words, flushing when over. */
 int index_spell_bound(struct index *ix, struct terr *err);
 

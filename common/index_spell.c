@@ -71,22 +71,18 @@ static int unspell_token(void *ctx, const struct tok_token *tk, const char *term
 
 /* Before an article's passages go (replaced or removed): their words leave the spelling
  * table, so suggestions match a clean build of what is left. */
-int index_forget_words(struct index *ix, const char *aterm, size_t alen, struct terr *err)
+int index_forget_words(struct index *ix, const struct docids *ids, struct terr *err)
 {
-    struct docids ids = {NULL, 0, 0, 0};
     struct sbuf data;
     struct analyzer *an;
     int rc = index_analyzer(ix, &an, err);
 
     if (rc != TRAWL_OK)
         return rc;
-    rc = xdb_postings(ix->db, aterm, alen, index_collect_docid, &ids, err);
-    if (rc == TRAWL_OK && ids.nomem)
-        rc = terr_set(err, TRAWL_ENOMEM, "out of memory");
     sbuf_init(&data);
-    for (size_t i = 0; i < ids.n && rc == TRAWL_OK; i++) {
+    for (size_t i = 0; i < ids->n && rc == TRAWL_OK; i++) {
         struct schema_passage p;
-        rc = xdb_doc_data(ix->db, ids.v[i], &data, err);
+        rc = xdb_doc_data(ix->db, ids->v[i], &data, err);
         if (rc == TRAWL_OK)
             rc = index_damaged(ix, schema_passage_decode(data.buf, data.len, &p, err), err);
         if (rc == TRAWL_OK &&
@@ -94,7 +90,6 @@ int index_forget_words(struct index *ix, const char *aterm, size_t alen, struct 
             rc = terr_set(err, TRAWL_ENOMEM, "out of memory");
     }
     sbuf_release(&data);
-    free(ids.v);
     return rc;
 }
 

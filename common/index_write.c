@@ -27,6 +27,23 @@ int index_need_writer(struct index *ix, struct terr *err)
     return TRAWL_OK;
 }
 
+/* Before the passages tagged aterm go (replaced or removed): what they add to the spelling
+ * table and the article df is taken back, from one read of the article's docids. */
+static int forget_article(struct index *ix, const char *aterm, size_t alen, struct terr *err)
+{
+    struct docids ids = {NULL, 0, 0, 0};
+    int rc = xdb_postings(ix->db, aterm, alen, index_collect_docid, &ids, err);
+
+    if (rc == TRAWL_OK && ids.nomem)
+        rc = terr_set(err, TRAWL_ENOMEM, "out of memory");
+    if (rc == TRAWL_OK)
+        rc = index_forget_words(ix, &ids, err);
+    if (rc == TRAWL_OK)
+        rc = index_artdf_forget(ix, &ids, err);
+    free(ids.v);
+    return rc;
+}
+
 int index_put(struct index *ix, const struct index_prep *p, int is_new, struct terr *err)
 {
     struct sbuf term;
@@ -39,8 +56,7 @@ int index_put(struct index *ix, const struct index_prep *p, int is_new, struct t
         rc = terr_set(err, TRAWL_ENOMEM, "out of memory");
         goto out;
     }
-    if (!is_new && ((rc = index_forget_words(ix, term.buf, term.len, err)) != TRAWL_OK ||
-                    (rc = index_artdf_forget(ix, term.buf, term.len, err)) != TRAWL_OK ||
+    if (!is_new && ((rc = forget_article(ix, term.buf, term.len, err)) != TRAWL_OK ||
                     (rc = xdb_delete_term(ix->db, term.buf, term.len, err)) != TRAWL_OK))
         goto out;
     if ((rc = index_artdf_add(ix, &p->terms, err)) != TRAWL_OK)
@@ -99,9 +115,7 @@ int index_remove(struct index *ix, const char *id, struct terr *err)
         rc = terr_set(err, TRAWL_ENOMEM, "out of memory");
         goto out;
     }
-    rc = index_forget_words(ix, term.buf, term.len, err);
-    if (rc == TRAWL_OK)
-        rc = index_artdf_forget(ix, term.buf, term.len, err);
+    rc = forget_article(ix, term.buf, term.len, err);
     if (rc == TRAWL_OK)
         rc = xdb_delete_term(ix->db, term.buf, term.len, err);
     if (rc == TRAWL_OK)
