@@ -37,40 +37,56 @@ def limited(fsize):
     return pre
 
 
-def full_disk_case(tmp, where, why, fsize=0):
+STOPPED = "trawl-index: stopped: the index keeps its last committed batch; run again to finish"
+
+
+def base_and_more(tmp, db):
+    """Indexes BASE articles into db, then puts MORE beside them in the corpus (not indexed).
+    Returns the corpus and the indexed articles (rel.by_article)."""
     pool = {a["id"]: a for a in rel.articles(BASE + MORE)}
     corpus = Corpus(os.path.join(tmp, "corpus"), pool)
     ids = list(pool)
     for aid in ids[:BASE]:
         corpus.put(pool[aid])
-    db = os.path.join(where, "db")
     run([INDEX, "--db", db, "-q", corpus.root], 0)
-    before = rel.dump(db)
-    base = rel.by_article(before)
+    base = rel.by_article(rel.dump(db))
     for aid in ids[BASE:]:
         corpus.put(pool[aid])
+    return corpus, base
 
-    def fails(extra, stopped=True):
-        r = run([INDEX, "--db", db, "-q", "--batch", "100", *extra, corpus.root],
-                preexec_fn=limited(fsize))
-        lines = r.stderr.splitlines() or [""]
-        if (r.returncode != 2 or not any(why in line for line in lines)
-                or (stopped and lines[-1] != "trawl-index: stopped: the index keeps its last "
-                                             "committed batch; run again to finish")
-                or not all(line.startswith("trawl-index: ") for line in lines)):
-            raise Fail(f"out of space: exit {r.returncode}, expected 2 and '{why}':\n"
-                       f"{r.stderr}")
-        return lines[0]
 
-    msg = fails([])
+def fails(db, corpus, why, fsize, what, extra=(), stopped=True):
+    """Runs the indexer out of space; it must exit 2 with messages naming why (and, stopped,
+    ending with STOPPED). Returns its first line."""
+    r = run([INDEX, "--db", db, "-q", "--batch", "100", *extra, corpus.root],
+            preexec_fn=limited(fsize))
+    lines = r.stderr.splitlines() or [""]
+    if (r.returncode != 2 or not any(why in line for line in lines)
+            or (stopped and lines[-1] != STOPPED)
+            or not all(line.startswith("trawl-index: ") for line in lines)):
+        raise Fail(f"{what}: exit {r.returncode}, expected 2 and '{why}':\n{r.stderr}")
+    return lines[0]
+
+
+def kept_whole(db, corpus, base, what):
+    """db is consistent and still holds every article of base. Returns its articles."""
     check_whole(db, corpus)
     after = rel.by_article(rel.dump(db))
     lost = [a for a in base if after.get(a) != base[a]]
     if lost:
-        raise Fail(f"{len(lost)} committed articles lost or changed, e.g. {lost[:3]}")
+        raise Fail(f"{what}: {len(lost)} committed articles lost or changed, e.g. {lost[:3]}")
+    return after
+
+
+def full_disk_case(tmp, where, why, fsize=0):
+    db = os.path.join(where, "db")
+    corpus, base = base_and_more(tmp, db)
+    msg = fails(db, corpus, why, fsize, "out of space")
+    after = kept_whole(db, corpus, base, "out of space")
     rel.note(f"{where}: '{msg}'; {len(after)} of {BASE + MORE} articles committed")
     revision = rel.stats(db)["revision"]
-    fails(["--rebuild"], stopped=False)  # it may fail before writing anything
+    # it may fail before writing anything
+    fails(db, corpus, why, fsize, "out of space", ["--rebuild"], stopped=False)
     if rel.stats(db)["revision"] != revision or rel.by_article(rel.dump(db)) != after:
         raise Fail("a failed --rebuild changed the index")
     left = [n for n in os.listdir(db) if n.startswith("tmp-")]
@@ -99,34 +115,13 @@ def test_limits_across_the_commit(tmp):
     # Where the limit falls decides which write fails; some of those make Xapian 1.4.22 end the
     # process inside its commit (an exception escaping a destructor while an earlier failed
     # write is handled). trawl-index must still exit 2 with its message, and lose nothing.
-    pool = {a["id"]: a for a in rel.articles(BASE + MORE)}
-    corpus = Corpus(os.path.join(tmp, "corpus"), pool)
-    ids = list(pool)
-    for aid in ids[:BASE]:
-        corpus.put(pool[aid])
-    base = os.path.join(tmp, "base")
-    run([INDEX, "--db", base, "-q", corpus.root], 0)
-    kept = rel.by_article(rel.dump(base))
-    for aid in ids[BASE:]:
-        corpus.put(pool[aid])
-    db = os.path.join(tmp, "db")
+    base_db, db = os.path.join(tmp, "base"), os.path.join(tmp, "db")
+    corpus, base = base_and_more(tmp, base_db)
     for fsize in range(600 << 10, 2 << 20, 97 << 10):
         shutil.rmtree(db, ignore_errors=True)
-        shutil.copytree(base, db)
-        r = run([INDEX, "--db", db, "-q", "--batch", "100", corpus.root],
-                preexec_fn=limited(fsize))
-        lines = r.stderr.splitlines() or [""]
-        if (r.returncode != 2 or not any("File too large" in line for line in lines)
-                or lines[-1] != "trawl-index: stopped: the index keeps its last committed "
-                                "batch; run again to finish"
-                or not all(line.startswith("trawl-index: ") for line in lines)):
-            raise Fail(f"limit {fsize}: exit {r.returncode}, expected 2 and 'File too large':"
-                       f"\n{r.stderr}")
-        check_whole(db, corpus)
-        after = rel.by_article(rel.dump(db))
-        lost = [a for a in kept if after.get(a) != kept[a]]
-        if lost:
-            raise Fail(f"limit {fsize}: committed articles lost or changed, e.g. {lost[:3]}")
+        shutil.copytree(base_db, db)
+        fails(db, corpus, "File too large", fsize, f"limit {fsize}")
+        kept_whole(db, corpus, base, f"limit {fsize}")
 
 
 def test_full_tmpfs(tmp):
