@@ -36,6 +36,8 @@ struct index_open_opts {
     int no_sync;      /* skip fsync (fresh bulk builds) */
     int plain;        /* path is itself a Xapian database (a part or shard), no stub */
     int allow_partial; /* reading a sharded index: open the shards that are up */
+    int no_repair;    /* a writer about to replace the index (--rebuild): leave an article
+                         database that is a batch ahead as it is (index_repair) */
 };
 
 /* Opens the index at path. Reading a missing index, one of another schema version or

@@ -348,31 +348,24 @@ static int to_rows(struct scratch *s, size_t nt)
     return TRAWL_OK;
 }
 
-/* Finds every candidate's passages and reads their counts. */
-static int read_counts(struct index *ix, const struct index_results *r, struct index_artrank *a,
-                       const struct strlist *terms, struct scratch *s, struct terr *err)
+/* Finds every candidate's passages (from its best hit: its first passage is best - ordinal). */
+static int find_passages(struct index *ix, const struct index_results *r,
+                         struct index_artrank *a, struct terr *err)
 {
     unsigned stride = xdb_shard_count(ix->db);
-    struct slot *sl = NULL;
-    size_t *lens = NULL, nt = a->nterms;
-    xdb_docid *where = NULL;
     struct sbuf term;
     int rc = TRAWL_OK;
 
     sbuf_init(&term);
-    if ((s->at = calloc(a->ncand, sizeof *s->at)) == NULL) {
-        rc = TRAWL_ENOMEM;
-        goto out;
-    }
-    for (size_t i = 0; i < a->ncand; i++) {
+    for (size_t i = 0; i < a->ncand && rc == TRAWL_OK; i++) {
         const struct index_hit *h = &r->hits[a->cand[i].hit];
         uint64_t np, coll;
         if (schema_article_term(h->p.id, h->p.id_len, &term) != TRAWL_OK) {
-            rc = TRAWL_ENOMEM;
-            goto out;
+            rc = terr_set(err, TRAWL_ENOMEM, "out of memory");
+            break;
         }
         if ((rc = xdb_term_freq(ix->db, term.buf, term.len, &np, &coll, err)) != TRAWL_OK)
-            goto out;
+            break;
         /* Not where the schema says (it cannot happen): the best passage alone. */
         if (np == 0 || h->p.ordinal >= np || (uint64_t)h->p.ordinal * stride >= h->docid ||
             np > UINT32_MAX)
@@ -380,22 +373,43 @@ static int read_counts(struct index *ix, const struct index_results *r, struct i
         a->cand[i].best = h->docid;
         a->cand[i].best_ordinal = np > 1 ? h->p.ordinal : 0;
         a->cand[i].npass = (uint32_t)np;
-        s->at[i] = s->ndocs;
-        s->ndocs += (size_t)np;
+        a->cand[i].first = h->docid - a->cand[i].best_ordinal * stride;
     }
-    sl = malloc(s->ndocs * sizeof *sl);
-    s->docs = malloc(s->ndocs * sizeof *s->docs);
-    s->row = malloc(s->ndocs * sizeof *s->row);
-    where = malloc(s->ndocs * sizeof *where);
-    s->wdf = malloc(s->ndocs * (nt ? nt : 1) * sizeof *s->wdf);
-    s->len = malloc(s->ndocs * sizeof *s->len);
-    lens = malloc(nt * sizeof *lens);
+    sbuf_release(&term);
+    return rc;
+}
+
+/* Reads the counts of every candidate's passages (cand[i].first onwards, npass of them). */
+static int read_counts(struct index *ix, struct index_artrank *a, const struct strlist *terms,
+                       struct scratch *s, struct terr *err)
+{
+    unsigned stride = xdb_shard_count(ix->db);
+    struct slot *sl = NULL;
+    size_t *lens = NULL, nt = a->nterms;
+    xdb_docid *where = NULL;
+    int rc = TRAWL_OK;
+
+    if ((s->at = calloc(a->ncand ? a->ncand : 1, sizeof *s->at)) == NULL) {
+        rc = TRAWL_ENOMEM;
+        goto out;
+    }
+    for (size_t i = 0; i < a->ncand; i++) {
+        s->at[i] = s->ndocs;
+        s->ndocs += a->cand[i].npass;
+    }
+    sl = malloc((s->ndocs ? s->ndocs : 1) * sizeof *sl);
+    s->docs = malloc((s->ndocs ? s->ndocs : 1) * sizeof *s->docs);
+    s->row = malloc((s->ndocs ? s->ndocs : 1) * sizeof *s->row);
+    where = malloc((s->ndocs ? s->ndocs : 1) * sizeof *where);
+    s->wdf = malloc((s->ndocs ? s->ndocs : 1) * (nt ? nt : 1) * sizeof *s->wdf);
+    s->len = malloc((s->ndocs ? s->ndocs : 1) * sizeof *s->len);
+    lens = malloc((nt ? nt : 1) * sizeof *lens);
     if (!sl || !s->docs || !s->row || !where || !s->wdf || !s->len || !lens) {
         rc = TRAWL_ENOMEM;
         goto out;
     }
     for (size_t i = 0; i < a->ncand; i++) {
-        xdb_docid first = a->cand[i].best - a->cand[i].best_ordinal * stride;
+        xdb_docid first = a->cand[i].first;
         for (size_t p = 0; p < a->cand[i].npass; p++) {
             sl[s->at[i] + p] = (struct slot){first + (xdb_docid)(p * stride), i, p};
             s->docs[s->at[i] + p] = first + (xdb_docid)(p * stride);
@@ -419,7 +433,6 @@ out:
     free(sl);
     free(where);
     free(lens);
-    sbuf_release(&term);
     return rc;
 }
 
@@ -702,7 +715,8 @@ int index_artrank(struct index *ix, struct index_results *r, const struct strlis
     a->title_wdf = RANK_TITLE_WDF;
     a->fused = !by_date;
     /* The every-passage view shows each hit's own passage. */
-    if ((rc = read_counts(ix, r, a, terms, &s, err)) != TRAWL_OK ||
+    if ((rc = find_passages(ix, r, a, err)) != TRAWL_OK ||
+        (rc = read_counts(ix, a, terms, &s, err)) != TRAWL_OK ||
         (rc = read_stats(ix, a, terms, occ, o->art_df, &st, err)) != TRAWL_OK ||
         (rc = score_articles(ix, r, a, terms, &s, &st, o, keep_shown || per_passage,
                              err)) != TRAWL_OK)
@@ -728,6 +742,209 @@ int index_artrank(struct index *ix, struct index_results *r, const struct strlis
 out:
     free(hit_cand);
     free(first);
+    scratch_free(&s);
+    index_artrank_free(a);
+    return rc;
+}
+
+/* ---- Article-first ranking ------------------------------------------------------------ */
+
+static enum xdb_next first_docid(void *ctx, xdb_docid d)
+{
+    *(xdb_docid *)ctx = d;
+    return XDB_STOP;
+}
+
+/* The candidates of an article search: their documents' data in r's hits, the passages of
+ * each (first docid and count, from its A term in the passage database). */
+static int article_candidates(struct index *ix, struct index_results *r, struct index_artrank *a,
+                              struct terr *err)
+{
+    struct index_results_priv *pv = r->priv;
+    struct sbuf term;
+    int rc = TRAWL_OK;
+
+    sbuf_init(&term);
+    for (size_t i = 0; i < a->ncand && rc == TRAWL_OK; i++) {
+        struct index_hit *ih = &r->hits[i];
+        struct xdb_hit h;
+        xdb_docid first = 0;
+        uint64_t np = 0, coll;
+        if ((rc = xdb_mset_hit(pv->mset, i, &h, err)) != TRAWL_OK ||
+            (rc = index_damaged(ix, schema_passage_decode(h.data, h.data_len, &ih->p, err),
+                                err)) != TRAWL_OK)
+            break;
+        ih->score = h.weight;
+        a->cand[i].hit = i;
+        a->cand[i].article = h.weight;
+        if (schema_article_term(ih->p.id, ih->p.id_len, &term) != TRAWL_OK) {
+            rc = terr_set(err, TRAWL_ENOMEM, "out of memory");
+            break;
+        }
+        if ((rc = xdb_term_freq(ix->db, term.buf, term.len, &np, &coll, err)) != TRAWL_OK ||
+            (rc = xdb_postings(ix->db, term.buf, term.len, first_docid, &first, err)) !=
+                TRAWL_OK)
+            break;
+        if (np == 0 || first == 0 || np > UINT32_MAX) {
+            rc = terr_damaged(err, ix->path, "an article of its article database has no passages",
+                              0);
+            break;
+        }
+        a->cand[i].first = first;
+        a->cand[i].npass = (uint32_t)np;
+        r->n++;
+    }
+    sbuf_release(&term);
+    return rc;
+}
+
+/* Statistics at both levels, each from its own database. */
+static int artfirst_stats(struct index *ix, struct index_artrank *a, const struct strlist *terms,
+                          const struct strlist *occ, struct xdb_stats *st, struct terr *err)
+{
+    struct xdb_stats ast;
+    int rc;
+
+    if ((rc = xdb_stats(ix->db, st, err)) != TRAWL_OK ||
+        (rc = xdb_stats(ix->adb, &ast, err)) != TRAWL_OK)
+        return rc;
+    a->passages = st->doccount;
+    a->articles = ast.doccount ? ast.doccount : 1;
+    a->avg_art = ast.avlength > 0 ? ast.avlength : 1;
+    for (size_t j = 0; j < a->nterms; j++) {
+        const char *t = terms->v[j];
+        uint64_t coll, wqf = 0;
+        for (size_t k = 0; k < occ->n; k++)
+            wqf += strcmp(occ->v[k], t) == 0;
+        a->qf[j] = wqf > 0 ? 2.0 * (double)wqf / (1.0 + (double)wqf) : 1.0;
+        if ((rc = xdb_term_freq(ix->db, t, strlen(t), &a->df[j], &coll, err)) != TRAWL_OK ||
+            (rc = xdb_term_freq(ix->adb, t, strlen(t), &a->df_art[j], &coll, err)) != TRAWL_OK)
+            return rc;
+    }
+    return TRAWL_OK;
+}
+
+/* Candidate i's best passage by the passage BM25 (title included, as Xapian scores it), its
+ * matching passages, its article counts, and the passage it shows. */
+static int artfirst_score(struct index *ix, struct index_results *r, struct index_artrank *a,
+                          const struct strlist *terms, const struct scratch *s, size_t i,
+                          const double *idf_pas, const struct xdb_stats *st,
+                          const struct index_search_opts *o, struct terr *err)
+{
+    struct index_art_cand *c = &a->cand[i];
+    struct index_hit *h = &r->hits[i];
+    size_t nt = a->nterms, q;
+    double corr, best = -1;
+    int added = 0, rc;
+
+    if (c->npass > 1 && (rc = title_counts(ix, r, a, terms, s, i, &added, err)) != TRAWL_OK)
+        return rc;
+    c->matching = 0;
+    for (q = 0; q < c->npass; q++) {
+        size_t row = s->at[i] + q;
+        double sc = 0;
+        int any = 0;
+        for (size_t j = 0; j < nt; j++) {
+            double w = s->wdf[row * nt + j];
+            any |= w > 0;
+            if (a->df[j] > 0)
+                sc += idf_pas[j] * index_bm25_tf(w, s->len[row], st->avlength, o->k1, o->b);
+        }
+        c->matching += any;
+        if (sc > best) {
+            best = sc;
+            c->best = s->docs[row];
+            c->best_ordinal = (uint32_t)q;
+        }
+    }
+    c->passage = best > 0 ? best : 0;
+    corr = (double)(c->npass - 1) * a->title_wdf;
+    c->len = -corr * c->tl;
+    for (q = 0; q < c->npass; q++)
+        c->len += s->len[s->at[i] + q];
+    for (size_t j = 0; j < nt; j++) {
+        double tf = -corr * a->tc[i * nt + j];
+        for (q = 0; q < c->npass; q++)
+            tf += s->wdf[(s->at[i] + q) * nt + j];
+        a->tf[i * nt + j] = tf;
+    }
+    q = c->npass > 1 ? choose_passage(a, s, i, idf_pas, st->avlength, o) : 0;
+    h->docid = s->docs[s->at[i] + q];
+    h->moved = 1; /* the hit holds the article's data: the caller reads the passage's */
+    h->passage = c->passage;
+    h->art = (uint32_t)(i + 1);
+    return TRAWL_OK;
+}
+
+int index_artfirst(struct index *ix, const xdb_query *xq, const struct strlist *terms,
+                   const struct strlist *occ, const struct index_search_opts *o,
+                   xdb_decider_fn dec, void *dctx, struct index_results *r,
+                   struct index_artrank **out, struct terr *err)
+{
+    struct index_results_priv *pv = r->priv;
+    struct xdb_search_opts xo;
+    struct xdb_stats st;
+    struct scratch s;
+    struct index_artrank *a = NULL;
+    double *idf_pas = NULL, minf = INFINITY;
+    size_t n, kk;
+    int rc;
+
+    *out = NULL;
+    memset(&s, 0, sizeof s);
+    xdb_search_opts_init(&xo);
+    xo.k1 = o->art_k1;
+    xo.b = o->art_b;
+    xo.min_normlen = RANK_MIN_NORMLEN;
+    xo.sort_slot = SLOT_ARTICLE; /* ties by article id */
+    xo.offset = 0;
+    xo.count = o->offset + o->count;
+    xo.check_at_least = o->check_at_least;
+    xo.decider = dec;
+    xo.decider_ctx = dctx;
+    if ((rc = xdb_search(ix->adb, xq, &xo, &pv->mset, err)) != TRAWL_OK)
+        return rc;
+    n = xdb_mset_size(pv->mset);
+    r->estimated = xdb_mset_estimated(pv->mset);
+    if ((r->hits = calloc(n ? n : 1, sizeof *r->hits)) == NULL ||
+        (a = artrank_new(terms, n)) == NULL ||
+        (idf_pas = malloc((terms->n ? terms->n : 1) * sizeof *idf_pas)) == NULL) {
+        rc = terr_set(err, TRAWL_ENOMEM, "out of memory");
+        goto out;
+    }
+    a->alpha = o->art_alpha;
+    a->k1 = o->art_k1;
+    a->b = o->art_b;
+    a->title_wdf = RANK_TITLE_WDF;
+    a->fused = 1;
+    if ((rc = article_candidates(ix, r, a, err)) != TRAWL_OK ||
+        (rc = read_counts(ix, a, terms, &s, err)) != TRAWL_OK ||
+        (rc = artfirst_stats(ix, a, terms, occ, &st, err)) != TRAWL_OK)
+        goto out;
+    for (size_t j = 0; j < a->nterms; j++)
+        idf_pas[j] = a->qf[j] * index_bm25_idf((double)a->passages, (double)a->df[j]);
+    for (size_t i = 0; i < n; i++)
+        if ((rc = artfirst_score(ix, r, a, terms, &s, i, idf_pas, &st, o, err)) != TRAWL_OK)
+            goto out;
+    kk = n < o->art_depth ? n : o->art_depth;
+    for (size_t i = 0; i < kk; i++) {
+        double f = a->alpha * a->cand[i].passage + (1 - a->alpha) * a->cand[i].article;
+        r->hits[i].score = f;
+        if (f < minf)
+            minf = f;
+    }
+    /* Past the depth, the article order (the same whatever the page): below the fused ones. */
+    a->below = kk < n && minf > 0 && a->cand[kk].article > 0
+                   ? minf / a->cand[kk].article * (1 - 1e-6)
+                   : 0;
+    for (size_t i = kk; i < n; i++) {
+        a->cand[i].past = 1;
+        r->hits[i].score = a->cand[i].article * a->below;
+    }
+    *out = a;
+    a = NULL;
+out:
+    free(idf_pas);
     scratch_free(&s);
     index_artrank_free(a);
     return rc;

@@ -149,6 +149,49 @@ static int finish_shards(struct index_build *b, unsigned g, struct terr *err)
     return rc;
 }
 
+/* Sets the database at path's META_BATCH to 1. */
+static int level_batch(const char *path, struct terr *err)
+{
+    xdb *db;
+    int rc = xdb_open(path, XDB_WRITE | XDB_NO_SYNC, &db, err);
+
+    if (rc == TRAWL_OK)
+        rc = xdb_meta_set(db, META_BATCH, "1", 1, err);
+    if (rc == TRAWL_OK)
+        rc = xdb_commit(db, err);
+    xdb_close(db);
+    return rc;
+}
+
+/* Compacts the passage databases at srcs into dst, and their article databases into dst's. */
+static int compact_pair(const char *const *srcs, size_t n, const char *dst, struct terr *err)
+{
+    char **asrcs = calloc(n ? n : 1, sizeof *asrcs), *adst = NULL;
+    int rc = xdb_compact(srcs, n, dst, META_ARTDF, err);
+
+    if (asrcs == NULL || asprintf(&adst, "%s/%s", dst, LAYOUT_ARTICLES) < 0) {
+        adst = NULL;
+        rc = terr_set(err, TRAWL_ENOMEM, "out of memory");
+    }
+    for (size_t i = 0; i < n && rc == TRAWL_OK; i++)
+        if (asprintf(&asrcs[i], "%s/%s", srcs[i], LAYOUT_ARTICLES) < 0) {
+            asrcs[i] = NULL;
+            rc = terr_set(err, TRAWL_ENOMEM, "out of memory");
+        }
+    if (rc == TRAWL_OK)
+        rc = xdb_compact((const char *const *)asrcs, n, adst, NULL, err);
+    /* Each source pair agreed on its batch, but the merged ones keep some source's value,
+     * not necessarily the same source's: start both at one batch again. */
+    if (rc == TRAWL_OK)
+        rc = level_batch(dst, err);
+    if (rc == TRAWL_OK)
+        rc = level_batch(adst, err);
+    if (asrcs != NULL)
+        layout_free_lines(asrcs, n);
+    free(adst);
+    return rc;
+}
+
 int index_build_finish(struct index_build *b, struct terr *err)
 {
     char **srcs = calloc(b->n ? b->n : 1, sizeof *srcs);
@@ -167,12 +210,15 @@ int index_build_finish(struct index_build *b, struct terr *err)
         b->parts[i]->adf_defer = 0; /* this commit writes the part's article df */
         rc = index_commit(b->parts[i], err);
         if (rc == TRAWL_OK)
+            rc = xdb_commit(b->parts[i]->adb, err);
+        if (rc == TRAWL_OK)
             rc = xdb_commit(b->parts[i]->db, err);
     }
     for (unsigned i = 0; i < b->n && rc == TRAWL_OK; i++) {
         /* Closing releases each part's lock so the compactor can read it. */
         xdb_close(b->parts[i]->db);
-        b->parts[i]->db = NULL;
+        xdb_close(b->parts[i]->adb);
+        b->parts[i]->db = b->parts[i]->adb = NULL;
     }
     if (rc == TRAWL_OK && !b->merge) {
         rc = finish_shards(b, g, err);
@@ -183,7 +229,7 @@ int index_build_finish(struct index_build *b, struct terr *err)
     /* Merge the parts into one compact database (Xapian's recommended bulk path), make it
      * durable, then switch the stub to it in one atomic rename. */
     if (rc == TRAWL_OK)
-        rc = xdb_compact((const char *const *)srcs, b->n, gen, META_ARTDF, err);
+        rc = compact_pair((const char *const *)srcs, b->n, gen, err);
     if (rc == TRAWL_OK)
         rc = layout_sync_tree(gen, err);
     if (rc == TRAWL_OK)
@@ -273,7 +319,7 @@ int index_compact(const char *path, struct terr *err)
             rc = terr_set(err, TRAWL_ENOMEM, "out of memory");
     }
     if (rc == TRAWL_OK)
-        rc = xdb_compact((const char *const *)srcs, n, gen, META_ARTDF, err);
+        rc = compact_pair((const char *const *)srcs, n, gen, err);
     if (rc == TRAWL_OK)
         rc = layout_sync_tree(gen, err);
     if (rc == TRAWL_OK)

@@ -133,6 +133,11 @@ static void article_stats(const struct index_artrank *a, size_t c, struct index_
     if (c != SIZE_MAX && a->fused) {
         out->fused = 1;
         out->alpha = a->alpha;
+        /* Article-first, past the depth: the article part alone, scaled below the rest. */
+        if (a->cand[c].past) {
+            out->alpha = 0;
+            out->below = a->below;
+        }
         out->article_score = a->cand[c].article;
         out->art_len = a->cand[c].len;
         out->art_avg_len = a->avg_art;

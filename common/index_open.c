@@ -279,6 +279,151 @@ out:
     return rc;
 }
 
+/* ---- The article database ------------------------------------------------------------ */
+
+/* A database's META_BATCH (0 when absent; TRAWL_EINDEX, damaged, when not a number). */
+static int batch_of(struct index *ix, xdb *db, uint64_t *out, struct terr *err)
+{
+    struct sbuf tmp;
+    long v;
+    int rc;
+
+    sbuf_init(&tmp);
+    rc = index_meta_int(db, META_BATCH, &v, &tmp, err);
+    sbuf_release(&tmp);
+    if (rc != TRAWL_OK)
+        return rc;
+    if (v == -2)
+        return terr_damaged(err, ix->path, "its metadata 'trawl.batch' is not a number", 0);
+    *out = v < 0 ? 0 : (uint64_t)v;
+    return TRAWL_OK;
+}
+
+/* A writer's article database, inside its passage database's folder: created with it (fresh),
+ * else it must be there. Then the two must agree on their batches: one batch ahead, the
+ * article database is repaired (index_repair); anything else is damage. */
+static int open_articles_writer(struct index *ix, int mode, int fresh, int no_repair,
+                                struct terr *err)
+{
+    uint64_t pb = 0, ab = 0;
+    size_t dropped = 0;
+    char *apath = NULL;
+    int rc;
+
+    if (asprintf(&apath, "%s/%s", ix->dbpath, LAYOUT_ARTICLES) < 0)
+        return terr_set(err, TRAWL_ENOMEM, "out of memory");
+    if (!fresh && !layout_is_database(apath)) {
+        free(apath);
+        return terr_damaged(err, ix->path, "its article database is missing", 0);
+    }
+    rc = xdb_open_as(apath, ix->path, fresh ? (mode & XDB_NO_SYNC) | XDB_OVERWRITE : mode,
+                     &ix->adb, err);
+    free(apath);
+    if (rc == TRAWL_OK && fresh) {
+        char num[32];
+        snprintf(num, sizeof num, "%d", SCHEMA_VERSION);
+        rc = xdb_meta_set(ix->adb, META_SCHEMA, num, strlen(num), err);
+    }
+    if (rc == TRAWL_OK)
+        rc = batch_of(ix, ix->db, &pb, err);
+    if (rc == TRAWL_OK)
+        rc = batch_of(ix, ix->adb, &ab, err);
+    if (rc != TRAWL_OK || fresh)
+        return rc;
+    ix->batch = pb;
+    if (ab == pb || (no_repair && ab == pb + 1))
+        return TRAWL_OK;
+    if (ab != pb + 1) {
+        char detail[160];
+        snprintf(detail, sizeof detail,
+                 "its article database is at batch %llu and its passages at batch %llu",
+                 (unsigned long long)ab, (unsigned long long)pb);
+        return terr_damaged(err, ix->path, detail, 0);
+    }
+    if ((rc = index_repair(ix, ab, &dropped, err)) == TRAWL_OK && dropped > 0 &&
+        asprintf(&ix->warning,
+                 "%zu article%s of a batch that was interrupted taken out, to be indexed again",
+                 dropped, dropped == 1 ? "" : "s") < 0)
+        ix->warning = NULL;
+    return rc;
+}
+
+/* A reader's article databases: path/articles for a plain database, the ARTICLES stub when
+ * there is one, else each local database's articles folder. Remote shards without an ARTICLES
+ * stub, and an index whose shards are not all up, have none (*adb NULL): searches then rank
+ * from the passages alone (index_search.c). A local one missing is damage. */
+static int open_articles_reader(struct index *ix, xdb **adb, struct terr *err)
+{
+    struct layout_entry *ents = NULL;
+    char **paths = NULL, *one = NULL;
+    size_t n = 0;
+    struct stat sb;
+    int rc;
+
+    *adb = NULL;
+    if (layout_is_database(ix->path)) {
+        if (asprintf(&one, "%s/%s", ix->path, LAYOUT_ARTICLES) < 0)
+            return terr_set(err, TRAWL_ENOMEM, "out of memory");
+        rc = layout_is_database(one) ? xdb_open_as(one, ix->path, XDB_READ, adb, err)
+                                     : terr_damaged(err, ix->path,
+                                                    "its article database is missing", 0);
+        free(one);
+        return rc;
+    }
+    if (asprintf(&one, "%s/%s", ix->path, LAYOUT_ARTICLES_STUB) < 0)
+        return terr_set(err, TRAWL_ENOMEM, "out of memory");
+    if (stat(one, &sb) == 0) {
+        rc = xdb_open_as(one, ix->path, XDB_READ, adb, err);
+        free(one);
+        return rc;
+    }
+    free(one);
+    if (ix->warning != NULL)
+        return TRAWL_OK;
+    if ((rc = layout_read_entries(ix->path, &ents, &n, err)) != TRAWL_OK)
+        return rc;
+    if (layout_entries_remote(ents, n)) {
+        layout_free_entries(ents, n);
+        return TRAWL_OK;
+    }
+    if ((paths = calloc(n ? n : 1, sizeof *paths)) == NULL)
+        rc = terr_set(err, TRAWL_ENOMEM, "out of memory");
+    for (size_t i = 0; i < n && rc == TRAWL_OK; i++) {
+        char *db = layout_entry_path(ix->path, &ents[i]);
+        if (db == NULL || asprintf(&paths[i], "%s/%s", db, LAYOUT_ARTICLES) < 0) {
+            paths[i] = NULL;
+            rc = terr_set(err, TRAWL_ENOMEM, "out of memory");
+        } else if (!layout_is_database(paths[i])) {
+            char detail[300];
+            snprintf(detail, sizeof detail, "the article database of '%s' is missing",
+                     ents[i].where);
+            rc = terr_damaged(err, ix->path, detail, 0);
+        }
+        free(db);
+    }
+    if (rc == TRAWL_OK)
+        rc = n == 1 ? xdb_open_as(paths[0], ix->path, XDB_READ, adb, err)
+                    : xdb_open_many((const char *const *)paths, n, adb, err);
+    if (paths != NULL)
+        layout_free_lines(paths, n);
+    layout_free_entries(ents, n);
+    return rc;
+}
+
+int index_articles_agree(struct index *ix, int *agree, struct terr *err)
+{
+    uint64_t pb = 0, ab = 0;
+    int rc;
+
+    *agree = 0;
+    if (ix->adb == NULL)
+        return TRAWL_OK;
+    if ((rc = batch_of(ix, ix->db, &pb, err)) == TRAWL_OK &&
+        (rc = batch_of(ix, ix->adb, &ab, err)) == TRAWL_OK)
+        *agree = pb == ab;
+    return rc;
+}
+
 /* Where a writer of the index at path writes: the database the stub names, path itself for a
  * plain database, or a new path/gen-N (created empty, with its stub) for a new index. */
 static int writer_path(const char *path, int plain, char **out, int *created, struct terr *err)
@@ -365,6 +510,7 @@ int index_open(const char *path, const struct index_open_opts *o, struct index *
     strmap_init(&ix->unspell);
     strmap_init(&ix->adf_add);
     strmap_init(&ix->adf_sub);
+    strmap_init(&ix->touched);
     ix->writable = o->mode != INDEX_READ;
     mode = o->mode == INDEX_READ ? XDB_READ : o->mode == INDEX_WRITE ? XDB_WRITE : XDB_OVERWRITE;
     if (o->no_sync)
@@ -399,6 +545,11 @@ int index_open(const char *path, const struct index_open_opts *o, struct index *
                           path);
         else
             rc = index_set_header(ix, lang, err);
+    }
+    if (rc == TRAWL_OK)
+        rc = ix->writable ? open_articles_writer(ix, mode, fresh, o->no_repair, err)
+                          : open_articles_reader(ix, &ix->adb, err);
+    if (rc != TRAWL_OK) {
     } else if (rc == TRAWL_OK && o->lang != NULL && strcmp(o->lang, ix->lang) != 0) {
         rc = terr_set(err, TRAWL_EINPUT,
                       "index '%s' was built for language '%s', not '%s': use "
@@ -408,7 +559,9 @@ int index_open(const char *path, const struct index_open_opts *o, struct index *
     if (rc == TRAWL_OK && created) {
         /* A new index exists (empty, committed) before its stub names it. */
         char *line = NULL;
-        rc = xdb_commit(ix->db, err);
+        rc = xdb_commit(ix->adb, err);
+        if (rc == TRAWL_OK)
+            rc = xdb_commit(ix->db, err);
         if (rc == TRAWL_OK && (line = layout_gen_line(layout_last_gen(path))) == NULL)
             rc = terr_set(err, TRAWL_ENOMEM, "out of memory");
         if (rc == TRAWL_OK)
@@ -427,9 +580,13 @@ void index_close(struct index *ix)
 {
     if (ix == NULL)
         return;
-    if (ix->in_tx)
+    if (ix->in_tx) {
         xdb_cancel_tx(ix->db, NULL);
+        xdb_cancel_tx(ix->adb, NULL);
+    }
     xdb_close(ix->db);
+    xdb_close(ix->adb);
+    strmap_release(&ix->touched);
     analyzer_free(ix->an);
     strmap_release(&ix->spell);
     strmap_release(&ix->unspell);
@@ -454,11 +611,20 @@ int index_reopen(struct index *ix, struct terr *err)
     /* A rebuild switches the stub to a new database: follow it. */
     now = stub_text(ix->path);
     if ((now == NULL) != (ix->stub == NULL) || (now != NULL && strcmp(now, ix->stub) != 0)) {
-        xdb *old = ix->db;
+        xdb *old = ix->db, *adb = NULL;
         char lang[sizeof ix->lang];
         int fresh;
         rc = xdb_open(ix->path, XDB_READ, &db, err);
         if (rc != TRAWL_OK) {
+            free(now);
+            return rc;
+        }
+        /* Its article database, as at opening (the old one is kept on failure). */
+        ix->db = db;
+        rc = open_articles_reader(ix, &adb, err);
+        ix->db = old;
+        if (rc != TRAWL_OK) {
+            xdb_close(db);
             free(now);
             return rc;
         }
@@ -470,9 +636,12 @@ int index_reopen(struct index *ix, struct terr *err)
             ix->db = old;
             memcpy(ix->lang, lang, sizeof lang);
             xdb_close(db);
+            xdb_close(adb);
             free(now);
             return rc;
         }
+        xdb_close(ix->adb);
+        ix->adb = adb;
         if (strcmp(lang, ix->lang) != 0) { /* made again for the new language when needed */
             analyzer_free(ix->an);
             ix->an = NULL;
@@ -492,6 +661,8 @@ int index_reopen(struct index *ix, struct terr *err)
         ix->db = db;
         rc = TRAWL_OK;
     }
+    if (rc == TRAWL_OK && ix->adb != NULL)
+        rc = xdb_reopen(ix->adb, err);
     return rc;
 }
 

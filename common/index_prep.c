@@ -34,6 +34,7 @@ void index_prep_free(struct index_prep *p)
     sbuf_release(&p->record);
     strmap_release(&p->words);
     strmap_release(&p->terms);
+    xdb_doc_free(p->adoc);
     free(p);
 }
 
@@ -73,43 +74,14 @@ static int prep_title_token(void *ctx, const struct tok_token *tk, const char *t
     return strmap_add(pc->terms, term, len, RANK_TITLE_WDF) != TRAWL_OK ? -TRAWL_ENOMEM : 0;
 }
 
-/* Builds the document of passage ps of article a. terms is scratch space. */
-static int prep_passage(struct index_prep *p, struct analyzer *an, const struct article *a,
-                        const struct passage *ps, struct strmap *terms, struct dups_sig *sig,
-                        struct sbuf *tmp, struct terr *err)
+/* What a passage's document and the article's carry besides terms: the article and source
+ * terms, the values, and the data (for the article's: no passage, ordinal = passages). */
+static int prep_fields(struct index_prep *p, struct analyzer *an, const struct article *a,
+                       const struct passage *ps, xdb_doc *doc, struct sbuf *tmp,
+                       struct terr *err)
 {
-    struct prep_ctx pc = {terms, &p->words, sig};
     struct schema_passage sp;
-    xdb_doc *doc = xdb_doc_new();
     int rc;
-
-    if (doc == NULL)
-        return terr_set(err, TRAWL_ENOMEM, "out of memory");
-    p->docs[p->ndocs++] = doc;
-    strmap_clear(terms);
-    rc = analyze_each(an, a->body + ps->start, ps->end - ps->start, prep_token, &pc);
-    if (rc != 0)
-        return terr_set(err, TRAWL_ENOMEM, "out of memory");
-    /* A given title in every passage, RANK_TITLE_WDF times (as Anserini's MaxP segments carry
-     * the title): a passage is read as part of its article. Measured on Cranfield in the
-     * README's Relevance section. Not a derived title: the first sentence is a lede, as long as
-     * a passage, and would give every passage the words of the first. Not in the spelling
-     * table: the body has the title's words. */
-    if (RANK_TITLE_WDF > 0 && !a->title_derived && a->title[0] != '\0') {
-        struct prep_ctx tc = {terms, NULL, NULL};
-        if (analyze_each(an, a->title, strlen(a->title), prep_title_token, &tc) != 0)
-            return terr_set(err, TRAWL_ENOMEM, "out of memory");
-    }
-    /* One add per distinct term, with its count: far fewer calls into Xapian's map. */
-    for (size_t i = 0; i < terms->cap; i++) {
-        const struct strmap_entry *e = &terms->slots[i];
-        if (e->key == NULL)
-            continue;
-        if ((rc = xdb_doc_add_term(doc, e->key, e->len, (unsigned)e->val, err)) != TRAWL_OK)
-            return rc;
-        if (strmap_add(&p->terms, e->key, e->len, 1) != TRAWL_OK)
-            return terr_set(err, TRAWL_ENOMEM, "out of memory");
-    }
 
     if (schema_article_term(p->key.buf, p->key.len, tmp) != TRAWL_OK)
         return terr_set(err, TRAWL_ENOMEM, "out of memory");
@@ -139,11 +111,15 @@ static int prep_passage(struct index_prep *p, struct analyzer *an, const struct 
     sp.title_len = strlen(a->title);
     sp.date = a->date;
     sp.date_len = strlen(a->date);
-    sp.ordinal = ps->ordinal;
-    sp.start = ps->start;
-    sp.end = ps->end;
-    sp.text = a->body + ps->start;
-    sp.text_len = ps->end - ps->start;
+    sp.ordinal = (uint32_t)p->ndocs;
+    sp.text = "";
+    if (ps != NULL) {
+        sp.ordinal = ps->ordinal;
+        sp.start = ps->start;
+        sp.end = ps->end;
+        sp.text = a->body + ps->start;
+        sp.text_len = ps->end - ps->start;
+    }
     sp.url = a->url ? a->url : "";
     sp.url_len = strlen(sp.url);
     sp.source = a->source ? a->source : "";
@@ -154,13 +130,83 @@ static int prep_passage(struct index_prep *p, struct analyzer *an, const struct 
     return xdb_doc_set_data(doc, tmp->buf, tmp->len, err);
 }
 
+/* Builds the document of passage ps of article a. terms is scratch space; art gathers the
+ * article's own counts. */
+static int prep_passage(struct index_prep *p, struct analyzer *an, const struct article *a,
+                        const struct passage *ps, struct strmap *terms, struct strmap *art,
+                        struct dups_sig *sig, struct sbuf *tmp, struct terr *err)
+{
+    struct prep_ctx pc = {terms, &p->words, sig};
+    xdb_doc *doc = xdb_doc_new();
+    int rc;
+
+    if (doc == NULL)
+        return terr_set(err, TRAWL_ENOMEM, "out of memory");
+    p->docs[p->ndocs++] = doc;
+    strmap_clear(terms);
+    rc = analyze_each(an, a->body + ps->start, ps->end - ps->start, prep_token, &pc);
+    if (rc != 0)
+        return terr_set(err, TRAWL_ENOMEM, "out of memory");
+    /* The article's own counts, before the title joins the passage's. */
+    for (size_t i = 0; i < terms->cap; i++) {
+        const struct strmap_entry *e = &terms->slots[i];
+        if (e->key != NULL && strmap_add(art, e->key, e->len, e->val) != TRAWL_OK)
+            return terr_set(err, TRAWL_ENOMEM, "out of memory");
+    }
+    /* A given title in every passage, RANK_TITLE_WDF times (as Anserini's MaxP segments carry
+     * the title): a passage is read as part of its article. Measured on Cranfield in the
+     * README's Relevance section. Not a derived title: the first sentence is a lede, as long as
+     * a passage, and would give every passage the words of the first. Not in the spelling
+     * table: the body has the title's words. */
+    if (RANK_TITLE_WDF > 0 && !a->title_derived && a->title[0] != '\0') {
+        struct prep_ctx tc = {terms, NULL, NULL};
+        if (analyze_each(an, a->title, strlen(a->title), prep_title_token, &tc) != 0)
+            return terr_set(err, TRAWL_ENOMEM, "out of memory");
+    }
+    /* One add per distinct term, with its count: far fewer calls into Xapian's map. */
+    for (size_t i = 0; i < terms->cap; i++) {
+        const struct strmap_entry *e = &terms->slots[i];
+        if (e->key == NULL)
+            continue;
+        if ((rc = xdb_doc_add_term(doc, e->key, e->len, (unsigned)e->val, err)) != TRAWL_OK)
+            return rc;
+        if (strmap_add(&p->terms, e->key, e->len, 1) != TRAWL_OK)
+            return terr_set(err, TRAWL_ENOMEM, "out of memory");
+    }
+
+    return prep_fields(p, an, a, ps, doc, tmp, err);
+}
+
+/* The article's document: its passages' own counts (art) and its given title once, with the
+ * weight a passage gives it. */
+static int prep_article(struct index_prep *p, struct analyzer *an, const struct article *a,
+                        struct strmap *art, struct sbuf *tmp, struct terr *err)
+{
+    int rc;
+
+    if ((p->adoc = xdb_doc_new()) == NULL)
+        return terr_set(err, TRAWL_ENOMEM, "out of memory");
+    if (RANK_TITLE_WDF > 0 && !a->title_derived && a->title[0] != '\0') {
+        struct prep_ctx tc = {art, NULL, NULL};
+        if (analyze_each(an, a->title, strlen(a->title), prep_title_token, &tc) != 0)
+            return terr_set(err, TRAWL_ENOMEM, "out of memory");
+    }
+    for (size_t i = 0; i < art->cap; i++) {
+        const struct strmap_entry *e = &art->slots[i];
+        if (e->key != NULL &&
+            (rc = xdb_doc_add_term(p->adoc, e->key, e->len, (unsigned)e->val, err)) != TRAWL_OK)
+            return rc;
+    }
+    return prep_fields(p, an, a, NULL, p->adoc, tmp, err);
+}
+
 int index_prepare(struct analyzer *an, const struct article *a, const struct passage_opts *po,
                   const struct schema_article *rec, struct index_prep **out, struct terr *err)
 {
     struct index_prep *p = calloc(1, sizeof *p);
     struct passage *ps = NULL;
     struct schema_article r = *rec;
-    struct strmap terms;
+    struct strmap terms, art;
     struct dups_sig sig;
     struct sbuf tmp;
     size_t n = 0;
@@ -175,6 +221,7 @@ int index_prepare(struct analyzer *an, const struct article *a, const struct pas
     strmap_init(&p->words);
     strmap_init(&p->terms);
     strmap_init(&terms);
+    strmap_init(&art);
     sbuf_init(&tmp);
     if ((p->id = strdup(a->id)) == NULL ||
         schema_article_key(a->id, strlen(a->id), &p->key) != TRAWL_OK) {
@@ -190,11 +237,15 @@ int index_prepare(struct analyzer *an, const struct article *a, const struct pas
     }
     index_dups_init(&sig);
     for (size_t i = 0; i < n && rc == TRAWL_OK; i++)
-        rc = prep_passage(p, an, a, &ps[i], &terms, &sig, &tmp, err);
+        rc = prep_passage(p, an, a, &ps[i], &terms, &art, &sig, &tmp, err);
+    if (rc == TRAWL_OK && n > 0)
+        rc = prep_article(p, an, a, &art, &tmp, err);
     /* Known only now that every passage is analysed: on each of them, as the collapse key. */
     if (rc == TRAWL_OK && index_dups_final(&sig, simhash))
-        for (size_t i = 0; i < n && rc == TRAWL_OK; i++)
-            rc = xdb_doc_set_value(p->docs[i], SLOT_SIMHASH, simhash, 8, err);
+        for (size_t i = 0; i <= n && rc == TRAWL_OK; i++)
+            if (i < n || p->adoc != NULL)
+                rc = xdb_doc_set_value(i < n ? p->docs[i] : p->adoc, SLOT_SIMHASH, simhash, 8,
+                                       err);
     /* The article's last passage: its run of docids ends there (schema.h). */
     if (rc == TRAWL_OK && n > 0)
         rc = xdb_doc_add_boolean(p->docs[n - 1], TERM_LAST, strlen(TERM_LAST), err);
@@ -206,6 +257,7 @@ int index_prepare(struct analyzer *an, const struct article *a, const struct pas
 out:
     free(ps);
     strmap_release(&terms);
+    strmap_release(&art);
     sbuf_release(&tmp);
     if (rc != TRAWL_OK) {
         index_prep_free(p);

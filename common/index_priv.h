@@ -17,6 +17,10 @@
 
 struct index {
     xdb *db;
+    xdb *adb;            /* the article database(s) (schema.h); a reader's may be NULL:
+                            remote shards without an ARTICLES stub, or shards down */
+    uint64_t batch;      /* a writer's: batches committed (META_BATCH) */
+    struct strmap touched; /* a writer's: article keys put or removed since the last commit */
     char *path;
     char *dbpath;        /* what a writer opened: path itself or path/gen-N */
     char *stub;          /* a reader's view of the stub when it opened (NULL: none) */
@@ -41,6 +45,7 @@ struct index_prep {
     struct sbuf record;       /* schema_article_encode() */
     struct strmap words;      /* folded words for the spelling table, with counts */
     struct strmap terms;      /* the article's distinct ranking terms (its article df) */
+    xdb_doc *adoc;            /* its document in the article database (NULL: no passages) */
 };
 
 struct docids {
@@ -121,6 +126,9 @@ struct excluder {
 /* ---- index_open.c ---- */
 /* A metadata integer: -1 when absent, -2 when not a number. tmp is scratch. */
 int index_meta_int(xdb *db, const char *key, long *out, struct sbuf *tmp, struct terr *err);
+/* *agree = 1 when the reader has an article database whose batch is its passages' (the
+ * first shard's, for shards: Xapian reads metadata from the first database only). */
+int index_articles_agree(struct index *ix, int *agree, struct terr *err);
 typedef int (*index_read_fn)(struct index *ix, void *ctx, struct terr *err);
 /* Runs fn; while it says TRAWL_ERETRY, reopens ix and runs it again (a few times in all); a
  * reader whose fn says TRAWL_EINDEX gets one more look at the latest revision (a race with a
@@ -134,6 +142,9 @@ int index_damaged(const struct index *ix, int rc, struct terr *err);
 /* ---- index_write.c ---- */
 /* TRAWL_EINTERNAL naming the index when it was opened read-only. */
 int index_need_writer(struct index *ix, struct terr *err);
+/* A writer whose article database is one batch (abatch) ahead of its passage database: takes
+ * that batch's articles out of both and commits them level again (*dropped: how many). */
+int index_repair(struct index *ix, uint64_t abatch, size_t *dropped, struct terr *err);
 
 /* ---- index_artdf.c ---- */
 /* Counts the article whose distinct ranking terms are terms (at the next flush). */
@@ -209,6 +220,8 @@ struct index_results_priv {
 struct index_art_cand {
     size_t hit;              /* the hit it was found by (its best), before re-ranking */
     xdb_docid best;          /* the best scoring passage (its score is `passage`) */
+    xdb_docid first;         /* its first passage */
+    int past;                /* article-first: past the depth, scored article x below */
     uint32_t best_ordinal;
     uint32_t npass;          /* the article's passages */
     uint32_t matching;       /* those holding a query term (title included), as Xapian sees
@@ -253,6 +266,18 @@ double index_bm25_tf(double tf, double len, double avg, double k1, double b);
 int index_artrank(struct index *ix, struct index_results *r, const struct strlist *terms,
                   const struct strlist *occ, const struct index_search_opts *o, int keep_shown,
                   struct index_artrank **out, struct terr *err);
+
+/* Article-first ranking (the default view over an article database): the best articles by
+ * their BM25 in ix->adb for xq (o: the widened window, ranked by score, one passage per
+ * article), each candidate's passages scored from the passage postings, the best art_depth
+ * fused as index_artrank fuses them (alpha x best passage + (1 - alpha) x article) and the
+ * rest in article order below them (article x below); the passage shown chosen by its own
+ * text. Fills r (hits with moved set: the caller reads the passages shown) and *out. dec and
+ * dctx: a match decider on the article documents (exclusions), or NULL. */
+int index_artfirst(struct index *ix, const xdb_query *xq, const struct strlist *terms,
+                   const struct strlist *occ, const struct index_search_opts *o,
+                   xdb_decider_fn dec, void *dctx, struct index_results *r,
+                   struct index_artrank **out, struct terr *err);
 
 /* ---- index_phrase.c ---- */
 /* Compiles root's words, phrases and prefixes with an (borrowed: it must outlive c) into c.

@@ -447,6 +447,28 @@ static int artrank_on(const struct index_search_opts *o)
                                     o->art_passage_alpha < 1));
 }
 
+/* Whether the search asks the article question of the article database (index_artfirst): the
+ * default view (one passage per article, by BM25 score, article ranking on) of a query of
+ * words, with no phrase or exact word to check on the text, no wildcard (its expansion weighs
+ * as one term at passage level) and no expansion, on an index whose article database agrees
+ * with its passages (else the passage search, index_artrank, as before). */
+static int artfirst_on(struct index *ix, const struct index_search_opts *o, const struct build *b,
+                       const struct checker *chk, int *on, struct terr *err)
+{
+    int agree = 0, rc;
+
+    *on = 0;
+    if (ix->adb == NULL || o->per_article != 1 || o->order != INDEX_ORDER_SCORE ||
+        o->art_depth == 0 || o->bm25plus || o->expand || b->needs_check ||
+        b->not_plain || b->rank_prefix.n > 0 || b->rank_terms.n == 0 ||
+        (chk->ex != NULL && ix->remote))
+        return TRAWL_OK;
+    if ((rc = index_articles_agree(ix, &agree, err)) != TRAWL_OK)
+        return rc;
+    *on = agree;
+    return TRAWL_OK;
+}
+
 /* The window to fetch for the page o asks for: a few results either side of it, so near-ties
  * can be settled; with article ranking by score, the best art_depth articles (passages in
  * the every-passage view) whatever the page, so that every page is cut from the same
@@ -631,7 +653,7 @@ static int search_once(struct index *ix, const struct qnode *q, const struct ind
     struct excluder ex;
     struct index_results *r = NULL;
     xdb_query *xq = NULL;
-    int rc, checked;
+    int rc, checked, use_art = 0;
 
     *out = NULL;
     memset(&b, 0, sizeof b);
@@ -667,14 +689,20 @@ static int search_once(struct index *ix, const struct qnode *q, const struct ind
         debug_query(xq, b.needs_check);
     widen(o, &wide);
     o = &wide;
-    /* Remote shards cannot run our phrase check inside Xapian: check here instead. */
-    if (checked && ix->remote)
+    if ((rc = artfirst_on(ix, o, &b, &chk, &use_art, err)) != TRAWL_OK)
+        goto out;
+    if (use_art) {
+        struct guard g = {&chk, o->cancel};
+        rc = index_artfirst(ix, xq, &b.rank_terms, &b.rank_occ, o,
+                            chk.ex != NULL ? guarded_check : NULL, &g, r,
+                            &((struct index_results_priv *)r->priv)->art, err);
+    } else if (checked && ix->remote) /* our phrase check cannot run inside Xapian there */
         rc = run_search_checked_here(ix, xq, o, &chk, r, err);
     else
         rc = run_search(ix, xq, o, checked ? &chk : NULL, r, err);
     if (rc == TRAWL_OK)
         rc = ex.rc;
-    if (rc == TRAWL_OK && artrank_on(o) && (rc = check_cancel(o, err)) == TRAWL_OK)
+    if (rc == TRAWL_OK && !use_art && artrank_on(o) && (rc = check_cancel(o, err)) == TRAWL_OK)
         rc = index_artrank(ix, r, &b.rank_terms, &b.rank_occ, o, b.needs_check,
                            &((struct index_results_priv *)r->priv)->art, err);
     if (rc != TRAWL_OK)

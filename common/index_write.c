@@ -27,6 +27,17 @@ int index_need_writer(struct index *ix, struct terr *err)
     return TRAWL_OK;
 }
 
+/* Notes the article key for the article database's pending list (META_PENDING). */
+static int touch(struct index *ix, const char *key, size_t len, struct terr *err)
+{
+    /* A fresh build's part: a crash leaves the previous index as it was, nothing to repair. */
+    if (ix->adf_defer)
+        return TRAWL_OK;
+    if (strmap_add(&ix->touched, key, len, 1) != TRAWL_OK)
+        return terr_set(err, TRAWL_ENOMEM, "out of memory");
+    return TRAWL_OK;
+}
+
 /* Before the passages tagged aterm go (replaced or removed): what they add to the spelling
  * table and the article df is taken back, from one read of the article's docids. */
 static int forget_article(struct index *ix, const char *aterm, size_t alen, struct terr *err)
@@ -58,6 +69,16 @@ int index_put(struct index *ix, const struct index_prep *p, int is_new, struct t
     }
     if (!is_new && ((rc = forget_article(ix, term.buf, term.len, err)) != TRAWL_OK ||
                     (rc = xdb_delete_term(ix->db, term.buf, term.len, err)) != TRAWL_OK))
+        goto out;
+    if ((rc = touch(ix, p->key.buf, p->key.len, err)) != TRAWL_OK)
+        goto out;
+    /* The article's document replaces its old one (or goes with its passages). */
+    if (p->adoc != NULL)
+        rc = is_new ? xdb_add(ix->adb, p->adoc, NULL, err)
+                    : xdb_replace(ix->adb, term.buf, term.len, p->adoc, err);
+    else if (!is_new)
+        rc = xdb_delete_term(ix->adb, term.buf, term.len, err);
+    if (rc != TRAWL_OK)
         goto out;
     if ((rc = index_artdf_add(ix, &p->terms, err)) != TRAWL_OK)
         goto out;
@@ -119,6 +140,10 @@ int index_remove(struct index *ix, const char *id, struct terr *err)
     if (rc == TRAWL_OK)
         rc = xdb_delete_term(ix->db, term.buf, term.len, err);
     if (rc == TRAWL_OK)
+        rc = xdb_delete_term(ix->adb, term.buf, term.len, err);
+    if (rc == TRAWL_OK)
+        rc = touch(ix, term.buf + strlen(PREFIX_ARTICLE), term.len - strlen(PREFIX_ARTICLE), err);
+    if (rc == TRAWL_OK)
         rc = index_artdf_bound(ix, err);
     if (rc == TRAWL_OK && schema_article_record_key(id, strlen(id), &term) != TRAWL_OK)
         rc = terr_set(err, TRAWL_ENOMEM, "out of memory");
@@ -136,29 +161,73 @@ int index_begin(struct index *ix, struct terr *err)
     if (rc == TRAWL_OK && ix->in_tx)
         TRAWL_BUG("index_begin inside a batch");
     if (rc == TRAWL_OK)
-        rc = xdb_begin(ix->db, 1, err);
+        rc = xdb_begin(ix->adb, 1, err);
+    if (rc == TRAWL_OK && (rc = xdb_begin(ix->db, 1, err)) != TRAWL_OK)
+        xdb_cancel_tx(ix->adb, NULL);
     if (rc == TRAWL_OK)
         ix->in_tx = 1;
     return rc;
 }
 
+/* The keys touched since the last commit, one a line. TRAWL_ENOMEM only. */
+static int pending_list(const struct index *ix, struct sbuf *out)
+{
+    for (size_t i = 0; i < ix->touched.cap; i++) {
+        const struct strmap_entry *e = &ix->touched.slots[i];
+        if (e->key != NULL &&
+            (sbuf_add(out, e->key, e->len) != TRAWL_OK || sbuf_addc(out, '\n') != TRAWL_OK))
+            return TRAWL_ENOMEM;
+    }
+    return TRAWL_OK;
+}
+
+/* Commits one of the two databases (in the batch, or what is pending) with batch number num. */
+static int commit_one(struct index *ix, xdb *db, const char *num, struct terr *err)
+{
+    int rc = xdb_meta_set(db, META_BATCH, num, strlen(num), err);
+
+    if (rc == TRAWL_OK)
+        rc = ix->in_tx ? xdb_commit_tx(db, err) : xdb_commit(db, err);
+    return rc;
+}
+
+/* The article database commits first, with the keys of the batch: a crash before the
+ * passage database's commit leaves it one batch ahead, and the next writer takes those
+ * articles out of both (index_open's repair), so the two never disagree for long. */
 int index_commit(struct index *ix, struct terr *err)
 {
-    char num[32];
-    int rc = index_need_writer(ix, err);
+    char num[32], bnum[32];
+    struct sbuf pend;
+    int rc = index_need_writer(ix, err), adone = 0;
 
+    sbuf_init(&pend);
     if (rc == TRAWL_OK)
         rc = index_flush_spelling(ix, err);
     if (rc == TRAWL_OK && !ix->adf_defer)
         rc = index_artdf_flush(ix, err);
     snprintf(num, sizeof num, "%lld", (long long)time(NULL));
+    snprintf(bnum, sizeof bnum, "%llu", (unsigned long long)(ix->batch + 1));
     if (rc == TRAWL_OK)
         rc = xdb_meta_set(ix->db, META_UPDATED, num, strlen(num), err);
+    if (rc == TRAWL_OK && pending_list(ix, &pend) != TRAWL_OK)
+        rc = terr_set(err, TRAWL_ENOMEM, "out of memory");
     if (rc == TRAWL_OK)
-        rc = ix->in_tx ? xdb_commit_tx(ix->db, err) : xdb_commit(ix->db, err);
-    if (ix->in_tx && rc != TRAWL_OK)
+        rc = xdb_meta_set(ix->adb, META_PENDING, pend.buf, pend.len, err);
+    if (rc == TRAWL_OK && (rc = commit_one(ix, ix->adb, bnum, err)) == TRAWL_OK)
+        adone = 1;
+    if (rc == TRAWL_OK)
+        rc = commit_one(ix, ix->db, bnum, err);
+    if (rc == TRAWL_OK) {
+        ix->batch++;
+        strmap_clear(&ix->touched);
+    }
+    if (ix->in_tx && rc != TRAWL_OK) {
+        if (!adone)
+            xdb_cancel_tx(ix->adb, NULL);
         xdb_cancel_tx(ix->db, NULL);
+    }
     ix->in_tx = 0;
+    sbuf_release(&pend);
     return rc;
 }
 
@@ -170,8 +239,11 @@ int index_cancel(struct index *ix, struct terr *err)
     strmap_clear(&ix->unspell);
     strmap_clear(&ix->adf_add);
     strmap_clear(&ix->adf_sub);
-    if (ix->in_tx)
+    strmap_clear(&ix->touched);
+    if (ix->in_tx) {
         rc = xdb_cancel_tx(ix->db, err);
+        xdb_cancel_tx(ix->adb, NULL);
+    }
     ix->in_tx = 0;
     return rc;
 }
@@ -292,5 +364,49 @@ int index_forget_source(struct index *ix, const char *path, struct terr *err)
     else
         rc = xdb_meta_set(ix->db, key.buf, "", 0, err);
     sbuf_release(&key);
+    return rc;
+}
+
+/* ---- Repair ----------------------------------------------------------------------------- */
+
+/* The article database is one batch ahead of the passage database: the writer that committed
+ * it stopped before the passages' commit. The articles of that batch (META_PENDING) are taken
+ * out of both, with their records and their sources' records, so the next run indexes them
+ * again from their files; both databases then commit the same batch number. */
+int index_repair(struct index *ix, uint64_t abatch, size_t *dropped, struct terr *err)
+{
+    struct sbuf pend, store;
+    struct schema_article rec;
+    char *line, *save = NULL;
+    int rc;
+
+    *dropped = 0;
+    sbuf_init(&pend);
+    sbuf_init(&store);
+    rc = xdb_meta_get(ix->adb, META_PENDING, &pend, err);
+    ix->batch = abatch;
+    if (rc == TRAWL_OK)
+        rc = index_begin(ix, err);
+    for (line = strtok_r(pend.buf, "\n", &save); rc == TRAWL_OK && line != NULL;
+         line = strtok_r(NULL, "\n", &save)) {
+        char *src = NULL;
+        rc = index_article(ix, line, &rec, &store, err);
+        if (rc == TRAWL_OK && (src = strndup(rec.source, rec.source_len)) == NULL)
+            rc = terr_set(err, TRAWL_ENOMEM, "out of memory");
+        if (rc == TRAWL_OK)
+            rc = index_forget_source(ix, src, err);
+        free(src);
+        if (rc == TRAWL_ENOTFOUND)
+            rc = TRAWL_OK;
+        if (rc == TRAWL_OK)
+            rc = index_remove(ix, line, err);
+        (*dropped)++;
+    }
+    if (rc == TRAWL_OK)
+        rc = index_commit(ix, err);
+    else if (ix->in_tx)
+        index_cancel(ix, NULL);
+    sbuf_release(&pend);
+    sbuf_release(&store);
     return rc;
 }

@@ -22,6 +22,11 @@
 TRAWL_BEGIN_DECLS
 
 #define LAYOUT_STUB "XAPIANDB"
+/* Inside each passage database's folder: its article database (schema.h). */
+#define LAYOUT_ARTICLES "articles"
+/* Beside XAPIANDB, optional: a stub naming the article databases of remote shards (for local
+ * databases the readers find them by LAYOUT_ARTICLES). */
+#define LAYOUT_ARTICLES_STUB "ARTICLES"
 /* Most shards an index may have: a stub listing more is refused when read (TRAWL_EINDEX). */
 #define LAYOUT_MAX_SHARDS 64
 

@@ -39,7 +39,22 @@
  *                    title, as decimal text; no key for a term no article has (schema 6).
  *                    Kept by the writer with the passages, in the same commits; per
  *                    database, so a compaction of databases with different articles sums
- *                    them (xdb_compact's sum_prefix) */
+ *                    them (xdb_compact's sum_prefix)
+ *   trawl.batch      how many batches were committed, as decimal text; the same in the
+ *                    passage database and its article database when they agree (schema 7)
+ *
+ * The article database (LAYOUT_ARTICLES inside each passage database's folder; schema 7)
+ * holds one document per article:
+ *   terms    stem            wdf = the sum of its passages' own counts + RANK_TITLE_WDF x
+ *                            the count in the given title (the title counted once): what
+ *                            the article's passages hold less (n - 1) titles
+ *            A<article>, S<source>   as on its passages
+ *   values   SLOT_ARTICLE, SLOT_DATE, SLOT_SIMHASH   as on its passages
+ *   data     schema_passage_encode() with the passage fields empty and ordinal = the number
+ *            of its passages
+ *   metadata trawl.schema, trawl.batch, trawl.pending (the keys its last batch wrote or
+ *            removed, one a line: what a writer repairs when a crash came between the
+ *            article database's commit and the passage database's) */
 #ifndef TRAWL_COMMON_SCHEMA_H
 #define TRAWL_COMMON_SCHEMA_H
 
@@ -51,7 +66,7 @@
 
 TRAWL_BEGIN_DECLS
 
-#define SCHEMA_VERSION 6
+#define SCHEMA_VERSION 7
 #define ANALYZER_VERSION 1
 
 #define PREFIX_ARTICLE "A"
@@ -71,6 +86,8 @@ enum schema_slot {
 #define META_ARTICLE "a:"
 #define META_SOURCE "s:"
 #define META_ARTDF "d:"
+#define META_BATCH "trawl.batch"     /* both databases: commits so far (schema 7) */
+#define META_PENDING "trawl.pending" /* article database: keys of its last batch */
 
 /* Whether an index term is a ranking term (a stem): the prefixed terms start with a capital. */
 static inline int schema_rank_term(const char *t, size_t len)

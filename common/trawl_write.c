@@ -99,6 +99,7 @@ static int open_databases(trawl_writer *w, char **paths, struct terr *err)
     oo.mode = INDEX_WRITE;
     oo.lang = w->o.rebuild ? NULL : w->lang;
     oo.plain = w->sharded;
+    oo.no_repair = w->o.rebuild; /* the rebuild replaces it; failed, it leaves it as it was */
     for (size_t i = 0; i < w->nshards && rc == TRAWL_OK; i++)
         if ((rc = index_open(paths[i], &oo, &w->open[i], err)) == TRAWL_OK)
             w->nopen++;

@@ -232,8 +232,13 @@ static void print_explain(struct session *s, const struct trawl_explanation *e, 
         asum += t->art_weight;
     }
     fprintf(s->out, "      %-20s sum of weights %.4f = article part\n", "", asum);
-    fprintf(s->out, "    score: %g x passage part %.4f + %g x article part %.4f = %.4f\n",
-            e->alpha, sum, 1 - e->alpha, asum, score);
+    if (e->below > 0)
+        fprintf(s->out, "    score: article part %.4f x %.4f (past the re-ranked articles) = "
+                        "%.4f\n",
+                asum, e->below, score);
+    else
+        fprintf(s->out, "    score: %g x passage part %.4f + %g x article part %.4f = %.4f\n",
+                e->alpha, sum, 1 - e->alpha, asum, score);
 }
 
 /* A derived title is the first sentence: not worth repeating above the passage it opens. */
@@ -462,7 +467,8 @@ static void print_hit_json(struct session *s, const char *qid, const trawl_resul
                 json_object_set_new(o, "alpha", json_real(e.alpha));
                 json_object_set_new(o, "article_part", json_real(e.article_score));
                 json_object_set_new(o, "article_length", json_real(e.art_len));
-            } else if (e.below > 0) {
+            }
+            if (e.below > 0) {
                 json_object_set_new(o, "below", json_real(e.below));
             }
             trawl_explanation_release(&e);
