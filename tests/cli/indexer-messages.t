@@ -14,6 +14,21 @@ Try 'trawl-index --help' for more information.
 trawl-index: unknown option '-x'
 Try 'trawl-index --help' for more information.
 @RUN
+# a short option inside a cluster after a long one is still the short one
+@PROGRAM index
+@ARGS --quiet -xq @CORPUS@
+@EXIT 2
+@STDERR
+trawl-index: unknown option '-x'
+Try 'trawl-index --help' for more information.
+@RUN
+@PROGRAM index
+@ARGS --max 5 @CORPUS@
+@EXIT 2
+@STDERR
+trawl-index: option '--max' is ambiguous
+Try 'trawl-index --help' for more information.
+@RUN
 @PROGRAM index
 @ARGS --db
 @EXIT 2
