@@ -647,15 +647,16 @@ static int run(struct opts *o, const char *const *inputs, size_t ninputs)
     return status;
 }
 
-/* 0 unless db exists and is not a folder (an index always is one): then 2, said why. Xapian
- * would take a file for a stub and fail with "Bad line". */
+/* 0 unless db exists and is not a folder (an index always is one): then 2, said in
+ * trawl-search's words (trawl_open's). Xapian would take a file for a stub and fail with "Bad
+ * line". */
 static int check_db(const char *db)
 {
     struct stat sb;
 
     if (stat(db, &sb) != 0 || S_ISDIR(sb.st_mode))
         return 0;
-    warn_msg("'%s' is not a trawl index: an index is a folder (see --db)", db);
+    warn_msg("'%s' is not a trawl index: an index is a folder", db);
     return 2;
 }
 

@@ -56,7 +56,7 @@ Try 'trawl-index --help' for more information.
 @PROGRAM index
 @ARGS --stats --db @CORPUS@/000_251854af372bd607.txt
 @EXIT 2
-@STDERR-HAS 000_251854af372bd607.txt' is not a trawl index: an index is a folder (see --db)
+@STDERR-HAS 000_251854af372bd607.txt' is not a trawl index: an index is a folder
 @RUN
 @PROGRAM index
 @ARGS --dry-run --db @CORPUS@/000_251854af372bd607.txt @CORPUS@

@@ -49,3 +49,15 @@ Try 'trawl-search --help' for more information.
 trawl-search: option '--co' is ambiguous
 Try 'trawl-search --help' for more information.
 @RUN
+
+# a plain file given as the index (issue 23, item 5): what trawl-index says of it, not
+# "damaged" with advice to rebuild that trawl-index would then refuse
+@ARGS --db @CORPUS@/000_251854af372bd607.txt oil
+@EXIT 2
+@STDERR-HAS trawl-search: '
+@STDERR-HAS 000_251854af372bd607.txt' is not a trawl index: an index is a folder
+@RUN
+@ARGS --stats --db @CORPUS@/000_251854af372bd607.txt
+@EXIT 2
+@STDERR-HAS 000_251854af372bd607.txt' is not a trawl index: an index is a folder
+@RUN
