@@ -79,7 +79,7 @@ static const char usage_text[] =
     "\n"
     "Query syntax: words (any may match), \"exact phrase\", +required, -excluded,\n"
     "AND OR NOT ( ), prefix*, date:2018-03-26 date:2018 date:2018-03..2019-01,\n"
-    "article:ID. See the README for details.\n"
+    "article:ID, source:NAME source:\"Example Times\". See the README for details.\n"
     "\n"
     "Exit status: 0 something matched, 1 nothing matched, 2 error.\n";
 

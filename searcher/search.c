@@ -625,11 +625,21 @@ static void record_time(struct session *s, const char *qid, double t0)
     }
 }
 
+/* What n counts, in the singular when n is 1: "matching article(s)", or passages in the
+ * every-passage view (per_article 0). */
+static const char *matching(unsigned per_article, uint64_t n)
+{
+    if (per_article)
+        return n == 1 ? "matching article" : "matching articles";
+    return n == 1 ? "matching passage" : "matching passages";
+}
+
 /* The human-readable page: hits, then what the page was (or why it is empty). */
 static void print_human(struct session *s, const trawl_results *r, const char *query,
                         unsigned offset, double took, int past_end)
 {
-    const char *what = s->o.so.per_article ? "matching articles" : "matching passages";
+    uint64_t total = trawl_results_estimated(r);
+    const char *what = matching(s->o.so.per_article, total);
     size_t n = trawl_results_count(r);
 
     suggest(s, r, query, n == 0 && !past_end, NULL);
@@ -639,8 +649,7 @@ static void print_human(struct session *s, const trawl_results *r, const char *q
             fputc('\n', s->out);
     }
     if (past_end) {
-        fprintf(s->out, "no more results (%llu %s)\n",
-                (unsigned long long)trawl_results_estimated(r), what);
+        fprintf(s->out, "no more results (%llu %s)\n", (unsigned long long)total, what);
     } else if (n == 0) {
         fprintf(s->out, "no passage matches '%s'\n", query);
         print_did_you_mean(s);
@@ -651,8 +660,7 @@ static void print_human(struct session *s, const trawl_results *r, const char *q
         else
             snprintf(shown, sizeof shown, "results %u-%u", offset + 1, offset + (unsigned)n);
         fprintf(s->out, "\n%s%s of about %llu %s, %.1f ms%s\n", s->o.color ? C_DIM : "", shown,
-                (unsigned long long)trawl_results_estimated(r), what, took,
-                s->o.color ? C_OFF : "");
+                (unsigned long long)total, what, took, s->o.color ? C_OFF : "");
     }
 }
 
@@ -785,7 +793,7 @@ static int last_result(struct session *s, unsigned rank, trawl_results **r, size
     if (trawl_results_count(*r) == 0) {
         search_warn("no result %u: the last query has %llu %s", rank,
                     (unsigned long long)trawl_results_estimated(*r),
-                    so.per_article ? "matching articles" : "matching passages");
+                    matching(so.per_article, trawl_results_estimated(*r)));
         trawl_results_free(*r);
         return 2;
     }
