@@ -13,8 +13,8 @@ CHECK is one of:
     completion-flags PROG
                       completing "PROG -" offers every flag `PROG --help` lists
     library           libtrawl.so with its soname, trawl.h (and no internal header) and
-                      trawl.pc are installed; tests/install/example.c, compiled against them
-                      with `pkg-config --cflags --libs trawl` and an rpath to its libdir, as
+                      trawl.pc (its --cflags only -I) are installed; tests/install/example.c,
+                      compiled against them with `pkg-config --cflags --libs trawl` and an rpath to its libdir, as
                       the README says, runs with no LD_LIBRARY_PATH, indexes corpus/ and finds
                       the passage that answers "Facebook likes target"
 Prints PASS, or FAIL and why (exit 1); exit 77 when a tool the check needs is missing."""
@@ -231,6 +231,12 @@ def check_library(dirs, source):
     if r.returncode != 0:
         raise Fail(f"pkg-config --cflags --libs trawl: {r.stderr}")
     flags = r.stdout.split()
+    # trawl.h includes no other library's header: a program needs no flag but trawl's -I
+    # (utf8proc's -DUTF8PROC_EXPORTS came along through Requires.private once).
+    r = run(["pkg-config", "--cflags", "trawl"], env=env)
+    defines = [f for f in r.stdout.split() if not f.startswith("-I")]
+    if r.returncode != 0 or defines:
+        raise Fail(f"pkg-config --cflags trawl gives more than -I: {r.stdout}{r.stderr}")
     # The README's `-Wl,-rpath,$(pkg-config --variable=libdir trawl)`: pkg-config gives the
     # staged libdir in -L (the sysroot applies there, not to --variable).
     libdirs = [f[2:] for f in flags if f.startswith("-L")]
