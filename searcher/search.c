@@ -634,6 +634,53 @@ static const char *matching(unsigned per_article, uint64_t n)
     return n == 1 ? "matching passage" : "matching passages";
 }
 
+static int count_word(void *ctx, const char *word, size_t word_len, const char *term,
+                      size_t term_len)
+{
+    (void)word, (void)word_len, (void)term, (void)term_len;
+    ++*(size_t *)ctx;
+    return 1; /* one is enough */
+}
+
+/* 1 when query holds no word at all ("?!..."): nothing to search, rather than no match. */
+static int has_no_words(struct session *s, const char *query)
+{
+    struct trawl_error err;
+    size_t words = 0;
+
+    return trawl_words(s->ix, query, strlen(query), count_word, &words, &err) == TRAWL_OK &&
+           words == 0;
+}
+
+/* Under hits ranked by score, when every weighing term of the query is in more than half of
+ * the articles (of the passages, when the score has no article part): BM25 gives such terms
+ * an idf near 0, so the scores say next to nothing, and nothing at all when they tie. Returns
+ * 1 when it printed the note (a blank line, then the note). */
+static int note_common_words(struct session *s, const trawl_results *r)
+{
+    struct trawl_explanation e;
+    struct trawl_error err;
+    size_t n = trawl_results_count(r);
+    int common, tie = 1;
+
+    if (n == 0 || s->o.so.sort != TRAWL_SORT_SCORE || trawl_explain(s->ix, r, 0, &e, &err) != 0)
+        return 0;
+    common = e.n > 0;
+    for (size_t i = 0; i < e.n && common; i++)
+        common = e.fused ? e.terms[i].art_df * 2 > e.articles
+                         : e.terms[i].df * 2 > e.passages;
+    for (size_t i = 1; i < n && tie; i++)
+        tie = trawl_results_hit(r, i)->score == trawl_results_hit(r, 0)->score;
+    if (common)
+        fprintf(s->out, "\n%snote: every word of the query is in more than half of the %s: %s%s\n",
+                s->o.color ? C_DIM : "", e.fused ? "articles" : "passages",
+                tie && n > 1 ? "the results tie, and their order means nothing"
+                             : "the scores say little, and so does the order",
+                s->o.color ? C_OFF : "");
+    trawl_explanation_release(&e);
+    return common;
+}
+
 /* The human-readable page: hits, then what the page was (or why it is empty). */
 static void print_human(struct session *s, const trawl_results *r, const char *query,
                         unsigned offset, double took, int past_end)
@@ -650,17 +697,22 @@ static void print_human(struct session *s, const trawl_results *r, const char *q
     }
     if (past_end) {
         fprintf(s->out, "no more results (%llu %s)\n", (unsigned long long)total, what);
+    } else if (n == 0 && has_no_words(s, query)) {
+        fprintf(s->out, "the query '%s' has no words to search\n", query);
     } else if (n == 0) {
         fprintf(s->out, "no passage matches '%s'\n", query);
         print_did_you_mean(s);
     } else if (!s->o.no_scores) {
+        /* Above the count, which --no-scores leaves out with the scores it is about. */
         char shown[48];
+        int noted = note_common_words(s, r);
         if (offset == 0)
             snprintf(shown, sizeof shown, "%zu", n);
         else
             snprintf(shown, sizeof shown, "results %u-%u", offset + 1, offset + (unsigned)n);
-        fprintf(s->out, "\n%s%s of about %llu %s, %.1f ms%s\n", s->o.color ? C_DIM : "", shown,
-                (unsigned long long)total, what, took, s->o.color ? C_OFF : "");
+        fprintf(s->out, "%s%s%s of about %llu %s, %.1f ms%s\n", noted ? "" : "\n",
+                s->o.color ? C_DIM : "", shown, (unsigned long long)total, what, took,
+                s->o.color ? C_OFF : "");
     }
 }
 
