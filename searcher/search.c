@@ -562,8 +562,9 @@ static void report_query_error(const struct session *s, const char *qid, const c
 }
 
 /* The "did you mean" lines above the results (summary NULL), or the summary's "suggestions";
- * and when the query found nothing (none), the query rewritten with them: kept in
- * s->suggested for the prompt's :y (print_did_you_mean shows it), and in the summary. */
+ * and the query rewritten with them, kept in s->suggested for the prompt's :y whether or not
+ * the query found something (print_did_you_mean shows it when nothing was found), and in the
+ * summary's "did_you_mean" when the query found nothing (none). */
 static void suggest(struct session *s, const trawl_results *r, const char *query, int none,
                     json_t *summary)
 {
@@ -593,8 +594,8 @@ static void suggest(struct session *s, const trawl_results *r, const char *query
         else
             fprintf(s->out, "'%s' is not in the index; did you mean '%s'?\n", g->word, g->sug);
     }
-    fixed = none && sg.n > 0 ? suggest_rewrite(query, &sg) : NULL;
-    if (fixed != NULL && arr != NULL)
+    fixed = sg.n > 0 ? suggest_rewrite(query, &sg) : NULL;
+    if (fixed != NULL && none && arr != NULL)
         json_object_set_new(summary, "did_you_mean", json_string(fixed));
     s->suggested = fixed;
     suggest_release(&sg);
