@@ -14,9 +14,10 @@ CHECK is one of:
                       completing "PROG -" offers every flag `PROG --help` lists
     library           libtrawl.so with its soname, trawl.h (and no internal header) and
                       trawl.pc (its --cflags only -I) are installed; tests/install/example.c,
-                      compiled against them with `pkg-config --cflags --libs trawl` and an rpath to its libdir, as
-                      the README says, runs with no LD_LIBRARY_PATH, indexes corpus/ and finds
-                      the passage that answers "Facebook likes target"
+                      compiled against them with `pkg-config --cflags --libs trawl` and an
+                      rpath to its libdir, as the README says, runs with no LD_LIBRARY_PATH,
+                      indexes corpus/ and finds the passage that answers "Facebook likes
+                      target"
 Prints PASS, or FAIL and why (exit 1); exit 77 when a tool the check needs is missing."""
 import json
 import os
