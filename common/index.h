@@ -140,6 +140,9 @@ struct index_stats {
     char lang[32];
 };
 int index_stats(struct index *ix, struct index_stats *st, struct terr *err);
+/* What the index holds, cheaply (two lookups, where index_stats walks every article): its
+ * articles (the passages that end one) and its passages. Retries as index_retry does. */
+int index_counts(struct index *ix, uint64_t *articles, uint64_t *passages, struct terr *err);
 
 /* ---- Searching --------------------------------------------------------------------- */
 

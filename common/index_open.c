@@ -501,6 +501,11 @@ int index_open(const char *path, const struct index_open_opts *o, struct index *
     if (o->mode == INDEX_READ && stat(path, &sb) != 0)
         return terr_set(err, TRAWL_EINDEX, "no index at '%s': build one with trawl-index",
                         path);
+    /* Xapian would read a file as a stub and call it damaged ("Bad line"), and the advice to
+     * rebuild it would then be refused: trawl-index says this same line. */
+    if (o->mode == INDEX_READ && !S_ISDIR(sb.st_mode))
+        return terr_set(err, TRAWL_EINDEX, "'%s' is not a trawl index: an index is a folder",
+                        path);
     ix = calloc(1, sizeof *ix);
     if (ix == NULL || (ix->path = strdup(path)) == NULL) {
         free(ix);

@@ -14,6 +14,7 @@
 
 #include "common/layout.h"
 #include "common/rank.h"
+#include "common/schema.h"
 #include "common/stem.h"
 #include "common/strmap.h"
 #include "common/xdb.h"
@@ -140,6 +141,33 @@ int index_stats(struct index *ix, struct index_stats *st, struct terr *err)
         st->disk_bytes = dir_bytes(ix->path);
     }
     sbuf_release(&tmp);
+    return rc;
+}
+
+struct counts_ctx {
+    uint64_t articles, passages;
+};
+
+static int read_counts(struct index *ix, void *ctx, struct terr *err)
+{
+    struct counts_ctx *c = ctx;
+    struct xdb_stats xs;
+    uint64_t coll;
+    int rc;
+
+    rc = xdb_term_freq(ix->db, TERM_LAST, strlen(TERM_LAST), &c->articles, &coll, err);
+    if (rc == TRAWL_OK && (rc = xdb_stats(ix->db, &xs, err)) == TRAWL_OK)
+        c->passages = xs.doccount;
+    return rc;
+}
+
+int index_counts(struct index *ix, uint64_t *articles, uint64_t *passages, struct terr *err)
+{
+    struct counts_ctx c = {0, 0};
+    int rc = index_retry(ix, read_counts, &c, err);
+
+    *articles = c.articles;
+    *passages = c.passages;
     return rc;
 }
 

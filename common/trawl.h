@@ -252,7 +252,7 @@ TRAWL_API void trawl_results_free(trawl_results *r); /* NULL-safe */
 TRAWL_API size_t trawl_results_count(const trawl_results *r);
 TRAWL_API const struct trawl_hit *trawl_results_hit(const trawl_results *r, size_t i);
 /* Matches in all (articles, or passages with per_article 0): an estimate, never below the
- * hits seen up to this window. */
+ * hits seen up to this window, never above the articles (or passages) the index holds. */
 TRAWL_API uint64_t trawl_results_estimated(const trawl_results *r);
 /* The near-duplicate articles folded into hit i (see trawl_search_opts.duplicates): their
  * count, and the k-th (best first; its best passage), borrowed until trawl_results_free. */

@@ -227,6 +227,7 @@ int trawl_search(trawl_index *ix, const char *query, size_t len,
     trawl_results *r;
     struct terr e;
     size_t col = 0;
+    uint64_t articles, passages, most;
     int rc;
 
     *out = NULL;
@@ -269,10 +270,18 @@ int trawl_search(trawl_index *ix, const char *query, size_t len,
         r->hits[i].score = r->res->hits[i].score;
         r->hits[i].more = r->res->hits[i].more;
     }
-    /* Xapian's estimate of collapsed matches is a guess; never below what was seen. A page
-     * past the end saw nothing: there the count is exact (Xapian went through every match
-     * to reach the offset). */
+    /* Xapian's estimate of collapsed matches is a guess: never above what the index holds
+     * (articles, or passages in the every-passage view; "1 of about 30000" of 19,043
+     * articles), and never below what was seen. A page past the end saw nothing: there the
+     * count is exact (Xapian went through every match to reach the offset). */
     r->estimated = r->res->estimated;
+    if (index_counts(ix->ix, &articles, &passages, &e) != TRAWL_OK) {
+        trawl_results_free(r);
+        return api_fail(err, &e);
+    }
+    most = opts->per_article ? articles : passages;
+    if (most > 0 && r->estimated > most)
+        r->estimated = most;
     if (r->res->n > 0 && r->estimated < (uint64_t)opts->offset + r->res->n)
         r->estimated = (uint64_t)opts->offset + r->res->n;
     *out = r;

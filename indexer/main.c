@@ -343,22 +343,53 @@ static const struct option long_opts[] = {
     {NULL, 0, NULL, 0},
 };
 
+/* The long options that start with the len bytes of name ("--max": --max-article-size and
+ * --max-words), as getopt matches them: how many, and in *one the first (the exact one if
+ * any). getopt takes an unambiguous prefix, and calls an ambiguous one unknown. */
+static int long_matches(const char *name, size_t len, const struct option **one)
+{
+    int n = 0;
+
+    *one = NULL;
+    for (const struct option *o = long_opts; o->name != NULL; o++) {
+        if (strncmp(o->name, name, len) != 0)
+            continue;
+        if (strlen(o->name) == len) {
+            *one = o;
+            return 1;
+        }
+        if (n++ == 0)
+            *one = o;
+    }
+    return n;
+}
+
 /* getopt's complaint, in our voice (getopt's own starts with argv[0], a full path). */
 static int bad_option(int c, char **argv)
 {
-    /* A long option is the word itself (optopt is its value, or 0 when unknown); a short one
-     * may sit in a cluster ("-nx"): optopt is the letter. */
+    /* getopt moves optind past a long option's word before it complains; a short one may sit
+     * inside a cluster ("-nx") with optind still on it, so argv[optind - 1] is then the word
+     * before, which may be a long option. optopt tells them apart: 0 for an unknown long
+     * option, the letter for a short one, and the option's value for a long one given a value
+     * it does not take ("--rebuild=yes"). A value is missing only at the end of argv. */
     const char *arg = argv[optind - 1];
-    int is_long = strncmp(arg, "--", 2) == 0;
-    const char *what = c == ':'                ? "option '%.*s' needs a value"
-                       : is_long && optopt != 0 ? "option '%.*s' takes no value"
-                                                : "unknown option '%.*s'";
+    size_t len = strcspn(arg, "=");
+    const struct option *o = NULL;
+    int n = strncmp(arg, "--", 2) == 0 ? long_matches(arg + 2, len - 2, &o) : 0;
     char letter[3] = {'-', (char)optopt, '\0'};
 
-    if (is_long)
-        warn_msg(what, (int)strcspn(arg, "="), arg);
+    if (c == ':' && n > 0)
+        warn_msg("option '%.*s' needs a value", (int)len, arg);
+    else if (c == ':')
+        warn_msg("option '%s' needs a value", letter);
+    else if (optopt == 0 && n > 1)
+        warn_msg("option '%.*s' is ambiguous", (int)len, arg);
+    else if (optopt == 0)
+        warn_msg("unknown option '%.*s'", (int)len, arg);
+    else if (n == 1 && arg[len] == '=' && o->has_arg == no_argument && o->val == optopt)
+        warn_msg("option '%.*s' takes no value", (int)len, arg);
     else
-        warn_msg(what, 2, letter);
+        warn_msg("unknown option '%s'", letter);
     fprintf(stderr, "Try '" PROG " --help' for more information.\n");
     return 2;
 }
@@ -616,15 +647,16 @@ static int run(struct opts *o, const char *const *inputs, size_t ninputs)
     return status;
 }
 
-/* 0 unless db exists and is not a folder (an index always is one): then 2, said why. Xapian
- * would take a file for a stub and fail with "Bad line". */
+/* 0 unless db exists and is not a folder (an index always is one): then 2, said in
+ * trawl-search's words (trawl_open's). Xapian would take a file for a stub and fail with "Bad
+ * line". */
 static int check_db(const char *db)
 {
     struct stat sb;
 
     if (stat(db, &sb) != 0 || S_ISDIR(sb.st_mode))
         return 0;
-    warn_msg("'%s' is not a trawl index: an index is a folder (see --db)", db);
+    warn_msg("'%s' is not a trawl index: an index is a folder", db);
     return 2;
 }
 

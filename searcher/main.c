@@ -79,7 +79,7 @@ static const char usage_text[] =
     "\n"
     "Query syntax: words (any may match), \"exact phrase\", +required, -excluded,\n"
     "AND OR NOT ( ), prefix*, date:2018-03-26 date:2018 date:2018-03..2019-01,\n"
-    "article:ID. See the README for details.\n"
+    "article:ID, source:NAME source:\"Example Times\". See the README for details.\n"
     "\n"
     "Exit status: 0 something matched, 1 nothing matched, 2 error.\n";
 
@@ -372,14 +372,57 @@ static int search_option(struct cli *a, int c, const char *arg)
     return rc;
 }
 
+/* How many long options start with the len bytes of name ("--co": --color, --compare and
+ * --context): getopt takes an unambiguous prefix, and calls an ambiguous one unknown. */
+static int long_matches(const char *name, size_t len)
+{
+    int n = 0;
+
+    for (const struct option *o = longs; o->name != NULL; o++)
+        n += strncmp(o->name, name, len) == 0;
+    return n;
+}
+
+/* getopt's complaint in trawl-index's words (getopt's own starts with argv[0], a full path).
+ * word is the command-line word getopt was reading; c is ':' for a missing value, else '?'.
+ * Returns the exit status, 2. */
+static int bad_option(int c, const char *word)
+{
+    /* A long option is the word up to any '=' (optopt is its value when it took one it does
+     * not want, 0 when unknown); a short one may sit in a cluster ("-ax"): optopt is the
+     * letter. */
+    int is_long = strncmp(word, "--", 2) == 0;
+    char letter[3] = {'-', (char)optopt, '\0'};
+    const char *name = is_long ? word : letter;
+    int len = is_long ? (int)strcspn(word, "=") : 2;
+
+    if (c == ':')
+        search_warn("option '%.*s' needs a value", len, name);
+    else if (is_long && optopt != 0)
+        search_warn("option '%.*s' takes no value", len, name);
+    else if (is_long && long_matches(name + 2, (size_t)len - 2) > 1)
+        search_warn("option '%.*s' is ambiguous", len, name);
+    else
+        search_warn("unknown option '%.*s'", len, name);
+    fprintf(stderr, "Try '" PROG " --help' for more information.\n");
+    return 2;
+}
+
 /* Parses the options into a (defaults set by the caller); optind is then the first word of
  * the query. Returns -1 to go on, or the exit status: 0 after --help or --version, 2 for a
  * bad option (message printed). */
 static int parse_args(int argc, char **argv, struct cli *a)
 {
-    int c, rc;
+    int c, rc, word = optind;
 
-    while ((c = getopt_long(argc, argv, "+d:n:aC:qhV", longs, NULL)) != -1) {
+    /* Our own messages (bad_option): '+' stops at the query's first word, ':' tells a
+     * missing value from an unknown option. Options are never permuted, so the word getopt
+     * is reading is the one optind pointed at before the call (optind moves past a word
+     * only once its last letter is read). */
+    opterr = 0;
+    for (; (c = getopt_long(argc, argv, "+:d:n:aC:qhV", longs, NULL)) != -1; word = optind) {
+        if (c == '?' || c == ':')
+            return bad_option(c, argv[word]);
         if ((rc = search_option(a, c, optarg)) >= 0) {
             if (rc != 0)
                 return rc;
@@ -416,9 +459,7 @@ static int parse_args(int argc, char **argv, struct cli *a)
         case O_NOPAGER: a->no_pager = 1; break;
         case 'h': fputs(usage_text, stdout); return 0;
         case 'V': version(); return 0;
-        default:
-            fprintf(stderr, "Try '" PROG " --help' for more information.\n");
-            return 2;
+        default: return bad_option('?', argv[word]);
         }
     }
     return -1;

@@ -259,8 +259,9 @@ static void show_options(struct session *s)
         snprintf(per, sizeof per, "%u per article", o->per_article);
     else
         snprintf(per, sizeof per, "every passage");
-    fprintf(s->out, "%u results per page, %s words must match, %s, by %s, %s\n", o->count,
-            o->all_words ? "all" : "any", per, session_sort_name(o->sort),
+    fprintf(s->out, "%u results per page, %s, %s, by %s, %s\n", o->count,
+            o->all_words ? "all words must match" : "any word may match", per,
+            session_sort_name(o->sort),
             o->duplicates ? "near-duplicates shown" : "near-duplicates folded");
     if (o->expand)
         fputs("query expansion on\n", s->out);

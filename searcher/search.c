@@ -568,8 +568,9 @@ static void report_query_error(const struct session *s, const char *qid, const c
 }
 
 /* The "did you mean" lines above the results (summary NULL), or the summary's "suggestions";
- * and when the query found nothing (none), the query rewritten with them: kept in
- * s->suggested for the prompt's :y (print_did_you_mean shows it), and in the summary. */
+ * and the query rewritten with them, kept in s->suggested for the prompt's :y whether or not
+ * the query found something (print_did_you_mean shows it when nothing was found), and in the
+ * summary's "did_you_mean" when the query found nothing (none). */
 static void suggest(struct session *s, const trawl_results *r, const char *query, int none,
                     json_t *summary)
 {
@@ -599,8 +600,8 @@ static void suggest(struct session *s, const trawl_results *r, const char *query
         else
             fprintf(s->out, "'%s' is not in the index; did you mean '%s'?\n", g->word, g->sug);
     }
-    fixed = none && sg.n > 0 ? suggest_rewrite(query, &sg) : NULL;
-    if (fixed != NULL && arr != NULL)
+    fixed = sg.n > 0 ? suggest_rewrite(query, &sg) : NULL;
+    if (fixed != NULL && none && arr != NULL)
         json_object_set_new(summary, "did_you_mean", json_string(fixed));
     s->suggested = fixed;
     suggest_release(&sg);
@@ -631,11 +632,68 @@ static void record_time(struct session *s, const char *qid, double t0)
     }
 }
 
+/* What n counts, in the singular when n is 1: "matching article(s)", or passages in the
+ * every-passage view (per_article 0). */
+static const char *matching(unsigned per_article, uint64_t n)
+{
+    if (per_article)
+        return n == 1 ? "matching article" : "matching articles";
+    return n == 1 ? "matching passage" : "matching passages";
+}
+
+static int count_word(void *ctx, const char *word, size_t word_len, const char *term,
+                      size_t term_len)
+{
+    (void)word, (void)word_len, (void)term, (void)term_len;
+    ++*(size_t *)ctx;
+    return 1; /* one is enough */
+}
+
+/* 1 when query holds no word at all ("?!..."): nothing to search, rather than no match. */
+static int has_no_words(struct session *s, const char *query)
+{
+    struct trawl_error err;
+    size_t words = 0;
+
+    return trawl_words(s->ix, query, strlen(query), count_word, &words, &err) == TRAWL_OK &&
+           words == 0;
+}
+
+/* Under hits ranked by score, when every weighing term of the query is in more than half of
+ * the articles (of the passages, when the score has no article part): BM25 gives such terms
+ * an idf near 0, so the scores say next to nothing, and nothing at all when they tie. Returns
+ * 1 when it printed the note (a blank line, then the note). */
+static int note_common_words(struct session *s, const trawl_results *r)
+{
+    struct trawl_explanation e;
+    struct trawl_error err;
+    size_t n = trawl_results_count(r);
+    int common, tie = 1;
+
+    if (n == 0 || s->o.so.sort != TRAWL_SORT_SCORE || trawl_explain(s->ix, r, 0, &e, &err) != 0)
+        return 0;
+    common = e.n > 0;
+    for (size_t i = 0; i < e.n && common; i++)
+        common = e.fused ? e.terms[i].art_df * 2 > e.articles
+                         : e.terms[i].df * 2 > e.passages;
+    for (size_t i = 1; i < n && tie; i++)
+        tie = trawl_results_hit(r, i)->score == trawl_results_hit(r, 0)->score;
+    if (common)
+        fprintf(s->out, "\n%snote: every word of the query is in more than half of the %s: %s%s\n",
+                s->o.color ? C_DIM : "", e.fused ? "articles" : "passages",
+                tie && n > 1 ? "the results tie, and their order means nothing"
+                             : "the scores say little, and so does the order",
+                s->o.color ? C_OFF : "");
+    trawl_explanation_release(&e);
+    return common;
+}
+
 /* The human-readable page: hits, then what the page was (or why it is empty). */
 static void print_human(struct session *s, const trawl_results *r, const char *query,
                         unsigned offset, double took, int past_end)
 {
-    const char *what = s->o.so.per_article ? "matching articles" : "matching passages";
+    uint64_t total = trawl_results_estimated(r);
+    const char *what = matching(s->o.so.per_article, total);
     size_t n = trawl_results_count(r);
 
     suggest(s, r, query, n == 0 && !past_end, NULL);
@@ -645,19 +703,22 @@ static void print_human(struct session *s, const trawl_results *r, const char *q
             fputc('\n', s->out);
     }
     if (past_end) {
-        fprintf(s->out, "no more results (%llu %s)\n",
-                (unsigned long long)trawl_results_estimated(r), what);
+        fprintf(s->out, "no more results (%llu %s)\n", (unsigned long long)total, what);
+    } else if (n == 0 && has_no_words(s, query)) {
+        fprintf(s->out, "the query '%s' has no words to search\n", query);
     } else if (n == 0) {
         fprintf(s->out, "no passage matches '%s'\n", query);
         print_did_you_mean(s);
     } else if (!s->o.no_scores) {
+        /* Above the count, which --no-scores leaves out with the scores it is about. */
         char shown[48];
+        int noted = note_common_words(s, r);
         if (offset == 0)
             snprintf(shown, sizeof shown, "%zu", n);
         else
             snprintf(shown, sizeof shown, "results %u-%u", offset + 1, offset + (unsigned)n);
-        fprintf(s->out, "\n%s%s of about %llu %s, %.1f ms%s\n", s->o.color ? C_DIM : "", shown,
-                (unsigned long long)trawl_results_estimated(r), what, took,
+        fprintf(s->out, "%s%s%s of about %llu %s, %.1f ms%s\n", noted ? "" : "\n",
+                s->o.color ? C_DIM : "", shown, (unsigned long long)total, what, took,
                 s->o.color ? C_OFF : "");
     }
 }
@@ -791,7 +852,7 @@ static int last_result(struct session *s, unsigned rank, trawl_results **r, size
     if (trawl_results_count(*r) == 0) {
         search_warn("no result %u: the last query has %llu %s", rank,
                     (unsigned long long)trawl_results_estimated(*r),
-                    so.per_article ? "matching articles" : "matching passages");
+                    matching(so.per_article, trawl_results_estimated(*r)));
         trawl_results_free(*r);
         return 2;
     }

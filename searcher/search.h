@@ -34,8 +34,8 @@ struct session {
     struct trawl_search_opts last_so;
     trawl_results *last;
     unsigned last_offset;
-    /* The last query rewritten with its spelling suggestions, when it found nothing and had
-     * some (owned; else NULL): what the prompt's :y runs. */
+    /* The last query rewritten with its spelling suggestions, when it had some, whether or
+     * not it found something (owned; else NULL): what the prompt's :y runs. */
     char *suggested;
     int interactive; /* the prompt: "did you mean" offers :y rather than a command line */
     size_t lineno;   /* a batch's query: its 1-based line, named in query errors; else 0 */

@@ -48,7 +48,7 @@
 @RUN
 @ARGS --db @INDEX@ --frobnicate facebook
 @EXIT 2
-@STDERR-HAS unrecognized option
+@STDERR-HAS trawl-search: unknown option '--frobnicate'
 @RUN
 @ARGS --db @TMP@/none facebook
 @EXIT 2

@@ -14,6 +14,21 @@ Try 'trawl-index --help' for more information.
 trawl-index: unknown option '-x'
 Try 'trawl-index --help' for more information.
 @RUN
+# a short option inside a cluster after a long one is still the short one
+@PROGRAM index
+@ARGS --quiet -xq @CORPUS@
+@EXIT 2
+@STDERR
+trawl-index: unknown option '-x'
+Try 'trawl-index --help' for more information.
+@RUN
+@PROGRAM index
+@ARGS --max 5 @CORPUS@
+@EXIT 2
+@STDERR
+trawl-index: option '--max' is ambiguous
+Try 'trawl-index --help' for more information.
+@RUN
 @PROGRAM index
 @ARGS --db
 @EXIT 2
@@ -41,7 +56,7 @@ Try 'trawl-index --help' for more information.
 @PROGRAM index
 @ARGS --stats --db @CORPUS@/000_251854af372bd607.txt
 @EXIT 2
-@STDERR-HAS 000_251854af372bd607.txt' is not a trawl index: an index is a folder (see --db)
+@STDERR-HAS 000_251854af372bd607.txt' is not a trawl index: an index is a folder
 @RUN
 @PROGRAM index
 @ARGS --dry-run --db @CORPUS@/000_251854af372bd607.txt @CORPUS@

@@ -5,16 +5,19 @@
 
 CHECK is one of:
     files             the two programs, their man pages and the completion files are installed,
-                      and the installed programs run and print the project's version
+                      and the installed programs run with no LD_LIBRARY_PATH (their rpath finds
+                      the staged libtrawl) and print the project's version
     man-render PROG   `man -l` renders PROG's page without warnings, in the C and UTF-8 locales
     man-flags PROG    PROG's man page documents exactly the flags `PROG --help` lists
     completion        the completion script loads in bash and completes flags and values
     completion-flags PROG
                       completing "PROG -" offers every flag `PROG --help` lists
     library           libtrawl.so with its soname, trawl.h (and no internal header) and
-                      trawl.pc are installed; tests/install/example.c, compiled against them
-                      with `pkg-config --cflags --libs trawl`, indexes corpus/ and finds the
-                      passage that answers "Facebook likes target"
+                      trawl.pc (its --cflags only -I) are installed; tests/install/example.c,
+                      compiled against them with `pkg-config --cflags --libs trawl` and an
+                      rpath to its libdir, as the README says, runs with no LD_LIBRARY_PATH,
+                      indexes corpus/ and finds the passage that answers "Facebook likes
+                      target"
 Prints PASS, or FAIL and why (exit 1); exit 77 when a tool the check needs is missing."""
 import json
 import os
@@ -76,10 +79,28 @@ def install(meson, build, destdir):
             "destdir": destdir}
 
 
-def lib_env(dirs):
-    """The environment to run installed programs in: the scratch libdir comes first."""
-    old = os.environ.get("LD_LIBRARY_PATH")
-    return dict(os.environ, LD_LIBRARY_PATH=dirs["libdir"] + (":" + old if old else ""))
+def clean_env():
+    """The environment a user runs installed programs in: nothing points the dynamic loader
+    at the staged libdir, so the programs must find libtrawl through their own rpath."""
+    env = dict(os.environ)
+    for var in ("LD_LIBRARY_PATH", "LD_PRELOAD", "LD_RUN_PATH"):
+        env.pop(var, None)
+    return env
+
+
+def check_loads_from(exe, dirs):
+    """exe resolves libtrawl.so.N inside the staged libdir (not from a trawl installed elsewhere
+    on the machine, nor from the build folder)."""
+    if shutil.which("ldd") is None:
+        return
+    r = run(["ldd", exe], env=clean_env())
+    lines = [l.strip() for l in r.stdout.splitlines() if "libtrawl.so" in l]
+    want = os.path.realpath(dirs["libdir"]) + os.sep
+    if len(lines) != 1 or "=>" not in lines[0]:
+        raise Fail(f"ldd {exe} does not list libtrawl:\n{r.stdout}{r.stderr}")
+    found = lines[0].split("=>", 1)[1].split("(")[0].strip()
+    if found == "not found" or not os.path.realpath(found).startswith(want):
+        raise Fail(f"{exe} finds libtrawl at {found!r}, not in {dirs['libdir']}")
 
 
 def help_flags(program):
@@ -153,7 +174,12 @@ def check_files(dirs, version):
         exe = os.path.join(dirs["bindir"], prog)
         if not os.access(exe, os.X_OK):
             raise Fail(f"{exe} is not installed or not executable")
-        r = run([exe, "--version"], env=lib_env(dirs))
+        # With no LD_LIBRARY_PATH, as after `meson install --prefix=$HOME/.local`: the staged
+        # folder is not the configured prefix, so this also checks that the rpath is relative.
+        check_loads_from(exe, dirs)
+        r = run([exe, "--version"], env=clean_env())
+        if r.returncode != 0:
+            raise Fail(f"{exe} --version exited {r.returncode}: {r.stderr}")
         first = r.stdout.split("\n")[0]
         expect((r.returncode, first), (0, f"{prog} {version}"), f"{exe} --version")
         if not re.search(r"^Xapian \d+\.\d+\.\d+, libstemmer \S+, utf8proc \d+\.\d+",
@@ -201,11 +227,23 @@ def check_library(dirs, source):
         raise Skip("cc or pkg-config is not installed")
     # The .pc file names the real prefix: the sysroot variable points it into DESTDIR (its
     # private requirements, Xapian and the rest, are found where the system keeps them).
-    env = dict(os.environ, PKG_CONFIG_PATH=pcdir, PKG_CONFIG_SYSROOT_DIR=dirs["destdir"])
+    env = dict(clean_env(), PKG_CONFIG_PATH=pcdir, PKG_CONFIG_SYSROOT_DIR=dirs["destdir"])
     r = run(["pkg-config", "--cflags", "--libs", "trawl"], env=env)
     if r.returncode != 0:
         raise Fail(f"pkg-config --cflags --libs trawl: {r.stderr}")
     flags = r.stdout.split()
+    # trawl.h includes no other library's header: a program needs no flag but trawl's -I
+    # (utf8proc's -DUTF8PROC_EXPORTS came along through Requires.private once).
+    r = run(["pkg-config", "--cflags", "trawl"], env=env)
+    defines = [f for f in r.stdout.split() if not f.startswith("-I")]
+    if r.returncode != 0 or defines:
+        raise Fail(f"pkg-config --cflags trawl gives more than -I: {r.stdout}{r.stderr}")
+    # The README's `-Wl,-rpath,$(pkg-config --variable=libdir trawl)`: pkg-config gives the
+    # staged libdir in -L (the sysroot applies there, not to --variable).
+    libdirs = [f[2:] for f in flags if f.startswith("-L")]
+    if [os.path.realpath(d) for d in libdirs] != [os.path.realpath(lib)]:
+        raise Fail(f"pkg-config --libs trawl names {libdirs}, not {lib}")
+    flags.append("-Wl,-rpath," + libdirs[0])
     work = tempfile.mkdtemp(prefix="trawl-example-")
     try:
         exe = os.path.join(work, "example")
@@ -216,8 +254,9 @@ def check_library(dirs, source):
         if r.returncode != 0:
             raise Fail(f"the example does not build against the installed library:\n"
                        f"{r.stdout}{r.stderr}")
+        check_loads_from(exe, dirs)
         r = run([exe, os.path.join(work, "db"), os.path.join(source, "corpus"),
-                 "Facebook likes target"], env=lib_env(dirs))
+                 "Facebook likes target"], env=clean_env())
         if r.returncode != 0:
             raise Fail(f"the example exited {r.returncode}: {r.stderr}")
         lines = r.stdout.split("\n")
