@@ -30,6 +30,8 @@ static const char usage_text[] =
     "\n"
     "  -d, --db DIR           the index (default: $TRAWL_DB, else ./trawl.db)\n"
     "      --rebuild          start from an empty index\n"
+    "      --replace          index an article even when the index holds its id from\n"
+    "                         another file that is still there (default: skip it)\n"
     "  -n, --dry-run          report what would change; write nothing\n"
     "      --lang LANG        stemmer language of a new index (default: english)\n"
     "  -j, --jobs N           analysis threads (default: number of CPUs)\n"
@@ -46,7 +48,8 @@ static const char usage_text[] =
     "      --max-words N      split passages longer than N words (default: 300)\n"
     "      --progress         show progress on stderr even when it is not a terminal\n"
     "      --no-progress      never show progress\n"
-    "  -v, --verbose          list each file added, updated, removed or ignored\n"
+    "  -v, --verbose          list each file added, updated, moved, removed or\n"
+    "                         ignored\n"
     "  -q, --quiet            no summary line\n"
     "      --stats            print statistics about the index and exit\n"
     "  -h, --help             show this help and exit\n"
@@ -63,7 +66,7 @@ static const char usage_text[] =
 
 struct opts {
     const char *db;
-    int rebuild, dry_run, quiet, verbose, stats, progress;
+    int rebuild, replace, dry_run, quiet, verbose, stats, progress;
     const char *lang;
     unsigned jobs;
     unsigned writers; /* parts written in parallel by a fresh build */
@@ -261,7 +264,7 @@ static void version(void)
 
 enum {
     O_REBUILD = 256, O_LANG, O_BATCH, O_WRITERS, O_SHARDS, O_COMPACT, O_MAXSIZE, O_MINW,
-    O_MAXW, O_PROGRESS, O_NOPROGRESS, O_STATS,
+    O_MAXW, O_PROGRESS, O_NOPROGRESS, O_STATS, O_REPLACE,
 };
 
 /* An unknown stemmer language: say which there are. */
@@ -323,6 +326,7 @@ static int number_option(const struct number_opt *n, const char *arg, struct opt
 static const struct option long_opts[] = {
     {"db", required_argument, NULL, 'd'},
     {"rebuild", no_argument, NULL, O_REBUILD},
+    {"replace", no_argument, NULL, O_REPLACE},
     {"dry-run", no_argument, NULL, 'n'},
     {"lang", required_argument, NULL, O_LANG},
     {"jobs", required_argument, NULL, 'j'},
@@ -376,6 +380,7 @@ static int parse_args(int argc, char **argv, struct opts *o)
         switch (c) {
         case 'd': o->db = optarg; break;
         case O_REBUILD: o->rebuild = 1; break;
+        case O_REPLACE: o->replace = 1; break;
         case 'n': o->dry_run = 1; break;
         case O_LANG: o->lang = optarg; break;
         case 'j': case O_BATCH: case O_SHARDS: case O_WRITERS: case O_MINW: case O_MAXW: break;
@@ -600,6 +605,7 @@ static int run(struct opts *o, const char *const *inputs, size_t ninputs)
     }
     r.sync.rebuild = o->rebuild;
     r.sync.verbose = o->verbose;
+    r.sync.replace = o->replace;
     r.sync.min_words = o->min_words;
     r.sync.max_words = o->max_words;
     r.sync.max_article = o->max_article;

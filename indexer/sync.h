@@ -2,6 +2,8 @@
  * run finds (article files, JSON Lines files), and what to do about each article: submit it
  * (new or changed), refresh its record (touched or moved, same content), leave it (same size
  * and time, or same hash), or remove it (its file is gone from a place this run scanned).
+ * An article the index holds from another file is taken over only when that file is gone (it
+ * moved) or with replace set; otherwise it is skipped with a warning naming both files.
  * Talks to the index only through trawl.h; prints warnings (warn), never exits.
  * Depends on trawl.h, walk and warn. */
 #ifndef TRAWL_INDEXER_SYNC_H
@@ -18,7 +20,9 @@ struct sync_known; /* one article record the index held before this run (sync.c)
 
 struct sync {
     int rebuild;              /* everything is new: re-read and submit all */
-    int verbose;              /* list each article added, updated or removed on stdout */
+    int verbose;              /* list each article added, updated, moved or removed on stdout */
+    int replace;              /* an article the index holds from another file that is still
+                               * there is replaced (not skipped) by the one met here */
     size_t min_words, max_words; /* passage limits: a dry run counts passages with them */
     size_t max_article;       /* bytes: larger article files are skipped */
     trawl_writer *w;          /* where changes go; NULL on a dry run (count only) */
@@ -26,6 +30,7 @@ struct sync {
     struct sync_known *known; /* sorted by key once loaded */
     size_t nknown, capknown;
     void *seen_ids;           /* tsearch tree: ids met this run (a second one is skipped) */
+    void *read_jsonl;         /* tsearch tree: JSON Lines files this run read to their end */
     uint64_t added, updated, removed, unchanged, skipped;
     uint64_t passages;        /* a dry run's: those the articles submitted would have */
     uint64_t bytes_read;      /* of article text */
