@@ -482,7 +482,7 @@ static int open_index(struct run *r, struct trawl_error *err)
     return rc;
 }
 
-/* Finds the inputs and what the index knows of the JSON Lines files among them. */
+/* Finds the input files: before the index is opened, so that finding none creates none. */
 static int find_inputs(struct run *r, const char *const *inputs, size_t n,
                        struct trawl_error *err)
 {
@@ -491,9 +491,39 @@ static int find_inputs(struct run *r, const char *const *inputs, size_t n,
     for (size_t i = 0; i < n && !w->oom; i++)
         walk_input(w, inputs[i]);
     r->sync.skipped += w->skipped;
+    if (w->oom) {
+        snprintf(err->msg, sizeof err->msg, "out of memory");
+        return err->code = TRAWL_ENOMEM;
+    }
+    return TRAWL_OK;
+}
+
+/* The walk found no input file. Says so (unless every input was skipped, each with its
+ * warning) and returns -1 to go on when the index exists (its articles under the inputs
+ * may be gone); with no index yet, creates none and returns the exit status, 1. */
+static int nothing_found(const struct run *r)
+{
+    struct stat sb;
+
+    if (r->walk.skipped == 0)
+        warn_msg("no article files (*.txt, *.jsonl, *.jsonl.gz) in the paths given");
+    if (stat(r->o->db, &sb) == 0)
+        return -1;
+    if (r->o->dry_run)
+        warn_msg("nothing to index");
+    else
+        warn_msg("nothing to index: '%s' not created", r->o->db);
+    return 1;
+}
+
+/* What the index knows of the JSON Lines files among the inputs, and their total size. */
+static int find_sources(struct run *r, struct trawl_error *err)
+{
+    struct walk *w = &r->walk;
+
     r->src = calloc(w->n ? w->n : 1, sizeof *r->src);
     r->has_src = calloc(w->n ? w->n : 1, 1);
-    if (w->oom || r->src == NULL || r->has_src == NULL) {
+    if (r->src == NULL || r->has_src == NULL) {
         snprintf(err->msg, sizeof err->msg, "out of memory");
         return err->code = TRAWL_ENOMEM;
     }
@@ -611,10 +641,15 @@ static int run(struct opts *o, const char *const *inputs, size_t ninputs)
     r.sync.max_article = o->max_article;
     r.sync.tick = tick;
     r.sync.tick_ctx = &r;
-    if (open_index(&r, &err) != TRAWL_OK || find_inputs(&r, inputs, ninputs, &err) != TRAWL_OK ||
-        (r.w != NULL && trawl_writer_start(r.w, &err) != TRAWL_OK))
+    if (find_inputs(&r, inputs, ninputs, &err) != TRAWL_OK) {
         warn_msg("%s", err.msg);
-    else {
+    } else if (r.walk.n == 0 && (status = nothing_found(&r)) >= 0) {
+        /* said why: nothing created */
+    } else if (open_index(&r, &err) != TRAWL_OK || find_sources(&r, &err) != TRAWL_OK ||
+               (r.w != NULL && trawl_writer_start(r.w, &err) != TRAWL_OK)) {
+        status = 2;
+        warn_msg("%s", err.msg);
+    } else {
         sync_inputs(&r);
         status = finish(&r);
     }
