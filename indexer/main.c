@@ -90,7 +90,8 @@ struct run {
     uint64_t done_files;
     uint64_t input_total, input_done; /* input file bytes, for the ETA */
     int progress_on;
-    int progress_shown; /* a progress line is on stderr, not ended yet */
+    int progress_started; /* the run has shown progress (worth_showing) */
+    int progress_shown;   /* a progress line is on stderr, not ended yet */
     struct timespec t0, last_progress;
 };
 
@@ -147,13 +148,25 @@ static int parse_uint(const char *s, unsigned long min, unsigned long max, unsig
 
 /* ---- Progress ------------------------------------------------------------------------- */
 
+/* Progress is shown once there is work to show: an article queued to be written or removed,
+ * or a second gone by (reading and comparing a large corpus). A run that finds nothing to do
+ * in less stays quiet, its summary line alone. */
+static int worth_showing(struct run *r)
+{
+    const struct sync *s = &r->sync;
+
+    if (r->progress_on && !r->progress_started)
+        r->progress_started = s->added + s->updated + s->removed > 0 || since(&r->t0) >= 1.0;
+    return r->progress_started;
+}
+
 static void progress(struct run *r, int final)
 {
     struct trawl_write_counts c;
     double t, mb, frac;
     uint64_t done, read;
 
-    if (!r->progress_on)
+    if (!worth_showing(r))
         return;
     if (!final) {
         struct timespec now;
@@ -187,7 +200,7 @@ static void phase(void *ctx, enum trawl_phase ph)
 {
     struct run *r = ctx;
 
-    if (!r->progress_on)
+    if (!worth_showing(r))
         return;
     if (r->progress_shown)
         fputc('\n', stderr);
