@@ -56,6 +56,7 @@ void sync_release(struct sync *s)
     free(s->known);
     tdestroy(s->seen_ids, free);
     tdestroy(s->read_jsonl, free);
+    tdestroy(s->stale_jsonl, free);
     trawl_article_free(s->art);
     memset(s, 0, sizeof *s);
 }
@@ -167,6 +168,25 @@ static int gone(const char *path)
     return lstat(path, &sb) != 0 && errno == ENOENT;
 }
 
+/* Adds a copy of str to the tsearch tree *set: 1 if it was not there yet, else 0 (also when
+ * out of memory: s->fatal set). */
+static int set_add(struct sync *s, void **set, const char *str)
+{
+    char *copy = strdup(str);
+    char **node;
+
+    if (copy == NULL || (node = tsearch(copy, set, cmp_str)) == NULL) {
+        free(copy);
+        oom(s);
+        return 0;
+    }
+    if (*node != copy) {
+        free(copy);
+        return 0;
+    }
+    return 1;
+}
+
 /* ---- Whose article ----------------------------------------------------------------------- */
 
 /* What a file read in this run may do with an article the index holds (k, or NULL). */
@@ -189,17 +209,36 @@ static enum claim claim_of(const struct sync *s, const struct sync_known *k, con
     return s->replace ? CLAIM_REPLACE : CLAIM_CLASH;
 }
 
-/* -v: the article of k now comes from where ("file", or "file:line" with jsonl set). */
-static void say_claimed(const struct sync *s, enum claim c, const struct sync_known *k,
-                        const char *where, const char *id, int jsonl)
+static int is_jsonl_name(const char *path)
 {
-    if (!s->verbose || c == CLAIM_OURS)
+    size_t n = strlen(path);
+
+    return (n >= 6 && strcmp(path + n - 6, ".jsonl") == 0) ||
+           (n >= 9 && strcmp(path + n - 9, ".jsonl.gz") == 0);
+}
+
+/* The article of k now comes from where ("file", or "file:line" with jsonl set): -v says so.
+ * A JSON Lines file that still holds it (--replace) must be read again by the next run, not
+ * passed over as unchanged: its copy of the article is then met (a clash, said) and, should
+ * the new file go, taken back. Its source record gets a size no file has. */
+static void claimed(struct sync *s, enum claim c, const struct sync_known *k, const char *where,
+                    const char *id, int jsonl)
+{
+    if (c == CLAIM_OURS)
         return;
-    printf(c == CLAIM_MOVED ? "moved '%s' to '%s'" : "replaced '%s' with '%s'", k->source,
-           where);
-    if (jsonl)
-        printf(" (id %s)", id);
-    putchar('\n');
+    if (s->verbose) {
+        printf(c == CLAIM_MOVED ? "moved '%s' to '%s'" : "replaced '%s' with '%s'", k->source,
+               where);
+        if (jsonl)
+            printf(" (id %s)", id);
+        putchar('\n');
+    }
+    if (c == CLAIM_REPLACE && s->w != NULL && is_jsonl_name(k->source) &&
+        set_add(s, &s->stale_jsonl, k->source)) {
+        struct trawl_source stale = {UINT64_MAX, 0, 0, 0};
+        if (trawl_writer_set_source(s->w, k->source, &stale, &s->err) != TRAWL_OK)
+            s->fatal = s->err.code;
+    }
 }
 
 /* The index holds id from the file k->source, which is still there: the article there stays
@@ -371,7 +410,7 @@ static void article_bytes(struct sync *s, const char *id, const char *path,
 
     s->bytes_read += len;
     if (k != NULL && k->hash == hash && !s->rebuild) {
-        say_claimed(s, c, k, path, id, 0);
+        claimed(s, c, k, path, id, 0);
         unchanged_article(s, id, path, mtime_ns(sb), hash, (uint64_t)len, k);
         return;
     }
@@ -396,7 +435,7 @@ static void article_bytes(struct sync *s, const char *id, const char *path,
         warn_msg("'%s': empty article: indexed with no passages", path);
     rec = record_of(path, hash, (uint64_t)len, mtime_ns(sb), 0);
     if (k != NULL)
-        say_claimed(s, c, k, path, id, 0);
+        claimed(s, c, k, path, id, 0);
     submit(s, &rec, k, path, 0);
 }
 
@@ -461,25 +500,13 @@ static void mark_source_seen(struct sync *s, const char *path)
         }
 }
 
-/* Notes that this run read path, a JSON Lines file, to its end: an article the index holds
- * from there that it did not meet has left it (claim_of). Out of memory: s->fatal set. */
-static void remember_read(struct sync *s, const char *path)
-{
-    char *copy = strdup(path);
-    char **node;
-
-    if (copy == NULL || (node = tsearch(copy, &s->read_jsonl, cmp_str)) == NULL) {
-        free(copy);
-        oom(s);
-    } else if (*node != copy) {
-        free(copy);
-    }
-}
-
 /* What reading one JSON Lines file has met so far. */
 struct jsonl_run {
     int warned_utf8;  /* invalid UTF-8 is warned about once a file */
     int truncated;    /* the rest of the file could not be read */
+    uint64_t repeats; /* articles whose id another file met earlier in this run had */
+    void *ids;        /* tsearch tree: the ids this file gave (a repeat within it is no
+                       * other file's) */
     uint64_t clashes; /* articles already indexed from another file: the first is warned
                        * about, the others summed up at the end of the file (-v lists them) */
 };
@@ -509,8 +536,11 @@ static void jsonl_article(struct sync *s, const char *path, const char *where,
     struct trawl_record rec;
     uint64_t hash;
 
-    if (seen_before(s, id, where))
+    if (seen_before(s, id, where)) {
+        if (tfind(id, &jr->ids, cmp_str) == NULL)
+            jr->repeats++;
         return;
+    }
     k = find_known(s, id);
     c = claim_of(s, k, path);
     if (c == CLAIM_CLASH) {
@@ -518,7 +548,7 @@ static void jsonl_article(struct sync *s, const char *path, const char *where,
         jsonl_clash(s, k, where, id, jr);
         return;
     }
-    if (!remember(s, id))
+    if (!remember(s, id) || !set_add(s, &jr->ids, id))
         return;
     if ((warnings & TRAWL_WARN_UTF8) && !jr->warned_utf8) {
         warn_msg("'%s': invalid UTF-8 replaced by U+FFFD", where);
@@ -530,13 +560,13 @@ static void jsonl_article(struct sync *s, const char *path, const char *where,
     hash = trawl_article_hash(s->art);
     if (k != NULL && k->hash == hash && !s->rebuild) {
         /* The same text, here or moved here: at most its record changes. */
-        say_claimed(s, c, k, where, id, 1);
+        claimed(s, c, k, where, id, 1);
         unchanged_article(s, id, path, 0, hash, trawl_article_text_len(s->art), k);
         return;
     }
     rec = record_of(path, hash, trawl_article_text_len(s->art), 0, 0);
     if (k != NULL)
-        say_claimed(s, c, k, where, id, 1);
+        claimed(s, c, k, where, id, 1);
     submit(s, &rec, k, where, 1);
     if (!s->fatal && s->tick != NULL)
         s->tick(s->tick_ctx);
@@ -581,7 +611,7 @@ void sync_jsonl_file(struct sync *s, const char *path, const struct stat *sb,
 {
     struct trawl_source src;
     trawl_jsonl *jr = NULL;
-    struct jsonl_run run = {0, 0, 0};
+    struct jsonl_run run = {.ids = NULL};
     struct trawl_error err;
     uint64_t articles;
 
@@ -599,14 +629,20 @@ void sync_jsonl_file(struct sync *s, const char *path, const struct stat *sb,
     }
     articles = jsonl_articles(s, path, jr, &run);
     trawl_jsonl_close(jr);
+    tdestroy(run.ids, free);
+    /* Read to its end: an article the index holds from here that was not met has left it. */
     if (!s->fatal && !run.truncated)
-        remember_read(s, path);
+        set_add(s, &s->read_jsonl, path);
     if (run.clashes > 1)
         warn_msg("'%s': %llu more article%s already indexed from other files: skipped%s",
                  path, (unsigned long long)(run.clashes - 1), run.clashes == 2 ? "" : "s",
                  s->verbose ? "" : " (-v lists them)");
-    /* A file with clashes stays unrecorded: the next run reads it again and says so again. */
-    if (s->fatal || s->w == NULL || run.clashes > 0)
+    /* A file with articles skipped because another file holds their id stays unrecorded (and
+     * so does one whose article another file took with --replace): the next run reads it
+     * again, says so again, and takes an article over should the other file be gone. Passed
+     * over as unchanged, it would lose that article for good once the other file went. */
+    if (s->fatal || s->w == NULL || run.clashes > 0 || run.repeats > 0 ||
+        tfind(path, &s->stale_jsonl, cmp_str) != NULL)
         return;
     memset(&src, 0, sizeof src);
     src.size = (uint64_t)sb->st_size;

@@ -31,6 +31,7 @@ struct sync {
     size_t nknown, capknown;
     void *seen_ids;           /* tsearch tree: ids met this run (a second one is skipped) */
     void *read_jsonl;         /* tsearch tree: JSON Lines files this run read to their end */
+    void *stale_jsonl;        /* tsearch tree: JSON Lines files to read again next run */
     uint64_t added, updated, removed, unchanged, skipped;
     uint64_t passages;        /* a dry run's: those the articles submitted would have */
     uint64_t bytes_read;      /* of article text */

@@ -204,8 +204,47 @@ def article_moved_between_collections(tmp):
     assert summary(run([INDEX, "--db", db, f"{tmp}/c"], 0)) == (0, 0, 0, 2, 0)
 
 
+def replaced_collection_is_read_again(tmp):
+    # after --replace, the collection that lost its articles still holds them: it is read
+    # again (not passed over as unchanged), so they are said to clash, and come back from it
+    # when the file that took them goes
+    db, a, b = f"{tmp}/db", f"{tmp}/a/news.jsonl", f"{tmp}/b/news.jsonl"
+    jsonl(a, [{"id": f"n{i}", "text": f"Story {i} about topic{i}."} for i in range(20)])
+    run([INDEX, "--db", db, "-q", f"{tmp}/a"], 0)
+    os.makedirs(os.path.dirname(b))
+    shutil.copy(a, b)
+    run([INDEX, "--db", db, "-q", "--replace", f"{tmp}/b"], 0)
+    r = run([INDEX, "--db", db, f"{tmp}/a"], 1)
+    assert summary(r) == (0, 0, 0, 0, 20), r.stdout
+    assert f"already indexed from '{b}'" in r.stderr, r.stderr
+    os.remove(b)
+    r = run([INDEX, "--db", db, "-v", f"{tmp}/a", f"{tmp}/b"], 0)
+    assert summary(r) == (0, 0, 0, 20, 0), r.stdout
+    assert f"moved '{b}' to '{a}:1' (id n0)" in r.stdout, r.stdout
+    assert found(db, "topic7") == ["n7"]
+    assert summary(run([INDEX, "--db", db, f"{tmp}/a", f"{tmp}/b"], 0)) == (0, 0, 0, 20, 0)
+
+
+def repeat_in_one_run_is_kept_for_later(tmp):
+    # two new collections with one id: the second's is skipped, and that file is read again
+    # on every run, so when the first goes, the article comes from the second
+    db, a, b = f"{tmp}/db", f"{tmp}/c/a.jsonl", f"{tmp}/c/b.jsonl"
+    jsonl(a, [{"id": "n1", "text": "About walruses."}])
+    jsonl(b, [{"id": "n1", "text": "About puffins."}, {"id": "n2", "text": "About seals."}])
+    for _ in range(2):
+        r = run([INDEX, "--db", db, f"{tmp}/c"], 1)
+        assert f"'{b}:1': article id 'n1' seen before in this run: skipped" in r.stderr, \
+            r.stderr
+    os.remove(a)
+    r = run([INDEX, "--db", db, f"{tmp}/c"], 0)
+    assert summary(r) == (0, 1, 0, 1, 0), r.stdout
+    assert found(db, "puffins") == ["n1"] and found(db, "walruses") == []
+    assert summary(run([INDEX, "--db", db, f"{tmp}/c"], 0)) == (0, 0, 0, 2, 0)
+
+
 for t in [another_file_same_id_is_skipped, replace_flag_takes_it_over, moved_file_is_followed,
-          jsonl_copy_is_skipped_with_one_summary, article_moved_between_collections]:
+          jsonl_copy_is_skipped_with_one_summary, article_moved_between_collections,
+          replaced_collection_is_read_again, repeat_in_one_run_is_kept_for_later]:
     check(t)
 print(f"1..{len(results)}")
 sys.exit(1 if any(r.startswith("not ok") for r in results) else 0)
