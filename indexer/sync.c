@@ -187,6 +187,14 @@ static int set_add(struct sync *s, void **set, const char *str)
     return 1;
 }
 
+static int is_jsonl_name(const char *path)
+{
+    size_t n = strlen(path);
+
+    return (n >= 6 && strcmp(path + n - 6, ".jsonl") == 0) ||
+           (n >= 9 && strcmp(path + n - 9, ".jsonl.gz") == 0);
+}
+
 /* ---- Whose article ----------------------------------------------------------------------- */
 
 /* What a file read in this run may do with an article the index holds (k, or NULL). */
@@ -207,14 +215,6 @@ static enum claim claim_of(const struct sync *s, const struct sync_known *k, con
         (!k->seen && tfind(k->source, &s->read_jsonl, cmp_str) != NULL))
         return CLAIM_MOVED;
     return s->replace ? CLAIM_REPLACE : CLAIM_CLASH;
-}
-
-static int is_jsonl_name(const char *path)
-{
-    size_t n = strlen(path);
-
-    return (n >= 6 && strcmp(path + n - 6, ".jsonl") == 0) ||
-           (n >= 9 && strcmp(path + n - 9, ".jsonl.gz") == 0);
 }
 
 /* The article of k now comes from where ("file", or "file:line" with jsonl set): -v says so.
@@ -504,9 +504,10 @@ static void mark_source_seen(struct sync *s, const char *path)
 struct jsonl_run {
     int warned_utf8;  /* invalid UTF-8 is warned about once a file */
     int truncated;    /* the rest of the file could not be read */
-    uint64_t repeats; /* articles whose id another file met earlier in this run had */
-    void *ids;        /* tsearch tree: the ids this file gave (a repeat within it is no
-                       * other file's) */
+    uint64_t repeats; /* articles whose id this run met before: the first is warned about,
+                       * the others summed up at the end of the file (-v lists them) */
+    uint64_t others;  /* of those, the ones whose id another file gave */
+    void *ids;        /* tsearch tree: the ids this file gave */
     uint64_t clashes; /* articles already indexed from another file: the first is warned
                        * about, the others summed up at the end of the file (-v lists them) */
 };
@@ -525,6 +526,19 @@ static void jsonl_clash(struct sync *s, struct sync_known *k, const char *where,
         printf("skipped '%s' (id %s): already indexed from '%s'\n", where, id, k->source);
 }
 
+/* An article of a JSON Lines file whose id this run met before. */
+static void jsonl_repeat(struct sync *s, const char *where, const char *id,
+                         struct jsonl_run *jr)
+{
+    s->skipped++;
+    if (tfind(id, &jr->ids, cmp_str) == NULL)
+        jr->others++;
+    if (jr->repeats++ == 0)
+        warn_msg("'%s': article id '%s' seen before in this run: skipped", where, id);
+    else if (s->verbose)
+        printf("skipped '%s' (id %s): seen before in this run\n", where, id);
+}
+
 /* One article read from a JSON Lines file (where: "path:line"). */
 static void jsonl_article(struct sync *s, const char *path, const char *where,
                           struct jsonl_run *jr)
@@ -536,9 +550,8 @@ static void jsonl_article(struct sync *s, const char *path, const char *where,
     struct trawl_record rec;
     uint64_t hash;
 
-    if (seen_before(s, id, where)) {
-        if (tfind(id, &jr->ids, cmp_str) == NULL)
-            jr->repeats++;
+    if (seen_before(s, id, NULL)) {
+        jsonl_repeat(s, where, id, jr);
         return;
     }
     k = find_known(s, id);
@@ -606,6 +619,19 @@ static uint64_t jsonl_articles(struct sync *s, const char *path, trawl_jsonl *jr
     return articles;
 }
 
+/* The end of a JSON Lines file: the articles skipped after the first of each kind, summed up. */
+static void jsonl_sum_up(struct sync *s, const char *path, const struct jsonl_run *run)
+{
+    if (run->clashes > 1)
+        warn_msg("'%s': %llu more article%s already indexed from other files: skipped%s",
+                 path, (unsigned long long)(run->clashes - 1), run->clashes == 2 ? "" : "s",
+                 s->verbose ? "" : " (-v lists them)");
+    if (run->repeats > 1)
+        warn_msg("'%s': %llu more article%s seen before in this run: skipped%s", path,
+                 (unsigned long long)(run->repeats - 1), run->repeats == 2 ? "" : "s",
+                 s->verbose ? "" : " (-v lists them)");
+}
+
 void sync_jsonl_file(struct sync *s, const char *path, const struct stat *sb,
                      const struct trawl_source *old)
 {
@@ -633,15 +659,12 @@ void sync_jsonl_file(struct sync *s, const char *path, const struct stat *sb,
     /* Read to its end: an article the index holds from here that was not met has left it. */
     if (!s->fatal && !run.truncated)
         set_add(s, &s->read_jsonl, path);
-    if (run.clashes > 1)
-        warn_msg("'%s': %llu more article%s already indexed from other files: skipped%s",
-                 path, (unsigned long long)(run.clashes - 1), run.clashes == 2 ? "" : "s",
-                 s->verbose ? "" : " (-v lists them)");
+    jsonl_sum_up(s, path, &run);
     /* A file with articles skipped because another file holds their id stays unrecorded (and
      * so does one whose article another file took with --replace): the next run reads it
      * again, says so again, and takes an article over should the other file be gone. Passed
      * over as unchanged, it would lose that article for good once the other file went. */
-    if (s->fatal || s->w == NULL || run.clashes > 0 || run.repeats > 0 ||
+    if (s->fatal || s->w == NULL || run.clashes > 0 || run.others > 0 ||
         tfind(path, &s->stale_jsonl, cmp_str) != NULL)
         return;
     memset(&src, 0, sizeof src);

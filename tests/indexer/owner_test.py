@@ -168,6 +168,13 @@ def jsonl_copy_is_skipped_with_one_summary(tmp):
     r = run([INDEX, "--db", db, "-v", f"{tmp}/b"], 1)
     assert f"skipped '{b}:300' (id n299): already indexed from '{a}'" in r.stdout, r.stdout
     assert len(r.stderr.splitlines()) == 2, r.stderr
+    # both named in one run: the copy's articles are repeats, summed up the same way
+    r = run([INDEX, "--db", db, f"{tmp}/a", f"{tmp}/b"], 1)
+    assert summary(r) == (0, 0, 0, 300, 300), r.stdout
+    assert r.stderr.splitlines() == [
+        f"trawl-index: '{b}:1': article id 'n0' seen before in this run: skipped",
+        f"trawl-index: '{b}': 299 more articles seen before in this run: skipped "
+        f"(-v lists them)"], r.stderr
     # --replace with the same bytes: the records follow, nothing is re-indexed
     r = run([INDEX, "--db", db, "--replace", f"{tmp}/b"], 0)
     assert summary(r) == (0, 0, 0, 300, 0), r.stdout
