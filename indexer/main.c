@@ -582,6 +582,7 @@ static void sync_inputs(struct run *r)
         s->input_partial = 0;
         progress(r, 0);
     }
+    sync_later_files(s);
     sync_removals(s, &r->walk);
 }
 
@@ -649,6 +650,7 @@ static int run(struct opts *o, const char *const *inputs, size_t ninputs)
     r.sync.rebuild = o->rebuild;
     r.sync.verbose = o->verbose;
     r.sync.replace = o->replace;
+    r.sync.walk = &r.walk;
     r.sync.min_words = o->min_words;
     r.sync.max_words = o->max_words;
     r.sync.max_article = o->max_article;

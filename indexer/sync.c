@@ -21,6 +21,12 @@ struct sync_known {
     int seen; /* met this run (or kept on purpose): not to be removed */
 };
 
+struct sync_later {
+    char *path;
+    int jsonl;
+    void *ids; /* a JSON Lines file's: tsearch tree of the ids put off */
+};
+
 static int set_err(struct trawl_error *e, int code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 static int set_err(struct trawl_error *e, int code, const char *fmt, ...)
@@ -57,6 +63,11 @@ void sync_release(struct sync *s)
     tdestroy(s->seen_ids, free);
     tdestroy(s->read_jsonl, free);
     tdestroy(s->stale_jsonl, free);
+    for (size_t i = 0; i < s->nlater; i++) {
+        free(s->later[i].path);
+        tdestroy(s->later[i].ids, free);
+    }
+    free(s->later);
     trawl_article_free(s->art);
     memset(s, 0, sizeof *s);
 }
@@ -202,6 +213,7 @@ enum claim {
     CLAIM_OURS,    /* new to the index, or recorded from this very file */
     CLAIM_MOVED,   /* recorded from a file that is gone: the article moved here */
     CLAIM_REPLACE, /* recorded from another file that is still there, and --replace */
+    CLAIM_LATER,   /* recorded from a JSON Lines file this run reads later: decide then */
     CLAIM_CLASH,   /* recorded from another file that is still there: skipped */
 };
 
@@ -214,7 +226,42 @@ static enum claim claim_of(const struct sync *s, const struct sync_known *k, con
     if (gone(k->source) ||
         (!k->seen && tfind(k->source, &s->read_jsonl, cmp_str) != NULL))
         return CLAIM_MOVED;
-    return s->replace ? CLAIM_REPLACE : CLAIM_CLASH;
+    if (s->replace)
+        return CLAIM_REPLACE;
+    /* That file may no longer hold it, whatever order the files come in. */
+    if (!k->seen && !s->settling && s->walk != NULL && is_jsonl_name(k->source) &&
+        walk_found(s->walk, k->source))
+        return CLAIM_LATER;
+    return CLAIM_CLASH;
+}
+
+/* Puts id, met in path (a JSON Lines file with jsonl set), off until every file is read. */
+static void later_add(struct sync *s, const char *path, int jsonl, const char *id)
+{
+    struct sync_later *l = s->nlater ? &s->later[s->nlater - 1] : NULL;
+
+    if (l == NULL || strcmp(l->path, path) != 0) {
+        if (s->nlater == s->caplater) {
+            size_t cap = s->caplater ? s->caplater * 2 : 16;
+            struct sync_later *v = realloc(s->later, cap * sizeof *v);
+            if (v == NULL) {
+                oom(s);
+                return;
+            }
+            s->later = v;
+            s->caplater = cap;
+        }
+        l = &s->later[s->nlater];
+        l->jsonl = jsonl;
+        l->ids = NULL;
+        if ((l->path = strdup(path)) == NULL) {
+            oom(s);
+            return;
+        }
+        s->nlater++;
+    }
+    if (jsonl)
+        set_add(s, &l->ids, id);
 }
 
 /* The article of k now comes from where ("file", or "file:line" with jsonl set): -v says so.
@@ -462,6 +509,8 @@ void sync_article_file(struct sync *s, const char *path, const struct stat *sb)
         /* A clash leaves id unclaimed in this run: its own file may still come. */
         if (c == CLAIM_CLASH) {
             clash(s, k, path, id);
+        } else if (c == CLAIM_LATER) {
+            later_add(s, path, 0, id);
         } else if (!remember(s, id)) {
             /* out of memory: s->fatal is set */
         } else if (c == CLAIM_OURS && k != NULL && k->size == (uint64_t)sb->st_size &&
@@ -507,6 +556,7 @@ struct jsonl_run {
     uint64_t repeats; /* articles whose id this run met before: the first is warned about,
                        * the others summed up at the end of the file (-v lists them) */
     uint64_t others;  /* of those, the ones whose id another file gave */
+    uint64_t later;   /* articles put off until every file is read (CLAIM_LATER) */
     void *ids;        /* tsearch tree: the ids this file gave */
     uint64_t clashes; /* articles already indexed from another file: the first is warned
                        * about, the others summed up at the end of the file (-v lists them) */
@@ -559,6 +609,11 @@ static void jsonl_article(struct sync *s, const char *path, const char *where,
     if (c == CLAIM_CLASH) {
         /* Checked before anything is analysed: a copy of a big file is skipped fast. */
         jsonl_clash(s, k, where, id, jr);
+        return;
+    }
+    if (c == CLAIM_LATER) {
+        later_add(s, path, 1, id);
+        jr->later++;
         return;
     }
     if (!remember(s, id) || !set_add(s, &jr->ids, id))
@@ -664,7 +719,7 @@ void sync_jsonl_file(struct sync *s, const char *path, const struct stat *sb,
      * so does one whose article another file took with --replace): the next run reads it
      * again, says so again, and takes an article over should the other file be gone. Passed
      * over as unchanged, it would lose that article for good once the other file went. */
-    if (s->fatal || s->w == NULL || run.clashes > 0 || run.others > 0 ||
+    if (s->fatal || s->w == NULL || run.clashes > 0 || run.others > 0 || run.later > 0 ||
         tfind(path, &s->stale_jsonl, cmp_str) != NULL)
         return;
     memset(&src, 0, sizeof src);
@@ -673,6 +728,57 @@ void sync_jsonl_file(struct sync *s, const char *path, const struct stat *sb,
     src.articles = articles;
     if (trawl_writer_set_source(s->w, path, &src, &s->err) != TRAWL_OK)
         s->fatal = s->err.code;
+}
+
+/* ---- Articles put off -------------------------------------------------------------------- */
+
+/* Reads path again for the articles in ids only (its other lines, and what was wrong with
+ * them, were dealt with on the first reading). The file stays unrecorded this run. */
+static void jsonl_later(struct sync *s, const char *path, void *ids)
+{
+    trawl_jsonl *jr = NULL;
+    struct jsonl_run run = {.ids = NULL};
+    struct trawl_error err;
+    char where[PATH_MAX + 32];
+    int rc, got;
+
+    if (trawl_jsonl_open(path, s->max_article, &jr, &err) != TRAWL_OK) {
+        warn_msg("%s: skipped", err.msg);
+        s->skipped++;
+        return;
+    }
+    while (!s->fatal) {
+        rc = trawl_jsonl_next(jr, s->art, &got, &err);
+        if (rc == TRAWL_EINPUT)
+            continue;
+        if (rc != TRAWL_OK || !got)
+            break;
+        if (tfind(trawl_article_id(s->art), &ids, cmp_str) == NULL)
+            continue;
+        snprintf(where, sizeof where, "%s:%zu", path, trawl_jsonl_line(jr));
+        jsonl_article(s, path, where, &run);
+    }
+    trawl_jsonl_close(jr);
+    tdestroy(run.ids, free);
+    jsonl_sum_up(s, path, &run);
+}
+
+void sync_later_files(struct sync *s)
+{
+    s->settling = 1;
+    for (size_t i = 0; i < s->nlater && !s->fatal; i++) {
+        const struct sync_later *l = &s->later[i];
+        struct stat sb;
+        if (stat(l->path, &sb) != 0) {
+            warn_msg("cannot read '%s': %s: skipped", l->path, strerror(errno));
+            s->skipped++;
+        } else if (l->jsonl) {
+            jsonl_later(s, l->path, l->ids);
+        } else {
+            sync_article_file(s, l->path, &sb);
+        }
+    }
+    s->settling = 0;
 }
 
 /* ---- Removals --------------------------------------------------------------------------- */

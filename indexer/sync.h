@@ -17,6 +17,7 @@
 #include "indexer/walk.h"
 
 struct sync_known; /* one article record the index held before this run (sync.c) */
+struct sync_later; /* a file with articles to decide on once every file is read (sync.c) */
 
 struct sync {
     int rebuild;              /* everything is new: re-read and submit all */
@@ -32,6 +33,10 @@ struct sync {
     void *seen_ids;           /* tsearch tree: ids met this run (a second one is skipped) */
     void *read_jsonl;         /* tsearch tree: JSON Lines files this run read to their end */
     void *stale_jsonl;        /* tsearch tree: JSON Lines files to read again next run */
+    const struct walk *walk;  /* this run's files (set before the first file is read) */
+    struct sync_later *later; /* files with articles whose recorded file comes later */
+    size_t nlater, caplater;
+    int settling;             /* sync_later_files is at work */
     uint64_t added, updated, removed, unchanged, skipped;
     uint64_t passages;        /* a dry run's: those the articles submitted would have */
     uint64_t bytes_read;      /* of article text */
@@ -55,6 +60,11 @@ void sync_loaded(struct sync *s);
 void sync_article_file(struct sync *s, const char *path, const struct stat *sb);
 void sync_jsonl_file(struct sync *s, const char *path, const struct stat *sb,
                      const struct trawl_source *old);
+
+/* Once every input is read: the articles met in a file read before the JSON Lines file the
+ * index holds them from. That file has now been read: if it still held them, they are
+ * repeats (skipped with a warning), else they moved here and are taken. */
+void sync_later_files(struct sync *s);
 
 /* Removes the articles the index holds from places this walk covered but did not meet. */
 void sync_removals(struct sync *s, const struct walk *w);

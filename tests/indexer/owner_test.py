@@ -194,20 +194,30 @@ def article_moved_between_collections(tmp):
     assert summary(r) == (0, 1, 0, 1, 0), r.stdout
     assert f"moved '{a}' to '{b}:1' (id n1)" in r.stdout, r.stdout
     assert found(db, "gannets") == ["n1"]
-    # back again, now into a file read before the one that held it: not known to have left
-    # b.jsonl when a.jsonl is read, so a clash; n1 stays as it was (the run that re-reads
-    # b.jsonl without it does not remove it) until --replace moves it
+    # back again, into a file read before the one that held it: put off until b.jsonl is
+    # read, which no longer holds it, so it moved too
     time.sleep(0.01)
     jsonl(a, [{"id": "n0", "text": "About walruses."}, {"id": "n1", "text": "About puffins."}])
     jsonl(b, [])
+    r = run([INDEX, "--db", db, "-v", f"{tmp}/c"], 0)
+    assert summary(r) == (0, 1, 0, 1, 0), r.stdout
+    assert f"moved '{b}' to '{a}:2' (id n1)" in r.stdout, r.stdout
+    assert found(db, "puffins") == ["n1"] and found(db, "gannets") == []
+    assert summary(run([INDEX, "--db", db, f"{tmp}/c"], 0)) == (0, 0, 0, 2, 0)
+    # an article file read before the collection that holds its id: a repeat while the
+    # collection still holds it, moved once it does not
+    article(f"{tmp}/c/0/n0.txt", "About walruses, as a file.")
     for _ in range(2):
         r = run([INDEX, "--db", db, f"{tmp}/c"], 1)
-        assert f"'{a}:2': article id 'n1' is already indexed from '{b}'" in r.stderr, r.stderr
-        assert summary(r)[2:] == (0, 1, 1), r.stdout
-        assert found(db, "gannets") == ["n1"] and found(db, "puffins") == []
-    r = run([INDEX, "--db", db, "--replace", f"{tmp}/c"], 0)
+        assert r.stderr == (f"trawl-index: '{tmp}/c/0/n0.txt': article id 'n0' seen before "
+                            f"in this run: skipped\n"), r.stderr
+        assert summary(r) == (0, 0, 0, 2, 1), r.stdout
+    time.sleep(0.01)
+    jsonl(a, [{"id": "n1", "text": "About puffins."}])
+    r = run([INDEX, "--db", db, "-v", f"{tmp}/c"], 0)
+    assert f"moved '{a}' to '{tmp}/c/0/n0.txt'" in r.stdout, r.stdout
     assert summary(r) == (0, 1, 0, 1, 0), r.stdout
-    assert found(db, "puffins") == ["n1"] and found(db, "gannets") == []
+    assert found(db, "file") == ["n0"]
     assert summary(run([INDEX, "--db", db, f"{tmp}/c"], 0)) == (0, 0, 0, 2, 0)
 
 
