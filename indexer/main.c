@@ -30,6 +30,8 @@ static const char usage_text[] =
     "\n"
     "  -d, --db DIR           the index (default: $TRAWL_DB, else ./trawl.db)\n"
     "      --rebuild          start from an empty index\n"
+    "      --replace          index an article even when the index holds its id from\n"
+    "                         another file that is still there (default: skip it)\n"
     "  -n, --dry-run          report what would change; write nothing\n"
     "      --lang LANG        stemmer language of a new index (default: english)\n"
     "  -j, --jobs N           analysis threads (default: number of CPUs)\n"
@@ -46,7 +48,8 @@ static const char usage_text[] =
     "      --max-words N      split passages longer than N words (default: 300)\n"
     "      --progress         show progress on stderr even when it is not a terminal\n"
     "      --no-progress      never show progress\n"
-    "  -v, --verbose          list each file added, updated, removed or ignored\n"
+    "  -v, --verbose          list each file added, updated, moved, removed or\n"
+    "                         ignored\n"
     "  -q, --quiet            no summary line\n"
     "      --stats            print statistics about the index and exit\n"
     "  -h, --help             show this help and exit\n"
@@ -63,7 +66,7 @@ static const char usage_text[] =
 
 struct opts {
     const char *db;
-    int rebuild, dry_run, quiet, verbose, stats, progress;
+    int rebuild, replace, dry_run, quiet, verbose, stats, progress;
     const char *lang;
     unsigned jobs;
     unsigned writers; /* parts written in parallel by a fresh build */
@@ -87,7 +90,8 @@ struct run {
     uint64_t done_files;
     uint64_t input_total, input_done; /* input file bytes, for the ETA */
     int progress_on;
-    int progress_shown; /* a progress line is on stderr, not ended yet */
+    int progress_started; /* the run has shown progress (worth_showing) */
+    int progress_shown;   /* a progress line is on stderr, not ended yet */
     struct timespec t0, last_progress;
 };
 
@@ -144,13 +148,25 @@ static int parse_uint(const char *s, unsigned long min, unsigned long max, unsig
 
 /* ---- Progress ------------------------------------------------------------------------- */
 
+/* Progress is shown once there is work to show: an article queued to be written or removed,
+ * or a second gone by (reading and comparing a large corpus). A run that finds nothing to do
+ * in less stays quiet, its summary line alone. */
+static int worth_showing(struct run *r)
+{
+    const struct sync *s = &r->sync;
+
+    if (r->progress_on && !r->progress_started)
+        r->progress_started = s->added + s->updated + s->removed > 0 || since(&r->t0) >= 1.0;
+    return r->progress_started;
+}
+
 static void progress(struct run *r, int final)
 {
     struct trawl_write_counts c;
     double t, mb, frac;
     uint64_t done, read;
 
-    if (!r->progress_on)
+    if (!worth_showing(r))
         return;
     if (!final) {
         struct timespec now;
@@ -184,7 +200,7 @@ static void phase(void *ctx, enum trawl_phase ph)
 {
     struct run *r = ctx;
 
-    if (!r->progress_on)
+    if (!worth_showing(r))
         return;
     if (r->progress_shown)
         fputc('\n', stderr);
@@ -261,7 +277,7 @@ static void version(void)
 
 enum {
     O_REBUILD = 256, O_LANG, O_BATCH, O_WRITERS, O_SHARDS, O_COMPACT, O_MAXSIZE, O_MINW,
-    O_MAXW, O_PROGRESS, O_NOPROGRESS, O_STATS,
+    O_MAXW, O_PROGRESS, O_NOPROGRESS, O_STATS, O_REPLACE,
 };
 
 /* An unknown stemmer language: say which there are. */
@@ -323,6 +339,7 @@ static int number_option(const struct number_opt *n, const char *arg, struct opt
 static const struct option long_opts[] = {
     {"db", required_argument, NULL, 'd'},
     {"rebuild", no_argument, NULL, O_REBUILD},
+    {"replace", no_argument, NULL, O_REPLACE},
     {"dry-run", no_argument, NULL, 'n'},
     {"lang", required_argument, NULL, O_LANG},
     {"jobs", required_argument, NULL, 'j'},
@@ -407,6 +424,7 @@ static int parse_args(int argc, char **argv, struct opts *o)
         switch (c) {
         case 'd': o->db = optarg; break;
         case O_REBUILD: o->rebuild = 1; break;
+        case O_REPLACE: o->replace = 1; break;
         case 'n': o->dry_run = 1; break;
         case O_LANG: o->lang = optarg; break;
         case 'j': case O_BATCH: case O_SHARDS: case O_WRITERS: case O_MINW: case O_MAXW: break;
@@ -508,7 +526,7 @@ static int open_index(struct run *r, struct trawl_error *err)
     return rc;
 }
 
-/* Finds the inputs and what the index knows of the JSON Lines files among them. */
+/* Finds the input files: before the index is opened, so that finding none creates none. */
 static int find_inputs(struct run *r, const char *const *inputs, size_t n,
                        struct trawl_error *err)
 {
@@ -517,9 +535,39 @@ static int find_inputs(struct run *r, const char *const *inputs, size_t n,
     for (size_t i = 0; i < n && !w->oom; i++)
         walk_input(w, inputs[i]);
     r->sync.skipped += w->skipped;
+    if (w->oom) {
+        snprintf(err->msg, sizeof err->msg, "out of memory");
+        return err->code = TRAWL_ENOMEM;
+    }
+    return TRAWL_OK;
+}
+
+/* The walk found no input file. Says so (unless every input was skipped, each with its
+ * warning) and returns -1 to go on when the index exists (its articles under the inputs
+ * may be gone); with no index yet, creates none and returns the exit status, 1. */
+static int nothing_found(const struct run *r)
+{
+    struct stat sb;
+
+    if (r->walk.skipped == 0)
+        warn_msg("no article files (*.txt, *.jsonl, *.jsonl.gz) in the paths given");
+    if (stat(r->o->db, &sb) == 0)
+        return -1;
+    if (r->o->dry_run)
+        warn_msg("nothing to index");
+    else
+        warn_msg("nothing to index: '%s' not created", r->o->db);
+    return 1;
+}
+
+/* What the index knows of the JSON Lines files among the inputs, and their total size. */
+static int find_sources(struct run *r, struct trawl_error *err)
+{
+    struct walk *w = &r->walk;
+
     r->src = calloc(w->n ? w->n : 1, sizeof *r->src);
     r->has_src = calloc(w->n ? w->n : 1, 1);
-    if (w->oom || r->src == NULL || r->has_src == NULL) {
+    if (r->src == NULL || r->has_src == NULL) {
         snprintf(err->msg, sizeof err->msg, "out of memory");
         return err->code = TRAWL_ENOMEM;
     }
@@ -565,6 +613,7 @@ static void sync_inputs(struct run *r)
         s->input_partial = 0;
         progress(r, 0);
     }
+    sync_later_files(s);
     sync_removals(s, &r->walk);
 }
 
@@ -631,15 +680,22 @@ static int run(struct opts *o, const char *const *inputs, size_t ninputs)
     }
     r.sync.rebuild = o->rebuild;
     r.sync.verbose = o->verbose;
+    r.sync.replace = o->replace;
+    r.sync.walk = &r.walk;
     r.sync.min_words = o->min_words;
     r.sync.max_words = o->max_words;
     r.sync.max_article = o->max_article;
     r.sync.tick = tick;
     r.sync.tick_ctx = &r;
-    if (open_index(&r, &err) != TRAWL_OK || find_inputs(&r, inputs, ninputs, &err) != TRAWL_OK ||
-        (r.w != NULL && trawl_writer_start(r.w, &err) != TRAWL_OK))
+    if (find_inputs(&r, inputs, ninputs, &err) != TRAWL_OK) {
         warn_msg("%s", err.msg);
-    else {
+    } else if (r.walk.n == 0 && (status = nothing_found(&r)) >= 0) {
+        /* said why: nothing created */
+    } else if (open_index(&r, &err) != TRAWL_OK || find_sources(&r, &err) != TRAWL_OK ||
+               (r.w != NULL && trawl_writer_start(r.w, &err) != TRAWL_OK)) {
+        status = 2;
+        warn_msg("%s", err.msg);
+    } else {
         sync_inputs(&r);
         status = finish(&r);
     }

@@ -311,6 +311,11 @@ static int under(const char *path, const char *folder)
            (path[n] == '\0' || path[n] == '/' || (n == 1 && folder[0] == '/'));
 }
 
+int walk_found(const struct walk *w, const char *path)
+{
+    return tfind(path, &w->files, cmp_str) != NULL;
+}
+
 int walk_within(const struct walk *w, const char *source)
 {
     for (size_t i = 0; i < w->nkept; i++)

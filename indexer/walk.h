@@ -47,6 +47,9 @@ void walk_input(struct walk *w, const char *input);
  * articles from it or under it stay. Sets w->oom on allocation failure. */
 void walk_keep(struct walk *w, const char *path);
 
+/* 1 if path (a real path) is a file this walk found or named: one this run reads. */
+int walk_found(const struct walk *w, const char *path);
+
 /* 1 if source (a real path) is a file this walk found or named, or lies in a folder it
  * scanned, and is not (in) a kept one: articles from there whose file is gone are deleted,
  * and no others. */
