@@ -23,11 +23,13 @@ import tempfile
 # "Relevance"), minus 0.005: a ranking change that costs more fails here. Article sets: MAP
 # (and nDCG@10) at article level, top 1000; squad-dev-odd: answer-MRR@10 of --all-passages.
 MEASURED = {
-    "cranfield": {"MAP": 0.3184, "nDCG@10": 0.3830},
-    "cisi": {"MAP": 0.2085},
-    "med": {"MAP": 0.5322},
-    "cacm": {"MAP": 0.3345},
-    "time-dev": {"MAP": 0.6783},
+    "cranfield": {"MAP": 0.3187, "nDCG@10": 0.3824},
+    "cisi": {"MAP": 0.2154},
+    "med": {"MAP": 0.5353},
+    "cacm": {"MAP": 0.3367},
+    # .6783 ranking from the passages with an estimated average article length; the article
+    # database's exact statistics give .6663 (issue #22's closing note)
+    "time-dev": {"MAP": 0.6663},
     "squad-dev-odd": {"answer-MRR@10": 0.8768},
 }
 QUERIES = {"cranfield": 225, "cisi": 76, "med": 30, "cacm": 52, "time-dev": 38}

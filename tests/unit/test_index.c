@@ -882,6 +882,67 @@ static void test_close_drops_uncommitted_work(void **state)
     assert_string_equal(got, "tides#0 tides#1");
 }
 
+/* The article database holds each article once: its passages' counts summed, found by its
+ * article term, and the default view of a plain query is answered from it. */
+static void test_article_database_holds_each_article_once(void **state)
+{
+    struct fixture *f = *state;
+    struct xdb_stats st;
+    struct terr err;
+    uint64_t docs, coll;
+    char got[256];
+
+    assert_int_equal(xdb_stats(f->ix->adb, &st, &err), TRAWL_OK);
+    assert_int_equal(st.doccount, 4);
+    /* "harbour": in both passages of tides, once in its article document with wdf 2 */
+    assert_int_equal(xdb_term_freq(f->ix->adb, "harbour", 7, &docs, &coll, &err), TRAWL_OK);
+    assert_int_equal(docs, 1);
+    assert_int_equal(coll, 2);
+    assert_int_equal(xdb_term_freq(f->ix->adb, "Atides", 6, &docs, &coll, &err), TRAWL_OK);
+    assert_int_equal(docs, 1);
+    put(f, "tides", NULL, "The river rises at dawn.");
+    index_remove(f->ix, "weather", &err);
+    assert_int_equal(index_commit(f->ix, &err), TRAWL_OK);
+    assert_int_equal(xdb_stats(f->ix->adb, &st, &err), TRAWL_OK);
+    assert_int_equal(st.doccount, 3);
+    assert_int_equal(xdb_term_freq(f->ix->adb, "harbour", 7, &docs, &coll, &err), TRAWL_OK);
+    assert_int_equal(docs, 0);
+    search(f, "target likes", 1, got, sizeof got);
+    assert_string_equal(got, "cricket#1 fb#0");
+}
+
+/* A writer stopped between the article database's commit and the passages': the next writer
+ * takes that batch's articles out of both, and the two agree again. */
+static void test_a_writer_repairs_an_article_database_a_batch_ahead(void **state)
+{
+    struct fixture *f = *state;
+    struct index_open_opts oo = {.mode = INDEX_WRITE};
+    struct schema_article rec;
+    struct sbuf store;
+    struct terr err;
+    uint64_t docs, coll;
+    char num[32];
+    int agree = 0;
+
+    assert_int_equal(index_begin(f->ix, &err), TRAWL_OK);
+    put(f, "draft", NULL, "A harbour draft whose passages never reached the disk.");
+    snprintf(num, sizeof num, "%llu", (unsigned long long)f->ix->batch + 1);
+    assert_int_equal(xdb_meta_set(f->ix->adb, META_PENDING, "draft\n", 6, &err), TRAWL_OK);
+    assert_int_equal(xdb_meta_set(f->ix->adb, META_BATCH, num, strlen(num), &err), TRAWL_OK);
+    assert_int_equal(xdb_commit_tx(f->ix->adb, &err), TRAWL_OK);
+    index_close(f->ix); /* the passages' batch is dropped */
+    f->ix = NULL;
+    assert_int_equal(index_open(f->path, &oo, &f->ix, &err), TRAWL_OK);
+    assert_non_null(index_warning(f->ix));
+    assert_int_equal(index_articles_agree(f->ix, &agree, &err), TRAWL_OK);
+    assert_int_equal(agree, 1);
+    sbuf_init(&store);
+    assert_int_equal(index_article(f->ix, "draft", &rec, &store, &err), TRAWL_ENOTFOUND);
+    sbuf_release(&store);
+    assert_int_equal(xdb_term_freq(f->ix->adb, "Adraft", 6, &docs, &coll, &err), TRAWL_OK);
+    assert_int_equal(docs, 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -898,6 +959,10 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_removed_articles_are_gone, setup, teardown),
         cmocka_unit_test_setup_teardown(test_records_and_passages, setup, teardown),
         cmocka_unit_test_setup_teardown(test_explain_adds_up_to_the_score, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_article_database_holds_each_article_once, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_a_writer_repairs_an_article_database_a_batch_ahead,
+                                        setup, teardown),
         cmocka_unit_test_setup_teardown(test_stats, setup, teardown),
         cmocka_unit_test_setup_teardown(test_orders_by_date_with_undated_last, setup, teardown),
         cmocka_unit_test_setup_teardown(test_a_raised_cancel_flag_stops_the_search, setup,
