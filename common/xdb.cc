@@ -664,7 +664,7 @@ extern "C" int xdb_cooccur(xdb *db, const char *a, size_t alen, const char *b, s
         }
         return TRAWL_OK;
     } catch (...) {
-        return xdb_fail(err, "cannot read postings");
+        return xdb_fail(err, "cannot read postings", nullptr, db->name.c_str());
     }
 }
 
@@ -776,7 +776,7 @@ extern "C" int xdb_docs_wdf(xdb *db, const char *const *terms, const size_t *len
         }
         return TRAWL_OK;
     } catch (...) {
-        return xdb_fail(err, "cannot read term counts");
+        return xdb_fail(err, "cannot read term counts", nullptr, db->name.c_str());
     }
 }
 
@@ -825,7 +825,7 @@ extern "C" int xdb_spellings_each(xdb *db, const char *prefix, size_t len, xdb_t
         }
         return TRAWL_OK;
     } catch (...) {
-        return xdb_fail(err, "cannot list spellings");
+        return xdb_fail(err, "cannot list spellings", nullptr, db->name.c_str());
     }
 }
 
