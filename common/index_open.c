@@ -370,6 +370,8 @@ static int open_articles_reader(struct index *ix, xdb **adb, struct terr *err)
         free(one);
         return rc;
     }
+    if (ix->warning != NULL) /* shards down: no complete article statistics */
+        return TRAWL_OK;
     if (asprintf(&one, "%s/%s", ix->path, LAYOUT_ARTICLES_STUB) < 0)
         return terr_set(err, TRAWL_ENOMEM, "out of memory");
     if (stat(one, &sb) == 0) {
@@ -378,8 +380,6 @@ static int open_articles_reader(struct index *ix, xdb **adb, struct terr *err)
         return rc;
     }
     free(one);
-    if (ix->warning != NULL)
-        return TRAWL_OK;
     if ((rc = layout_read_entries(ix->path, &ents, &n, err)) != TRAWL_OK)
         return rc;
     if (layout_entries_remote(ents, n)) {

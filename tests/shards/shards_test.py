@@ -111,12 +111,24 @@ def main(tmp):
     same(base_all, results(sharded, queries, "--all-passages"), "local shards, --all-passages")
     print("ok - sharded equals unsharded")
 
-    ports = []
+    ports, machine = [], []
     for d in shard_dirs:
-        ports.append(serve(os.path.join(sharded, d))[1])
+        p, port = serve(os.path.join(sharded, d))
+        ports.append(port)
+        machine.append([p])
+    # the article databases too, named by the ARTICLES stub (README, Index layout), each
+    # served beside its shard
+    aports = []
+    for k, d in enumerate(shard_dirs):
+        p, port = serve(os.path.join(sharded, d, "articles"))
+        aports.append(port)
+        machine[k].append(p)
     os.makedirs(remote)
     with open(os.path.join(remote, "XAPIANDB"), "w") as f:
         for port in ports:
+            f.write(f"remote 127.0.0.1:{port}\n")
+    with open(os.path.join(remote, "ARTICLES"), "w") as f:
+        for port in aports:
             f.write(f"remote 127.0.0.1:{port}\n")
     same(base, results(remote, queries), "remote shards")
     same(base_all, results(remote, queries, "--all-passages"), "remote shards, --all-passages")
@@ -125,8 +137,9 @@ def main(tmp):
     assert "explain: BM25" in r.stdout, r.stdout
     print("ok - remote equals local")
 
-    os.killpg(servers[-1].pid, signal.SIGTERM)
-    servers[-1].wait(timeout=10)
+    for p in machine[-1]:  # the last shard's machine goes down: both its servers
+        os.killpg(p.pid, signal.SIGTERM)
+        p.wait(timeout=10)
     r = run([SEARCH, "--db", remote, "crude oil"], 2)
     assert f"shard 'remote 127.0.0.1:{ports[-1]}'" in r.stderr, r.stderr
     assert "is unavailable" in r.stderr, r.stderr
