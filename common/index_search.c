@@ -448,10 +448,11 @@ static int artrank_on(const struct index_search_opts *o)
 }
 
 /* Whether the search asks the article question of the article database (index_artfirst): the
- * default view (one passage per article, by BM25 score, article ranking on) of a query of
- * words, with no phrase or exact word to check on the text, no wildcard (its expansion weighs
- * as one term at passage level) and no expansion, on an index whose article database agrees
- * with its passages (else the passage search, index_artrank, as before). */
+ * default view (one passage per article, by BM25 score, article ranking on) of a query with a
+ * word to rank by, no phrase or exact word to check on the text, no wildcard (its expansion
+ * weighs as one term at passage level) and no expansion, on an index whose article database
+ * agrees with its passages (else the passage search, index_artrank, as before). Its operators
+ * and filters then apply to whole articles: AND and +word as NOT already did. */
 static int artfirst_on(struct index *ix, const struct index_search_opts *o, const struct build *b,
                        const struct checker *chk, int *on, struct terr *err)
 {
@@ -460,7 +461,7 @@ static int artfirst_on(struct index *ix, const struct index_search_opts *o, cons
     *on = 0;
     if (ix->adb == NULL || o->per_article != 1 || o->order != INDEX_ORDER_SCORE ||
         o->art_depth == 0 || o->bm25plus || o->expand || b->needs_check ||
-        b->not_plain || b->rank_prefix.n > 0 || b->rank_terms.n == 0 ||
+        b->rank_prefix.n > 0 || b->rank_terms.n == 0 ||
         (chk->ex != NULL && ix->remote))
         return TRAWL_OK;
     if ((rc = index_articles_agree(ix, &agree, err)) != TRAWL_OK)
