@@ -758,7 +758,7 @@ static enum xdb_next first_docid(void *ctx, xdb_docid d)
 /* The candidates of an article search: their documents' data in r's hits, the passages of
  * each (first docid and count, from its A term in the passage database). */
 static int article_candidates(struct index *ix, struct index_results *r, struct index_artrank *a,
-                              struct terr *err)
+                              xdb_docid *adocs, struct terr *err)
 {
     struct index_results_priv *pv = r->priv;
     struct sbuf term;
@@ -775,6 +775,7 @@ static int article_candidates(struct index *ix, struct index_results *r, struct 
                                 err)) != TRAWL_OK)
             break;
         ih->score = h.weight;
+        adocs[i] = h.docid;
         a->cand[i].hit = i;
         a->cand[i].article = h.weight;
         if (schema_article_term(ih->p.id, ih->p.id_len, &term) != TRAWL_OK) {
@@ -795,6 +796,61 @@ static int article_candidates(struct index *ix, struct index_results *r, struct 
         r->n++;
     }
     sbuf_release(&term);
+    return rc;
+}
+
+/* The candidates' own counts in the article database (tf_art and length, exact), and from them
+ * what the title adds to each passage: an article of n passages whose title is in them holds
+ * it n - 1 times fewer than their sum (W times each term), so tl and tc need no analysis. */
+static int article_counts(struct index *ix, struct index_artrank *a, const struct strlist *terms,
+                          const xdb_docid *adocs, const struct scratch *s, struct terr *err)
+{
+    size_t n = a->ncand, nt = a->nterms;
+    struct slot *sl = malloc((n ? n : 1) * sizeof *sl);
+    xdb_docid *where = malloc((n ? n : 1) * sizeof *where);
+    uint32_t *wdf = malloc((n ? n : 1) * (nt ? nt : 1) * sizeof *wdf);
+    uint32_t *len = malloc((n ? n : 1) * sizeof *len);
+    size_t *lens = malloc((nt ? nt : 1) * sizeof *lens);
+    int rc = TRAWL_OK;
+
+    if (!sl || !where || !wdf || !len || !lens) {
+        rc = terr_set(err, TRAWL_ENOMEM, "out of memory");
+        goto out;
+    }
+    for (size_t i = 0; i < n; i++)
+        sl[i] = (struct slot){adocs[i], i, 0};
+    qsort(sl, n, sizeof *sl, cmp_slot);
+    for (size_t k = 0; k < n; k++)
+        where[k] = sl[k].id;
+    for (size_t j = 0; j < nt; j++)
+        lens[j] = strlen(terms->v[j]);
+    if ((rc = xdb_docs_wdf(ix->adb, (const char *const *)terms->v, lens, nt, where, n, wdf, len,
+                           err)) != TRAWL_OK)
+        goto out;
+    for (size_t k = 0; k < n; k++) {
+        size_t i = sl[k].cand;
+        struct index_art_cand *c = &a->cand[i];
+        double sum = 0, per = (double)(c->npass - 1) * a->title_wdf;
+        for (size_t q = 0; q < c->npass; q++)
+            sum += s->len[s->at[i] + q];
+        c->len = len[k];
+        c->tl = per > 0 && sum > len[k] ? (uint32_t)llround((sum - len[k]) / per) : 0;
+        for (size_t j = 0; j < nt; j++) {
+            double ps = 0;
+            for (size_t q = 0; q < c->npass; q++)
+                ps += s->wdf[(s->at[i] + q) * nt + j];
+            a->tf[i * nt + j] = wdf[k * nt + j];
+            a->tc[i * nt + j] = c->tl > 0 && ps > wdf[k * nt + j]
+                                    ? (uint32_t)llround((ps - wdf[k * nt + j]) / per)
+                                    : 0;
+        }
+    }
+out:
+    free(sl);
+    free(where);
+    free(wdf);
+    free(len);
+    free(lens);
     return rc;
 }
 
@@ -826,19 +882,15 @@ static int artfirst_stats(struct index *ix, struct index_artrank *a, const struc
 
 /* Candidate i's best passage by the passage BM25 (title included, as Xapian scores it), its
  * matching passages, its article counts, and the passage it shows. */
-static int artfirst_score(struct index *ix, struct index_results *r, struct index_artrank *a,
-                          const struct strlist *terms, const struct scratch *s, size_t i,
-                          const double *idf_pas, const struct xdb_stats *st,
-                          const struct index_search_opts *o, struct terr *err)
+static void artfirst_score(struct index_results *r, struct index_artrank *a,
+                           const struct scratch *s, size_t i, const double *idf_pas,
+                           const struct xdb_stats *st, const struct index_search_opts *o)
 {
     struct index_art_cand *c = &a->cand[i];
     struct index_hit *h = &r->hits[i];
     size_t nt = a->nterms, q;
-    double corr, best = -1;
-    int added = 0, rc;
+    double best = -1;
 
-    if (c->npass > 1 && (rc = title_counts(ix, r, a, terms, s, i, &added, err)) != TRAWL_OK)
-        return rc;
     c->matching = 0;
     for (q = 0; q < c->npass; q++) {
         size_t row = s->at[i] + q;
@@ -858,22 +910,11 @@ static int artfirst_score(struct index *ix, struct index_results *r, struct inde
         }
     }
     c->passage = best > 0 ? best : 0;
-    corr = (double)(c->npass - 1) * a->title_wdf;
-    c->len = -corr * c->tl;
-    for (q = 0; q < c->npass; q++)
-        c->len += s->len[s->at[i] + q];
-    for (size_t j = 0; j < nt; j++) {
-        double tf = -corr * a->tc[i * nt + j];
-        for (q = 0; q < c->npass; q++)
-            tf += s->wdf[(s->at[i] + q) * nt + j];
-        a->tf[i * nt + j] = tf;
-    }
     q = c->npass > 1 ? choose_passage(a, s, i, idf_pas, st->avlength, o) : 0;
     h->docid = s->docs[s->at[i] + q];
     h->moved = 1; /* the hit holds the article's data: the caller reads the passage's */
     h->passage = c->passage;
     h->art = (uint32_t)(i + 1);
-    return TRAWL_OK;
 }
 
 int index_artfirst(struct index *ix, const xdb_query *xq, const struct strlist *terms,
@@ -887,6 +928,7 @@ int index_artfirst(struct index *ix, const xdb_query *xq, const struct strlist *
     struct scratch s;
     struct index_artrank *a = NULL;
     double *idf_pas = NULL, minf = INFINITY;
+    xdb_docid *adocs = NULL;
     size_t n, kk;
     int rc;
 
@@ -908,7 +950,8 @@ int index_artfirst(struct index *ix, const xdb_query *xq, const struct strlist *
     r->estimated = xdb_mset_estimated(pv->mset);
     if ((r->hits = calloc(n ? n : 1, sizeof *r->hits)) == NULL ||
         (a = artrank_new(terms, n)) == NULL ||
-        (idf_pas = malloc((terms->n ? terms->n : 1) * sizeof *idf_pas)) == NULL) {
+        (idf_pas = malloc((terms->n ? terms->n : 1) * sizeof *idf_pas)) == NULL ||
+        (adocs = malloc((n ? n : 1) * sizeof *adocs)) == NULL) {
         rc = terr_set(err, TRAWL_ENOMEM, "out of memory");
         goto out;
     }
@@ -917,15 +960,15 @@ int index_artfirst(struct index *ix, const xdb_query *xq, const struct strlist *
     a->b = o->art_b;
     a->title_wdf = RANK_TITLE_WDF;
     a->fused = 1;
-    if ((rc = article_candidates(ix, r, a, err)) != TRAWL_OK ||
+    if ((rc = article_candidates(ix, r, a, adocs, err)) != TRAWL_OK ||
         (rc = read_counts(ix, a, terms, &s, err)) != TRAWL_OK ||
+        (rc = article_counts(ix, a, terms, adocs, &s, err)) != TRAWL_OK ||
         (rc = artfirst_stats(ix, a, terms, occ, &st, err)) != TRAWL_OK)
         goto out;
     for (size_t j = 0; j < a->nterms; j++)
         idf_pas[j] = a->qf[j] * index_bm25_idf((double)a->passages, (double)a->df[j]);
     for (size_t i = 0; i < n; i++)
-        if ((rc = artfirst_score(ix, r, a, terms, &s, i, idf_pas, &st, o, err)) != TRAWL_OK)
-            goto out;
+        artfirst_score(r, a, &s, i, idf_pas, &st, o);
     kk = n < o->art_depth ? n : o->art_depth;
     for (size_t i = 0; i < kk; i++) {
         double f = a->alpha * a->cand[i].passage + (1 - a->alpha) * a->cand[i].article;
@@ -945,6 +988,7 @@ int index_artfirst(struct index *ix, const xdb_query *xq, const struct strlist *
     a = NULL;
 out:
     free(idf_pas);
+    free(adocs);
     scratch_free(&s);
     index_artrank_free(a);
     return rc;
