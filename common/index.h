@@ -138,6 +138,12 @@ struct index_stats {
     int64_t updated;                    /* seconds since the epoch, 0 if unknown */
     int schema, analyzer;
     char lang[32];
+    /* The article database: 1 when open and at the passages' batch, 0 when a batch behind
+     * or ahead (a writer stopped between its commits), -1 when there is none to read
+     * (remote shards without an ARTICLES stub, shards down); its size and mean length. */
+    int art_state;
+    uint64_t art_docs;
+    double avg_article_len;
 };
 int index_stats(struct index *ix, struct index_stats *st, struct terr *err);
 /* What the index holds, cheaply (two lookups, where index_stats walks every article): its

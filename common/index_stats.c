@@ -139,6 +139,16 @@ int index_stats(struct index *ix, struct index_stats *st, struct terr *err)
         st->analyzer = ANALYZER_VERSION;
         snprintf(st->lang, sizeof st->lang, "%s", ix->lang);
         st->disk_bytes = dir_bytes(ix->path);
+        st->art_state = -1;
+    }
+    if (rc == TRAWL_OK && ix->adb != NULL) {
+        int agree = 0;
+        if ((rc = xdb_stats(ix->adb, &xs, err)) == TRAWL_OK &&
+            (rc = index_articles_agree(ix, &agree, err)) == TRAWL_OK) {
+            st->art_state = agree;
+            st->art_docs = xs.doccount;
+            st->avg_article_len = xs.avlength;
+        }
     }
     sbuf_release(&tmp);
     return rc;
@@ -180,19 +190,33 @@ int index_stats_format(const char *path, const struct index_stats *st, struct sb
         struct tm tm;
         strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S %z", localtime_r(&t, &tm));
     }
-    return sbuf_printf(out,
-                       "index            %s\n"
-                       "articles         %llu\n"
-                       "passages         %llu\n"
-                       "distinct terms   %llu\n"
-                       "avg passage len  %.1f terms\n"
-                       "language         %s\n"
-                       "schema version   %d (analyzer %d)\n"
-                       "size on disk     %.1f MB\n"
-                       "last update      %s\n"
-                       "revision         %llu\n",
-                       path, (unsigned long long)st->articles,
-                       (unsigned long long)st->passages, (unsigned long long)st->terms,
-                       st->avg_passage_len, st->lang, st->schema, st->analyzer,
-                       (double)st->disk_bytes / 1e6, when, (unsigned long long)st->revision);
+    int rc = sbuf_printf(out,
+                         "index            %s\n"
+                         "articles         %llu\n"
+                         "passages         %llu\n"
+                         "distinct terms   %llu\n"
+                         "avg passage len  %.1f terms\n",
+                         path, (unsigned long long)st->articles,
+                         (unsigned long long)st->passages, (unsigned long long)st->terms,
+                         st->avg_passage_len);
+
+    if (rc == TRAWL_OK && st->art_state >= 0)
+        rc = sbuf_printf(out, "article index    %llu articles, avg %.1f terms%s\n",
+                         (unsigned long long)st->art_docs, st->avg_article_len,
+                         st->art_state ? ""
+                                       : " (not at the passages' batch: run trawl-index; "
+                                         "searches rank from the passages)");
+    else if (rc == TRAWL_OK)
+        rc = sbuf_printf(out, "article index    none to read (searches rank from the "
+                              "passages)\n");
+    if (rc == TRAWL_OK)
+        rc = sbuf_printf(out,
+                         "language         %s\n"
+                         "schema version   %d (analyzer %d)\n"
+                         "size on disk     %.1f MB\n"
+                         "last update      %s\n"
+                         "revision         %llu\n",
+                         st->lang, st->schema, st->analyzer, (double)st->disk_bytes / 1e6, when,
+                         (unsigned long long)st->revision);
+    return rc;
 }

@@ -362,6 +362,13 @@ struct trawl_stats {
     int64_t updated;                    /* seconds since the epoch, 0 if unknown */
     int schema, analyzer;               /* format versions */
     char lang[32];
+    /* The article index (each article once, asked first by the default view): 1 when it is
+     * at the passages' batch, 0 when not (an interrupted indexer: searches rank from the
+     * passages until trawl-index runs again), -1 when there is none to read (remote shards
+     * without an ARTICLES stub, shards down); its articles and their mean length in terms. */
+    int art_state;
+    uint64_t art_articles;
+    double avg_article_len;
 };
 TRAWL_API int trawl_stats(trawl_index *ix, struct trawl_stats *st, struct trawl_error *err);
 /* The statistics as "name  value" lines (owned: free()). NULL only on OOM. */

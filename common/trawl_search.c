@@ -578,6 +578,9 @@ int trawl_stats(trawl_index *ix, struct trawl_stats *st, struct trawl_error *err
     st->analyzer = is.analyzer;
     _Static_assert(sizeof st->lang == sizeof is.lang, "the language fields agree");
     memcpy(st->lang, is.lang, sizeof st->lang);
+    st->art_state = is.art_state;
+    st->art_articles = is.art_docs;
+    st->avg_article_len = is.avg_article_len;
     return api_ok(err);
 }
 
@@ -598,6 +601,9 @@ char *trawl_stats_format(const char *path, const struct trawl_stats *st)
     is.analyzer = st->analyzer;
     memcpy(is.lang, st->lang, sizeof is.lang);
     is.lang[sizeof is.lang - 1] = '\0';
+    is.art_state = st->art_state;
+    is.art_docs = st->art_articles;
+    is.avg_article_len = st->avg_article_len;
     sbuf_init(&out);
     if (index_stats_format(path, &is, &out) != TRAWL_OK) {
         sbuf_release(&out);
