@@ -11,7 +11,8 @@ index of corpus/ in two shards this checks that: results through the prog stub e
 local sharded index's (phrases included, which trawl checks itself on remote shards); a
 shard whose program is missing is named in a one-line error with exit status 2, and
 --allow-partial searches the rest with a warning; trawl-index refuses to write through the
-stub, naming the shard. TAP output; exit 77 without xapian-progsrv."""
+stub, naming the shard; the article databases are reached through an ARTICLES stub of the
+same kind. TAP output; exit 77 without xapian-progsrv."""
 import json
 import os
 import shutil
@@ -72,6 +73,15 @@ def main(tmp):
 
     prog = os.path.join(tmp, "prog")
     write_stub(prog, [f"remote :xapian-progsrv {s}" for s in shards])
+    r = run([SEARCH, "--db", prog, "--stats"])
+    check(r.returncode == 0 and "article index    none to read" in r.stdout,
+          "without an ARTICLES stub remote shards rank from the passages", r.stdout + r.stderr)
+    # the article databases through the same program, named by ARTICLES (README, Index layout)
+    with open(os.path.join(prog, "ARTICLES"), "w", encoding="utf-8") as f:
+        f.write("".join(f"remote :xapian-progsrv {s}/articles\n" for s in shards))
+    r = run([SEARCH, "--db", prog, "--stats"])
+    check(r.returncode == 0 and "article index    3 articles" in r.stdout,
+          "an ARTICLES stub names the remote article databases", r.stdout + r.stderr)
     local, remote = hits(sharded), hits(prog)
     check(sum(len(v) for v in local.values()) >= 10 and local == remote,
           "a prog stub gives the local index's results", f"local {local}\nprog {remote}")
