@@ -313,8 +313,12 @@ static int open_articles_writer(struct index *ix, int mode, int fresh, int no_re
     if (asprintf(&apath, "%s/%s", ix->dbpath, LAYOUT_ARTICLES) < 0)
         return terr_set(err, TRAWL_ENOMEM, "out of memory");
     if (!fresh && !layout_is_database(apath)) {
+        const char *base = strrchr(ix->dbpath, '/');
+        char detail[300];
+        snprintf(detail, sizeof detail, "the article database of '%s' is missing",
+                 base != NULL ? base + 1 : ix->dbpath);
         free(apath);
-        return terr_damaged(err, ix->path, "its article database is missing", 0);
+        return terr_damaged(err, ix->path, detail, 0);
     }
     rc = xdb_open_as(apath, ix->path, fresh ? (mode & XDB_NO_SYNC) | XDB_OVERWRITE : mode,
                      &ix->adb, err);
@@ -366,7 +370,8 @@ static int open_articles_reader(struct index *ix, xdb **adb, struct terr *err)
             return terr_set(err, TRAWL_ENOMEM, "out of memory");
         rc = layout_is_database(one) ? xdb_open_as(one, ix->path, XDB_READ, adb, err)
                                      : terr_damaged(err, ix->path,
-                                                    "its article database is missing", 0);
+                                                    "the article database of '.' is missing",
+                                                    0);
         free(one);
         return rc;
     }

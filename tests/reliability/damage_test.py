@@ -285,6 +285,24 @@ def test_truncated_table_message(tmp):
     run([SEARCH, "--db", db, "Facebook"], 0, timeout=TIMEOUT)
 
 
+def test_missing_article_database(tmp):
+    """An index whose article database is gone (schema 7) is damage, said the same way by both
+    programs, naming it, and --rebuild repairs it."""
+    db = os.path.join(tmp, "a")
+    run([INDEX, "--db", db, CORPUS], 0, timeout=120)
+    gen = gen_dir(db)
+    shutil.rmtree(os.path.join(gen, "articles"))
+    want = (f"the index at '{db}' is damaged: the article database of "
+            f"'{os.path.basename(gen)}' is missing (trawl-index --rebuild rebuilds it)")
+    for prog, argv in ((SEARCH, ["Facebook"]), (SEARCH, ["--stats"]), (INDEX, [CORPUS])):
+        r = run([prog, "--db", db, *argv], 2, timeout=TIMEOUT)
+        if r.stderr.rstrip("\n") != os.path.basename(prog) + ": " + want:
+            raise Fail(f"message: {r.stderr!r}")
+    run([INDEX, "--db", db, "--rebuild", CORPUS], 0, timeout=120)
+    run([SEARCH, "--db", db, "Facebook"], 0, timeout=TIMEOUT)
+
+
 rel.check(test_truncated_table_message)
+rel.check(test_missing_article_database)
 rel.check(test_damaged_copies)
 rel.finish()
