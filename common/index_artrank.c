@@ -671,6 +671,10 @@ static size_t distinct_articles(const struct index_results *r, size_t kk, size_t
     return n;
 }
 
+static int passage_view_articles(struct index *ix, const struct index_results *r,
+                                 struct index_artrank *a, const struct strlist *terms,
+                                 const struct strlist *occ, struct terr *err);
+
 int index_artrank(struct index *ix, struct index_results *r, const struct strlist *terms,
                   const struct strlist *occ, const struct index_search_opts *o, int keep_shown,
                   struct index_artrank **out, struct terr *err)
@@ -678,7 +682,7 @@ int index_artrank(struct index *ix, struct index_results *r, const struct strlis
     /* By date (--sort date) the articles keep the order the date gives them: nothing is
      * fused or re-ordered, but every hit of the window still shows the passage its own text
      * chooses. */
-    int by_date = o->order != INDEX_ORDER_SCORE, per_passage = o->per_article == 0;
+    int by_date = o->order != INDEX_ORDER_SCORE, per_passage = o->per_article == 0, agree = 0;
     size_t kk = r->n < o->art_depth || by_date ? r->n : o->art_depth, ncand = kk;
     size_t *hit_cand = NULL, *first = NULL;
     struct scratch s;
@@ -714,8 +718,15 @@ int index_artrank(struct index *ix, struct index_results *r, const struct strlis
     a->b = o->art_b;
     a->title_wdf = RANK_TITLE_WDF;
     a->fused = !by_date;
-    /* The every-passage view shows each hit's own passage. */
-    if ((rc = find_passages(ix, r, a, err)) != TRAWL_OK ||
+    /* The every-passage view shows each hit's own passage; its articles' scores come from the
+     * article database when it can answer. */
+    if (per_passage && o->art_df == INDEX_DF_EXACT &&
+        (rc = index_articles_agree(ix, &agree, err)) != TRAWL_OK)
+        goto out;
+    if (agree) {
+        if ((rc = passage_view_articles(ix, r, a, terms, occ, err)) != TRAWL_OK)
+            goto out;
+    } else if ((rc = find_passages(ix, r, a, err)) != TRAWL_OK ||
         (rc = read_counts(ix, a, terms, &s, err)) != TRAWL_OK ||
         (rc = read_stats(ix, a, terms, occ, o->art_df, &st, err)) != TRAWL_OK ||
         (rc = score_articles(ix, r, a, terms, &s, &st, o, keep_shown || per_passage,
@@ -991,5 +1002,76 @@ out:
     free(adocs);
     scratch_free(&s);
     index_artrank_free(a);
+    return rc;
+}
+
+/* The every-passage view's article scores from the article database: each distinct article's
+ * document (by its A term), its counts and length read with one walk per term, BM25 with the
+ * article database's own N, df and average length (as the default view's, index_artfirst). */
+static int passage_view_articles(struct index *ix, const struct index_results *r,
+                                 struct index_artrank *a, const struct strlist *terms,
+                                 const struct strlist *occ, struct terr *err)
+{
+    size_t n = a->ncand, nt = a->nterms;
+    struct slot *sl = malloc((n ? n : 1) * sizeof *sl);
+    xdb_docid *where = malloc((n ? n : 1) * sizeof *where);
+    uint32_t *wdf = malloc((n ? n : 1) * (nt ? nt : 1) * sizeof *wdf);
+    uint32_t *len = malloc((n ? n : 1) * sizeof *len);
+    size_t *lens = malloc((nt ? nt : 1) * sizeof *lens);
+    double *idf = malloc((nt ? nt : 1) * sizeof *idf);
+    struct xdb_stats st;
+    struct sbuf term;
+    int rc = TRAWL_OK;
+
+    sbuf_init(&term);
+    if (!sl || !where || !wdf || !len || !lens || !idf) {
+        rc = terr_set(err, TRAWL_ENOMEM, "out of memory");
+        goto out;
+    }
+    for (size_t i = 0; i < n && rc == TRAWL_OK; i++) {
+        const struct index_hit *h = &r->hits[a->cand[i].hit];
+        xdb_docid d = 0;
+        a->cand[i].best = h->docid;
+        a->cand[i].best_ordinal = h->p.ordinal;
+        a->cand[i].npass = 1; /* explain: the hit's own passage, its title share guessed */
+        if (schema_article_term(h->p.id, h->p.id_len, &term) != TRAWL_OK)
+            rc = terr_set(err, TRAWL_ENOMEM, "out of memory");
+        else if ((rc = xdb_postings(ix->adb, term.buf, term.len, first_docid, &d, err)) ==
+                     TRAWL_OK &&
+                 d == 0)
+            rc = terr_damaged(err, ix->path, "an article is missing from its article database",
+                              0);
+        sl[i] = (struct slot){d, i, 0};
+    }
+    if (rc != TRAWL_OK || (rc = artfirst_stats(ix, a, terms, occ, &st, err)) != TRAWL_OK)
+        goto out;
+    qsort(sl, n, sizeof *sl, cmp_slot);
+    for (size_t k = 0; k < n; k++)
+        where[k] = sl[k].id;
+    for (size_t j = 0; j < nt; j++) {
+        lens[j] = strlen(terms->v[j]);
+        idf[j] = a->qf[j] * index_bm25_idf((double)a->articles, (double)a->df_art[j]);
+    }
+    if ((rc = xdb_docs_wdf(ix->adb, (const char *const *)terms->v, lens, nt, where, n, wdf, len,
+                           err)) != TRAWL_OK)
+        goto out;
+    for (size_t k = 0; k < n; k++) {
+        struct index_art_cand *c = &a->cand[sl[k].cand];
+        c->len = len[k];
+        c->article = 0;
+        for (size_t j = 0; j < nt; j++) {
+            a->tf[sl[k].cand * nt + j] = wdf[k * nt + j];
+            c->article += idf[j] * index_bm25_tf(wdf[k * nt + j], len[k], a->avg_art, a->k1,
+                                                 a->b);
+        }
+    }
+out:
+    sbuf_release(&term);
+    free(sl);
+    free(where);
+    free(wdf);
+    free(len);
+    free(lens);
+    free(idf);
     return rc;
 }

@@ -71,6 +71,7 @@ struct build {
     int not_plain;    /* some node is not a word or OR: the query is not an OR of its
                          rank terms (index_search.c's exact_more) */
     int negated;      /* inside an excluded branch: not highlighted */
+    int text_excluded; /* an excluded branch is decided on the text alone (not in the query) */
     struct terr *err;
     int rc;
 };

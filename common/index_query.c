@@ -312,6 +312,7 @@ static xdb_query *build_op(struct build *b, const struct qnode *q, enum xdb_op o
         if (excluded && b->needs_check) {
             xdb_query_free(s);
             s = NULL;
+            b->text_excluded = 1;
         }
         b->needs_check |= checked;
         if (s == NULL) {

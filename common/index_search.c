@@ -452,9 +452,11 @@ static int artrank_on(const struct index_search_opts *o)
  * word to rank by, no phrase or exact word to check on the text, no wildcard (its expansion
  * weighs as one term at passage level) and no expansion, on an index whose article database
  * agrees with its passages (else the passage search, index_artrank, as before). Its operators
- * and filters then apply to whole articles: AND and +word as NOT already did. */
+ * and filters then apply to whole articles: AND and +word as NOT already did. An excluded
+ * phrase is checked on the articles' text, which remote shards cannot do inside Xapian: there
+ * such a query ranks from the passages. */
 static int artfirst_on(struct index *ix, const struct index_search_opts *o, const struct build *b,
-                       const struct checker *chk, int *on, struct terr *err)
+                       int *on, struct terr *err)
 {
     int agree = 0, rc;
 
@@ -462,7 +464,7 @@ static int artfirst_on(struct index *ix, const struct index_search_opts *o, cons
     if (ix->adb == NULL || o->per_article != 1 || o->order != INDEX_ORDER_SCORE ||
         o->art_depth == 0 || o->bm25plus || o->expand || b->needs_check ||
         b->rank_prefix.n > 0 || b->rank_terms.n == 0 ||
-        (chk->ex != NULL && ix->remote))
+        (b->text_excluded && ix->remote))
         return TRAWL_OK;
     if ((rc = index_articles_agree(ix, &agree, err)) != TRAWL_OK)
         return rc;
@@ -690,12 +692,14 @@ static int search_once(struct index *ix, const struct qnode *q, const struct ind
         debug_query(xq, b.needs_check);
     widen(o, &wide);
     o = &wide;
-    if ((rc = artfirst_on(ix, o, &b, &chk, &use_art, err)) != TRAWL_OK)
+    if ((rc = artfirst_on(ix, o, &b, &use_art, err)) != TRAWL_OK)
         goto out;
     if (use_art) {
         struct guard g = {&chk, o->cancel};
+        /* The query's exclusions apply to the article documents as they are; only those
+         * decided on the text need the check. */
         rc = index_artfirst(ix, xq, &b.rank_terms, &b.rank_occ, o,
-                            chk.ex != NULL ? guarded_check : NULL, &g, r,
+                            chk.ex != NULL && b.text_excluded ? guarded_check : NULL, &g, r,
                             &((struct index_results_priv *)r->priv)->art, err);
     } else if (checked && ix->remote) /* our phrase check cannot run inside Xapian there */
         rc = run_search_checked_here(ix, xq, o, &chk, r, err);
@@ -711,8 +715,10 @@ static int search_once(struct index *ix, const struct qnode *q, const struct ind
     settle_ties(r, orig->offset - wide.offset, orig->count, orig->order);
     if ((rc = check_cancel(orig, err)) != TRAWL_OK || (rc = read_shown(ix, r, err)) != TRAWL_OK)
         goto out;
-    rc = exact_more(ix, xq, checked ? &chk : NULL, r, orig, !b.not_plain && !b.needs_check,
-                    err);
+    /* The article path has decided the exclusions on whole articles already, but for those
+     * checked on the text. */
+    rc = exact_more(ix, xq, use_art ? (b.text_excluded ? &chk : NULL) : checked ? &chk : NULL, r,
+                    orig, !b.not_plain && !b.needs_check, err);
     if (rc == TRAWL_OK)
         rc = ex.rc;
     if (rc != TRAWL_OK)
