@@ -767,6 +767,14 @@ int index_search(struct index *ix, const struct qnode *q, const struct index_sea
                  struct index_results **out, struct terr *err)
 {
     struct search_args a = {q, o, out};
+    int agree = 1;
+
+    /* A reader that opened between the indexer's two commits (the article database's, then
+     * the passages') sees them a batch apart: the passages' commit follows at once, so look
+     * again before ranking from the passages alone. */
+    if (!ix->writable && ix->adb != NULL && index_articles_agree(ix, &agree, NULL) == TRAWL_OK &&
+        !agree)
+        index_reopen(ix, NULL);
 
     return index_retry(ix, search_fn, &a, err);
 }
