@@ -44,6 +44,16 @@
  *   article's score (each distinct article among them scored as above, once), so a passage
  *   of an article about the query rises above an equal one of an article that is not;
  *   every hit keeps its own passage.
+ *
+ * Article-first (index_artfirst; schema 7): with an article database (one document per
+ * article, schema.h) the default view asks it for the best articles by BM25, so N, df and the
+ * average length at article level are its own and exact; each candidate's passages (found by
+ * its A term) are scored from the passage postings with the walk above, and its own counts
+ * come from its article document, from which the title's share of each passage follows
+ * exactly (no analysis, no guess). The every-passage view reads its articles' scores from
+ * the article database the same way (passage_view_articles). The passage walk, the choice of
+ * the passage shown and the fusion are shared with the ranking from the passages, so both live
+ * in this one file (past STYLE's 800 lines): split, they would export a dozen helpers.
  * Depends on xdb, analyze, strmap, schema (the article term prefix and value slot),
  * index_artdf. */
 #include "common/index_priv.h"
