@@ -182,6 +182,10 @@ struct index_search_opts {
     int art_df;
     /* 1: pseudo-relevance feedback (index_search.c; rank.h's RANK_EXPAND_*). */
     int expand;
+    /* 1: hits whose shown passage is not the one the search read (article-first hits carry
+     * their article's data: id, title, date, url, source) keep it until index_results_load,
+     * so a caller that cuts the hits first (near-duplicate folding) reads only those shown. */
+    int defer_shown;
 };
 enum index_df { INDEX_DF_EXACT = 0, INDEX_DF_PASSAGE = 1, INDEX_DF_WALK = 2 };
 void index_search_opts_init(struct index_search_opts *o);
@@ -224,6 +228,9 @@ struct index_results {
 int index_search(struct index *ix, const struct qnode *q, const struct index_search_opts *o,
                  struct index_results **out, struct terr *err);
 void index_results_free(struct index_results *r); /* NULL-safe */
+/* Reads the data of the passages the hits show where index_search left it (defer_shown), so
+ * that every hit's p is its shown passage. A no-op otherwise, and the second time. */
+int index_results_load(struct index *ix, struct index_results *r, struct terr *err);
 
 /* Why a hit scored what it did: one line per weighing term or wildcard of the query. The
  * passage part is the best scoring passage's (scored_ordinal; the hit may show another). With

@@ -212,6 +212,7 @@ struct index_results_priv {
     struct index_artrank *art; /* article ranking's details, for explain (NULL: none) */
     struct sbuf *shown;        /* data of the passages shown instead of the best scoring */
     size_t nshown;
+    int deferred;              /* the shown passages' data is still to be read */
 };
 
 /* ---- index_artrank.c ---- */

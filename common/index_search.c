@@ -520,6 +520,18 @@ static int read_shown(struct index *ix, struct index_results *r, struct terr *er
     return TRAWL_OK;
 }
 
+int index_results_load(struct index *ix, struct index_results *r, struct terr *err)
+{
+    struct index_results_priv *pv = r->priv;
+    int rc;
+
+    if (pv == NULL || !pv->deferred)
+        return TRAWL_OK;
+    if ((rc = read_shown(ix, r, err)) == TRAWL_OK)
+        pv->deferred = 0;
+    return rc;
+}
+
 /* TRAWL_DEBUG_QUERY=1 prints the final Xapian query to stderr (STYLE.md 6). */
 static void debug_query(const xdb_query *xq, int checked)
 {
@@ -713,7 +725,11 @@ static int search_once(struct index *ix, const struct qnode *q, const struct ind
     if (rc != TRAWL_OK)
         goto out;
     settle_ties(r, orig->offset - wide.offset, orig->count, orig->order);
-    if ((rc = check_cancel(orig, err)) != TRAWL_OK || (rc = read_shown(ix, r, err)) != TRAWL_OK)
+    if ((rc = check_cancel(orig, err)) != TRAWL_OK)
+        goto out;
+    if (orig->defer_shown)
+        ((struct index_results_priv *)r->priv)->deferred = 1;
+    else if ((rc = read_shown(ix, r, err)) != TRAWL_OK)
         goto out;
     /* The article path has decided the exclusions on whole articles already, but for those
      * checked on the text. */

@@ -180,27 +180,34 @@ static int search_grouped(trawl_index *ix, const struct qnode *root,
 {
     struct index_search_opts wide = r->so;
     uint64_t want = ((uint64_t)opts->offset + opts->count) * 2 + 10;
-    int rc;
+    int rc, group = !(opts->duplicates || opts->per_article != 1 || opts->count == 0);
 
-    if (opts->duplicates || opts->per_article != 1 || opts->count == 0)
-        return index_search(ix->ix, root, &r->so, &r->res, e);
-    wide.offset = 0;
-    wide.count = want > UINT_MAX ? UINT_MAX : (unsigned)want;
-    /* The signatures are read after the search: an indexer's commit in between is
-     * TRAWL_ERETRY, and then the whole search runs again on the new revision (as
-     * index_search itself retries), a few times at most. */
+    if (group) {
+        wide.offset = 0;
+        wide.count = want > UINT_MAX ? UINT_MAX : (unsigned)want;
+    }
+    /* The shown passages are read once the hits are cut to the page. */
+    wide.defer_shown = 1;
+    /* The signatures and the shown passages are read after the search: an indexer's commit
+     * in between is TRAWL_ERETRY, and then the whole search runs again on the new revision
+     * (as index_search itself retries), a few times at most. */
     for (int tries = 0;; tries++) {
         if ((rc = index_search(ix->ix, root, &wide, &r->res, e)) != TRAWL_OK)
             return rc;
-        rc = index_dups_group(ix->ix, r->res, opts->offset, opts->count, &r->dups, e);
+        if (group)
+            rc = index_dups_group(ix->ix, r->res, opts->offset, opts->count, &r->dups, e);
+        if (rc == TRAWL_OK)
+            rc = index_results_load(ix->ix, r->res, e);
         if (rc != TRAWL_ERETRY || tries == 2)
             break;
+        index_dups_free(r->dups, opts->count);
+        r->dups = NULL;
         index_results_free(r->res);
         r->res = NULL;
         if ((rc = index_reopen(ix->ix, e)) != TRAWL_OK)
             return rc;
     }
-    if (rc != TRAWL_OK)
+    if (rc != TRAWL_OK || !group)
         return rc;
     r->ndups = opts->count;
     if ((r->dup_passages = calloc(opts->count, sizeof *r->dup_passages)) == NULL)
