@@ -118,10 +118,7 @@ static int read_sig(struct index *ix, uint32_t docid, struct sbuf *tmp, struct m
 {
     int rc = xdb_doc_value(ix->db, docid, SLOT_SIMHASH, tmp, err);
 
-    if (rc == TRAWL_ENOTFOUND) { /* gone since the search: no signature, its own group */
-        rc = TRAWL_OK;
-        tmp->len = 0;
-    }
+    /* Gone since the search: an empty value, no signature, its own group. */
     m->sig = 0;
     m->has_sig = rc == TRAWL_OK && tmp->len == 8;
     for (size_t i = 0; m->has_sig && i < 8; i++)

@@ -697,7 +697,9 @@ extern "C" int xdb_doc_value(xdb *db, xdb_docid id, unsigned slot, struct sbuf *
                              struct terr *err)
 {
     try {
-        return xdb_put(out, db->db.get_document(id).get_value(slot), err);
+        /* DOC_ASSUME_VALID: no look-up of the document itself, only of the value. */
+        Xapian::Document doc = db->db.get_document(id, Xapian::DOC_ASSUME_VALID);
+        return xdb_put(out, doc.get_value(slot), err);
     } catch (...) {
         return xdb_fail(err, "cannot read document value", nullptr, db->name.c_str());
     }

@@ -153,7 +153,8 @@ typedef enum xdb_next (*xdb_term_fn)(void *ctx, const char *term, size_t len, ui
 int xdb_terms_each(xdb *db, const char *prefix, xdb_term_fn fn, void *ctx, struct terr *err);
 
 /* A document's data, one value slot, its length and a term's wdf in it.
- * A docid that does not exist gives TRAWL_ENOTFOUND. */
+ * A docid that does not exist gives TRAWL_ENOTFOUND, but for xdb_doc_value: an empty value
+ * (it reads the value without looking the document up, a third of the cost). */
 int xdb_doc_data(xdb *db, xdb_docid id, struct sbuf *out, struct terr *err);
 int xdb_doc_value(xdb *db, xdb_docid id, unsigned slot, struct sbuf *out, struct terr *err);
 int xdb_doc_length(xdb *db, xdb_docid id, uint64_t *len, struct terr *err);
