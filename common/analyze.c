@@ -64,6 +64,28 @@ const char *analyze_term(struct analyzer *an, const struct tok_token *tk, size_t
     return stem_word(an->stem, tk->text, tk->len, len);
 }
 
+int analyze_base_len(struct analyzer *an, const struct tok_token *tk, const char *term,
+                     size_t term_len, size_t *base_len)
+{
+    char kept[TOK_MAX_BYTES];
+    struct tok_token base = *tk;
+    const char *bterm;
+    size_t blen;
+
+    *base_len = tk->len;
+    if (tk->len < 3 || memcmp(tk->text + tk->len - 2, "'s", 2) != 0 ||
+        (tk->flags & (TOK_NUMERIC | TOK_LONG | TOK_CJK)) || term_len > sizeof kept)
+        return 0;
+    /* The next stem_word may overwrite term (stem.h): compare with a copy. */
+    memcpy(kept, term, term_len);
+    base.len = tk->len - 2;
+    if ((bterm = analyze_term(an, &base, &blen)) == NULL)
+        return -TRAWL_ENOMEM;
+    if (blen == term_len && memcmp(bterm, kept, blen) == 0)
+        *base_len = base.len;
+    return 0;
+}
+
 static int analyze_one(void *ctx, const struct tok_token *tk)
 {
     struct analyzer *an = ctx;

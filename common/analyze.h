@@ -31,6 +31,18 @@ int analyze_each(struct analyzer *an, const char *text, size_t len, analyze_fn f
  * next call on an. NULL only on OOM. */
 const char *analyze_term(struct analyzer *an, const struct tok_token *tk, size_t *len);
 
+/* The length of tk's folded form without a possessive ending, into *base_len: tk->len - 2
+ * when the token ends in "'s" (a curly apostrophe is folded to "'" already) and the stemmer
+ * gives the word without it the same term, else tk->len. English strips the ending
+ * ("england's" and "england" are both "england"); languages whose stemmer keeps it, and
+ * "none", keep it here too, so the ending is dropped only where the index treats the two as
+ * one word. Phrases compare words by folded form: this lets "Bank of England" match "the
+ * Bank of England's". term[0..term_len) is tk's term as analyze_each gave it (it may be
+ * borrowed from an: it is copied before the stemmer runs again). Returns 0 or -TRAWL_ENOMEM,
+ * and may be called from inside an analyze_each callback. */
+int analyze_base_len(struct analyzer *an, const struct tok_token *tk, const char *term,
+                     size_t term_len, size_t *base_len);
+
 /* Invalid UTF-8 sequences seen by the last analyze_each. */
 size_t analyze_invalid_count(const struct analyzer *an);
 

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/grow.h"
 #include "common/index_priv.h"
 #include "common/schema.h"
 #include "common/xdb.h"
@@ -19,6 +20,12 @@ static uint64_t mix(uint64_t x)
     return x ^ (x >> 31);
 }
 
+/* A shingle's hash from its three tokens' hashes: order-sensitive. */
+static uint64_t shingle_hash(uint64_t a, uint64_t b, uint64_t c)
+{
+    return mix(mix(mix(a) ^ b) ^ c);
+}
+
 void index_dups_init(struct dups_sig *s)
 {
     memset(s, 0, sizeof *s);
@@ -31,7 +38,7 @@ void index_dups_token(struct dups_sig *s, const char *tok, size_t len)
     if (s->tokens >= 2) {
         /* The shingle (prev[0], prev[1], h), order-sensitive, added to the counters as a
          * ripple-carry add of one bit per counter. */
-        uint64_t x = mix(mix(mix(s->prev[0]) ^ s->prev[1]) ^ h);
+        uint64_t x = shingle_hash(s->prev[0], s->prev[1], h);
         for (size_t i = 0; x != 0 && i < sizeof s->planes / sizeof s->planes[0]; i++) {
             uint64_t carry = s->planes[i] & x;
             s->planes[i] ^= x;
@@ -92,6 +99,123 @@ unsigned index_dups_distance(uint64_t a, uint64_t b)
     return (unsigned)__builtin_popcountll(a ^ b);
 }
 
+void index_dups_shingles_init(struct dups_shingles *s)
+{
+    memset(s, 0, sizeof *s);
+}
+
+int index_dups_shingles_token(struct dups_shingles *s, const char *tok, size_t len)
+{
+    uint64_t h = schema_hash(SCHEMA_HASH_SEED, tok, len);
+
+    if (s->tokens >= 2) {
+        uint64_t *v = grow(s->v, s->n, &s->cap, sizeof *v, 256);
+        if (v == NULL)
+            return TRAWL_ENOMEM;
+        s->v = v;
+        s->v[s->n++] = shingle_hash(s->prev[0], s->prev[1], h);
+    }
+    s->prev[0] = s->prev[1];
+    s->prev[1] = h;
+    s->tokens++;
+    return TRAWL_OK;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+    return x < y ? -1 : x > y;
+}
+
+void index_dups_shingles_end(struct dups_shingles *s)
+{
+    size_t k = 0;
+
+    if (s->n > 0)
+        qsort(s->v, s->n, sizeof *s->v, cmp_u64);
+    for (size_t i = 0; i < s->n; i++)
+        if (i == 0 || s->v[i] != s->v[k - 1])
+            s->v[k++] = s->v[i];
+    s->n = k;
+}
+
+void index_dups_shingles_release(struct dups_shingles *s)
+{
+    if (s == NULL)
+        return;
+    free(s->v);
+    memset(s, 0, sizeof *s);
+}
+
+double index_dups_jaccard(const struct dups_shingles *a, const struct dups_shingles *b)
+{
+    size_t i = 0, j = 0, common = 0;
+
+    while (i < a->n && j < b->n) {
+        if (a->v[i] == b->v[j]) {
+            common++;
+            i++;
+            j++;
+        } else if (a->v[i] < b->v[j]) {
+            i++;
+        } else {
+            j++;
+        }
+    }
+    return a->n + b->n > 0 ? (double)common / (double)(a->n + b->n - common) : 0;
+}
+
+static int shingle_token(void *ctx, const struct tok_token *tk, const char *term, size_t len)
+{
+    (void)term;
+    (void)len;
+    return index_dups_shingles_token(ctx, tk->text, tk->len) == TRAWL_OK ? 0 : -TRAWL_ENOMEM;
+}
+
+int index_dups_article_shingles(struct index *ix, struct analyzer *an,
+                                const struct schema_passage *p, struct dups_shingles *out,
+                                struct terr *err)
+{
+    struct docids ids = {NULL, 0, 0, 0};
+    struct sbuf term, data;
+    int rc;
+
+    index_dups_shingles_init(out);
+    sbuf_init(&term);
+    sbuf_init(&data);
+    if (schema_article_term(p->id, p->id_len, &term) != TRAWL_OK) {
+        rc = terr_set(err, TRAWL_ENOMEM, "out of memory");
+        goto out;
+    }
+    /* Postings come in docid order, which is the passages' order (an article's passages are
+     * consecutive documents of one database). */
+    rc = xdb_postings(ix->db, term.buf, term.len, index_collect_docid, &ids, err);
+    if (rc == TRAWL_OK && ids.nomem)
+        rc = terr_set(err, TRAWL_ENOMEM, "out of memory");
+    for (size_t i = 0; i < ids.n && rc == TRAWL_OK; i++) {
+        struct schema_passage q;
+        if ((rc = xdb_doc_data(ix->db, ids.v[i], &data, err)) == TRAWL_ENOTFOUND) {
+            rc = TRAWL_OK; /* gone since the search, as in read_sig */
+            continue;
+        }
+        if (rc != TRAWL_OK)
+            break;
+        rc = index_damaged(ix, schema_passage_decode(data.buf, data.len, &q, err), err);
+        if (rc != TRAWL_OK)
+            break;
+        if (analyze_each(an, q.text, q.text_len, shingle_token, out) != 0)
+            rc = terr_set(err, TRAWL_ENOMEM, "out of memory");
+    }
+    if (rc == TRAWL_OK)
+        index_dups_shingles_end(out);
+out:
+    free(ids.v);
+    sbuf_release(&term);
+    sbuf_release(&data);
+    return rc;
+}
+
 void index_dups_free(struct index_dup_list *dups, size_t n)
 {
     if (dups == NULL)
@@ -106,6 +230,17 @@ struct member {
     uint64_t sig;
     int has_sig;
     size_t group; /* index of the group's first hit (its representative) */
+    int has_sh;   /* sh is loaded (only for hits that needed the exact test) */
+    struct dups_shingles sh;
+};
+
+/* What grouping works with. */
+struct grouping {
+    struct index *ix;
+    struct analyzer *an; /* made on first need */
+    const struct index_results *r;
+    struct member *m;
+    struct terr *err;
 };
 
 static int same_article(const struct schema_passage *a, const struct schema_passage *b)
@@ -126,21 +261,64 @@ static int read_sig(struct index *ix, uint32_t docid, struct sbuf *tmp, struct m
     return rc;
 }
 
-/* The representative hit of hit i's group: an earlier hit of the same article (whatever
- * group it is in: not in the one-passage-per-article view this runs in, but cheap to be
- * sure), else the first representative within INDEX_DUPS_MAX_BITS, else i. */
-static size_t group_of(const struct index_results *r, const struct member *m, size_t i)
+/* Hit i's article's shingles, loaded once. */
+static int shingles_of(struct grouping *g, size_t i)
 {
+    int rc;
+
+    if (g->m[i].has_sh)
+        return TRAWL_OK;
+    if (g->an == NULL && (rc = index_analyzer(g->ix, &g->an, g->err)) != TRAWL_OK)
+        return rc;
+    rc = index_dups_article_shingles(g->ix, g->an, &g->r->hits[i].p, &g->m[i].sh, g->err);
+    g->m[i].has_sh = 1; /* to be released, whatever rc */
+    return rc;
+}
+
+/* Are hits j and i near-duplicates: within INDEX_DUPS_MAX_BITS, or within
+ * INDEX_DUPS_CHECK_BITS and their shingle sets INDEX_DUPS_MIN_JACCARD alike? Into *yes. */
+static int near(struct grouping *g, size_t j, size_t i, int *yes)
+{
+    unsigned d = index_dups_distance(g->m[j].sig, g->m[i].sig);
+    int rc;
+
+    *yes = d <= INDEX_DUPS_MAX_BITS;
+    if (*yes || d > INDEX_DUPS_CHECK_BITS)
+        return TRAWL_OK;
+    if ((rc = shingles_of(g, j)) != TRAWL_OK || (rc = shingles_of(g, i)) != TRAWL_OK)
+        return rc;
+    *yes = index_dups_jaccard(&g->m[j].sh, &g->m[i].sh) >= INDEX_DUPS_MIN_JACCARD;
+    return TRAWL_OK;
+}
+
+/* The representative hit of hit i's group, into m[i].group: an earlier hit of the same
+ * article (whatever group it is in: not in the one-passage-per-article view this runs in, but
+ * cheap to be sure), else the first representative that is a near-duplicate, else i. */
+static int group_of(struct grouping *g, size_t i)
+{
+    const struct index_results *r = g->r;
+    struct member *m = g->m;
+    int rc, yes;
+
+    m[i].group = i;
     for (size_t j = 0; j < i; j++)
-        if (same_article(&r->hits[j].p, &r->hits[i].p))
-            return m[j].group;
+        if (same_article(&r->hits[j].p, &r->hits[i].p)) {
+            m[i].group = m[j].group;
+            return TRAWL_OK;
+        }
     if (!m[i].has_sig)
-        return i;
-    for (size_t j = 0; j < i; j++)
-        if (m[j].group == j && m[j].has_sig &&
-            index_dups_distance(m[j].sig, m[i].sig) <= INDEX_DUPS_MAX_BITS)
-            return j;
-    return i;
+        return TRAWL_OK;
+    for (size_t j = 0; j < i; j++) {
+        if (m[j].group != j || !m[j].has_sig)
+            continue;
+        if ((rc = near(g, j, i, &yes)) != TRAWL_OK)
+            return rc;
+        if (yes) {
+            m[i].group = j;
+            break;
+        }
+    }
+    return TRAWL_OK;
 }
 
 int index_dups_group(struct index *ix, struct index_results *r, size_t offset, size_t count,
@@ -149,18 +327,18 @@ int index_dups_group(struct index *ix, struct index_results *r, size_t offset, s
     struct member *m = calloc(r->n ? r->n : 1, sizeof *m);
     size_t *shown_at = calloc(r->n ? r->n : 1, sizeof *shown_at); /* rep -> shown index + 1 */
     struct index_dup_list *d = NULL;
+    struct grouping g = {ix, NULL, r, m, err};
     struct sbuf tmp;
-    size_t groups = 0, kept = 0;
+    size_t groups = 0, kept = 0, nhits = r->n; /* r->n shrinks to the shown hits below */
     int rc = TRAWL_OK;
 
     *dups = NULL;
     sbuf_init(&tmp);
     if (m == NULL || shown_at == NULL)
         rc = terr_set(err, TRAWL_ENOMEM, "out of memory");
-    for (size_t i = 0; i < r->n && rc == TRAWL_OK; i++) {
-        rc = read_sig(ix, r->hits[i].docid, &tmp, &m[i], err);
-        m[i].group = group_of(r, m, i);
-    }
+    for (size_t i = 0; i < r->n && rc == TRAWL_OK; i++)
+        if ((rc = read_sig(ix, r->hits[i].docid, &tmp, &m[i], err)) == TRAWL_OK)
+            rc = group_of(&g, i);
     if (rc == TRAWL_OK && (d = calloc(count ? count : 1, sizeof *d)) == NULL)
         rc = terr_set(err, TRAWL_ENOMEM, "out of memory");
     /* Pass 1: the groups' representatives in the window [offset, offset + count). */
@@ -198,6 +376,8 @@ int index_dups_group(struct index *ix, struct index_results *r, size_t offset, s
         d = NULL;
     }
     index_dups_free(d, count);
+    for (size_t i = 0; m != NULL && i < nhits; i++)
+        index_dups_shingles_release(&m[i].sh);
     free(m);
     free(shown_at);
     sbuf_release(&tmp);

@@ -127,16 +127,21 @@ static int check_collect(void *ctx, const struct tok_token *tk, const char *term
     t->tlen = len;
     if (sbuf_add(&c->store, term, len))
         return -TRAWL_ENOMEM;
+    if (analyze_base_len(c->an, tk, term, len, &t->blen) != 0)
+        return -TRAWL_ENOMEM;
     c->n++;
     return 0;
 }
 
+/* Token i is s: by index term, or (folded) by folded form, where a possessive ending in the
+ * text does not count ("england" is "england's", not the other way round). */
 static int tok_eq(const struct checker *c, size_t i, int folded, const char *s, size_t len)
 {
     const struct ptoken *t = &c->tok[i];
-    size_t off = folded ? t->folded : t->term;
 
-    return (folded ? t->flen : t->tlen) == len && memcmp(c->store.buf + off, s, len) == 0;
+    if (!folded)
+        return t->tlen == len && memcmp(c->store.buf + t->term, s, len) == 0;
+    return (t->flen == len || t->blen == len) && memcmp(c->store.buf + t->folded, s, len) == 0;
 }
 
 static int tok_has_prefix(const struct checker *c, size_t i, const char *p, size_t plen)

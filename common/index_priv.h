@@ -85,6 +85,7 @@ struct collect_ctx {
 /* A passage's token as the checker keeps it: byte offsets into checker.store. */
 struct ptoken {
     size_t folded, flen; /* the folded token */
+    size_t blen;         /* its folded length without a possessive "'s" (analyze_base_len) */
     size_t term, tlen;   /* its index term */
 };
 

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/analyze.h"
 #include "common/grow.h"
 #include "common/sbuf.h"
 #include "common/snippet_phrase.h"
@@ -17,8 +18,9 @@ struct sctx {
     const struct index_hl *hl;
     struct stok *v;
     size_t n, cap;
+    struct analyzer *an;
     struct sbuf fold; /* the tokens' folded forms, when the query has phrases */
-    size_t *foffs;    /* 2 per token: offset in fold, length */
+    size_t *foffs;    /* 3 per token: offset in fold, length, length without a possessive */
     size_t fcap;      /* foffs has room for fcap tokens */
 };
 
@@ -41,14 +43,17 @@ static int find(char *const *v, size_t n, const char *s, size_t len)
     return -1;
 }
 
+/* blen: tk's folded length without a possessive ending, which a quoted word does without
+ * ("england" marks "England's"; analyze_base_len). */
 static int match_id(const struct index_hl *hl, const struct tok_token *tk, const char *term,
-                    size_t len, int exact)
+                    size_t len, size_t blen, int exact)
 {
     int i;
 
     if ((i = find(hl->terms, hl->nterms, term, len)) >= 0)
         return i;
-    if (exact && (i = find(hl->exact, hl->nexact, tk->text, tk->len)) >= 0)
+    if (exact && ((i = find(hl->exact, hl->nexact, tk->text, tk->len)) >= 0 ||
+                  (blen < tk->len && (i = find(hl->exact, hl->nexact, tk->text, blen)) >= 0)))
         return (int)hl->nterms + i;
     for (size_t k = 0; k < hl->nprefixes; k++) {
         size_t pl = strlen(hl->prefixes[k]);
@@ -62,25 +67,29 @@ static int collect(void *ctx, const struct tok_token *tk, const char *term, size
 {
     struct sctx *c = ctx;
     struct stok *v = grow(c->v, c->n, &c->cap, sizeof *v, 128);
+    size_t blen = tk->len;
 
     if (v == NULL)
         return -TRAWL_ENOMEM;
     c->v = v;
+    if (c->hl->nexact && analyze_base_len(c->an, tk, term, len, &blen) != 0)
+        return -TRAWL_ENOMEM;
     if (c->hl->nphrases) {
-        /* Pairs (offset in fold, length), one per token, so 2 * sizeof each. */
-        size_t *f = grow(c->foffs, c->n, &c->fcap, 2 * sizeof *f, 128);
+        /* Triples (offset in fold, length, length without a possessive), one per token. */
+        size_t *f = grow(c->foffs, c->n, &c->fcap, 3 * sizeof *f, 128);
         if (f == NULL)
             return -TRAWL_ENOMEM;
         c->foffs = f;
     }
     c->v[c->n].start = tk->start;
     c->v[c->n].end = tk->end;
-    c->v[c->n].match = match_id(c->hl, tk, term, len, 1);
+    c->v[c->n].match = match_id(c->hl, tk, term, len, blen, 1);
     c->v[c->n].lone = c->v[c->n].match;
     if (c->hl->nphrases) {
-        c->v[c->n].lone = match_id(c->hl, tk, term, len, 0);
-        c->foffs[2 * c->n] = c->fold.len;
-        c->foffs[2 * c->n + 1] = tk->len;
+        c->v[c->n].lone = match_id(c->hl, tk, term, len, blen, 0);
+        c->foffs[3 * c->n] = c->fold.len;
+        c->foffs[3 * c->n + 1] = tk->len;
+        c->foffs[3 * c->n + 2] = blen;
         if (sbuf_add(&c->fold, tk->text, tk->len) != TRAWL_OK)
             return -TRAWL_ENOMEM;
     }
@@ -208,7 +217,7 @@ static void cut_window(const char *text, size_t len, size_t width, const struct 
 int snippet_make(struct analyzer *an, const char *text, size_t len, const struct index_hl *hl,
                  size_t width, struct snippet *out, struct terr *err)
 {
-    struct sctx c = {hl, NULL, 0, 0, {0}, NULL, 0};
+    struct sctx c = {hl, NULL, 0, 0, an, {0}, NULL, 0};
     size_t nitems = hl->nterms + hl->nexact + hl->nprefixes;
     size_t *count = NULL;
     size_t bi, bj;

@@ -3,7 +3,8 @@
 
 #include <string.h>
 
-/* Does the phrase p (tokens joined by INDEX_HL_SEP) start at token i? Its token count in *k. */
+/* Does the phrase p (tokens joined by INDEX_HL_SEP) start at token i? Its token count in *k.
+ * A token matches a word of p by its folded form, with or without its possessive ending. */
 static int occurs_at(const char *p, const char *store, const size_t *offs, size_t n, size_t i,
                      size_t *k)
 {
@@ -11,8 +12,11 @@ static int occurs_at(const char *p, const char *store, const size_t *offs, size_
     for (;;) {
         const char *sep = strchr(p, INDEX_HL_SEP);
         size_t len = sep ? (size_t)(sep - p) : strlen(p);
-        if (i + *k >= n || offs[2 * (i + *k) + 1] != len ||
-            memcmp(store + offs[2 * (i + *k)], p, len) != 0)
+        const size_t *t;
+        if (i + *k >= n)
+            return 0;
+        t = offs + 3 * (i + *k);
+        if ((t[1] != len && t[2] != len) || memcmp(store + t[0], p, len) != 0)
             return 0;
         (*k)++;
         if (sep == NULL)

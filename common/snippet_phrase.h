@@ -13,8 +13,9 @@
 TRAWL_BEGIN_DECLS
 
 /* Sets keep[i] to 1 for each token i of a text that lies inside an occurrence of one of
- * hl->phrases, 0 for the others. Token i's folded form is store[offs[2i], offs[2i] +
- * offs[2i + 1]). Cannot fail. */
+ * hl->phrases, 0 for the others. Token i's folded form is store[offs[3i], offs[3i] +
+ * offs[3i + 1]), and offs[3i + 2] its length without a possessive ending (analyze_base_len:
+ * "england's" is an occurrence of the word "england"). Cannot fail. */
 void snippet_phrase_cover(const struct index_hl *hl, const char *store, const size_t *offs,
                           size_t n, unsigned char *keep);
 

@@ -39,3 +39,20 @@ rate-rise 2
 @STDOUT-HAS "article":"rate-hold"
 @STDOUT-HAS "more":1,"duplicates":[]}
 @STDOUT-HAS "more":2,"duplicates":["rate-rise-repeat"]}
+@RUN
+
+# Issue 23: a copy whose signature is 5 bits away (one word changed: more than 3 bits) folds,
+# since its body shares over 90% of its 3-word shingles (0.94); the next year's story, 8
+# bits away with other figures (0.82 shared), does not
+@ARGS --db @INDEX@ --no-scores --color never --width 60 gold mine strike
+@EXIT 0
+@STDERR-EMPTY
+@STDOUT
+  1. strike-end  1987-06-01  ¶0
+     Northridge gold workers end strike
+     Workers at the two Granite Falls gold mines of Northridge…
+     (+1 near-duplicate: strike-end-repeat)
+
+  2. strike-end-1988  1988-06-06  ¶0
+     Northridge gold workers end strike
+     Workers at the two Granite Falls gold mines of Northridge…

@@ -770,6 +770,43 @@ static void test_simhash_of_similar_texts_is_close_of_different_far(void **state
     assert_false(index_dups_of_words("a few words only", 16, &sa));
 }
 
+/* Feeds the words of text (split at spaces) to a shingle set and ends it. */
+static void shingles_of_words(const char *text, struct dups_shingles *s)
+{
+    index_dups_shingles_init(s);
+    for (const char *w = text; *w != '\0';) {
+        size_t n = strcspn(w, " ");
+        if (n > 0)
+            assert_int_equal(index_dups_shingles_token(s, w, n), TRAWL_OK);
+        w += n + (w[n] == ' ');
+    }
+    index_dups_shingles_end(s);
+}
+
+/* The exact test behind folding past INDEX_DUPS_MAX_BITS: Jaccard similarity of the sets of
+ * 3-word shingles (a repeated shingle counts once; order matters). */
+static void test_shingle_jaccard(void **state)
+{
+    struct dups_shingles a, b, c, e;
+
+    (void)state;
+    shingles_of_words("a b c d a b c d", &a); /* abc bcd cda dab abc bcd: 4 distinct */
+    shingles_of_words("a b c d e", &b);       /* abc bcd cde: 2 of them shared */
+    shingles_of_words("d c b a", &c);         /* dcb cba: none */
+    shingles_of_words("a b", &e);             /* no shingle */
+    assert_int_equal(a.n, 4);
+    assert_true(index_dups_jaccard(&a, &a) == 1.0);
+    assert_true(index_dups_jaccard(&a, &b) == 2.0 / 5.0);
+    assert_true(index_dups_jaccard(&b, &a) == 2.0 / 5.0);
+    assert_true(index_dups_jaccard(&a, &c) == 0.0);
+    assert_true(index_dups_jaccard(&e, &e) == 0.0);
+    index_dups_shingles_release(&a);
+    index_dups_shingles_release(&b);
+    index_dups_shingles_release(&c);
+    index_dups_shingles_release(&e);
+    index_dups_shingles_release(NULL);
+}
+
 static void test_stats(void **state)
 {
     struct fixture *f = *state;
@@ -976,6 +1013,7 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(test_a_common_word_is_no_typo, setup, teardown),
         cmocka_unit_test(test_simhash_of_similar_texts_is_close_of_different_far),
+        cmocka_unit_test(test_shingle_jaccard),
         cmocka_unit_test_setup_teardown(test_source_terms_fold_case_space_and_punctuation,
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(test_every_passage_view_fuses_each_passage_with_its_article,

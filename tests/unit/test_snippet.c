@@ -89,6 +89,32 @@ static void test_phrase_marks_only_its_occurrences(void **state)
     snippet_release(&s);
 }
 
+/* A possessive ending does not break a phrase (issue 23), with a straight or a curly
+ * apostrophe, where the stemmer drops it (English); with no stemmer it is part of the word. */
+static void test_phrase_spans_a_possessive(void **state)
+{
+    static char *exact[] = {"bank", "england", "of"};
+    static char *phrases[] = {"bank\x1f" "of\x1f" "england"};
+    struct index_hl hl = {NULL, 0, exact, 3, NULL, 0, phrases, 1};
+    const char *text = "The Bank of England's rate, the Bank of England\u2019s bills, England's.";
+    struct analyzer *none;
+    struct snippet s;
+    struct terr err;
+    char got[256];
+
+    assert_int_equal(snippet_make(*state, text, strlen(text), &hl, 0, &s, &err), TRAWL_OK);
+    render(text, &s, got, sizeof got);
+    assert_string_equal(got, "The [Bank of England's] rate, the [Bank of England\u2019s] bills, "
+                             "England's.");
+    snippet_release(&s);
+    assert_int_equal(analyzer_new("none", &none, &err), TRAWL_OK);
+    assert_int_equal(snippet_make(none, text, strlen(text), &hl, 0, &s, &err), TRAWL_OK);
+    render(text, &s, got, sizeof got);
+    assert_string_equal(got, text);
+    snippet_release(&s);
+    analyzer_free(none);
+}
+
 static void test_window_covers_most_terms(void **state)
 {
     struct index_hl hl = {terms_like, 3, NULL, 0, NULL, 0, NULL, 0};
@@ -169,6 +195,7 @@ int main(void)
         cmocka_unit_test(test_marks_stems_and_merges_neighbours),
         cmocka_unit_test(test_exact_words_and_prefixes),
         cmocka_unit_test(test_phrase_marks_only_its_occurrences),
+        cmocka_unit_test(test_phrase_spans_a_possessive),
         cmocka_unit_test(test_window_covers_most_terms),
         cmocka_unit_test(test_no_match_shows_the_start),
         cmocka_unit_test(test_never_cuts_inside_a_character),
