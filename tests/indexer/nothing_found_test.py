@@ -5,14 +5,13 @@ index it runs on (what was under the paths may be gone) and says that it found n
 
     nothing_found_test.py BUILD_DIR SOURCE_DIR"""
 import os
-import shutil
 import subprocess
 import sys
-import tempfile
+
+import tap
 
 BUILD, SOURCE = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
 INDEX = os.path.join(BUILD, "indexer", "trawl-index")
-results = []
 HINT = "trawl-index: no article files (*.txt, *.jsonl, *.jsonl.gz) in the paths given\n"
 
 
@@ -26,17 +25,6 @@ def run(argv, code, cwd=None):
     return r
 
 
-def check(fn):
-    tmp = tempfile.mkdtemp(prefix="trawl-nothing-")
-    try:
-        fn(os.path.realpath(tmp))
-        results.append(f"ok {len(results) + 1} - {fn.__name__}")
-    except AssertionError as e:
-        results.append(f"not ok {len(results) + 1} - {fn.__name__}\n# "
-                       + str(e).replace("\n", "\n# "))
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
-    print(results[-1], flush=True)
 
 
 def mistyped_path_creates_no_index(tmp):
@@ -72,8 +60,5 @@ def empty_folder_with_an_index_runs_on(tmp):
         r.stdout
 
 
-for t in [mistyped_path_creates_no_index, empty_folder_creates_no_index,
-          empty_folder_with_an_index_runs_on]:
-    check(t)
-print(f"1..{len(results)}")
-sys.exit(1 if any(r.startswith("not ok") for r in results) else 0)
+tap.run_cases([mistyped_path_creates_no_index, empty_folder_creates_no_index,
+          empty_folder_with_an_index_runs_on], "trawl-nothing")

@@ -11,13 +11,13 @@ import re
 import shutil
 import subprocess
 import sys
-import tempfile
 import time
+
+import tap
 
 BUILD, SOURCE = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
 INDEX = os.path.join(BUILD, "indexer", "trawl-index")
 SEARCH = os.path.join(BUILD, "searcher", "trawl-search")
-results = []
 
 
 def run(argv, code):
@@ -62,17 +62,6 @@ def jsonl(path, rows):
             f.write(json.dumps(row) + "\n")
 
 
-def check(fn):
-    tmp = tempfile.mkdtemp(prefix="trawl-owner-")
-    try:
-        fn(os.path.realpath(tmp))
-        results.append(f"ok {len(results) + 1} - {fn.__name__}")
-    except AssertionError as e:
-        results.append(f"not ok {len(results) + 1} - {fn.__name__}\n# "
-                       + str(e).replace("\n", "\n# "))
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
-    print(results[-1], flush=True)
 
 
 def another_file_same_id_is_skipped(tmp):
@@ -259,9 +248,7 @@ def repeat_in_one_run_is_kept_for_later(tmp):
     assert summary(run([INDEX, "--db", db, f"{tmp}/c"], 0)) == (0, 0, 0, 2, 0)
 
 
-for t in [another_file_same_id_is_skipped, replace_flag_takes_it_over, moved_file_is_followed,
-          jsonl_copy_is_skipped_with_one_summary, article_moved_between_collections,
-          replaced_collection_is_read_again, repeat_in_one_run_is_kept_for_later]:
-    check(t)
-print(f"1..{len(results)}")
-sys.exit(1 if any(r.startswith("not ok") for r in results) else 0)
+tap.run_cases([another_file_same_id_is_skipped, replace_flag_takes_it_over, moved_file_is_followed,
+               jsonl_copy_is_skipped_with_one_summary, article_moved_between_collections,
+               replaced_collection_is_read_again, repeat_in_one_run_is_kept_for_later],
+              "trawl-owner")

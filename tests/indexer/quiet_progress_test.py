@@ -9,12 +9,12 @@ import pty
 import shutil
 import subprocess
 import sys
-import tempfile
 import time
+
+import tap
 
 BUILD, SOURCE = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
 INDEX = os.path.join(BUILD, "indexer", "trawl-index")
-results = []
 
 
 def on_terminal(argv):
@@ -40,17 +40,6 @@ def on_terminal(argv):
     return p.wait(timeout=120), out, got.decode(errors="replace")
 
 
-def check(fn):
-    tmp = tempfile.mkdtemp(prefix="trawl-quiet-")
-    try:
-        fn(os.path.realpath(tmp))
-        results.append(f"ok {len(results) + 1} - {fn.__name__}")
-    except AssertionError as e:
-        results.append(f"not ok {len(results) + 1} - {fn.__name__}\n# "
-                       + str(e).replace("\n", "\n# "))
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
-    print(results[-1], flush=True)
 
 
 def nothing_to_do_is_quiet(tmp):
@@ -88,7 +77,4 @@ def a_change_shows_progress(tmp):
     assert "writing the articles still queued" in err, err
 
 
-for t in [nothing_to_do_is_quiet, a_change_shows_progress]:
-    check(t)
-print(f"1..{len(results)}")
-sys.exit(1 if any(r.startswith("not ok") for r in results) else 0)
+tap.run_cases([nothing_to_do_is_quiet, a_change_shows_progress], "trawl-quiet")
