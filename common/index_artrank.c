@@ -1,5 +1,5 @@
 /* index_artrank: articles ranked by article-level evidence fused with their best passage, and
- * the passage shown chosen by its own text (issue #13; README "Ranking").
+ * the passage shown chosen by its own text (issue #13; docs/design.md, "Ranking").
  *
  * For the best `depth` articles of a collapsed passage search ("MaxP": one hit per article,
  * its best passage) it reads, for every passage of each article (an article's passages are

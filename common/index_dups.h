@@ -8,7 +8,7 @@
  * or within INDEX_DUPS_CHECK_BITS bits and whose body shares at least INDEX_DUPS_MIN_JACCARD
  * of its shingles (Jaccard similarity of the two sets, computed then from the passages'
  * stored text). Articles with fewer than INDEX_DUPS_MIN_SHINGLES shingles get no signature:
- * too short to tell a republished story from a template (README "Near-duplicates" has the
+ * too short to tell a republished story from a template (docs/design.md, "Near-duplicates", has the
  * measurements behind the three numbers). Only the index modules include it. Depends on
  * analyze, schema, xdb and index.h. */
 #ifndef TRAWL_COMMON_INDEX_DUPS_H

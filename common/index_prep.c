@@ -155,7 +155,7 @@ static int prep_passage(struct index_prep *p, struct analyzer *an, const struct 
     }
     /* A given title in every passage, RANK_TITLE_WDF times (as Anserini's MaxP segments carry
      * the title): a passage is read as part of its article. Measured on Cranfield in the
-     * README's Relevance section. Not a derived title: the first sentence is a lede, as long as
+     * docs/relevance.md. Not a derived title: the first sentence is a lede, as long as
      * a passage, and would give every passage the words of the first. Not in the spelling
      * table: the body has the title's words. */
     if (RANK_TITLE_WDF > 0 && !a->title_derived && a->title[0] != '\0') {

@@ -1,5 +1,5 @@
 /* rank: trawl's ranking parameters and their defaults, in one place (chosen on purpose and
- * pinned by tests; see the README's Relevance section for how they were measured on Cranfield
+ * pinned by tests; see docs/relevance.md for how they were measured on Cranfield
  * with `trawl-search --sweep`). Depends on nothing. */
 #ifndef TRAWL_COMMON_RANK_H
 #define TRAWL_COMMON_RANK_H
@@ -16,10 +16,10 @@
 #define RANK_MIN_NORMLEN 0.5
 
 /* BM25 of the every-passage view (trawl-search --all-passages), which ranks passages as
- * answers on their own: the textbook k1 and b. On squad-dev-odd (answer-MRR@10; README
- * "Development sets") k1 2.5 gives .8589, k1 1.2 .8689, and k1 0.8 to 1.2 with b .75 to 1
- * all give .867 to .870: a plateau, so the textbook value rather than its best point. The
- * article views keep RANK_K1: there a passage also stands for its article. */
+ * answers on their own: the textbook k1 and b. On squad-dev-odd (answer-MRR@10;
+ * docs/relevance.md, "Development sets") k1 2.5 gives .8589, k1 1.2 .8689, and k1 0.8 to 1.2
+ * with b .75 to 1 all give .867 to .870: a plateau, so the textbook value rather than its
+ * best point. The article views keep RANK_K1: there a passage also stands for its article. */
 #define RANK_PASSAGE_K1 1.2
 #define RANK_PASSAGE_B 0.75 /* Xapian's: a passage counts as at least half the average */
 
@@ -33,13 +33,14 @@
  * Changing it changes what the index holds: bump SCHEMA_VERSION. */
 #define RANK_TITLE_WDF 4
 
-/* Article ranking (index_artrank.c, README "Ranking"): the best RANK_ART_DEPTH articles of the
- * passage search are ranked by RANK_ART_ALPHA x their best passage's score + (1 - alpha) x
- * a BM25 score of the whole article (k1 RANK_ART_K1, b RANK_ART_B), computed from its
- * passages' postings with the title counted once; article df exact (RANK_ART_DF 0) or the
- * passage df (1). Chosen by the worst gap to the best peer over the five article-level
- * development sets (tests/relevance/devsets.py; README "Relevance"): depth 20 / 30 / 100 give
- * -.0006 (med) / +.0011 (med) / +.0006 (cisi), and 30 costs a third of 100's time. */
+/* Article ranking (index_artrank.c, docs/design.md "Ranking"): the best RANK_ART_DEPTH
+ * articles (of the article database's BM25, or of the passage search without one) are ranked
+ * by RANK_ART_ALPHA x their best passage's score + (1 - alpha) x a BM25 score of the whole
+ * article (k1 RANK_ART_K1, b RANK_ART_B) with the title counted once; article df exact
+ * (RANK_ART_DF 0) or the passage df (1). Chosen by the worst gap to the best peer over the
+ * five article-level development sets (tests/relevance/devsets.py; docs/relevance.md): with
+ * the article database depth 20 / 30 / 50 give +.0061 / +.0061 / +.0057 and alpha .2 / .3 /
+ * .4 / .5 give -.0008 / +.0061 / -.0001 / +.0012. */
 #define RANK_ART_DEPTH 30
 #define RANK_ART_ALPHA 0.3
 #define RANK_ART_K1 2.5
@@ -54,9 +55,10 @@
  * chosen on either half of the questions, the other half gains .0022 and .0030. */
 #define RANK_PASSAGE_ALPHA 0.7
 
-/* Pseudo-relevance feedback (trawl-search --expand; off by default, README "Ranking"): the
- * RANK_EXPAND_TERMS best terms of the RANK_EXPAND_DOCS best passages (Xapian's ESet) weigh
- * in at RANK_EXPAND_WEIGHT times their BM25 weight, on the passages the query matches. */
+/* Pseudo-relevance feedback (trawl-search --expand; off by default, docs/design.md
+ * "Ranking"): the RANK_EXPAND_TERMS best terms of the RANK_EXPAND_DOCS best passages
+ * (Xapian's ESet) weigh in at RANK_EXPAND_WEIGHT times their BM25 weight, on the passages the
+ * query matches. */
 #define RANK_EXPAND_DOCS 10
 #define RANK_EXPAND_TERMS 20
 #define RANK_EXPAND_WEIGHT 0.3

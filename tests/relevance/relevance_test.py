@@ -19,8 +19,8 @@ import subprocess
 import sys
 import tempfile
 
-# trawl's defaults measured on each development set (tests/relevance/devsets.py; README,
-# "Relevance"), minus 0.005: a ranking change that costs more fails here. Article sets: MAP
+# trawl's defaults measured on each development set (tests/relevance/devsets.py;
+# docs/relevance.md), minus 0.005: a ranking change that costs more fails here. Article sets: MAP
 # (and nDCG@10) at article level, top 1000; squad-dev-odd: answer-MRR@10 of --all-passages.
 MEASURED = {
     "cranfield": {"MAP": 0.3187, "nDCG@10": 0.3824},
