@@ -446,6 +446,16 @@ out:
     return rc;
 }
 
+/* Xapian's query-term factor for term t: 2 wqf / (1 + wqf), wqf its occurrences in occ. */
+static double query_factor(const char *t, const struct strlist *occ)
+{
+    uint64_t wqf = 0;
+
+    for (size_t k = 0; k < occ->n; k++)
+        wqf += strcmp(occ->v[k], t) == 0;
+    return wqf > 0 ? 2.0 * (double)wqf / (1.0 + (double)wqf) : 1.0;
+}
+
 /* Collection statistics: N, df and idf at both levels. */
 static int read_stats(struct index *ix, struct index_artrank *a, const struct strlist *terms,
                       const struct strlist *occ, int df_mode, struct xdb_stats *st,
@@ -465,10 +475,8 @@ static int read_stats(struct index *ix, struct index_artrank *a, const struct st
     }
     for (size_t j = 0; j < a->nterms; j++) {
         const char *t = terms->v[j];
-        uint64_t coll, wqf = 0;
-        for (size_t k = 0; k < occ->n; k++)
-            wqf += strcmp(occ->v[k], t) == 0;
-        a->qf[j] = wqf > 0 ? 2.0 * (double)wqf / (1.0 + (double)wqf) : 1.0;
+        uint64_t coll;
+        a->qf[j] = query_factor(t, occ);
         if ((rc = xdb_term_freq(ix->db, t, strlen(t), &a->df[j], &coll, err)) != TRAWL_OK)
             return rc;
         a->df_art[j] = a->df[j];
@@ -820,21 +828,21 @@ static int article_candidates(struct index *ix, struct index_results *r, struct 
     return rc;
 }
 
-/* The candidates' own counts in the article database (tf_art and length, exact), and from them
- * what the title adds to each passage: an article of n passages whose title is in them holds
- * it n - 1 times fewer than their sum (W times each term), so tl and tc need no analysis. */
-static int article_counts(struct index *ix, struct index_artrank *a, const struct strlist *terms,
-                          const xdb_docid *adocs, const struct scratch *s, struct terr *err)
+/* The counts of the terms in n article documents (adocs, any order) and their lengths, read
+ * with one walk per term: wdf[i * nterms + j] and len[i] in adocs' order. TRAWL_ENOMEM and
+ * index errors. */
+static int article_docs_wdf(struct index *ix, const struct strlist *terms, const xdb_docid *adocs,
+                            size_t n, uint32_t *wdf, uint32_t *len, struct terr *err)
 {
-    size_t n = a->ncand, nt = a->nterms;
+    size_t nt = terms->n;
     struct slot *sl = malloc((n ? n : 1) * sizeof *sl);
     xdb_docid *where = malloc((n ? n : 1) * sizeof *where);
-    uint32_t *wdf = malloc((n ? n : 1) * (nt ? nt : 1) * sizeof *wdf);
-    uint32_t *len = malloc((n ? n : 1) * sizeof *len);
+    uint32_t *w = malloc((n ? n : 1) * (nt ? nt : 1) * sizeof *w);
+    uint32_t *l = malloc((n ? n : 1) * sizeof *l);
     size_t *lens = malloc((nt ? nt : 1) * sizeof *lens);
     int rc = TRAWL_OK;
 
-    if (!sl || !where || !wdf || !len || !lens) {
+    if (!sl || !where || !w || !l || !lens) {
         rc = terr_set(err, TRAWL_ENOMEM, "out of memory");
         goto out;
     }
@@ -845,33 +853,56 @@ static int article_counts(struct index *ix, struct index_artrank *a, const struc
         where[k] = sl[k].id;
     for (size_t j = 0; j < nt; j++)
         lens[j] = strlen(terms->v[j]);
-    if ((rc = xdb_docs_wdf(ix->adb, (const char *const *)terms->v, lens, nt, where, n, wdf, len,
+    if ((rc = xdb_docs_wdf(ix->adb, (const char *const *)terms->v, lens, nt, where, n, w, l,
                            err)) != TRAWL_OK)
         goto out;
     for (size_t k = 0; k < n; k++) {
-        size_t i = sl[k].cand;
-        struct index_art_cand *c = &a->cand[i];
-        double sum = 0, per = (double)(c->npass - 1) * a->title_wdf;
-        for (size_t q = 0; q < c->npass; q++)
-            sum += s->len[s->at[i] + q];
-        c->len = len[k];
-        c->tl = per > 0 && sum > len[k] ? (uint32_t)llround((sum - len[k]) / per) : 0;
-        for (size_t j = 0; j < nt; j++) {
-            double ps = 0;
-            for (size_t q = 0; q < c->npass; q++)
-                ps += s->wdf[(s->at[i] + q) * nt + j];
-            a->tf[i * nt + j] = wdf[k * nt + j];
-            a->tc[i * nt + j] = c->tl > 0 && ps > wdf[k * nt + j]
-                                    ? (uint32_t)llround((ps - wdf[k * nt + j]) / per)
-                                    : 0;
-        }
+        memcpy(&wdf[sl[k].cand * nt], &w[k * nt], nt * sizeof *w);
+        len[sl[k].cand] = l[k];
     }
 out:
     free(sl);
     free(where);
+    free(w);
+    free(l);
+    free(lens);
+    return rc;
+}
+
+/* The candidates' own counts in the article database (tf_art and length, exact), and from them
+ * what the title adds to each passage: an article of n passages whose title is in them holds
+ * it n - 1 times fewer than their sum (W times each term), so tl and tc need no analysis. */
+static int article_counts(struct index *ix, struct index_artrank *a, const struct strlist *terms,
+                          const xdb_docid *adocs, const struct scratch *s, struct terr *err)
+{
+    size_t n = a->ncand, nt = a->nterms;
+    uint32_t *wdf = malloc((n ? n : 1) * (nt ? nt : 1) * sizeof *wdf);
+    uint32_t *len = malloc((n ? n : 1) * sizeof *len);
+    int rc;
+
+    if (wdf == NULL || len == NULL)
+        rc = terr_set(err, TRAWL_ENOMEM, "out of memory");
+    else
+        rc = article_docs_wdf(ix, terms, adocs, n, wdf, len, err);
+    for (size_t i = 0; rc == TRAWL_OK && i < n; i++) {
+        struct index_art_cand *c = &a->cand[i];
+        double sum = 0, per = (double)(c->npass - 1) * a->title_wdf;
+        for (size_t q = 0; q < c->npass; q++)
+            sum += s->len[s->at[i] + q];
+        c->len = len[i];
+        c->tl = per > 0 && sum > len[i] ? (uint32_t)llround((sum - len[i]) / per) : 0;
+        for (size_t j = 0; j < nt; j++) {
+            double ps = 0;
+            for (size_t q = 0; q < c->npass; q++)
+                ps += s->wdf[(s->at[i] + q) * nt + j];
+            a->tf[i * nt + j] = wdf[i * nt + j];
+            a->tc[i * nt + j] = c->tl > 0 && ps > wdf[i * nt + j]
+                                    ? (uint32_t)llround((ps - wdf[i * nt + j]) / per)
+                                    : 0;
+        }
+    }
     free(wdf);
     free(len);
-    free(lens);
     return rc;
 }
 
@@ -890,10 +921,8 @@ static int artfirst_stats(struct index *ix, struct index_artrank *a, const struc
     a->avg_art = ast.avlength > 0 ? ast.avlength : 1;
     for (size_t j = 0; j < a->nterms; j++) {
         const char *t = terms->v[j];
-        uint64_t coll, wqf = 0;
-        for (size_t k = 0; k < occ->n; k++)
-            wqf += strcmp(occ->v[k], t) == 0;
-        a->qf[j] = wqf > 0 ? 2.0 * (double)wqf / (1.0 + (double)wqf) : 1.0;
+        uint64_t coll;
+        a->qf[j] = query_factor(t, occ);
         if ((rc = xdb_term_freq(ix->db, t, strlen(t), &a->df[j], &coll, err)) != TRAWL_OK ||
             (rc = xdb_term_freq(ix->adb, t, strlen(t), &a->df_art[j], &coll, err)) != TRAWL_OK)
             return rc;
@@ -1023,65 +1052,53 @@ static int passage_view_articles(struct index *ix, const struct index_results *r
                                  const struct strlist *occ, struct terr *err)
 {
     size_t n = a->ncand, nt = a->nterms;
-    struct slot *sl = malloc((n ? n : 1) * sizeof *sl);
-    xdb_docid *where = malloc((n ? n : 1) * sizeof *where);
+    xdb_docid *adocs = malloc((n ? n : 1) * sizeof *adocs);
     uint32_t *wdf = malloc((n ? n : 1) * (nt ? nt : 1) * sizeof *wdf);
     uint32_t *len = malloc((n ? n : 1) * sizeof *len);
-    size_t *lens = malloc((nt ? nt : 1) * sizeof *lens);
     double *idf = malloc((nt ? nt : 1) * sizeof *idf);
     struct xdb_stats st;
     struct sbuf term;
     int rc = TRAWL_OK;
 
     sbuf_init(&term);
-    if (!sl || !where || !wdf || !len || !lens || !idf) {
+    if (!adocs || !wdf || !len || !idf) {
         rc = terr_set(err, TRAWL_ENOMEM, "out of memory");
         goto out;
     }
     for (size_t i = 0; i < n && rc == TRAWL_OK; i++) {
         const struct index_hit *h = &r->hits[a->cand[i].hit];
-        xdb_docid d = 0;
+        adocs[i] = 0;
         a->cand[i].best = h->docid;
         a->cand[i].best_ordinal = h->p.ordinal;
         a->cand[i].npass = 1; /* explain: the hit's own passage, its title share guessed */
         if (schema_article_term(h->p.id, h->p.id_len, &term) != TRAWL_OK)
             rc = terr_set(err, TRAWL_ENOMEM, "out of memory");
-        else if ((rc = xdb_postings(ix->adb, term.buf, term.len, first_docid, &d, err)) ==
+        else if ((rc = xdb_postings(ix->adb, term.buf, term.len, first_docid, &adocs[i], err)) ==
                      TRAWL_OK &&
-                 d == 0)
+                 adocs[i] == 0)
             rc = terr_damaged(err, ix->path, "an article is missing from its article database",
                               0);
-        sl[i] = (struct slot){d, i, 0};
     }
-    if (rc != TRAWL_OK || (rc = artfirst_stats(ix, a, terms, occ, &st, err)) != TRAWL_OK)
+    if (rc != TRAWL_OK || (rc = artfirst_stats(ix, a, terms, occ, &st, err)) != TRAWL_OK ||
+        (rc = article_docs_wdf(ix, terms, adocs, n, wdf, len, err)) != TRAWL_OK)
         goto out;
-    qsort(sl, n, sizeof *sl, cmp_slot);
-    for (size_t k = 0; k < n; k++)
-        where[k] = sl[k].id;
-    for (size_t j = 0; j < nt; j++) {
-        lens[j] = strlen(terms->v[j]);
+    for (size_t j = 0; j < nt; j++)
         idf[j] = a->qf[j] * index_bm25_idf((double)a->articles, (double)a->df_art[j]);
-    }
-    if ((rc = xdb_docs_wdf(ix->adb, (const char *const *)terms->v, lens, nt, where, n, wdf, len,
-                           err)) != TRAWL_OK)
-        goto out;
-    for (size_t k = 0; k < n; k++) {
-        struct index_art_cand *c = &a->cand[sl[k].cand];
-        c->len = len[k];
+    for (size_t i = 0; i < n; i++) {
+        struct index_art_cand *c = &a->cand[i];
+        c->len = len[i];
         c->article = 0;
         for (size_t j = 0; j < nt; j++) {
-            a->tf[sl[k].cand * nt + j] = wdf[k * nt + j];
-            c->article += idf[j] * index_bm25_tf(wdf[k * nt + j], len[k], a->avg_art, a->k1,
-                                                 a->b);
+            a->tf[i * nt + j] = wdf[i * nt + j];
+            c->article +=
+                idf[j] * index_bm25_tf(wdf[i * nt + j], len[i], a->avg_art, a->k1, a->b);
         }
     }
 out:
     sbuf_release(&term);
-    free(sl);
-    free(where);
+    free(adocs);
     free(wdf);
     free(len);
-    free(lens);
     free(idf);
     return rc;
 }
