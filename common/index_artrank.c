@@ -114,6 +114,7 @@ void index_artrank_free(struct index_artrank *a)
     free(a->cand);
     free(a->tf);
     free(a->tc);
+    index_art_lazy_free(a->lazy);
     free(a);
 }
 
@@ -539,7 +540,7 @@ static int title_counts(struct index *ix, const struct index_results *r, struct 
 
 /* The passage of candidate i whose own text scores best (its row), or the best one's. */
 static size_t choose_passage(const struct index_artrank *a, const struct scratch *s, size_t i,
-                             const double *idf_pas, double avg, const struct index_search_opts *o)
+                             const double *idf_pas, double avg, double k1, double b)
 {
     const struct index_art_cand *c = &a->cand[i];
     const uint32_t *tc = &a->tc[i * a->nterms];
@@ -551,7 +552,7 @@ static size_t choose_passage(const struct index_artrank *a, const struct scratch
         double sc = 0, own_len = (double)s->len[row] - a->title_wdf * c->tl;
         for (size_t j = 0; j < a->nterms; j++) {
             double tfo = (double)s->wdf[row * a->nterms + j] - a->title_wdf * tc[j];
-            sc += idf_pas[j] * index_bm25_tf(tfo, own_len, avg, o->k1, o->b);
+            sc += idf_pas[j] * index_bm25_tf(tfo, own_len, avg, k1, b);
         }
         if (sc > bests) {
             bests = sc;
@@ -652,7 +653,7 @@ static int score_articles(struct index *ix, struct index_results *r, struct inde
             c->article += idf_art[j] * index_bm25_tf(a->tf[i * nt + j], c->len, a->avg_art,
                                                      a->k1, a->b);
         if (c->npass > 1 && !keep_shown) {
-            size_t q = choose_passage(a, s, i, idf_pas, st->avlength, o);
+            size_t q = choose_passage(a, s, i, idf_pas, st->avlength, o->k1, o->b);
             if (q != c->best_ordinal) {
                 h->docid = s->docs[s->at[i] + q];
                 h->moved = 1;
@@ -778,14 +779,39 @@ out:
 
 /* ---- Article-first ranking ------------------------------------------------------------ */
 
+/* What article-first keeps once the candidates are scored: the passage shown is chosen only
+ * for the hits a page shows (index_artfirst_show), and an article's own counts are read only
+ * for those and for explain (index_artfirst_count), not for every candidate. */
+struct index_art_lazy {
+    struct scratch s;        /* the candidates' passage counts, by row */
+    xdb_docid *adocs;        /* candidate -> its article document */
+    double *idf_pas;         /* per term: the passage idf */
+    double avlength, k1, b;  /* the passages' average length and BM25 parameters */
+    unsigned char *counted;  /* per candidate: tf, tc, len and tl read */
+    unsigned char *chosen;   /* per candidate: its hit shows the passage chosen */
+};
+
+void index_art_lazy_free(struct index_art_lazy *z)
+{
+    if (z == NULL)
+        return;
+    scratch_free(&z->s);
+    free(z->adocs);
+    free(z->idf_pas);
+    free(z->counted);
+    free(z->chosen);
+    free(z);
+}
+
 static enum xdb_next first_docid(void *ctx, xdb_docid d)
 {
     *(xdb_docid *)ctx = d;
     return XDB_STOP;
 }
 
-/* The candidates of an article search: their documents' data in r's hits, the passages of
- * each (first docid and count, from its A term in the passage database). */
+/* The candidates of an article search (the mset's hits, in order of weight then article id):
+ * their documents' data in r's hits, and the passages of each: their number from its article
+ * document, the first from its A term in the passage database. */
 static int article_candidates(struct index *ix, struct index_results *r, struct index_artrank *a,
                               xdb_docid *adocs, struct terr *err)
 {
@@ -798,7 +824,6 @@ static int article_candidates(struct index *ix, struct index_results *r, struct 
         struct index_hit *ih = &r->hits[i];
         struct xdb_hit h;
         xdb_docid first = 0;
-        uint64_t np = 0, coll;
         if ((rc = xdb_mset_hit(pv->mset, i, &h, err)) != TRAWL_OK ||
             (rc = index_damaged(ix, schema_passage_decode(h.data, h.data_len, &ih->p, err),
                                 err)) != TRAWL_OK)
@@ -811,30 +836,29 @@ static int article_candidates(struct index *ix, struct index_results *r, struct 
             rc = terr_set(err, TRAWL_ENOMEM, "out of memory");
             break;
         }
-        if ((rc = xdb_term_freq(ix->db, term.buf, term.len, &np, &coll, err)) != TRAWL_OK ||
-            (rc = xdb_postings(ix->db, term.buf, term.len, first_docid, &first, err)) !=
-                TRAWL_OK)
+        if ((rc = xdb_postings(ix->db, term.buf, term.len, first_docid, &first, err)) !=
+            TRAWL_OK)
             break;
-        if (np == 0 || first == 0 || np > UINT32_MAX) {
+        if (ih->p.ordinal == 0 || first == 0) {
             rc = terr_damaged(err, ix->path, "an article of its article database has no passages",
                               0);
             break;
         }
         a->cand[i].first = first;
-        a->cand[i].npass = (uint32_t)np;
+        a->cand[i].npass = ih->p.ordinal; /* an article document's: its passages */
         r->n++;
     }
     sbuf_release(&term);
     return rc;
 }
 
-/* The counts of the terms in n article documents (adocs, any order) and their lengths, read
- * with one walk per term: wdf[i * nterms + j] and len[i] in adocs' order. TRAWL_ENOMEM and
- * index errors. */
-static int article_docs_wdf(struct index *ix, const struct strlist *terms, const xdb_docid *adocs,
-                            size_t n, uint32_t *wdf, uint32_t *len, struct terr *err)
+/* The counts of the terms (nt of them) in n article documents (adocs, any order) and their
+ * lengths, read with one walk per term: wdf[i * nt + j] and len[i] in adocs' order.
+ * TRAWL_ENOMEM and index errors. */
+static int article_docs_wdf(struct index *ix, char *const *terms, size_t nt,
+                            const xdb_docid *adocs, size_t n, uint32_t *wdf, uint32_t *len,
+                            struct terr *err)
 {
-    size_t nt = terms->n;
     struct slot *sl = malloc((n ? n : 1) * sizeof *sl);
     xdb_docid *where = malloc((n ? n : 1) * sizeof *where);
     uint32_t *w = malloc((n ? n : 1) * (nt ? nt : 1) * sizeof *w);
@@ -852,8 +876,8 @@ static int article_docs_wdf(struct index *ix, const struct strlist *terms, const
     for (size_t k = 0; k < n; k++)
         where[k] = sl[k].id;
     for (size_t j = 0; j < nt; j++)
-        lens[j] = strlen(terms->v[j]);
-    if ((rc = xdb_docs_wdf(ix->adb, (const char *const *)terms->v, lens, nt, where, n, w, l,
+        lens[j] = strlen(terms[j]);
+    if ((rc = xdb_docs_wdf(ix->adb, (const char *const *)terms, lens, nt, where, n, w, l,
                            err)) != TRAWL_OK)
         goto out;
     for (size_t k = 0; k < n; k++) {
@@ -869,40 +893,96 @@ out:
     return rc;
 }
 
-/* The candidates' own counts in the article database (tf_art and length, exact), and from them
- * what the title adds to each passage: an article of n passages whose title is in them holds
- * it n - 1 times fewer than their sum (W times each term), so tl and tc need no analysis. */
-static int article_counts(struct index *ix, struct index_artrank *a, const struct strlist *terms,
-                          const xdb_docid *adocs, const struct scratch *s, struct terr *err)
+/* The own counts (tf_art and length, exact) of the candidates ci[0..n) not counted yet, from
+ * their article documents, and from them what the title adds to each of their passages: an
+ * article of np passages whose title is in them holds it np - 1 times fewer than their sum
+ * (W times each term), so tl and tc need no analysis. */
+static int count_candidates(struct index *ix, struct index_artrank *a, const size_t *ci,
+                            size_t n, struct terr *err)
 {
-    size_t n = a->ncand, nt = a->nterms;
+    struct index_art_lazy *z = a->lazy;
+    size_t nt = a->nterms, m = 0;
+    size_t *todo = malloc((n ? n : 1) * sizeof *todo);
+    xdb_docid *ad = malloc((n ? n : 1) * sizeof *ad);
     uint32_t *wdf = malloc((n ? n : 1) * (nt ? nt : 1) * sizeof *wdf);
     uint32_t *len = malloc((n ? n : 1) * sizeof *len);
-    int rc;
+    int rc = TRAWL_OK;
 
-    if (wdf == NULL || len == NULL)
+    if (!todo || !ad || !wdf || !len) {
         rc = terr_set(err, TRAWL_ENOMEM, "out of memory");
-    else
-        rc = article_docs_wdf(ix, terms, adocs, n, wdf, len, err);
-    for (size_t i = 0; rc == TRAWL_OK && i < n; i++) {
+        goto out;
+    }
+    for (size_t k = 0; k < n; k++)
+        if (!z->counted[ci[k]]) {
+            todo[m] = ci[k];
+            ad[m++] = z->adocs[ci[k]];
+        }
+    if (m == 0 || (rc = article_docs_wdf(ix, a->terms, nt, ad, m, wdf, len, err)) != TRAWL_OK)
+        goto out;
+    for (size_t k = 0; k < m; k++) {
+        size_t i = todo[k];
         struct index_art_cand *c = &a->cand[i];
+        const struct scratch *s = &z->s;
         double sum = 0, per = (double)(c->npass - 1) * a->title_wdf;
         for (size_t q = 0; q < c->npass; q++)
             sum += s->len[s->at[i] + q];
-        c->len = len[i];
-        c->tl = per > 0 && sum > len[i] ? (uint32_t)llround((sum - len[i]) / per) : 0;
+        c->len = len[k];
+        c->tl = per > 0 && sum > len[k] ? (uint32_t)llround((sum - len[k]) / per) : 0;
         for (size_t j = 0; j < nt; j++) {
             double ps = 0;
+            uint32_t tf = wdf[k * nt + j];
             for (size_t q = 0; q < c->npass; q++)
                 ps += s->wdf[(s->at[i] + q) * nt + j];
-            a->tf[i * nt + j] = wdf[i * nt + j];
-            a->tc[i * nt + j] = c->tl > 0 && ps > wdf[i * nt + j]
-                                    ? (uint32_t)llround((ps - wdf[i * nt + j]) / per)
-                                    : 0;
+            a->tf[i * nt + j] = tf;
+            a->tc[i * nt + j] =
+                c->tl > 0 && ps > tf ? (uint32_t)llround((ps - tf) / per) : 0;
         }
+        z->counted[i] = 1;
     }
+out:
+    free(todo);
+    free(ad);
     free(wdf);
     free(len);
+    return rc;
+}
+
+int index_artfirst_count(struct index *ix, struct index_artrank *a, size_t c, struct terr *err)
+{
+    if (a == NULL || a->lazy == NULL || c >= a->ncand)
+        return TRAWL_OK;
+    return count_candidates(ix, a, &c, 1, err);
+}
+
+int index_artfirst_show(struct index *ix, struct index_results *r, struct terr *err)
+{
+    struct index_results_priv *pv = r->priv;
+    struct index_artrank *a = pv != NULL ? pv->art : NULL;
+    struct index_art_lazy *z = a != NULL ? a->lazy : NULL;
+    size_t *ci, n = 0;
+    int rc;
+
+    if (z == NULL || r->n == 0)
+        return TRAWL_OK;
+    if ((ci = malloc(r->n * sizeof *ci)) == NULL)
+        return terr_set(err, TRAWL_ENOMEM, "out of memory");
+    for (size_t i = 0; i < r->n; i++) {
+        size_t c = r->hits[i].art - 1;
+        if (r->hits[i].art > 0 && c < a->ncand && !z->chosen[c] && a->cand[c].npass > 1)
+            ci[n++] = c;
+    }
+    rc = count_candidates(ix, a, ci, n, err);
+    for (size_t i = 0; rc == TRAWL_OK && i < r->n; i++) {
+        size_t c = r->hits[i].art - 1, q;
+        if (r->hits[i].art == 0 || c >= a->ncand || z->chosen[c])
+            continue;
+        q = a->cand[c].npass > 1
+                ? choose_passage(a, &z->s, c, z->idf_pas, z->avlength, z->k1, z->b)
+                : 0;
+        r->hits[i].docid = z->s.docs[z->s.at[c] + q];
+        z->chosen[c] = 1;
+    }
+    free(ci);
     return rc;
 }
 
@@ -930,8 +1010,8 @@ static int artfirst_stats(struct index *ix, struct index_artrank *a, const struc
     return TRAWL_OK;
 }
 
-/* Candidate i's best passage by the passage BM25 (title included, as Xapian scores it), its
- * matching passages, its article counts, and the passage it shows. */
+/* Candidate i's best passage by the passage BM25 (title included, as Xapian scores it) and its
+ * matching passages; the hit shows the best one until index_artfirst_show chooses. */
 static void artfirst_score(struct index_results *r, struct index_artrank *a,
                            const struct scratch *s, size_t i, const double *idf_pas,
                            const struct xdb_stats *st, const struct index_search_opts *o)
@@ -960,8 +1040,7 @@ static void artfirst_score(struct index_results *r, struct index_artrank *a,
         }
     }
     c->passage = best > 0 ? best : 0;
-    q = c->npass > 1 ? choose_passage(a, s, i, idf_pas, st->avlength, o) : 0;
-    h->docid = s->docs[s->at[i] + q];
+    h->docid = c->best;
     h->moved = 1; /* the hit holds the article's data: the caller reads the passage's */
     h->passage = c->passage;
     h->art = (uint32_t)(i + 1);
@@ -975,20 +1054,18 @@ int index_artfirst(struct index *ix, const xdb_query *xq, const struct strlist *
     struct index_results_priv *pv = r->priv;
     struct xdb_search_opts xo;
     struct xdb_stats st;
-    struct scratch s;
+    struct index_art_lazy *z = NULL;
     struct index_artrank *a = NULL;
-    double *idf_pas = NULL, minf = INFINITY;
-    xdb_docid *adocs = NULL;
+    double minf = INFINITY;
     size_t n, kk;
     int rc;
 
     *out = NULL;
-    memset(&s, 0, sizeof s);
     xdb_search_opts_init(&xo);
     xo.k1 = o->art_k1;
     xo.b = o->art_b;
     xo.min_normlen = RANK_MIN_NORMLEN;
-    xo.sort_slot = SLOT_ARTICLE; /* ties by article id */
+    xo.sort_slot = SLOT_ARTICLE; /* ties by article id, however the index is split */
     xo.offset = 0;
     xo.count = o->offset + o->count;
     xo.check_at_least = o->check_at_least;
@@ -999,26 +1076,31 @@ int index_artfirst(struct index *ix, const xdb_query *xq, const struct strlist *
     n = xdb_mset_size(pv->mset);
     r->estimated = xdb_mset_estimated(pv->mset);
     if ((r->hits = calloc(n ? n : 1, sizeof *r->hits)) == NULL ||
-        (a = artrank_new(terms, n)) == NULL ||
-        (idf_pas = malloc((terms->n ? terms->n : 1) * sizeof *idf_pas)) == NULL ||
-        (adocs = malloc((n ? n : 1) * sizeof *adocs)) == NULL) {
+        (a = artrank_new(terms, n)) == NULL || (z = calloc(1, sizeof *z)) == NULL ||
+        (z->idf_pas = malloc((terms->n ? terms->n : 1) * sizeof *z->idf_pas)) == NULL ||
+        (z->adocs = malloc((n ? n : 1) * sizeof *z->adocs)) == NULL ||
+        (z->counted = calloc(n ? n : 1, 1)) == NULL || (z->chosen = calloc(n ? n : 1, 1)) == NULL) {
+        index_art_lazy_free(z);
         rc = terr_set(err, TRAWL_ENOMEM, "out of memory");
         goto out;
     }
+    a->lazy = z;
     a->alpha = o->art_alpha;
     a->k1 = o->art_k1;
     a->b = o->art_b;
     a->title_wdf = RANK_TITLE_WDF;
     a->fused = 1;
-    if ((rc = article_candidates(ix, r, a, adocs, err)) != TRAWL_OK ||
-        (rc = read_counts(ix, a, terms, &s, err)) != TRAWL_OK ||
-        (rc = article_counts(ix, a, terms, adocs, &s, err)) != TRAWL_OK ||
+    if ((rc = article_candidates(ix, r, a, z->adocs, err)) != TRAWL_OK ||
+        (rc = read_counts(ix, a, terms, &z->s, err)) != TRAWL_OK ||
         (rc = artfirst_stats(ix, a, terms, occ, &st, err)) != TRAWL_OK)
         goto out;
+    z->avlength = st.avlength;
+    z->k1 = o->k1;
+    z->b = o->b;
     for (size_t j = 0; j < a->nterms; j++)
-        idf_pas[j] = a->qf[j] * index_bm25_idf((double)a->passages, (double)a->df[j]);
+        z->idf_pas[j] = a->qf[j] * index_bm25_idf((double)a->passages, (double)a->df[j]);
     for (size_t i = 0; i < n; i++)
-        artfirst_score(r, a, &s, i, idf_pas, &st, o);
+        artfirst_score(r, a, &z->s, i, z->idf_pas, &st, o);
     kk = n < o->art_depth ? n : o->art_depth;
     for (size_t i = 0; i < kk; i++) {
         double f = a->alpha * a->cand[i].passage + (1 - a->alpha) * a->cand[i].article;
@@ -1037,9 +1119,6 @@ int index_artfirst(struct index *ix, const xdb_query *xq, const struct strlist *
     *out = a;
     a = NULL;
 out:
-    free(idf_pas);
-    free(adocs);
-    scratch_free(&s);
     index_artrank_free(a);
     return rc;
 }
@@ -1080,7 +1159,7 @@ static int passage_view_articles(struct index *ix, const struct index_results *r
                               0);
     }
     if (rc != TRAWL_OK || (rc = artfirst_stats(ix, a, terms, occ, &st, err)) != TRAWL_OK ||
-        (rc = article_docs_wdf(ix, terms, adocs, n, wdf, len, err)) != TRAWL_OK)
+        (rc = article_docs_wdf(ix, terms->v, terms->n, adocs, n, wdf, len, err)) != TRAWL_OK)
         goto out;
     for (size_t j = 0; j < nt; j++)
         idf[j] = a->qf[j] * index_bm25_idf((double)a->articles, (double)a->df_art[j]);

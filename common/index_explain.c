@@ -171,7 +171,8 @@ int index_explain(struct index *ix, const struct index_results *r, size_t i,
         rc = terr_set(err, TRAWL_ENOMEM, "out of memory");
         goto out;
     }
-    if ((rc = index_analyzer(ix, &an, err)) != TRAWL_OK ||
+    if ((c != SIZE_MAX && (rc = index_artfirst_count(ix, pv->art, c, err)) != TRAWL_OK) ||
+        (rc = index_analyzer(ix, &an, err)) != TRAWL_OK ||
         (rc = xdb_stats(ix->db, &st, err)) != TRAWL_OK ||
         (rc = xdb_doc_length(ix->db, scored, &out->passage_len, err)) != TRAWL_OK)
         goto out;

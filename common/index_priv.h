@@ -249,8 +249,11 @@ struct index_artrank {
     double *tf;              /* ncand x nterms: the term's count in the article */
     uint32_t *tc;            /* ncand x nterms: its count in the title (0: title not in the
                                 passages, or not analysed: single-passage articles) */
+    struct index_art_lazy *lazy; /* article-first: what choosing the passages shown and
+                                    counting an article later need (else NULL) */
 };
 void index_artrank_free(struct index_artrank *a); /* NULL-safe */
+void index_art_lazy_free(struct index_art_lazy *z); /* NULL-safe */
 void index_artcache_free(struct index_artcache *c); /* NULL-safe */
 /* Xapian 1.4's BM25 idf for df of N (never below 0; index_artrank.c), and BM25's tf part. */
 double index_bm25_idf(double n_docs, double df);
@@ -281,6 +284,13 @@ int index_artfirst(struct index *ix, const xdb_query *xq, const struct strlist *
                    const struct strlist *occ, const struct index_search_opts *o,
                    xdb_decider_fn dec, void *dctx, struct index_results *r,
                    struct index_artrank **out, struct terr *err);
+/* Article-first: chooses, for each hit of r (the page, after folding) not chosen yet, the
+ * passage shown by its own text (its docid; the caller reads its data), reading the counts of
+ * those articles' documents. A no-op for other results. TRAWL_ENOMEM and index errors. */
+int index_artfirst_show(struct index *ix, struct index_results *r, struct terr *err);
+/* Article-first: reads candidate c's own counts (a->tf, tc, cand[c].len, tl) unless read
+ * already, for explain. A no-op for other rankings. */
+int index_artfirst_count(struct index *ix, struct index_artrank *a, size_t c, struct terr *err);
 
 /* ---- index_phrase.c ---- */
 /* Compiles root's words, phrases and prefixes with an (borrowed: it must outlive c) into c.

@@ -499,7 +499,10 @@ static int read_shown(struct index *ix, struct index_results *r, struct terr *er
 {
     struct index_results_priv *pv = r->priv;
     size_t n = 0;
+    int rc;
 
+    if ((rc = index_artfirst_show(ix, r, err)) != TRAWL_OK)
+        return rc;
     for (size_t i = 0; i < r->n; i++)
         n += r->hits[i].moved != 0;
     if (n == 0)
@@ -508,7 +511,6 @@ static int read_shown(struct index *ix, struct index_results *r, struct terr *er
         return terr_set(err, TRAWL_ENOMEM, "out of memory");
     for (size_t i = 0; i < r->n; i++) {
         struct sbuf *s = &pv->shown[pv->nshown];
-        int rc;
         if (!r->hits[i].moved)
             continue;
         sbuf_init(s);
