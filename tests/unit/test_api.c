@@ -582,6 +582,7 @@ static void test_search_opts_defaults(void **state)
     struct trawl_search_opts o;
 
     (void)state;
+    /* every field set, to the defaults trawl.h states (a changed default changes both) */
     memset(&o, 0xff, sizeof o);
     trawl_search_opts_init(&o);
     assert_int_equal(o.offset, 0);
@@ -620,7 +621,8 @@ static void test_search_hits(void **state)
     assert_true(h->passage.title_len > 0);
     assert_int_equal(h->passage.url_len, 0); /* not given */
     assert_int_equal(h->passage.source_len, 0);
-    /* rover is in two passages, landing (landed) in the first and last: one shown, more noted */
+    /* "rover" is in passages 0 and 1, "land" (landed, landing) in 0 and 2: three match, one is
+     * shown, two more are counted */
     assert_int_equal(h->more, 2);
     assert_int_equal(trawl_results_estimated(r), 1);
     /* past the end: NULL */
