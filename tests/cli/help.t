@@ -1,3 +1,5 @@
+# --help of both programs (usage and exit statuses), a bad flag pointing to --help, and a
+# count out of range refused with exit 2
 @ARGS --help
 @EXIT 0
 @STDOUT-HAS Usage: trawl-search [OPTION]... [--] [QUERY]...

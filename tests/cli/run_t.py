@@ -23,6 +23,7 @@ A .t file is a list of directives, one per line ('#' lines are comments):
     @STDERR-HAS text       standard error contains text
     @STDERR-EMPTY          nothing on standard error
     @RUN                   run what was declared so far and check it, then start a new step
+                           (a step has one @ARGS: a second before @RUN is an error)
 The index is built once per file from the corpus into a temporary folder.
 With TRAWL_VALGRIND=1 every run of trawl-index and trawl-search goes through valgrind
 (memcheck, leaks included): any error it reports fails the test."""
@@ -85,6 +86,8 @@ def main():
             elif word == "@PROGRAM":
                 step["prog"] = rest
             elif word == "@ARGS":
+                if step["args"] is not None:  # the first would never run
+                    fail(f"a second @ARGS before @RUN: {rest!r}")
                 step["args"] = rest
             elif word == "@ENV":
                 k, _, v = rest.partition("=")

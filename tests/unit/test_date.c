@@ -1,3 +1,5 @@
+/* Unit tests of common/date: Gregorian leap years, the days of each month, the three date
+ * shapes (YYYY, YYYY-MM, YYYY-MM-DD) read and the other shapes refused, valid dates. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>

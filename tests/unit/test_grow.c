@@ -1,3 +1,5 @@
+/* Unit tests of common/grow: a doubling array starts at its first size, doubles, returns the
+ * same array while there is room, and fails on overflow keeping the old one. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>

@@ -1,3 +1,6 @@
+/* Unit tests of the index layer (common/index*.c) on a temporary index: ranking, collapsing,
+ * phrases, filters, dates, cancel, completion and spelling, records, explanations, article
+ * statistics and df, near-duplicate signatures, schema refusals, uncommitted work dropped. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>

@@ -1,3 +1,5 @@
+/* Unit tests of common/layout, the index folder on disk: the shard routing hash (pinned: it is
+ * on-disk contract), stub lines parsed and written, stubs refused, what cleaning keeps. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>

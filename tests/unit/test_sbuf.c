@@ -1,3 +1,5 @@
+/* Unit tests of common/sbuf: starts empty and NUL-terminated, appends and grows, holds any
+ * bytes, and hands its buffer over on detach. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>

@@ -1,3 +1,6 @@
+/* Unit tests of common/snippet: which words are marked (stems, exact words, prefixes,
+ * phrases only where they occur, across a possessive) and which window is shown (the most
+ * query terms; the start when none matches), never cut inside a character. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>

@@ -58,11 +58,50 @@ static void test_english(void **state)
     assert_string_equal(stems(*state, WORDS), STEMS);
 }
 
+/* Whether st answers a repeated word from its cache, seen from outside: a cached stem lives in
+ * the cache's arena, one entry per word, and a hit hands back that same entry; without the cache
+ * every stem comes from libstemmer's one buffer, which the next word overwrites. stem.h only
+ * promises a result until the next stem_word(), so this reads what stem.c does (its arena is
+ * 64 KiB at first: two short words neither grow nor clear it). */
+static int answers_from_cache(struct stem *st)
+{
+    size_t n1 = 0, n2 = 0, n3 = 0;
+    /* the longer word first: libstemmer's buffer then holds the second without moving */
+    const char *running = stem_word(st, "running", 7, &n1);
+    const char *likes = stem_word(st, "likes", 5, &n2);
+    const char *again;
+
+    assert_non_null(running);
+    assert_non_null(likes);
+    if (running == likes) /* one buffer for both: no cache */
+        return 0;
+    /* the first stem is still there after another word: it was not libstemmer's buffer */
+    assert_int_equal(n1, 3);
+    assert_memory_equal(running, "run", 3);
+    again = stem_word(st, "running", 7, &n3);
+    /* a hit returns the entry made the first time; a miss would store a second copy */
+    return again == running && n3 == 3;
+}
+
 static void test_cache_gives_same_results(void **state)
 {
-    /* the second and third rounds come from the cache */
+    /* words are cached as they are first stemmed, and a repeat is a hit */
+    assert_true(answers_from_cache(*state));
+    /* the second and third rounds come from the cache, and give what Snowball gave */
     for (int round = 0; round < 3; round++)
         assert_string_equal(stems(*state, WORDS), STEMS);
+    assert_true(answers_from_cache(*state));
+}
+
+static void test_cache_off_is_seen(void **state)
+{
+    /* The observation above can fail: with caching off it sees no cache (libstemmer answers
+     * every word in its one buffer), and the stems are still right. */
+    stem_set_cache_limit(*state, 0);
+    assert_false(answers_from_cache(*state));
+    assert_string_equal(stems(*state, WORDS), STEMS);
+    stem_set_cache_limit(*state, 100);
+    assert_true(answers_from_cache(*state));
 }
 
 static void test_cache_survives_clearing(void **state)
@@ -174,6 +213,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_english, setup_english, teardown),
         cmocka_unit_test_setup_teardown(test_cache_gives_same_results, setup_english, teardown),
+        cmocka_unit_test_setup_teardown(test_cache_off_is_seen, setup_english, teardown),
         cmocka_unit_test_setup_teardown(test_cache_survives_clearing, setup_english, teardown),
         cmocka_unit_test_setup_teardown(test_many_distinct_words, setup_english, teardown),
         cmocka_unit_test(test_none_is_identity),

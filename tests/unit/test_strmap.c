@@ -1,3 +1,5 @@
+/* Unit tests of common/strmap: counting keys, growing and clearing, keys with NUL bytes and
+ * long keys, the key pool growing with the map. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
