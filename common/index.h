@@ -1,7 +1,8 @@
 /* index: trawl's index on top of xdb. Knows the schema (schema.h), builds passage documents
  * from articles, keeps article and source records for incremental runs, turns parsed queries
- * into Xapian queries and results into passages. Programs use this, never xdb.h.
- * Depends on xdb, schema, analyze, passage, article, query. */
+ * into Xapian queries and results into passages. The API layer (trawl*.c) is built on it;
+ * only the index modules include xdb.h. Depends on schema, analyze, passage, article, query and
+ * snippet_phrase (struct index_hl, the highlighting its results ask for). */
 #ifndef TRAWL_COMMON_INDEX_H
 #define TRAWL_COMMON_INDEX_H
 
@@ -16,10 +17,9 @@
 #include "common/query.h"
 #include "common/sbuf.h"
 #include "common/schema.h"
+#include "common/snippet_phrase.h"
 
 TRAWL_BEGIN_DECLS
-
-#define INDEX_DEFAULT_PATH "trawl.db"
 
 struct index;
 
@@ -189,16 +189,6 @@ struct index_search_opts {
 };
 enum index_df { INDEX_DF_EXACT = 0, INDEX_DF_PASSAGE = 1, INDEX_DF_WALK = 2 };
 void index_search_opts_init(struct index_search_opts *o);
-
-/* What to highlight in a passage: the terms a query looks for (not its excluded ones). */
-struct index_hl {
-    char **terms; size_t nterms;       /* index terms (stems), sorted */
-    char **exact; size_t nexact;       /* folded words of quoted phrases, sorted */
-    char **prefixes; size_t nprefixes; /* folded prefixes of wildcards */
-    char **phrases; size_t nphrases;   /* each quoted phrase's folded words joined by
-                                          INDEX_HL_SEP: its words mark only inside it */
-};
-#define INDEX_HL_SEP '\x1f' /* never inside a token: control characters are not words */
 
 struct index_hit {
     uint32_t docid;
