@@ -6,6 +6,7 @@
 #define TRAWL_COMMON_INDEX_PRIV_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "common/analyze.h"
 #include "common/index.h"
@@ -125,21 +126,25 @@ struct excluder {
     int rc;                     /* and its status */
 };
 
-/* ---- index_open.c ---- */
+/* ---- index_base.c ---- */
 /* A metadata integer: -1 when absent, -2 when not a number. tmp is scratch. */
 int index_meta_int(xdb *db, const char *key, long *out, struct sbuf *tmp, struct terr *err);
+/* A database's META_BATCH (0 when absent; TRAWL_EINDEX, damaged, when not a number). */
+int index_batch(struct index *ix, xdb *db, uint64_t *out, struct terr *err);
 /* *agree = 1 when the reader has an article database whose batch is its passages' (the
  * first shard's, for shards: Xapian reads metadata from the first database only). */
 int index_articles_agree(struct index *ix, int *agree, struct terr *err);
+/* Returns rc, the status of a record decoder (schema.h); when it
+ * is TRAWL_EINDEX (the decoders' "corrupt ... data"), first rewords err to say that the index
+ * at ix's path is damaged and how to rebuild it. Decided by the status, never the text. */
+int index_damaged(const struct index *ix, int rc, struct terr *err);
+
+/* ---- index_open.c ---- */
 typedef int (*index_read_fn)(struct index *ix, void *ctx, struct terr *err);
 /* Runs fn; while it says TRAWL_ERETRY, reopens ix and runs it again (a few times in all); a
  * reader whose fn says TRAWL_EINDEX gets one more look at the latest revision (a race with a
  * writer can look like damage). */
 int index_retry(struct index *ix, index_read_fn fn, void *ctx, struct terr *err);
-/* Returns rc, the status of a record decoder (schema.h); when it
- * is TRAWL_EINDEX (the decoders' "corrupt ... data"), first rewords err to say that the index
- * at ix's path is damaged and how to rebuild it. Decided by the status, never the text. */
-int index_damaged(const struct index *ix, int rc, struct terr *err);
 
 /* ---- index_write.c ---- */
 /* TRAWL_EINTERNAL naming the index when it was opened read-only. */
