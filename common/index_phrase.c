@@ -208,14 +208,10 @@ static int check_node(const struct checker *c, const struct qseq *s)
     return 1;
 }
 
-int index_check_decider(void *ctx, xdb_docid id, const char *data, size_t len)
+int index_checker_match(struct checker *c, const char *data, size_t len)
 {
-    struct checker *c = ctx;
     struct schema_passage p;
 
-    (void)id;
-    if (c->ex != NULL && !index_exclude_keep(c->ex, data, len))
-        return 0;
     if (c->no_text)
         return 1;
     if (c->nomem || schema_passage_decode(data, len, &p, NULL) != TRAWL_OK)

@@ -101,7 +101,8 @@ struct checker {
     struct ptoken *tok;
     size_t n, cap;
     int nomem;           /* a candidate could not be analysed: the search fails */
-    struct excluder *ex; /* article-level exclusions checked first (NULL: none) */
+    struct excluder *ex; /* article-level exclusions index_check_decider checks first (NULL:
+                            none); index_phrase.c does not look at them */
     int no_text;         /* 1: nothing to check on the text, only ex */
 };
 
@@ -212,6 +213,9 @@ void index_exclude_release(struct excluder *e); /* NULL-safe */
 /* Keep the passage in data? No when its article contains an excluded branch anywhere (or on
  * failure: see e->rc). */
 int index_exclude_keep(struct excluder *e, const char *data, size_t len);
+/* An xdb_decider_fn over a struct checker: its exclusions (ex, when not NULL) keep the
+ * passage's article, and its query matches the passage exactly (index_checker_match). */
+int index_check_decider(void *ctx, xdb_docid id, const char *data, size_t len);
 /* What index_results.priv holds. */
 struct index_results_priv {
     xdb_mset *mset;
@@ -293,7 +297,7 @@ int index_artfirst(struct index *ix, const xdb_query *xq, const struct strlist *
 int index_checker_init(struct checker *c, struct analyzer *an, const struct qnode *root,
                        struct terr *err);
 void index_checker_release(struct checker *c); /* frees what c owns; c may be zeroed */
-/* An xdb_decider_fn: does the passage in data satisfy the checker's query exactly? */
-int index_check_decider(void *ctx, xdb_docid id, const char *data, size_t len);
+/* Does the passage in data satisfy the checker's query exactly? (c->ex is not looked at.) */
+int index_checker_match(struct checker *c, const char *data, size_t len);
 
 #endif
