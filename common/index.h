@@ -73,9 +73,10 @@ struct index *index_build_part(struct index_build *b, unsigned i);
 int index_build_finish(struct index_build *b, struct terr *err);
 /* Drops the build: the index stays as it was. NULL-safe. */
 void index_build_abort(struct index_build *b);
-/* For a process about to end abruptly (xdb_on_fatal): removes the scratch folder of the build
- * started last and not yet finished or dropped, if any. */
-void index_build_fatal_cleanup(void);
+/* For a process about to end abruptly inside Xapian (xdb_on_fatal says when): such an end
+ * first removes the scratch folder of the build started last and not yet finished or dropped,
+ * if any, then calls fn (NULL: none) with what failed. */
+void index_on_fatal(void (*fn)(const char *msg));
 
 /* The local databases a writer must open for the index at path: one for a single index, one
  * per shard (in stub order) for a sharded one (malloc'ed array of malloc'ed paths: free with
@@ -292,7 +293,7 @@ typedef int (*index_word_fn)(void *ctx, const char *word, size_t len, uint64_t f
 int index_complete(struct index *ix, const char *prefix, size_t len, index_word_fn fn,
                    void *ctx, struct terr *err);
 
-/* The Xapian version in use ("1.4.22"). */
+/* The Xapian version in use ("1.4.22"), for the API's version line. */
 const char *index_xapian_version(void);
 
 TRAWL_END_DECLS

@@ -13,7 +13,6 @@
 #include "common/layout.h"
 #include "common/passage.h"
 #include "common/pipeline.h"
-#include "common/xdb.h"
 
 _Static_assert(TRAWL_MIN_WORDS == PASSAGE_MIN_WORDS && TRAWL_MAX_WORDS == PASSAGE_MAX_WORDS,
                "trawl.h documents passage.h's defaults");
@@ -468,19 +467,9 @@ void trawl_writer_close(trawl_writer *w)
 
 /* ---- Fatal ends ---------------------------------------------------------------------------- */
 
-static void (*user_fatal)(const char *msg);
-
-static void on_fatal(const char *msg)
-{
-    index_build_fatal_cleanup();
-    if (user_fatal != NULL)
-        user_fatal(msg);
-}
-
 void trawl_on_fatal(void (*fn)(const char *msg))
 {
-    user_fatal = fn;
-    xdb_on_fatal(on_fatal);
+    index_on_fatal(fn);
 }
 
 /* ---- Compaction --------------------------------------------------------------------------- */
