@@ -2,22 +2,15 @@
  * the databases a writer opens, and compaction. The stub is written through layout only. */
 #include "common/index_priv.h"
 
-#include <dirent.h>
 #include <pthread.h>
 #include <errno.h>
-#include <limits.h>
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "common/layout.h"
-#include "common/rank.h"
-#include "common/stem.h"
-#include "common/strmap.h"
 #include "common/xdb.h"
 
 /* ---- Fresh builds --------------------------------------------------------------------- */

@@ -1,22 +1,12 @@
 /* index_prep: an article analysed into passage documents (pure: any thread, its own analyzer). */
 #include "common/index_priv.h"
 
-#include <dirent.h>
-#include <errno.h>
-#include <limits.h>
-#include <math.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <time.h>
-#include <unistd.h>
 
 #include "common/index_dups.h"
 #include "common/index_fields.h"
-#include "common/layout.h"
 #include "common/rank.h"
-#include "common/stem.h"
 #include "common/strmap.h"
 #include "common/xdb.h"
 

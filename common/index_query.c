@@ -2,23 +2,11 @@
  * over the whole index, filters; with the terms to highlight and rank by. */
 #include "common/index_priv.h"
 
-#include <dirent.h>
-#include <errno.h>
-#include <limits.h>
-#include <math.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <time.h>
-#include <unistd.h>
 
 #include "common/grow.h"
 #include "common/index_fields.h"
-#include "common/layout.h"
-#include "common/rank.h"
-#include "common/stem.h"
-#include "common/strmap.h"
 #include "common/xdb.h"
 
 /* Appends s unless the list has it already. */

@@ -30,7 +30,6 @@
  * them) over code points. */
 #include "common/index_priv.h"
 
-#include <stdlib.h>
 #include <string.h>
 
 #include "common/analyze.h"
