@@ -665,12 +665,6 @@ out:
     return rc;
 }
 
-/* Same article? */
-static int same_article(const struct index_hit *x, const struct index_hit *y)
-{
-    return x->p.id_len == y->p.id_len && memcmp(x->p.id, y->p.id, x->p.id_len) == 0;
-}
-
 /* The every-passage view: candidate of each of the first kk hits (cand[k] for hit k), the
  * distinct articles in order of their best hit; their number. */
 static size_t distinct_articles(const struct index_results *r, size_t kk, size_t *cand,
@@ -680,7 +674,7 @@ static size_t distinct_articles(const struct index_results *r, size_t kk, size_t
 
     for (size_t i = 0; i < kk; i++) {
         size_t c = 0;
-        while (c < n && !same_article(&r->hits[first[c]], &r->hits[i]))
+        while (c < n && !schema_same_article(&r->hits[first[c]].p, &r->hits[i].p))
             c++;
         if (c == n)
             first[n++] = i;

@@ -243,11 +243,6 @@ struct grouping {
     struct terr *err;
 };
 
-static int same_article(const struct schema_passage *a, const struct schema_passage *b)
-{
-    return a->id_len == b->id_len && memcmp(a->id, b->id, a->id_len) == 0;
-}
-
 static int read_sig(struct index *ix, uint32_t docid, struct sbuf *tmp, struct member *m,
                     struct terr *err)
 {
@@ -302,7 +297,7 @@ static int group_of(struct grouping *g, size_t i)
 
     m[i].group = i;
     for (size_t j = 0; j < i; j++)
-        if (same_article(&r->hits[j].p, &r->hits[i].p)) {
+        if (schema_same_article(&r->hits[j].p, &r->hits[i].p)) {
             m[i].group = m[j].group;
             return TRAWL_OK;
         }
@@ -355,7 +350,7 @@ int index_dups_group(struct index *ix, struct index_results *r, size_t offset, s
             continue;
         l = &d[shown_at[g] - 1];
         for (k = 0; k < l->n && !seen; k++)
-            seen = same_article(&l->v[k], &r->hits[i].p);
+            seen = schema_same_article(&l->v[k], &r->hits[i].p);
         if (seen)
             continue;
         if ((v = realloc(l->v, (l->n + 1) * sizeof *v)) == NULL) {

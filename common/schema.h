@@ -124,6 +124,8 @@ int schema_passage_encode(const struct schema_passage *p, struct sbuf *out);
 /* TRAWL_EINDEX when data is not a passage of this schema. */
 int schema_passage_decode(const char *data, size_t len, struct schema_passage *p,
                           struct terr *err);
+/* Are two passages of the same article (equal ids)? */
+int schema_same_article(const struct schema_passage *a, const struct schema_passage *b);
 
 /* The record kept per article for incremental runs. */
 struct schema_article {
