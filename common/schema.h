@@ -1,6 +1,7 @@
 /* schema: the one place that names trawl's on-disk layout inside a Xapian database: term
  * prefixes, value slots, the layout of document data and metadata keys.
- * Depends on sbuf only. index.c is its only user besides tests; programs go through index.h.
+ * Depends on sbuf only. Used by the index modules, layout (shard routing's hash) and the API's
+ * implementation (trawl*.c); programs see none of it.
  *
  * One Xapian document per passage:
  *   terms    stem            ranking term (Snowball stem of a folded token, or the folded

@@ -171,7 +171,8 @@ static int each_record(trawl_writer *w, struct api_records *er, struct terr *err
         return TRAWL_OK;
     for (unsigned i = 0; i < w->nopen && !er->stopped; i++) {
         int rc = index_each_article(w->open[i], api_record_each, er, err);
-        /* A stop asked for by the callback is not a failure, whatever index.c made of it. */
+        /* A stop asked for by the callback is not a failure, though index_each_article
+         * returns the callback's non-zero value for it. */
         if (rc != TRAWL_OK && !er->stopped)
             return rc;
     }
