@@ -12,7 +12,6 @@
 #include "common/index.h"
 #include "common/jsonl.h"
 #include "common/schema.h"
-#include "common/stem.h"
 #include "trawl_config.h"
 
 int api_fail(struct trawl_error *out, const struct terr *e)
@@ -86,12 +85,12 @@ const char *trawl_library_versions(void)
 
 int trawl_language_known(const char *lang)
 {
-    return stem_known(lang);
+    return index_language_known(lang);
 }
 
 const char *const *trawl_languages(void)
 {
-    return (const char *const *)stem_languages();
+    return (const char *const *)index_languages();
 }
 
 /* ---- Articles --------------------------------------------------------------------------- */
