@@ -285,7 +285,8 @@ struct title_ctx {
     uint32_t longest_count;
 };
 
-static int title_term(void *ctx, const struct tok_token *tk, const char *term, size_t len)
+static enum analyze_next title_term(void *ctx, const struct tok_token *tk, const char *term,
+                                    size_t len)
 {
     struct title_ctx *t = ctx;
 
@@ -301,7 +302,7 @@ static int title_term(void *ctx, const struct tok_token *tk, const char *term, s
         t->longest_len = len;
         t->longest_count = 1;
     }
-    return 0;
+    return ANALYZE_NEXT;
 }
 
 /* Where each passage of the candidates is in the docid-sorted list given to xdb_docs_wdf. */

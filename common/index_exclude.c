@@ -158,7 +158,7 @@ static int words_has(struct excluder *e, const struct qnode *q, int exact)
     int has = 1;
 
     memset(&cc, 0, sizeof cc);
-    if (analyze_each(e->an, q->text, q->len, index_collect_token, &cc) != 0) {
+    if (analyze_each(e->an, q->text, q->len, index_collect_token, &cc) != TRAWL_OK || cc.nomem) {
         has = fail(e, terr_set(e->err, TRAWL_ENOMEM, "out of memory"));
     } else if (cc.terms.n == 0) {
         has = 0; /* nothing searchable: excludes nothing, as in the Xapian query */

@@ -75,13 +75,14 @@ struct title_count {
     uint64_t n;
 };
 
-static int count_in_title(void *ctx, const struct tok_token *tk, const char *term, size_t len)
+static enum analyze_next count_in_title(void *ctx, const struct tok_token *tk,
+                                        const char *term, size_t len)
 {
     struct title_count *c = ctx;
 
     (void)tk;
     c->n += len == c->len && memcmp(term, c->t, len) == 0;
-    return 0;
+    return ANALYZE_NEXT;
 }
 
 /* The occurrences of t that the title adds to passage id's wdf (the title is in the passages

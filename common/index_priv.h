@@ -80,7 +80,7 @@ struct build {
 struct collect_ctx {
     struct strlist terms;  /* index terms */
     struct strlist folded; /* folded tokens, same order */
-    int nomem;
+    int nomem;             /* set by index_collect_token when an append failed */
 };
 
 /* A passage's token as the checker keeps it: byte offsets into checker.store. */
@@ -189,8 +189,10 @@ int index_strlist_add(struct strlist *l, const char *s, size_t len);
 int index_strlist_append(struct strlist *l, const char *s, size_t len);
 void index_strlist_release(struct strlist *l);
 int index_cmp_str(const void *a, const void *b); /* qsort of char * */
-/* An analyze_each callback collecting terms and folded tokens into a struct collect_ctx. */
-int index_collect_token(void *ctx, const struct tok_token *tk, const char *term, size_t len);
+/* An analyze_each callback collecting terms and folded tokens into a struct collect_ctx (nomem
+ * set, and a stop, on OOM). */
+enum analyze_next index_collect_token(void *ctx, const struct tok_token *tk, const char *term,
+                                      size_t len);
 /* The xdb_query for q (NULL when q drops out, or on error with b->rc set). */
 xdb_query *index_query_node(struct build *b, const struct qnode *q);
 /* Every index term starting with prefix as one synonym (or match-nothing); NULL with *rc set

@@ -38,12 +38,12 @@ struct words {
     void *ctx;
 };
 
-static int word_each(void *ctx, const struct tok_token *tk, const char *term, size_t term_len)
+static enum analyze_next word_each(void *ctx, const struct tok_token *tk, const char *term,
+                                   size_t term_len)
 {
     struct words *w = ctx;
 
-    /* Any non-zero value stops analyze_each; 1 is never -TRAWL_ENOMEM. */
-    return w->fn(w->ctx, tk->text, tk->len, term, term_len) != 0 ? 1 : 0;
+    return w->fn(w->ctx, tk->text, tk->len, term, term_len) != 0 ? ANALYZE_STOP : ANALYZE_NEXT;
 }
 
 int index_words(struct index *ix, const char *text, size_t len, index_term_fn fn, void *ctx,
@@ -55,7 +55,7 @@ int index_words(struct index *ix, const char *text, size_t len, index_term_fn fn
 
     if (rc != TRAWL_OK)
         return rc;
-    if (analyze_each(an, text, len, word_each, &w) == -TRAWL_ENOMEM)
+    if (analyze_each(an, text, len, word_each, &w) != TRAWL_OK)
         return terr_set(err, TRAWL_ENOMEM, "out of memory");
     return TRAWL_OK;
 }
