@@ -10,6 +10,7 @@ struct analyzer {
     struct stem *stem;
     analyze_fn fn; /* the callback of the analyze_each in progress */
     void *ctx;
+    int rc;        /* and its own status (a stem that could not be made) */
 };
 
 int analyzer_new(const char *lang, struct analyzer **out, struct terr *err)
@@ -75,35 +76,41 @@ int analyze_base_len(struct analyzer *an, const struct tok_token *tk, const char
     *base_len = tk->len;
     if (tk->len < 3 || memcmp(tk->text + tk->len - 2, "'s", 2) != 0 ||
         (tk->flags & (TOK_NUMERIC | TOK_LONG | TOK_CJK)) || term_len > sizeof kept)
-        return 0;
+        return TRAWL_OK;
     /* The next stem_word may overwrite term (stem.h): compare with a copy. */
     memcpy(kept, term, term_len);
     base.len = tk->len - 2;
     if ((bterm = analyze_term(an, &base, &blen)) == NULL)
-        return -TRAWL_ENOMEM;
+        return TRAWL_ENOMEM;
     if (blen == term_len && memcmp(bterm, kept, blen) == 0)
         *base_len = base.len;
-    return 0;
+    return TRAWL_OK;
 }
 
-static int analyze_one(void *ctx, const struct tok_token *tk)
+static enum tok_next analyze_one(void *ctx, const struct tok_token *tk)
 {
     struct analyzer *an = ctx;
     size_t len;
     const char *term = analyze_term(an, tk, &len);
 
-    if (term == NULL)
-        return -TRAWL_ENOMEM;
+    if (term == NULL) {
+        an->rc = TRAWL_ENOMEM;
+        return TOK_STOP;
+    }
     if (len == 0)
-        return 0;
-    return an->fn(an->ctx, tk, term, len);
+        return TOK_NEXT;
+    return an->fn(an->ctx, tk, term, len) == ANALYZE_STOP ? TOK_STOP : TOK_NEXT;
 }
 
 int analyze_each(struct analyzer *an, const char *text, size_t len, analyze_fn fn, void *ctx)
 {
+    int rc;
+
     an->fn = fn;
     an->ctx = ctx;
-    return tok_each(an->tok, text, len, analyze_one, an);
+    an->rc = TRAWL_OK;
+    rc = tok_each(an->tok, text, len, analyze_one, an);
+    return rc != TRAWL_OK ? rc : an->rc;
 }
 
 size_t analyze_invalid_count(const struct analyzer *an)

@@ -2,7 +2,6 @@
  * See article.h for the format and the sanitizing rules. */
 #include "common/article.h"
 
-#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 

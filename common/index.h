@@ -1,7 +1,9 @@
 /* index: trawl's index on top of xdb. Knows the schema (schema.h), builds passage documents
  * from articles, keeps article and source records for incremental runs, turns parsed queries
- * into Xapian queries and results into passages. Programs use this, never xdb.h.
- * Depends on xdb, schema, analyze, passage, article, query. */
+ * into Xapian queries and results into passages. The API layer (trawl*.c) is built on it;
+ * only the index modules include xdb.h, and the API reaches the text layer (queries, analysis,
+ * snippets) only through this header. Depends on schema, analyze, passage, article, query and
+ * snippet (struct index_hl, the highlighting its results ask for, and struct snippet). */
 #ifndef TRAWL_COMMON_INDEX_H
 #define TRAWL_COMMON_INDEX_H
 
@@ -16,10 +18,9 @@
 #include "common/query.h"
 #include "common/sbuf.h"
 #include "common/schema.h"
+#include "common/snippet.h"
 
 TRAWL_BEGIN_DECLS
-
-#define INDEX_DEFAULT_PATH "trawl.db"
 
 struct index;
 
@@ -73,9 +74,10 @@ struct index *index_build_part(struct index_build *b, unsigned i);
 int index_build_finish(struct index_build *b, struct terr *err);
 /* Drops the build: the index stays as it was. NULL-safe. */
 void index_build_abort(struct index_build *b);
-/* For a process about to end abruptly (xdb_on_fatal): removes the scratch folder of the build
- * started last and not yet finished or dropped, if any. */
-void index_build_fatal_cleanup(void);
+/* For a process about to end abruptly inside Xapian (xdb_on_fatal says when): such an end
+ * first removes the scratch folder of the build started last and not yet finished or dropped,
+ * if any, then calls fn (NULL: none) with what failed. */
+void index_on_fatal(void (*fn)(const char *msg));
 
 /* The local databases a writer must open for the index at path: one for a single index, one
  * per shard (in stub order) for a sharded one (malloc'ed array of malloc'ed paths: free with
@@ -190,16 +192,6 @@ struct index_search_opts {
 enum index_df { INDEX_DF_EXACT = 0, INDEX_DF_PASSAGE = 1, INDEX_DF_WALK = 2 };
 void index_search_opts_init(struct index_search_opts *o);
 
-/* What to highlight in a passage: the terms a query looks for (not its excluded ones). */
-struct index_hl {
-    char **terms; size_t nterms;       /* index terms (stems), sorted */
-    char **exact; size_t nexact;       /* folded words of quoted phrases, sorted */
-    char **prefixes; size_t nprefixes; /* folded prefixes of wildcards */
-    char **phrases; size_t nphrases;   /* each quoted phrase's folded words joined by
-                                          INDEX_HL_SEP: its words mark only inside it */
-};
-#define INDEX_HL_SEP '\x1f' /* never inside a token: control characters are not words */
-
 struct index_hit {
     uint32_t docid;
     double score;
@@ -302,7 +294,34 @@ typedef int (*index_word_fn)(void *ctx, const char *word, size_t len, uint64_t f
 int index_complete(struct index *ix, const char *prefix, size_t len, index_word_fn fn,
                    void *ctx, struct terr *err);
 
-/* The Xapian version in use ("1.4.22"). */
+/* ---- Text as the index reads it (index_text.c) ---------------------------------------- */
+
+/* Parses query[0..len) as query_parse does (plain: as query_parse_plain, every word a word);
+ * *out is freed with index_parse_free and may be NULL for plain text without a word. On a
+ * syntax error TRAWL_EINPUT with the 1-based column in *col. TRAWL_ENOMEM. */
+int index_parse(const char *query, size_t len, int plain, const struct query_opts *o,
+                struct qnode **out, size_t *col, struct terr *err);
+void index_parse_free(struct qnode *root); /* NULL-safe */
+
+/* The highlights of r's query in text[0..len) and the window shown (snippet_make), analysed
+ * with ix's analyzer; r NULL: nothing highlighted. Release out with snippet_release. */
+int index_snippet(struct index *ix, const struct index_results *r, const char *text,
+                  size_t len, size_t width, struct snippet *out, struct terr *err);
+
+/* Calls fn with each word of text[0..len) as ix analyses it: its folded form and its index
+ * term, both borrowed for the call. fn returns 0 to go on, non-zero to stop (still TRAWL_OK).
+ * TRAWL_ENOMEM; TRAWL_EINPUT when this build has no stemmer for the index's language. */
+typedef int (*index_term_fn)(void *ctx, const char *word, size_t word_len, const char *term,
+                             size_t term_len);
+int index_words(struct index *ix, const char *text, size_t len, index_term_fn fn, void *ctx,
+                struct terr *err);
+
+/* Whether an index can be built in lang, and the languages it can (stem_known and
+ * stem_languages: a static, NULL-terminated list). */
+int index_language_known(const char *lang);
+const char **index_languages(void);
+
+/* The Xapian version in use ("1.4.22"), for the API's version line. */
 const char *index_xapian_version(void);
 
 TRAWL_END_DECLS

@@ -286,7 +286,8 @@ struct title_ctx {
     uint32_t longest_count;
 };
 
-static int title_term(void *ctx, const struct tok_token *tk, const char *term, size_t len)
+static enum analyze_next title_term(void *ctx, const struct tok_token *tk, const char *term,
+                                    size_t len)
 {
     struct title_ctx *t = ctx;
 
@@ -302,7 +303,7 @@ static int title_term(void *ctx, const struct tok_token *tk, const char *term, s
         t->longest_len = len;
         t->longest_count = 1;
     }
-    return 0;
+    return ANALYZE_NEXT;
 }
 
 /* Where each passage of the candidates is in the docid-sorted list given to xdb_docs_wdf. */
@@ -666,12 +667,6 @@ out:
     return rc;
 }
 
-/* Same article? */
-static int same_article(const struct index_hit *x, const struct index_hit *y)
-{
-    return x->p.id_len == y->p.id_len && memcmp(x->p.id, y->p.id, x->p.id_len) == 0;
-}
-
 /* The every-passage view: candidate of each of the first kk hits (cand[k] for hit k), the
  * distinct articles in order of their best hit; their number. */
 static size_t distinct_articles(const struct index_results *r, size_t kk, size_t *cand,
@@ -681,7 +676,7 @@ static size_t distinct_articles(const struct index_results *r, size_t kk, size_t
 
     for (size_t i = 0; i < kk; i++) {
         size_t c = 0;
-        while (c < n && !same_article(&r->hits[first[c]], &r->hits[i]))
+        while (c < n && !schema_same_article(&r->hits[first[c]].p, &r->hits[i].p))
             c++;
         if (c == n)
             first[n++] = i;

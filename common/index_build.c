@@ -2,22 +2,15 @@
  * the databases a writer opens, and compaction. The stub is written through layout only. */
 #include "common/index_priv.h"
 
-#include <dirent.h>
 #include <pthread.h>
 #include <errno.h>
-#include <limits.h>
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "common/layout.h"
-#include "common/rank.h"
-#include "common/stem.h"
-#include "common/strmap.h"
 #include "common/xdb.h"
 
 /* ---- Fresh builds --------------------------------------------------------------------- */
@@ -31,7 +24,7 @@ struct index_build {
 };
 
 /* The scratch folder of the build started last and still running, for
- * index_build_fatal_cleanup: read without a lock there, since the process ends right after. */
+ * on_fatal: read without a lock there, since the process ends right after. */
 static pthread_mutex_t live_mu = PTHREAD_MUTEX_INITIALIZER;
 static char *volatile live_tmp;
 
@@ -45,12 +38,23 @@ static void set_live(struct index_build *b, int on)
     pthread_mutex_unlock(&live_mu);
 }
 
-void index_build_fatal_cleanup(void)
+static void (*user_fatal)(const char *msg);
+
+/* xdb's fatal hook: the scratch folder goes first, then the caller's function. */
+static void on_fatal(const char *msg)
 {
     char *tmp = live_tmp;
 
     if (tmp != NULL)
         layout_remove_tree(tmp, NULL);
+    if (user_fatal != NULL)
+        user_fatal(msg);
+}
+
+void index_on_fatal(void (*fn)(const char *msg))
+{
+    user_fatal = fn;
+    xdb_on_fatal(on_fatal);
 }
 
 void index_build_abort(struct index_build *b)

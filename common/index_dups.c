@@ -166,11 +166,23 @@ double index_dups_jaccard(const struct dups_shingles *a, const struct dups_shing
     return a->n + b->n > 0 ? (double)common / (double)(a->n + b->n - common) : 0;
 }
 
-static int shingle_token(void *ctx, const struct tok_token *tk, const char *term, size_t len)
+struct shingling {
+    struct dups_shingles *s;
+    int rc; /* TRAWL_ENOMEM once a shingle could not be kept */
+};
+
+static enum analyze_next shingle_token(void *ctx, const struct tok_token *tk, const char *term,
+                                       size_t len)
 {
+    struct shingling *sh = ctx;
+
     (void)term;
     (void)len;
-    return index_dups_shingles_token(ctx, tk->text, tk->len) == TRAWL_OK ? 0 : -TRAWL_ENOMEM;
+    if (index_dups_shingles_token(sh->s, tk->text, tk->len) != TRAWL_OK) {
+        sh->rc = TRAWL_ENOMEM;
+        return ANALYZE_STOP;
+    }
+    return ANALYZE_NEXT;
 }
 
 int index_dups_article_shingles(struct index *ix, struct analyzer *an,
@@ -204,7 +216,9 @@ int index_dups_article_shingles(struct index *ix, struct analyzer *an,
         rc = index_damaged(ix, schema_passage_decode(data.buf, data.len, &q, err), err);
         if (rc != TRAWL_OK)
             break;
-        if (analyze_each(an, q.text, q.text_len, shingle_token, out) != 0)
+        struct shingling sh = {out, TRAWL_OK};
+        if (analyze_each(an, q.text, q.text_len, shingle_token, &sh) != TRAWL_OK ||
+            sh.rc != TRAWL_OK)
             rc = terr_set(err, TRAWL_ENOMEM, "out of memory");
     }
     if (rc == TRAWL_OK)
@@ -242,11 +256,6 @@ struct grouping {
     struct member *m;
     struct terr *err;
 };
-
-static int same_article(const struct schema_passage *a, const struct schema_passage *b)
-{
-    return a->id_len == b->id_len && memcmp(a->id, b->id, a->id_len) == 0;
-}
 
 static int read_sig(struct index *ix, uint32_t docid, struct sbuf *tmp, struct member *m,
                     struct terr *err)
@@ -302,7 +311,7 @@ static int group_of(struct grouping *g, size_t i)
 
     m[i].group = i;
     for (size_t j = 0; j < i; j++)
-        if (same_article(&r->hits[j].p, &r->hits[i].p)) {
+        if (schema_same_article(&r->hits[j].p, &r->hits[i].p)) {
             m[i].group = m[j].group;
             return TRAWL_OK;
         }
@@ -355,7 +364,7 @@ int index_dups_group(struct index *ix, struct index_results *r, size_t offset, s
             continue;
         l = &d[shown_at[g] - 1];
         for (k = 0; k < l->n && !seen; k++)
-            seen = same_article(&l->v[k], &r->hits[i].p);
+            seen = schema_same_article(&l->v[k], &r->hits[i].p);
         if (seen)
             continue;
         if ((v = realloc(l->v, (l->n + 1) * sizeof *v)) == NULL) {

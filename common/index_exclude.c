@@ -142,7 +142,7 @@ static int text_has(struct excluder *e, const struct qnode *q)
     for (size_t i = 0; i < e->ids.n; i++) {
         if ((rc = xdb_doc_data(e->ix->db, e->ids.v[i], &e->data, &err)) != TRAWL_OK)
             return fail(e, terr_set(e->err, err.code, "%s", err.msg));
-        if (index_check_decider(sub, e->ids.v[i], e->data.buf, e->data.len))
+        if (index_checker_match(sub, e->data.buf, e->data.len))
             return 1;
         if (sub->nomem)
             return fail(e, terr_set(e->err, TRAWL_ENOMEM, "out of memory"));
@@ -158,7 +158,7 @@ static int words_has(struct excluder *e, const struct qnode *q, int exact)
     int has = 1;
 
     memset(&cc, 0, sizeof cc);
-    if (analyze_each(e->an, q->text, q->len, index_collect_token, &cc) != 0) {
+    if (analyze_each(e->an, q->text, q->len, index_collect_token, &cc) != TRAWL_OK || cc.nomem) {
         has = fail(e, terr_set(e->err, TRAWL_ENOMEM, "out of memory"));
     } else if (cc.terms.n == 0) {
         has = 0; /* nothing searchable: excludes nothing, as in the Xapian query */
@@ -236,4 +236,17 @@ int index_exclude_keep(struct excluder *e, const char *data, size_t len)
         TRAWL_OK)
         return fail(e, terr_set(e->err, TRAWL_ENOMEM, "out of memory"));
     return !drop;
+}
+
+/* The decider the search runs on each candidate: the article-level exclusions first (a cached
+ * verdict per article), then the phrase checker's text check. Here rather than in
+ * index_phrase.c, which this module builds on: the checker knows nothing of exclusions. */
+int index_check_decider(void *ctx, xdb_docid id, const char *data, size_t len)
+{
+    struct checker *c = ctx;
+
+    (void)id;
+    if (c->ex != NULL && !index_exclude_keep(c->ex, data, len))
+        return 0;
+    return index_checker_match(c, data, len);
 }

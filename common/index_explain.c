@@ -1,21 +1,10 @@
 /* index_explain: why a hit scored what it did, term by term. */
 #include "common/index_priv.h"
 
-#include <dirent.h>
-#include <errno.h>
-#include <limits.h>
-#include <math.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <time.h>
-#include <unistd.h>
 
-#include "common/layout.h"
 #include "common/rank.h"
-#include "common/stem.h"
-#include "common/strmap.h"
 #include "common/xdb.h"
 
 void index_explanation_release(struct index_explanation *e)
@@ -86,13 +75,14 @@ struct title_count {
     uint64_t n;
 };
 
-static int count_in_title(void *ctx, const struct tok_token *tk, const char *term, size_t len)
+static enum analyze_next count_in_title(void *ctx, const struct tok_token *tk,
+                                        const char *term, size_t len)
 {
     struct title_count *c = ctx;
 
     (void)tk;
     c->n += len == c->len && memcmp(term, c->t, len) == 0;
-    return 0;
+    return ANALYZE_NEXT;
 }
 
 /* The occurrences of t that the title adds to passage id's wdf (the title is in the passages

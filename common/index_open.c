@@ -1,20 +1,18 @@
 /* index_open: opening and closing an index: the stub or plain database, shards that are down,
- * the schema check, reopening after a rebuild, and the retry policy for readers. */
+ * the schema check, reopening after a rebuild, and the retry policy for readers. It uses the
+ * writer's repair (index_write.c) and frees article ranking's cache (index_artrank.c); what
+ * those and the other modules need of an open index is in index_base.c, below them all. */
 #include "common/index_priv.h"
 
 #include <dirent.h>
 #include <errno.h>
-#include <limits.h>
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "common/layout.h"
-#include "common/rank.h"
 #include "common/stem.h"
 #include "common/strmap.h"
 #include "common/xdb.h"
@@ -23,19 +21,6 @@
 #define INDEX_READ_TRIES 8
 
 /* ---- Opening -------------------------------------------------------------------------- */
-
-int index_meta_int(xdb *db, const char *key, long *out, struct sbuf *tmp, struct terr *err)
-{
-    int rc = xdb_meta_get(db, key, tmp, err);
-    int64_t v;
-
-    if (rc != TRAWL_OK)
-        return rc;
-    /* strtol took "3\0junk", " 3" and "-1" (an absent key's -1) for numbers. */
-    rc = schema_meta_number(tmp->buf, tmp->len, &v, NULL);
-    *out = rc == TRAWL_OK ? (long)v : rc == TRAWL_ENOTFOUND ? -1 : -2;
-    return TRAWL_OK;
-}
 
 /* Checks (reader or writer) that db is a trawl index this build can read. A brand-new empty
  * database (no metadata, no documents) is reported through *fresh. */
@@ -281,24 +266,6 @@ out:
 
 /* ---- The article database ------------------------------------------------------------ */
 
-/* A database's META_BATCH (0 when absent; TRAWL_EINDEX, damaged, when not a number). */
-static int batch_of(struct index *ix, xdb *db, uint64_t *out, struct terr *err)
-{
-    struct sbuf tmp;
-    long v;
-    int rc;
-
-    sbuf_init(&tmp);
-    rc = index_meta_int(db, META_BATCH, &v, &tmp, err);
-    sbuf_release(&tmp);
-    if (rc != TRAWL_OK)
-        return rc;
-    if (v == -2)
-        return terr_damaged(err, ix->path, "its metadata 'trawl.batch' is not a number", 0);
-    *out = v < 0 ? 0 : (uint64_t)v;
-    return TRAWL_OK;
-}
-
 /* A writer's article database, inside its passage database's folder: created with it (fresh),
  * else it must be there. Then the two must agree on their batches: one batch ahead, the
  * article database is repaired (index_repair); anything else is damage. */
@@ -329,9 +296,9 @@ static int open_articles_writer(struct index *ix, int mode, int fresh, int no_re
         rc = xdb_meta_set(ix->adb, META_SCHEMA, num, strlen(num), err);
     }
     if (rc == TRAWL_OK)
-        rc = batch_of(ix, ix->db, &pb, err);
+        rc = index_batch(ix, ix->db, &pb, err);
     if (rc == TRAWL_OK)
-        rc = batch_of(ix, ix->adb, &ab, err);
+        rc = index_batch(ix, ix->adb, &ab, err);
     if (rc != TRAWL_OK || fresh)
         return rc;
     ix->batch = pb;
@@ -412,20 +379,6 @@ static int open_articles_reader(struct index *ix, xdb **adb, struct terr *err)
     if (paths != NULL)
         layout_free_lines(paths, n);
     layout_free_entries(ents, n);
-    return rc;
-}
-
-int index_articles_agree(struct index *ix, int *agree, struct terr *err)
-{
-    uint64_t pb = 0, ab = 0;
-    int rc;
-
-    *agree = 0;
-    if (ix->adb == NULL)
-        return TRAWL_OK;
-    if ((rc = batch_of(ix, ix->db, &pb, err)) == TRAWL_OK &&
-        (rc = batch_of(ix, ix->adb, &ab, err)) == TRAWL_OK)
-        *agree = pb == ab;
     return rc;
 }
 
@@ -696,42 +649,4 @@ int index_retry(struct index *ix, index_read_fn fn, void *ctx, struct terr *err)
             rc = fn(ix, ctx, err);
     }
     return rc;
-}
-
-int index_damaged(const struct index *ix, int rc, struct terr *err)
-{
-    /* The decoders' only TRAWL_EINDEX is "corrupt ... data": the status says it all. */
-    if (rc == TRAWL_EINDEX && err != NULL)
-        return terr_damaged(err, ix->path, err->msg, 0);
-    return rc;
-}
-
-int index_analyzer(struct index *ix, struct analyzer **out, struct terr *err)
-{
-    int rc = TRAWL_OK;
-
-    if (ix->an == NULL)
-        rc = analyzer_new(ix->lang[0] ? ix->lang : "english", &ix->an, err);
-    *out = ix->an;
-    return rc;
-}
-
-const char *index_lang(const struct index *ix)
-{
-    return ix->lang;
-}
-
-const char *index_warning(const struct index *ix)
-{
-    return ix->warning;
-}
-
-const char *index_path(const struct index *ix)
-{
-    return ix->path;
-}
-
-const char *index_xapian_version(void)
-{
-    return xdb_xapian_version();
 }

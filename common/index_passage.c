@@ -1,22 +1,10 @@
 /* index_passage: reading an article's stored passages back. */
 #include "common/index_priv.h"
 
-#include <dirent.h>
-#include <errno.h>
-#include <limits.h>
-#include <math.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <time.h>
-#include <unistd.h>
 
 #include "common/grow.h"
-#include "common/layout.h"
-#include "common/rank.h"
-#include "common/stem.h"
-#include "common/strmap.h"
 #include "common/xdb.h"
 
 enum xdb_next index_collect_docid(void *ctx, xdb_docid id)

@@ -43,7 +43,7 @@ static int compile_words(struct analyzer *an, const struct qnode *q, struct qseq
     int rc = TRAWL_OK;
 
     memset(&cc, 0, sizeof cc);
-    if (analyze_each(an, q->text, q->len, index_collect_token, &cc) != 0) {
+    if (analyze_each(an, q->text, q->len, index_collect_token, &cc) != TRAWL_OK || cc.nomem) {
         rc = TRAWL_ENOMEM;
     } else if (q->kind == QK_PHRASE) {
         s->tok = cc.folded;
@@ -110,27 +110,32 @@ void index_checker_release(struct checker *c)
 
 /* ---- Checking a passage against it ------------------------------------------------------- */
 
-static int check_collect(void *ctx, const struct tok_token *tk, const char *term, size_t len)
+/* Keeps a candidate's token in c; on OOM sets c->nomem (the search fails) and stops. */
+static enum analyze_next check_collect(void *ctx, const struct tok_token *tk, const char *term,
+                                       size_t len)
 {
     struct checker *c = ctx;
     struct ptoken *t, *v = grow(c->tok, c->n, &c->cap, sizeof *v, 256);
 
     if (v == NULL)
-        return -TRAWL_ENOMEM;
+        goto nomem;
     c->tok = v;
     t = &v[c->n];
     t->folded = c->store.len;
     t->flen = tk->len;
     if (sbuf_add(&c->store, tk->text, tk->len))
-        return -TRAWL_ENOMEM;
+        goto nomem;
     t->term = c->store.len;
     t->tlen = len;
     if (sbuf_add(&c->store, term, len))
-        return -TRAWL_ENOMEM;
-    if (analyze_base_len(c->an, tk, term, len, &t->blen) != 0)
-        return -TRAWL_ENOMEM;
+        goto nomem;
+    if (analyze_base_len(c->an, tk, term, len, &t->blen) != TRAWL_OK)
+        goto nomem;
     c->n++;
-    return 0;
+    return ANALYZE_NEXT;
+nomem:
+    c->nomem = 1;
+    return ANALYZE_STOP;
 }
 
 /* Token i is s: by index term, or (folded) by folded form, where a possessive ending in the
@@ -208,21 +213,17 @@ static int check_node(const struct checker *c, const struct qseq *s)
     return 1;
 }
 
-int index_check_decider(void *ctx, xdb_docid id, const char *data, size_t len)
+int index_checker_match(struct checker *c, const char *data, size_t len)
 {
-    struct checker *c = ctx;
     struct schema_passage p;
 
-    (void)id;
-    if (c->ex != NULL && !index_exclude_keep(c->ex, data, len))
-        return 0;
     if (c->no_text)
         return 1;
     if (c->nomem || schema_passage_decode(data, len, &p, NULL) != TRAWL_OK)
         return 0;
     sbuf_reset(&c->store);
     c->n = 0;
-    if (analyze_each(c->an, p.text, p.text_len, check_collect, c) != 0) {
+    if (analyze_each(c->an, p.text, p.text_len, check_collect, c) != TRAWL_OK || c->nomem) {
         c->nomem = 1;
         return 0;
     }

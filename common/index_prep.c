@@ -1,22 +1,12 @@
 /* index_prep: an article analysed into passage documents (pure: any thread, its own analyzer). */
 #include "common/index_priv.h"
 
-#include <dirent.h>
-#include <errno.h>
-#include <limits.h>
-#include <math.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <time.h>
-#include <unistd.h>
 
 #include "common/index_dups.h"
 #include "common/index_fields.h"
-#include "common/layout.h"
 #include "common/rank.h"
-#include "common/stem.h"
 #include "common/strmap.h"
 #include "common/xdb.h"
 
@@ -52,26 +42,34 @@ struct prep_ctx {
     struct strmap *terms;
     struct strmap *words;
     struct dups_sig *sig; /* the article's SimHash, over all its passages in order */
+    int rc;               /* TRAWL_ENOMEM once a count could not be kept */
 };
 
-static int prep_token(void *ctx, const struct tok_token *tk, const char *term, size_t len)
+static enum analyze_next prep_token(void *ctx, const struct tok_token *tk, const char *term,
+                                    size_t len)
 {
     struct prep_ctx *pc = ctx;
 
-    if (strmap_add(pc->terms, term, len, 1) != TRAWL_OK)
-        return -TRAWL_ENOMEM;
-    if (index_spelling_word(tk) && strmap_add(pc->words, tk->text, tk->len, 1) != TRAWL_OK)
-        return -TRAWL_ENOMEM;
+    if (strmap_add(pc->terms, term, len, 1) != TRAWL_OK ||
+        (index_spelling_word(tk) && strmap_add(pc->words, tk->text, tk->len, 1) != TRAWL_OK)) {
+        pc->rc = TRAWL_ENOMEM;
+        return ANALYZE_STOP;
+    }
     index_dups_token(pc->sig, tk->text, tk->len);
-    return 0;
+    return ANALYZE_NEXT;
 }
 
-static int prep_title_token(void *ctx, const struct tok_token *tk, const char *term, size_t len)
+static enum analyze_next prep_title_token(void *ctx, const struct tok_token *tk,
+                                          const char *term, size_t len)
 {
     struct prep_ctx *pc = ctx;
 
     (void)tk;
-    return strmap_add(pc->terms, term, len, RANK_TITLE_WDF) != TRAWL_OK ? -TRAWL_ENOMEM : 0;
+    if (strmap_add(pc->terms, term, len, RANK_TITLE_WDF) != TRAWL_OK) {
+        pc->rc = TRAWL_ENOMEM;
+        return ANALYZE_STOP;
+    }
+    return ANALYZE_NEXT;
 }
 
 /* What a passage's document and the article's carry besides terms: the article and source
@@ -136,7 +134,7 @@ static int prep_passage(struct index_prep *p, struct analyzer *an, const struct 
                         const struct passage *ps, struct strmap *terms, struct strmap *art,
                         struct dups_sig *sig, struct sbuf *tmp, struct terr *err)
 {
-    struct prep_ctx pc = {terms, &p->words, sig};
+    struct prep_ctx pc = {terms, &p->words, sig, TRAWL_OK};
     xdb_doc *doc = xdb_doc_new();
     int rc;
 
@@ -145,7 +143,7 @@ static int prep_passage(struct index_prep *p, struct analyzer *an, const struct 
     p->docs[p->ndocs++] = doc;
     strmap_clear(terms);
     rc = analyze_each(an, a->body + ps->start, ps->end - ps->start, prep_token, &pc);
-    if (rc != 0)
+    if (rc != TRAWL_OK || pc.rc != TRAWL_OK)
         return terr_set(err, TRAWL_ENOMEM, "out of memory");
     /* The article's own counts, before the title joins the passage's. */
     for (size_t i = 0; i < terms->cap; i++) {
@@ -159,8 +157,9 @@ static int prep_passage(struct index_prep *p, struct analyzer *an, const struct 
      * a passage, and would give every passage the words of the first. Not in the spelling
      * table: the body has the title's words. */
     if (RANK_TITLE_WDF > 0 && !a->title_derived && a->title[0] != '\0') {
-        struct prep_ctx tc = {terms, NULL, NULL};
-        if (analyze_each(an, a->title, strlen(a->title), prep_title_token, &tc) != 0)
+        struct prep_ctx tc = {terms, NULL, NULL, TRAWL_OK};
+        if (analyze_each(an, a->title, strlen(a->title), prep_title_token, &tc) != TRAWL_OK ||
+            tc.rc != TRAWL_OK)
             return terr_set(err, TRAWL_ENOMEM, "out of memory");
     }
     /* One add per distinct term, with its count: far fewer calls into Xapian's map. */
@@ -187,8 +186,9 @@ static int prep_article(struct index_prep *p, struct analyzer *an, const struct 
     if ((p->adoc = xdb_doc_new()) == NULL)
         return terr_set(err, TRAWL_ENOMEM, "out of memory");
     if (RANK_TITLE_WDF > 0 && !a->title_derived && a->title[0] != '\0') {
-        struct prep_ctx tc = {art, NULL, NULL};
-        if (analyze_each(an, a->title, strlen(a->title), prep_title_token, &tc) != 0)
+        struct prep_ctx tc = {art, NULL, NULL, TRAWL_OK};
+        if (analyze_each(an, a->title, strlen(a->title), prep_title_token, &tc) != TRAWL_OK ||
+            tc.rc != TRAWL_OK)
             return terr_set(err, TRAWL_ENOMEM, "out of memory");
     }
     for (size_t i = 0; i < art->cap; i++) {

@@ -6,6 +6,7 @@
 #define TRAWL_COMMON_INDEX_PRIV_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "common/analyze.h"
 #include "common/index.h"
@@ -79,7 +80,7 @@ struct build {
 struct collect_ctx {
     struct strlist terms;  /* index terms */
     struct strlist folded; /* folded tokens, same order */
-    int nomem;
+    int nomem;             /* set by index_collect_token when an append failed */
 };
 
 /* A passage's token as the checker keeps it: byte offsets into checker.store. */
@@ -100,7 +101,8 @@ struct checker {
     struct ptoken *tok;
     size_t n, cap;
     int nomem;           /* a candidate could not be analysed: the search fails */
-    struct excluder *ex; /* article-level exclusions checked first (NULL: none) */
+    struct excluder *ex; /* article-level exclusions index_check_decider checks first (NULL:
+                            none); index_phrase.c does not look at them */
     int no_text;         /* 1: nothing to check on the text, only ex */
 };
 
@@ -125,21 +127,25 @@ struct excluder {
     int rc;                     /* and its status */
 };
 
-/* ---- index_open.c ---- */
+/* ---- index_base.c ---- */
 /* A metadata integer: -1 when absent, -2 when not a number. tmp is scratch. */
 int index_meta_int(xdb *db, const char *key, long *out, struct sbuf *tmp, struct terr *err);
+/* A database's META_BATCH (0 when absent; TRAWL_EINDEX, damaged, when not a number). */
+int index_batch(struct index *ix, xdb *db, uint64_t *out, struct terr *err);
 /* *agree = 1 when the reader has an article database whose batch is its passages' (the
  * first shard's, for shards: Xapian reads metadata from the first database only). */
 int index_articles_agree(struct index *ix, int *agree, struct terr *err);
+/* Returns rc, the status of a record decoder (schema.h); when it
+ * is TRAWL_EINDEX (the decoders' "corrupt ... data"), first rewords err to say that the index
+ * at ix's path is damaged and how to rebuild it. Decided by the status, never the text. */
+int index_damaged(const struct index *ix, int rc, struct terr *err);
+
+/* ---- index_open.c ---- */
 typedef int (*index_read_fn)(struct index *ix, void *ctx, struct terr *err);
 /* Runs fn; while it says TRAWL_ERETRY, reopens ix and runs it again (a few times in all); a
  * reader whose fn says TRAWL_EINDEX gets one more look at the latest revision (a race with a
  * writer can look like damage). */
 int index_retry(struct index *ix, index_read_fn fn, void *ctx, struct terr *err);
-/* Returns rc, the status of a record decoder (schema.h); when it
- * is TRAWL_EINDEX (the decoders' "corrupt ... data"), first rewords err to say that the index
- * at ix's path is damaged and how to rebuild it. Decided by the status, never the text. */
-int index_damaged(const struct index *ix, int rc, struct terr *err);
 
 /* ---- index_write.c ---- */
 /* TRAWL_EINTERNAL naming the index when it was opened read-only. */
@@ -183,8 +189,10 @@ int index_strlist_add(struct strlist *l, const char *s, size_t len);
 int index_strlist_append(struct strlist *l, const char *s, size_t len);
 void index_strlist_release(struct strlist *l);
 int index_cmp_str(const void *a, const void *b); /* qsort of char * */
-/* An analyze_each callback collecting terms and folded tokens into a struct collect_ctx. */
-int index_collect_token(void *ctx, const struct tok_token *tk, const char *term, size_t len);
+/* An analyze_each callback collecting terms and folded tokens into a struct collect_ctx (nomem
+ * set, and a stop, on OOM). */
+enum analyze_next index_collect_token(void *ctx, const struct tok_token *tk, const char *term,
+                                      size_t len);
 /* The xdb_query for q (NULL when q drops out, or on error with b->rc set). */
 xdb_query *index_query_node(struct build *b, const struct qnode *q);
 /* Every index term starting with prefix as one synonym (or match-nothing); NULL with *rc set
@@ -207,6 +215,9 @@ void index_exclude_release(struct excluder *e); /* NULL-safe */
 /* Keep the passage in data? No when its article contains an excluded branch anywhere (or on
  * failure: see e->rc). */
 int index_exclude_keep(struct excluder *e, const char *data, size_t len);
+/* An xdb_decider_fn over a struct checker: its exclusions (ex, when not NULL) keep the
+ * passage's article, and its query matches the passage exactly (index_checker_match). */
+int index_check_decider(void *ctx, xdb_docid id, const char *data, size_t len);
 /* What index_results.priv holds. */
 struct index_results_priv {
     xdb_mset *mset;
@@ -298,7 +309,7 @@ int index_artfirst_count(struct index *ix, struct index_artrank *a, size_t c, st
 int index_checker_init(struct checker *c, struct analyzer *an, const struct qnode *root,
                        struct terr *err);
 void index_checker_release(struct checker *c); /* frees what c owns; c may be zeroed */
-/* An xdb_decider_fn: does the passage in data satisfy the checker's query exactly? */
-int index_check_decider(void *ctx, xdb_docid id, const char *data, size_t len);
+/* Does the passage in data satisfy the checker's query exactly? (c->ex is not looked at.) */
+int index_checker_match(struct checker *c, const char *data, size_t len);
 
 #endif

@@ -2,23 +2,11 @@
  * over the whole index, filters; with the terms to highlight and rank by. */
 #include "common/index_priv.h"
 
-#include <dirent.h>
-#include <errno.h>
-#include <limits.h>
-#include <math.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <time.h>
-#include <unistd.h>
 
 #include "common/grow.h"
 #include "common/index_fields.h"
-#include "common/layout.h"
-#include "common/rank.h"
-#include "common/stem.h"
-#include "common/strmap.h"
 #include "common/xdb.h"
 
 /* Appends s unless the list has it already. */
@@ -60,15 +48,18 @@ int index_cmp_str(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-int index_collect_token(void *ctx, const struct tok_token *tk, const char *term, size_t len)
+enum analyze_next index_collect_token(void *ctx, const struct tok_token *tk, const char *term,
+                                      size_t len)
 {
     struct collect_ctx *c = ctx;
 
     /* A sequence needs every token, repeats included: append, do not deduplicate. */
     if (index_strlist_append(&c->terms, term, len) != TRAWL_OK ||
-        index_strlist_append(&c->folded, tk->text, tk->len) != TRAWL_OK)
-        return -TRAWL_ENOMEM;
-    return 0;
+        index_strlist_append(&c->folded, tk->text, tk->len) != TRAWL_OK) {
+        c->nomem = 1;
+        return ANALYZE_STOP;
+    }
+    return ANALYZE_NEXT;
 }
 
 static xdb_query *fail_nomem(struct build *b)
@@ -108,7 +99,7 @@ static xdb_query *build_words(struct build *b, const struct qnode *q, int exact)
 
     memset(&c, 0, sizeof c);
     rc = analyze_each(b->an, q->text, q->len, index_collect_token, &c);
-    if (rc != 0) {
+    if (rc != TRAWL_OK || c.nomem) {
         fail_nomem(b);
         goto out;
     }

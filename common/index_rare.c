@@ -30,7 +30,6 @@
  * them) over code points. */
 #include "common/index_priv.h"
 
-#include <stdlib.h>
 #include <string.h>
 
 #include "common/analyze.h"
@@ -81,28 +80,36 @@ static unsigned edit_distance(const unsigned *a, size_t n, const unsigned *b, si
     return d[n][m];
 }
 
-/* The index term of the first token of text (its stem), into out; "" when none. */
-static int stem_ctx_fn(void *ctx, const struct tok_token *tk, const char *term, size_t len)
+struct first_term {
+    struct sbuf term; /* the index term of the first token; "" when none */
+    int rc;           /* TRAWL_ENOMEM when it could not be kept */
+};
+
+/* Keeps the index term of the first token of the text (its stem), then stops. */
+static enum analyze_next stem_ctx_fn(void *ctx, const struct tok_token *tk, const char *term,
+                                     size_t len)
 {
-    struct sbuf *out = ctx;
+    struct first_term *f = ctx;
 
     (void)tk;
-    return sbuf_add(out, term, len) != TRAWL_OK ? -TRAWL_ENOMEM : 1;
+    if (sbuf_add(&f->term, term, len) != TRAWL_OK)
+        f->rc = TRAWL_ENOMEM;
+    return ANALYZE_STOP;
 }
 
 /* 1 when a and b have the same stem, 0 when not, -1 when out of memory. */
 static int same_stem(struct analyzer *an, const char *a, size_t alen, const char *b, size_t blen)
 {
-    struct sbuf sa, sb;
+    struct first_term fa = {.rc = TRAWL_OK}, fb = {.rc = TRAWL_OK};
     int same = -1;
 
-    sbuf_init(&sa);
-    sbuf_init(&sb);
-    if (analyze_each(an, a, alen, stem_ctx_fn, &sa) >= 0 &&
-        analyze_each(an, b, blen, stem_ctx_fn, &sb) >= 0)
-        same = sa.len == sb.len && memcmp(sa.buf, sb.buf, sa.len) == 0;
-    sbuf_release(&sa);
-    sbuf_release(&sb);
+    sbuf_init(&fa.term);
+    sbuf_init(&fb.term);
+    if (analyze_each(an, a, alen, stem_ctx_fn, &fa) == TRAWL_OK && fa.rc == TRAWL_OK &&
+        analyze_each(an, b, blen, stem_ctx_fn, &fb) == TRAWL_OK && fb.rc == TRAWL_OK)
+        same = fa.term.len == fb.term.len && memcmp(fa.term.buf, fb.term.buf, fa.term.len) == 0;
+    sbuf_release(&fa.term);
+    sbuf_release(&fb.term);
     return same;
 }
 

@@ -2,20 +2,14 @@
  * counts, settling near-ties, and the path for remote shards (no match decider there). */
 #include "common/index_priv.h"
 
-#include <dirent.h>
-#include <errno.h>
 #include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <time.h>
-#include <unistd.h>
 
-#include "common/layout.h"
 #include "common/rank.h"
-#include "common/stem.h"
+#include "common/schema.h"
 #include "common/strmap.h"
 #include "common/xdb.h"
 
@@ -176,11 +170,6 @@ out:
     return rc;
 }
 
-static int same_article(const struct index_hit *x, const struct index_hit *y)
-{
-    return x->p.id_len == y->p.id_len && memcmp(x->p.id, y->p.id, x->p.id_len) == 0;
-}
-
 /* Xapian's collapse counts are lower bounds that depend on the window (a passage that never
  * beat the threshold is not counted), so a page would disagree with the unpaged list. Count
  * each shown article's matching passages exactly: the query filtered to the article's few
@@ -201,7 +190,7 @@ static int exact_more(struct index *ix, const xdb_query *xq, struct checker *chk
     for (size_t i = 0; per_article && i < r->n; i++) {
         size_t k = 0;
         int rc;
-        while (k < i && !same_article(&r->hits[k], &r->hits[i]))
+        while (k < i && !schema_same_article(&r->hits[k].p, &r->hits[i].p))
             k++;
         if (k < i) {
             r->hits[i].more = r->hits[k].more;

@@ -2,20 +2,8 @@
  * flushed in bounded batches, and suggestions. */
 #include "common/index_priv.h"
 
-#include <dirent.h>
-#include <errno.h>
-#include <limits.h>
-#include <math.h>
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <time.h>
-#include <unistd.h>
 
-#include "common/layout.h"
-#include "common/rank.h"
-#include "common/stem.h"
 #include "common/strmap.h"
 #include "common/xdb.h"
 
@@ -58,15 +46,23 @@ int index_flush_spelling(struct index *ix, struct terr *err)
     return rc;
 }
 
-static int unspell_token(void *ctx, const struct tok_token *tk, const char *term, size_t len)
+struct unspell {
+    struct strmap *words;
+    int rc; /* TRAWL_ENOMEM once a word could not be counted */
+};
+
+static enum analyze_next unspell_token(void *ctx, const struct tok_token *tk, const char *term,
+                                       size_t len)
 {
-    struct strmap *words = ctx;
+    struct unspell *u = ctx;
 
     (void)term;
     (void)len;
-    if (index_spelling_word(tk) && strmap_add(words, tk->text, tk->len, 1) != TRAWL_OK)
-        return -TRAWL_ENOMEM;
-    return 0;
+    if (index_spelling_word(tk) && strmap_add(u->words, tk->text, tk->len, 1) != TRAWL_OK) {
+        u->rc = TRAWL_ENOMEM;
+        return ANALYZE_STOP;
+    }
+    return ANALYZE_NEXT;
 }
 
 /* Before an article's passages go (replaced or removed): their words leave the spelling
@@ -85,8 +81,10 @@ int index_forget_words(struct index *ix, const struct docids *ids, struct terr *
         rc = xdb_doc_data(ix->db, ids->v[i], &data, err);
         if (rc == TRAWL_OK)
             rc = index_damaged(ix, schema_passage_decode(data.buf, data.len, &p, err), err);
-        if (rc == TRAWL_OK &&
-            analyze_each(an, p.text, p.text_len, unspell_token, &ix->unspell) != 0)
+        struct unspell u = {&ix->unspell, TRAWL_OK};
+        if (rc == TRAWL_OK && analyze_each(an, p.text, p.text_len, unspell_token, &u) != TRAWL_OK)
+            u.rc = TRAWL_ENOMEM;
+        if (u.rc != TRAWL_OK)
             rc = terr_set(err, TRAWL_ENOMEM, "out of memory");
     }
     sbuf_release(&data);

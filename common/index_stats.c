@@ -2,21 +2,13 @@
 #include "common/index_priv.h"
 
 #include <dirent.h>
-#include <errno.h>
-#include <limits.h>
-#include <math.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
-#include <unistd.h>
 
 #include "common/layout.h"
-#include "common/rank.h"
 #include "common/schema.h"
-#include "common/stem.h"
-#include "common/strmap.h"
 #include "common/xdb.h"
 
 /* ---- Statistics ------------------------------------------------------------------------ */

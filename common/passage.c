@@ -4,7 +4,6 @@
 #include "common/passage.h"
 
 #include <stdlib.h>
-#include <string.h>
 
 #include "common/grow.h"
 

@@ -1,5 +1,6 @@
 /* query: trawl's query language, parsed into a tree. Pure syntax: no analysis, no index; the
- * words are kept as typed, and index.c analyses them with the same analyzer as the indexer.
+ * words are kept as typed, and index_query.c analyses them with the same analyzer as the
+ * indexer.
  * Depends on libc and err/sbuf only.
  *
  * Syntax (also in the README):

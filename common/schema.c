@@ -274,6 +274,11 @@ int schema_passage_decode(const char *data, size_t len, struct schema_passage *p
     return rc;
 }
 
+int schema_same_article(const struct schema_passage *a, const struct schema_passage *b)
+{
+    return a->id_len == b->id_len && memcmp(a->id, b->id, a->id_len) == 0;
+}
+
 int schema_article_encode(const struct schema_article *a, struct sbuf *out)
 {
     if (sbuf_addc(out, SCHEMA_RECORD_V1) || put_str(out, a->source, a->source_len) ||

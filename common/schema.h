@@ -1,6 +1,7 @@
 /* schema: the one place that names trawl's on-disk layout inside a Xapian database: term
  * prefixes, value slots, the layout of document data and metadata keys.
- * Depends on sbuf only. index.c is its only user besides tests; programs go through index.h.
+ * Depends on sbuf only. Used by the index modules, layout (shard routing's hash) and the API's
+ * implementation (trawl*.c); programs see none of it.
  *
  * One Xapian document per passage:
  *   terms    stem            ranking term (Snowball stem of a folded token, or the folded
@@ -124,6 +125,8 @@ int schema_passage_encode(const struct schema_passage *p, struct sbuf *out);
 /* TRAWL_EINDEX when data is not a passage of this schema. */
 int schema_passage_decode(const char *data, size_t len, struct schema_passage *p,
                           struct terr *err);
+/* Are two passages of the same article (equal ids)? */
+int schema_same_article(const struct schema_passage *a, const struct schema_passage *b);
 
 /* The record kept per article for incremental runs. */
 struct schema_article {

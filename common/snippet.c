@@ -22,6 +22,7 @@ struct sctx {
     struct sbuf fold; /* the tokens' folded forms, when the query has phrases */
     size_t *foffs;    /* 3 per token: offset in fold, length, length without a possessive */
     size_t fcap;      /* foffs has room for fcap tokens */
+    int nomem;        /* collect could not keep a token */
 };
 
 static int find(char *const *v, size_t n, const char *s, size_t len)
@@ -63,22 +64,24 @@ static int match_id(const struct index_hl *hl, const struct tok_token *tk, const
     return -1;
 }
 
-static int collect(void *ctx, const struct tok_token *tk, const char *term, size_t len)
+/* Keeps a token and what it matches; on OOM sets c->nomem and stops. */
+static enum analyze_next collect(void *ctx, const struct tok_token *tk, const char *term,
+                                 size_t len)
 {
     struct sctx *c = ctx;
     struct stok *v = grow(c->v, c->n, &c->cap, sizeof *v, 128);
     size_t blen = tk->len;
 
     if (v == NULL)
-        return -TRAWL_ENOMEM;
+        goto nomem;
     c->v = v;
-    if (c->hl->nexact && analyze_base_len(c->an, tk, term, len, &blen) != 0)
-        return -TRAWL_ENOMEM;
+    if (c->hl->nexact && analyze_base_len(c->an, tk, term, len, &blen) != TRAWL_OK)
+        goto nomem;
     if (c->hl->nphrases) {
         /* Triples (offset in fold, length, length without a possessive), one per token. */
         size_t *f = grow(c->foffs, c->n, &c->fcap, 3 * sizeof *f, 128);
         if (f == NULL)
-            return -TRAWL_ENOMEM;
+            goto nomem;
         c->foffs = f;
     }
     c->v[c->n].start = tk->start;
@@ -91,10 +94,13 @@ static int collect(void *ctx, const struct tok_token *tk, const char *term, size
         c->foffs[3 * c->n + 1] = tk->len;
         c->foffs[3 * c->n + 2] = blen;
         if (sbuf_add(&c->fold, tk->text, tk->len) != TRAWL_OK)
-            return -TRAWL_ENOMEM;
+            goto nomem;
     }
     c->n++;
-    return 0;
+    return ANALYZE_NEXT;
+nomem:
+    c->nomem = 1;
+    return ANALYZE_STOP;
 }
 
 /* A word of a quoted phrase marks only inside an occurrence of the phrase: elsewhere it keeps
@@ -217,7 +223,7 @@ static void cut_window(const char *text, size_t len, size_t width, const struct 
 int snippet_make(struct analyzer *an, const char *text, size_t len, const struct index_hl *hl,
                  size_t width, struct snippet *out, struct terr *err)
 {
-    struct sctx c = {hl, NULL, 0, 0, an, {0}, NULL, 0};
+    struct sctx c = {hl, NULL, 0, 0, an, {0}, NULL, 0, 0};
     size_t nitems = hl->nterms + hl->nexact + hl->nprefixes;
     size_t *count = NULL;
     size_t bi, bj;
@@ -225,7 +231,7 @@ int snippet_make(struct analyzer *an, const char *text, size_t len, const struct
 
     memset(out, 0, sizeof *out);
     sbuf_init(&c.fold);
-    if (analyze_each(an, text, len, collect, &c) != 0 ||
+    if (analyze_each(an, text, len, collect, &c) != TRAWL_OK || c.nomem ||
         (hl->nphrases && phrases_only(&c) != TRAWL_OK) || add_marks(text, &c, out) != TRAWL_OK ||
         (count = calloc(nitems + 1, sizeof *count)) == NULL) {
         rc = terr_set(err, TRAWL_ENOMEM, "out of memory");

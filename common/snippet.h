@@ -3,7 +3,7 @@
  * word, or whose term starts with a query prefix; merges marks separated only by white space;
  * picks the window of at most `width` bytes holding the most distinct query terms (earlier
  * windows and sentence starts win ties), cut at word boundaries.
- * Depends on analyze and index (for struct index_hl). */
+ * Depends on analyze and snippet_phrase (struct index_hl). */
 #ifndef TRAWL_COMMON_SNIPPET_H
 #define TRAWL_COMMON_SNIPPET_H
 
@@ -11,7 +11,7 @@
 
 #include "common/analyze.h"
 #include "common/err.h"
-#include "common/index.h"
+#include "common/snippet_phrase.h"
 
 TRAWL_BEGIN_DECLS
 

@@ -278,8 +278,12 @@ static size_t cut(const char *text, size_t n)
     return n;
 }
 
-/* Folds pre[0..n) if needed and hands the token to the callback. Returns the callback's
- * value, 0 for a token that folded to nothing, or -TRAWL_ENOMEM. */
+/* What emit and the scanners return besides 0 (go on) and -TRAWL_ENOMEM: the callback said
+ * TOK_STOP. tok_each turns both into its status. */
+#define SCAN_STOP 1
+
+/* Folds pre[0..n) if needed and hands the token to the callback. Returns 0 (also for a token
+ * that folded to nothing), SCAN_STOP or -TRAWL_ENOMEM. */
 static int emit(struct scan *sc, size_t n, int ascii, unsigned flags, size_t start, size_t end)
 {
     struct tok_token tk;
@@ -310,7 +314,7 @@ static int emit(struct scan *sc, size_t n, int ascii, unsigned flags, size_t sta
     tk.end = end;
     tk.pos = sc->pos++;
     tk.flags = flags;
-    return sc->fn(sc->ctx, &tk);
+    return sc->fn(sc->ctx, &tk) == TOK_STOP ? SCAN_STOP : 0;
 }
 
 /* A hyphen at i between the token just ended and a word character: returns the position
@@ -499,7 +503,7 @@ int tok_each(struct tok *t, const char *text, size_t len, tok_fn fn, void *ctx)
                 /* An acronym ends in a dot, so no hyphen can join it to the next token. */
                 rc = emit(&sc, an, ascii, joined | (truncated ? TOK_LONG : 0), i, end);
                 if (rc != 0)
-                    return rc;
+                    return rc < 0 ? -rc : TRAWL_OK; /* a stop is no failure */
                 i = end;
                 joined = 0;
                 continue;
@@ -507,7 +511,7 @@ int tok_each(struct tok *t, const char *text, size_t len, tok_fn fn, void *ctx)
             rc = scan_word(&sc, i, joined, &next);
         }
         if (rc != 0)
-            return rc;
+            return rc < 0 ? -rc : TRAWL_OK;
         j = joined_after(&sc, next);
         joined = j != 0 ? TOK_JOINED : 0;
         i = j != 0 ? j : next;
@@ -549,7 +553,7 @@ struct fold_ctx {
     size_t cap, n;
 };
 
-static int fold_one(void *ctx, const struct tok_token *tk)
+static enum tok_next fold_one(void *ctx, const struct tok_token *tk)
 {
     struct fold_ctx *f = ctx;
     size_t n = tk->len;
@@ -560,11 +564,11 @@ static int fold_one(void *ctx, const struct tok_token *tk)
             n--;
         memcpy(f->out + f->n, tk->text, n);
         f->n += n;
-        return 1; /* full */
+        return TOK_STOP; /* full */
     }
     memcpy(f->out + f->n, tk->text, n);
     f->n += n;
-    return 0;
+    return TOK_NEXT;
 }
 
 size_t tok_fold_word(struct tok *t, const char *word, size_t len, char *out, size_t cap)
@@ -574,7 +578,7 @@ size_t tok_fold_word(struct tok *t, const char *word, size_t len, char *out, siz
     int rc = tok_each(t, word, len, fold_one, &f);
 
     t->invalid = invalid;
-    if (rc < 0)
+    if (rc != TRAWL_OK)
         return 0;
     if (f.n < cap)
         out[f.n] = '\0';

@@ -54,11 +54,15 @@ struct tok; /* scratch buffers; one per thread */
 struct tok *tok_new(void); /* NULL on OOM */
 void tok_free(struct tok *t);
 
-/* Called per token in text order. Non-zero stops tok_each(), which returns it. */
-typedef int (*tok_fn)(void *ctx, const struct tok_token *tk);
+/* What a tok_fn tells tok_each: go on, or stop early. A callback that fails keeps its own
+ * status in its ctx and stops (the rule xdb.h's enum xdb_next follows). */
+enum tok_next { TOK_NEXT = 0, TOK_STOP = 1 };
 
-/* Tokenizes text[0..len). Returns 0, fn's non-zero value, or TRAWL_ENOMEM (as a negative
- * number, -TRAWL_ENOMEM, so it cannot be mistaken for fn's value). */
+/* Called per token in text order. */
+typedef enum tok_next (*tok_fn)(void *ctx, const struct tok_token *tk);
+
+/* Tokenizes text[0..len). Returns TRAWL_OK (also when fn stopped early) or TRAWL_ENOMEM, never
+ * fn's value: a stop and an error code must not share one int. */
 int tok_each(struct tok *t, const char *text, size_t len, tok_fn fn, void *ctx);
 
 /* Invalid UTF-8 sequences met by the last tok_each() on t. */

@@ -9,10 +9,9 @@
 #include <utf8proc.h>
 
 #include "common/api.h"
+#include "common/index.h"
 #include "common/jsonl.h"
 #include "common/schema.h"
-#include "common/stem.h"
-#include "common/xdb.h"
 #include "trawl_config.h"
 
 int api_fail(struct trawl_error *out, const struct terr *e)
@@ -80,18 +79,18 @@ const char *trawl_library_versions(void)
     /* Filled once; the versions do not change while the process runs. */
     if (text[0] == '\0')
         snprintf(text, sizeof text, "Xapian %s, libstemmer %s, utf8proc %s",
-                 xdb_xapian_version(), TRAWL_LIBSTEMMER_VERSION, utf8proc_version());
+                 index_xapian_version(), TRAWL_LIBSTEMMER_VERSION, utf8proc_version());
     return text;
 }
 
 int trawl_language_known(const char *lang)
 {
-    return stem_known(lang);
+    return index_language_known(lang);
 }
 
 const char *const *trawl_languages(void)
 {
-    return (const char *const *)stem_languages();
+    return (const char *const *)index_languages();
 }
 
 /* ---- Articles --------------------------------------------------------------------------- */

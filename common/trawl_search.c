@@ -1,23 +1,21 @@
 /* trawl_search: the read half of the public API (trawl.h): opening an index for searching,
  * searches and their results, snippets, words, explanations, passages, statistics, spelling
- * and article records. A thin layer over index.h, query.h, snippet.h and analyze.h: it
- * converts types and errors, and owns nothing the internals do not already do. */
+ * and article records. A thin layer over index.h (the text layer's query.h, snippet.h and
+ * analyze.h only through it: common/LAYERS): it converts types and errors, and owns nothing
+ * the internals do not already do. */
 #include "common/trawl.h"
 
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "common/analyze.h"
 #include "common/api.h"
 #include "common/index.h"
 #include "common/index_dups.h"
 #include "common/layout.h"
-#include "common/query.h"
 #include "common/rank.h"
 #include "common/sbuf.h"
 #include "common/schema.h"
-#include "common/snippet.h"
 
 struct trawl_index {
     struct index *ix; /* its analyzer (index_analyzer) serves snippets and trawl_words too */
@@ -247,10 +245,7 @@ int trawl_search(trawl_index *ix, const char *query, size_t len,
         return nomem(err);
     r->ix = ix;
     search_opts(opts, &r->so);
-    if (opts->plain)
-        rc = query_parse_plain(query, len, &qo, &root, &e);
-    else
-        rc = query_parse(query, len, &qo, &root, &col, &e);
+    rc = index_parse(query, len, opts->plain, &qo, &root, &col, &e);
     if (rc != TRAWL_OK) {
         trawl_results_free(r);
         rc = api_fail(err, &e);
@@ -264,7 +259,7 @@ int trawl_search(trawl_index *ix, const char *query, size_t len,
         return api_ok(err);
     }
     rc = search_grouped(ix, root, opts, r, &e);
-    query_free(root);
+    index_parse_free(root);
     if (rc == TRAWL_OK && r->res->n > 0 &&
         (r->hits = calloc(r->res->n, sizeof *r->hits)) == NULL)
         rc = terr_set(&e, TRAWL_ENOMEM, "out of memory");
@@ -358,17 +353,11 @@ const char *trawl_results_known(const trawl_results *r, size_t i)
 int trawl_snippet(const trawl_results *r, const char *text, size_t len, size_t width,
                   struct trawl_snippet *out, struct trawl_error *err)
 {
-    static const struct index_hl none;
-    struct analyzer *an;
     struct snippet sn;
     struct terr e;
-    int rc;
 
     memset(out, 0, sizeof *out);
-    rc = index_analyzer(r->ix->ix, &an, &e);
-    if (rc == TRAWL_OK)
-        rc = snippet_make(an, text, len, r->res != NULL ? &r->res->hl : &none, width, &sn, &e);
-    if (rc != TRAWL_OK)
+    if (index_snippet(r->ix->ix, r->res, text, len, width, &sn, &e) != TRAWL_OK)
         return api_fail(err, &e);
     if (sn.nmarks > 0 && (out->marks = malloc(sn.nmarks * sizeof *out->marks)) == NULL) {
         snippet_release(&sn);
@@ -396,30 +385,14 @@ void trawl_snippet_release(struct trawl_snippet *s)
     memset(s, 0, sizeof *s);
 }
 
-struct words_ctx {
-    trawl_word_fn fn;
-    void *ctx;
-};
-
-static int word_each(void *ctx, const struct tok_token *tk, const char *term, size_t term_len)
-{
-    struct words_ctx *w = ctx;
-
-    /* Any non-zero value stops; 1 is never -TRAWL_ENOMEM. */
-    return w->fn(w->ctx, tk->text, tk->len, term, term_len) != 0 ? 1 : 0;
-}
-
 int trawl_words(trawl_index *ix, const char *text, size_t len, trawl_word_fn fn, void *ctx,
                 struct trawl_error *err)
 {
-    struct words_ctx w = {fn, ctx};
-    struct analyzer *an;
     struct terr e;
 
-    if (index_analyzer(ix->ix, &an, &e) != TRAWL_OK)
+    /* trawl_word_fn and index_term_fn are the same callback: 0 goes on, non-zero stops. */
+    if (index_words(ix->ix, text, len, fn, ctx, &e) != TRAWL_OK)
         return api_fail(err, &e);
-    if (analyze_each(an, text, len, word_each, &w) == -TRAWL_ENOMEM)
-        return nomem(err);
     return api_ok(err);
 }
 

@@ -13,7 +13,6 @@
 #include "common/layout.h"
 #include "common/passage.h"
 #include "common/pipeline.h"
-#include "common/xdb.h"
 
 _Static_assert(TRAWL_MIN_WORDS == PASSAGE_MIN_WORDS && TRAWL_MAX_WORDS == PASSAGE_MAX_WORDS,
                "trawl.h documents passage.h's defaults");
@@ -172,7 +171,8 @@ static int each_record(trawl_writer *w, struct api_records *er, struct terr *err
         return TRAWL_OK;
     for (unsigned i = 0; i < w->nopen && !er->stopped; i++) {
         int rc = index_each_article(w->open[i], api_record_each, er, err);
-        /* A stop asked for by the callback is not a failure, whatever index.c made of it. */
+        /* A stop asked for by the callback is not a failure, though index_each_article
+         * returns the callback's non-zero value for it. */
         if (rc != TRAWL_OK && !er->stopped)
             return rc;
     }
@@ -468,19 +468,9 @@ void trawl_writer_close(trawl_writer *w)
 
 /* ---- Fatal ends ---------------------------------------------------------------------------- */
 
-static void (*user_fatal)(const char *msg);
-
-static void on_fatal(const char *msg)
-{
-    index_build_fatal_cleanup();
-    if (user_fatal != NULL)
-        user_fatal(msg);
-}
-
 void trawl_on_fatal(void (*fn)(const char *msg))
 {
-    user_fatal = fn;
-    xdb_on_fatal(on_fatal);
+    index_on_fatal(fn);
 }
 
 /* ---- Compaction --------------------------------------------------------------------------- */

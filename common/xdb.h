@@ -1,5 +1,6 @@
 /* xdb: the C face of Xapian, implemented in xdb.cc (the only C++ file in trawl).
- * Knows nothing of trawl's schema (prefixes, slots, data layout live in schema.h/index.c).
+ * Knows nothing of trawl's schema (prefixes, slots and data layout live in schema.h and the
+ * index modules, index_*.c, the only layer that includes this header: common/LAYERS).
  * Never throws: every Xapian or C++ exception is caught inside and becomes a status code
  * plus message in struct terr. Strings cross the boundary as (const char *s, size_t len);
  * strings handed out are borrowed and valid until the call the function documents. An sbuf

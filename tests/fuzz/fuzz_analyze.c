@@ -37,7 +37,8 @@ static int valid_utf8(const char *s, size_t len)
     return 1;
 }
 
-static int on_token(void *ctx, const struct tok_token *tk, const char *term, size_t term_len)
+static enum analyze_next on_token(void *ctx, const struct tok_token *tk, const char *term,
+                                  size_t term_len)
 {
     struct seen *s = ctx;
 
@@ -52,7 +53,7 @@ static int on_token(void *ctx, const struct tok_token *tk, const char *term, siz
     for (size_t i = 0; i < term_len; i++)
         s->sum = s->sum * 1099511628211u + (unsigned char)term[i];
     s->sum = s->sum * 31 + tk->start;
-    return 0;
+    return ANALYZE_NEXT;
 }
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
