@@ -1,6 +1,7 @@
 /* index_dups: SimHash signatures and near-duplicate groups (index_dups.h). */
 #include "common/index_dups.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -171,18 +172,16 @@ struct shingling {
     int rc; /* TRAWL_ENOMEM once a shingle could not be kept */
 };
 
-static enum analyze_next shingle_token(void *ctx, const struct tok_token *tk, const char *term,
-                                       size_t len)
+/* Shingles are of the folded tokens as the tokenizer gives them: no stemming needed. */
+static enum tok_next shingle_token(void *ctx, const struct tok_token *tk)
 {
     struct shingling *sh = ctx;
 
-    (void)term;
-    (void)len;
     if (index_dups_shingles_token(sh->s, tk->text, tk->len) != TRAWL_OK) {
         sh->rc = TRAWL_ENOMEM;
-        return ANALYZE_STOP;
+        return TOK_STOP;
     }
-    return ANALYZE_NEXT;
+    return TOK_NEXT;
 }
 
 int index_dups_article_shingles(struct index *ix, struct analyzer *an,
@@ -217,7 +216,7 @@ int index_dups_article_shingles(struct index *ix, struct analyzer *an,
         if (rc != TRAWL_OK)
             break;
         struct shingling sh = {out, TRAWL_OK};
-        if (analyze_each(an, q.text, q.text_len, shingle_token, &sh) != TRAWL_OK ||
+        if (tok_each(analyzer_tok(an), q.text, q.text_len, shingle_token, &sh) != TRAWL_OK ||
             sh.rc != TRAWL_OK)
             rc = terr_set(err, TRAWL_ENOMEM, "out of memory");
     }
@@ -302,8 +301,9 @@ static int near(struct grouping *g, size_t j, size_t i, int *yes)
 
 /* The representative hit of hit i's group, into m[i].group: an earlier hit of the same
  * article (whatever group it is in: not in the one-passage-per-article view this runs in, but
- * cheap to be sure), else the first representative that is a near-duplicate, else i. */
-static int group_of(struct grouping *g, size_t i)
+ * cheap to be sure), else the first representative up to hit `upto` that is a
+ * near-duplicate, else i. */
+static int group_of(struct grouping *g, size_t i, size_t upto)
 {
     const struct index_results *r = g->r;
     struct member *m = g->m;
@@ -317,7 +317,7 @@ static int group_of(struct grouping *g, size_t i)
         }
     if (!m[i].has_sig)
         return TRAWL_OK;
-    for (size_t j = 0; j < i; j++) {
+    for (size_t j = 0; j < i && j <= upto; j++) {
         if (m[j].group != j || !m[j].has_sig)
             continue;
         if ((rc = near(g, j, i, &yes)) != TRAWL_OK)
@@ -345,9 +345,16 @@ int index_dups_group(struct index *ix, struct index_results *r, size_t offset, s
     sbuf_init(&tmp);
     if (m == NULL || shown_at == NULL)
         rc = terr_set(err, TRAWL_ENOMEM, "out of memory");
-    for (size_t i = 0; i < r->n && rc == TRAWL_OK; i++)
-        if ((rc = read_sig(ix, r->hits[i].docid, &tmp, &m[i], err)) == TRAWL_OK)
-            rc = group_of(&g, i);
+    /* Once the window's last group has its representative (hit `last`), a later hit matters
+     * only if it folds into a group up to there: its first near-duplicate representative is
+     * then among those, and the representatives after `last` need no comparing. */
+    for (size_t i = 0, reps = 0, last = SIZE_MAX; i < r->n && rc == TRAWL_OK; i++) {
+        if ((rc = read_sig(ix, r->hits[i].docid, &tmp, &m[i], err)) != TRAWL_OK ||
+            (rc = group_of(&g, i, last)) != TRAWL_OK)
+            break;
+        if (m[i].group == i && last == SIZE_MAX && ++reps >= offset + count)
+            last = i;
+    }
     if (rc == TRAWL_OK && (d = calloc(count ? count : 1, sizeof *d)) == NULL)
         rc = terr_set(err, TRAWL_ENOMEM, "out of memory");
     /* Pass 1: the groups' representatives in the window [offset, offset + count). */
