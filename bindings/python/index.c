@@ -574,6 +574,24 @@ static PyObject *run_dict(const trawl_results *r, int passages)
     return d;
 }
 
+/* A topic's text is plain words of any length for the library, but its time grows with the
+ * square of the words (a 60 KB topic takes seconds, a megabyte many minutes): longer topics
+ * are refused. */
+#define TOPIC_MAX 65536
+
+static int topic_size_ok(PyObject *qid, Py_ssize_t len)
+{
+    struct trawl_error err = {.code = TRAWL_EINPUT};
+
+    if (len <= TOPIC_MAX)
+        return 1;
+    snprintf(err.msg, sizeof err.msg, "topic '%.100s' too long: %zd bytes, at most %d",
+             PyUnicode_AsUTF8(qid) ? PyUnicode_AsUTF8(qid) : "?", len, TOPIC_MAX);
+    PyErr_Clear();
+    pytrawl_raise(&err, NULL);
+    return 0;
+}
+
 PyDoc_STRVAR(run_doc,
 "run(queries, *, k=1000, passages=False) -> dict[str, dict[str, float]]\n"
 "\n"
@@ -583,7 +601,8 @@ PyDoc_STRVAR(run_doc,
 "passages=True every passage ranked (docids 'article#ordinal'), near-duplicates not folded.\n"
 "Returns {qid: {docid: score}}, the shape pytrec_eval and ir_measures take; scores are\n"
 "rounded to 6 decimals as the TREC run file has them, so sorting by score (ties by docid,\n"
-"descending) gives the rankings of trawl-search --queries --trec.");
+"descending) gives the rankings of trawl-search --queries --trec. A text over 64 KiB\n"
+"raises InputError.");
 
 static PyObject *index_run(PyObject *o, PyObject *args, PyObject *kw)
 {
@@ -638,7 +657,8 @@ static PyObject *index_run(PyObject *o, PyObject *args, PyObject *kw)
             if (!PyUnicode_Check(qid))
                 PyErr_Format(PyExc_TypeError, "qid must be str, not %.100s",
                              Py_TYPE(qid)->tp_name);
-            else if ((t = pytrawl_utf8(text, "query text", &tlen)) != NULL) {
+            else if ((t = pytrawl_utf8(text, "query text", &tlen)) != NULL &&
+                     topic_size_ok(qid, tlen)) {
                 rc = do_search(ix, t, (size_t)tlen, &so, &r, &err);
                 if (rc != TRAWL_OK)
                     search_failed(rc, &err);
