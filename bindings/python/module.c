@@ -13,12 +13,6 @@ static PyObject *error_by_status[TRAWL_ECANCELLED + 1];
 static PyObject *query_error;   /* TRAWL_EINPUT with a column */
 static PyObject *missing_error; /* TRAWL_EINDEX where nothing is at the path */
 
-struct error_class {
-    const char *name;
-    int status;      /* -1: not a status's own class */
-    const char *doc;
-};
-
 static PyObject *new_error(PyObject *module, const char *name, PyObject *bases, const char *doc)
 {
     char qual[64];

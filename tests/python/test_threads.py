@@ -115,7 +115,7 @@ def test_ctrl_c_stops_a_long_write_keeping_the_commits(tmp_path):
     n = 0
     with pytest.raises(KeyboardInterrupt):
         with trawl.Writer(db, batch=1000000) as w:
-            while n < 9000:  # under Xapian's own flush threshold of 10,000 changes
+            while n < 20000:
                 w.put(f"lost{n}", f"an article never committed {n}")
                 n += 1
             time.sleep(5)
