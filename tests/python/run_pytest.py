@@ -3,10 +3,12 @@
 
     run_pytest.py BUILD_DIR SOURCE_DIR SANITIZE TEST_FILE
 
-Exits with pytest's status, or 77 (skipped) when every case was skipped, when pytest is not
-installed (Debian: python3-pytest), or in a sanitizer build: an extension module built with
-ASan cannot be loaded into an interpreter that is not (quickstart runs these tests under
-valgrind instead). With TRAWL_VALGRIND=1, the files of VALGRIND run under valgrind (memcheck;
+Exits with pytest's status, or 77 (skipped) when every case was skipped or pytest is not
+installed (Debian: python3-pytest). In a sanitizer build the interpreter, built without ASan,
+can load the module only with the compiler's ASan and UBSan runtimes preloaded: the files of
+CHECKED_ASAN then run so (LeakSanitizer off, as the interpreter frees little at exit: valgrind
+checks the module's leaks), their cases marked `slow` left out; the others are skipped, as is
+everything when the runtimes are not found (TRAWL_CC: the build's compiler). With TRAWL_VALGRIND=1, the files of CHECKED run under valgrind (memcheck;
 leaks of kinds definite and indirect are errors), their cases marked `slow` left out, and the
 others are skipped: their thousands of searches, timed signals and threads would take many
 minutes there."""
@@ -15,7 +17,8 @@ import subprocess
 import sys
 
 
-VALGRIND = ("test_search.py", "test_writer.py", "test_errors.py")
+CHECKED = ("test_search.py", "test_writer.py", "test_errors.py")  # under valgrind or ASan
+CHECKED_ASAN = CHECKED + ("test_threads.py",)
 
 
 class Count:
@@ -33,12 +36,41 @@ class Count:
             self.passed += 1
 
 
+def runtime(name):
+    """The path of the build compiler's sanitizer runtime name (libasan.so), or None."""
+    cc = os.environ.get("TRAWL_CC", "cc").split()
+    try:
+        path = subprocess.run(cc + [f"-print-file-name={name}"], capture_output=True,
+                              text=True).stdout.strip()
+    except OSError:
+        return None
+    return path if os.path.isabs(path) and os.path.exists(path) else None
+
+
+def run_sanitized(sanitize, test_file):
+    """This file again, by an interpreter with the sanitizer runtimes preloaded."""
+    if os.path.basename(test_file) not in CHECKED_ASAN:
+        print(f"SKIP: not run with -Db_sanitize={sanitize}")
+        return 77
+    preload = [runtime("libasan.so")]
+    if "undefined" in sanitize:
+        preload.append(runtime("libubsan.so"))
+    if None in preload:
+        print(f"SKIP: -Db_sanitize={sanitize}: the compiler's sanitizer runtimes are not found "
+              "to preload into the interpreter")
+        return 77
+    asan = os.environ.get("ASAN_OPTIONS", "")
+    env = dict(os.environ, LD_PRELOAD=" ".join(preload), PYTHONMALLOC="malloc",
+               TRAWL_UNDER_ASAN="1",
+               ASAN_OPTIONS=(asan + ":" if asan else "") + "detect_leaks=0")
+    return subprocess.call([sys.executable] + sys.argv + ["-m", "not slow"], env=env)
+
+
 def main():
     build, source, sanitize, test_file = sys.argv[1:5]
-    if sanitize not in ("", "none"):
-        print(f"SKIP: a module built with -Db_sanitize={sanitize} cannot load into an "
-              "uninstrumented python; quickstart runs this suite under valgrind")
-        return 77
+    marks = sys.argv[5:]  # ["-m", EXPR], given by run_sanitized
+    if sanitize not in ("", "none") and "TRAWL_UNDER_ASAN" not in os.environ:
+        return run_sanitized(sanitize, test_file)
     try:
         import pytest
     except ImportError:
@@ -50,7 +82,7 @@ def main():
     os.environ["PYTHONPATH"] = module_dir + os.pathsep + os.environ.get("PYTHONPATH", "")
     args = [test_file, "-q", "-rs", "-p", "no:cacheprovider", "--rootdir", os.path.dirname(test_file)]
     if os.environ.get("TRAWL_VALGRIND", "") not in ("", "0") and "TRAWL_UNDER_VALGRIND" not in os.environ:
-        if os.path.basename(test_file) not in VALGRIND:
+        if os.path.basename(test_file) not in CHECKED:
             print("SKIP: not run under valgrind (TRAWL_VALGRIND=1)")
             return 77
         # Again, under valgrind: the interpreter's own allocator off so that memcheck sees
@@ -63,7 +95,7 @@ def main():
         return subprocess.call(cmd, env=env)
     sys.path.insert(0, module_dir)
     count = Count()
-    rc = pytest.main(args, plugins=[count])
+    rc = pytest.main(args + marks, plugins=[count])
     if rc == 0 and count.passed == 0 and count.skipped > 0:
         return 77
     if rc == 5:  # no case collected
