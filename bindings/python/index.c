@@ -38,7 +38,7 @@ static PyStructSequence_Field hit_fields[] = {
     {"text", "the passage's text"},
     {"score", "its score (float)"},
     {"more", "other matching passages of the same article (per-article view)"},
-    {"highlights", "the query's matches in text: (start, end) str offsets, in order"},
+    {"highlights", "the query's matches in text: a tuple of (start, end) str offsets, in order"},
     {"rank", "0-based rank in the query's whole result list"},
     {"duplicates", "ids of the near-duplicate articles folded into this hit"},
     {"view", "(passages, sort, expand) of the search that found it, for Index.explain"},
@@ -318,7 +318,7 @@ static PyObject *highlights(const trawl_results *r, const struct trawl_passage *
 
     if (trawl_snippet(r, p->text, p->text_len, 0, &sn, &err) != TRAWL_OK)
         return pytrawl_raise(&err, NULL);
-    if ((list = PyList_New((Py_ssize_t)sn.nmarks)) == NULL)
+    if ((list = PyTuple_New((Py_ssize_t)sn.nmarks)) == NULL)
         goto out;
     for (size_t i = 0; i < sn.nmarks; i++) {
         size_t s = to_chars(p->text, sn.marks[i].start, &at_b, &at_cp);
@@ -328,7 +328,7 @@ static PyObject *highlights(const trawl_results *r, const struct trawl_passage *
             Py_CLEAR(list);
             break;
         }
-        PyList_SET_ITEM(list, (Py_ssize_t)i, t);
+        PyTuple_SET_ITEM(list, (Py_ssize_t)i, t);
     }
 out:
     trawl_snippet_release(&sn);

@@ -38,7 +38,7 @@ class Hit(tuple):
     text: str
     score: float
     more: int
-    highlights: list[tuple[int, int]]
+    highlights: tuple[tuple[int, int], ...]
     rank: int
     duplicates: tuple[str, ...]
     view: tuple[bool, str, bool]

@@ -22,8 +22,9 @@ def test_search_hits_carry_the_article_fields(corpus_db):
         assert h.rank == 0 and r[2].rank == 2 and h.duplicates == ()
         assert {h.text[s:e].lower() for s, e in h.highlights} >= {"facebook", "likes", "target"}
         assert h.more >= 0
-        # a tuple of the first ten fields, as documented
+        # a tuple of the first ten fields, as documented, and hashable
         assert h[0] == h.article and len(tuple(h)) == 10
+        assert len({h, r[0], r[1]}) == 2
     assert ix.closed
 
 
