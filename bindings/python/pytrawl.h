@@ -39,5 +39,7 @@ PyObject *pytrawl_str(const char *s, size_t len, int empty_none);
  * KeyboardInterrupt. Nested and concurrent calls share one flag. */
 volatile sig_atomic_t *pytrawl_cancel_begin(void);
 void pytrawl_cancel_end(volatile sig_atomic_t *flag);
+/* The thread that gets KeyboardInterrupt (Python's main thread), told once by the module's init. */
+void pytrawl_cancel_init(unsigned long main_ident);
 
 #endif
