@@ -1,11 +1,13 @@
-/* err: status codes and the error object every fallible function in common/ fills in.
- * Depends on libc only; C and C++ include it alike. The base layer (common/LAYERS): it does not
- * include trawl.h, whose status codes it repeats. */
+/* err: the error object every fallible function in common/ fills in, with the status codes
+ * of trawl.h (enum trawl_status), which the library passes through unchanged (api_fail).
+ * Depends on libc and trawl.h only; C and C++ include it alike. */
 #ifndef TRAWL_COMMON_ERR_H
 #define TRAWL_COMMON_ERR_H
 
 #include <stdio.h>
 #include <stdlib.h>
+
+#include "common/trawl.h"
 
 #ifdef __cplusplus
 #define TRAWL_BEGIN_DECLS extern "C" {
@@ -16,26 +18,6 @@
 #endif
 
 TRAWL_BEGIN_DECLS
-
-/* The public status codes, the same in trawl.h, which programs see: the library passes them
- * through unchanged (api_fail). Written twice so that the lowest layer does not include the
- * highest; tests/layers_test.py fails when the two copies differ. Whichever header comes first
- * defines the enum. */
-#ifndef TRAWL_STATUS_DEFINED
-#define TRAWL_STATUS_DEFINED
-enum trawl_status {
-    TRAWL_OK = 0,
-    TRAWL_ENOMEM,    /* allocation failed */
-    TRAWL_EIO,       /* the file system said no; the errno text is in the message */
-    TRAWL_EINPUT,    /* the caller's input is wrong (query syntax, option, article): fix it */
-    TRAWL_EINDEX,    /* index missing, damaged, or of another schema: the message says what */
-    TRAWL_ELOCKED,   /* another process holds the index's write lock */
-    TRAWL_ERETRY,    /* the index changed under a reader too often: trawl_reopen, try again */
-    TRAWL_ENOTFOUND, /* the thing asked for is not there (not always an error) */
-    TRAWL_EINTERNAL, /* a bug in trawl or a library it uses: please report it */
-    TRAWL_ECANCELLED, /* the caller's cancel flag stopped the call (trawl_search_opts) */
-};
-#endif
 
 /* Fixed size so that reporting ENOMEM never allocates. */
 struct terr {

@@ -38,9 +38,6 @@ extern "C" {
 
 /* ---- Status and errors ------------------------------------------------------------------ */
 
-/* Under a guard: the library's internal headers define the same codes. */
-#ifndef TRAWL_STATUS_DEFINED
-#define TRAWL_STATUS_DEFINED
 enum trawl_status {
     TRAWL_OK = 0,
     TRAWL_ENOMEM,    /* allocation failed */
@@ -53,7 +50,6 @@ enum trawl_status {
     TRAWL_EINTERNAL, /* a bug in trawl or a library it uses: please report it */
     TRAWL_ECANCELLED, /* the caller's cancel flag stopped the call (trawl_search_opts) */
 };
-#endif
 
 struct trawl_error {
     enum trawl_status code;

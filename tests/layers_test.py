@@ -19,8 +19,6 @@ a module of its own. What it fails on:
             circle even though neither includes the other's header
   unlisted  a module of common/ that common/LAYERS does not place (a new file must be placed)
   unknown   an include of common/ that names no file
-  status    the status codes common/err.h repeats (so that the base layer need not include the
-            public header) differ from trawl.h's
 """
 import os
 import re
@@ -165,23 +163,11 @@ class Tree:
             for name in set(USE.findall(text)):
                 if name in defined and defined[name][0] != mod:
                     dep(mod, defined[name][0], f"{rel} uses {name}() of {defined[name][1]}")
-        statuses = [status_codes(texts.get(h, "")) for h in ("common/err.h", PUBLIC)]
-        if statuses[0] != statuses[1]:
-            problems.append(f"status: enum trawl_status differs: common/err.h has {statuses[0]}, "
-                            f"{PUBLIC} has {statuses[1]}")
         for scc in strongly_connected(deps):
             if len(scc) > 1:
                 why = [deps[a][b] for a in scc for b in scc if b in deps.get(a, {})]
                 problems.append(f"circle: {' <-> '.join(sorted(scc))}: " + "; ".join(sorted(why)))
         return problems, deps
-
-
-def status_codes(text):
-    """The enumerators of enum trawl_status in a header, as written (comments and spaces
-    aside), or None when it has none."""
-    m = re.search(r"enum\s+trawl_status\s*\{(.*?)\}", strip_code(text), re.S)
-    return None if m is None else [re.sub(r"\s+", "", e) for e in m.group(1).split(",")
-                                   if e.strip()]
 
 
 def strongly_connected(graph):
@@ -259,7 +245,6 @@ BROKEN = {
                "common/mid_a.c": '#include "common/priv.h"\nint mid_a_f(int (*fn)(void *))\n'
                                  "{\n    return fn == 0 ? mid_b_f() : 0;\n}\n"},
     "unlisted": {"common/new.c": '#include "common/lo.h"\n'},
-    "status": {"common/err.h": "enum trawl_status {\n    TRAWL_OK = 0,\n    TRAWL_EINPUT,\n};\n"},
     "unknown": {"common/lo.c": '#include "common/lo.h"\n#include "common/gone.h"\n'},
 }
 
