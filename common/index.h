@@ -199,7 +199,7 @@ struct index_hit {
     double passage;             /* the best passage's BM25 score (score before article ranking) */
     uint32_t art;               /* 1 + its candidate number in article ranking; 0: not ranked */
     int moved;                  /* docid is another passage than the best scoring one */
-    struct schema_passage p;    /* borrowed from the results */
+    struct trawl_passage p;    /* borrowed from the results */
 };
 
 struct index_results {
@@ -260,10 +260,10 @@ void index_explanation_release(struct index_explanation *e);
 
 /* One passage of an article (TRAWL_ENOTFOUND when there is none). p points into store. */
 int index_passage(struct index *ix, const char *id, unsigned ordinal, struct sbuf *store,
-                  struct schema_passage *p, struct terr *err);
-/* Calls fn with every passage of an article in ordinal order (none: TRAWL_ENOTFOUND). */
-typedef int (*index_passage_fn)(void *ctx, const struct schema_passage *p);
-int index_each_passage(struct index *ix, const char *id, index_passage_fn fn, void *ctx,
+                  struct trawl_passage *p, struct terr *err);
+/* Calls fn with every passage of an article in ordinal order (none: TRAWL_ENOTFOUND), as
+ * trawl_each_passage: non-zero from fn stops (still TRAWL_OK). */
+int index_each_passage(struct index *ix, const char *id, trawl_passage_fn fn, void *ctx,
                        struct terr *err);
 
 /* Formats statistics as "name  value" lines (the --stats output of both programs). */

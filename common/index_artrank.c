@@ -372,7 +372,7 @@ static int find_passages(struct index *ix, const struct index_results *r,
     for (size_t i = 0; i < a->ncand && rc == TRAWL_OK; i++) {
         const struct index_hit *h = &r->hits[a->cand[i].hit];
         uint64_t np, coll;
-        if (schema_article_term(h->p.id, h->p.id_len, &term) != TRAWL_OK) {
+        if (schema_article_term(h->p.article, h->p.article_len, &term) != TRAWL_OK) {
             rc = terr_set(err, TRAWL_ENOMEM, "out of memory");
             break;
         }
@@ -495,7 +495,7 @@ static int title_counts(struct index *ix, const struct index_results *r, struct 
                         const struct strlist *terms, const struct scratch *s, size_t i,
                         int *added, struct terr *err)
 {
-    const struct schema_passage *p = &r->hits[a->cand[i].hit].p;
+    const struct trawl_passage *p = &r->hits[a->cand[i].hit].p;
     struct index_art_cand *c = &a->cand[i];
     uint32_t *tc = &a->tc[i * a->nterms];
     struct title_ctx tx = {terms, tc, 0, "", 0, 0};
@@ -827,7 +827,7 @@ static int article_candidates(struct index *ix, struct index_results *r, struct 
         adocs[i] = h.docid;
         a->cand[i].hit = i;
         a->cand[i].article = h.weight;
-        if (schema_article_term(ih->p.id, ih->p.id_len, &term) != TRAWL_OK) {
+        if (schema_article_term(ih->p.article, ih->p.article_len, &term) != TRAWL_OK) {
             rc = terr_set(err, TRAWL_ENOMEM, "out of memory");
             break;
         }
@@ -1145,7 +1145,7 @@ static int passage_view_articles(struct index *ix, const struct index_results *r
         a->cand[i].best = h->docid;
         a->cand[i].best_ordinal = h->p.ordinal;
         a->cand[i].npass = 1; /* explain: the hit's own passage, its title share guessed */
-        if (schema_article_term(h->p.id, h->p.id_len, &term) != TRAWL_OK)
+        if (schema_article_term(h->p.article, h->p.article_len, &term) != TRAWL_OK)
             rc = terr_set(err, TRAWL_ENOMEM, "out of memory");
         else if ((rc = xdb_postings(ix->adb, term.buf, term.len, first_docid, &adocs[i], err)) ==
                      TRAWL_OK &&

@@ -185,7 +185,7 @@ static enum tok_next shingle_token(void *ctx, const struct tok_token *tk)
 }
 
 int index_dups_article_shingles(struct index *ix, struct analyzer *an,
-                                const struct schema_passage *p, struct dups_shingles *out,
+                                const struct trawl_passage *p, struct dups_shingles *out,
                                 struct terr *err)
 {
     struct docids ids = {NULL, 0, 0, 0};
@@ -195,7 +195,7 @@ int index_dups_article_shingles(struct index *ix, struct analyzer *an,
     index_dups_shingles_init(out);
     sbuf_init(&term);
     sbuf_init(&data);
-    if (schema_article_term(p->id, p->id_len, &term) != TRAWL_OK) {
+    if (schema_article_term(p->article, p->article_len, &term) != TRAWL_OK) {
         rc = terr_set(err, TRAWL_ENOMEM, "out of memory");
         goto out;
     }
@@ -205,7 +205,7 @@ int index_dups_article_shingles(struct index *ix, struct analyzer *an,
     if (rc == TRAWL_OK && ids.nomem)
         rc = terr_set(err, TRAWL_ENOMEM, "out of memory");
     for (size_t i = 0; i < ids.n && rc == TRAWL_OK; i++) {
-        struct schema_passage q;
+        struct trawl_passage q;
         if ((rc = xdb_doc_data(ix->db, ids.v[i], &data, err)) == TRAWL_ENOTFOUND) {
             rc = TRAWL_OK; /* gone since the search, as in read_sig */
             continue;
@@ -365,7 +365,7 @@ int index_dups_group(struct index *ix, struct index_results *r, size_t offset, s
     for (size_t i = 0; i < r->n && rc == TRAWL_OK; i++) {
         size_t g = m[i].group, k;
         struct index_dup_list *l;
-        struct schema_passage *v;
+        struct trawl_passage *v;
         int seen = 0;
         if (shown_at[g] == 0 || g == i)
             continue;

@@ -68,7 +68,7 @@ double index_dups_jaccard(const struct dups_shingles *a, const struct dups_shing
  * analysed with an. out is initialised here (release it whatever the status); ended.
  * TRAWL_ENOMEM; index errors (TRAWL_ERETRY when the index changed). */
 int index_dups_article_shingles(struct index *ix, struct analyzer *an,
-                                const struct schema_passage *p, struct dups_shingles *out,
+                                const struct trawl_passage *p, struct dups_shingles *out,
                                 struct terr *err);
 
 /* Groups the hits of r (best first, one per article) into near-duplicate groups, keeps the
@@ -77,7 +77,7 @@ int index_dups_article_shingles(struct index *ix, struct analyzer *an,
  * whose strings borrow r's data). *dups is owned (count entries): index_dups_free(*dups,
  * count). TRAWL_ENOMEM; index errors reading values. */
 struct index_dup_list {
-    struct schema_passage *v; /* copies of the folded hits' passages (borrowing r's data) */
+    struct trawl_passage *v; /* copies of the folded hits' passages (borrowing r's data) */
     size_t n;
 };
 int index_dups_group(struct index *ix, struct index_results *r, size_t offset, size_t count,

@@ -218,21 +218,21 @@ static int article_has(struct excluder *e, const struct qnode *q)
 
 int index_exclude_keep(struct excluder *e, const char *data, size_t len)
 {
-    struct schema_passage p;
+    struct trawl_passage p;
     struct strmap_entry *v;
     int drop = 0;
 
     if (e->rc != TRAWL_OK || schema_passage_decode(data, len, &p, NULL) != TRAWL_OK)
         return 0;
-    if ((v = strmap_get(&e->verdict, p.id, p.id_len)) != NULL)
+    if ((v = strmap_get(&e->verdict, p.article, p.article_len)) != NULL)
         return v->val == VERDICT_KEEP;
-    if (schema_article_term(p.id, p.id_len, &e->aterm) != TRAWL_OK)
+    if (schema_article_term(p.article, p.article_len, &e->aterm) != TRAWL_OK)
         return fail(e, terr_set(e->err, TRAWL_ENOMEM, "out of memory"));
     for (size_t i = 0; !drop && e->rc == TRAWL_OK && i < e->n; i++)
         drop = article_has(e, e->nodes[i]);
     if (e->rc != TRAWL_OK)
         return 0;
-    if (strmap_add(&e->verdict, p.id, p.id_len, drop ? VERDICT_DROP : VERDICT_KEEP) !=
+    if (strmap_add(&e->verdict, p.article, p.article_len, drop ? VERDICT_DROP : VERDICT_KEEP) !=
         TRAWL_OK)
         return fail(e, terr_set(e->err, TRAWL_ENOMEM, "out of memory"));
     return !drop;

@@ -157,7 +157,7 @@ int index_explain(struct index *ix, const struct index_results *r, size_t i,
 
     memset(out, 0, sizeof *out);
     sbuf_init(&idterm);
-    if (schema_article_term(hit->p.id, hit->p.id_len, &idterm) != TRAWL_OK) {
+    if (schema_article_term(hit->p.article, hit->p.article_len, &idterm) != TRAWL_OK) {
         rc = terr_set(err, TRAWL_ENOMEM, "out of memory");
         goto out;
     }

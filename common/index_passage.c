@@ -41,7 +41,7 @@ static int article_docids(struct index *ix, const char *id, struct docids *ids,
 }
 
 int index_passage(struct index *ix, const char *id, unsigned ordinal, struct sbuf *store,
-                  struct schema_passage *p, struct terr *err)
+                  struct trawl_passage *p, struct terr *err)
 {
     struct docids ids = {NULL, 0, 0, 0};
     int rc = article_docids(ix, id, &ids, err);
@@ -68,7 +68,7 @@ out:
 
 struct stored_passage {
     struct sbuf data;
-    struct schema_passage p;
+    struct trawl_passage p;
 };
 
 static int cmp_ordinal(const void *a, const void *b)
@@ -78,7 +78,7 @@ static int cmp_ordinal(const void *a, const void *b)
     return x->p.ordinal < y->p.ordinal ? -1 : x->p.ordinal > y->p.ordinal;
 }
 
-int index_each_passage(struct index *ix, const char *id, index_passage_fn fn, void *ctx,
+int index_each_passage(struct index *ix, const char *id, trawl_passage_fn fn, void *ctx,
                        struct terr *err)
 {
     struct docids ids = {NULL, 0, 0, 0};
@@ -100,8 +100,8 @@ int index_each_passage(struct index *ix, const char *id, index_passage_fn fn, vo
     }
     if (rc == TRAWL_OK) {
         qsort(v, n, sizeof *v, cmp_ordinal);
-        for (size_t i = 0; i < n && rc == TRAWL_OK; i++)
-            rc = fn(ctx, &v[i].p);
+        for (size_t i = 0; i < n && fn(ctx, &v[i].p) == 0; i++)
+            ;
     }
     for (size_t i = 0; i < n; i++)
         sbuf_release(&v[i].data);

@@ -215,7 +215,7 @@ static int check_node(const struct checker *c, const struct qseq *s)
 
 int index_checker_match(struct checker *c, const char *data, size_t len)
 {
-    struct schema_passage p;
+    struct trawl_passage p;
 
     if (c->no_text)
         return 1;

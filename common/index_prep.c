@@ -78,7 +78,7 @@ static int prep_fields(struct index_prep *p, struct analyzer *an, const struct a
                        const struct passage *ps, xdb_doc *doc, struct sbuf *tmp,
                        struct terr *err)
 {
-    struct schema_passage sp;
+    struct trawl_passage sp;
     int rc;
 
     if (schema_article_term(p->key.buf, p->key.len, tmp) != TRAWL_OK)
@@ -103,8 +103,8 @@ static int prep_fields(struct index_prep *p, struct analyzer *an, const struct a
             return rc;
     }
     memset(&sp, 0, sizeof sp);
-    sp.id = a->id;
-    sp.id_len = strlen(a->id);
+    sp.article = a->id;
+    sp.article_len = strlen(a->id);
     sp.title = a->title;
     sp.title_len = strlen(a->title);
     sp.date = a->date;

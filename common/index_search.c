@@ -108,7 +108,7 @@ void index_results_free(struct index_results *r)
  * chk runs here on the article's passages rather than inside Xapian (remote shards cannot
  * call it). */
 static int article_matches(struct index *ix, const xdb_query *xq, struct checker *chk, int here,
-                           const struct schema_passage *p, unsigned shown, uint64_t *more,
+                           const struct trawl_passage *p, unsigned shown, uint64_t *more,
                            struct terr *err)
 {
     struct xdb_search_opts xo;
@@ -120,7 +120,7 @@ static int article_matches(struct index *ix, const xdb_query *xq, struct checker
     int rc;
 
     sbuf_init(&term);
-    if (schema_article_term(p->id, p->id_len, &term) != TRAWL_OK) {
+    if (schema_article_term(p->article, p->article_len, &term) != TRAWL_OK) {
         rc = terr_set(err, TRAWL_ENOMEM, "out of memory");
         goto out;
     }
@@ -319,7 +319,7 @@ static int run_search_checked_here(struct index *ix, const xdb_query *xq,
         }
         for (size_t i = 0; i < n && rc == TRAWL_OK; i++) {
             struct xdb_hit h;
-            struct schema_passage p;
+            struct trawl_passage p;
             struct strmap_entry *e;
             if ((rc = check_cancel(o, err)) != TRAWL_OK ||
                 (rc = xdb_mset_hit(pv->mset, i, &h, err)) != TRAWL_OK)
@@ -329,16 +329,16 @@ static int run_search_checked_here(struct index *ix, const xdb_query *xq,
             rc = index_damaged(ix, schema_passage_decode(h.data, h.data_len, &p, err), err);
             if (rc != TRAWL_OK)
                 break;
-            e = strmap_get(&seen, p.id, p.id_len);
+            e = strmap_get(&seen, p.article, p.article_len);
             if (o->per_article && e != NULL && e->val >= o->per_article) {
                 /* a further passage of an article already shown: count it there */
                 for (size_t k = 0; k < r->n; k++)
-                    if (r->hits[k].p.id_len == p.id_len &&
-                        memcmp(r->hits[k].p.id, p.id, p.id_len) == 0)
+                    if (r->hits[k].p.article_len == p.article_len &&
+                        memcmp(r->hits[k].p.article, p.article, p.article_len) == 0)
                         r->hits[k].more++;
                 continue;
             }
-            if (strmap_add(&seen, p.id, p.id_len, 1) != TRAWL_OK) {
+            if (strmap_add(&seen, p.article, p.article_len, 1) != TRAWL_OK) {
                 rc = terr_set(err, TRAWL_ENOMEM, "out of memory");
                 break;
             }
@@ -397,7 +397,7 @@ static int cmp_hits(const void *a, const void *b, void *order)
 {
     const struct index_hit *x = a, *y = b;
     long long qx = llround(x->score * 1e9), qy = llround(y->score * 1e9);
-    size_t n = x->p.id_len < y->p.id_len ? x->p.id_len : y->p.id_len;
+    size_t n = x->p.article_len < y->p.article_len ? x->p.article_len : y->p.article_len;
     enum index_order o = *(const enum index_order *)order;
     int c;
 
@@ -405,9 +405,9 @@ static int cmp_hits(const void *a, const void *b, void *order)
         return c;
     if (qx != qy)
         return qx > qy ? -1 : 1;
-    c = memcmp(x->p.id, y->p.id, n);
-    if (c != 0 || x->p.id_len != y->p.id_len)
-        return c != 0 ? c : x->p.id_len < y->p.id_len ? -1 : 1;
+    c = memcmp(x->p.article, y->p.article, n);
+    if (c != 0 || x->p.article_len != y->p.article_len)
+        return c != 0 ? c : x->p.article_len < y->p.article_len ? -1 : 1;
     return x->p.ordinal < y->p.ordinal ? -1 : x->p.ordinal > y->p.ordinal;
 }
 

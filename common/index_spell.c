@@ -77,7 +77,7 @@ int index_forget_words(struct index *ix, const struct docids *ids, struct terr *
         return rc;
     sbuf_init(&data);
     for (size_t i = 0; i < ids->n && rc == TRAWL_OK; i++) {
-        struct schema_passage p;
+        struct trawl_passage p;
         rc = xdb_doc_data(ix->db, ids->v[i], &data, err);
         if (rc == TRAWL_OK)
             rc = index_damaged(ix, schema_passage_decode(data.buf, data.len, &p, err), err);

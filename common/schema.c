@@ -237,9 +237,9 @@ int schema_meta_lang(const char *val, size_t len, char *out, struct terr *err)
 
 /* ---- records ---- */
 
-int schema_passage_encode(const struct schema_passage *p, struct sbuf *out)
+int schema_passage_encode(const struct trawl_passage *p, struct sbuf *out)
 {
-    if (sbuf_addc(out, SCHEMA_RECORD_V1) || put_str(out, p->id, p->id_len) ||
+    if (sbuf_addc(out, SCHEMA_RECORD_V1) || put_str(out, p->article, p->article_len) ||
         put_str(out, p->title, p->title_len) || put_str(out, p->date, p->date_len) ||
         put_varint(out, p->ordinal) || put_varint(out, p->start) || put_varint(out, p->end) ||
         put_str(out, p->text, p->text_len) || put_str(out, p->url, p->url_len) ||
@@ -248,7 +248,7 @@ int schema_passage_encode(const struct schema_passage *p, struct sbuf *out)
     return TRAWL_OK;
 }
 
-int schema_passage_decode(const char *data, size_t len, struct schema_passage *p, struct terr *err)
+int schema_passage_decode(const char *data, size_t len, struct trawl_passage *p, struct terr *err)
 {
     struct rd r;
     uint64_t ordinal;
@@ -257,7 +257,7 @@ int schema_passage_decode(const char *data, size_t len, struct schema_passage *p
     memset(p, 0, sizeof *p);
     if ((rc = rd_begin(&r, data, len, "passage", err)) != TRAWL_OK)
         return rc;
-    p->id = get_str(&r, &p->id_len);
+    p->article = get_str(&r, &p->article_len);
     p->title = get_str(&r, &p->title_len);
     p->date = get_str(&r, &p->date_len);
     ordinal = get_varint(&r);
@@ -274,9 +274,9 @@ int schema_passage_decode(const char *data, size_t len, struct schema_passage *p
     return rc;
 }
 
-int schema_same_article(const struct schema_passage *a, const struct schema_passage *b)
+int schema_same_article(const struct trawl_passage *a, const struct trawl_passage *b)
 {
-    return a->id_len == b->id_len && memcmp(a->id, b->id, a->id_len) == 0;
+    return a->article_len == b->article_len && memcmp(a->article, b->article, a->article_len) == 0;
 }
 
 int schema_article_encode(const struct schema_article *a, struct sbuf *out)

@@ -107,26 +107,17 @@ int schema_article_key(const char *id, size_t len, struct sbuf *out);
 int schema_article_term(const char *id, size_t len, struct sbuf *out);
 int schema_article_record_key(const char *id, size_t len, struct sbuf *out);
 
-/* What a passage's document data holds. Strings point into the decoded data (borrowed). */
-struct schema_passage {
-    const char *id; size_t id_len;
-    const char *title; size_t title_len;
-    const char *date; size_t date_len; /* "YYYY-MM-DD" or empty */
-    uint32_t ordinal;
-    uint64_t start, end;               /* byte range of the passage in the article body */
-    const char *text; size_t text_len;
-    const char *url; size_t url_len;       /* as given (JSON Lines), or empty */
-    const char *source; size_t source_len; /* as given (JSON Lines), or empty */
-};
+/* What a passage's document data holds is a struct trawl_passage (trawl.h): decoded, its
+ * strings point into the data (borrowed). */
 /* Records are a format-version byte, then LEB128 varints and length-prefixed bytes (layout in
  * schema.c). Encoders append to out (TRAWL_ENOMEM only); decoders check every length against
  * the data and refuse anything else with TRAWL_EINDEX "corrupt <kind> data". */
-int schema_passage_encode(const struct schema_passage *p, struct sbuf *out);
+int schema_passage_encode(const struct trawl_passage *p, struct sbuf *out);
 /* TRAWL_EINDEX when data is not a passage of this schema. */
-int schema_passage_decode(const char *data, size_t len, struct schema_passage *p,
+int schema_passage_decode(const char *data, size_t len, struct trawl_passage *p,
                           struct terr *err);
 /* Are two passages of the same article (equal ids)? */
-int schema_same_article(const struct schema_passage *a, const struct schema_passage *b);
+int schema_same_article(const struct trawl_passage *a, const struct trawl_passage *b);
 
 /* The record kept per article for incremental runs. */
 struct schema_article {

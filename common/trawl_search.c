@@ -29,7 +29,6 @@ struct trawl_results {
     uint64_t estimated;
     struct index_dup_list *dups;   /* near-duplicates folded into each hit (NULL: none) */
     size_t ndups;                  /* entries of dups */
-    struct trawl_passage **dup_passages; /* dups as trawl_passages, per hit */
 };
 
 static int nomem(struct trawl_error *err)
@@ -149,25 +148,6 @@ static void search_opts(const struct trawl_search_opts *o, struct index_search_o
     so->expand = o->expand;
 }
 
-static void passage_out(const struct schema_passage *p, struct trawl_passage *out)
-{
-    out->article = p->id;
-    out->article_len = p->id_len;
-    out->title = p->title;
-    out->title_len = p->title_len;
-    out->date = p->date;
-    out->date_len = p->date_len;
-    out->ordinal = p->ordinal;
-    out->start = p->start;
-    out->end = p->end;
-    out->text = p->text;
-    out->text_len = p->text_len;
-    out->url = p->url;
-    out->url_len = p->url_len;
-    out->source = p->source;
-    out->source_len = p->source_len;
-}
-
 /* Runs root into r->res: as it is, or (near-duplicates folded) a wider window from the first
  * result, grouped, then cut to the groups of the page asked for. The wider window holds
  * twice the results up to the page's end and 10 more, so that pages stay full unless more
@@ -205,21 +185,9 @@ static int search_grouped(trawl_index *ix, const struct qnode *root,
         if ((rc = index_reopen(ix->ix, e)) != TRAWL_OK)
             return rc;
     }
-    if (rc != TRAWL_OK || !group)
-        return rc;
-    r->ndups = opts->count;
-    if ((r->dup_passages = calloc(opts->count, sizeof *r->dup_passages)) == NULL)
-        return terr_set(e, TRAWL_ENOMEM, "out of memory");
-    for (size_t i = 0; i < r->res->n; i++) {
-        const struct index_dup_list *l = &r->dups[i];
-        if (l->n == 0)
-            continue;
-        if ((r->dup_passages[i] = calloc(l->n, sizeof **r->dup_passages)) == NULL)
-            return terr_set(e, TRAWL_ENOMEM, "out of memory");
-        for (size_t k = 0; k < l->n; k++)
-            passage_out(&l->v[k], &r->dup_passages[i][k]);
-    }
-    return TRAWL_OK;
+    if (rc == TRAWL_OK && group)
+        r->ndups = opts->count;
+    return rc;
 }
 
 int trawl_search(trawl_index *ix, const char *query, size_t len,
@@ -268,7 +236,7 @@ int trawl_search(trawl_index *ix, const char *query, size_t len,
         return api_fail(err, &e);
     }
     for (size_t i = 0; i < r->res->n; i++) {
-        passage_out(&r->res->hits[i].p, &r->hits[i].passage);
+        r->hits[i].passage = r->res->hits[i].p;
         r->hits[i].score = r->res->hits[i].score;
         r->hits[i].more = r->res->hits[i].more;
     }
@@ -296,9 +264,6 @@ void trawl_results_free(trawl_results *r)
         return;
     index_results_free(r->res);
     free(r->hits);
-    for (size_t i = 0; r->dup_passages != NULL && i < r->ndups; i++)
-        free(r->dup_passages[i]);
-    free(r->dup_passages);
     index_dups_free(r->dups, r->ndups);
     free(r);
 }
@@ -325,7 +290,7 @@ size_t trawl_results_duplicate_count(const trawl_results *r, size_t i)
 
 const struct trawl_passage *trawl_results_duplicate(const trawl_results *r, size_t i, size_t k)
 {
-    return k < trawl_results_duplicate_count(r, i) ? &r->dup_passages[i][k] : NULL;
+    return k < trawl_results_duplicate_count(r, i) ? &r->dups[i].v[k] : NULL;
 }
 
 size_t trawl_results_unknown_count(const trawl_results *r)
@@ -464,7 +429,7 @@ void trawl_explanation_release(struct trawl_explanation *e)
 int trawl_passage_get(trawl_index *ix, const char *id, unsigned ordinal,
                       struct trawl_passage **out, struct trawl_error *err)
 {
-    struct schema_passage p;
+    struct trawl_passage p;
     struct sbuf store;
     struct trawl_passage *tp;
     struct terr e;
@@ -478,16 +443,16 @@ int trawl_passage_get(trawl_index *ix, const char *id, unsigned ordinal,
         return api_fail(err, &e);
     }
     /* One block: the struct, then its strings, so that one free() releases it all. */
-    tp = malloc(sizeof *tp + p.id_len + p.title_len + p.date_len + p.text_len + p.url_len +
+    tp = malloc(sizeof *tp + p.article_len + p.title_len + p.date_len + p.text_len + p.url_len +
                 p.source_len);
     if (tp == NULL) {
         sbuf_release(&store);
         return nomem(err);
     }
-    passage_out(&p, tp);
+    *tp = p;
     s = (char *)(tp + 1);
-    tp->article = memcpy(s, p.id, p.id_len);
-    s += p.id_len;
+    tp->article = memcpy(s, p.article, p.article_len);
+    s += p.article_len;
     tp->title = memcpy(s, p.title, p.title_len);
     s += p.title_len;
     tp->date = memcpy(s, p.date, p.date_len);
@@ -507,34 +472,12 @@ void trawl_passage_free(struct trawl_passage *p)
     free(p);
 }
 
-struct passage_ctx {
-    trawl_passage_fn fn;
-    void *ctx;
-    int stopped;
-};
-
-static int passage_each(void *ctx, const struct schema_passage *p)
-{
-    struct passage_ctx *pc = ctx;
-    struct trawl_passage tp;
-
-    passage_out(p, &tp);
-    if (pc->fn(pc->ctx, &tp) != 0) {
-        /* index_each_passage ends on any non-zero value; the flag says it was ours. */
-        pc->stopped = 1;
-        return TRAWL_EINTERNAL;
-    }
-    return TRAWL_OK;
-}
-
 int trawl_each_passage(trawl_index *ix, const char *id, trawl_passage_fn fn, void *ctx,
                        struct trawl_error *err)
 {
-    struct passage_ctx pc = {fn, ctx, 0};
     struct terr e;
-    int rc = index_each_passage(ix->ix, id, passage_each, &pc, &e);
 
-    return pc.stopped ? api_ok(err) : pass(rc, err, &e);
+    return pass(index_each_passage(ix->ix, id, fn, ctx, &e), err, &e);
 }
 
 /* ---- Statistics and spelling ------------------------------------------------------------ */

@@ -103,7 +103,7 @@ static size_t read_articles(struct index *ix, struct art **out)
     sbuf_init(&data);
     sbuf_init(&val);
     for (xdb_docid d = 1; d <= st.lastdocid; d++) {
-        struct schema_passage p;
+        struct trawl_passage p;
         struct art *a;
         if (xdb_doc_value(ix->db, d, SLOT_ARTICLE, &key, &err) != TRAWL_OK || key.len == 0 ||
             (n > 0 && strcmp(v[n - 1].id, key.buf) == 0))

@@ -33,7 +33,7 @@ static int inside(const char *s, size_t len, const char *data, size_t size)
 
 static void check_failed(int rc, const struct terr *err, const void *rec, size_t rec_size)
 {
-    static const unsigned char zero[sizeof(struct schema_passage) + sizeof(struct schema_article)];
+    static const unsigned char zero[sizeof(struct trawl_passage) + sizeof(struct schema_article)];
 
     FUZZ_CHECK(rc == TRAWL_EINDEX);
     FUZZ_CHECK(strncmp(err->msg, "corrupt ", 8) == 0);
@@ -42,7 +42,7 @@ static void check_failed(int rc, const struct terr *err, const void *rec, size_t
 
 static void passage(const char *d, size_t n)
 {
-    struct schema_passage p, q;
+    struct trawl_passage p, q;
     struct terr err;
     int rc = schema_passage_decode(d, n, &p, &err);
 
@@ -50,14 +50,14 @@ static void passage(const char *d, size_t n)
         check_failed(rc, &err, &p, sizeof p);
         return;
     }
-    FUZZ_CHECK(inside(p.id, p.id_len, d, n) && inside(p.title, p.title_len, d, n));
+    FUZZ_CHECK(inside(p.article, p.article_len, d, n) && inside(p.title, p.title_len, d, n));
     FUZZ_CHECK(inside(p.date, p.date_len, d, n) && inside(p.text, p.text_len, d, n));
     FUZZ_CHECK(p.start <= p.end);
     sbuf_reset(&out);
     FUZZ_CHECK(schema_passage_encode(&p, &out) == TRAWL_OK);
     FUZZ_CHECK(out.len <= n); /* the encoder writes minimal varints */
     FUZZ_CHECK(schema_passage_decode(out.buf, out.len, &q, &err) == TRAWL_OK);
-    FUZZ_CHECK(q.id_len == p.id_len && memcmp(q.id, p.id, p.id_len) == 0);
+    FUZZ_CHECK(q.article_len == p.article_len && memcmp(q.article, p.article, p.article_len) == 0);
     FUZZ_CHECK(q.title_len == p.title_len && memcmp(q.title, p.title, p.title_len) == 0);
     FUZZ_CHECK(q.date_len == p.date_len && memcmp(q.date, p.date, p.date_len) == 0);
     FUZZ_CHECK(q.text_len == p.text_len && memcmp(q.text, p.text, p.text_len) == 0);

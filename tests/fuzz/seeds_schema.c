@@ -39,11 +39,11 @@ static void put_record(const char *name, int kind, const struct sbuf *r)
 int main(int argc, char **argv)
 {
     struct sbuf r;
-    struct schema_passage p = {"000_251854af372bd607", 20, "Modi asks BJP MPs", 17,
+    struct trawl_passage p = {"000_251854af372bd607", 20, "Modi asks BJP MPs", 17,
                                "2018-03-26", 10, 5, 1204, 1480,
                                "Prime Minister Narendra Modi has asked each MP", 46};
-    struct schema_passage empty = {"a", 1, "", 0, "", 0, 0, 0, 0, "", 0};
-    struct schema_passage big = {"x", 1, "t", 1, "", 0, UINT32_MAX, 0, UINT64_MAX, "y", 1};
+    struct trawl_passage empty = {"a", 1, "", 0, "", 0, 0, 0, 0, "", 0};
+    struct trawl_passage big = {"x", 1, "t", 1, "", 0, UINT32_MAX, 0, UINT64_MAX, "y", 1};
     struct schema_article a = {"corpus/000_251854af372bd607.txt", 31, 0x0123456789abcdefULL,
                                4821, 1700000000123456789LL, 12};
     struct schema_article neg = {"", 0, UINT64_MAX, 0, -1, 0};

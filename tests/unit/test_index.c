@@ -125,8 +125,8 @@ static void search_with(struct fixture *f, const char *q, const struct index_sea
     assert_int_equal(index_search(f->ix, root, so, &r, &err), TRAWL_OK);
     for (size_t i = 0; i < r->n; i++) {
         size_t used = strlen(out);
-        snprintf(out + used, cap - used, "%s%.*s#%u", i ? " " : "", (int)r->hits[i].p.id_len,
-                 r->hits[i].p.id, r->hits[i].p.ordinal);
+        snprintf(out + used, cap - used, "%s%.*s#%u", i ? " " : "", (int)r->hits[i].p.article_len,
+                 r->hits[i].p.article, r->hits[i].p.ordinal);
     }
     index_results_free(r);
     query_free(root);
@@ -309,7 +309,7 @@ static void test_records_and_passages(void **state)
 {
     struct fixture *f = *state;
     struct schema_article rec;
-    struct schema_passage p;
+    struct trawl_passage p;
     struct sbuf store;
     struct terr err;
 
@@ -400,7 +400,7 @@ static void test_every_passage_view_fuses_each_passage_with_its_article(void **s
         assert_true(fabs(e.passage_score - h->passage) < 1e-9);
         assert_true(fabs(e.alpha * e.passage_score + (1 - e.alpha) * e.article_score -
                          h->score) < 1e-9);
-        if (h->p.id_len == 5 && memcmp(h->p.id, "tides", 5) == 0) {
+        if (h->p.article_len == 5 && memcmp(h->p.article, "tides", 5) == 0) {
             if (tides_article >= 0)
                 assert_true(fabs(tides_article - e.article_score) < 1e-12);
             tides_article = e.article_score;

@@ -84,17 +84,17 @@ static void check_truncations(decode_fn fn, const struct sbuf *enc, void *out, c
 static void test_passage_round_trip(void **state)
 {
     struct sbuf *sb = *state;
-    struct schema_passage in = {"reuters-1", 9, "GRAIN \xE2\x80\xA6", 9, "1987-02-26", 10,
+    struct trawl_passage in = {"reuters-1", 9, "GRAIN \xE2\x80\xA6", 9, "1987-02-26", 10,
                                 7, 1234, 1300, "some text\0with NUL", 18,
                                 "https://example.com/a", 21, "Example Times", 13};
-    struct schema_passage out;
+    struct trawl_passage out;
     struct terr err;
 
     assert_int_equal(schema_passage_encode(&in, sb), TRAWL_OK);
     assert_int_equal(sb->buf[0], 1); /* format version */
     assert_int_equal(schema_passage_decode(sb->buf, sb->len, &out, &err), TRAWL_OK);
-    assert_int_equal(out.id_len, 9);
-    assert_memory_equal(out.id, "reuters-1", 9);
+    assert_int_equal(out.article_len, 9);
+    assert_memory_equal(out.article, "reuters-1", 9);
     assert_int_equal(out.title_len, 9);
     assert_memory_equal(out.title, in.title, 9);
     assert_int_equal(out.date_len, 10);
@@ -116,13 +116,13 @@ static void test_passage_round_trip(void **state)
 static void test_passage_extremes(void **state)
 {
     struct sbuf *sb = *state;
-    struct schema_passage in, out;
+    struct trawl_passage in, out;
     struct terr err;
 
     memset(&in, 0, sizeof in); /* empty strings (NULL with length 0), zero numbers */
     assert_int_equal(schema_passage_encode(&in, sb), TRAWL_OK);
     assert_int_equal(schema_passage_decode(sb->buf, sb->len, &out, &err), TRAWL_OK);
-    assert_int_equal(out.id_len + out.title_len + out.date_len + out.text_len, 0);
+    assert_int_equal(out.article_len + out.title_len + out.date_len + out.text_len, 0);
     assert_int_equal(out.ordinal, 0);
     check_truncations(dec_passage, sb, &out, "corrupt passage data");
 
@@ -151,7 +151,7 @@ static void test_garbage_is_refused(void **state)
     static const char huge_len[] = "\x01\xFF\xFF\xFF\xFF\xFF\xFF\xFF\xFF\x7F" "abc";
     static const char long_varint[] = "\x01\x80\x80\x80\x80\x80\x80\x80\x80\x80\x80\x01";
     static const char text[] = "reuters-1 GRAIN";
-    struct schema_passage p;
+    struct trawl_passage p;
     struct schema_article a;
     struct schema_source s;
     struct terr err;
@@ -183,7 +183,7 @@ static void test_garbage_is_refused(void **state)
             buf[k] = (char)((seed >> 16) % 4 ? (seed >> 16) % 8 : seed >> 20);
         }
         if (decode_copy(dec_passage, buf, len, &p, &err) == TRAWL_OK)
-            assert_true(p.id_len + p.title_len + p.date_len + p.text_len < len);
+            assert_true(p.article_len + p.title_len + p.date_len + p.text_len < len);
         decode_copy(dec_article, buf, len, &a, &err);
         decode_copy(dec_source, buf, len, &s, &err);
     }
