@@ -224,39 +224,13 @@ void index_results_free(struct index_results *r); /* NULL-safe */
  * that every hit's p is its shown passage. A no-op otherwise, and the second time. */
 int index_results_load(struct index *ix, struct index_results *r, struct terr *err);
 
-/* Why a hit scored what it did: one line per weighing term or wildcard of the query. The
- * passage part is the best scoring passage's (scored_ordinal; the hit may show another). With
- * article ranking (fused != 0) the score is alpha x passage part + (1 - alpha) x article part;
- * a hit ranked past the depth (below != 0) scores its passage part times below. */
-struct index_explain {
-    char *term;          /* the index term, or "prefix*" for a wildcard */
-    uint64_t tf;         /* occurrences in the passage's own text (wildcards: 0) */
-    uint64_t title_tf;   /* occurrences the title adds to the passage (RANK_TITLE_WDF each) */
-    uint64_t df;         /* passages containing it (wildcards: 0) */
-    double weight;       /* its contribution to the passage part (as Xapian computed it) */
-    double idf;          /* the passage BM25 idf (wildcards: 0) */
-    double art_tf;       /* article part: occurrences in the article, title counted once */
-    uint64_t art_df;     /* articles containing it */
-    double art_idf, art_weight;
-};
-struct index_explanation {
-    struct index_explain *v;
-    size_t n;
-    uint64_t passage_len; /* in terms, title included */
-    double avg_len;       /* average passage length */
-    uint64_t passages;    /* N */
-    double k1, b;
-    unsigned scored_ordinal; /* the passage whose score is the passage part */
-    double passage_score;    /* the passage part: the sum of the terms' weights */
-    int fused;               /* the score fuses the passage and article parts */
-    double alpha, article_score, art_len, art_avg_len, art_k1, art_b;
-    uint64_t articles;       /* N at article level */
-    double below;            /* past the re-ranked depth: score = passage part x below */
-};
+/* Why a hit scored what it did, as trawl_explain tells it (trawl.h: struct trawl_explanation,
+ * one term per weighing term or wildcard of the query). Release out with
+ * index_explanation_release (what trawl_explanation_release does). */
 int index_explain(struct index *ix, const struct index_results *r, size_t i,
-                  const struct index_search_opts *o, struct index_explanation *out,
+                  const struct index_search_opts *o, struct trawl_explanation *out,
                   struct terr *err);
-void index_explanation_release(struct index_explanation *e);
+void index_explanation_release(struct trawl_explanation *e);
 
 /* One passage of an article (TRAWL_ENOTFOUND when there is none). p points into store. */
 int index_passage(struct index *ix, const char *id, unsigned ordinal, struct sbuf *store,

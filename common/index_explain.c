@@ -7,13 +7,13 @@
 #include "common/rank.h"
 #include "common/xdb.h"
 
-void index_explanation_release(struct index_explanation *e)
+void index_explanation_release(struct trawl_explanation *e)
 {
     if (e == NULL)
         return;
     for (size_t i = 0; i < e->n; i++)
-        free(e->v[i].term);
-    free(e->v);
+        free(e->terms[i].term);
+    free(e->terms);
     memset(e, 0, sizeof *e);
 }
 
@@ -52,13 +52,13 @@ static int part_weight(struct index *ix, xdb_query *part, const char *aterm, siz
     return rc;
 }
 
-static int explain_add(struct index_explanation *e, const char *term, size_t len)
+static int explain_add(struct trawl_explanation *e, const char *term, size_t len)
 {
-    struct index_explain *v = realloc(e->v, (e->n + 1) * sizeof *v);
+    struct trawl_explain_term *v = realloc(e->terms, (e->n + 1) * sizeof *v);
 
     if (v == NULL)
         return TRAWL_ENOMEM;
-    e->v = v;
+    e->terms = v;
     memset(&v[e->n], 0, sizeof v[e->n]);
     if ((v[e->n].term = malloc(len + 2)) == NULL)
         return TRAWL_ENOMEM;
@@ -100,7 +100,7 @@ static uint64_t title_share(struct analyzer *an, const struct index_hit *hit, co
 
 /* The article part of term t for candidate c of a (0s when t is not one of its terms). */
 static void article_part(const struct index_artrank *a, size_t c, const char *t,
-                         struct index_explain *x, const struct index_explanation *e)
+                         struct trawl_explain_term *x, const struct trawl_explanation *e)
 {
     for (size_t j = 0; j < a->nterms; j++) {
         if (strcmp(a->terms[j], t) != 0)
@@ -118,7 +118,7 @@ static void article_part(const struct index_artrank *a, size_t c, const char *t,
 }
 
 /* What the explanation says of the fusion (c: the hit's candidate, SIZE_MAX: none). */
-static void article_stats(const struct index_artrank *a, size_t c, struct index_explanation *out)
+static void article_stats(const struct index_artrank *a, size_t c, struct trawl_explanation *out)
 {
     if (c != SIZE_MAX && a->fused) {
         out->fused = 1;
@@ -140,7 +140,7 @@ static void article_stats(const struct index_artrank *a, size_t c, struct index_
 }
 
 int index_explain(struct index *ix, const struct index_results *r, size_t i,
-                  const struct index_search_opts *o, struct index_explanation *out,
+                  const struct index_search_opts *o, struct trawl_explanation *out,
                   struct terr *err)
 {
     const struct index_hit *hit = &r->hits[i];
@@ -176,7 +176,7 @@ int index_explain(struct index *ix, const struct index_results *r, size_t i,
         int is_prefix = k >= r->nrank;
         const char *t = is_prefix ? r->rank_prefixes[k - r->nrank] : r->rank_terms[k];
         size_t tl = strlen(t);
-        struct index_explain *x;
+        struct trawl_explain_term *x;
         int prc = TRAWL_OK;
         xdb_query *part = is_prefix ? index_expand_prefix(ix->db, t, tl, &prc, err)
                                     : xdb_query_term(t, tl, 1);
@@ -189,7 +189,7 @@ int index_explain(struct index *ix, const struct index_results *r, size_t i,
             rc = terr_set(err, TRAWL_ENOMEM, "out of memory");
             break;
         }
-        x = &out->v[out->n - 1];
+        x = &out->terms[out->n - 1];
         if (is_prefix)
             strcat(x->term, "*");
         rc = part_weight(ix, part, idterm.buf, idterm.len, scored, o, &x->weight, err);

@@ -366,62 +366,17 @@ int trawl_words(trawl_index *ix, const char *text, size_t len, trawl_word_fn fn,
 int trawl_explain(trawl_index *ix, const trawl_results *r, size_t i,
                   struct trawl_explanation *out, struct trawl_error *err)
 {
-    struct index_explanation ie;
     struct terr e;
-    int rc;
 
     memset(out, 0, sizeof *out);
     if (i >= trawl_results_count(r))
         return api_fail(err, &(struct terr){TRAWL_EINPUT, "no result to explain"});
-    if ((rc = index_explain(ix->ix, r->res, i, &r->so, &ie, &e)) != TRAWL_OK)
-        return api_fail(err, &e);
-    if (ie.n > 0 && (out->terms = calloc(ie.n, sizeof *out->terms)) == NULL) {
-        index_explanation_release(&ie);
-        return nomem(err);
-    }
-    /* The terms move over: the internal explanation gives them up. */
-    for (size_t k = 0; k < ie.n; k++) {
-        out->terms[k].term = ie.v[k].term;
-        out->terms[k].tf = ie.v[k].tf;
-        out->terms[k].df = ie.v[k].df;
-        out->terms[k].idf = ie.v[k].idf;
-        out->terms[k].weight = ie.v[k].weight;
-        out->terms[k].title_tf = ie.v[k].title_tf;
-        out->terms[k].art_tf = ie.v[k].art_tf;
-        out->terms[k].art_df = ie.v[k].art_df;
-        out->terms[k].art_idf = ie.v[k].art_idf;
-        out->terms[k].art_weight = ie.v[k].art_weight;
-        ie.v[k].term = NULL;
-    }
-    out->n = ie.n;
-    out->passage_len = ie.passage_len;
-    out->avg_len = ie.avg_len;
-    out->passages = ie.passages;
-    out->k1 = ie.k1;
-    out->b = ie.b;
-    out->scored_ordinal = ie.scored_ordinal;
-    out->passage_score = ie.passage_score;
-    out->fused = ie.fused;
-    out->alpha = ie.alpha;
-    out->article_score = ie.article_score;
-    out->art_len = ie.art_len;
-    out->art_avg_len = ie.art_avg_len;
-    out->articles = ie.articles;
-    out->art_k1 = ie.art_k1;
-    out->art_b = ie.art_b;
-    out->below = ie.below;
-    index_explanation_release(&ie);
-    return api_ok(err);
+    return pass(index_explain(ix->ix, r->res, i, &r->so, out, &e), err, &e);
 }
 
 void trawl_explanation_release(struct trawl_explanation *e)
 {
-    if (e == NULL)
-        return;
-    for (size_t i = 0; i < e->n; i++)
-        free(e->terms[i].term);
-    free(e->terms);
-    memset(e, 0, sizeof *e);
+    index_explanation_release(e);
 }
 
 /* ---- Passages --------------------------------------------------------------------------- */

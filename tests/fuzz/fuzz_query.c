@@ -133,7 +133,7 @@ static void use_results(struct index_results *r, const struct index_search_opts 
         snippet_release(&sn);
     }
     if (r->n > 0) {
-        struct index_explanation ex;
+        struct trawl_explanation ex;
         FUZZ_CHECK(index_explain(ix, r, 0, so, &ex, &err) == TRAWL_OK);
         index_explanation_release(&ex);
     }

@@ -332,7 +332,7 @@ static void test_explain_adds_up_to_the_score(void **state)
     struct query_opts qo = {0};
     struct index_search_opts so;
     struct index_results *r;
-    struct index_explanation e;
+    struct trawl_explanation e;
     struct terr err;
     double sum = 0, art = 0;
 
@@ -345,16 +345,16 @@ static void test_explain_adds_up_to_the_score(void **state)
     /* fb#0 has "Facebook" and "likes" but not "target": that term weighs nothing there, yet
      * has its idf (other passages have it) */
     for (size_t i = 0; i < e.n; i++) {
-        if (strcmp(e.v[i].term, "target") == 0) {
-            assert_int_equal(e.v[i].tf, 0);
-            assert_true(e.v[i].weight == 0);
+        if (strcmp(e.terms[i].term, "target") == 0) {
+            assert_int_equal(e.terms[i].tf, 0);
+            assert_true(e.terms[i].weight == 0);
         } else {
-            assert_int_equal(e.v[i].tf + e.v[i].title_tf, 1);
-            assert_true(e.v[i].weight > 0);
+            assert_int_equal(e.terms[i].tf + e.terms[i].title_tf, 1);
+            assert_true(e.terms[i].weight > 0);
         }
-        assert_true(e.v[i].idf > 0);
-        sum += e.v[i].weight;
-        art += e.v[i].art_weight;
+        assert_true(e.terms[i].idf > 0);
+        sum += e.terms[i].weight;
+        art += e.terms[i].art_weight;
     }
     /* The score fuses the best passage's part and the article's (index_artrank.c) */
     assert_true(e.fused);
@@ -390,7 +390,7 @@ static void test_every_passage_view_fuses_each_passage_with_its_article(void **s
     assert_int_equal(r->n, 4); /* tides #0 and #1, fb #1, cricket #0 */
     assert_int_equal(alone->n, 4);
     for (size_t i = 0; i < r->n; i++) {
-        struct index_explanation e;
+        struct trawl_explanation e;
         const struct index_hit *h = &r->hits[i];
         int same = 0;
         assert_int_equal(index_explain(f->ix, r, i, &so, &e, &err), TRAWL_OK);
@@ -423,13 +423,13 @@ static void test_every_passage_view_fuses_each_passage_with_its_article(void **s
 
 /* Explains the first hit of q; returns the explanation of term t in *out (by copy). */
 static void explain_term(struct fixture *f, const char *q, const char *t,
-                         struct index_explain *out, uint64_t *articles)
+                         struct trawl_explain_term *out, uint64_t *articles)
 {
     struct qnode *root;
     struct query_opts qo = {0};
     struct index_search_opts so;
     struct index_results *r;
-    struct index_explanation e;
+    struct trawl_explanation e;
     struct terr err;
     int found = 0;
 
@@ -441,8 +441,8 @@ static void explain_term(struct fixture *f, const char *q, const char *t,
     assert_true(e.fused);
     *articles = e.articles;
     for (size_t i = 0; i < e.n; i++)
-        if (strcmp(e.v[i].term, t) == 0) {
-            *out = e.v[i];
+        if (strcmp(e.terms[i].term, t) == 0) {
+            *out = e.terms[i];
             out->term = NULL;
             found = 1;
         }
@@ -457,7 +457,7 @@ static void explain_term(struct fixture *f, const char *q, const char *t,
 static void test_article_statistics_count_articles(void **state)
 {
     struct fixture *f = *state;
-    struct index_explain t;
+    struct trawl_explain_term t;
     uint64_t articles = 0;
     struct terr err;
 
