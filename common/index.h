@@ -3,7 +3,7 @@
  * into Xapian queries and results into passages. The API layer (trawl*.c) is built on it;
  * only the index modules include xdb.h, and the API reaches the text layer (queries, analysis,
  * snippets) only through this header. Depends on schema, analyze, passage, article, query and
- * snippet (struct index_hl, the highlighting its results ask for, and struct snippet). */
+ * snippet (struct index_hl, the highlighting its results ask for, and struct trawl_snippet). */
 #ifndef TRAWL_COMMON_INDEX_H
 #define TRAWL_COMMON_INDEX_H
 
@@ -280,7 +280,7 @@ void index_parse_free(struct qnode *root); /* NULL-safe */
 /* The highlights of r's query in text[0..len) and the window shown (snippet_make), analysed
  * with ix's analyzer; r NULL: nothing highlighted. Release out with snippet_release. */
 int index_snippet(struct index *ix, const struct index_results *r, const char *text,
-                  size_t len, size_t width, struct snippet *out, struct terr *err);
+                  size_t len, size_t width, struct trawl_snippet *out, struct terr *err);
 
 /* Calls fn with each word of text[0..len) as ix analyses it: its folded form and its index
  * term, both borrowed for the call. fn returns 0 to go on, non-zero to stop (still TRAWL_OK).

@@ -23,7 +23,7 @@ void index_parse_free(struct qnode *root)
 }
 
 int index_snippet(struct index *ix, const struct index_results *r, const char *text,
-                  size_t len, size_t width, struct snippet *out, struct terr *err)
+                  size_t len, size_t width, struct trawl_snippet *out, struct terr *err)
 {
     static const struct index_hl none;
     struct analyzer *an;

@@ -146,10 +146,10 @@ static int sentence_start(const char *text, const struct stok *v, size_t i)
 }
 
 /* The matching tokens as marks, adjacent ones merged across white space. TRAWL_ENOMEM only. */
-static int add_marks(const char *text, const struct sctx *c, struct snippet *out)
+static int add_marks(const char *text, const struct sctx *c, struct trawl_snippet *out)
 {
     for (size_t i = 0; i < c->n; i++) {
-        struct snippet_mark *m;
+        struct trawl_span *m;
         if (c->v[i].match < 0)
             continue;
         if (out->nmarks > 0 &&
@@ -199,7 +199,7 @@ static void best_window(const char *text, const struct sctx *c, size_t width, si
 
 /* Sets out's byte range and cuts to tokens [bi, bj) of text[0..len), trimmed to width. */
 static void cut_window(const char *text, size_t len, size_t width, const struct sctx *c,
-                       size_t bi, size_t bj, struct snippet *out)
+                       size_t bi, size_t bj, struct trawl_snippet *out)
 {
     if (bj == 0) { /* a single token wider than width: show its start */
         bi = 0;
@@ -221,7 +221,7 @@ static void cut_window(const char *text, size_t len, size_t width, const struct 
 }
 
 int snippet_make(struct analyzer *an, const char *text, size_t len, const struct index_hl *hl,
-                 size_t width, struct snippet *out, struct terr *err)
+                 size_t width, struct trawl_snippet *out, struct terr *err)
 {
     struct sctx c = {hl, NULL, 0, 0, an, {0}, NULL, 0, 0};
     size_t nitems = hl->nterms + hl->nexact + hl->nprefixes;
@@ -257,7 +257,7 @@ out:
     return rc;
 }
 
-void snippet_release(struct snippet *s)
+void snippet_release(struct trawl_snippet *s)
 {
     if (s == NULL)
         return;

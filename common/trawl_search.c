@@ -318,28 +318,10 @@ const char *trawl_results_known(const trawl_results *r, size_t i)
 int trawl_snippet(const trawl_results *r, const char *text, size_t len, size_t width,
                   struct trawl_snippet *out, struct trawl_error *err)
 {
-    struct snippet sn;
     struct terr e;
 
     memset(out, 0, sizeof *out);
-    if (index_snippet(r->ix->ix, r->res, text, len, width, &sn, &e) != TRAWL_OK)
-        return api_fail(err, &e);
-    if (sn.nmarks > 0 && (out->marks = malloc(sn.nmarks * sizeof *out->marks)) == NULL) {
-        snippet_release(&sn);
-        return nomem(err);
-    }
-    for (size_t i = 0; i < sn.nmarks; i++) {
-        out->marks[i].start = sn.marks[i].start;
-        out->marks[i].end = sn.marks[i].end;
-    }
-    out->nmarks = sn.nmarks;
-    out->start = sn.start;
-    out->end = sn.end;
-    out->cut_before = sn.cut_before;
-    out->cut_after = sn.cut_after;
-    out->distinct = sn.distinct;
-    snippet_release(&sn);
-    return api_ok(err);
+    return pass(index_snippet(r->ix->ix, r->res, text, len, width, out, &e), err, &e);
 }
 
 void trawl_snippet_release(struct trawl_snippet *s)

@@ -123,9 +123,9 @@ static void use_results(struct index_results *r, const struct index_search_opts 
     FUZZ_CHECK(r->n <= so->count);
     for (size_t i = 0; i < r->n; i++) {
         const struct trawl_passage *p = &r->hits[i].p;
-        struct snippet sn;
+        struct trawl_snippet sn;
 
-        FUZZ_CHECK(snippet_make(an, p->text, p->text_len, &r->hl, SNIPPET_WIDTH, &sn, &err) ==
+        FUZZ_CHECK(snippet_make(an, p->text, p->text_len, &r->hl, TRAWL_SNIPPET_WIDTH, &sn, &err) ==
                    TRAWL_OK);
         FUZZ_CHECK(sn.start <= sn.end && sn.end <= p->text_len);
         for (size_t m = 0; m < sn.nmarks; m++)

@@ -16,7 +16,7 @@ static char *exact_genuine[] = {"genuine"};
 static char *prefix_camb[] = {"camb"};
 
 /* Renders the window with marks as [..], cuts as "…". */
-static void render(const char *text, const struct snippet *s, char *out, size_t cap)
+static void render(const char *text, const struct trawl_snippet *s, char *out, size_t cap)
 {
     size_t at = s->start, n = 0;
 
@@ -40,7 +40,7 @@ static void test_marks_stems_and_merges_neighbours(void **state)
 {
     struct index_hl hl = {terms_like, 3, NULL, 0, NULL, 0, NULL, 0};
     const char *text = "MPs got 300,000 Facebook likes, and the target liked them.";
-    struct snippet s;
+    struct trawl_snippet s;
     struct terr err;
     char got[256];
 
@@ -55,7 +55,7 @@ static void test_exact_words_and_prefixes(void **state)
 {
     struct index_hl hl = {NULL, 0, exact_genuine, 1, prefix_camb, 1, NULL, 0};
     const char *text = "‘Genuine’ likes, not genuinely bought, said Cambridge.";
-    struct snippet s;
+    struct trawl_snippet s;
     struct terr err;
     char got[256];
 
@@ -74,7 +74,7 @@ static void test_phrase_marks_only_its_occurrences(void **state)
     static char *prefix[] = {"rat"};
     struct index_hl hl = {NULL, 0, exact, 2, NULL, 0, phrases, 1};
     const char *text = "Interest rates rose; interest rate cuts and rates of interest did not.";
-    struct snippet s;
+    struct trawl_snippet s;
     struct terr err;
     char got[256];
 
@@ -101,7 +101,7 @@ static void test_phrase_spans_a_possessive(void **state)
     struct index_hl hl = {NULL, 0, exact, 3, NULL, 0, phrases, 1};
     const char *text = "The Bank of England's rate, the Bank of England\u2019s bills, England's.";
     struct analyzer *none;
-    struct snippet s;
+    struct trawl_snippet s;
     struct terr err;
     char got[256];
 
@@ -124,7 +124,7 @@ static void test_window_covers_most_terms(void **state)
     const char *text = "Nothing to see here at all, just filler words. More filler words follow "
                        "here. The target is 300,000 likes on Facebook. Then more filler text "
                        "until the end of this long paragraph.";
-    struct snippet s;
+    struct trawl_snippet s;
     struct terr err;
     char got[512];
 
@@ -144,7 +144,7 @@ static void test_no_match_shows_the_start(void **state)
 {
     struct index_hl hl = {terms_like, 3, NULL, 0, NULL, 0, NULL, 0};
     const char *text = "Completely unrelated words fill this passage from its start to its end.";
-    struct snippet s;
+    struct trawl_snippet s;
     struct terr err;
 
     assert_int_equal(snippet_make(*state, text, strlen(text), &hl, 30, &s, &err), TRAWL_OK);
@@ -160,7 +160,7 @@ static void test_never_cuts_inside_a_character(void **state)
 {
     struct index_hl hl = {terms_like, 3, NULL, 0, NULL, 0, NULL, 0};
     char text[400];
-    struct snippet s;
+    struct trawl_snippet s;
     struct terr err;
 
     /* One huge "word" of two-byte characters: the window must end on a boundary. */
