@@ -132,22 +132,8 @@ int index_forget_source(struct index *ix, const char *path, struct terr *err);
 
 /* ---- Statistics -------------------------------------------------------------------- */
 
-struct index_stats {
-    uint64_t articles, passages, terms; /* terms: distinct ranking terms */
-    double avg_passage_len;             /* in terms */
-    uint64_t disk_bytes;
-    uint64_t revision;
-    int64_t updated;                    /* seconds since the epoch, 0 if unknown */
-    int schema, analyzer;
-    char lang[32];
-    /* The article database: 1 when open and at the passages' batch, 0 when a batch behind
-     * or ahead (a writer stopped between its commits), -1 when there is none to read
-     * (remote shards without an ARTICLES stub, shards down); its size and mean length. */
-    int art_state;
-    uint64_t art_docs;
-    double avg_article_len;
-};
-int index_stats(struct index *ix, struct index_stats *st, struct terr *err);
+/* The statistics trawl_stats reports (trawl.h). */
+int index_stats(struct index *ix, struct trawl_stats *st, struct terr *err);
 /* What the index holds, cheaply (two lookups, where index_stats walks every article): its
  * articles (the passages that end one) and its passages. Retries as index_retry does. */
 int index_counts(struct index *ix, uint64_t *articles, uint64_t *passages, struct terr *err);
@@ -241,7 +227,7 @@ int index_each_passage(struct index *ix, const char *id, trawl_passage_fn fn, vo
                        struct terr *err);
 
 /* Formats statistics as "name  value" lines (the --stats output of both programs). */
-int index_stats_format(const char *path, const struct index_stats *st, struct sbuf *out);
+int index_stats_format(const char *path, const struct trawl_stats *st, struct sbuf *out);
 
 /* Xapian's spelling suggestion for a word (folded), "" when none. */
 int index_suggest(struct index *ix, const char *word, size_t len, struct sbuf *out,

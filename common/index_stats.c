@@ -103,7 +103,7 @@ static int count_articles(struct index *ix, struct count_ctx *arts, struct terr 
     return rc;
 }
 
-int index_stats(struct index *ix, struct index_stats *st, struct terr *err)
+int index_stats(struct index *ix, struct trawl_stats *st, struct terr *err)
 {
     struct xdb_stats xs;
     struct count_ctx terms = {0}, arts = {0};
@@ -138,7 +138,7 @@ int index_stats(struct index *ix, struct index_stats *st, struct terr *err)
         if ((rc = xdb_stats(ix->adb, &xs, err)) == TRAWL_OK &&
             (rc = index_articles_agree(ix, &agree, err)) == TRAWL_OK) {
             st->art_state = agree;
-            st->art_docs = xs.doccount;
+            st->art_articles = xs.doccount;
             st->avg_article_len = xs.avlength;
         }
     }
@@ -173,7 +173,7 @@ int index_counts(struct index *ix, uint64_t *articles, uint64_t *passages, struc
     return rc;
 }
 
-int index_stats_format(const char *path, const struct index_stats *st, struct sbuf *out)
+int index_stats_format(const char *path, const struct trawl_stats *st, struct sbuf *out)
 {
     char when[64] = "never";
 
@@ -194,7 +194,7 @@ int index_stats_format(const char *path, const struct index_stats *st, struct sb
 
     if (rc == TRAWL_OK && st->art_state >= 0)
         rc = sbuf_printf(out, "article index    %llu articles, avg %.1f terms%s\n",
-                         (unsigned long long)st->art_docs, st->avg_article_len,
+                         (unsigned long long)st->art_articles, st->avg_article_len,
                          st->art_state ? ""
                                        : " (not at the passages' batch: run trawl-index; "
                                          "searches rank from the passages)");
@@ -203,12 +203,14 @@ int index_stats_format(const char *path, const struct index_stats *st, struct sb
                               "passages)\n");
     if (rc == TRAWL_OK)
         rc = sbuf_printf(out,
-                         "language         %s\n"
+                         "language         %.*s\n"
                          "schema version   %d (analyzer %d)\n"
                          "size on disk     %.1f MB\n"
                          "last update      %s\n"
                          "revision         %llu\n",
-                         st->lang, st->schema, st->analyzer, (double)st->disk_bytes / 1e6, when,
+                         /* lang may fill its array without a NUL (a caller's struct) */
+                         (int)strnlen(st->lang, sizeof st->lang), st->lang, st->schema,
+                         st->analyzer, (double)st->disk_bytes / 1e6, when,
                          (unsigned long long)st->revision);
     return rc;
 }

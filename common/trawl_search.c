@@ -421,51 +421,18 @@ int trawl_each_passage(trawl_index *ix, const char *id, trawl_passage_fn fn, voi
 
 int trawl_stats(trawl_index *ix, struct trawl_stats *st, struct trawl_error *err)
 {
-    struct index_stats is;
     struct terr e;
 
     memset(st, 0, sizeof *st);
-    if (index_stats(ix->ix, &is, &e) != TRAWL_OK)
-        return api_fail(err, &e);
-    st->articles = is.articles;
-    st->passages = is.passages;
-    st->terms = is.terms;
-    st->avg_passage_len = is.avg_passage_len;
-    st->disk_bytes = is.disk_bytes;
-    st->revision = is.revision;
-    st->updated = is.updated;
-    st->schema = is.schema;
-    st->analyzer = is.analyzer;
-    _Static_assert(sizeof st->lang == sizeof is.lang, "the language fields agree");
-    memcpy(st->lang, is.lang, sizeof st->lang);
-    st->art_state = is.art_state;
-    st->art_articles = is.art_docs;
-    st->avg_article_len = is.avg_article_len;
-    return api_ok(err);
+    return pass(index_stats(ix->ix, st, &e), err, &e);
 }
 
 char *trawl_stats_format(const char *path, const struct trawl_stats *st)
 {
-    struct index_stats is;
     struct sbuf out;
 
-    memset(&is, 0, sizeof is);
-    is.articles = st->articles;
-    is.passages = st->passages;
-    is.terms = st->terms;
-    is.avg_passage_len = st->avg_passage_len;
-    is.disk_bytes = st->disk_bytes;
-    is.revision = st->revision;
-    is.updated = st->updated;
-    is.schema = st->schema;
-    is.analyzer = st->analyzer;
-    memcpy(is.lang, st->lang, sizeof is.lang);
-    is.lang[sizeof is.lang - 1] = '\0';
-    is.art_state = st->art_state;
-    is.art_docs = st->art_articles;
-    is.avg_article_len = st->avg_article_len;
     sbuf_init(&out);
-    if (index_stats_format(path, &is, &out) != TRAWL_OK) {
+    if (index_stats_format(path, st, &out) != TRAWL_OK) {
         sbuf_release(&out);
         return NULL;
     }

@@ -813,7 +813,7 @@ static void test_shingle_jaccard(void **state)
 static void test_stats(void **state)
 {
     struct fixture *f = *state;
-    struct index_stats st;
+    struct trawl_stats st;
     struct terr err;
 
     assert_int_equal(index_stats(f->ix, &st, &err), TRAWL_OK);
