@@ -22,18 +22,15 @@ int api_fail(struct trawl_error *out, const struct terr *e);
 /* Starts an API call: clears the caller's error (NULL-safe) and returns TRAWL_OK. */
 int api_ok(struct trawl_error *out);
 
-/* Hands internal article records to a public trawl_record_fn: an index_article_fn for
- * index_each_article with a struct api_records as ctx. fn NULL stops at the first record
+/* Hands article records to a caller's trawl_record_fn: the callback of index_each_article
+ * with a struct api_records as ctx. fn NULL stops at the first record
  * (does the index hold any?); a stop asked for by fn sets stopped and is not a failure. */
 struct api_records {
     trawl_record_fn fn;
     void *ctx;
     int stopped;
 };
-int api_record_each(void *ctx, const char *key, size_t klen, const struct schema_article *a);
-
-/* The public form of a JSON Lines file's record. */
-void api_source(const struct schema_source *in, struct trawl_source *out);
+int api_record_each(void *ctx, const char *key, size_t klen, const struct trawl_record *a);
 
 TRAWL_END_DECLS
 

@@ -96,7 +96,7 @@ int index_compact(const char *path, struct terr *err);
  * that thread's own analyzer; owned by the caller until index_put or index_prep_free. */
 struct index_prep;
 int index_prepare(struct analyzer *an, const struct article *a, const struct passage_opts *po,
-                  const struct schema_article *rec, struct index_prep **out, struct terr *err);
+                  const struct trawl_record *rec, struct index_prep **out, struct terr *err);
 void index_prep_free(struct index_prep *p); /* NULL-safe */
 size_t index_prep_passages(const struct index_prep *p);
 const char *index_prep_id(const struct index_prep *p);
@@ -106,7 +106,7 @@ const char *index_prep_id(const struct index_prep *p);
  * afterwards. Changes are durable after index_commit. */
 int index_put(struct index *ix, const struct index_prep *p, int is_new, struct terr *err);
 /* Rewrites an article's record only (its passages stay as they are). */
-int index_set_record(struct index *ix, const char *id, const struct schema_article *rec,
+int index_set_record(struct index *ix, const char *id, const struct trawl_record *rec,
                      struct terr *err);
 /* Deletes an article's passages and record. id may also be an article key as
  * index_each_article reports it (keys of short ids are the ids themselves). */
@@ -119,14 +119,13 @@ int index_commit(struct index *ix, struct terr *err);
 int index_cancel(struct index *ix, struct terr *err);
 
 /* The record of an article (TRAWL_ENOTFOUND when absent). Strings in rec point into store. */
-int index_article(struct index *ix, const char *id, struct schema_article *rec,
+int index_article(struct index *ix, const char *id, struct trawl_record *rec,
                   struct sbuf *store, struct terr *err);
-/* Calls fn for every article record (in id-key order). */
-typedef int (*index_article_fn)(void *ctx, const char *key, size_t klen,
-                                const struct schema_article *rec);
-int index_each_article(struct index *ix, index_article_fn fn, void *ctx, struct terr *err);
-int index_source(struct index *ix, const char *path, struct schema_source *s, struct terr *err);
-int index_set_source(struct index *ix, const char *path, const struct schema_source *s,
+/* Calls fn for every article record (in id-key order); a non-zero value from fn stops, and
+ * is what index_each_article returns. */
+int index_each_article(struct index *ix, trawl_record_fn fn, void *ctx, struct terr *err);
+int index_source(struct index *ix, const char *path, struct trawl_source *s, struct terr *err);
+int index_set_source(struct index *ix, const char *path, const struct trawl_source *s,
                      struct terr *err);
 int index_forget_source(struct index *ix, const char *path, struct terr *err);
 

@@ -201,11 +201,11 @@ static int prep_article(struct index_prep *p, struct analyzer *an, const struct 
 }
 
 int index_prepare(struct analyzer *an, const struct article *a, const struct passage_opts *po,
-                  const struct schema_article *rec, struct index_prep **out, struct terr *err)
+                  const struct trawl_record *rec, struct index_prep **out, struct terr *err)
 {
     struct index_prep *p = calloc(1, sizeof *p);
     struct passage *ps = NULL;
-    struct schema_article r = *rec;
+    struct trawl_record r = *rec;
     struct strmap terms, art;
     struct dups_sig sig;
     struct sbuf tmp;

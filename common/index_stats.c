@@ -55,7 +55,7 @@ static enum xdb_next count_term(void *ctx, const char *term, size_t len, uint64_
 }
 
 static int count_article(void *ctx, const char *key, size_t klen,
-                         const struct schema_article *rec)
+                         const struct trawl_record *rec)
 {
     struct count_ctx *c = ctx;
 

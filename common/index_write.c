@@ -96,7 +96,7 @@ out:
     return rc;
 }
 
-int index_set_record(struct index *ix, const char *id, const struct schema_article *rec,
+int index_set_record(struct index *ix, const char *id, const struct trawl_record *rec,
                      struct terr *err)
 {
     struct sbuf key, val;
@@ -241,7 +241,7 @@ int index_cancel(struct index *ix, struct terr *err)
 
 /* ---- Records ---------------------------------------------------------------------------- */
 
-int index_article(struct index *ix, const char *id, struct schema_article *rec,
+int index_article(struct index *ix, const char *id, struct trawl_record *rec,
                   struct sbuf *store, struct terr *err)
 {
     struct sbuf key;
@@ -263,7 +263,7 @@ int index_article(struct index *ix, const char *id, struct schema_article *rec,
 }
 
 struct each_article {
-    index_article_fn fn;
+    trawl_record_fn fn;
     void *ctx;
     struct terr *err;
     int rc;       /* a record that would not decode, or what fn returned to stop */
@@ -274,7 +274,7 @@ static enum xdb_next each_article_meta(void *ctx, const char *key, size_t klen,
                                        const char *val, size_t vlen)
 {
     struct each_article *ea = ctx;
-    struct schema_article rec;
+    struct trawl_record rec;
     size_t plen = strlen(META_ARTICLE);
 
     ea->rc = schema_article_decode(val, vlen, &rec, ea->err);
@@ -284,7 +284,7 @@ static enum xdb_next each_article_meta(void *ctx, const char *key, size_t klen,
     return ea->rc == TRAWL_OK ? XDB_NEXT : XDB_STOP;
 }
 
-int index_each_article(struct index *ix, index_article_fn fn, void *ctx, struct terr *err)
+int index_each_article(struct index *ix, trawl_record_fn fn, void *ctx, struct terr *err)
 {
     struct each_article ea = {fn, ctx, err, TRAWL_OK, 0};
     int rc = xdb_meta_each(ix->db, META_ARTICLE, each_article_meta, &ea, err);
@@ -305,7 +305,7 @@ static int source_key(const char *path, struct sbuf *key)
     return sbuf_adds(key, path);
 }
 
-int index_source(struct index *ix, const char *path, struct schema_source *s, struct terr *err)
+int index_source(struct index *ix, const char *path, struct trawl_source *s, struct terr *err)
 {
     struct sbuf key, val;
     int rc;
@@ -327,7 +327,7 @@ out:
     return rc;
 }
 
-int index_set_source(struct index *ix, const char *path, const struct schema_source *s,
+int index_set_source(struct index *ix, const char *path, const struct trawl_source *s,
                      struct terr *err)
 {
     struct sbuf key, val;
@@ -367,7 +367,7 @@ int index_forget_source(struct index *ix, const char *path, struct terr *err)
 int index_repair(struct index *ix, uint64_t abatch, size_t *dropped, struct terr *err)
 {
     struct sbuf pend, store;
-    struct schema_article rec;
+    struct trawl_record rec;
     char *line, *save = NULL;
     int rc;
 

@@ -13,7 +13,7 @@ struct job {
     enum job_kind kind;
     unsigned route;            /* the writer (index) it goes to */
     struct article art;
-    struct schema_article rec;
+    struct trawl_record rec;
     char *source;              /* owned copy of rec.source / the id to remove */
     char *id;                  /* JOB_RECORD: the article id */
     int is_new;
@@ -49,7 +49,7 @@ struct pipeline {
     int aborting;
     int failed;          /* a writer failed: err holds why */
     struct terr err;
-    struct pipeline_counts counts;
+    struct trawl_write_counts counts;
 };
 
 static void job_free(struct job *j)
@@ -332,7 +332,7 @@ unsigned pipeline_route(const char *key, size_t len, unsigned n)
     return layout_shard_of(key, len, n);
 }
 
-int pipeline_put(struct pipeline *p, struct article *a, const struct schema_article *rec,
+int pipeline_put(struct pipeline *p, struct article *a, const struct trawl_record *rec,
                  int is_new, struct terr *err)
 {
     struct job *j = job_new(p, JOB_PUT, rec->source, rec->source_len, a->id, err);
@@ -354,7 +354,7 @@ int pipeline_remove(struct pipeline *p, const char *id, struct terr *err)
     return j ? submit(p, j, 0, err) : TRAWL_ENOMEM;
 }
 
-int pipeline_record(struct pipeline *p, const char *id, const struct schema_article *rec,
+int pipeline_record(struct pipeline *p, const char *id, const struct trawl_record *rec,
                     struct terr *err)
 {
     struct job *j = job_new(p, JOB_RECORD, rec->source, rec->source_len, id, err);
@@ -370,7 +370,7 @@ int pipeline_record(struct pipeline *p, const char *id, const struct schema_arti
     return submit(p, j, 0, err);
 }
 
-void pipeline_counts(struct pipeline *p, struct pipeline_counts *c)
+void pipeline_counts(struct pipeline *p, struct trawl_write_counts *c)
 {
     pthread_mutex_lock(&p->mu);
     *c = p->counts;
@@ -394,7 +394,7 @@ static void pipeline_join_free(struct pipeline *p)
     free(p);
 }
 
-int pipeline_finish(struct pipeline *p, struct pipeline_counts *c, struct terr *err)
+int pipeline_finish(struct pipeline *p, struct trawl_write_counts *c, struct terr *err)
 {
     int rc = TRAWL_OK;
 

@@ -33,10 +33,6 @@ struct pipeline_opts {
     struct passage_opts passages;
 };
 
-struct pipeline_counts {
-    uint64_t put, removed, passages, bytes;
-};
-
 struct pipeline;
 
 /* Starts the threads: o->workers analysers and one writer for each of ix[0..nix). */
@@ -48,18 +44,18 @@ unsigned pipeline_route(const char *key, size_t len, unsigned n);
 
 /* Submits an article (taking over a's fields; a is re-initialised) with its record.
  * Returns the writer's error once the writer has failed (the job is dropped). */
-int pipeline_put(struct pipeline *p, struct article *a, const struct schema_article *rec,
+int pipeline_put(struct pipeline *p, struct article *a, const struct trawl_record *rec,
                  int is_new, struct terr *err);
 int pipeline_remove(struct pipeline *p, const char *id, struct terr *err);
-int pipeline_record(struct pipeline *p, const char *id, const struct schema_article *rec,
+int pipeline_record(struct pipeline *p, const char *id, const struct trawl_record *rec,
                     struct terr *err);
 
 /* Progress so far (safe to call from the producer at any time). */
-void pipeline_counts(struct pipeline *p, struct pipeline_counts *c);
+void pipeline_counts(struct pipeline *p, struct trawl_write_counts *c);
 
 /* Drains the queue, commits, joins the threads and frees p. Returns the first error; the
  * final counts go to *c (may be NULL). */
-int pipeline_finish(struct pipeline *p, struct pipeline_counts *c, struct terr *err);
+int pipeline_finish(struct pipeline *p, struct trawl_write_counts *c, struct terr *err);
 
 /* Stops at once: drops queued jobs, cancels the open batch, joins and frees p. */
 void pipeline_abort(struct pipeline *p);

@@ -279,7 +279,7 @@ int schema_same_article(const struct trawl_passage *a, const struct trawl_passag
     return a->article_len == b->article_len && memcmp(a->article, b->article, a->article_len) == 0;
 }
 
-int schema_article_encode(const struct schema_article *a, struct sbuf *out)
+int schema_article_encode(const struct trawl_record *a, struct sbuf *out)
 {
     if (sbuf_addc(out, SCHEMA_RECORD_V1) || put_str(out, a->source, a->source_len) ||
         put_fixed64(out, a->hash) || put_varint(out, a->size) ||
@@ -288,7 +288,7 @@ int schema_article_encode(const struct schema_article *a, struct sbuf *out)
     return TRAWL_OK;
 }
 
-int schema_article_decode(const char *data, size_t len, struct schema_article *a, struct terr *err)
+int schema_article_decode(const char *data, size_t len, struct trawl_record *a, struct terr *err)
 {
     struct rd r;
     uint64_t passages;
@@ -310,7 +310,7 @@ int schema_article_decode(const char *data, size_t len, struct schema_article *a
     return rc;
 }
 
-int schema_source_encode(const struct schema_source *s, struct sbuf *out)
+int schema_source_encode(const struct trawl_source *s, struct sbuf *out)
 {
     if (sbuf_addc(out, SCHEMA_RECORD_V1) || put_varint(out, s->size) ||
         put_varint(out, zigzag(s->mtime_ns)) || put_fixed64(out, s->hash) ||
@@ -319,7 +319,7 @@ int schema_source_encode(const struct schema_source *s, struct sbuf *out)
     return TRAWL_OK;
 }
 
-int schema_source_decode(const char *data, size_t len, struct schema_source *s, struct terr *err)
+int schema_source_decode(const char *data, size_t len, struct trawl_source *s, struct terr *err)
 {
     struct rd r;
     int rc;

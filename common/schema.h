@@ -119,27 +119,15 @@ int schema_passage_decode(const char *data, size_t len, struct trawl_passage *p,
 /* Are two passages of the same article (equal ids)? */
 int schema_same_article(const struct trawl_passage *a, const struct trawl_passage *b);
 
-/* The record kept per article for incremental runs. */
-struct schema_article {
-    const char *source; size_t source_len; /* file path, or JSONL file path */
-    uint64_t hash;                         /* 64-bit hash of the article's bytes */
-    uint64_t size;                         /* bytes */
-    int64_t mtime_ns;                      /* file modification time (0 for JSONL) */
-    uint32_t passages;
-};
-int schema_article_encode(const struct schema_article *a, struct sbuf *out);
-int schema_article_decode(const char *data, size_t len, struct schema_article *a,
+/* The record kept per article for incremental runs is a struct trawl_record (trawl.h). */
+int schema_article_encode(const struct trawl_record *a, struct sbuf *out);
+int schema_article_decode(const char *data, size_t len, struct trawl_record *a,
                           struct terr *err);
 
-/* The record kept per JSONL source file, so an unchanged file is skipped unread. */
-struct schema_source {
-    uint64_t size;
-    int64_t mtime_ns;
-    uint64_t hash; /* of the whole file */
-    uint64_t articles;
-};
-int schema_source_encode(const struct schema_source *s, struct sbuf *out);
-int schema_source_decode(const char *data, size_t len, struct schema_source *s,
+/* The record kept per JSONL source file, so an unchanged file is skipped unread: a struct
+ * trawl_source (trawl.h). */
+int schema_source_encode(const struct trawl_source *s, struct sbuf *out);
+int schema_source_decode(const char *data, size_t len, struct trawl_source *s,
                          struct terr *err);
 
 /* Metadata values as a reader checks them (the header: trawl.schema, trawl.analyzer,

@@ -41,25 +41,15 @@ static int pass(int rc, struct trawl_error *out, const struct terr *e)
     return rc == TRAWL_OK ? api_ok(out) : api_fail(out, e);
 }
 
-int api_record_each(void *ctx, const char *key, size_t klen, const struct schema_article *a)
+int api_record_each(void *ctx, const char *key, size_t klen, const struct trawl_record *a)
 {
     struct api_records *c = ctx;
-    struct trawl_record rec = {a->source, a->source_len, a->hash, a->size, a->mtime_ns,
-                               a->passages};
 
-    if (c->fn == NULL || c->fn(c->ctx, key, klen, &rec) != 0) {
+    if (c->fn == NULL || c->fn(c->ctx, key, klen, a) != 0) {
         c->stopped = 1;
         return 1;
     }
     return 0;
-}
-
-void api_source(const struct schema_source *in, struct trawl_source *out)
-{
-    out->size = in->size;
-    out->mtime_ns = in->mtime_ns;
-    out->hash = in->hash;
-    out->articles = in->articles;
 }
 
 const char *trawl_status_name(int code)

@@ -516,12 +516,8 @@ int trawl_each_record(trawl_index *ix, trawl_record_fn fn, void *ctx, struct tra
 int trawl_source_get(trawl_index *ix, const char *path, struct trawl_source *out,
                      struct trawl_error *err)
 {
-    struct schema_source s;
     struct terr e;
 
     memset(out, 0, sizeof *out);
-    if (index_source(ix->ix, path, &s, &e) != TRAWL_OK)
-        return api_fail(err, &e);
-    api_source(&s, out);
-    return api_ok(err);
+    return pass(index_source(ix->ix, path, out, &e), err, &e);
 }

@@ -24,7 +24,7 @@ _Static_assert(TRAWL_MAX_SHARDS == LAYOUT_MAX_SHARDS, "one shard limit, public a
 /* A JSON Lines file's record, written once everything queued before it is committed. */
 struct pending_source {
     char *path;
-    struct schema_source s;
+    struct trawl_source s;
 };
 
 struct trawl_writer {
@@ -43,7 +43,7 @@ struct trawl_writer {
     struct pipeline *pl;
     struct pending_source *sources;
     size_t nsources;
-    struct pipeline_counts counts; /* the final counts, once finished */
+    struct trawl_write_counts counts; /* the final counts, once finished */
     int has_records;             /* the index holds article records: -1 not known yet */
     int merge;                   /* a build from nothing whose parts are merged at the end */
 };
@@ -210,7 +210,6 @@ int trawl_writer_each_record(trawl_writer *w, trawl_record_fn fn, void *ctx,
 int trawl_writer_source_get(trawl_writer *w, const char *path, struct trawl_source *out,
                             struct trawl_error *err)
 {
-    struct schema_source s;
     struct terr e;
     int any;
 
@@ -223,9 +222,8 @@ int trawl_writer_source_get(trawl_writer *w, const char *path, struct trawl_sour
     /* A build from nothing keeps no old record: every file is read again. */
     if (!any || w->nopen == 0)
         return fail(err, TRAWL_ENOTFOUND, "no source record");
-    if (index_source(w->open[0], path, &s, &e) != TRAWL_OK)
+    if (index_source(w->open[0], path, out, &e) != TRAWL_OK)
         return api_fail(err, &e);
-    api_source(&s, out);
     return api_ok(err);
 }
 
@@ -320,17 +318,6 @@ int trawl_writer_start(trawl_writer *w, struct trawl_error *err)
 
 /* ---- Queueing ----------------------------------------------------------------------------- */
 
-static void to_schema(const struct trawl_record *in, struct schema_article *out)
-{
-    memset(out, 0, sizeof *out);
-    out->source = in->source;
-    out->source_len = in->source_len;
-    out->hash = in->hash;
-    out->size = in->size;
-    out->mtime_ns = in->mtime_ns;
-    out->passages = in->passages;
-}
-
 static int not_started(struct trawl_error *err)
 {
     return fail(err, TRAWL_EINPUT, "the writer is not started (trawl_writer_start)");
@@ -339,13 +326,11 @@ static int not_started(struct trawl_error *err)
 int trawl_writer_put(trawl_writer *w, trawl_article *a, const struct trawl_record *rec,
                      int is_new, struct trawl_error *err)
 {
-    struct schema_article r;
     struct terr e;
 
     if (w->pl == NULL)
         return not_started(err);
-    to_schema(rec, &r);
-    if (pipeline_put(w->pl, &a->a, &r, is_new, &e) != TRAWL_OK)
+    if (pipeline_put(w->pl, &a->a, rec, is_new, &e) != TRAWL_OK)
         return api_fail(err, &e);
     return api_ok(err);
 }
@@ -364,13 +349,11 @@ int trawl_writer_remove(trawl_writer *w, const char *key, struct trawl_error *er
 int trawl_writer_set_record(trawl_writer *w, const char *id, const struct trawl_record *rec,
                             struct trawl_error *err)
 {
-    struct schema_article r;
     struct terr e;
 
     if (w->pl == NULL)
         return not_started(err);
-    to_schema(rec, &r);
-    if (pipeline_record(w->pl, id, &r, &e) != TRAWL_OK)
+    if (pipeline_record(w->pl, id, rec, &e) != TRAWL_OK)
         return api_fail(err, &e);
     return api_ok(err);
 }
@@ -385,24 +368,16 @@ int trawl_writer_set_source(trawl_writer *w, const char *path, const struct traw
     w->sources = v;
     if ((v[w->nsources].path = strdup(path)) == NULL)
         return fail(err, TRAWL_ENOMEM, "out of memory");
-    v[w->nsources].s.size = s->size;
-    v[w->nsources].s.mtime_ns = s->mtime_ns;
-    v[w->nsources].s.hash = s->hash;
-    v[w->nsources].s.articles = s->articles;
+    v[w->nsources].s = *s;
     w->nsources++;
     return api_ok(err);
 }
 
 void trawl_writer_counts(trawl_writer *w, struct trawl_write_counts *c)
 {
-    struct pipeline_counts pc = w->counts;
-
+    *c = w->counts;
     if (w->pl != NULL)
-        pipeline_counts(w->pl, &pc);
-    c->put = pc.put;
-    c->removed = pc.removed;
-    c->passages = pc.passages;
-    c->bytes = pc.bytes;
+        pipeline_counts(w->pl, c);
 }
 
 /* ---- Finishing ---------------------------------------------------------------------------- */

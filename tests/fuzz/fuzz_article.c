@@ -50,7 +50,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     struct article a;
     struct terr err;
-    struct schema_article rec;
+    struct trawl_record rec;
     struct passage_opts po;
     struct index_prep *p = NULL;
     int rc;

@@ -69,7 +69,7 @@ static void build(const char *path)
         fuzz_die("index_open", err.msg);
     for (size_t i = 0; i < sizeof docs / sizeof *docs; i++) {
         struct article a;
-        struct schema_article rec;
+        struct trawl_record rec;
         struct passage_opts po;
         struct index_prep *p;
 

@@ -33,7 +33,7 @@ static int inside(const char *s, size_t len, const char *data, size_t size)
 
 static void check_failed(int rc, const struct terr *err, const void *rec, size_t rec_size)
 {
-    static const unsigned char zero[sizeof(struct trawl_passage) + sizeof(struct schema_article)];
+    static const unsigned char zero[sizeof(struct trawl_passage) + sizeof(struct trawl_record)];
 
     FUZZ_CHECK(rc == TRAWL_EINDEX);
     FUZZ_CHECK(strncmp(err->msg, "corrupt ", 8) == 0);
@@ -66,7 +66,7 @@ static void passage(const char *d, size_t n)
 
 static void article(const char *d, size_t n)
 {
-    struct schema_article a, b;
+    struct trawl_record a, b;
     struct terr err;
     int rc = schema_article_decode(d, n, &a, &err);
 
@@ -86,7 +86,7 @@ static void article(const char *d, size_t n)
 
 static void source(const char *d, size_t n)
 {
-    struct schema_source s, t;
+    struct trawl_source s, t;
     struct terr err;
     int rc = schema_source_decode(d, n, &s, &err);
 

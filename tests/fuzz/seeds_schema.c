@@ -44,10 +44,10 @@ int main(int argc, char **argv)
                                "Prime Minister Narendra Modi has asked each MP", 46};
     struct trawl_passage empty = {"a", 1, "", 0, "", 0, 0, 0, 0, "", 0};
     struct trawl_passage big = {"x", 1, "t", 1, "", 0, UINT32_MAX, 0, UINT64_MAX, "y", 1};
-    struct schema_article a = {"corpus/000_251854af372bd607.txt", 31, 0x0123456789abcdefULL,
+    struct trawl_record a = {"corpus/000_251854af372bd607.txt", 31, 0x0123456789abcdefULL,
                                4821, 1700000000123456789LL, 12};
-    struct schema_article neg = {"", 0, UINT64_MAX, 0, -1, 0};
-    struct schema_source s = {123456, 1700000000000000000LL, 0xfedcba9876543210ULL, 3};
+    struct trawl_record neg = {"", 0, UINT64_MAX, 0, -1, 0};
+    struct trawl_source s = {123456, 1700000000000000000LL, 0xfedcba9876543210ULL, 3};
     static const char *const numbers[] = {"3", "1", "1700000000", "0", "", "3\0junk", "-1",
                                           " 3", "999999999999999999", "1000000000000000000"};
     static const size_t number_len[] = {1, 1, 10, 1, 0, 6, 2, 2, 18, 19};

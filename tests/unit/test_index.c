@@ -30,7 +30,7 @@ static void put_into(struct index *ix, struct analyzer *an, const char *id, cons
                      const char *text)
 {
     struct article a;
-    struct schema_article rec;
+    struct trawl_record rec;
     struct passage_opts po;
     struct index_prep *p;
     struct terr err;
@@ -308,7 +308,7 @@ static void test_removed_articles_are_gone(void **state)
 static void test_records_and_passages(void **state)
 {
     struct fixture *f = *state;
-    struct schema_article rec;
+    struct trawl_record rec;
     struct trawl_passage p;
     struct sbuf store;
     struct terr err;
@@ -906,7 +906,7 @@ static void test_close_drops_uncommitted_work(void **state)
 {
     struct fixture *f = *state;
     struct index_open_opts oo = {.mode = INDEX_WRITE};
-    struct schema_article rec;
+    struct trawl_record rec;
     struct sbuf store;
     struct terr err;
     char got[256];
@@ -957,7 +957,7 @@ static void test_a_writer_repairs_an_article_database_a_batch_ahead(void **state
 {
     struct fixture *f = *state;
     struct index_open_opts oo = {.mode = INDEX_WRITE};
-    struct schema_article rec;
+    struct trawl_record rec;
     struct sbuf store;
     struct terr err;
     uint64_t docs, coll;

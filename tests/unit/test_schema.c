@@ -152,8 +152,8 @@ static void test_garbage_is_refused(void **state)
     static const char long_varint[] = "\x01\x80\x80\x80\x80\x80\x80\x80\x80\x80\x80\x01";
     static const char text[] = "reuters-1 GRAIN";
     struct trawl_passage p;
-    struct schema_article a;
-    struct schema_source s;
+    struct trawl_record a;
+    struct trawl_source s;
     struct terr err;
     unsigned seed = 7;
     char buf[64];
@@ -193,8 +193,8 @@ static void test_article_record_round_trip(void **state)
 {
     static const int64_t mtimes[] = {0, 1, -1, 1700000000123456789LL, INT64_MIN, INT64_MAX};
     struct sbuf *sb = *state;
-    struct schema_article in = {"corpus/a.txt", 12, 0xDEADBEEFCAFEF00DULL, 2005, 0, 8};
-    struct schema_article out;
+    struct trawl_record in = {"corpus/a.txt", 12, 0xDEADBEEFCAFEF00DULL, 2005, 0, 8};
+    struct trawl_record out;
     struct terr err;
     size_t i;
 
@@ -218,8 +218,8 @@ static void test_article_record_round_trip(void **state)
 static void test_source_record_round_trip(void **state)
 {
     struct sbuf *sb = *state;
-    struct schema_source in = {17799555, -5, 0x0123456789ABCDEFULL, 19043};
-    struct schema_source out;
+    struct trawl_source in = {17799555, -5, 0x0123456789ABCDEFULL, 19043};
+    struct trawl_source out;
     struct terr err;
 
     assert_int_equal(schema_source_encode(&in, sb), TRAWL_OK);
