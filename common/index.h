@@ -249,8 +249,7 @@ int index_suggest_rare(struct index *ix, const char *word, size_t len, struct sb
 /* Calls fn with each word of the spelling table starting with prefix[0..len) (folded words,
  * so fold the prefix first), in byte order, with its frequency; word is borrowed for the
  * call. Non-zero from fn stops (still TRAWL_OK). */
-typedef int (*index_word_fn)(void *ctx, const char *word, size_t len, uint64_t freq);
-int index_complete(struct index *ix, const char *prefix, size_t len, index_word_fn fn,
+int index_complete(struct index *ix, const char *prefix, size_t len, trawl_complete_fn fn,
                    void *ctx, struct terr *err);
 
 /* ---- Text as the index reads it (index_text.c) ---------------------------------------- */
@@ -270,9 +269,7 @@ int index_snippet(struct index *ix, const struct index_results *r, const char *t
 /* Calls fn with each word of text[0..len) as ix analyses it: its folded form and its index
  * term, both borrowed for the call. fn returns 0 to go on, non-zero to stop (still TRAWL_OK).
  * TRAWL_ENOMEM; TRAWL_EINPUT when this build has no stemmer for the index's language. */
-typedef int (*index_term_fn)(void *ctx, const char *word, size_t word_len, const char *term,
-                             size_t term_len);
-int index_words(struct index *ix, const char *text, size_t len, index_term_fn fn, void *ctx,
+int index_words(struct index *ix, const char *text, size_t len, trawl_word_fn fn, void *ctx,
                 struct terr *err);
 
 /* Whether an index can be built in lang, and the languages it can (stem_known and

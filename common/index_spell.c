@@ -106,7 +106,7 @@ int index_spell_bound(struct index *ix, struct terr *err)
 }
 
 struct complete_ctx {
-    index_word_fn fn;
+    trawl_complete_fn fn;
     void *ctx;
 };
 
@@ -117,7 +117,7 @@ static enum xdb_next complete_word(void *ctx, const char *word, size_t len, uint
     return c->fn(c->ctx, word, len, freq) != 0 ? XDB_STOP : XDB_NEXT;
 }
 
-int index_complete(struct index *ix, const char *prefix, size_t len, index_word_fn fn,
+int index_complete(struct index *ix, const char *prefix, size_t len, trawl_complete_fn fn,
                    void *ctx, struct terr *err)
 {
     struct complete_ctx c = {fn, ctx};

@@ -34,7 +34,7 @@ int index_snippet(struct index *ix, const struct index_results *r, const char *t
 }
 
 struct words {
-    index_term_fn fn;
+    trawl_word_fn fn;
     void *ctx;
 };
 
@@ -46,7 +46,7 @@ static enum analyze_next word_each(void *ctx, const struct tok_token *tk, const 
     return w->fn(w->ctx, tk->text, tk->len, term, term_len) != 0 ? ANALYZE_STOP : ANALYZE_NEXT;
 }
 
-int index_words(struct index *ix, const char *text, size_t len, index_term_fn fn, void *ctx,
+int index_words(struct index *ix, const char *text, size_t len, trawl_word_fn fn, void *ctx,
                 struct terr *err)
 {
     struct words w = {fn, ctx};

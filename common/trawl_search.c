@@ -337,10 +337,7 @@ int trawl_words(trawl_index *ix, const char *text, size_t len, trawl_word_fn fn,
 {
     struct terr e;
 
-    /* trawl_word_fn and index_term_fn are the same callback: 0 goes on, non-zero stops. */
-    if (index_words(ix->ix, text, len, fn, ctx, &e) != TRAWL_OK)
-        return api_fail(err, &e);
-    return api_ok(err);
+    return pass(index_words(ix->ix, text, len, fn, ctx, &e), err, &e);
 }
 
 /* ---- Explaining ------------------------------------------------------------------------- */
@@ -478,7 +475,6 @@ int trawl_complete(trawl_index *ix, const char *prefix, size_t len, trawl_comple
 {
     struct terr e;
 
-    /* The same signature, so the caller's function is handed down as it is. */
     return pass(index_complete(ix->ix, prefix, len, fn, ctx, &e), err, &e);
 }
 

@@ -100,7 +100,7 @@ static int teardown(void **state)
     return 0;
 }
 
-/* An index_word_fn appending "word " to the string ctx (256 bytes). */
+/* An trawl_complete_fn appending "word " to the string ctx (256 bytes). */
 static int collect_word(void *ctx, const char *word, size_t len, uint64_t freq)
 {
     char *out = ctx;
