@@ -139,43 +139,8 @@ int index_counts(struct index *ix, uint64_t *articles, uint64_t *passages, struc
 
 /* ---- Searching --------------------------------------------------------------------- */
 
-enum index_order {
-    INDEX_ORDER_SCORE = 0,     /* best score first */
-    INDEX_ORDER_DATE_DESC = 1, /* newest article first, then score; no date last */
-    INDEX_ORDER_DATE_ASC = 2,  /* oldest article first, then score; no date last */
-};
-
-struct index_search_opts {
-    double k1, b;             /* BM25; rank.h defaults */
-    int bm25plus;             /* Xapian's BM25PlusWeight instead (idf log((N+1)/n)) */
-    double delta;             /* BM25+'s delta (RANK_DELTA) */
-    unsigned offset, count;   /* window of results */
-    unsigned per_article;     /* passages shown per article; 0: all */
-    unsigned check_at_least;  /* for more exact match counts (0: Xapian's default) */
-    enum index_order order;   /* by score (default) or article date */
-    /* Optional: a flag (set by a signal handler) checked between the search's steps and
-     * while passages are checked for phrases; once non-zero the search stops with
-     * TRAWL_ECANCELLED. A ranked search without a phrase check is not interrupted inside
-     * Xapian. */
-    volatile sig_atomic_t *cancel;
-    /* Article ranking (index_artrank.c; per_article 1 or 0, BM25 only): the best art_depth
-     * articles are ranked by art_alpha x best passage + (1 - art_alpha) x the article's BM25
-     * (art_k1, art_b; article df exact or the passage df, enum index_df). 0 depth: off.
-     * Not with INDEX_ORDER_DATE: articles then go by date (see index_search.c).
-     * per_article 0 (every passage), by score: the best art_depth passages are ranked by
-     * art_passage_alpha x their own score + (1 - art_passage_alpha) x their article's BM25. */
-    unsigned art_depth;
-    double art_alpha, art_k1, art_b, art_passage_alpha;
-    int art_df;
-    /* 1: pseudo-relevance feedback (index_search.c; rank.h's RANK_EXPAND_*). */
-    int expand;
-    /* 1: hits whose shown passage is not the one the search read (article-first hits carry
-     * their article's data: id, title, date, url, source) keep it until index_results_load,
-     * so a caller that cuts the hits first (near-duplicate folding) reads only those shown. */
-    int defer_shown;
-};
-enum index_df { INDEX_DF_EXACT = 0, INDEX_DF_PASSAGE = 1, INDEX_DF_WALK = 2 };
-void index_search_opts_init(struct index_search_opts *o);
+/* A search's options are trawl.h's struct trawl_search_opts (index_search reads every field
+ * but all_words, plain and duplicates, which the query's parsing and trawl_search use). */
 
 struct index_hit {
     uint32_t docid;
@@ -196,25 +161,33 @@ struct index_results {
     char **known; size_t nknown;     /* query words (folded, not excluded) in the index */
     char **rank_terms; size_t nrank;  /* the index terms that weigh (for explain) */
     char **rank_prefixes; size_t nrankp; /* the wildcard prefixes that weigh */
+    /* Near-duplicates (trawl_search_opts.duplicates 0, per_article 1): dups[i] holds the
+     * articles folded into hit i (ndups entries; NULL when not grouped). */
+    struct index_dup_list *dups; size_t ndups;
     void *priv;
 };
 
-/* Runs a parsed query. Words are analysed with the index's analyzer. A reader whose index
- * changed under it reopens and runs the search again (a few times at most: TRAWL_ERETRY when
- * the indexer keeps committing faster). Empty results are TRAWL_OK with n = 0. */
-int index_search(struct index *ix, const struct qnode *q, const struct index_search_opts *o,
+/* The passages of the articles folded into one shown hit, best first (copies whose strings
+ * borrow the results' data). */
+struct index_dup_list {
+    struct trawl_passage *v;
+    size_t n;
+};
+
+/* Runs a parsed query with o (trawl_search's meaning: the every-passage view ranks with
+ * passage_k1 and passage_b; near-duplicates are folded, into dups, unless o->duplicates).
+ * Words are analysed with the index's analyzer. A reader whose index changed under it
+ * reopens and runs the whole search again (a few times at most: TRAWL_ERETRY when the indexer
+ * keeps committing faster). Empty results are TRAWL_OK with n = 0. */
+int index_search(struct index *ix, const struct qnode *q, const struct trawl_search_opts *o,
                  struct index_results **out, struct terr *err);
 void index_results_free(struct index_results *r); /* NULL-safe */
-/* Reads the data of the passages the hits show where index_search left it (defer_shown), so
- * that every hit's p is its shown passage. A no-op otherwise, and the second time. */
-int index_results_load(struct index *ix, struct index_results *r, struct terr *err);
 
 /* Why a hit scored what it did, as trawl_explain tells it (trawl.h: struct trawl_explanation,
  * one term per weighing term or wildcard of the query). Release out with
  * index_explanation_release (what trawl_explanation_release does). */
 int index_explain(struct index *ix, const struct index_results *r, size_t i,
-                  const struct index_search_opts *o, struct trawl_explanation *out,
-                  struct terr *err);
+                  struct trawl_explanation *out, struct terr *err);
 void index_explanation_release(struct trawl_explanation *e);
 
 /* One passage of an article (TRAWL_ENOTFOUND when there is none). p points into store. */

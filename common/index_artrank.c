@@ -23,10 +23,10 @@
  *   article's last passage has. Its postings, read once per database state (a few ms for
  *   190,000 articles), end the runs of consecutive docids that articles are (per shard).
  *   df_art is the count the indexer keeps in the metadata (index_artdf.c; one lookup). A
- *   sharded index, whose counts are per shard, and INDEX_DF_WALK count it instead as the
+ *   sharded index, whose counts are per shard, and TRAWL_DF_WALK count it instead as the
  *   number of runs the term's postings fall in: an O(df) walk that merges them with the run
  *   ends, the same however the index was built, sharded or updated. Either is cached per
- *   term and state. With INDEX_DF_PASSAGE: the passage df and N_art := N_pass (the passage
+ *   term and state. With TRAWL_DF_PASSAGE: the passage df and N_art := N_pass (the passage
  *   idf).
  *   avgL_art = (total length - (N_pass - N_art) W tl_mean f) / N_art, an estimate: tl_mean
  *   and f (the share of titles found in the passages) from the multi-passage candidates.
@@ -470,7 +470,7 @@ static int read_stats(struct index *ix, struct index_artrank *a, const struct st
     a->passages = st->doccount;
     /* The passage df needs no article statistics: N_art := N_pass (as the prototype did). */
     a->articles = a->passages;
-    if (df_mode != INDEX_DF_PASSAGE) {
+    if (df_mode != TRAWL_DF_PASSAGE) {
         if ((rc = artcache(ix, st, err)) != TRAWL_OK)
             return rc;
         a->articles = ix->art->articles;
@@ -482,8 +482,8 @@ static int read_stats(struct index *ix, struct index_artrank *a, const struct st
         if ((rc = xdb_term_freq(ix->db, t, strlen(t), &a->df[j], &coll, err)) != TRAWL_OK)
             return rc;
         a->df_art[j] = a->df[j];
-        if (df_mode != INDEX_DF_PASSAGE && a->df[j] > 0 &&
-            (rc = article_df(ix, t, strlen(t), df_mode == INDEX_DF_WALK, &a->df_art[j],
+        if (df_mode != TRAWL_DF_PASSAGE && a->df[j] > 0 &&
+            (rc = article_df(ix, t, strlen(t), df_mode == TRAWL_DF_WALK, &a->df_art[j],
                              err)) != TRAWL_OK)
             return rc;
     }
@@ -594,7 +594,7 @@ static struct index_artrank *artrank_new(const struct strlist *terms, size_t nca
 /* Article counts and scores of every candidate, and the passage each shows. */
 static int score_articles(struct index *ix, struct index_results *r, struct index_artrank *a,
                           const struct strlist *terms, const struct scratch *s,
-                          const struct xdb_stats *st, const struct index_search_opts *o,
+                          const struct xdb_stats *st, const struct trawl_search_opts *o,
                           int keep_shown, struct terr *err)
 {
     size_t nt = a->nterms, n_multi = 0, n_added = 0;
@@ -690,14 +690,14 @@ static int passage_view_articles(struct index *ix, const struct index_results *r
                                  const struct strlist *occ, struct terr *err);
 
 int index_artrank(struct index *ix, struct index_results *r, const struct strlist *terms,
-                  const struct strlist *occ, const struct index_search_opts *o, int keep_shown,
+                  const struct strlist *occ, const struct trawl_search_opts *o, int keep_shown,
                   struct index_artrank **out, struct terr *err)
 {
     /* By date (--sort date) the articles keep the order the date gives them: nothing is
      * fused or re-ordered, but every hit of the window still shows the passage its own text
      * chooses. */
-    int by_date = o->order != INDEX_ORDER_SCORE, per_passage = o->per_article == 0, agree = 0;
-    size_t kk = r->n < o->art_depth || by_date ? r->n : o->art_depth, ncand = kk;
+    int by_date = o->sort != TRAWL_SORT_SCORE, per_passage = o->per_article == 0, agree = 0;
+    size_t kk = r->n < o->article_depth || by_date ? r->n : o->article_depth, ncand = kk;
     size_t *hit_cand = NULL, *first = NULL;
     struct scratch s;
     struct xdb_stats st;
@@ -727,14 +727,14 @@ int index_artrank(struct index *ix, struct index_results *r, const struct strlis
     for (size_t c = 0; c < ncand; c++)
         a->cand[c].hit = first[c];
     a->per_passage = per_passage;
-    a->alpha = per_passage ? o->art_passage_alpha : o->art_alpha;
-    a->k1 = o->art_k1;
-    a->b = o->art_b;
+    a->alpha = per_passage ? o->passage_alpha : o->article_alpha;
+    a->k1 = o->article_k1;
+    a->b = o->article_b;
     a->title_wdf = RANK_TITLE_WDF;
     a->fused = !by_date;
     /* The every-passage view shows each hit's own passage; its articles' scores come from the
      * article database when it can answer. */
-    if (per_passage && o->art_df == INDEX_DF_EXACT &&
+    if (per_passage && o->article_df == TRAWL_DF_EXACT &&
         (rc = index_articles_agree(ix, &agree, err)) != TRAWL_OK)
         goto out;
     if (agree) {
@@ -742,7 +742,7 @@ int index_artrank(struct index *ix, struct index_results *r, const struct strlis
             goto out;
     } else if ((rc = find_passages(ix, r, a, err)) != TRAWL_OK ||
         (rc = read_counts(ix, a, terms, &s, err)) != TRAWL_OK ||
-        (rc = read_stats(ix, a, terms, occ, o->art_df, &st, err)) != TRAWL_OK ||
+        (rc = read_stats(ix, a, terms, occ, o->article_df, &st, err)) != TRAWL_OK ||
         (rc = score_articles(ix, r, a, terms, &s, &st, o, keep_shown || per_passage,
                              err)) != TRAWL_OK)
         goto out;
@@ -1009,7 +1009,7 @@ static int artfirst_stats(struct index *ix, struct index_artrank *a, const struc
  * matching passages; the hit shows the best one until index_artfirst_show chooses. */
 static void artfirst_score(struct index_results *r, struct index_artrank *a,
                            const struct scratch *s, size_t i, const double *idf_pas,
-                           const struct xdb_stats *st, const struct index_search_opts *o)
+                           const struct xdb_stats *st, const struct trawl_search_opts *o)
 {
     struct index_art_cand *c = &a->cand[i];
     struct index_hit *h = &r->hits[i];
@@ -1042,7 +1042,7 @@ static void artfirst_score(struct index_results *r, struct index_artrank *a,
 }
 
 int index_artfirst(struct index *ix, const xdb_query *xq, const struct strlist *terms,
-                   const struct strlist *occ, const struct index_search_opts *o,
+                   const struct strlist *occ, const struct trawl_search_opts *o,
                    xdb_decider_fn dec, void *dctx, struct index_results *r,
                    struct index_artrank **out, struct terr *err)
 {
@@ -1057,8 +1057,8 @@ int index_artfirst(struct index *ix, const xdb_query *xq, const struct strlist *
 
     *out = NULL;
     xdb_search_opts_init(&xo);
-    xo.k1 = o->art_k1;
-    xo.b = o->art_b;
+    xo.k1 = o->article_k1;
+    xo.b = o->article_b;
     xo.min_normlen = RANK_MIN_NORMLEN;
     xo.sort_slot = SLOT_ARTICLE; /* ties by article id, however the index is split */
     xo.offset = 0;
@@ -1080,9 +1080,9 @@ int index_artfirst(struct index *ix, const xdb_query *xq, const struct strlist *
         goto out;
     }
     a->lazy = z;
-    a->alpha = o->art_alpha;
-    a->k1 = o->art_k1;
-    a->b = o->art_b;
+    a->alpha = o->article_alpha;
+    a->k1 = o->article_k1;
+    a->b = o->article_b;
     a->title_wdf = RANK_TITLE_WDF;
     a->fused = 1;
     if ((rc = article_candidates(ix, r, a, z->adocs, err)) != TRAWL_OK ||
@@ -1096,7 +1096,7 @@ int index_artfirst(struct index *ix, const xdb_query *xq, const struct strlist *
         z->idf_pas[j] = a->qf[j] * index_bm25_idf((double)a->passages, (double)a->df[j]);
     for (size_t i = 0; i < n; i++)
         artfirst_score(r, a, &z->s, i, z->idf_pas, &st, o);
-    kk = n < o->art_depth ? n : o->art_depth;
+    kk = n < o->article_depth ? n : o->article_depth;
     for (size_t i = 0; i < kk; i++) {
         double f = a->alpha * a->cand[i].passage + (1 - a->alpha) * a->cand[i].article;
         r->hits[i].score = f;

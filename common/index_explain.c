@@ -20,7 +20,7 @@ void index_explanation_release(struct trawl_explanation *e)
 /* The weight one query part alone gives passage `id` (of the article tagged `aterm`): the same
  * collection statistics, so the parts of an OR/AND query add up to its score. */
 static int part_weight(struct index *ix, xdb_query *part, const char *aterm, size_t alen,
-                       xdb_docid id, const struct index_search_opts *o, double *w,
+                       xdb_docid id, const struct trawl_search_opts *o, double *w,
                        struct terr *err)
 {
     xdb_query *subs[2];
@@ -140,12 +140,12 @@ static void article_stats(const struct index_artrank *a, size_t c, struct trawl_
 }
 
 int index_explain(struct index *ix, const struct index_results *r, size_t i,
-                  const struct index_search_opts *o, struct trawl_explanation *out,
-                  struct terr *err)
+                  struct trawl_explanation *out, struct terr *err)
 {
     const struct index_hit *hit = &r->hits[i];
-    const struct index_results_priv *pv = r->priv;
-    const struct index_artrank *a = pv != NULL ? pv->art : NULL;
+    const struct index_results_priv *pv = r->priv; /* index_search always makes it */
+    const struct trawl_search_opts *o = &pv->opts; /* as the search ran */
+    const struct index_artrank *a = pv->art;
     size_t c = hit->art > 0 && a != NULL ? hit->art - 1 : SIZE_MAX;
     /* The passage part is the best passage's (the article views) or the hit's own. */
     int own = c == SIZE_MAX || a->per_passage;

@@ -202,7 +202,7 @@ xdb_query *index_expand_prefix(xdb *db, const char *prefix, size_t n, int *rc,
 
 /* ---- index_search.c ---- */
 /* Xapian's options for ranking passages as o says (BM25 or BM25+), ties by article then docid. */
-void index_rank_opts(const struct index_search_opts *o, struct xdb_search_opts *xo);
+void index_rank_opts(const struct trawl_search_opts *o, struct xdb_search_opts *xo);
 
 /* ---- index_exclude.c ---- */
 /* Collects q's exclusions that every match must avoid (q NULL: none; e->n == 0 then, and e
@@ -225,6 +225,7 @@ struct index_results_priv {
     struct sbuf *shown;        /* data of the passages shown instead of the best scoring */
     size_t nshown;
     int deferred;              /* the shown passages' data is still to be read */
+    struct trawl_search_opts opts; /* what ran (the view's BM25 in k1, b), for explain */
 };
 
 /* ---- index_artrank.c ---- */
@@ -281,7 +282,7 @@ double index_bm25_tf(double tf, double len, double avg, double k1, double b);
  * passage, by score) the best o->art_depth hits are re-ranked by o->art_passage_alpha x their
  * own score + the rest x their article's score, and no passage is swapped (a->per_passage). */
 int index_artrank(struct index *ix, struct index_results *r, const struct strlist *terms,
-                  const struct strlist *occ, const struct index_search_opts *o, int keep_shown,
+                  const struct strlist *occ, const struct trawl_search_opts *o, int keep_shown,
                   struct index_artrank **out, struct terr *err);
 
 /* Article-first ranking (the default view over an article database): the best articles by
@@ -292,7 +293,7 @@ int index_artrank(struct index *ix, struct index_results *r, const struct strlis
  * text. Fills r (hits with moved set: the caller reads the passages shown) and *out. dec and
  * dctx: a match decider on the article documents (exclusions), or NULL. */
 int index_artfirst(struct index *ix, const xdb_query *xq, const struct strlist *terms,
-                   const struct strlist *occ, const struct index_search_opts *o,
+                   const struct strlist *occ, const struct trawl_search_opts *o,
                    xdb_decider_fn dec, void *dctx, struct index_results *r,
                    struct index_artrank **out, struct terr *err);
 /* Article-first: chooses, for each hit of r (the page, after folding) not chosen yet, the

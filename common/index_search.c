@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/index_dups.h"
 #include "common/rank.h"
 #include "common/schema.h"
 #include "common/strmap.h"
@@ -18,26 +19,10 @@
 
 /* ---- Searching -------------------------------------------------------------------------- */
 
-void index_search_opts_init(struct index_search_opts *o)
-{
-    memset(o, 0, sizeof *o);
-    o->k1 = RANK_K1;
-    o->b = RANK_B;
-    o->delta = RANK_DELTA;
-    o->count = 10;
-    o->per_article = 1;
-    o->art_depth = RANK_ART_DEPTH;
-    o->art_alpha = RANK_ART_ALPHA;
-    o->art_passage_alpha = RANK_PASSAGE_ALPHA;
-    o->art_k1 = RANK_ART_K1;
-    o->art_b = RANK_ART_B;
-    o->art_df = RANK_ART_DF;
-}
-
 /* ---- Running a search ------------------------------------------------------------------ */
 
 /* TRAWL_ECANCELLED once the caller's cancel flag is up. */
-static int check_cancel(const struct index_search_opts *o, struct terr *err)
+static int check_cancel(const struct trawl_search_opts *o, struct terr *err)
 {
     if (o->cancel != NULL && *o->cancel)
         return terr_set(err, TRAWL_ECANCELLED, "search cancelled");
@@ -76,6 +61,7 @@ void index_results_free(struct index_results *r)
     }
     free(pv);
     free(r->hits);
+    index_dups_free(r->dups, r->ndups);
     for (size_t i = 0; i < r->hl.nterms; i++)
         free(r->hl.terms[i]);
     free(r->hl.terms);
@@ -178,7 +164,7 @@ out:
  * (plain) matches the passages that hold one of its terms, which article ranking has
  * counted already for its candidates. */
 static int exact_more(struct index *ix, const xdb_query *xq, struct checker *chk,
-                      struct index_results *r, const struct index_search_opts *o, int plain,
+                      struct index_results *r, const struct trawl_search_opts *o, int plain,
                       struct terr *err)
 {
     unsigned per_article = o->per_article;
@@ -215,7 +201,7 @@ static int exact_more(struct index *ix, const xdb_query *xq, struct checker *chk
 /* Xapian's options for ranking passages as o says (BM25 or BM25+, rank.h's min_normlen), ties
  * by article id then docid: docids follow the passage order because an article's passages
  * are always added together, in order. */
-void index_rank_opts(const struct index_search_opts *o, struct xdb_search_opts *xo)
+void index_rank_opts(const struct trawl_search_opts *o, struct xdb_search_opts *xo)
 {
     xdb_search_opts_init(xo);
     xo->k1 = o->k1;
@@ -228,13 +214,13 @@ void index_rank_opts(const struct index_search_opts *o, struct xdb_search_opts *
     xo->sort_slot = SLOT_ARTICLE;
     /* By date: all passages of an article share its date, so relevance, the second key,
      * also decides which passage stands for the article when collapsing. */
-    if (o->order != INDEX_ORDER_SCORE) {
+    if (o->sort != TRAWL_SORT_SCORE) {
         xo->order_slot = SLOT_DATE;
-        xo->order_desc = o->order == INDEX_ORDER_DATE_DESC;
+        xo->order_desc = o->sort == TRAWL_SORT_DATE;
     }
 }
 
-static int run_search(struct index *ix, const xdb_query *xq, const struct index_search_opts *o,
+static int run_search(struct index *ix, const xdb_query *xq, const struct trawl_search_opts *o,
                       struct checker *chk, struct index_results *r, struct terr *err)
 {
     struct xdb_search_opts xo;
@@ -286,7 +272,7 @@ static int run_search(struct index *ix, const xdb_query *xq, const struct index_
  * the page is full or the matches run out. "more" counts the article's other checked
  * passages within the window (a lower bound, as Xapian's own). */
 static int run_search_checked_here(struct index *ix, const xdb_query *xq,
-                                   const struct index_search_opts *o, struct checker *chk,
+                                   const struct trawl_search_opts *o, struct checker *chk,
                                    struct index_results *r, struct terr *err)
 {
     struct index_results_priv *pv = r->priv;
@@ -379,7 +365,7 @@ static void take_list(struct strlist *l, char ***v, size_t *n)
  * an unsharded index (Xapian sums the terms' weights in an order that depends on each
  * database's statistics), which must not reorder results. Ties go by article id, then passage
  * ordinal. hits[skip, skip + count) is the page wanted. */
-static int cmp_dates(const struct index_hit *x, const struct index_hit *y, enum index_order o)
+static int cmp_dates(const struct index_hit *x, const struct index_hit *y, enum trawl_sort o)
 {
     size_t n = x->p.date_len < y->p.date_len ? x->p.date_len : y->p.date_len;
     int c;
@@ -389,7 +375,7 @@ static int cmp_dates(const struct index_hit *x, const struct index_hit *y, enum 
     c = memcmp(x->p.date, y->p.date, n);
     if (c == 0)
         c = (x->p.date_len > y->p.date_len) - (x->p.date_len < y->p.date_len);
-    return o == INDEX_ORDER_DATE_DESC ? -c : c;
+    return o == TRAWL_SORT_DATE ? -c : c;
 }
 
 /* The page's order: the date first when sorting by date, then the score as below. */
@@ -398,10 +384,10 @@ static int cmp_hits(const void *a, const void *b, void *order)
     const struct index_hit *x = a, *y = b;
     long long qx = llround(x->score * 1e9), qy = llround(y->score * 1e9);
     size_t n = x->p.article_len < y->p.article_len ? x->p.article_len : y->p.article_len;
-    enum index_order o = *(const enum index_order *)order;
+    enum trawl_sort o = *(const enum trawl_sort *)order;
     int c;
 
-    if (o != INDEX_ORDER_SCORE && (c = cmp_dates(x, y, o)) != 0)
+    if (o != TRAWL_SORT_SCORE && (c = cmp_dates(x, y, o)) != 0)
         return c;
     if (qx != qy)
         return qx > qy ? -1 : 1;
@@ -412,7 +398,7 @@ static int cmp_hits(const void *a, const void *b, void *order)
 }
 
 static void settle_ties(struct index_results *r, size_t skip, size_t count,
-                        enum index_order order)
+                        enum trawl_sort order)
 {
     if (r->n > 1)
         qsort_r(r->hits, r->n, sizeof *r->hits, cmp_hits, &order);
@@ -429,11 +415,11 @@ static void settle_ties(struct index_results *r, size_t skip, size_t count,
 
 /* Article ranking applies with BM25 to the one-passage-per-article view, and to the
  * every-passage view ranked by score (index_artrank.c). */
-static int artrank_on(const struct index_search_opts *o)
+static int artrank_on(const struct trawl_search_opts *o)
 {
-    return o->art_depth > 0 && !o->bm25plus &&
-           (o->per_article == 1 || (o->per_article == 0 && o->order == INDEX_ORDER_SCORE &&
-                                    o->art_passage_alpha < 1));
+    return o->article_depth > 0 && !o->bm25plus &&
+           (o->per_article == 1 || (o->per_article == 0 && o->sort == TRAWL_SORT_SCORE &&
+                                    o->passage_alpha < 1));
 }
 
 /* Whether the search asks the article question of the article database (index_artfirst): the
@@ -444,14 +430,14 @@ static int artrank_on(const struct index_search_opts *o)
  * and filters then apply to whole articles: AND and +word as NOT already did. An excluded
  * phrase is checked on the articles' text, which remote shards cannot do inside Xapian: there
  * such a query ranks from the passages. */
-static int artfirst_on(struct index *ix, const struct index_search_opts *o, const struct build *b,
+static int artfirst_on(struct index *ix, const struct trawl_search_opts *o, const struct build *b,
                        int *on, struct terr *err)
 {
     int agree = 0, rc;
 
     *on = 0;
-    if (ix->adb == NULL || o->per_article != 1 || o->order != INDEX_ORDER_SCORE ||
-        o->art_depth == 0 || o->bm25plus || o->expand || b->needs_check ||
+    if (ix->adb == NULL || o->per_article != 1 || o->sort != TRAWL_SORT_SCORE ||
+        o->article_depth == 0 || o->bm25plus || o->expand || b->needs_check ||
         b->rank_prefix.n > 0 || b->rank_terms.n == 0 ||
         (b->text_excluded && ix->remote))
         return TRAWL_OK;
@@ -469,16 +455,16 @@ static int artfirst_on(struct index *ix, const struct index_search_opts *o, cons
  * 34 and in the unsharded top 30), and the candidates must not depend on how the index is
  * split. By date, fusion re-orders nothing (index_artrank only chooses the passages shown):
  * the page's own window will do. */
-static void widen(const struct index_search_opts *o, struct index_search_opts *wide)
+static void widen(const struct trawl_search_opts *o, struct trawl_search_opts *wide)
 {
     *wide = *o;
     wide->offset = o->offset > PAGE_SLACK ? o->offset - PAGE_SLACK : 0;
     wide->count = o->count + (o->offset - wide->offset) + PAGE_SLACK;
-    if (artrank_on(o) && o->order == INDEX_ORDER_SCORE) {
+    if (artrank_on(o) && o->sort == TRAWL_SORT_SCORE) {
         wide->offset = 0;
         wide->count = o->offset + o->count + PAGE_SLACK;
-        if (wide->count < o->art_depth + PAGE_SLACK)
-            wide->count = o->art_depth + PAGE_SLACK;
+        if (wide->count < o->article_depth + PAGE_SLACK)
+            wide->count = o->article_depth + PAGE_SLACK;
     }
 }
 
@@ -511,7 +497,8 @@ static int read_shown(struct index *ix, struct index_results *r, struct terr *er
     return TRAWL_OK;
 }
 
-int index_results_load(struct index *ix, struct index_results *r, struct terr *err)
+/* Reads the shown passages a search left for later (search_once's defer). */
+static int load_shown(struct index *ix, struct index_results *r, struct terr *err)
 {
     struct index_results_priv *pv = r->priv;
     int rc;
@@ -591,7 +578,7 @@ static enum xdb_next add_expansion(void *ctx, const char *t, size_t len, double 
     return x->n < RANK_EXPAND_TERMS ? XDB_NEXT : XDB_STOP;
 }
 
-static int expand_query(struct index *ix, xdb_query **xq, const struct index_search_opts *o,
+static int expand_query(struct index *ix, xdb_query **xq, const struct trawl_search_opts *o,
                         struct checker *chk, const struct strlist *own, struct terr *err)
 {
     struct xdb_search_opts xo;
@@ -648,12 +635,13 @@ out:
     return rc;
 }
 
-/* A commit may land at any read: the whole search is redone on the new state (below). */
-static int search_once(struct index *ix, const struct qnode *q, const struct index_search_opts *o,
-                       struct index_results **out, struct terr *err)
+/* A commit may land at any read: the whole search is redone on the new state (below).
+ * defer: leave the shown passages' data to load_shown (read for the hits kept only). */
+static int search_once(struct index *ix, const struct qnode *q, const struct trawl_search_opts *o,
+                       int defer, struct index_results **out, struct terr *err)
 {
-    const struct index_search_opts *orig = o;
-    struct index_search_opts wide;
+    const struct trawl_search_opts *orig = o;
+    struct trawl_search_opts wide;
     struct build b;
     struct checker chk;
     struct excluder ex;
@@ -715,10 +703,10 @@ static int search_once(struct index *ix, const struct qnode *q, const struct ind
                            &((struct index_results_priv *)r->priv)->art, err);
     if (rc != TRAWL_OK)
         goto out;
-    settle_ties(r, orig->offset - wide.offset, orig->count, orig->order);
+    settle_ties(r, orig->offset - wide.offset, orig->count, orig->sort);
     if ((rc = check_cancel(orig, err)) != TRAWL_OK)
         goto out;
-    if (orig->defer_shown)
+    if (defer)
         ((struct index_results_priv *)r->priv)->deferred = 1;
     else if ((rc = read_shown(ix, r, err)) != TRAWL_OK)
         goto out;
@@ -759,23 +747,56 @@ out:
 
 struct search_args {
     const struct qnode *q;
-    const struct index_search_opts *o;
+    const struct trawl_search_opts *o;
     struct index_results **out;
 };
 
+/* One try of the whole search. Folding near-duplicates runs the search on a wider window from
+ * the first result, groups it, then cuts it to the groups of the page asked for: the window
+ * holds twice the results up to the page's end and 10 more, so that pages stay full unless
+ * more than half the results are duplicates. The signatures and the shown passages are read
+ * after the search: a commit in between is TRAWL_ERETRY, and index_retry runs it all again. */
 static int search_fn(struct index *ix, void *ctx, struct terr *err)
 {
     struct search_args *a = ctx;
+    const struct trawl_search_opts *o = a->o;
+    struct trawl_search_opts wide = *o;
+    uint64_t want = ((uint64_t)o->offset + o->count) * 2 + 10;
+    int rc, group = !(o->duplicates || o->per_article != 1 || o->count == 0);
+    struct index_results *r;
 
-    return search_once(ix, a->q, a->o, a->out, err);
+    if (group) {
+        wide.offset = 0;
+        wide.count = want > UINT_MAX ? UINT_MAX : (unsigned)want;
+    }
+    if ((rc = search_once(ix, a->q, &wide, group, &r, err)) != TRAWL_OK)
+        return rc;
+    ((struct index_results_priv *)r->priv)->opts = *o;
+    if (group && (rc = index_dups_group(ix, r, o->offset, o->count, &r->dups, err)) == TRAWL_OK) {
+        r->ndups = o->count;
+        rc = load_shown(ix, r, err);
+    }
+    if (rc != TRAWL_OK) {
+        index_results_free(r);
+        return rc;
+    }
+    *a->out = r;
+    return TRAWL_OK;
 }
 
-int index_search(struct index *ix, const struct qnode *q, const struct index_search_opts *o,
+int index_search(struct index *ix, const struct qnode *q, const struct trawl_search_opts *o,
                  struct index_results **out, struct terr *err)
 {
-    struct search_args a = {q, o, out};
+    struct trawl_search_opts view = *o;
+    struct search_args a = {q, &view, out};
     int agree = 1;
 
+    *out = NULL;
+    /* The every-passage view ranks passages as answers on their own, with its own BM25. */
+    if (o->per_article == 0) {
+        view.k1 = o->passage_k1;
+        view.b = o->passage_b;
+    }
     /* A reader that opened between the indexer's two commits (the article database's, then
      * the passages') sees them a batch apart: the passages' commit follows at once, so look
      * again before ranking from the passages alone. */

@@ -5,13 +5,11 @@
  * the internals do not already do. */
 #include "common/trawl.h"
 
-#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "common/api.h"
 #include "common/index.h"
-#include "common/index_dups.h"
 #include "common/layout.h"
 #include "common/rank.h"
 #include "common/sbuf.h"
@@ -25,10 +23,7 @@ struct trawl_results {
     trawl_index *ix;               /* borrowed: snippets and words need its analyzer */
     struct index_results *res;
     struct trawl_hit *hits;        /* res->n, pointing into res */
-    struct index_search_opts so;   /* what ran, for explain */
     uint64_t estimated;
-    struct index_dup_list *dups;   /* near-duplicates folded into each hit (NULL: none) */
-    size_t ndups;                  /* entries of dups */
 };
 
 static int nomem(struct trawl_error *err)
@@ -122,74 +117,6 @@ void trawl_search_opts_init(struct trawl_search_opts *o)
     o->passage_alpha = RANK_PASSAGE_ALPHA;
 }
 
-static void search_opts(const struct trawl_search_opts *o, struct index_search_opts *so)
-{
-    index_search_opts_init(so);
-    so->k1 = o->per_article == 0 ? o->passage_k1 : o->k1;
-    so->b = o->per_article == 0 ? o->passage_b : o->b;
-    so->bm25plus = o->bm25plus;
-    so->delta = o->delta;
-    so->offset = o->offset;
-    so->count = o->count;
-    so->per_article = o->per_article;
-    so->check_at_least = o->check_at_least;
-    so->order = o->sort == TRAWL_SORT_DATE       ? INDEX_ORDER_DATE_DESC
-                : o->sort == TRAWL_SORT_DATE_ASC ? INDEX_ORDER_DATE_ASC
-                                                 : INDEX_ORDER_SCORE;
-    so->cancel = o->cancel;
-    so->art_depth = o->article_depth;
-    so->art_alpha = o->article_alpha;
-    so->art_passage_alpha = o->passage_alpha;
-    so->art_k1 = o->article_k1;
-    so->art_b = o->article_b;
-    so->art_df = o->article_df == TRAWL_DF_PASSAGE ? INDEX_DF_PASSAGE
-                 : o->article_df == TRAWL_DF_WALK  ? INDEX_DF_WALK
-                                                   : INDEX_DF_EXACT;
-    so->expand = o->expand;
-}
-
-/* Runs root into r->res: as it is, or (near-duplicates folded) a wider window from the first
- * result, grouped, then cut to the groups of the page asked for. The wider window holds
- * twice the results up to the page's end and 10 more, so that pages stay full unless more
- * than half the results are duplicates. */
-static int search_grouped(trawl_index *ix, const struct qnode *root,
-                          const struct trawl_search_opts *opts, trawl_results *r,
-                          struct terr *e)
-{
-    struct index_search_opts wide = r->so;
-    uint64_t want = ((uint64_t)opts->offset + opts->count) * 2 + 10;
-    int rc, group = !(opts->duplicates || opts->per_article != 1 || opts->count == 0);
-
-    if (group) {
-        wide.offset = 0;
-        wide.count = want > UINT_MAX ? UINT_MAX : (unsigned)want;
-    }
-    /* The shown passages are read once the hits are cut to the page. */
-    wide.defer_shown = 1;
-    /* The signatures and the shown passages are read after the search: an indexer's commit
-     * in between is TRAWL_ERETRY, and then the whole search runs again on the new revision
-     * (as index_search itself retries), a few times at most. */
-    for (int tries = 0;; tries++) {
-        if ((rc = index_search(ix->ix, root, &wide, &r->res, e)) != TRAWL_OK)
-            return rc;
-        if (group)
-            rc = index_dups_group(ix->ix, r->res, opts->offset, opts->count, &r->dups, e);
-        if (rc == TRAWL_OK)
-            rc = index_results_load(ix->ix, r->res, e);
-        if (rc != TRAWL_ERETRY || tries == 2)
-            break;
-        index_dups_free(r->dups, opts->count);
-        r->dups = NULL;
-        index_results_free(r->res);
-        r->res = NULL;
-        if ((rc = index_reopen(ix->ix, e)) != TRAWL_OK)
-            return rc;
-    }
-    if (rc == TRAWL_OK && group)
-        r->ndups = opts->count;
-    return rc;
-}
-
 int trawl_search(trawl_index *ix, const char *query, size_t len,
                  const struct trawl_search_opts *opts, trawl_results **out,
                  struct trawl_error *err)
@@ -212,7 +139,6 @@ int trawl_search(trawl_index *ix, const char *query, size_t len,
     if ((r = calloc(1, sizeof *r)) == NULL)
         return nomem(err);
     r->ix = ix;
-    search_opts(opts, &r->so);
     rc = index_parse(query, len, opts->plain, &qo, &root, &col, &e);
     if (rc != TRAWL_OK) {
         trawl_results_free(r);
@@ -226,7 +152,7 @@ int trawl_search(trawl_index *ix, const char *query, size_t len,
         *out = r;
         return api_ok(err);
     }
-    rc = search_grouped(ix, root, opts, r, &e);
+    rc = index_search(ix->ix, root, opts, &r->res, &e);
     index_parse_free(root);
     if (rc == TRAWL_OK && r->res->n > 0 &&
         (r->hits = calloc(r->res->n, sizeof *r->hits)) == NULL)
@@ -264,7 +190,6 @@ void trawl_results_free(trawl_results *r)
         return;
     index_results_free(r->res);
     free(r->hits);
-    index_dups_free(r->dups, r->ndups);
     free(r);
 }
 
@@ -285,12 +210,14 @@ uint64_t trawl_results_estimated(const trawl_results *r)
 
 size_t trawl_results_duplicate_count(const trawl_results *r, size_t i)
 {
-    return r->dups != NULL && i < trawl_results_count(r) ? r->dups[i].n : 0;
+    return r->res != NULL && r->res->dups != NULL && i < trawl_results_count(r)
+               ? r->res->dups[i].n
+               : 0;
 }
 
 const struct trawl_passage *trawl_results_duplicate(const trawl_results *r, size_t i, size_t k)
 {
-    return k < trawl_results_duplicate_count(r, i) ? &r->dups[i].v[k] : NULL;
+    return k < trawl_results_duplicate_count(r, i) ? &r->res->dups[i].v[k] : NULL;
 }
 
 size_t trawl_results_unknown_count(const trawl_results *r)
@@ -350,7 +277,7 @@ int trawl_explain(trawl_index *ix, const trawl_results *r, size_t i,
     memset(out, 0, sizeof *out);
     if (i >= trawl_results_count(r))
         return api_fail(err, &(struct terr){TRAWL_EINPUT, "no result to explain"});
-    return pass(index_explain(ix->ix, r->res, i, &r->so, out, &e), err, &e);
+    return pass(index_explain(ix->ix, r->res, i, out, &e), err, &e);
 }
 
 void trawl_explanation_release(struct trawl_explanation *e)

@@ -115,7 +115,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     return 0;
 }
 
-static void use_results(struct index_results *r, const struct index_search_opts *so)
+static void use_results(struct index_results *r, const struct trawl_search_opts *so)
 {
     struct terr err;
     struct sbuf sug;
@@ -134,7 +134,7 @@ static void use_results(struct index_results *r, const struct index_search_opts 
     }
     if (r->n > 0) {
         struct trawl_explanation ex;
-        FUZZ_CHECK(index_explain(ix, r, 0, so, &ex, &err) == TRAWL_OK);
+        FUZZ_CHECK(index_explain(ix, r, 0, &ex, &err) == TRAWL_OK);
         index_explanation_release(&ex);
     }
     sbuf_init(&sug);
@@ -143,10 +143,21 @@ static void use_results(struct index_results *r, const struct index_search_opts 
     sbuf_release(&sug);
 }
 
+/* index_search's options as these tests have always run it: trawl_search's defaults but for
+ * no near-duplicate folding, Xapian's own check_at_least, and one BM25 for both views. */
+static void search_opts_init(struct trawl_search_opts *o)
+{
+    trawl_search_opts_init(o);
+    o->duplicates = 1;
+    o->check_at_least = 0;
+    o->passage_k1 = o->k1;
+    o->passage_b = o->b;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     struct query_opts qo = {.default_and = (int)(size & 1)};
-    struct index_search_opts so;
+    struct trawl_search_opts so;
     struct qnode *q = NULL;
     struct index_results *r = NULL;
     struct terr err;
@@ -167,7 +178,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     FUZZ_CHECK(query_describe(q, &d) == TRAWL_OK);
     sbuf_release(&d);
 
-    index_search_opts_init(&so);
+    search_opts_init(&so);
     so.count = 1 + (unsigned)(size % 7);
     so.per_article = (unsigned)(size % 3); /* 0: every passage */
     so.expand = (size / 3) % 4 == 0;       /* query expansion on a quarter of the inputs */

@@ -112,7 +112,7 @@ static int collect_word(void *ctx, const char *word, size_t len, uint64_t freq)
 }
 
 /* Runs q with so and returns "id#ordinal id#ordinal ..." in rank order. */
-static void search_with(struct fixture *f, const char *q, const struct index_search_opts *so,
+static void search_with(struct fixture *f, const char *q, const struct trawl_search_opts *so,
                         char *out, size_t cap)
 {
     struct qnode *root;
@@ -132,25 +132,36 @@ static void search_with(struct fixture *f, const char *q, const struct index_sea
     query_free(root);
 }
 
+/* index_search's options as these tests have always run it: trawl_search's defaults but for
+ * no near-duplicate folding, Xapian's own check_at_least, and one BM25 for both views. */
+static void search_opts_init(struct trawl_search_opts *o)
+{
+    trawl_search_opts_init(o);
+    o->duplicates = 1;
+    o->check_at_least = 0;
+    o->passage_k1 = o->k1;
+    o->passage_b = o->b;
+}
+
 /* The default options but per_article. */
 static void search(struct fixture *f, const char *q, unsigned per_article, char *out,
                    size_t cap)
 {
-    struct index_search_opts so;
+    struct trawl_search_opts so;
 
-    index_search_opts_init(&so);
+    search_opts_init(&so);
     so.per_article = per_article;
     search_with(f, q, &so, out, cap);
 }
 
 /* As search(), ordered as order says. */
-static void search_ordered(struct fixture *f, const char *q, enum index_order order, char *out,
+static void search_ordered(struct fixture *f, const char *q, enum trawl_sort order, char *out,
                            size_t cap)
 {
-    struct index_search_opts so;
+    struct trawl_search_opts so;
 
-    index_search_opts_init(&so);
-    so.order = order;
+    search_opts_init(&so);
+    so.sort = order;
     search_with(f, q, &so, out, cap);
 }
 
@@ -161,17 +172,17 @@ static void test_orders_by_date_with_undated_last(void **state)
     /* By score with article ranking (#13): weather and cricket each match one word of the
      * same df; the one-passage weather article is shorter than the two-passage cricket one,
      * so its article part lifts it above cricket (whose passage alone scored higher). */
-    search_ordered(*state, "target friday", INDEX_ORDER_SCORE, got, sizeof got);
+    search_ordered(*state, "target friday", TRAWL_SORT_SCORE, got, sizeof got);
     assert_string_equal(got, "fb#1 weather#0 cricket#0");
     /* the undated weather report scores best, and comes last by date */
-    search_ordered(*state, "friday", INDEX_ORDER_SCORE, got, sizeof got);
+    search_ordered(*state, "friday", TRAWL_SORT_SCORE, got, sizeof got);
     assert_string_equal(got, "weather#0 fb#1");
-    search_ordered(*state, "friday", INDEX_ORDER_DATE_ASC, got, sizeof got);
+    search_ordered(*state, "friday", TRAWL_SORT_DATE_ASC, got, sizeof got);
     assert_string_equal(got, "fb#1 weather#0");
     /* newest first; fb still shows its best passage (#1 has both words) */
-    search_ordered(*state, "target friday", INDEX_ORDER_DATE_DESC, got, sizeof got);
+    search_ordered(*state, "target friday", TRAWL_SORT_DATE, got, sizeof got);
     assert_string_equal(got, "cricket#0 fb#1 weather#0");
-    search_ordered(*state, "target friday", INDEX_ORDER_DATE_ASC, got, sizeof got);
+    search_ordered(*state, "target friday", TRAWL_SORT_DATE_ASC, got, sizeof got);
     assert_string_equal(got, "fb#1 cricket#0 weather#0");
 }
 
@@ -184,10 +195,10 @@ static void test_a_raised_cancel_flag_stops_the_search(void **state)
     for (size_t i = 0; i < 2; i++) {
         struct qnode *root;
         struct query_opts qo = {0};
-        struct index_search_opts so;
+        struct trawl_search_opts so;
         struct index_results *r = NULL;
         struct terr err;
-        index_search_opts_init(&so);
+        search_opts_init(&so);
         so.cancel = &flag;
         assert_int_equal(query_parse(queries[i], strlen(queries[i]), &qo, &root, NULL, &err),
                          TRAWL_OK);
@@ -330,17 +341,17 @@ static void test_explain_adds_up_to_the_score(void **state)
     const char *q = "Facebook likes target";
     struct qnode *root;
     struct query_opts qo = {0};
-    struct index_search_opts so;
+    struct trawl_search_opts so;
     struct index_results *r;
     struct trawl_explanation e;
     struct terr err;
     double sum = 0, art = 0;
 
-    index_search_opts_init(&so);
+    search_opts_init(&so);
     assert_int_equal(query_parse(q, strlen(q), &qo, &root, NULL, &err), TRAWL_OK);
     assert_int_equal(index_search(f->ix, root, &so, &r, &err), TRAWL_OK);
     assert_true(r->n > 0);
-    assert_int_equal(index_explain(f->ix, r, 0, &so, &e, &err), TRAWL_OK);
+    assert_int_equal(index_explain(f->ix, r, 0, &e, &err), TRAWL_OK);
     assert_int_equal(e.n, 3);
     /* fb#0 has "Facebook" and "likes" but not "target": that term weighs nothing there, yet
      * has its idf (other passages have it) */
@@ -376,16 +387,16 @@ static void test_every_passage_view_fuses_each_passage_with_its_article(void **s
     const char *q = "harbour tide target";
     struct qnode *root;
     struct query_opts qo = {0};
-    struct index_search_opts so;
+    struct trawl_search_opts so;
     struct index_results *r, *alone;
     struct terr err;
     double tides_article = -1;
 
-    index_search_opts_init(&so);
+    search_opts_init(&so);
     so.per_article = 0;
     assert_int_equal(query_parse(q, strlen(q), &qo, &root, NULL, &err), TRAWL_OK);
     assert_int_equal(index_search(f->ix, root, &so, &r, &err), TRAWL_OK);
-    so.art_passage_alpha = 1;
+    so.passage_alpha = 1;
     assert_int_equal(index_search(f->ix, root, &so, &alone, &err), TRAWL_OK);
     assert_int_equal(r->n, 4); /* tides #0 and #1, fb #1, cricket #0 */
     assert_int_equal(alone->n, 4);
@@ -393,7 +404,7 @@ static void test_every_passage_view_fuses_each_passage_with_its_article(void **s
         struct trawl_explanation e;
         const struct index_hit *h = &r->hits[i];
         int same = 0;
-        assert_int_equal(index_explain(f->ix, r, i, &so, &e, &err), TRAWL_OK);
+        assert_int_equal(index_explain(f->ix, r, i, &e, &err), TRAWL_OK);
         assert_true(e.fused);
         assert_true(fabs(e.alpha - RANK_PASSAGE_ALPHA) < 1e-12);
         assert_int_equal(e.scored_ordinal, h->p.ordinal); /* its own passage's part */
@@ -427,17 +438,17 @@ static void explain_term(struct fixture *f, const char *q, const char *t,
 {
     struct qnode *root;
     struct query_opts qo = {0};
-    struct index_search_opts so;
+    struct trawl_search_opts so;
     struct index_results *r;
     struct trawl_explanation e;
     struct terr err;
     int found = 0;
 
-    index_search_opts_init(&so);
+    search_opts_init(&so);
     assert_int_equal(query_parse(q, strlen(q), &qo, &root, NULL, &err), TRAWL_OK);
     assert_int_equal(index_search(f->ix, root, &so, &r, &err), TRAWL_OK);
     assert_true(r->n > 0);
-    assert_int_equal(index_explain(f->ix, r, 0, &so, &e, &err), TRAWL_OK);
+    assert_int_equal(index_explain(f->ix, r, 0, &e, &err), TRAWL_OK);
     assert_true(e.fused);
     *articles = e.articles;
     for (size_t i = 0; i < e.n; i++)
@@ -876,7 +887,7 @@ static void test_too_vague_wildcard_is_an_input_error(void **state)
     struct fixture *f = *state;
     struct qnode *root;
     struct query_opts qo = {0};
-    struct index_search_opts so;
+    struct trawl_search_opts so;
     struct index_results *r = NULL;
     struct sbuf text;
     struct terr err;
@@ -891,7 +902,7 @@ static void test_too_vague_wildcard_is_an_input_error(void **state)
     put(f, "many", NULL, text.buf);
     sbuf_release(&text);
     assert_int_equal(index_commit(f->ix, &err), TRAWL_OK);
-    index_search_opts_init(&so);
+    search_opts_init(&so);
     assert_int_equal(query_parse("zq*", 3, &qo, &root, NULL, &err), TRAWL_OK);
     memset(&err, 0, sizeof err);
     assert_int_equal(index_search(f->ix, root, &so, &r, &err), TRAWL_EINPUT);
