@@ -143,13 +143,12 @@ int index_counts(struct index *ix, uint64_t *articles, uint64_t *passages, struc
  * but all_words, plain and duplicates, which the query's parsing and trawl_search use). */
 
 struct index_hit {
+    struct trawl_hit pub;       /* what trawl_results_hit hands out: the passage (borrowed
+                                   from the results), the score, and more (a lower bound) */
     uint32_t docid;
-    double score;
-    uint64_t more;              /* other matching passages of the same article (lower bound) */
     double passage;             /* the best passage's BM25 score (score before article ranking) */
     uint32_t art;               /* 1 + its candidate number in article ranking; 0: not ranked */
     int moved;                  /* docid is another passage than the best scoring one */
-    struct trawl_passage p;    /* borrowed from the results */
 };
 
 struct index_results {

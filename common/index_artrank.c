@@ -372,18 +372,19 @@ static int find_passages(struct index *ix, const struct index_results *r,
     for (size_t i = 0; i < a->ncand && rc == TRAWL_OK; i++) {
         const struct index_hit *h = &r->hits[a->cand[i].hit];
         uint64_t np, coll;
-        if (schema_article_term(h->p.article, h->p.article_len, &term) != TRAWL_OK) {
+        if (schema_article_term(h->pub.passage.article, h->pub.passage.article_len, &term) !=
+            TRAWL_OK) {
             rc = terr_set(err, TRAWL_ENOMEM, "out of memory");
             break;
         }
         if ((rc = xdb_term_freq(ix->db, term.buf, term.len, &np, &coll, err)) != TRAWL_OK)
             break;
         /* Not where the schema says (it cannot happen): the best passage alone. */
-        if (np == 0 || h->p.ordinal >= np || (uint64_t)h->p.ordinal * stride >= h->docid ||
-            np > UINT32_MAX)
+        if (np == 0 || h->pub.passage.ordinal >= np ||
+            (uint64_t)h->pub.passage.ordinal * stride >= h->docid || np > UINT32_MAX)
             np = 1;
         a->cand[i].best = h->docid;
-        a->cand[i].best_ordinal = np > 1 ? h->p.ordinal : 0;
+        a->cand[i].best_ordinal = np > 1 ? h->pub.passage.ordinal : 0;
         a->cand[i].npass = (uint32_t)np;
         a->cand[i].first = h->docid - a->cand[i].best_ordinal * stride;
     }
@@ -495,7 +496,7 @@ static int title_counts(struct index *ix, const struct index_results *r, struct 
                         const struct strlist *terms, const struct scratch *s, size_t i,
                         int *added, struct terr *err)
 {
-    const struct trawl_passage *p = &r->hits[a->cand[i].hit].p;
+    const struct trawl_passage *p = &r->hits[a->cand[i].hit].pub.passage;
     struct index_art_cand *c = &a->cand[i];
     uint32_t *tc = &a->tc[i * a->nterms];
     struct title_ctx tx = {terms, tc, 0, "", 0, 0};
@@ -676,7 +677,8 @@ static size_t distinct_articles(const struct index_results *r, size_t kk, size_t
 
     for (size_t i = 0; i < kk; i++) {
         size_t c = 0;
-        while (c < n && !schema_same_article(&r->hits[first[c]].p, &r->hits[i].p))
+        while (c < n &&
+               !schema_same_article(&r->hits[first[c]].pub.passage, &r->hits[i].pub.passage))
             c++;
         if (c == n)
             first[n++] = i;
@@ -708,7 +710,7 @@ int index_artrank(struct index *ix, struct index_results *r, const struct strlis
     *out = NULL;
     memset(&s, 0, sizeof s);
     for (size_t i = 0; i < r->n; i++)
-        r->hits[i].passage = r->hits[i].score;
+        r->hits[i].passage = r->hits[i].pub.score;
     if (kk == 0 || terms->n == 0)
         return TRAWL_OK;
     if ((hit_cand = malloc(kk * sizeof *hit_cand)) == NULL ||
@@ -754,14 +756,14 @@ int index_artrank(struct index *ix, struct index_results *r, const struct strlis
         if (by_date)
             continue;
         f = a->alpha * r->hits[i].passage + (1 - a->alpha) * a->cand[hit_cand[i]].article;
-        r->hits[i].score = f;
+        r->hits[i].pub.score = f;
         if (f < minf)
             minf = f;
     }
     sp_last = r->hits[kk - 1].passage;
     a->below = !by_date && minf > 0 && sp_last > 0 ? minf / sp_last * (1 - 1e-6) : 0;
     for (size_t i = kk; i < r->n; i++)
-        r->hits[i].score = r->hits[i].passage * a->below;
+        r->hits[i].pub.score = r->hits[i].passage * a->below;
     *out = a;
     a = NULL;
 out:
@@ -820,27 +822,29 @@ static int article_candidates(struct index *ix, struct index_results *r, struct 
         struct xdb_hit h;
         xdb_docid first = 0;
         if ((rc = xdb_mset_hit(pv->mset, i, &h, err)) != TRAWL_OK ||
-            (rc = index_damaged(ix, schema_passage_decode(h.data, h.data_len, &ih->p, err),
-                                err)) != TRAWL_OK)
+            (rc =
+                 index_damaged(ix, schema_passage_decode(h.data, h.data_len, &ih->pub.passage, err),
+                               err)) != TRAWL_OK)
             break;
-        ih->score = h.weight;
+        ih->pub.score = h.weight;
         adocs[i] = h.docid;
         a->cand[i].hit = i;
         a->cand[i].article = h.weight;
-        if (schema_article_term(ih->p.article, ih->p.article_len, &term) != TRAWL_OK) {
+        if (schema_article_term(ih->pub.passage.article, ih->pub.passage.article_len, &term) !=
+            TRAWL_OK) {
             rc = terr_set(err, TRAWL_ENOMEM, "out of memory");
             break;
         }
         if ((rc = xdb_postings(ix->db, term.buf, term.len, first_docid, &first, err)) !=
             TRAWL_OK)
             break;
-        if (ih->p.ordinal == 0 || first == 0) {
+        if (ih->pub.passage.ordinal == 0 || first == 0) {
             rc = terr_damaged(err, ix->path, "an article of its article database has no passages",
                               0);
             break;
         }
         a->cand[i].first = first;
-        a->cand[i].npass = ih->p.ordinal; /* an article document's: its passages */
+        a->cand[i].npass = ih->pub.passage.ordinal; /* an article document's: its passages */
         r->n++;
     }
     sbuf_release(&term);
@@ -1099,7 +1103,7 @@ int index_artfirst(struct index *ix, const xdb_query *xq, const struct strlist *
     kk = n < o->article_depth ? n : o->article_depth;
     for (size_t i = 0; i < kk; i++) {
         double f = a->alpha * a->cand[i].passage + (1 - a->alpha) * a->cand[i].article;
-        r->hits[i].score = f;
+        r->hits[i].pub.score = f;
         if (f < minf)
             minf = f;
     }
@@ -1109,7 +1113,7 @@ int index_artfirst(struct index *ix, const xdb_query *xq, const struct strlist *
                    : 0;
     for (size_t i = kk; i < n; i++) {
         a->cand[i].past = 1;
-        r->hits[i].score = a->cand[i].article * a->below;
+        r->hits[i].pub.score = a->cand[i].article * a->below;
     }
     *out = a;
     a = NULL;
@@ -1143,9 +1147,10 @@ static int passage_view_articles(struct index *ix, const struct index_results *r
         const struct index_hit *h = &r->hits[a->cand[i].hit];
         adocs[i] = 0;
         a->cand[i].best = h->docid;
-        a->cand[i].best_ordinal = h->p.ordinal;
+        a->cand[i].best_ordinal = h->pub.passage.ordinal;
         a->cand[i].npass = 1; /* explain: the hit's own passage, its title share guessed */
-        if (schema_article_term(h->p.article, h->p.article_len, &term) != TRAWL_OK)
+        if (schema_article_term(h->pub.passage.article, h->pub.passage.article_len, &term) !=
+            TRAWL_OK)
             rc = terr_set(err, TRAWL_ENOMEM, "out of memory");
         else if ((rc = xdb_postings(ix->adb, term.buf, term.len, first_docid, &adocs[i], err)) ==
                      TRAWL_OK &&

@@ -278,7 +278,7 @@ static int shingles_of(struct grouping *g, size_t i)
         return TRAWL_OK;
     if (g->an == NULL && (rc = index_analyzer(g->ix, &g->an, g->err)) != TRAWL_OK)
         return rc;
-    rc = index_dups_article_shingles(g->ix, g->an, &g->r->hits[i].p, &g->m[i].sh, g->err);
+    rc = index_dups_article_shingles(g->ix, g->an, &g->r->hits[i].pub.passage, &g->m[i].sh, g->err);
     g->m[i].has_sh = 1; /* to be released, whatever rc */
     return rc;
 }
@@ -311,7 +311,7 @@ static int group_of(struct grouping *g, size_t i, size_t upto)
 
     m[i].group = i;
     for (size_t j = 0; j < i; j++)
-        if (schema_same_article(&r->hits[j].p, &r->hits[i].p)) {
+        if (schema_same_article(&r->hits[j].pub.passage, &r->hits[i].pub.passage)) {
             m[i].group = m[j].group;
             return TRAWL_OK;
         }
@@ -371,7 +371,7 @@ int index_dups_group(struct index *ix, struct index_results *r, size_t offset, s
             continue;
         l = &d[shown_at[g] - 1];
         for (k = 0; k < l->n && !seen; k++)
-            seen = schema_same_article(&l->v[k], &r->hits[i].p);
+            seen = schema_same_article(&l->v[k], &r->hits[i].pub.passage);
         if (seen)
             continue;
         if ((v = realloc(l->v, (l->n + 1) * sizeof *v)) == NULL) {
@@ -379,7 +379,7 @@ int index_dups_group(struct index *ix, struct index_results *r, size_t offset, s
             break;
         }
         l->v = v;
-        l->v[l->n++] = r->hits[i].p;
+        l->v[l->n++] = r->hits[i].pub.passage;
     }
     if (rc == TRAWL_OK) {
         /* Compact: the shown representatives, in order (shown_at is increasing). */

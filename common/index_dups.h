@@ -74,8 +74,8 @@ int index_dups_article_shingles(struct index *ix, struct analyzer *an,
 /* Groups the hits of r (best first, one per article) into near-duplicate groups, keeps the
  * groups' first hits from group offset on, at most count, in r->hits (in order), and puts
  * into (*dups)[i] the passages of the articles folded into shown hit i, best first (copies
- * whose strings borrow r's data; struct index_dup_list is index.h's). *dups is owned (count entries): index_dups_free(*dups,
- * count). TRAWL_ENOMEM; index errors reading values. */
+ * whose strings borrow r's data; struct index_dup_list is index.h's). *dups is owned (count
+ * entries): index_dups_free(*dups, count). TRAWL_ENOMEM; index errors reading values. */
 int index_dups_group(struct index *ix, struct index_results *r, size_t offset, size_t count,
                      struct index_dup_list **dups, struct terr *err);
 void index_dups_free(struct index_dup_list *dups, size_t n); /* NULL-safe */

@@ -92,9 +92,9 @@ static uint64_t title_share(struct analyzer *an, const struct index_hit *hit, co
 {
     struct title_count c = {t, tl, 0};
 
-    if (RANK_TITLE_WDF <= 0 || hit->p.title_len == 0)
+    if (RANK_TITLE_WDF <= 0 || hit->pub.passage.title_len == 0)
         return 0;
-    analyze_each(an, hit->p.title, hit->p.title_len, count_in_title, &c);
+    analyze_each(an, hit->pub.passage.title, hit->pub.passage.title_len, count_in_title, &c);
     return wdf >= RANK_TITLE_WDF * c.n ? RANK_TITLE_WDF * c.n : 0;
 }
 
@@ -157,7 +157,8 @@ int index_explain(struct index *ix, const struct index_results *r, size_t i,
 
     memset(out, 0, sizeof *out);
     sbuf_init(&idterm);
-    if (schema_article_term(hit->p.article, hit->p.article_len, &idterm) != TRAWL_OK) {
+    if (schema_article_term(hit->pub.passage.article, hit->pub.passage.article_len, &idterm) !=
+        TRAWL_OK) {
         rc = terr_set(err, TRAWL_ENOMEM, "out of memory");
         goto out;
     }
@@ -170,7 +171,7 @@ int index_explain(struct index *ix, const struct index_results *r, size_t i,
     out->passages = st.doccount;
     out->k1 = o->k1;
     out->b = o->b;
-    out->scored_ordinal = own ? hit->p.ordinal : a->cand[c].best_ordinal;
+    out->scored_ordinal = own ? hit->pub.passage.ordinal : a->cand[c].best_ordinal;
     article_stats(a, c, out);
     for (size_t k = 0; k < r->nrank + r->nrankp && rc == TRAWL_OK; k++) {
         int is_prefix = k >= r->nrank;

@@ -176,22 +176,22 @@ static int exact_more(struct index *ix, const xdb_query *xq, struct checker *chk
     for (size_t i = 0; per_article && i < r->n; i++) {
         size_t k = 0;
         int rc;
-        while (k < i && !schema_same_article(&r->hits[k].p, &r->hits[i].p))
+        while (k < i && !schema_same_article(&r->hits[k].pub.passage, &r->hits[i].pub.passage))
             k++;
         if (k < i) {
-            r->hits[i].more = r->hits[k].more;
+            r->hits[i].pub.more = r->hits[k].pub.more;
             continue;
         }
         if (plain && chk == NULL && art != NULL && r->hits[i].art > 0 &&
             r->hits[i].art <= art->ncand) {
             uint32_t m = art->cand[r->hits[i].art - 1].matching;
-            r->hits[i].more = m > per_article ? m - per_article : 0;
+            r->hits[i].pub.more = m > per_article ? m - per_article : 0;
             continue;
         }
         if ((rc = check_cancel(o, err)) != TRAWL_OK)
             return rc;
-        rc = article_matches(ix, xq, chk, 0, &r->hits[i].p, per_article, &r->hits[i].more,
-                             err);
+        rc = article_matches(ix, xq, chk, 0, &r->hits[i].pub.passage, per_article,
+                             &r->hits[i].pub.more, err);
         if (rc != TRAWL_OK)
             return rc;
     }
@@ -257,9 +257,10 @@ static int run_search(struct index *ix, const xdb_query *xq, const struct trawl_
         if ((rc = xdb_mset_hit(pv->mset, i, &h, err)) != TRAWL_OK)
             return rc;
         ih->docid = h.docid;
-        ih->score = h.weight;
-        ih->more = h.collapse_count;
-        rc = index_damaged(ix, schema_passage_decode(h.data, h.data_len, &ih->p, err), err);
+        ih->pub.score = h.weight;
+        ih->pub.more = h.collapse_count;
+        rc = index_damaged(ix, schema_passage_decode(h.data, h.data_len, &ih->pub.passage, err),
+                           err);
         if (rc != TRAWL_OK)
             return rc;
         r->n++;
@@ -319,9 +320,9 @@ static int run_search_checked_here(struct index *ix, const xdb_query *xq,
             if (o->per_article && e != NULL && e->val >= o->per_article) {
                 /* a further passage of an article already shown: count it there */
                 for (size_t k = 0; k < r->n; k++)
-                    if (r->hits[k].p.article_len == p.article_len &&
-                        memcmp(r->hits[k].p.article, p.article, p.article_len) == 0)
-                        r->hits[k].more++;
+                    if (r->hits[k].pub.passage.article_len == p.article_len &&
+                        memcmp(r->hits[k].pub.passage.article, p.article, p.article_len) == 0)
+                        r->hits[k].pub.more++;
                 continue;
             }
             if (strmap_add(&seen, p.article, p.article_len, 1) != TRAWL_OK) {
@@ -330,8 +331,8 @@ static int run_search_checked_here(struct index *ix, const xdb_query *xq,
             }
             if (accepted++ >= o->offset && r->n < o->count) {
                 r->hits[r->n].docid = h.docid;
-                r->hits[r->n].score = h.weight;
-                r->hits[r->n].p = p;
+                r->hits[r->n].pub.score = h.weight;
+                r->hits[r->n].pub.passage = p;
                 r->n++;
             }
         }
@@ -347,8 +348,8 @@ static int run_search_checked_here(struct index *ix, const xdb_query *xq,
     strmap_release(&seen);
     for (size_t i = 0; rc == TRAWL_OK && o->per_article && i < r->n; i++)
         if ((rc = check_cancel(o, err)) == TRAWL_OK)
-            rc = article_matches(ix, xq, chk, 1, &r->hits[i].p, o->per_article,
-                             &r->hits[i].more, err);
+            rc = article_matches(ix, xq, chk, 1, &r->hits[i].pub.passage, o->per_article,
+                             &r->hits[i].pub.more, err);
     return rc;
 }
 
@@ -365,25 +366,27 @@ static void take_list(struct strlist *l, char ***v, size_t *n)
  * an unsharded index (Xapian sums the terms' weights in an order that depends on each
  * database's statistics), which must not reorder results. Ties go by article id, then passage
  * ordinal. hits[skip, skip + count) is the page wanted. */
-static int cmp_dates(const struct index_hit *x, const struct index_hit *y, enum trawl_sort o)
+static int cmp_dates(const struct trawl_passage *x, const struct trawl_passage *y,
+                     enum trawl_sort o)
 {
-    size_t n = x->p.date_len < y->p.date_len ? x->p.date_len : y->p.date_len;
+    size_t n = x->date_len < y->date_len ? x->date_len : y->date_len;
     int c;
 
-    if (x->p.date_len == 0 || y->p.date_len == 0) /* no date: last in either order */
-        return (x->p.date_len == 0) - (y->p.date_len == 0);
-    c = memcmp(x->p.date, y->p.date, n);
+    if (x->date_len == 0 || y->date_len == 0) /* no date: last in either order */
+        return (x->date_len == 0) - (y->date_len == 0);
+    c = memcmp(x->date, y->date, n);
     if (c == 0)
-        c = (x->p.date_len > y->p.date_len) - (x->p.date_len < y->p.date_len);
+        c = (x->date_len > y->date_len) - (x->date_len < y->date_len);
     return o == TRAWL_SORT_DATE ? -c : c;
 }
 
 /* The page's order: the date first when sorting by date, then the score as below. */
 static int cmp_hits(const void *a, const void *b, void *order)
 {
-    const struct index_hit *x = a, *y = b;
-    long long qx = llround(x->score * 1e9), qy = llround(y->score * 1e9);
-    size_t n = x->p.article_len < y->p.article_len ? x->p.article_len : y->p.article_len;
+    const struct index_hit *hx = a, *hy = b;
+    const struct trawl_passage *x = &hx->pub.passage, *y = &hy->pub.passage;
+    long long qx = llround(hx->pub.score * 1e9), qy = llround(hy->pub.score * 1e9);
+    size_t n = x->article_len < y->article_len ? x->article_len : y->article_len;
     enum trawl_sort o = *(const enum trawl_sort *)order;
     int c;
 
@@ -391,10 +394,10 @@ static int cmp_hits(const void *a, const void *b, void *order)
         return c;
     if (qx != qy)
         return qx > qy ? -1 : 1;
-    c = memcmp(x->p.article, y->p.article, n);
-    if (c != 0 || x->p.article_len != y->p.article_len)
-        return c != 0 ? c : x->p.article_len < y->p.article_len ? -1 : 1;
-    return x->p.ordinal < y->p.ordinal ? -1 : x->p.ordinal > y->p.ordinal;
+    c = memcmp(x->article, y->article, n);
+    if (c != 0 || x->article_len != y->article_len)
+        return c != 0 ? c : x->article_len < y->article_len ? -1 : 1;
+    return x->ordinal < y->ordinal ? -1 : x->ordinal > y->ordinal;
 }
 
 static void settle_ties(struct index_results *r, size_t skip, size_t count,
@@ -491,7 +494,7 @@ static int read_shown(struct index *ix, struct index_results *r, struct terr *er
         sbuf_init(s);
         pv->nshown++;
         if ((rc = xdb_doc_data(ix->db, r->hits[i].docid, s, err)) != TRAWL_OK ||
-            (rc = schema_passage_decode(s->buf, s->len, &r->hits[i].p, err)) != TRAWL_OK)
+            (rc = schema_passage_decode(s->buf, s->len, &r->hits[i].pub.passage, err)) != TRAWL_OK)
             return rc;
     }
     return TRAWL_OK;

@@ -22,7 +22,6 @@ struct trawl_index {
 struct trawl_results {
     trawl_index *ix;               /* borrowed: snippets and words need its analyzer */
     struct index_results *res;
-    struct trawl_hit *hits;        /* res->n, pointing into res */
     uint64_t estimated;
 };
 
@@ -154,17 +153,9 @@ int trawl_search(trawl_index *ix, const char *query, size_t len,
     }
     rc = index_search(ix->ix, root, opts, &r->res, &e);
     index_parse_free(root);
-    if (rc == TRAWL_OK && r->res->n > 0 &&
-        (r->hits = calloc(r->res->n, sizeof *r->hits)) == NULL)
-        rc = terr_set(&e, TRAWL_ENOMEM, "out of memory");
     if (rc != TRAWL_OK) {
         trawl_results_free(r);
         return api_fail(err, &e);
-    }
-    for (size_t i = 0; i < r->res->n; i++) {
-        r->hits[i].passage = r->res->hits[i].p;
-        r->hits[i].score = r->res->hits[i].score;
-        r->hits[i].more = r->res->hits[i].more;
     }
     /* Xapian's estimate of collapsed matches is a guess: never above what the index holds
      * (articles, or passages in the every-passage view; "1 of about 30000" of 19,043
@@ -189,7 +180,6 @@ void trawl_results_free(trawl_results *r)
     if (r == NULL)
         return;
     index_results_free(r->res);
-    free(r->hits);
     free(r);
 }
 
@@ -200,7 +190,7 @@ size_t trawl_results_count(const trawl_results *r)
 
 const struct trawl_hit *trawl_results_hit(const trawl_results *r, size_t i)
 {
-    return i < trawl_results_count(r) ? &r->hits[i] : NULL;
+    return i < trawl_results_count(r) ? &r->res->hits[i].pub : NULL;
 }
 
 uint64_t trawl_results_estimated(const trawl_results *r)

@@ -122,7 +122,7 @@ static void use_results(struct index_results *r, const struct trawl_search_opts 
 
     FUZZ_CHECK(r->n <= so->count);
     for (size_t i = 0; i < r->n; i++) {
-        const struct trawl_passage *p = &r->hits[i].p;
+        const struct trawl_passage *p = &r->hits[i].pub.passage;
         struct trawl_snippet sn;
 
         FUZZ_CHECK(snippet_make(an, p->text, p->text_len, &r->hl, TRAWL_SNIPPET_WIDTH, &sn, &err) ==

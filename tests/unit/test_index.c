@@ -125,8 +125,9 @@ static void search_with(struct fixture *f, const char *q, const struct trawl_sea
     assert_int_equal(index_search(f->ix, root, so, &r, &err), TRAWL_OK);
     for (size_t i = 0; i < r->n; i++) {
         size_t used = strlen(out);
-        snprintf(out + used, cap - used, "%s%.*s#%u", i ? " " : "", (int)r->hits[i].p.article_len,
-                 r->hits[i].p.article, r->hits[i].p.ordinal);
+        snprintf(out + used, cap - used, "%s%.*s#%u", i ? " " : "",
+                 (int)r->hits[i].pub.passage.article_len, r->hits[i].pub.passage.article,
+                 r->hits[i].pub.passage.ordinal);
     }
     index_results_free(r);
     query_free(root);
@@ -372,7 +373,7 @@ static void test_explain_adds_up_to_the_score(void **state)
     assert_true(fabs(sum - r->hits[0].passage) < 1e-9);
     assert_true(fabs(sum - e.passage_score) < 1e-9);
     assert_true(fabs(art - e.article_score) < 1e-9);
-    assert_true(fabs(e.alpha * sum + (1 - e.alpha) * art - r->hits[0].score) < 1e-9);
+    assert_true(fabs(e.alpha * sum + (1 - e.alpha) * art - r->hits[0].pub.score) < 1e-9);
     index_explanation_release(&e);
     index_results_free(r);
     query_free(root);
@@ -407,11 +408,11 @@ static void test_every_passage_view_fuses_each_passage_with_its_article(void **s
         assert_int_equal(index_explain(f->ix, r, i, &e, &err), TRAWL_OK);
         assert_true(e.fused);
         assert_true(fabs(e.alpha - RANK_PASSAGE_ALPHA) < 1e-12);
-        assert_int_equal(e.scored_ordinal, h->p.ordinal); /* its own passage's part */
+        assert_int_equal(e.scored_ordinal, h->pub.passage.ordinal); /* its own passage's part */
         assert_true(fabs(e.passage_score - h->passage) < 1e-9);
         assert_true(fabs(e.alpha * e.passage_score + (1 - e.alpha) * e.article_score -
-                         h->score) < 1e-9);
-        if (h->p.article_len == 5 && memcmp(h->p.article, "tides", 5) == 0) {
+                         h->pub.score) < 1e-9);
+        if (h->pub.passage.article_len == 5 && memcmp(h->pub.passage.article, "tides", 5) == 0) {
             if (tides_article >= 0)
                 assert_true(fabs(tides_article - e.article_score) < 1e-12);
             tides_article = e.article_score;
@@ -419,7 +420,7 @@ static void test_every_passage_view_fuses_each_passage_with_its_article(void **s
         /* the same passage, alone: its score there is its passage part here */
         for (size_t k = 0; k < alone->n; k++)
             if (alone->hits[k].docid == h->docid) {
-                assert_true(fabs(alone->hits[k].score - h->passage) < 1e-9);
+                assert_true(fabs(alone->hits[k].pub.score - h->passage) < 1e-9);
                 same = 1;
             }
         assert_true(same);
