@@ -90,7 +90,7 @@ static size_t utf8_seq(const unsigned char *s, size_t len, size_t *bad)
     return need;
 }
 
-/* Appends the sanitized form of s[0..len) to out (see article.h); sets ART_WARN_UTF8 in
+/* Appends the sanitized form of s[0..len) to out (see article.h); sets TRAWL_WARN_UTF8 in
  * *warn when it replaced anything. */
 static int sanitize(const char *s, size_t len, struct sbuf *out, unsigned *warn)
 {
@@ -130,7 +130,7 @@ static int sanitize(const char *s, size_t len, struct sbuf *out, unsigned *warn)
             } else {
                 if (sbuf_add(out, "\xEF\xBF\xBD", 3) != TRAWL_OK)
                     return TRAWL_ENOMEM;
-                *warn |= ART_WARN_UTF8;
+                *warn |= TRAWL_WARN_UTF8;
                 i += bad;
             }
         }
@@ -312,7 +312,7 @@ static int set_body(struct article *a, const char *raw, size_t len, struct terr 
     }
     a->body_len = blen;
     if (all_space(a->body, a->body_len))
-        a->warnings |= ART_WARN_EMPTY;
+        a->warnings |= TRAWL_WARN_EMPTY;
     return TRAWL_OK;
 }
 
@@ -339,7 +339,7 @@ static int set_id(struct article *a, const char *id, struct terr *err)
 }
 
 /* Parses the " date YYYY-MM-DD " header at buf[0..len): returns the offset where the body
- * starts (0 when there is no header) and fills a->date or sets ART_WARN_BAD_DATE. */
+ * starts (0 when there is no header) and fills a->date or sets TRAWL_WARN_BAD_DATE. */
 static size_t parse_header(struct article *a, const char *buf, size_t len)
 {
     size_t i = 0, tok, tok_end;
@@ -363,7 +363,7 @@ static size_t parse_header(struct article *a, const char *buf, size_t len)
         memcpy(a->date, buf + tok, 10);
         a->date[10] = '\0';
     } else {
-        a->warnings |= ART_WARN_BAD_DATE;
+        a->warnings |= TRAWL_WARN_BAD_DATE;
     }
     return i;
 }
@@ -450,7 +450,7 @@ int article_from_fields(struct article *a, const char *id, const char *text, siz
         if (article_valid_date(date, strlen(date)))
             memcpy(a->date, date, 11);
         else
-            a->warnings |= ART_WARN_BAD_DATE;
+            a->warnings |= TRAWL_WARN_BAD_DATE;
     }
     if ((url != NULL && (a->url = dup_n(url, strlen(url))) == NULL) ||
         (source != NULL && (a->source = dup_n(source, strlen(source))) == NULL)) {

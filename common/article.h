@@ -7,10 +7,10 @@
  * BOM is skipped. The header is: optional spaces/tabs, "date" (lower case), spaces/tabs, a token
  * (up to the next white space), then any white space (newlines included); the body starts after
  * it. No header: the whole text is the body, the article has no date (no warning). A header
- * whose token is not a valid calendar date (" date yesterday "): no date, ART_WARN_BAD_DATE,
+ * whose token is not a valid calendar date (" date yesterday "): no date, TRAWL_WARN_BAD_DATE,
  * and the header, token included, is still dropped from the body.
  *
- * Sanitizing (body and title): invalid UTF-8 sequences become U+FFFD (ART_WARN_UTF8; one per
+ * Sanitizing (body and title): invalid UTF-8 sequences become U+FFFD (TRAWL_WARN_UTF8; one per
  * maximal invalid subpart, as Unicode recommends), "\r\n" and lone "\r" become "\n", other C0
  * controls except "\t" and "\n", and DEL, become a space. A file whose first 8 KiB hold a
  * NUL byte is binary: article_from_file() refuses it with TRAWL_EINPUT. */
@@ -25,12 +25,6 @@ TRAWL_BEGIN_DECLS
 
 #define ARTICLE_TITLE_MAX 160 /* bytes of a derived title, cut at a word, "…" appended */
 
-enum article_warn {
-    ART_WARN_BAD_DATE = 1, /* a date header or field that is not YYYY-MM-DD: ignored */
-    ART_WARN_UTF8 = 2,     /* invalid UTF-8 replaced by U+FFFD */
-    ART_WARN_EMPTY = 4,    /* no text at all, or only white space (after the header) */
-};
-
 struct article {
     char *id;        /* owned, NUL-terminated, never NULL */
     char *title;     /* owned; the given title, or the body's first sentence; may be "" */
@@ -39,7 +33,7 @@ struct article {
     char *source;    /* owned; NULL when not given */
     char *body;      /* owned, sanitized UTF-8, NUL-terminated */
     size_t body_len;
-    unsigned warnings; /* enum article_warn */
+    unsigned warnings; /* enum trawl_article_warning bits */
     int title_derived; /* 1 when title is the body's first sentence (none was given) */
 };
 
@@ -58,7 +52,7 @@ int article_from_file(struct article *a, const char *id, const char *buf, size_t
  * contents released, left empty on error): id (not empty) and text are required (text may be
  * NULL only when text_len is 0); title, date, url, source may be NULL. A title is sanitized,
  * its white space collapsed; a NULL or blank one is derived from the body. A date that is not
- * a valid YYYY-MM-DD sets ART_WARN_BAD_DATE and is dropped ("" is no date, no warning). url
+ * a valid YYYY-MM-DD sets TRAWL_WARN_BAD_DATE and is dropped ("" is no date, no warning). url
  * and source are copied as they are. Strings need not be NUL-terminated when a length is
  * given. */
 int article_from_fields(struct article *a, const char *id, const char *text, size_t text_len,

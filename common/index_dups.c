@@ -34,7 +34,7 @@ void index_dups_init(struct dups_sig *s)
 
 void index_dups_token(struct dups_sig *s, const char *tok, size_t len)
 {
-    uint64_t h = schema_hash(SCHEMA_HASH_SEED, tok, len);
+    uint64_t h = schema_hash(TRAWL_HASH_SEED, tok, len);
 
     if (s->tokens >= 2) {
         /* The shingle (prev[0], prev[1], h), order-sensitive, added to the counters as a
@@ -107,7 +107,7 @@ void index_dups_shingles_init(struct dups_shingles *s)
 
 int index_dups_shingles_token(struct dups_shingles *s, const char *tok, size_t len)
 {
-    uint64_t h = schema_hash(SCHEMA_HASH_SEED, tok, len);
+    uint64_t h = schema_hash(TRAWL_HASH_SEED, tok, len);
 
     if (s->tokens >= 2) {
         uint64_t *v = grow(s->v, s->n, &s->cap, sizeof *v, 256);

@@ -163,11 +163,11 @@ int layout_parse_stub(const char *dir, const char *buf, size_t len, char ***line
         }
         *lines = v;
         at = end + 1;
-        if (++*n > LAYOUT_MAX_SHARDS)
+        if (++*n > TRAWL_MAX_SHARDS)
             rc = terr_set(err, TRAWL_EINDEX,
                           "index '%s' lists more than %d databases in its stub (the most "
                           "shards an index can have)",
-                          dir, LAYOUT_MAX_SHARDS);
+                          dir, TRAWL_MAX_SHARDS);
     }
     if (rc != TRAWL_OK) {
         layout_free_lines(*lines, *n);
@@ -358,7 +358,7 @@ char *layout_shard_line(unsigned g, unsigned k)
 
 unsigned layout_shard_of(const char *key, size_t len, unsigned n)
 {
-    return n <= 1 ? 0 : (unsigned)(schema_hash(SCHEMA_HASH_SEED, key, len) % n);
+    return n <= 1 ? 0 : (unsigned)(schema_hash(TRAWL_HASH_SEED, key, len) % n);
 }
 
 static int sync_path(const char *path, int dir)

@@ -1,7 +1,7 @@
 /* layout: how a trawl index lives on disk. An index is a folder DIR holding
  *   XAPIANDB   a Xapian stub file naming the live database(s), relative to DIR: "auto gen-N"
  *              for a single index, one "auto gen-N-shard-K" line per shard (at most
- *              LAYOUT_MAX_SHARDS lines), or "remote HOST:PORT" lines for shards served by
+ *              TRAWL_MAX_SHARDS lines), or "remote HOST:PORT" lines for shards served by
  *              xapian-tcpsrv ("remote HOST PROGRAM ARGS..." runs a program instead)
  *   gen-N/     a Xapian (glass) database; a rebuild writes gen-N+1 and switches the stub
  *   gen-N-shard-K/  the shards of a sharded index (generation N)
@@ -27,8 +27,8 @@ TRAWL_BEGIN_DECLS
 /* Beside XAPIANDB, optional: a stub naming the article databases of remote shards (for local
  * databases the readers find them by LAYOUT_ARTICLES). */
 #define LAYOUT_ARTICLES_STUB "ARTICLES"
-/* Most shards an index may have: a stub listing more is refused when read (TRAWL_EINDEX). */
-#define LAYOUT_MAX_SHARDS 64
+/* Most shards an index may have is trawl.h's TRAWL_MAX_SHARDS: a stub listing more is refused
+ * when read (TRAWL_EINDEX). */
 
 /* Creates dir if missing and takes its lock without waiting: TRAWL_ELOCKED names the holder
  * when another process has it. *fd is released by layout_unlock (or by the process ending).
@@ -38,7 +38,7 @@ void layout_unlock(int fd); /* -1 is ignored */
 
 /* The stub's lines, in order ("auto gen-3", "remote 127.0.0.1:7001", ...): a malloc'ed array
  * of malloc'ed strings; free with layout_free_lines. No stub: TRAWL_ENOTFOUND. More than
- * LAYOUT_MAX_SHARDS lines: TRAWL_EINDEX naming dir and the limit; a NUL byte: TRAWL_EINDEX,
+ * TRAWL_MAX_SHARDS lines: TRAWL_EINDEX naming dir and the limit; a NUL byte: TRAWL_EINDEX,
  * the index at dir is damaged. */
 int layout_read_stub(const char *dir, char ***lines, size_t *n, struct terr *err);
 /* The same from a stub's bytes buf[0..len) (dir names the index in messages): what

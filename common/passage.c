@@ -9,8 +9,8 @@
 
 void passage_opts_init(struct passage_opts *o)
 {
-    o->min_words = PASSAGE_MIN_WORDS;
-    o->max_words = PASSAGE_MAX_WORDS;
+    o->min_words = TRAWL_MIN_WORDS;
+    o->max_words = TRAWL_MAX_WORDS;
     o->max_bytes = PASSAGE_MAX_BYTES;
 }
 

@@ -26,11 +26,10 @@
 
 TRAWL_BEGIN_DECLS
 
-#define PASSAGE_MIN_WORDS 20
-/* 300: chosen on the development sets (docs/relevance.md, "Development sets"): 200 cut one
+/* The defaults are trawl.h's TRAWL_MIN_WORDS (20) and TRAWL_MAX_WORDS (300). 300: chosen on
+ * the development sets (docs/relevance.md, "Development sets"): 200 cut one
  * paragraph in fifteen of squad-dev-odd in two, and cost time-dev .005 MAP; 400 costs
  * time-dev .014. */
-#define PASSAGE_MAX_WORDS 300
 #define PASSAGE_MAX_BYTES 65536
 
 struct passage_opts {

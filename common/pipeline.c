@@ -7,7 +7,7 @@
 #include "common/layout.h"
 
 #define RING 1024 /* jobs in flight at most */
-#define MAX_WRITERS LAYOUT_MAX_SHARDS /* one writer per shard at most */
+#define MAX_WRITERS TRAWL_MAX_SHARDS /* one writer per shard at most */
 
 struct job {
     enum job_kind kind;

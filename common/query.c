@@ -780,9 +780,9 @@ int query_parse(const char *q, size_t len, const struct query_opts *o, struct qn
     *root = NULL;
     if (col != NULL)
         *col = 0;
-    if (len > QUERY_MAX_BYTES)
-        return fail(&p, QUERY_MAX_BYTES + 1, "query too long: %zu bytes, at most %d", len,
-                    QUERY_MAX_BYTES);
+    if (len > TRAWL_QUERY_MAX)
+        return fail(&p, TRAWL_QUERY_MAX + 1, "query too long: %zu bytes, at most %d", len,
+                    TRAWL_QUERY_MAX);
     if (len > 0 && (nul = memchr(q, '\0', len)) != NULL) {
         size_t c = col_at(&p, (size_t)(nul - q));
         return fail(&p, c, "NUL byte in the query at column %zu", c);

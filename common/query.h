@@ -37,7 +37,7 @@
 
 TRAWL_BEGIN_DECLS
 
-#define QUERY_MAX_BYTES 4096  /* longer queries are refused */
+/* Queries longer than trawl.h's TRAWL_QUERY_MAX bytes are refused. */
 #define QUERY_MAX_DEPTH 32    /* parenthesis nesting */
 #define QUERY_MIN_PREFIX 2    /* characters before '*' */
 

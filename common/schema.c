@@ -44,7 +44,7 @@ int schema_article_key(const char *id, size_t len, struct sbuf *out)
         return sbuf_add(out, id, len);
     if (sbuf_add(out, id, KEY_PREFIX_BYTES) != TRAWL_OK)
         return TRAWL_ENOMEM;
-    return sbuf_printf(out, "~%016llx", (unsigned long long)schema_hash(SCHEMA_HASH_SEED, id, len));
+    return sbuf_printf(out, "~%016llx", (unsigned long long)schema_hash(TRAWL_HASH_SEED, id, len));
 }
 
 int schema_article_term(const char *id, size_t len, struct sbuf *out)

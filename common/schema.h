@@ -143,8 +143,7 @@ int schema_meta_number(const char *val, size_t len, int64_t *out, struct terr *e
 int schema_meta_lang(const char *val, size_t len, char *out, struct terr *err);
 
 /* 64-bit FNV-1a, for content hashes and long ids (not cryptographic; collisions of changed
- * content are ~2^-64). hash_update continues a running hash (start from SCHEMA_HASH_SEED). */
-#define SCHEMA_HASH_SEED 0xcbf29ce484222325ULL
+ * content are ~2^-64). hash_update continues a running hash (start from TRAWL_HASH_SEED). */
 uint64_t schema_hash(uint64_t h, const void *data, size_t len);
 
 TRAWL_END_DECLS

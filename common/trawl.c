@@ -130,11 +130,6 @@ size_t trawl_article_text_len(const trawl_article *a)
     return a->a.body_len;
 }
 
-_Static_assert((int)TRAWL_WARN_BAD_DATE == (int)ART_WARN_BAD_DATE &&
-                   (int)TRAWL_WARN_UTF8 == (int)ART_WARN_UTF8 &&
-                   (int)TRAWL_WARN_EMPTY == (int)ART_WARN_EMPTY,
-               "the public warning bits are article.h's, value for value");
-
 unsigned trawl_article_warnings(const trawl_article *a)
 {
     return a->a.warnings;
@@ -145,7 +140,7 @@ uint64_t trawl_article_hash(const trawl_article *a)
     const struct article *x = &a->a;
     const char *f[] = {x->id, x->title, x->date, x->url ? x->url : "",
                        x->source ? x->source : ""};
-    uint64_t h = SCHEMA_HASH_SEED;
+    uint64_t h = TRAWL_HASH_SEED;
 
     /* Each field with its NUL, so that moving bytes between fields changes the hash. */
     for (size_t i = 0; i < sizeof f / sizeof *f; i++)

@@ -14,10 +14,6 @@
 #include "common/passage.h"
 #include "common/pipeline.h"
 
-_Static_assert(TRAWL_MIN_WORDS == PASSAGE_MIN_WORDS && TRAWL_MAX_WORDS == PASSAGE_MAX_WORDS,
-               "trawl.h documents passage.h's defaults");
-_Static_assert(TRAWL_MAX_SHARDS == LAYOUT_MAX_SHARDS, "one shard limit, public and internal");
-
 #define WRITER_BATCH 5000               /* trawl_writer_opts.batch 0 */
 #define WRITER_PENDING_BYTES (64u << 20) /* article text in flight at most */
 
@@ -63,9 +59,9 @@ static int check_shards(trawl_writer *w, struct terr *err)
     size_t nstub = 0;
     int rc = TRAWL_OK;
 
-    if (w->nshards > LAYOUT_MAX_SHARDS)
+    if (w->nshards > TRAWL_MAX_SHARDS)
         return terr_set(err, TRAWL_EINDEX, "index '%s' has %zu shards, more than %d", w->path,
-                        w->nshards, LAYOUT_MAX_SHARDS);
+                        w->nshards, TRAWL_MAX_SHARDS);
     if (w->sharded && w->o.shards && w->o.shards != w->nshards && !w->o.rebuild)
         return terr_set(err, TRAWL_EINPUT,
                         "index '%s' has %zu shards, not %u: use --rebuild to change that",
@@ -118,8 +114,8 @@ static int writer_init(trawl_writer *w, const char *path, const struct trawl_wri
     w->has_records = -1;
     if (o != NULL)
         w->o = *o;
-    if (w->o.shards > LAYOUT_MAX_SHARDS || w->o.parts > LAYOUT_MAX_SHARDS)
-        return terr_set(err, TRAWL_EINPUT, "at most %d shards or parts", LAYOUT_MAX_SHARDS);
+    if (w->o.shards > TRAWL_MAX_SHARDS || w->o.parts > TRAWL_MAX_SHARDS)
+        return terr_set(err, TRAWL_EINPUT, "at most %d shards or parts", TRAWL_MAX_SHARDS);
     if ((w->o.max_words ? w->o.max_words : TRAWL_MAX_WORDS) <
         (w->o.min_words ? w->o.min_words : TRAWL_MIN_WORDS))
         return terr_set(err, TRAWL_EINPUT, "max_words must not be below min_words");

@@ -71,12 +71,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     FUZZ_CHECK(clean_utf8(a.title, strlen(a.title)));
     FUZZ_CHECK(strlen(a.title) <= ARTICLE_TITLE_MAX); /* "…" included */
     FUZZ_CHECK(a.date[0] == '\0' || article_valid_date(a.date, strlen(a.date)));
-    FUZZ_CHECK((a.warnings & ~(unsigned)(ART_WARN_BAD_DATE | ART_WARN_UTF8 | ART_WARN_EMPTY)) == 0);
+    FUZZ_CHECK((a.warnings & ~(unsigned)(TRAWL_WARN_BAD_DATE | TRAWL_WARN_UTF8 | TRAWL_WARN_EMPTY)) == 0);
 
     memset(&rec, 0, sizeof rec);
     rec.source = "fuzz.txt";
     rec.source_len = 8;
-    rec.hash = schema_hash(SCHEMA_HASH_SEED, data, size);
+    rec.hash = schema_hash(TRAWL_HASH_SEED, data, size);
     rec.size = size;
     passage_opts_init(&po);
     po.min_words = 1 + (size & 31); /* vary the passage rule with the input */
@@ -84,7 +84,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     rc = index_prepare(an, &a, &po, &rec, &p, &err);
     FUZZ_CHECK(rc == TRAWL_OK);
     FUZZ_CHECK(strcmp(index_prep_id(p), "fuzz") == 0);
-    FUZZ_CHECK((a.warnings & ART_WARN_EMPTY) == 0 || index_prep_passages(p) == 0);
+    FUZZ_CHECK((a.warnings & TRAWL_WARN_EMPTY) == 0 || index_prep_passages(p) == 0);
     index_prep_free(p);
     article_release(&a);
     return 0;

@@ -169,11 +169,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (rc != TRAWL_OK) {
         FUZZ_CHECK(rc == TRAWL_EINPUT);
         FUZZ_CHECK(err.msg[0] != '\0');
-        FUZZ_CHECK(col >= 1 && col <= (size > QUERY_MAX_BYTES ? QUERY_MAX_BYTES : size) + 1);
+        FUZZ_CHECK(col >= 1 && col <= (size > TRAWL_QUERY_MAX ? TRAWL_QUERY_MAX : size) + 1);
         FUZZ_CHECK(q == NULL);
         return 0;
     }
-    FUZZ_CHECK(size <= QUERY_MAX_BYTES);
+    FUZZ_CHECK(size <= TRAWL_QUERY_MAX);
     sbuf_init(&d);
     FUZZ_CHECK(query_describe(q, &d) == TRAWL_OK);
     sbuf_release(&d);

@@ -1,7 +1,7 @@
 /* Fuzz target: bytes as an index's stub file (XAPIANDB), parsed with layout_parse_entries(), the
  * parser layout_read_entries() runs on the file every reader and writer reads (in memory, so
  * the fuzzer is not held back by the file system). Checks layout.h's promises:
- * TRAWL_EINDEX (or TRAWL_ENOMEM) with no entries, or at most LAYOUT_MAX_SHARDS entries, each a
+ * TRAWL_EINDEX (or TRAWL_ENOMEM) with no entries, or at most TRAWL_MAX_SHARDS entries, each a
  * line of the file (no newline, no trailing space or CR, not a comment) whose `where` points
  * into it after the first space, with the kind its first word says; the paths and lines made
  * from an entry are what layout.h says. */
@@ -84,7 +84,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         FUZZ_CHECK(rc == TRAWL_ENOMEM || strstr(err.msg, dir) != NULL); /* names the index */
         return 0;
     }
-    FUZZ_CHECK(n <= LAYOUT_MAX_SHARDS && (n == 0 || v != NULL));
+    FUZZ_CHECK(n <= TRAWL_MAX_SHARDS && (n == 0 || v != NULL));
     for (size_t i = 0; i < n; i++)
         check_entry(&v[i], data, size);
     FUZZ_CHECK(layout_entries_remote(v, n) == 0 || layout_entries_remote(v, n) == 1);

@@ -74,16 +74,16 @@ static void test_bad_date_header_is_dropped(void **state)
 
     assert_int_equal(FROM_FILE(a, " date 2018-13-45 Body text.", &err), TRAWL_OK);
     assert_string_equal(a->date, "");
-    assert_int_equal(a->warnings, ART_WARN_BAD_DATE);
+    assert_int_equal(a->warnings, TRAWL_WARN_BAD_DATE);
     assert_string_equal(a->body, "Body text.");
 
     assert_int_equal(FROM_FILE(a, " date yesterday Body text.", &err), TRAWL_OK);
     assert_string_equal(a->date, "");
-    assert_int_equal(a->warnings, ART_WARN_BAD_DATE);
+    assert_int_equal(a->warnings, TRAWL_WARN_BAD_DATE);
     assert_string_equal(a->body, "Body text.");
 
     assert_int_equal(FROM_FILE(a, " date 2019-02-29 Body text.", &err), TRAWL_OK);
-    assert_int_equal(a->warnings, ART_WARN_BAD_DATE);
+    assert_int_equal(a->warnings, TRAWL_WARN_BAD_DATE);
     assert_string_equal(a->body, "Body text.");
 }
 
@@ -147,7 +147,7 @@ static void test_invalid_utf8_is_replaced(void **state)
     assert_int_equal(
         FROM_FILE(a, "a\xFF" "b \xC3( \xC0\xAF \xED\xA0\x80 \xF4\x90\x80\x80 \xE2\x82", &err),
         TRAWL_OK);
-    assert_int_equal(a->warnings, ART_WARN_UTF8);
+    assert_int_equal(a->warnings, TRAWL_WARN_UTF8);
     assert_string_equal(a->body, "a\xEF\xBF\xBD" "b \xEF\xBF\xBD( "
                                  "\xEF\xBF\xBD\xEF\xBF\xBD "
                                  "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD "
@@ -195,26 +195,26 @@ static void test_empty_inputs(void **state)
     struct terr err;
 
     assert_int_equal(article_from_file(a, "e", "", 0, &err), TRAWL_OK);
-    assert_int_equal(a->warnings, ART_WARN_EMPTY);
+    assert_int_equal(a->warnings, TRAWL_WARN_EMPTY);
     assert_string_equal(a->body, "");
     assert_int_equal(a->body_len, 0);
     assert_string_equal(a->title, "");
 
     assert_int_equal(FROM_FILE(a, " date 2018-03-26 ", &err), TRAWL_OK);
     assert_string_equal(a->date, "2018-03-26");
-    assert_int_equal(a->warnings, ART_WARN_EMPTY);
+    assert_int_equal(a->warnings, TRAWL_WARN_EMPTY);
     assert_string_equal(a->body, "");
 
     assert_int_equal(FROM_FILE(a, " date 2018-03-26", &err), TRAWL_OK);
     assert_string_equal(a->date, "2018-03-26");
-    assert_int_equal(a->warnings, ART_WARN_EMPTY);
+    assert_int_equal(a->warnings, TRAWL_WARN_EMPTY);
 
     assert_int_equal(FROM_FILE(a, "\n \t\n\n", &err), TRAWL_OK);
-    assert_int_equal(a->warnings, ART_WARN_EMPTY);
+    assert_int_equal(a->warnings, TRAWL_WARN_EMPTY);
     assert_string_equal(a->title, "");
 
     assert_int_equal(FROM_FILE(a, "\xEF\xBB\xBF", &err), TRAWL_OK);
-    assert_int_equal(a->warnings, ART_WARN_EMPTY);
+    assert_int_equal(a->warnings, TRAWL_WARN_EMPTY);
 }
 
 static void test_empty_id_is_refused(void **state)
@@ -390,16 +390,16 @@ static void test_from_fields(void **state)
     assert_int_equal(article_from_fields(a, "r-4", "x", 1, "T", "1987-02-30", NULL, NULL, &err),
                      TRAWL_OK);
     assert_string_equal(a->date, "");
-    assert_int_equal(a->warnings, ART_WARN_BAD_DATE);
+    assert_int_equal(a->warnings, TRAWL_WARN_BAD_DATE);
 
     assert_int_equal(article_from_fields(a, "r-5", "a\xFF", 2, "t\xFE", NULL, NULL, NULL, &err),
                      TRAWL_OK);
-    assert_int_equal(a->warnings, ART_WARN_UTF8);
+    assert_int_equal(a->warnings, TRAWL_WARN_UTF8);
     assert_string_equal(a->title, "t\xEF\xBF\xBD");
 
     assert_int_equal(article_from_fields(a, "r-6", NULL, 0, NULL, NULL, NULL, NULL, &err),
                      TRAWL_OK);
-    assert_int_equal(a->warnings, ART_WARN_EMPTY);
+    assert_int_equal(a->warnings, TRAWL_WARN_EMPTY);
     assert_string_equal(a->body, "");
 }
 

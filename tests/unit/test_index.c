@@ -42,7 +42,7 @@ static void put_into(struct index *ix, struct analyzer *an, const char *id, cons
     memset(&rec, 0, sizeof rec);
     rec.source = "test";
     rec.source_len = 4;
-    rec.hash = schema_hash(SCHEMA_HASH_SEED, text, strlen(text));
+    rec.hash = schema_hash(TRAWL_HASH_SEED, text, strlen(text));
     passage_opts_init(&po);
     po.min_words = 3; /* small passages, so short test texts make several */
     assert_int_equal(index_prepare(an, &a, &po, &rec, &p, &err), TRAWL_OK);

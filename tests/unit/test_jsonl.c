@@ -207,10 +207,10 @@ static void test_integer_id_and_odd_fields(void **state)
     assert_int_equal(f->a.warnings, 0);
     assert_string_equal(f->a.title, "x");
     expect_article(f, "d1", 3);
-    assert_int_equal(f->a.warnings, ART_WARN_BAD_DATE);
+    assert_int_equal(f->a.warnings, TRAWL_WARN_BAD_DATE);
     assert_string_equal(f->a.date, "");
     expect_article(f, "d2", 4);
-    assert_int_equal(f->a.warnings, ART_WARN_BAD_DATE);
+    assert_int_equal(f->a.warnings, TRAWL_WARN_BAD_DATE);
     expect_article(f, "d3", 5);
     assert_string_equal(f->a.title, "x");
     assert_null(f->a.url);

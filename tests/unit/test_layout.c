@@ -22,7 +22,7 @@ static void test_shard_of_is_stable(void **state)
     assert_int_equal(layout_shard_of("a.txt", 5, 4), 2);
     assert_int_equal(layout_shard_of("reuters/0001.sgm#17", 19, 8), 5);
     assert_int_equal(layout_shard_of("x", 1, 64), 7);
-    for (unsigned n = 1; n <= LAYOUT_MAX_SHARDS; n++)
+    for (unsigned n = 1; n <= TRAWL_MAX_SHARDS; n++)
         assert_true(layout_shard_of("abc", 3, n) < n);
 }
 
@@ -92,7 +92,7 @@ static void test_lines_are_the_documented_format(void **state)
 }
 
 /* A stub listing more databases than an index may have is refused where it is read, so no
- * caller can overrun an array of LAYOUT_MAX_SHARDS. */
+ * caller can overrun an array of TRAWL_MAX_SHARDS. */
 static void test_stub_over_the_shard_limit_is_refused(void **state)
 {
     char dir[] = "/tmp/trawl-test-layout-XXXXXX";
@@ -107,14 +107,14 @@ static void test_stub_over_the_shard_limit_is_refused(void **state)
     assert_non_null(mkdtemp(dir));
     snprintf(p, sizeof p, "%s/" LAYOUT_STUB, dir);
     f = fopen(p, "w");
-    for (unsigned i = 0; i < LAYOUT_MAX_SHARDS; i++)
+    for (unsigned i = 0; i < TRAWL_MAX_SHARDS; i++)
         fprintf(f, "auto gen-1-shard-%u\n", i);
     fclose(f);
     assert_int_equal(layout_read_stub(dir, &lines, &n, &err), TRAWL_OK);
-    assert_int_equal(n, LAYOUT_MAX_SHARDS);
+    assert_int_equal(n, TRAWL_MAX_SHARDS);
     layout_free_lines(lines, n);
     f = fopen(p, "a");
-    fprintf(f, "auto gen-1-shard-%u\n", LAYOUT_MAX_SHARDS);
+    fprintf(f, "auto gen-1-shard-%u\n", TRAWL_MAX_SHARDS);
     fclose(f);
     assert_int_equal(layout_read_stub(dir, &lines, &n, &err), TRAWL_EINDEX);
     assert_non_null(strstr(err.msg, dir));

@@ -126,11 +126,11 @@ static void test_defaults(void **state)
 
     (void)state;
     passage_opts_init(&o);
-    assert_int_equal(o.min_words, PASSAGE_MIN_WORDS);
-    assert_int_equal(o.max_words, PASSAGE_MAX_WORDS);
+    assert_int_equal(o.min_words, TRAWL_MIN_WORDS);
+    assert_int_equal(o.max_words, TRAWL_MAX_WORDS);
     assert_int_equal(o.max_bytes, PASSAGE_MAX_BYTES);
-    assert_int_equal(PASSAGE_MIN_WORDS, 20);
-    assert_int_equal(PASSAGE_MAX_WORDS, 300);
+    assert_int_equal(TRAWL_MIN_WORDS, 20);
+    assert_int_equal(TRAWL_MAX_WORDS, 300);
 }
 
 static void test_bad_opts(void **state)
@@ -388,13 +388,13 @@ static void test_huge_single_line(void **state)
 
     (void)state;
     assert_non_null(s);
-    /* 20 MB of "word ": 4 Mi words in one paragraph, PASSAGE_MAX_WORDS words a part. */
+    /* 20 MB of "word ": 4 Mi words in one paragraph, TRAWL_MAX_WORDS words a part. */
     for (i = 0; i < len; i++)
         s[i] = "word "[i % 5];
     assert_int_equal(passage_split(s, len, &o, &p, &n, NULL), TRAWL_OK);
-    assert_int_equal(n, (len / 5 + PASSAGE_MAX_WORDS - 1) / PASSAGE_MAX_WORDS);
+    assert_int_equal(n, (len / 5 + TRAWL_MAX_WORDS - 1) / TRAWL_MAX_WORDS);
     for (i = 0; i < n; i++) {
-        assert_true(p[i].words <= PASSAGE_MAX_WORDS);
+        assert_true(p[i].words <= TRAWL_MAX_WORDS);
         words += p[i].words;
         if (i > 0)
             assert_true(p[i - 1].end < p[i].start);

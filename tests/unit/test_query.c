@@ -230,20 +230,20 @@ static void test_nesting_limit(void **state)
 
 static void test_too_long(void **state)
 {
-    char *q = malloc(QUERY_MAX_BYTES + 1);
+    char *q = malloc(TRAWL_QUERY_MAX + 1);
     struct qnode *root = NULL;
     struct terr err;
     size_t col = 0;
 
     (void)state;
     assert_non_null(q);
-    for (size_t i = 0; i < QUERY_MAX_BYTES + 1; i++)
+    for (size_t i = 0; i < TRAWL_QUERY_MAX + 1; i++)
         q[i] = i % 2 ? ' ' : 'a';
-    assert_int_equal(parse_len(q, QUERY_MAX_BYTES, &root, &col, &err), TRAWL_OK);
+    assert_int_equal(parse_len(q, TRAWL_QUERY_MAX, &root, &col, &err), TRAWL_OK);
     query_free(root);
-    assert_int_equal(parse_len(q, QUERY_MAX_BYTES + 1, &root, &col, &err), TRAWL_EINPUT);
+    assert_int_equal(parse_len(q, TRAWL_QUERY_MAX + 1, &root, &col, &err), TRAWL_EINPUT);
     assert_non_null(strstr(err.msg, "query too long"));
-    assert_int_equal(col, QUERY_MAX_BYTES + 1);
+    assert_int_equal(col, TRAWL_QUERY_MAX + 1);
     assert_null(root);
     free(q);
 }

@@ -255,7 +255,7 @@ static void test_article_key(void **state)
     assert_memory_equal(sb->buf, id, 180);
     assert_int_equal(sb->buf[180], '~');
     snprintf(hex, sizeof hex, "%016llx",
-             (unsigned long long)schema_hash(SCHEMA_HASH_SEED, id, sizeof id));
+             (unsigned long long)schema_hash(TRAWL_HASH_SEED, id, sizeof id));
     assert_string_equal(sb->buf + 181, hex);
 
     /* Ids that differ only after byte 180 get different keys. */
@@ -289,18 +289,18 @@ static void test_hash(void **state)
 
     (void)state;
     /* Published FNV-1a 64 test vectors. */
-    assert_true(schema_hash(SCHEMA_HASH_SEED, "", 0) == 0xcbf29ce484222325ULL);
-    assert_true(schema_hash(SCHEMA_HASH_SEED, "a", 1) == 0xaf63dc4c8601ec8cULL);
-    assert_true(schema_hash(SCHEMA_HASH_SEED, "foobar", 6) == 0x85944171f73967e8ULL);
+    assert_true(schema_hash(TRAWL_HASH_SEED, "", 0) == 0xcbf29ce484222325ULL);
+    assert_true(schema_hash(TRAWL_HASH_SEED, "a", 1) == 0xaf63dc4c8601ec8cULL);
+    assert_true(schema_hash(TRAWL_HASH_SEED, "foobar", 6) == 0x85944171f73967e8ULL);
     /* Running hash == one-shot hash. */
-    assert_true(schema_hash(schema_hash(SCHEMA_HASH_SEED, "foo", 3), "bar", 3) ==
-                schema_hash(SCHEMA_HASH_SEED, "foobar", 6));
+    assert_true(schema_hash(schema_hash(TRAWL_HASH_SEED, "foo", 3), "bar", 3) ==
+                schema_hash(TRAWL_HASH_SEED, "foobar", 6));
     /* The 8-bytes-a-round loop agrees with byte at a time for every length and tail. */
     for (i = 0; i < sizeof buf; i++)
         buf[i] = (char)(i * 37 + 11);
     for (i = 0; i <= sizeof buf; i++)
-        assert_true(schema_hash(SCHEMA_HASH_SEED, buf, i) ==
-                    fnv_reference(SCHEMA_HASH_SEED, buf, i));
+        assert_true(schema_hash(TRAWL_HASH_SEED, buf, i) ==
+                    fnv_reference(TRAWL_HASH_SEED, buf, i));
 }
 
 /* The header's numbers: digits only. strtol took "3\0junk", " 3" and "+3" for 3, and "-1"
