@@ -71,7 +71,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     FUZZ_CHECK(clean_utf8(a.title, strlen(a.title)));
     FUZZ_CHECK(strlen(a.title) <= ARTICLE_TITLE_MAX); /* "…" included */
     FUZZ_CHECK(a.date[0] == '\0' || article_valid_date(a.date, strlen(a.date)));
-    FUZZ_CHECK((a.warnings & ~(unsigned)(TRAWL_WARN_BAD_DATE | TRAWL_WARN_UTF8 | TRAWL_WARN_EMPTY)) == 0);
+    FUZZ_CHECK((a.warnings &
+                ~(unsigned)(TRAWL_WARN_BAD_DATE | TRAWL_WARN_UTF8 | TRAWL_WARN_EMPTY)) == 0);
 
     memset(&rec, 0, sizeof rec);
     rec.source = "fuzz.txt";
