@@ -31,12 +31,13 @@ enum index_mode {
 };
 
 struct index_open_opts {
+    struct trawl_open_opts pub; /* trawl_open's (allow_partial: reading a sharded index, open
+                                   the shards that are up) */
     enum index_mode mode;
     const char *lang; /* stemmer for a new index (NULL: english); an existing index keeps its
                          own, and a different explicit lang is an error */
     int no_sync;      /* skip fsync (fresh bulk builds) */
     int plain;        /* path is itself a Xapian database (a part or shard), no stub */
-    int allow_partial; /* reading a sharded index: open the shards that are up */
     int no_repair;    /* a writer about to replace the index (--rebuild): leave an article
                          database that is a batch ahead as it is (index_repair) */
 };
@@ -54,7 +55,7 @@ const char *index_path(const struct index *ix);
  * made on first use, owned by ix and valid until index_close. TRAWL_EINPUT when this build
  * has no stemmer for the language, TRAWL_ENOMEM. */
 int index_analyzer(struct index *ix, struct analyzer **out, struct terr *err);
-/* Why results may be partial (some shards unavailable, with allow_partial), or NULL. */
+/* Why results may be partial (some shards unavailable, with pub.allow_partial), or NULL. */
 const char *index_warning(const struct index *ix);
 
 /* ---- Fresh builds ------------------------------------------------------------------- */

@@ -495,7 +495,7 @@ int index_open(const char *path, const struct index_open_opts *o, struct index *
         if (rc == TRAWL_EINDEX)
             rc = xdb_open(path, mode, &ix->db, &first);
         if (rc != TRAWL_OK && ix->stub != NULL)
-            rc = open_shards_one_by_one(ix, o->allow_partial, &first, err);
+            rc = open_shards_one_by_one(ix, o->pub.allow_partial, &first, err);
         else if (rc != TRAWL_OK)
             rc = stub_unreadable(path, &first, err);
     }

@@ -48,7 +48,7 @@ int trawl_open(const char *path, const struct trawl_open_opts *opts, trawl_index
 
     *out = NULL;
     if (opts != NULL)
-        oo.allow_partial = opts->allow_partial;
+        oo.pub = *opts;
     if ((ix = calloc(1, sizeof *ix)) == NULL)
         return nomem(err);
     rc = index_open(path, &oo, &ix->ix, &e);
