@@ -6,7 +6,6 @@
 
 #include "common/article.h"
 #include "common/err.h"
-#include "common/schema.h"
 #include "common/trawl.h"
 
 TRAWL_BEGIN_DECLS

@@ -1,8 +1,9 @@
 /* trawl_search: the read half of the public API (trawl.h): opening an index for searching,
  * searches and their results, snippets, words, explanations, passages, statistics, spelling
  * and article records. A thin layer over index.h (the text layer's query.h, snippet.h and
- * analyze.h only through it: common/LAYERS): it converts types and errors, and owns nothing
- * the internals do not already do. */
+ * analyze.h only through it: common/LAYERS), whose modules work in trawl.h's types: it checks
+ * arguments, holds the handles' lifetimes and converts errors, and owns nothing the internals
+ * do not already do. */
 #include "common/trawl.h"
 
 #include <stdlib.h>
@@ -13,7 +14,6 @@
 #include "common/layout.h"
 #include "common/rank.h"
 #include "common/sbuf.h"
-#include "common/schema.h"
 
 struct trawl_index {
     struct index *ix; /* its analyzer (index_analyzer) serves snippets and trawl_words too */
