@@ -36,6 +36,9 @@ struct index {
     struct strmap adf_add, adf_sub; /* article df changes waiting for the commit */
     int adf_defer;       /* a fresh build's part: they wait until it is finished */
     struct index_artcache *art; /* article statistics for index_artrank (NULL: none yet) */
+    int agree_known;     /* a reader's: `agree` holds index_articles_agree's answer for the
+                            revisions it sees (until it reopens) */
+    int agree;
 };
 
 struct index_prep {
