@@ -199,6 +199,8 @@ struct index_hit {
     double passage;             /* the best passage's BM25 score (score before article ranking) */
     uint32_t art;               /* 1 + its candidate number in article ranking; 0: not ranked */
     int moved;                  /* docid is another passage than the best scoring one */
+    int partial;                /* p holds the article id alone (article-first, its sort key):
+                                   index_hit_full reads the rest */
     struct schema_passage p;    /* borrowed from the results */
 };
 

@@ -302,6 +302,9 @@ int index_artfirst(struct index *ix, const xdb_query *xq, const struct strlist *
  * passage shown by its own text (its docid; the caller reads its data), reading the counts of
  * those articles' documents. A no-op for other results. TRAWL_ENOMEM and index errors. */
 int index_artfirst_show(struct index *ix, struct index_results *r, struct terr *err);
+/* Article-first: reads hit i's article fields (title, date, url, source) where the search
+ * left it with its id alone (hit->partial). A no-op for other hits. */
+int index_hit_full(struct index *ix, struct index_results *r, size_t i, struct terr *err);
 /* Article-first: reads candidate c's own counts (a->tf, tc, cand[c].len, tl) unless read
  * already, for explain. A no-op for other rankings. */
 int index_artfirst_count(struct index *ix, struct index_artrank *a, size_t c, struct terr *err);

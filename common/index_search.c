@@ -507,6 +507,7 @@ static int read_shown(struct index *ix, struct index_results *r, struct terr *er
         if ((rc = xdb_doc_data(ix->db, r->hits[i].docid, s, err)) != TRAWL_OK ||
             (rc = schema_passage_decode(s->buf, s->len, &r->hits[i].p, err)) != TRAWL_OK)
             return rc;
+        r->hits[i].partial = 0;
     }
     return TRAWL_OK;
 }
