@@ -285,7 +285,7 @@ int index_suggest(struct index *ix, const char *word, size_t len, struct sbuf *o
 #define INDEX_RARE_MIN_CHARS 5
 #define INDEX_RARE_LONG_CHARS 8
 #define INDEX_RARE_MAX_FREQ 100      /* a word this frequent is looked at only when it is */
-#define INDEX_RARE_MAX_SHARE 1e-5    /* at most this share of the index's words */
+#define INDEX_RARE_MAX_SHARE 3e-6    /* at most this share of the index's words */
 int index_suggest_rare(struct index *ix, const char *word, size_t len, struct sbuf *out,
                        uint64_t *word_freq, uint64_t *sug_freq, struct terr *err);
 
