@@ -202,6 +202,16 @@ struct index_hit {
     struct schema_passage p;    /* borrowed from the results */
 };
 
+/* Where a query word is in the query text: byte ranges [start, end), in query order. */
+struct index_span {
+    size_t start, end;
+};
+struct index_spans {
+    struct index_span *v;
+    size_t n;
+};
+void index_spans_free(struct index_spans *s, size_t n); /* n entries; NULL-safe */
+
 struct index_results {
     struct index_hit *hits;
     size_t n;
@@ -212,6 +222,8 @@ struct index_results {
     char **rank_terms; size_t nrank;  /* the index terms that weigh (for explain) */
     char **rank_prefixes; size_t nrankp; /* the wildcard prefixes that weigh */
     void *priv;
+    struct index_spans *unknown_at; /* nunknown: where each unknown word is in the query */
+    struct index_spans *known_at;   /* nknown: where each known word is */
 };
 
 /* Runs a parsed query. Words are analysed with the index's analyzer. A reader whose index
