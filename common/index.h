@@ -328,6 +328,10 @@ typedef int (*index_term_fn)(void *ctx, const char *word, size_t word_len, const
 int index_words(struct index *ix, const char *text, size_t len, index_term_fn fn, void *ctx,
                 struct terr *err);
 
+/* text[0..len) folded as tok folds words (any index: folding has no language), the words
+ * joined by one space, appended to out. TRAWL_ENOMEM only. */
+int index_fold(const char *text, size_t len, struct sbuf *out, struct terr *err);
+
 /* Whether an index can be built in lang, and the languages it can (stem_known and
  * stem_languages: a static, NULL-terminated list). */
 int index_language_known(const char *lang);
