@@ -1,5 +1,7 @@
 /* index_query: a parsed query (struct qnode) turned into an xdb_query: words, wildcards expanded
- * over the whole index, filters; with the terms to highlight and rank by. */
+ * over the whole index, filters; with the terms to highlight and rank by. Its words are
+ * analysed here once per search (struct qwords), for this module, index_phrase.c and
+ * index_exclude.c alike, with where each is in the query (for "did you mean"). */
 #include "common/index_priv.h"
 
 #include <stdlib.h>
@@ -68,7 +70,8 @@ static enum analyze_next qword_token(void *ctx, const struct tok_token *tk, cons
     c->w->tok = v;
     t = &v[c->w->n];
     memset(t, 0, sizeof *t);
-    if ((t->term = strndup(term, len)) == NULL || (t->folded = strndup(tk->text, tk->len)) == NULL) {
+    if ((t->term = strndup(term, len)) == NULL ||
+        (t->folded = strndup(tk->text, tk->len)) == NULL) {
         free(t->term);
         goto nomem;
     }

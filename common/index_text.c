@@ -1,7 +1,8 @@
 /* index_text: the text the API hands the index, read as this index reads it: a query parsed
- * (syntax or plain words), snippets and words analysed with the index's own analyzer, and the
- * languages an index can be built in, and words folded. So the API layer (trawl*.c) calls the index layer alone
- * and never the text layer under it (common/LAYERS).
+ * (syntax or plain words), snippets and words analysed with the index's own analyzer, words
+ * folded (as every index folds them), and the languages an index can be built in. So the API
+ * layer (trawl*.c) calls the index layer alone and never the text layer under it
+ * (common/LAYERS).
  * Depends on query, analyze, snippet, stem, tok. */
 #include "common/index_priv.h"
 
