@@ -411,7 +411,7 @@ TRAWL_API int trawl_suggest_rare(trawl_index *ix, const char *word, char **out,
  * case-folded words of the passages, 3 to 32 bytes, numbers left out) that starts with
  * prefix[0..len), in byte order, with how often it occurs. word is borrowed for the call and
  * not NUL-terminated; non-zero from fn stops (still TRAWL_OK). The words are case-folded:
- * fold the prefix first. */
+ * fold the prefix first (trawl_fold). */
 typedef int (*trawl_complete_fn)(void *ctx, const char *word, size_t len, uint64_t freq);
 TRAWL_API int trawl_complete(trawl_index *ix, const char *prefix, size_t len,
                              trawl_complete_fn fn, void *ctx, struct trawl_error *err);
