@@ -204,6 +204,16 @@ struct index_hit {
     struct schema_passage p;    /* borrowed from the results */
 };
 
+/* Where a query word is in the query text: byte ranges [start, end), in query order. */
+struct index_span {
+    size_t start, end;
+};
+struct index_spans {
+    struct index_span *v;
+    size_t n;
+};
+void index_spans_free(struct index_spans *s, size_t n); /* n entries; NULL-safe */
+
 struct index_results {
     struct index_hit *hits;
     size_t n;
@@ -214,6 +224,8 @@ struct index_results {
     char **rank_terms; size_t nrank;  /* the index terms that weigh (for explain) */
     char **rank_prefixes; size_t nrankp; /* the wildcard prefixes that weigh */
     void *priv;
+    struct index_spans *unknown_at; /* nunknown: where each unknown word is in the query */
+    struct index_spans *known_at;   /* nknown: where each known word is */
 };
 
 /* Runs a parsed query. Words are analysed with the index's analyzer. A reader whose index
@@ -317,6 +329,10 @@ typedef int (*index_term_fn)(void *ctx, const char *word, size_t word_len, const
                              size_t term_len);
 int index_words(struct index *ix, const char *text, size_t len, index_term_fn fn, void *ctx,
                 struct terr *err);
+
+/* text[0..len) folded as tok folds words (any index: folding has no language), the words
+ * joined by one space, appended to out. TRAWL_ENOMEM only. */
+int index_fold(const char *text, size_t len, struct sbuf *out, struct terr *err);
 
 /* Whether an index can be built in lang, and the languages it can (stem_known and
  * stem_languages: a static, NULL-terminated list). */

@@ -88,6 +88,8 @@ void index_results_free(struct index_results *r)
     for (size_t i = 0; i < r->hl.nphrases; i++)
         free(r->hl.phrases[i]);
     free(r->hl.phrases);
+    index_spans_free(r->unknown_at, r->nunknown);
+    index_spans_free(r->known_at, r->nknown);
     for (size_t i = 0; i < r->nunknown; i++)
         free(r->unknown[i]);
     free(r->unknown);
@@ -548,10 +550,11 @@ static int setup_checks(struct index *ix, const struct build *b, const struct qn
 {
     int rc;
 
-    if (b->needs_check && (rc = index_checker_init(chk, b->an, q, err)) != TRAWL_OK)
+    if (b->needs_check && (rc = index_checker_init(chk, b->an, b->words, q, err)) != TRAWL_OK)
         return rc;
     /* One passage per article: an excluded word excludes articles that say it anywhere. */
-    if ((rc = index_exclude_init(ex, ix, b->an, per_article ? q : NULL, err)) != TRAWL_OK)
+    if ((rc = index_exclude_init(ex, ix, b->an, b->words, per_article ? q : NULL, err)) !=
+        TRAWL_OK)
         return rc;
     chk->ex = ex->n ? ex : NULL;
     chk->no_text = !b->needs_check;
@@ -656,6 +659,7 @@ static int search_once(struct index *ix, const struct qnode *q, const struct ind
     const struct index_search_opts *orig = o;
     struct index_search_opts wide;
     struct build b;
+    struct qwords words;
     struct checker chk;
     struct excluder ex;
     struct index_results *r = NULL;
@@ -664,11 +668,16 @@ static int search_once(struct index *ix, const struct qnode *q, const struct ind
 
     *out = NULL;
     memset(&b, 0, sizeof b);
+    memset(&words, 0, sizeof words);
     memset(&chk, 0, sizeof chk);
     memset(&ex, 0, sizeof ex);
     if ((rc = check_cancel(o, err)) != TRAWL_OK ||
         (rc = index_analyzer(ix, &b.an, err)) != TRAWL_OK)
         return rc;
+    /* The query's words analysed once, for the query, the phrase check and the exclusions. */
+    if ((rc = index_qwords_init(&words, b.an, q, err)) != TRAWL_OK)
+        goto out;
+    b.words = &words;
     b.ix = ix;
     b.err = err;
     xq = index_query_node(&b, q);
@@ -739,6 +748,11 @@ static int search_once(struct index *ix, const struct qnode *q, const struct ind
     take_list(&b.known, &r->known, &r->nknown);
     take_list(&b.rank_terms, &r->rank_terms, &r->nrank);
     take_list(&b.rank_prefix, &r->rank_prefixes, &r->nrankp);
+    if (index_word_spans(&words, r->unknown, r->nunknown, &r->unknown_at) != TRAWL_OK ||
+        index_word_spans(&words, r->known, r->nknown, &r->known_at) != TRAWL_OK) {
+        rc = terr_set(err, TRAWL_ENOMEM, "out of memory");
+        goto out;
+    }
     *out = r;
     r = NULL;
 out:
@@ -755,6 +769,7 @@ out:
     index_strlist_release(&b.rank_prefix);
     index_checker_release(&chk);
     index_exclude_release(&ex);
+    index_qwords_release(&words);
     return rc;
 }
 
