@@ -150,7 +150,16 @@ struct index_hit {
     double passage;             /* the best passage's BM25 score (score before article ranking) */
     uint32_t art;               /* 1 + its candidate number in article ranking; 0: not ranked */
     int moved;                  /* docid is another passage than the best scoring one */
+    int partial;                /* pub.passage holds the article id alone (article-first, its
+                                   sort key): index_hit_full reads the rest */
 };
+
+/* Where a query word is in the query text: byte ranges [start, end), in query order. */
+struct index_spans {
+    struct trawl_span *v;
+    size_t n;
+};
+void index_spans_free(struct index_spans *s, size_t n); /* n entries; NULL-safe */
 
 struct index_results {
     struct index_hit *hits;
@@ -165,6 +174,8 @@ struct index_results {
      * articles folded into hit i (ndups entries; NULL when not grouped). */
     struct index_dup_list *dups; size_t ndups;
     void *priv;
+    struct index_spans *unknown_at; /* nunknown: where each unknown word is in the query */
+    struct index_spans *known_at;   /* nknown: where each known word is */
 };
 
 /* The passages of the articles folded into one shown hit, best first (copies whose strings
@@ -215,7 +226,7 @@ int index_suggest(struct index *ix, const char *word, size_t len, struct sbuf *o
 #define INDEX_RARE_MIN_CHARS 5
 #define INDEX_RARE_LONG_CHARS 8
 #define INDEX_RARE_MAX_FREQ 100      /* a word this frequent is looked at only when it is */
-#define INDEX_RARE_MAX_SHARE 1e-5    /* at most this share of the index's words */
+#define INDEX_RARE_MAX_SHARE 3e-6    /* at most this share of the index's words */
 int index_suggest_rare(struct index *ix, const char *word, size_t len, struct sbuf *out,
                        uint64_t *word_freq, uint64_t *sug_freq, struct terr *err);
 
@@ -244,6 +255,10 @@ int index_snippet(struct index *ix, const struct index_results *r, const char *t
  * TRAWL_ENOMEM; TRAWL_EINPUT when this build has no stemmer for the index's language. */
 int index_words(struct index *ix, const char *text, size_t len, trawl_word_fn fn, void *ctx,
                 struct terr *err);
+
+/* text[0..len) folded as tok folds words (any index: folding has no language), the words
+ * joined by one space, appended to out. TRAWL_ENOMEM only. */
+int index_fold(const char *text, size_t len, struct sbuf *out, struct terr *err);
 
 /* Whether an index can be built in lang, and the languages it can (stem_known and
  * stem_languages: a static, NULL-terminated list). */

@@ -806,9 +806,25 @@ static enum xdb_next first_docid(void *ctx, xdb_docid d)
     return XDB_STOP;
 }
 
-/* The candidates of an article search (the mset's hits, in order of weight then article id):
- * their documents' data in r's hits, and the passages of each: their number from its article
- * document, the first from its A term in the passage database. */
+/* A run of postings: its first docid and its length. */
+struct run {
+    xdb_docid first;
+    uint64_t n;
+};
+
+static enum xdb_next add_to_run(void *ctx, xdb_docid d)
+{
+    struct run *run = ctx;
+
+    if (run->n++ == 0)
+        run->first = d;
+    return XDB_NEXT;
+}
+
+/* The candidates of an article search (the mset's hits, in order of weight then article id),
+ * each hit's article id alone from its sort key (SLOT_ARTICLE: the id as terms hold it) with
+ * no document read (index_hit_full reads the rest for the few hits that need it), and the
+ * passages of each: the run of its A term in the passage database. */
 static int article_candidates(struct index *ix, struct index_results *r, struct index_artrank *a,
                               xdb_docid *adocs, struct terr *err)
 {
@@ -819,36 +835,57 @@ static int article_candidates(struct index *ix, struct index_results *r, struct 
     sbuf_init(&term);
     for (size_t i = 0; i < a->ncand && rc == TRAWL_OK; i++) {
         struct index_hit *ih = &r->hits[i];
-        struct xdb_hit h;
-        xdb_docid first = 0;
-        if ((rc = xdb_mset_hit(pv->mset, i, &h, err)) != TRAWL_OK ||
-            (rc =
-                 index_damaged(ix, schema_passage_decode(h.data, h.data_len, &ih->pub.passage, err),
-                               err)) != TRAWL_OK)
+        struct run run = {0, 0};
+        const char *key;
+        size_t klen;
+        double w;
+        if ((rc = xdb_mset_rank(pv->mset, i, &adocs[i], &w, &key, &klen, err)) != TRAWL_OK)
             break;
-        ih->pub.score = h.weight;
-        adocs[i] = h.docid;
+        memset(&ih->pub.passage, 0, sizeof ih->pub.passage);
+        ih->pub.passage.article = key;
+        ih->pub.passage.article_len = klen;
+        ih->partial = 1;
+        ih->pub.score = w;
         a->cand[i].hit = i;
-        a->cand[i].article = h.weight;
-        if (schema_article_term(ih->pub.passage.article, ih->pub.passage.article_len, &term) !=
-            TRAWL_OK) {
+        a->cand[i].article = w;
+        sbuf_reset(&term);
+        if (sbuf_adds(&term, PREFIX_ARTICLE) != TRAWL_OK ||
+            sbuf_add(&term, key, klen) != TRAWL_OK) {
             rc = terr_set(err, TRAWL_ENOMEM, "out of memory");
             break;
         }
-        if ((rc = xdb_postings(ix->db, term.buf, term.len, first_docid, &first, err)) !=
-            TRAWL_OK)
+        if ((rc = xdb_postings(ix->db, term.buf, term.len, add_to_run, &run, err)) != TRAWL_OK)
             break;
-        if (ih->pub.passage.ordinal == 0 || first == 0) {
+        if (klen == 0 || run.n == 0 || run.n > UINT32_MAX) {
             rc = terr_damaged(err, ix->path, "an article of its article database has no passages",
                               0);
             break;
         }
-        a->cand[i].first = first;
-        a->cand[i].npass = ih->pub.passage.ordinal; /* an article document's: its passages */
+        a->cand[i].first = run.first;
+        a->cand[i].npass = (uint32_t)run.n;
         r->n++;
     }
     sbuf_release(&term);
     return rc;
+}
+
+int index_hit_full(struct index *ix, struct index_results *r, size_t i, struct terr *err)
+{
+    struct index_results_priv *pv = r->priv;
+    struct index_hit *h = &r->hits[i];
+    struct xdb_hit x;
+    int rc;
+
+    if (!h->partial || pv == NULL || pv->mset == NULL || h->art == 0)
+        return TRAWL_OK;
+    /* Article-first: candidate art - 1 is the mset's hit of that rank. */
+    if ((rc = xdb_mset_hit(pv->mset, h->art - 1, &x, err)) != TRAWL_OK)
+        return rc;
+    rc = schema_passage_decode(x.data, x.data_len, &h->pub.passage, err);
+    if ((rc = index_damaged(ix, rc, err)) != TRAWL_OK)
+        return rc;
+    h->partial = 0;
+    return TRAWL_OK;
 }
 
 /* The counts of the terms (nt of them) in n article documents (adocs, any order) and their

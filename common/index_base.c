@@ -49,9 +49,17 @@ int index_articles_agree(struct index *ix, int *agree, struct terr *err)
     *agree = 0;
     if (ix->adb == NULL)
         return TRAWL_OK;
+    /* A reader sees the revisions it opened until it reopens: asked once per opening. */
+    if (!ix->writable && ix->agree_known) {
+        *agree = ix->agree;
+        return TRAWL_OK;
+    }
     if ((rc = index_batch(ix, ix->db, &pb, err)) == TRAWL_OK &&
-        (rc = index_batch(ix, ix->adb, &ab, err)) == TRAWL_OK)
+        (rc = index_batch(ix, ix->adb, &ab, err)) == TRAWL_OK) {
         *agree = pb == ab;
+        ix->agree = *agree;
+        ix->agree_known = !ix->writable;
+    }
     return rc;
 }
 

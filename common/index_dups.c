@@ -374,6 +374,8 @@ int index_dups_group(struct index *ix, struct index_results *r, size_t offset, s
             seen = schema_same_article(&l->v[k], &r->hits[i].pub.passage);
         if (seen)
             continue;
+        if ((rc = index_hit_full(ix, r, i, err)) != TRAWL_OK)
+            break;
         if ((v = realloc(l->v, (l->n + 1) * sizeof *v)) == NULL) {
             rc = terr_set(err, TRAWL_ENOMEM, "out of memory");
             break;

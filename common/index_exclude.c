@@ -58,7 +58,7 @@ static int compile_subs(struct excluder *e, const struct qnode *q, struct terr *
             return terr_set(err, TRAWL_ENOMEM, "out of memory");
         e->subs = v;
         v[e->nsubs].q = q;
-        if ((rc = index_checker_init(&v[e->nsubs].chk, e->an, q, err)) != TRAWL_OK)
+        if ((rc = index_checker_init(&v[e->nsubs].chk, e->an, e->words, q, err)) != TRAWL_OK)
             return rc;
         e->nsubs++;
     }
@@ -91,13 +91,14 @@ static int collect(struct excluder *e, const struct qnode *q)
 }
 
 int index_exclude_init(struct excluder *e, struct index *ix, struct analyzer *an,
-                       const struct qnode *q, struct terr *err)
+                       const struct qwords *w, const struct qnode *q, struct terr *err)
 {
     int rc = TRAWL_OK;
 
     memset(e, 0, sizeof *e);
     e->ix = ix;
     e->an = an;
+    e->words = w;
     e->err = err;
     strmap_init(&e->verdict);
     sbuf_init(&e->aterm);
@@ -154,27 +155,20 @@ static int text_has(struct excluder *e, const struct qnode *q)
  * several tokens or must match exactly, their sequence in one passage's text? */
 static int words_has(struct excluder *e, const struct qnode *q, int exact)
 {
-    struct collect_ctx cc;
+    const struct qword *w = index_qword(e->words, q);
     int has = 1;
 
-    memset(&cc, 0, sizeof cc);
-    if (analyze_each(e->an, q->text, q->len, index_collect_token, &cc) != TRAWL_OK || cc.nomem) {
-        has = fail(e, terr_set(e->err, TRAWL_ENOMEM, "out of memory"));
-    } else if (cc.terms.n == 0) {
-        has = 0; /* nothing searchable: excludes nothing, as in the Xapian query */
-    } else {
-        for (size_t i = 0; has && i < cc.terms.n; i++) {
-            struct terr err;
-            int rc = xdb_cooccur(e->ix->db, e->aterm.buf, e->aterm.len, cc.terms.v[i],
-                                 strlen(cc.terms.v[i]), &has, &err);
-            if (rc != TRAWL_OK)
-                has = fail(e, terr_set(e->err, err.code, "%s", err.msg));
-        }
-        if (has && (exact || cc.terms.n > 1))
-            has = text_has(e, q);
+    if (w->n == 0)
+        return 0; /* nothing searchable: excludes nothing, as in the Xapian query */
+    for (size_t i = 0; has && i < w->n; i++) {
+        struct terr err;
+        int rc = xdb_cooccur(e->ix->db, e->aterm.buf, e->aterm.len, w->tok[i].term,
+                             w->tok[i].tlen, &has, &err);
+        if (rc != TRAWL_OK)
+            has = fail(e, terr_set(e->err, err.code, "%s", err.msg));
     }
-    index_strlist_release(&cc.terms);
-    index_strlist_release(&cc.folded);
+    if (has && (exact || w->n > 1))
+        has = text_has(e, q);
     return has;
 }
 

@@ -569,6 +569,7 @@ int index_reopen(struct index *ix, struct terr *err)
     xdb *db;
     int rc;
 
+    ix->agree_known = 0; /* asked again of what it sees next */
     if (ix->writable)
         return xdb_reopen(ix->db, err);
     /* A rebuild switches the stub to a new database: follow it. */

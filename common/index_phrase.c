@@ -16,13 +16,13 @@
 /* ---- The query, compiled once per search ----------------------------------------------- */
 
 /* One query node compiled for checking, parallel to its qnode (kids[i] is q->kids[i]'s): the
- * token sequence a passage must contain, analysed once rather than for every candidate. */
+ * token sequence a passage must contain, the query's analysis (struct qword) rather than a
+ * new one for every candidate. */
 struct qseq {
     enum qkind kind;
-    struct strlist tok; /* QK_WORD: index terms; QK_PHRASE: folded tokens; QK_PREFIX: the
-                         * folded prefix, compared with index terms. Empty: the node was
-                         * dropped (nothing searchable) and does not constrain. */
-    size_t *len;        /* strlen of each tok */
+    const struct qword *w; /* QK_WORD: compared by index term; QK_PHRASE: by folded form;
+                            * QK_PREFIX: the folded prefix, compared with index terms. NULL
+                            * or no token: the node does not constrain. */
     struct qseq *kids;
     size_t nkids;
 };
@@ -32,65 +32,32 @@ static void qseq_release(struct qseq *s)
     for (size_t i = 0; i < s->nkids; i++)
         qseq_release(&s->kids[i]);
     free(s->kids);
-    free(s->len);
-    index_strlist_release(&s->tok);
 }
 
-/* The tokens of a word (terms) or a phrase (folded tokens), in order, repeats included. */
-static int compile_words(struct analyzer *an, const struct qnode *q, struct qseq *s)
-{
-    struct collect_ctx cc;
-    int rc = TRAWL_OK;
-
-    memset(&cc, 0, sizeof cc);
-    if (analyze_each(an, q->text, q->len, index_collect_token, &cc) != TRAWL_OK || cc.nomem) {
-        rc = TRAWL_ENOMEM;
-    } else if (q->kind == QK_PHRASE) {
-        s->tok = cc.folded;
-        memset(&cc.folded, 0, sizeof cc.folded);
-    } else {
-        s->tok = cc.terms;
-        memset(&cc.terms, 0, sizeof cc.terms);
-    }
-    index_strlist_release(&cc.terms);
-    index_strlist_release(&cc.folded);
-    return rc;
-}
-
-static int compile_node(struct analyzer *an, const struct qnode *q, struct qseq *s)
+static int compile_node(const struct qwords *w, const struct qnode *q, struct qseq *s)
 {
     int rc = TRAWL_OK;
 
     s->kind = q->kind;
-    if (q->kind == QK_WORD || q->kind == QK_PHRASE) {
-        rc = compile_words(an, q, s);
-    } else if (q->kind == QK_PREFIX) {
-        char folded[TOK_MAX_BYTES + 1];
-        size_t n = tok_fold_word(analyzer_tok(an), q->text, q->len, folded, TOK_MAX_BYTES);
-        if (n > 0)
-            rc = index_strlist_append(&s->tok, folded, n);
-    }
-    if (rc == TRAWL_OK && s->tok.n > 0 && (s->len = malloc(s->tok.n * sizeof *s->len)) == NULL)
-        rc = TRAWL_ENOMEM;
-    for (size_t i = 0; rc == TRAWL_OK && i < s->tok.n; i++)
-        s->len[i] = strlen(s->tok.v[i]);
-    if (rc == TRAWL_OK && q->nkids > 0 && (s->kids = calloc(q->nkids, sizeof *s->kids)) == NULL)
+    if (q->kind == QK_WORD || q->kind == QK_PHRASE || q->kind == QK_PREFIX)
+        s->w = index_qword(w, q);
+    if (q->nkids > 0 && (s->kids = calloc(q->nkids, sizeof *s->kids)) == NULL)
         rc = TRAWL_ENOMEM;
     for (size_t i = 0; rc == TRAWL_OK && i < q->nkids; i++) {
         s->nkids = i + 1; /* so that qseq_release frees what was compiled so far */
-        rc = compile_node(an, q->kids[i], &s->kids[i]);
+        rc = compile_node(w, q->kids[i], &s->kids[i]);
     }
     return rc;
 }
 
-int index_checker_init(struct checker *c, struct analyzer *an, const struct qnode *root,
-                       struct terr *err)
+int index_checker_init(struct checker *c, struct analyzer *an, const struct qwords *w,
+                       const struct qnode *root, struct terr *err)
 {
     memset(c, 0, sizeof *c);
     sbuf_init(&c->store);
     c->an = an;
     if ((c->root = calloc(1, sizeof *c->root)) == NULL ||
-        compile_node(an, root, c->root) != TRAWL_OK) {
+        compile_node(w, root, c->root) != TRAWL_OK) {
         index_checker_release(c);
         return terr_set(err, TRAWL_ENOMEM, "out of memory");
     }
@@ -160,13 +127,15 @@ static int tok_has_prefix(const struct checker *c, size_t i, const char *p, size
 static int check_words(const struct checker *c, const struct qseq *s)
 {
     int exact = s->kind == QK_PHRASE;
-    size_t n = s->tok.n;
+    size_t n = s->w != NULL ? s->w->n : 0;
+    const struct qtok *t = n ? s->w->tok : NULL;
 
     if (n == 0)
         return 1; /* a dropped node does not constrain */
     for (size_t i = 0; i + n <= c->n; i++) {
         size_t k = 0;
-        while (k < n && tok_eq(c, i + k, exact, s->tok.v[k], s->len[k]))
+        while (k < n && tok_eq(c, i + k, exact, exact ? t[k].folded : t[k].term,
+                               exact ? t[k].flen : t[k].tlen))
             k++;
         if (k == n)
             return 1;
@@ -180,10 +149,10 @@ static int check_node(const struct checker *c, const struct qseq *s)
     case QK_WORD:
     case QK_PHRASE: return check_words(c, s);
     case QK_PREFIX:
-        if (s->tok.n == 0)
+        if (s->w == NULL || s->w->n == 0)
             return 1;
         for (size_t i = 0; i < c->n; i++)
-            if (tok_has_prefix(c, i, s->tok.v[0], s->len[0]))
+            if (tok_has_prefix(c, i, s->w->tok[0].term, s->w->tok[0].tlen))
                 return 1;
         return 0;
     case QK_AND:

@@ -36,6 +36,9 @@ struct index {
     struct strmap adf_add, adf_sub; /* article df changes waiting for the commit */
     int adf_defer;       /* a fresh build's part: they wait until it is finished */
     struct index_artcache *art; /* article statistics for index_artrank (NULL: none yet) */
+    int agree_known;     /* a reader's: `agree` holds index_articles_agree's answer for the
+                            revisions it sees (until it reopens) */
+    int agree;
 };
 
 struct index_prep {
@@ -61,9 +64,33 @@ struct strlist {
     size_t n, cap;
 };
 
+/* One token of a query word or phrase, as the analyzer gives it: analysed once per search
+ * (index_qwords_init) for the query builder, the phrase checker and the exclusions alike. */
+struct qtok {
+    char *term, *folded; /* owned, NUL-terminated: the index term and the folded token */
+    size_t tlen, flen;
+    size_t start, end;   /* its bytes in the query text: [start, end) */
+};
+
+/* A word, phrase or prefix node of the query with its tokens, in order, repeats included. A
+ * prefix has one token, the folded prefix (as term and folded form). n == 0: nothing
+ * searchable ("--", an emoji): the node drops out. */
+struct qword {
+    const struct qnode *q;
+    struct qtok *tok;
+    size_t n;
+};
+
+/* Every word, phrase and prefix node of one query, sorted by node address (index_qword). */
+struct qwords {
+    struct qword *v;
+    size_t n, cap;
+};
+
 struct build {
     struct index *ix;
     struct analyzer *an;
+    const struct qwords *words; /* the query analysed (borrowed) */
     struct strlist hl_terms, hl_exact, hl_prefix, unknown, rank_terms, rank_prefix;
     struct strlist hl_phrase; /* quoted phrases, folded words joined by INDEX_HL_SEP */
     struct strlist rank_occ; /* rank terms with repeats, one per query occurrence (wqf) */
@@ -75,12 +102,6 @@ struct build {
     int text_excluded; /* an excluded branch is decided on the text alone (not in the query) */
     struct terr *err;
     int rc;
-};
-
-struct collect_ctx {
-    struct strlist terms;  /* index terms */
-    struct strlist folded; /* folded tokens, same order */
-    int nomem;             /* set by index_collect_token when an append failed */
 };
 
 /* A passage's token as the checker keeps it: byte offsets into checker.store. */
@@ -116,6 +137,7 @@ struct exclude_sub {
 struct excluder {
     struct index *ix;
     struct analyzer *an;        /* borrowed from ix */
+    const struct qwords *words; /* the query analysed (borrowed) */
     const struct qnode **nodes; /* the excluded branches every match must avoid */
     size_t n, cap;
     struct strmap verdict;      /* article id -> kept (1) or excluded (2) */
@@ -189,10 +211,18 @@ int index_strlist_add(struct strlist *l, const char *s, size_t len);
 int index_strlist_append(struct strlist *l, const char *s, size_t len);
 void index_strlist_release(struct strlist *l);
 int index_cmp_str(const void *a, const void *b); /* qsort of char * */
-/* An analyze_each callback collecting terms and folded tokens into a struct collect_ctx (nomem
- * set, and a stop, on OOM). */
-enum analyze_next index_collect_token(void *ctx, const struct tok_token *tk, const char *term,
-                                      size_t len);
+/* Analyses the words, phrases and prefixes of root with an, once: each analyze_each (or,
+ * for a prefix, tok_fold_word) of the search. TRAWL_ENOMEM only; release w either way. */
+int index_qwords_init(struct qwords *w, struct analyzer *an, const struct qnode *root,
+                      struct terr *err);
+void index_qwords_release(struct qwords *w); /* w may be zeroed */
+/* q's analysis (q a word, phrase or prefix node of the query w was made from). */
+const struct qword *index_qword(const struct qwords *w, const struct qnode *q);
+/* For each of words[0..n) (folded), where the query says it: the spans of the word and
+ * phrase tokens of w with that folded form, in query order (*out: n entries, owned; free
+ * with index_spans_free). TRAWL_ENOMEM only. */
+int index_word_spans(const struct qwords *w, char *const *words, size_t n,
+                     struct index_spans **out);
 /* The xdb_query for q (NULL when q drops out, or on error with b->rc set). */
 xdb_query *index_query_node(struct build *b, const struct qnode *q);
 /* Every index term starting with prefix as one synonym (or match-nothing); NULL with *rc set
@@ -206,11 +236,12 @@ void index_rank_opts(const struct trawl_search_opts *o, struct xdb_search_opts *
 
 /* ---- index_exclude.c ---- */
 /* Collects q's exclusions that every match must avoid (q NULL: none; e->n == 0 then, and e
- * need not be used), their text checks compiled once with an (ix's, from index_analyzer).
+ * need not be used), their text checks compiled once from w (q's analysis; borrowed, it must
+ * outlive e), passages analysed with an (ix's, from index_analyzer).
  * Failures during the search reach e->err, with their status in e->rc. TRAWL_ENOMEM only.
  * Release e with index_exclude_release whatever the result. */
 int index_exclude_init(struct excluder *e, struct index *ix, struct analyzer *an,
-                       const struct qnode *q, struct terr *err);
+                       const struct qwords *w, const struct qnode *q, struct terr *err);
 void index_exclude_release(struct excluder *e); /* NULL-safe */
 /* Keep the passage in data? No when its article contains an excluded branch anywhere (or on
  * failure: see e->rc). */
@@ -300,15 +331,19 @@ int index_artfirst(struct index *ix, const xdb_query *xq, const struct strlist *
  * passage shown by its own text (its docid; the caller reads its data), reading the counts of
  * those articles' documents. A no-op for other results. TRAWL_ENOMEM and index errors. */
 int index_artfirst_show(struct index *ix, struct index_results *r, struct terr *err);
+/* Article-first: reads hit i's article fields (title, date, url, source) where the search
+ * left it with its id alone (hit->partial). A no-op for other hits. */
+int index_hit_full(struct index *ix, struct index_results *r, size_t i, struct terr *err);
 /* Article-first: reads candidate c's own counts (a->tf, tc, cand[c].len, tl) unless read
  * already, for explain. A no-op for other rankings. */
 int index_artfirst_count(struct index *ix, struct index_artrank *a, size_t c, struct terr *err);
 
 /* ---- index_phrase.c ---- */
-/* Compiles root's words, phrases and prefixes with an (borrowed: it must outlive c) into c.
- * TRAWL_ENOMEM only; c needs index_checker_release() either way. */
-int index_checker_init(struct checker *c, struct analyzer *an, const struct qnode *root,
-                       struct terr *err);
+/* Compiles root's words, phrases and prefixes, as w analysed them, into c; candidates are
+ * analysed with an. an and w are borrowed: they must outlive c. TRAWL_ENOMEM only; c needs
+ * index_checker_release() either way. */
+int index_checker_init(struct checker *c, struct analyzer *an, const struct qwords *w,
+                       const struct qnode *root, struct terr *err);
 void index_checker_release(struct checker *c); /* frees what c owns; c may be zeroed */
 /* Does the passage in data satisfy the checker's query exactly? (c->ex is not looked at.) */
 int index_checker_match(struct checker *c, const char *data, size_t len);

@@ -1,5 +1,7 @@
 /* index_query: a parsed query (struct qnode) turned into an xdb_query: words, wildcards expanded
- * over the whole index, filters; with the terms to highlight and rank by. */
+ * over the whole index, filters; with the terms to highlight and rank by. Its words are
+ * analysed here once per search (struct qwords), for this module, index_phrase.c and
+ * index_exclude.c alike, with where each is in the query (for "did you mean"). */
 #include "common/index_priv.h"
 
 #include <stdlib.h>
@@ -48,19 +50,169 @@ int index_cmp_str(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-enum analyze_next index_collect_token(void *ctx, const struct tok_token *tk, const char *term,
-                                      size_t len)
-{
-    struct collect_ctx *c = ctx;
+/* ---- The query analysed once ------------------------------------------------------------ */
 
-    /* A sequence needs every token, repeats included: append, do not deduplicate. */
-    if (index_strlist_append(&c->terms, term, len) != TRAWL_OK ||
-        index_strlist_append(&c->folded, tk->text, tk->len) != TRAWL_OK) {
-        c->nomem = 1;
-        return ANALYZE_STOP;
+struct qword_ctx {
+    struct qword *w;
+    size_t cap;
+    size_t off; /* the node's text in the query */
+    int nomem;
+};
+
+static enum analyze_next qword_token(void *ctx, const struct tok_token *tk, const char *term,
+                                     size_t len)
+{
+    struct qword_ctx *c = ctx;
+    struct qtok *v = grow(c->w->tok, c->w->n, &c->cap, sizeof *v, 4), *t;
+
+    if (v == NULL)
+        goto nomem;
+    c->w->tok = v;
+    t = &v[c->w->n];
+    memset(t, 0, sizeof *t);
+    if ((t->term = strndup(term, len)) == NULL ||
+        (t->folded = strndup(tk->text, tk->len)) == NULL) {
+        free(t->term);
+        goto nomem;
     }
+    t->tlen = len;
+    t->flen = tk->len;
+    t->start = c->off + tk->start;
+    t->end = c->off + tk->end;
+    c->w->n++;
     return ANALYZE_NEXT;
+nomem:
+    c->nomem = 1;
+    return ANALYZE_STOP;
 }
+
+/* Analyses one leaf into w (zeroed by the caller). */
+static int analyse_leaf(struct analyzer *an, const struct qnode *q, struct qword *w)
+{
+    struct qword_ctx c = {w, 0, q->off, 0};
+
+    w->q = q;
+    if (q->kind == QK_PREFIX) {
+        char folded[TOK_MAX_BYTES + 1];
+        size_t n = tok_fold_word(analyzer_tok(an), q->text, q->len, folded, TOK_MAX_BYTES);
+        struct tok_token tk = {folded, n, 0, q->len, 0, 0};
+        if (n > 0)
+            qword_token(&c, &tk, folded, n);
+        return c.nomem ? TRAWL_ENOMEM : TRAWL_OK;
+    }
+    if (analyze_each(an, q->text, q->len, qword_token, &c) != TRAWL_OK || c.nomem)
+        return TRAWL_ENOMEM;
+    return TRAWL_OK;
+}
+
+static int collect_leaves(struct qwords *w, struct analyzer *an, const struct qnode *q)
+{
+    int rc = TRAWL_OK;
+
+    if (q->kind == QK_WORD || q->kind == QK_PHRASE || q->kind == QK_PREFIX) {
+        struct qword *v = grow(w->v, w->n, &w->cap, sizeof *v, 8);
+        if (v == NULL)
+            return TRAWL_ENOMEM;
+        w->v = v;
+        memset(&v[w->n], 0, sizeof v[w->n]);
+        rc = analyse_leaf(an, q, &v[w->n]);
+        w->n++; /* released with the rest even when it failed half-way */
+    }
+    for (size_t i = 0; rc == TRAWL_OK && i < q->nkids; i++)
+        rc = collect_leaves(w, an, q->kids[i]);
+    return rc;
+}
+
+static int cmp_qword(const void *a, const void *b)
+{
+    uintptr_t x = (uintptr_t)((const struct qword *)a)->q;
+    uintptr_t y = (uintptr_t)((const struct qword *)b)->q;
+
+    return x < y ? -1 : x > y;
+}
+
+int index_qwords_init(struct qwords *w, struct analyzer *an, const struct qnode *root,
+                      struct terr *err)
+{
+    memset(w, 0, sizeof *w);
+    if (root != NULL && collect_leaves(w, an, root) != TRAWL_OK)
+        return terr_set(err, TRAWL_ENOMEM, "out of memory");
+    qsort(w->v, w->n, sizeof *w->v, cmp_qword);
+    return TRAWL_OK;
+}
+
+void index_qwords_release(struct qwords *w)
+{
+    for (size_t i = 0; i < w->n; i++) {
+        for (size_t k = 0; k < w->v[i].n; k++) {
+            free(w->v[i].tok[k].term);
+            free(w->v[i].tok[k].folded);
+        }
+        free(w->v[i].tok);
+    }
+    free(w->v);
+    memset(w, 0, sizeof *w);
+}
+
+const struct qword *index_qword(const struct qwords *w, const struct qnode *q)
+{
+    struct qword key = {q, NULL, 0};
+    const struct qword *found = w->n ? bsearch(&key, w->v, w->n, sizeof *w->v, cmp_qword) : NULL;
+
+    if (found == NULL)
+        TRAWL_BUG("query node not analysed");
+    return found;
+}
+
+static int cmp_span(const void *a, const void *b)
+{
+    const struct trawl_span *x = a, *y = b;
+
+    return x->start < y->start ? -1 : x->start > y->start;
+}
+
+int index_word_spans(const struct qwords *w, char *const *words, size_t n,
+                     struct index_spans **out)
+{
+    struct index_spans *sp = n ? calloc(n, sizeof *sp) : NULL;
+
+    *out = NULL;
+    if (n > 0 && sp == NULL)
+        return TRAWL_ENOMEM;
+    for (size_t i = 0; i < n; i++) {
+        size_t len = strlen(words[i]), cap = 0;
+        for (size_t j = 0; j < w->n; j++) {
+            const struct qword *qw = &w->v[j];
+            if (qw->q->kind == QK_PREFIX)
+                continue; /* a prefix is not a word of the query */
+            for (size_t k = 0; k < qw->n; k++) {
+                struct trawl_span *v;
+                if (qw->tok[k].flen != len || memcmp(qw->tok[k].folded, words[i], len) != 0)
+                    continue;
+                if ((v = grow(sp[i].v, sp[i].n, &cap, sizeof *v, 2)) == NULL) {
+                    index_spans_free(sp, n);
+                    return TRAWL_ENOMEM;
+                }
+                sp[i].v = v;
+                v[sp[i].n++] = (struct trawl_span){qw->tok[k].start, qw->tok[k].end};
+            }
+        }
+        qsort(sp[i].v, sp[i].n, sizeof *sp[i].v, cmp_span);
+    }
+    *out = sp;
+    return TRAWL_OK;
+}
+
+void index_spans_free(struct index_spans *s, size_t n)
+{
+    if (s == NULL)
+        return;
+    for (size_t i = 0; i < n; i++)
+        free(s[i].v);
+    free(s);
+}
+
+/* ---- Building the Xapian query ---------------------------------------------------------- */
 
 static xdb_query *fail_nomem(struct build *b)
 {
@@ -70,17 +222,17 @@ static xdb_query *fail_nomem(struct build *b)
 }
 
 /* A quoted phrase's folded words, joined by INDEX_HL_SEP, for highlighting. */
-static int add_phrase(struct build *b, const struct strlist *folded)
+static int add_phrase(struct build *b, const struct qword *w)
 {
     struct sbuf p;
     int rc = TRAWL_OK;
 
     sbuf_init(&p);
-    for (size_t i = 0; rc == TRAWL_OK && i < folded->n; i++) {
+    for (size_t i = 0; rc == TRAWL_OK && i < w->n; i++) {
         if (i > 0)
             rc = sbuf_add(&p, "\x1f", 1);
         if (rc == TRAWL_OK)
-            rc = sbuf_adds(&p, folded->v[i]);
+            rc = sbuf_add(&p, w->tok[i].folded, w->tok[i].flen);
     }
     if (rc == TRAWL_OK)
         rc = index_strlist_add(&b->hl_phrase, p.buf, p.len);
@@ -92,68 +244,56 @@ static int add_phrase(struct build *b, const struct strlist *folded)
  * it has several tokens or must match exactly. */
 static xdb_query *build_words(struct build *b, const struct qnode *q, int exact)
 {
-    struct collect_ctx c;
+    const struct qword *w = index_qword(b->words, q);
     xdb_query **subs = NULL;
     xdb_query *res = NULL;
-    int rc;
 
-    memset(&c, 0, sizeof c);
-    rc = analyze_each(b->an, q->text, q->len, index_collect_token, &c);
-    if (rc != TRAWL_OK || c.nomem) {
-        fail_nomem(b);
-        goto out;
-    }
-    if (c.terms.n == 0) {
+    if (w->n == 0) {
         /* Nothing searchable ("--", emoji): the node drops out of the query. */
-        goto out;
+        return NULL;
     }
-    if (c.terms.n > 1 || exact)
+    if (w->n > 1 || exact)
         b->needs_check = 1;
-    subs = calloc(c.terms.n, sizeof *subs);
-    if (subs == NULL) {
-        fail_nomem(b);
-        goto out;
-    }
-    for (size_t i = 0; i < c.terms.n; i++) {
+    subs = calloc(w->n, sizeof *subs);
+    if (subs == NULL)
+        return fail_nomem(b);
+    for (size_t i = 0; i < w->n; i++) {
+        const struct qtok *t = &w->tok[i];
         uint64_t docs = 0, coll = 0;
-        subs[i] = xdb_query_term(c.terms.v[i], strlen(c.terms.v[i]), 1);
+        subs[i] = xdb_query_term(t->term, t->tlen, 1);
         if (subs[i] == NULL) {
             fail_nomem(b);
             goto out;
         }
         if (!b->negated) {
             struct strlist *l = exact ? &b->hl_exact : &b->hl_terms;
-            const char *s = exact ? c.folded.v[i] : c.terms.v[i];
-            if (index_strlist_add(l, s, strlen(s)) != TRAWL_OK ||
-                index_strlist_add(&b->rank_terms, c.terms.v[i], strlen(c.terms.v[i])) != TRAWL_OK ||
-                index_strlist_append(&b->rank_occ, c.terms.v[i], strlen(c.terms.v[i])) != TRAWL_OK) {
+            if (index_strlist_add(l, exact ? t->folded : t->term, exact ? t->flen : t->tlen) !=
+                    TRAWL_OK ||
+                index_strlist_add(&b->rank_terms, t->term, t->tlen) != TRAWL_OK ||
+                index_strlist_append(&b->rank_occ, t->term, t->tlen) != TRAWL_OK) {
                 fail_nomem(b);
                 goto out;
             }
         }
-        if (xdb_term_freq(b->ix->db, c.terms.v[i], strlen(c.terms.v[i]), &docs, &coll,
-                          b->err) == TRAWL_OK &&
+        if (xdb_term_freq(b->ix->db, t->term, t->tlen, &docs, &coll, b->err) == TRAWL_OK &&
             !b->negated &&
-            index_strlist_add(docs == 0 ? &b->unknown : &b->known, c.folded.v[i],
-                              strlen(c.folded.v[i])) != TRAWL_OK) {
+            index_strlist_add(docs == 0 ? &b->unknown : &b->known, t->folded, t->flen) !=
+                TRAWL_OK) {
             fail_nomem(b);
             goto out;
         }
     }
-    if (exact && !b->negated && add_phrase(b, &c.folded) != TRAWL_OK) {
+    if (exact && !b->negated && add_phrase(b, w) != TRAWL_OK) {
         fail_nomem(b);
         goto out;
     }
-    res = xdb_query_op(XDB_OP_AND, subs, c.terms.n);
+    res = xdb_query_op(XDB_OP_AND, subs, w->n);
     if (res == NULL)
         fail_nomem(b);
 out:
-    if (subs != NULL)
-        for (size_t i = 0; i < c.terms.n; i++)
-            xdb_query_free(subs[i]);
+    for (size_t i = 0; i < w->n; i++)
+        xdb_query_free(subs[i]);
     free(subs);
-    index_strlist_release(&c.terms);
-    index_strlist_release(&c.folded);
     return res;
 }
 
@@ -240,8 +380,9 @@ out:
 
 static xdb_query *build_prefix(struct build *b, const struct qnode *q)
 {
-    char folded[TOK_MAX_BYTES + 1];
-    size_t n = tok_fold_word(analyzer_tok(b->an), q->text, q->len, folded, TOK_MAX_BYTES);
+    const struct qword *w = index_qword(b->words, q);
+    const char *folded = w->n ? w->tok[0].folded : NULL;
+    size_t n = w->n ? w->tok[0].flen : 0;
     xdb_query *res;
     int rc;
 

@@ -74,6 +74,8 @@ void index_results_free(struct index_results *r)
     for (size_t i = 0; i < r->hl.nphrases; i++)
         free(r->hl.phrases[i]);
     free(r->hl.phrases);
+    index_spans_free(r->unknown_at, r->nunknown);
+    index_spans_free(r->known_at, r->nknown);
     for (size_t i = 0; i < r->nunknown; i++)
         free(r->unknown[i]);
     free(r->unknown);
@@ -496,6 +498,7 @@ static int read_shown(struct index *ix, struct index_results *r, struct terr *er
         if ((rc = xdb_doc_data(ix->db, r->hits[i].docid, s, err)) != TRAWL_OK ||
             (rc = schema_passage_decode(s->buf, s->len, &r->hits[i].pub.passage, err)) != TRAWL_OK)
             return rc;
+        r->hits[i].partial = 0;
     }
     return TRAWL_OK;
 }
@@ -537,10 +540,11 @@ static int setup_checks(struct index *ix, const struct build *b, const struct qn
 {
     int rc;
 
-    if (b->needs_check && (rc = index_checker_init(chk, b->an, q, err)) != TRAWL_OK)
+    if (b->needs_check && (rc = index_checker_init(chk, b->an, b->words, q, err)) != TRAWL_OK)
         return rc;
     /* One passage per article: an excluded word excludes articles that say it anywhere. */
-    if ((rc = index_exclude_init(ex, ix, b->an, per_article ? q : NULL, err)) != TRAWL_OK)
+    if ((rc = index_exclude_init(ex, ix, b->an, b->words, per_article ? q : NULL, err)) !=
+        TRAWL_OK)
         return rc;
     chk->ex = ex->n ? ex : NULL;
     chk->no_text = !b->needs_check;
@@ -646,6 +650,7 @@ static int search_once(struct index *ix, const struct qnode *q, const struct tra
     const struct trawl_search_opts *orig = o;
     struct trawl_search_opts wide;
     struct build b;
+    struct qwords words;
     struct checker chk;
     struct excluder ex;
     struct index_results *r = NULL;
@@ -654,11 +659,16 @@ static int search_once(struct index *ix, const struct qnode *q, const struct tra
 
     *out = NULL;
     memset(&b, 0, sizeof b);
+    memset(&words, 0, sizeof words);
     memset(&chk, 0, sizeof chk);
     memset(&ex, 0, sizeof ex);
     if ((rc = check_cancel(o, err)) != TRAWL_OK ||
         (rc = index_analyzer(ix, &b.an, err)) != TRAWL_OK)
         return rc;
+    /* The query's words analysed once, for the query, the phrase check and the exclusions. */
+    if ((rc = index_qwords_init(&words, b.an, q, err)) != TRAWL_OK)
+        goto out;
+    b.words = &words;
     b.ix = ix;
     b.err = err;
     xq = index_query_node(&b, q);
@@ -729,6 +739,11 @@ static int search_once(struct index *ix, const struct qnode *q, const struct tra
     take_list(&b.known, &r->known, &r->nknown);
     take_list(&b.rank_terms, &r->rank_terms, &r->nrank);
     take_list(&b.rank_prefix, &r->rank_prefixes, &r->nrankp);
+    if (index_word_spans(&words, r->unknown, r->nunknown, &r->unknown_at) != TRAWL_OK ||
+        index_word_spans(&words, r->known, r->nknown, &r->known_at) != TRAWL_OK) {
+        rc = terr_set(err, TRAWL_ENOMEM, "out of memory");
+        goto out;
+    }
     *out = r;
     r = NULL;
 out:
@@ -745,6 +760,7 @@ out:
     index_strlist_release(&b.rank_prefix);
     index_checker_release(&chk);
     index_exclude_release(&ex);
+    index_qwords_release(&words);
     return rc;
 }
 

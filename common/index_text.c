@@ -1,14 +1,16 @@
 /* index_text: the text the API hands the index, read as this index reads it: a query parsed
- * (syntax or plain words), snippets and words analysed with the index's own analyzer, and the
- * languages an index can be built in. So the API layer (trawl*.c) calls the index layer alone
- * and never the text layer under it (common/LAYERS).
- * Depends on query, analyze, snippet, stem. */
+ * (syntax or plain words), snippets and words analysed with the index's own analyzer, words
+ * folded (as every index folds them), and the languages an index can be built in. So the API
+ * layer (trawl*.c) calls the index layer alone and never the text layer under it
+ * (common/LAYERS).
+ * Depends on query, analyze, snippet, stem, tok. */
 #include "common/index_priv.h"
 
 #include "common/analyze.h"
 #include "common/query.h"
 #include "common/snippet.h"
 #include "common/stem.h"
+#include "common/tok.h"
 
 int index_parse(const char *query, size_t len, int plain, const struct query_opts *o,
                 struct qnode **out, size_t *col, struct terr *err)
@@ -56,6 +58,38 @@ int index_words(struct index *ix, const char *text, size_t len, trawl_word_fn fn
     if (rc != TRAWL_OK)
         return rc;
     if (analyze_each(an, text, len, word_each, &w) != TRAWL_OK)
+        return terr_set(err, TRAWL_ENOMEM, "out of memory");
+    return TRAWL_OK;
+}
+
+struct fold {
+    struct sbuf *out;
+    size_t start; /* where the folded words begin in out */
+    int rc;
+};
+
+static enum tok_next fold_token(void *ctx, const struct tok_token *tk)
+{
+    struct fold *f = ctx;
+
+    if ((f->out->len > f->start && (f->rc = sbuf_addc(f->out, ' ')) != TRAWL_OK) ||
+        (f->rc = sbuf_add(f->out, tk->text, tk->len)) != TRAWL_OK)
+        return TOK_STOP;
+    return TOK_NEXT;
+}
+
+int index_fold(const char *text, size_t len, struct sbuf *out, struct terr *err)
+{
+    struct fold f = {out, out->len, TRAWL_OK};
+    /* A tokenizer of its own: folding needs no index, and a tok is scratch for one thread. */
+    struct tok *t = tok_new();
+    int rc;
+
+    if (t == NULL)
+        return terr_set(err, TRAWL_ENOMEM, "out of memory");
+    rc = tok_each(t, text, len, fold_token, &f);
+    tok_free(t);
+    if (rc != TRAWL_OK || f.rc != TRAWL_OK)
         return terr_set(err, TRAWL_ENOMEM, "out of memory");
     return TRAWL_OK;
 }

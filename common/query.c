@@ -437,6 +437,7 @@ static struct qnode *leaf(const struct parser *p, const struct token *t)
     memcpy(n->text, p->q + t->off, t->len);
     n->text[t->len] = '\0';
     n->len = t->len;
+    n->off = t->off;
     return n;
 }
 
@@ -837,6 +838,7 @@ int query_parse_plain(const char *q, size_t len, const struct query_opts *o,
             goto nomem;
         top->kids[top->nkids++] = kid;
         kid->len = i - w;
+        kid->off = w;
         if ((kid->text = strndup(q + w, kid->len)) == NULL)
             goto nomem;
     }

@@ -64,6 +64,8 @@ struct qnode {
     struct qnode **kids;
     size_t nkids;
     size_t col;         /* 1-based column where this node starts in the query */
+    size_t off;         /* leaves with text: the byte offset of text in the query, so that
+                         * text[i] is the query's byte off + i (spans of words, tok.h) */
 };
 
 struct query_opts {

@@ -266,6 +266,16 @@ TRAWL_API const char *trawl_results_unknown(const trawl_results *r, size_t i);
  * trawl_suggest_rare. */
 TRAWL_API size_t trawl_results_known_count(const trawl_results *r);
 TRAWL_API const char *trawl_results_known(const trawl_results *r, size_t i);
+/* Where word i of the lists above is in the query text given to trawl_search: the byte range
+ * [*start, *end) of its k-th occurrence (k from 0, in query order), the word as typed, before
+ * folding ("Éconmy" for "econmy", "U.S." for "us"), so a program can replace it without
+ * splitting the query into words itself. Returns 1, or 0 when i or k is past the last (start
+ * and end untouched). Every occurrence of the folded word counts, in excluded parts of the
+ * query too; filter values (source:"...") and wildcards are not words. */
+TRAWL_API int trawl_results_unknown_span(const trawl_results *r, size_t i, size_t k,
+                                         size_t *start, size_t *end);
+TRAWL_API int trawl_results_known_span(const trawl_results *r, size_t i, size_t k,
+                                       size_t *start, size_t *end);
 
 /* ---- Snippets and highlighting --------------------------------------------------------- */
 
@@ -298,6 +308,13 @@ typedef int (*trawl_word_fn)(void *ctx, const char *word, size_t word_len, const
                              size_t term_len);
 TRAWL_API int trawl_words(trawl_index *ix, const char *text, size_t len, trawl_word_fn fn,
                           void *ctx, struct trawl_error *err);
+
+/* text[0..len) folded as the index folds words, whatever its language: NFKC, case-folded,
+ * diacritics of Latin letters removed ("Éco" -> "eco", "Straße" -> "strasse"), the words
+ * joined by one space and everything else dropped ("U.S.-made" -> "us made"). What
+ * trawl_complete's prefix and trawl_suggest's word expect. *out is owned (free()), "" when
+ * text has no word, NULL on error. TRAWL_ENOMEM only. */
+TRAWL_API int trawl_fold(const char *text, size_t len, char **out, struct trawl_error *err);
 
 /* ---- Explaining a score ------------------------------------------------------------------ */
 
@@ -390,7 +407,7 @@ TRAWL_API int trawl_suggest_rare(trawl_index *ix, const char *word, char **out,
  * case-folded words of the passages, 3 to 32 bytes, numbers left out) that starts with
  * prefix[0..len), in byte order, with how often it occurs. word is borrowed for the call and
  * not NUL-terminated; non-zero from fn stops (still TRAWL_OK). The words are case-folded:
- * fold the prefix first. */
+ * fold the prefix first (trawl_fold). */
 typedef int (*trawl_complete_fn)(void *ctx, const char *word, size_t len, uint64_t freq);
 TRAWL_API int trawl_complete(trawl_index *ix, const char *prefix, size_t len,
                              trawl_complete_fn fn, void *ctx, struct trawl_error *err);

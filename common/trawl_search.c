@@ -230,6 +230,29 @@ const char *trawl_results_known(const trawl_results *r, size_t i)
     return i < trawl_results_known_count(r) ? r->res->known[i] : NULL;
 }
 
+/* The k-th span of word i of a list of the results (n words). */
+static int word_span(const struct index_spans *at, size_t n, size_t i, size_t k,
+                     size_t *start, size_t *end)
+{
+    if (at == NULL || i >= n || k >= at[i].n)
+        return 0;
+    *start = at[i].v[k].start;
+    *end = at[i].v[k].end;
+    return 1;
+}
+
+int trawl_results_unknown_span(const trawl_results *r, size_t i, size_t k, size_t *start,
+                               size_t *end)
+{
+    return r->res != NULL && word_span(r->res->unknown_at, r->res->nunknown, i, k, start, end);
+}
+
+int trawl_results_known_span(const trawl_results *r, size_t i, size_t k, size_t *start,
+                             size_t *end)
+{
+    return r->res != NULL && word_span(r->res->known_at, r->res->nknown, i, k, start, end);
+}
+
 /* ---- Snippets and words ----------------------------------------------------------------- */
 
 int trawl_snippet(const trawl_results *r, const char *text, size_t len, size_t width,
@@ -255,6 +278,22 @@ int trawl_words(trawl_index *ix, const char *text, size_t len, trawl_word_fn fn,
     struct terr e;
 
     return pass(index_words(ix->ix, text, len, fn, ctx, &e), err, &e);
+}
+
+int trawl_fold(const char *text, size_t len, char **out, struct trawl_error *err)
+{
+    struct sbuf folded;
+    struct terr e;
+
+    *out = NULL;
+    sbuf_init(&folded);
+    if (index_fold(text, len, &folded, &e) != TRAWL_OK) {
+        sbuf_release(&folded);
+        return api_fail(err, &e);
+    }
+    if ((*out = sbuf_detach(&folded, NULL)) == NULL)
+        return nomem(err);
+    return api_ok(err);
 }
 
 /* ---- Explaining ------------------------------------------------------------------------- */

@@ -49,6 +49,7 @@ struct xdb_mset {
     Xapian::MSet mset;
     std::vector<std::string> data; /* per-hit document data, filled on first xdb_mset_hit */
     std::vector<char> have;
+    std::vector<std::string> keys; /* per-hit sort keys, filled on first xdb_mset_rank */
     std::string name; /* the database's xdb name, for messages */
 
     xdb_mset(const Xapian::Database &d, const std::string &n) : db(d), enq(d), name(n) {}
@@ -1173,6 +1174,27 @@ extern "C" int xdb_mset_hit(xdb_mset *m, size_t i, struct xdb_hit *out, struct t
         out->collapse_count = it.get_collapse_count();
         out->data = m->data[i].c_str();
         out->data_len = m->data[i].size();
+        return TRAWL_OK;
+    } catch (...) {
+        return xdb_fail(err, "cannot read search result", nullptr, m->name.c_str());
+    }
+}
+
+extern "C" int xdb_mset_rank(xdb_mset *m, size_t i, xdb_docid *docid, double *weight,
+                             const char **key, size_t *key_len, struct terr *err)
+{
+    try {
+        if (i >= m->mset.size())
+            return terr_set(err, TRAWL_EINTERNAL, "hit %zu out of range (%zu hits)", i,
+                            (size_t)m->mset.size());
+        Xapian::MSetIterator it = m->mset[(Xapian::doccount)i];
+        if (m->keys.size() != m->mset.size())
+            m->keys.resize(m->mset.size());
+        m->keys[i] = it.get_sort_key();
+        *docid = *it;
+        *weight = it.get_weight();
+        *key = m->keys[i].c_str();
+        *key_len = m->keys[i].size();
         return TRAWL_OK;
     } catch (...) {
         return xdb_fail(err, "cannot read search result", nullptr, m->name.c_str());

@@ -273,6 +273,10 @@ struct xdb_hit {
 };
 /* Fills the i-th hit of the window (0-based). TRAWL_ERETRY when the database changed. */
 int xdb_mset_hit(xdb_mset *m, size_t i, struct xdb_hit *out, struct terr *err);
+/* The i-th hit's docid, weight and sort key (the value sorted by, xdb_search_opts.sort_slot;
+ * "" without one; borrowed until the mset is freed), without reading its document. */
+int xdb_mset_rank(xdb_mset *m, size_t i, xdb_docid *docid, double *weight, const char **key,
+                  size_t *key_len, struct terr *err);
 /* Calls fn with each query term that the i-th hit contains, in query order. */
 int xdb_mset_matching_terms(xdb_mset *m, size_t i, xdb_term_fn fn, void *ctx,
                             struct terr *err);

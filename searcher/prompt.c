@@ -165,15 +165,16 @@ static int add_word(void *ctx, const char *word, size_t len, uint64_t freq)
     return 0;
 }
 
-/* A readline generator over the index's words starting with text (case-folded as the
- * index folds ASCII; a "+" or "-" in front is kept). The strings go to readline. */
+/* A readline generator over the index's words starting with text (folded as the index folds
+ * words, trawl_fold: "Éco" completes as "eco" does; a "+" or "-" in front is kept). The
+ * strings go to readline. */
 static char *word_generator(const char *text, int state)
 {
     static struct words w;
     static size_t next;
 
     if (state == 0) {
-        size_t lead = strspn(text, "+-"), len;
+        size_t lead = strspn(text, "+-");
         char *prefix;
         w.n = 0;
         next = 0;
@@ -181,15 +182,11 @@ static char *word_generator(const char *text, int state)
             return NULL;
         memcpy(w.lead, text, lead);
         w.lead[lead] = '\0';
-        if ((prefix = strdup(text + lead)) == NULL)
+        if (trawl_fold(text + lead, strlen(text + lead), &prefix, NULL) != TRAWL_OK)
             return NULL;
-        len = strlen(prefix);
-        for (size_t i = 0; i < len; i++)
-            if (prefix[i] >= 'A' && prefix[i] <= 'Z')
-                prefix[i] = (char)(prefix[i] - 'A' + 'a');
         /* An empty prefix would list the whole table: offer nothing. */
-        if (len > 0)
-            trawl_complete(current->ix, prefix, len, add_word, &w, NULL);
+        if (prefix[0] != '\0')
+            trawl_complete(current->ix, prefix, strlen(prefix), add_word, &w, NULL);
         free(prefix);
     }
     return next < w.n ? w.v[next++] : NULL;

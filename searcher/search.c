@@ -600,7 +600,7 @@ static void suggest(struct session *s, const trawl_results *r, const char *query
         else
             fprintf(s->out, "'%s' is not in the index; did you mean '%s'?\n", g->word, g->sug);
     }
-    fixed = sg.n > 0 ? suggest_rewrite(query, &sg) : NULL;
+    fixed = sg.n > 0 ? suggest_rewrite(query, r, &sg) : NULL;
     if (fixed != NULL && none && arr != NULL)
         json_object_set_new(summary, "did_you_mean", json_string(fixed));
     s->suggested = fixed;

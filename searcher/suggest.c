@@ -5,7 +5,7 @@
 #include <string.h>
 
 static int push(struct suggestions *s, const char *word, char *sug, int rare, uint64_t wf,
-                uint64_t sf)
+                uint64_t sf, size_t i)
 {
     struct suggestion *v = realloc(s->v, (s->n + 1) * sizeof *v);
 
@@ -14,7 +14,7 @@ static int push(struct suggestions *s, const char *word, char *sug, int rare, ui
         return -1;
     }
     s->v = v;
-    v[s->n++] = (struct suggestion){word, sug, rare, wf, sf};
+    v[s->n++] = (struct suggestion){word, sug, rare, wf, sf, i};
     return 0;
 }
 
@@ -25,7 +25,7 @@ int suggest_collect(trawl_index *ix, const trawl_results *r, struct suggestions 
         char *sug = NULL;
         if (trawl_suggest(ix, word, &sug, NULL) != TRAWL_OK || sug[0] == '\0')
             free(sug);
-        else if (push(out, word, sug, 0, 0, 0) != 0)
+        else if (push(out, word, sug, 0, 0, 0, i) != 0)
             return -1;
     }
     for (size_t i = 0; i < trawl_results_known_count(r); i++) {
@@ -34,7 +34,7 @@ int suggest_collect(trawl_index *ix, const trawl_results *r, struct suggestions 
         char *sug = NULL;
         if (trawl_suggest_rare(ix, word, &sug, &wf, &sf, NULL) != TRAWL_OK || sug[0] == '\0')
             free(sug);
-        else if (push(out, word, sug, 1, wf, sf) != 0)
+        else if (push(out, word, sug, 1, wf, sf, i) != 0)
             return -1;
     }
     return 0;
@@ -49,71 +49,64 @@ void suggest_release(struct suggestions *s)
     s->n = 0;
 }
 
-/* A byte that can be part of a word: ASCII letters and digits, and any byte of a multi-byte
- * UTF-8 character (conservative: "café" is not cut after "caf"). */
-static int word_byte(unsigned char c)
+/* One replacement: query[start..end) becomes sug. */
+struct edit {
+    size_t start, end;
+    const char *sug;
+};
+
+static int by_start(const void *a, const void *b)
 {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-           c >= 0x80 || c == '\'';
+    const struct edit *x = a, *y = b;
+
+    return x->start < y->start ? -1 : x->start > y->start;
 }
 
-static int same_ascii_ci(const char *a, const char *b, size_t n)
+char *suggest_rewrite(const char *query, const trawl_results *r, const struct suggestions *s)
 {
-    for (size_t i = 0; i < n; i++) {
-        unsigned char x = (unsigned char)a[i], y = (unsigned char)b[i];
-        if (x >= 'A' && x <= 'Z')
-            x = (unsigned char)(x - 'A' + 'a');
-        if (x != y)
-            return 0;
-    }
-    return 1;
-}
-
-/* The suggestion for the word at q[0..n), or NULL. */
-static const char *replacement(const char *q, size_t n, const struct suggestions *s)
-{
-    for (size_t k = 0; k < s->n; k++)
-        if (strlen(s->v[k].word) == n && same_ascii_ci(q, s->v[k].word, n))
-            return s->v[k].sug;
-    return NULL;
-}
-
-char *suggest_rewrite(const char *query, const struct suggestions *s)
-{
-    size_t len = strlen(query), cap = len + 1, o = 0;
+    size_t len = strlen(query), cap = len + 1, ne = 0, o = 0, at = 0;
     int replaced = 0;
-    char *out;
+    struct edit *e = NULL;
+    char *out = NULL;
 
-    for (size_t k = 0; k < s->n; k++)
-        cap += strlen(s->v[k].sug) * (len / 2 + 1); /* at most len/2 + 1 words */
-    if ((out = malloc(cap)) == NULL)
-        return NULL;
-    for (size_t i = 0; i < len;) {
-        size_t j = i;
-        const char *rep;
-        if (!word_byte((unsigned char)query[i])) {
-            out[o++] = query[i++];
-            continue;
+    for (size_t k = 0; k < s->n; k++) {
+        size_t start, end;
+        for (size_t j = 0;; j++) {
+            struct edit *v;
+            int found = s->v[k].rare ? trawl_results_known_span(r, s->v[k].i, j, &start, &end)
+                                     : trawl_results_unknown_span(r, s->v[k].i, j, &start, &end);
+            if (!found)
+                break;
+            if ((v = realloc(e, (ne + 1) * sizeof *e)) == NULL)
+                goto out;
+            e = v;
+            e[ne++] = (struct edit){start, end, s->v[k].sug};
+            cap += strlen(s->v[k].sug);
         }
-        while (j < len && word_byte((unsigned char)query[j]))
-            j++;
-        /* A field's name (source:, date:) and its value are left as they are. */
-        if ((j < len && query[j] == ':') || (i > 0 && query[i - 1] == ':') ||
-            (rep = replacement(query + i, j - i, s)) == NULL) {
-            memcpy(out + o, query + i, j - i);
-            o += j - i;
-        } else {
-            memcpy(out + o, rep, strlen(rep));
-            o += strlen(rep);
-            replaced = 1;
-        }
-        i = j;
     }
+    if (ne == 0 || (out = malloc(cap)) == NULL)
+        goto out;
+    qsort(e, ne, sizeof *e, by_start);
+    for (size_t k = 0; k < ne; k++) {
+        size_t n = strlen(e[k].sug);
+        if (e[k].start < at || e[k].end > len || e[k].start > e[k].end)
+            continue; /* not a span of this query: leave the text as it is */
+        memcpy(out + o, query + at, e[k].start - at);
+        o += e[k].start - at;
+        memcpy(out + o, e[k].sug, n);
+        o += n;
+        at = e[k].end;
+        replaced = 1;
+    }
+    memcpy(out + o, query + at, len - at);
+    o += len - at;
     out[o] = '\0';
     if (!replaced) {
         free(out);
-        return NULL;
+        out = NULL;
     }
+out:
+    free(e);
     return out;
 }
 

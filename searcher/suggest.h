@@ -14,6 +14,7 @@ struct suggestion {
     char *sug;        /* owned */
     int rare;         /* 1: the word is in the index, rarely (freqs below) */
     uint64_t word_freq, sug_freq;
+    size_t i;         /* the word's place in the results' unknown (rare: known) words */
 };
 
 struct suggestions {
@@ -27,10 +28,11 @@ struct suggestions {
 int suggest_collect(trawl_index *ix, const trawl_results *r, struct suggestions *out);
 void suggest_release(struct suggestions *s); /* frees what s owns; s may be zeroed */
 
-/* query with every whole-word occurrence of each suggested word (compared case-insensitively
- * in ASCII, as the words are case-folded) replaced by its suggestion: owned, free(). NULL when
- * no word was found to replace, or out of memory. */
-char *suggest_rewrite(const char *query, const struct suggestions *s);
+/* query, the text r's search ran, with every occurrence of each suggested word (where r says
+ * the word is: trawl_results_unknown_span, trawl_results_known_span) replaced by its
+ * suggestion; the rest of the query, field values and accented neighbours included, as typed.
+ * Owned, free(). NULL when no word was found to replace, or out of memory. */
+char *suggest_rewrite(const char *query, const trawl_results *r, const struct suggestions *s);
 
 /* Prints "trawl-search [--db DB] 'QUERY'" as a shell would take it: --db when db is not
  * what the program would use without it ($TRAWL_DB, else TRAWL_DEFAULT_PATH). */

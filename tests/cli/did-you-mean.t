@@ -44,3 +44,25 @@ no passage matches 'xylophone'
 'targat' is not in the index; did you mean 'target'?
 no passage matches '+facebok +targat'
 did you mean: trawl-search '+facebook +target'
+@RUN
+
+# words found where the query says them, whatever their letters: a misspelt word with an
+# accent ('Facébok' folds to 'facebok') and one glued to an accented word by a dash are
+# replaced; the accented word beside them stays as typed
+@ENV TRAWL_DB=@INDEX@
+@ARGS --no-scores '+Facébok +targat—Modí'
+@EXIT 1
+@STDERR-EMPTY
+@STDOUT
+'facebok' is not in the index; did you mean 'facebook'?
+'targat' is not in the index; did you mean 'target'?
+no passage matches '+Facébok +targat—Modí'
+did you mean: trawl-search '+facebook +target—Modí'
+@RUN
+
+# only words are replaced, not a filter's value nor a wildcard: every occurrence of the
+# word, an excluded one and one inside a phrase too
+@ENV TRAWL_DB=@INDEX@
+@ARGS --no-scores 'targat -targat "targat likes" source:targat targat*'
+@EXIT 1
+@STDOUT-HAS did you mean: trawl-search 'target -target "target likes" source:targat targat*'

@@ -9,7 +9,7 @@ that need a query before any (`no query yet`), Ctrl-C on a half-typed and on an 
 (the line is dropped, the program stays), `:n 2`, a query, `:show 1`, `:show 3` (off the
 page: the query runs again), `:show` alone, `:more`, `:explain 3` and `:explain 1`, `:n 3`
 (the query again at the new size), `:n` with a bad value, `:all`, `:passages`, `:sort date`,
-Tab completion of a command and of index words, a malformed query (the error and a caret
+Tab completion of a command and of index words (an accented prefix too), a malformed query (the error and a caret
 show, the prompt stays open), a word that is only in an article indexed while the prompt is
 open (the next query sees it), `:stats`, `:help`, and Ctrl-D. Asserts on what the terminal
 shows, on exit status 0, and that the history file holds the typed lines. A second session
@@ -259,6 +259,11 @@ def run(index_exe, search_exe, source, tmp):
     t.expect("media ")
     out = t.command("")
     check(first in out, "Tab should complete 'Soci' and 'medi' to the query words", out)
+    # Folded as the index folds words, accents too (trawl_fold): "Médi" completes as "medi".
+    t.send("Médi\t")
+    t.expect("media ")
+    out = t.command("")
+    check("media" in out, "Tab should complete 'Médi' as it completes 'medi'", out)
     out = t.command(":n 2")
 
     out = t.command(":n zero")

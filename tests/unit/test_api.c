@@ -668,6 +668,67 @@ static void test_search_known_and_unknown_words(void **state)
     trawl_results_free(r);
 }
 
+/* "query[start, end) " for every span of word i, for one string comparison. */
+static void spans_of(const trawl_results *r, int known, size_t i, const char *query, char *out,
+                     size_t cap)
+{
+    size_t start = 0, end = 0;
+
+    out[0] = '\0';
+    for (size_t k = 0; known ? trawl_results_known_span(r, i, k, &start, &end)
+                             : trawl_results_unknown_span(r, i, k, &start, &end);
+         k++)
+        snprintf(out + strlen(out), cap - strlen(out), "%.*s@%zu ", (int)(end - start),
+                 query + start, start);
+}
+
+static void test_search_word_spans(void **state)
+{
+    /* Each word where the query says it, as typed: accented, in a phrase, excluded, glued to
+     * its neighbour by a dash; not a filter's value nor a wildcard. */
+    static const char q[] = "Z\xc3\xa9" "brafish ROVER \"the zebrafish\" -zebrafish "
+                            "rover\xe2\x80\x94Moon source:zebrafish zebrafish*";
+    trawl_results *r = search(q, NULL);
+    struct trawl_search_opts plain;
+    size_t start = 7, end = 7;
+    char got[256];
+
+    (void)state;
+    assert_int_equal(trawl_results_unknown_count(r), 1);
+    assert_string_equal(trawl_results_unknown(r, 0), "zebrafish");
+    spans_of(r, 0, 0, q, got, sizeof got);
+    assert_string_equal(got, "Z\xc3\xa9" "brafish@0 zebrafish@22 zebrafish@34 ");
+    assert_int_equal(trawl_results_known_count(r), 3);
+    for (size_t i = 0; i < 3; i++) {
+        const char *w = trawl_results_known(r, i);
+        spans_of(r, 1, i, q, got, sizeof got);
+        if (strcmp(w, "rover") == 0)
+            assert_string_equal(got, "ROVER@11 rover@44 ");
+        else if (strcmp(w, "moon") == 0)
+            assert_string_equal(got, "Moon@52 ");
+        else
+            assert_string_equal(got, "the@18 ");
+    }
+    /* past the last occurrence, word or list: 0, start and end untouched */
+    assert_false(trawl_results_unknown_span(r, 0, 3, &start, &end));
+    assert_false(trawl_results_unknown_span(r, 1, 0, &start, &end));
+    assert_false(trawl_results_known_span(r, 3, 0, &start, &end));
+    assert_int_equal(start, 7);
+    assert_int_equal(end, 7);
+    trawl_results_free(r);
+    /* plain text: spans too */
+    trawl_search_opts_init(&plain);
+    plain.plain = 1;
+    r = search("Zebrafish  rover", &plain);
+    assert_true(trawl_results_unknown_span(r, 0, 0, &start, &end));
+    assert_int_equal(start, 0);
+    assert_int_equal(end, 9);
+    assert_true(trawl_results_known_span(r, 0, 0, &start, &end));
+    assert_int_equal(start, 11);
+    assert_int_equal(end, 16);
+    trawl_results_free(r);
+}
+
 static void test_search_views_and_windows(void **state)
 {
     struct trawl_search_opts o;
@@ -949,6 +1010,27 @@ static void test_words(void **state)
     CHECK_OK(trawl_words(F.ix, text, sizeof text - 1, collect_word, &w, NULL), &err);
     assert_int_equal(w.calls, 1);
     assert_string_equal(w.got, "likes>like ");
+}
+
+static void test_fold(void **state)
+{
+    static const char text[] = "\xc3\x89" "co  Stra\xc3\x9f" "e, U.S.-made \xef\xbc\xa1";
+    struct trawl_error err;
+    char *out = (char *)"unset";
+
+    (void)state;
+    /* NFKC ("Ａ" is "a"), case-folded, accents off, one space between words */
+    CHECK_OK(trawl_fold(text, sizeof text - 1, &out, &err), &err);
+    assert_string_equal(out, "eco strasse us made a");
+    free(out);
+    /* no word: "", owned */
+    CHECK_OK(trawl_fold("-- ,", 4, &out, NULL), &err);
+    assert_string_equal(out, "");
+    free(out);
+    /* only len bytes are read */
+    CHECK_OK(trawl_fold("Rover", 3, &out, NULL), &err);
+    assert_string_equal(out, "rov");
+    free(out);
 }
 
 /* ---- Explaining ------------------------------------------------------------------------------ */
@@ -1523,6 +1605,7 @@ int main(void)
         cmocka_unit_test(test_search_hits),
         cmocka_unit_test(test_search_url_and_source),
         cmocka_unit_test(test_search_known_and_unknown_words),
+        cmocka_unit_test(test_search_word_spans),
         cmocka_unit_test(test_search_views_and_windows),
         cmocka_unit_test(test_search_plain_and_options),
         cmocka_unit_test(test_search_cancelled),
@@ -1530,6 +1613,7 @@ int main(void)
         cmocka_unit_test(test_near_duplicates),
         cmocka_unit_test(test_snippet),
         cmocka_unit_test(test_words),
+        cmocka_unit_test(test_fold),
         cmocka_unit_test(test_explain),
         cmocka_unit_test(test_passages),
         cmocka_unit_test(test_stats),

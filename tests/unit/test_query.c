@@ -284,9 +284,42 @@ static void test_node_fields(void **state)
     assert_int_equal(ph->len, 3);
     assert_string_equal(ph->text, "a b");
     assert_int_equal(ph->col, 4);
+    assert_int_equal(ph->off, 5); /* bytes: after the two of "é", the sign and the quote */
     assert_int_equal(root->kids[0]->kids[1]->col, 1);
+    assert_int_equal(root->kids[0]->kids[1]->off, 0);
     query_free(root);
     query_free(NULL);
+}
+
+/* Appends "text@off " for each leaf with text, depth first. */
+static void leaf_offsets(const struct qnode *n, char *out, size_t cap)
+{
+    if (n->text != NULL)
+        snprintf(out + strlen(out), cap - strlen(out), "%s@%zu ", n->text, n->off);
+    for (size_t i = 0; i < n->nkids; i++)
+        leaf_offsets(n->kids[i], out, cap);
+}
+
+/* off: where a leaf's text is in the query, so that text[i] is the query's byte off + i (the
+ * spans of words "did you mean" replaces). */
+static void test_offsets(void **state)
+{
+    const char q[] = " \xC3\xA9t\xC3\xA9 -ab face* source:\"Ex T\" \xE2\x80\x9C" "c d\xE2\x80\x9D";
+    const char p[] = "  a	+b ";
+    struct qnode *root = NULL;
+    struct terr err;
+    char got[256] = "";
+
+    (void)state;
+    assert_int_equal(query_parse(q, sizeof q - 1, NULL, &root, NULL, &err), TRAWL_OK);
+    leaf_offsets(root, got, sizeof got);
+    assert_string_equal(got, "\xC3\xA9t\xC3\xA9@1 face@11 c d@34 ab@8 Ex T@25 ");
+    query_free(root);
+    got[0] = '\0';
+    assert_int_equal(query_parse_plain(p, sizeof p - 1, NULL, &root, &err), TRAWL_OK);
+    leaf_offsets(root, got, sizeof got);
+    assert_string_equal(got, "a@2 +b@4 ");
+    query_free(root);
 }
 
 /* Random soups of the language's pieces must parse or fail cleanly, never crash or leak. */
@@ -387,7 +420,7 @@ static void test_plain(void **state)
 
 int main(void)
 {
-    size_t n = sizeof cases / sizeof cases[0], extra = 6;
+    size_t n = sizeof cases / sizeof cases[0], extra = 7;
     struct CMUnitTest *tests = calloc(n + extra, sizeof *tests);
     char(*names)[64] = calloc(n, sizeof *names);
     int rc;
@@ -410,6 +443,7 @@ int main(void)
     tests[n + 3] = (struct CMUnitTest)cmocka_unit_test(test_node_fields);
     tests[n + 4] = (struct CMUnitTest)cmocka_unit_test(test_random_queries);
     tests[n + 5] = (struct CMUnitTest)cmocka_unit_test(test_plain);
+    tests[n + 6] = (struct CMUnitTest)cmocka_unit_test(test_offsets);
     rc = _cmocka_run_group_tests("query", tests, n + extra, NULL, NULL);
     free(tests);
     free(names);
