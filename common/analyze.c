@@ -13,7 +13,7 @@ struct analyzer {
     int rc;        /* and its own status (a stem that could not be made) */
 };
 
-int analyzer_new(const char *lang, struct analyzer **out, struct terr *err)
+int analyzer_new(const char *lang, struct analyzer **out, struct trawl_error *err)
 {
     struct analyzer *an = calloc(1, sizeof *an);
     int rc;

@@ -14,7 +14,7 @@ TRAWL_BEGIN_DECLS
 struct analyzer;
 
 /* lang: a Snowball language or "none". TRAWL_EINPUT for an unknown language. */
-int analyzer_new(const char *lang, struct analyzer **out, struct terr *err);
+int analyzer_new(const char *lang, struct analyzer **out, struct trawl_error *err);
 void analyzer_free(struct analyzer *an); /* NULL-safe */
 const char *analyzer_lang(const struct analyzer *an);
 

@@ -16,7 +16,7 @@ struct trawl_article {
 };
 
 /* Copies an internal error into the caller's (NULL-safe) and returns its code. */
-int api_fail(struct trawl_error *out, const struct terr *e);
+int api_fail(struct trawl_error *out, const struct trawl_error *e);
 
 /* Starts an API call: clears the caller's error (NULL-safe) and returns TRAWL_OK. */
 int api_ok(struct trawl_error *out);

@@ -296,7 +296,7 @@ static char *dup_n(const char *s, size_t len)
 }
 
 /* Fills a's body from raw[0..len) and, when title is NULL, its title from the body. */
-static int set_body(struct article *a, const char *raw, size_t len, struct terr *err)
+static int set_body(struct article *a, const char *raw, size_t len, struct trawl_error *err)
 {
     struct sbuf b;
     size_t blen;
@@ -316,7 +316,7 @@ static int set_body(struct article *a, const char *raw, size_t len, struct terr 
     return TRAWL_OK;
 }
 
-static int derive_title(struct article *a, struct terr *err)
+static int derive_title(struct article *a, struct trawl_error *err)
 {
     char *t = article_first_sentence(a->body, a->body_len);
 
@@ -327,7 +327,7 @@ static int derive_title(struct article *a, struct terr *err)
     return TRAWL_OK;
 }
 
-static int set_id(struct article *a, const char *id, struct terr *err)
+static int set_id(struct article *a, const char *id, struct trawl_error *err)
 {
     if (id == NULL || id[0] == '\0')
         return terr_set(err, TRAWL_EINPUT, "article id is empty");
@@ -369,7 +369,7 @@ static size_t parse_header(struct article *a, const char *buf, size_t len)
 }
 
 int article_from_file(struct article *a, const char *id, const char *buf, size_t len,
-                      struct terr *err)
+                      struct trawl_error *err)
 {
     size_t start;
     int rc;
@@ -395,7 +395,7 @@ int article_from_file(struct article *a, const char *id, const char *buf, size_t
 }
 
 /* The given title, sanitized, white space collapsed and trimmed. */
-static int set_title(struct article *a, const char *title, struct terr *err)
+static int set_title(struct article *a, const char *title, struct trawl_error *err)
 {
     struct sbuf raw, t;
     size_t i;
@@ -437,7 +437,7 @@ nomem:
 
 int article_from_fields(struct article *a, const char *id, const char *text, size_t text_len,
                         const char *title, const char *date, const char *url, const char *source,
-                        struct terr *err)
+                        struct trawl_error *err)
 {
     int rc;
 

@@ -46,7 +46,7 @@ void article_release(struct article *a); /* frees the fields, re-initialises; NU
  * id is copied. The title is article_first_sentence() of the body. Binary input:
  * TRAWL_EINPUT "binary file". Empty id: TRAWL_EINPUT. OOM: TRAWL_ENOMEM. */
 int article_from_file(struct article *a, const char *id, const char *buf, size_t len,
-                      struct terr *err);
+                      struct trawl_error *err);
 
 /* Builds a from separate fields (JSONL), like article_from_file() does (a initialised, old
  * contents released, left empty on error): id (not empty) and text are required (text may be
@@ -57,7 +57,7 @@ int article_from_file(struct article *a, const char *id, const char *buf, size_t
  * given. */
 int article_from_fields(struct article *a, const char *id, const char *text, size_t text_len,
                         const char *title, const char *date, const char *url,
-                        const char *source, struct terr *err);
+                        const char *source, struct trawl_error *err);
 
 /* 1 if s[0..len) is a valid calendar date "YYYY-MM-DD" (years 0001-9999). */
 int article_valid_date(const char *s, size_t len);

@@ -3,19 +3,20 @@
 #include <stdarg.h>
 #include <string.h>
 
-int terr_set(struct terr *err, enum trawl_status code, const char *fmt, ...)
+int terr_set(struct trawl_error *err, enum trawl_status code, const char *fmt, ...)
 {
     if (err != NULL) {
         va_list ap;
         va_start(ap, fmt);
         err->code = code;
+        err->column = 0;
         vsnprintf(err->msg, sizeof err->msg, fmt, ap);
         va_end(ap);
     }
     return (int)code;
 }
 
-int terr_wrap(struct terr *err, const char *fmt, ...)
+int terr_wrap(struct trawl_error *err, const char *fmt, ...)
 {
     char prefix[sizeof err->msg];
     char old[sizeof err->msg];
@@ -40,7 +41,7 @@ int terr_wrap(struct terr *err, const char *fmt, ...)
     return (int)err->code;
 }
 
-int terr_damaged(struct terr *err, const char *index, const char *detail, int xapian_check)
+int terr_damaged(struct trawl_error *err, const char *index, const char *detail, int xapian_check)
 {
     char d[sizeof err->msg];
 

@@ -46,15 +46,15 @@ struct index_open_opts {
  * analyzer version: TRAWL_EINDEX with a message that says what to do. A second writer:
  * TRAWL_ELOCKED. */
 int index_open(const char *path, const struct index_open_opts *o, struct index **out,
-               struct terr *err);
+               struct trawl_error *err);
 void index_close(struct index *ix); /* NULL-safe; a writer's uncommitted work is dropped */
-int index_reopen(struct index *ix, struct terr *err);
+int index_reopen(struct index *ix, struct trawl_error *err);
 const char *index_lang(const struct index *ix);
 const char *index_path(const struct index *ix);
 /* The analyzer of the index's language (english when none is recorded), as searches use it:
  * made on first use, owned by ix and valid until index_close. TRAWL_EINPUT when this build
  * has no stemmer for the language, TRAWL_ENOMEM. */
-int index_analyzer(struct index *ix, struct analyzer **out, struct terr *err);
+int index_analyzer(struct index *ix, struct analyzer **out, struct trawl_error *err);
 /* Why results may be partial (some shards unavailable, with pub.allow_partial), or NULL. */
 const char *index_warning(const struct index *ix);
 
@@ -68,11 +68,11 @@ struct index_build;
 /* merge != 0: the parts are merged into one database; merge == 0: they become the shards of
  * the index (gen-N-shard-K, in part order), listed in its stub. */
 int index_build_start(const char *path, unsigned nparts, const char *lang, int merge,
-                      struct index_build **out, struct terr *err);
+                      struct index_build **out, struct trawl_error *err);
 /* Part i, to write to as to any index (owned by the build). */
 struct index *index_build_part(struct index_build *b, unsigned i);
 /* Commits the parts, merges them, switches the index to the result; frees b either way. */
-int index_build_finish(struct index_build *b, struct terr *err);
+int index_build_finish(struct index_build *b, struct trawl_error *err);
 /* Drops the build: the index stays as it was. NULL-safe. */
 void index_build_abort(struct index_build *b);
 /* For a process about to end abruptly inside Xapian (xdb_on_fatal says when): such an end
@@ -85,11 +85,11 @@ void index_on_fatal(void (*fn)(const char *msg));
  * layout_free_lines). A new or plain index gives path itself, with *sharded = 0. Remote
  * shards: TRAWL_EINPUT (they are updated on the machine that holds them). */
 int index_writer_paths(const char *path, char ***paths, size_t *n, int *sharded,
-                       struct terr *err);
+                       struct trawl_error *err);
 
 /* Compacts the index at path (merging its shards, if any, into one database) into a new
  * generation and switches to it. The caller holds the lock. */
-int index_compact(const char *path, struct terr *err);
+int index_compact(const char *path, struct trawl_error *err);
 
 /* ---- Writing ------------------------------------------------------------------------ */
 
@@ -97,7 +97,7 @@ int index_compact(const char *path, struct terr *err);
  * that thread's own analyzer; owned by the caller until index_put or index_prep_free. */
 struct index_prep;
 int index_prepare(struct analyzer *an, const struct article *a, const struct passage_opts *po,
-                  const struct trawl_record *rec, struct index_prep **out, struct terr *err);
+                  const struct trawl_record *rec, struct index_prep **out, struct trawl_error *err);
 void index_prep_free(struct index_prep *p); /* NULL-safe */
 size_t index_prep_passages(const struct index_prep *p);
 const char *index_prep_id(const struct index_prep *p);
@@ -105,38 +105,38 @@ const char *index_prep_id(const struct index_prep *p);
 /* Writes an article's passages and record, replacing what the index held for that article
  * (is_new != 0 skips the delete, for articles known to be absent). Consumes nothing: free p
  * afterwards. Changes are durable after index_commit. */
-int index_put(struct index *ix, const struct index_prep *p, int is_new, struct terr *err);
+int index_put(struct index *ix, const struct index_prep *p, int is_new, struct trawl_error *err);
 /* Rewrites an article's record only (its passages stay as they are). */
 int index_set_record(struct index *ix, const char *id, const struct trawl_record *rec,
-                     struct terr *err);
+                     struct trawl_error *err);
 /* Deletes an article's passages and record. id may also be an article key as
  * index_each_article reports it (keys of short ids are the ids themselves). */
-int index_remove(struct index *ix, const char *id, struct terr *err);
+int index_remove(struct index *ix, const char *id, struct trawl_error *err);
 
 /* Starts a batch (a Xapian transaction); index_commit makes it durable, index_cancel drops it.
  * Outside a batch, index_commit commits what is pending. */
-int index_begin(struct index *ix, struct terr *err);
-int index_commit(struct index *ix, struct terr *err);
-int index_cancel(struct index *ix, struct terr *err);
+int index_begin(struct index *ix, struct trawl_error *err);
+int index_commit(struct index *ix, struct trawl_error *err);
+int index_cancel(struct index *ix, struct trawl_error *err);
 
 /* The record of an article (TRAWL_ENOTFOUND when absent). Strings in rec point into store. */
 int index_article(struct index *ix, const char *id, struct trawl_record *rec,
-                  struct sbuf *store, struct terr *err);
+                  struct sbuf *store, struct trawl_error *err);
 /* Calls fn for every article record (in id-key order); a non-zero value from fn stops, and
  * is what index_each_article returns. */
-int index_each_article(struct index *ix, trawl_record_fn fn, void *ctx, struct terr *err);
-int index_source(struct index *ix, const char *path, struct trawl_source *s, struct terr *err);
+int index_each_article(struct index *ix, trawl_record_fn fn, void *ctx, struct trawl_error *err);
+int index_source(struct index *ix, const char *path, struct trawl_source *s, struct trawl_error *err);
 int index_set_source(struct index *ix, const char *path, const struct trawl_source *s,
-                     struct terr *err);
-int index_forget_source(struct index *ix, const char *path, struct terr *err);
+                     struct trawl_error *err);
+int index_forget_source(struct index *ix, const char *path, struct trawl_error *err);
 
 /* ---- Statistics -------------------------------------------------------------------- */
 
 /* The statistics trawl_stats reports (trawl.h). */
-int index_stats(struct index *ix, struct trawl_stats *st, struct terr *err);
+int index_stats(struct index *ix, struct trawl_stats *st, struct trawl_error *err);
 /* What the index holds, cheaply (two lookups, where index_stats walks every article): its
  * articles (the passages that end one) and its passages. Retries as index_retry does. */
-int index_counts(struct index *ix, uint64_t *articles, uint64_t *passages, struct terr *err);
+int index_counts(struct index *ix, uint64_t *articles, uint64_t *passages, struct trawl_error *err);
 
 /* ---- Searching --------------------------------------------------------------------- */
 
@@ -191,30 +191,30 @@ struct index_dup_list {
  * reopens and runs the whole search again (a few times at most: TRAWL_ERETRY when the indexer
  * keeps committing faster). Empty results are TRAWL_OK with n = 0. */
 int index_search(struct index *ix, const struct qnode *q, const struct trawl_search_opts *o,
-                 struct index_results **out, struct terr *err);
+                 struct index_results **out, struct trawl_error *err);
 void index_results_free(struct index_results *r); /* NULL-safe */
 
 /* Why a hit scored what it did, as trawl_explain tells it (trawl.h: struct trawl_explanation,
  * one term per weighing term or wildcard of the query). Release out with
  * index_explanation_release (what trawl_explanation_release does). */
 int index_explain(struct index *ix, const struct index_results *r, size_t i,
-                  struct trawl_explanation *out, struct terr *err);
+                  struct trawl_explanation *out, struct trawl_error *err);
 void index_explanation_release(struct trawl_explanation *e);
 
 /* One passage of an article (TRAWL_ENOTFOUND when there is none). p points into store. */
 int index_passage(struct index *ix, const char *id, unsigned ordinal, struct sbuf *store,
-                  struct trawl_passage *p, struct terr *err);
+                  struct trawl_passage *p, struct trawl_error *err);
 /* Calls fn with every passage of an article in ordinal order (none: TRAWL_ENOTFOUND), as
  * trawl_each_passage: non-zero from fn stops (still TRAWL_OK). */
 int index_each_passage(struct index *ix, const char *id, trawl_passage_fn fn, void *ctx,
-                       struct terr *err);
+                       struct trawl_error *err);
 
 /* Formats statistics as "name  value" lines (the --stats output of both programs). */
 int index_stats_format(const char *path, const struct trawl_stats *st, struct sbuf *out);
 
 /* Xapian's spelling suggestion for a word (folded), "" when none. */
 int index_suggest(struct index *ix, const char *word, size_t len, struct sbuf *out,
-                  struct terr *err);
+                  struct trawl_error *err);
 
 /* A far more frequent close spelling of word (folded), a word the index has: "" unless
  * the word has at least INDEX_RARE_MIN_CHARS characters, Xapian's best suggestion is within
@@ -228,13 +228,13 @@ int index_suggest(struct index *ix, const char *word, size_t len, struct sbuf *o
 #define INDEX_RARE_MAX_FREQ 100      /* a word this frequent is looked at only when it is */
 #define INDEX_RARE_MAX_SHARE 3e-6    /* at most this share of the index's words */
 int index_suggest_rare(struct index *ix, const char *word, size_t len, struct sbuf *out,
-                       uint64_t *word_freq, uint64_t *sug_freq, struct terr *err);
+                       uint64_t *word_freq, uint64_t *sug_freq, struct trawl_error *err);
 
 /* Calls fn with each word of the spelling table starting with prefix[0..len) (folded words,
  * so fold the prefix first), in byte order, with its frequency; word is borrowed for the
  * call. Non-zero from fn stops (still TRAWL_OK). */
 int index_complete(struct index *ix, const char *prefix, size_t len, trawl_complete_fn fn,
-                   void *ctx, struct terr *err);
+                   void *ctx, struct trawl_error *err);
 
 /* ---- Text as the index reads it (index_text.c) ---------------------------------------- */
 
@@ -242,23 +242,23 @@ int index_complete(struct index *ix, const char *prefix, size_t len, trawl_compl
  * *out is freed with index_parse_free and may be NULL for plain text without a word. On a
  * syntax error TRAWL_EINPUT with the 1-based column in *col. TRAWL_ENOMEM. */
 int index_parse(const char *query, size_t len, int plain, const struct query_opts *o,
-                struct qnode **out, size_t *col, struct terr *err);
+                struct qnode **out, size_t *col, struct trawl_error *err);
 void index_parse_free(struct qnode *root); /* NULL-safe */
 
 /* The highlights of r's query in text[0..len) and the window shown (snippet_make), analysed
  * with ix's analyzer; r NULL: nothing highlighted. Release out with snippet_release. */
 int index_snippet(struct index *ix, const struct index_results *r, const char *text,
-                  size_t len, size_t width, struct trawl_snippet *out, struct terr *err);
+                  size_t len, size_t width, struct trawl_snippet *out, struct trawl_error *err);
 
 /* Calls fn with each word of text[0..len) as ix analyses it: its folded form and its index
  * term, both borrowed for the call. fn returns 0 to go on, non-zero to stop (still TRAWL_OK).
  * TRAWL_ENOMEM; TRAWL_EINPUT when this build has no stemmer for the index's language. */
 int index_words(struct index *ix, const char *text, size_t len, trawl_word_fn fn, void *ctx,
-                struct terr *err);
+                struct trawl_error *err);
 
 /* text[0..len) folded as tok folds words (any index: folding has no language), the words
  * joined by one space, appended to out. TRAWL_ENOMEM only. */
-int index_fold(const char *text, size_t len, struct sbuf *out, struct terr *err);
+int index_fold(const char *text, size_t len, struct sbuf *out, struct trawl_error *err);
 
 /* Whether an index can be built in lang, and the languages it can (stem_known and
  * stem_languages: a static, NULL-terminated list). */

@@ -23,7 +23,7 @@
 /* Flushed when more terms than this wait: a fresh 10x Reuters part has about 150,000. */
 #define ARTDF_PENDING_MAX 1000000
 
-int index_artdf_add(struct index *ix, const struct strmap *terms, struct terr *err)
+int index_artdf_add(struct index *ix, const struct strmap *terms, struct trawl_error *err)
 {
     for (size_t i = 0; i < terms->cap; i++) {
         const struct strmap_entry *e = &terms->slots[i];
@@ -51,7 +51,7 @@ static enum xdb_next add_rank_term(void *ctx, const char *term, size_t len, uint
     return XDB_NEXT;
 }
 
-int index_artdf_forget(struct index *ix, const struct docids *ids, struct terr *err)
+int index_artdf_forget(struct index *ix, const struct docids *ids, struct trawl_error *err)
 {
     struct old_terms o = {.nomem = 0};
     int rc = TRAWL_OK;
@@ -72,7 +72,7 @@ int index_artdf_forget(struct index *ix, const struct docids *ids, struct terr *
 }
 
 /* key := "d:" + term. */
-static int artdf_key(struct sbuf *key, const char *term, size_t len, struct terr *err)
+static int artdf_key(struct sbuf *key, const char *term, size_t len, struct trawl_error *err)
 {
     sbuf_reset(key);
     if (sbuf_add(key, META_ARTDF, strlen(META_ARTDF)) != TRAWL_OK ||
@@ -83,7 +83,7 @@ static int artdf_key(struct sbuf *key, const char *term, size_t len, struct terr
 
 /* The count stored under key (*found 0 and *out 0 when there is none). */
 static int stored(struct index *ix, const char *key, struct sbuf *tmp, uint64_t *out,
-                  int *found, struct terr *err)
+                  int *found, struct trawl_error *err)
 {
     int64_t v;
     int rc = xdb_meta_get(ix->db, key, tmp, err);
@@ -104,7 +104,7 @@ static int stored(struct index *ix, const char *key, struct sbuf *tmp, uint64_t 
 
 /* Applies one term's change: stored + add - sub (no key when it comes to 0). */
 static int apply(struct index *ix, const char *term, size_t len, uint64_t add, uint64_t sub,
-                 struct sbuf *key, struct sbuf *tmp, struct terr *err)
+                 struct sbuf *key, struct sbuf *tmp, struct trawl_error *err)
 {
     char num[24];
     uint64_t have;
@@ -127,7 +127,7 @@ static int apply(struct index *ix, const char *term, size_t len, uint64_t add, u
     return xdb_meta_set(ix->db, key->buf, num, strlen(num), err);
 }
 
-int index_artdf_flush(struct index *ix, struct terr *err)
+int index_artdf_flush(struct index *ix, struct trawl_error *err)
 {
     struct sbuf key, tmp;
     int rc = TRAWL_OK;
@@ -154,7 +154,7 @@ int index_artdf_flush(struct index *ix, struct terr *err)
     return rc;
 }
 
-int index_artdf_bound(struct index *ix, struct terr *err)
+int index_artdf_bound(struct index *ix, struct trawl_error *err)
 {
     if (ix->adf_add.n + ix->adf_sub.n > ARTDF_PENDING_MAX)
         return index_artdf_flush(ix, err);
@@ -162,7 +162,7 @@ int index_artdf_bound(struct index *ix, struct terr *err)
 }
 
 int index_artdf_get(struct index *ix, const char *term, size_t len, uint64_t *out, int *found,
-                    struct terr *err)
+                    struct trawl_error *err)
 {
     struct sbuf key, tmp;
     int rc;

@@ -164,7 +164,7 @@ static enum xdb_next add_end(void *ctx, xdb_docid d)
 }
 
 /* ix->art for the database's current state: N_art and the run ends, read when it changed. */
-static int artcache(struct index *ix, const struct xdb_stats *st, struct terr *err)
+static int artcache(struct index *ix, const struct xdb_stats *st, struct trawl_error *err)
 {
     struct index_artcache *c = ix->art;
     struct ends_ctx x;
@@ -242,7 +242,7 @@ static xdb_docid count_run(void *ctx, xdb_docid d)
 /* The article df of term t: cached, else the indexer's count (one database), else counted
  * from the postings (shards, whose counts are per shard, or walk set). */
 static int article_df(struct index *ix, const char *t, size_t len, int walk, uint64_t *out,
-                      struct terr *err)
+                      struct trawl_error *err)
 {
     struct index_artcache *c = ix->art;
     struct strmap_entry *e = strmap_get(&c->df, t, len);
@@ -362,7 +362,7 @@ static int to_rows(struct scratch *s, size_t nt)
 
 /* Finds every candidate's passages (from its best hit: its first passage is best - ordinal). */
 static int find_passages(struct index *ix, const struct index_results *r,
-                         struct index_artrank *a, struct terr *err)
+                         struct index_artrank *a, struct trawl_error *err)
 {
     unsigned stride = xdb_shard_count(ix->db);
     struct sbuf term;
@@ -394,7 +394,7 @@ static int find_passages(struct index *ix, const struct index_results *r,
 
 /* Reads the counts of every candidate's passages (cand[i].first onwards, npass of them). */
 static int read_counts(struct index *ix, struct index_artrank *a, const struct strlist *terms,
-                       struct scratch *s, struct terr *err)
+                       struct scratch *s, struct trawl_error *err)
 {
     unsigned stride = xdb_shard_count(ix->db);
     struct slot *sl = NULL;
@@ -462,7 +462,7 @@ static double query_factor(const char *t, const struct strlist *occ)
 /* Collection statistics: N, df and idf at both levels. */
 static int read_stats(struct index *ix, struct index_artrank *a, const struct strlist *terms,
                       const struct strlist *occ, int df_mode, struct xdb_stats *st,
-                      struct terr *err)
+                      struct trawl_error *err)
 {
     int rc;
 
@@ -494,7 +494,7 @@ static int read_stats(struct index *ix, struct index_artrank *a, const struct st
 /* Candidate i's title: is it in its passages, and with which counts (a->tc, cand.tl)? */
 static int title_counts(struct index *ix, const struct index_results *r, struct index_artrank *a,
                         const struct strlist *terms, const struct scratch *s, size_t i,
-                        int *added, struct terr *err)
+                        int *added, struct trawl_error *err)
 {
     const struct trawl_passage *p = &r->hits[a->cand[i].hit].pub.passage;
     struct index_art_cand *c = &a->cand[i];
@@ -596,7 +596,7 @@ static struct index_artrank *artrank_new(const struct strlist *terms, size_t nca
 static int score_articles(struct index *ix, struct index_results *r, struct index_artrank *a,
                           const struct strlist *terms, const struct scratch *s,
                           const struct xdb_stats *st, const struct trawl_search_opts *o,
-                          int keep_shown, struct terr *err)
+                          int keep_shown, struct trawl_error *err)
 {
     size_t nt = a->nterms, n_multi = 0, n_added = 0;
     double tl_sum = 0, W = a->title_wdf;
@@ -689,11 +689,11 @@ static size_t distinct_articles(const struct index_results *r, size_t kk, size_t
 
 static int passage_view_articles(struct index *ix, const struct index_results *r,
                                  struct index_artrank *a, const struct strlist *terms,
-                                 const struct strlist *occ, struct terr *err);
+                                 const struct strlist *occ, struct trawl_error *err);
 
 int index_artrank(struct index *ix, struct index_results *r, const struct strlist *terms,
                   const struct strlist *occ, const struct trawl_search_opts *o, int keep_shown,
-                  struct index_artrank **out, struct terr *err)
+                  struct index_artrank **out, struct trawl_error *err)
 {
     /* By date (--sort date) the articles keep the order the date gives them: nothing is
      * fused or re-ordered, but every hit of the window still shows the passage its own text
@@ -826,7 +826,7 @@ static enum xdb_next add_to_run(void *ctx, xdb_docid d)
  * no document read (index_hit_full reads the rest for the few hits that need it), and the
  * passages of each: the run of its A term in the passage database. */
 static int article_candidates(struct index *ix, struct index_results *r, struct index_artrank *a,
-                              xdb_docid *adocs, struct terr *err)
+                              xdb_docid *adocs, struct trawl_error *err)
 {
     struct index_results_priv *pv = r->priv;
     struct sbuf term;
@@ -869,7 +869,7 @@ static int article_candidates(struct index *ix, struct index_results *r, struct 
     return rc;
 }
 
-int index_hit_full(struct index *ix, struct index_results *r, size_t i, struct terr *err)
+int index_hit_full(struct index *ix, struct index_results *r, size_t i, struct trawl_error *err)
 {
     struct index_results_priv *pv = r->priv;
     struct index_hit *h = &r->hits[i];
@@ -893,7 +893,7 @@ int index_hit_full(struct index *ix, struct index_results *r, size_t i, struct t
  * TRAWL_ENOMEM and index errors. */
 static int article_docs_wdf(struct index *ix, char *const *terms, size_t nt,
                             const xdb_docid *adocs, size_t n, uint32_t *wdf, uint32_t *len,
-                            struct terr *err)
+                            struct trawl_error *err)
 {
     struct slot *sl = malloc((n ? n : 1) * sizeof *sl);
     xdb_docid *where = malloc((n ? n : 1) * sizeof *where);
@@ -934,7 +934,7 @@ out:
  * article of np passages whose title is in them holds it np - 1 times fewer than their sum
  * (W times each term), so tl and tc need no analysis. */
 static int count_candidates(struct index *ix, struct index_artrank *a, const size_t *ci,
-                            size_t n, struct terr *err)
+                            size_t n, struct trawl_error *err)
 {
     struct index_art_lazy *z = a->lazy;
     size_t nt = a->nterms, m = 0;
@@ -983,14 +983,14 @@ out:
     return rc;
 }
 
-int index_artfirst_count(struct index *ix, struct index_artrank *a, size_t c, struct terr *err)
+int index_artfirst_count(struct index *ix, struct index_artrank *a, size_t c, struct trawl_error *err)
 {
     if (a == NULL || a->lazy == NULL || c >= a->ncand)
         return TRAWL_OK;
     return count_candidates(ix, a, &c, 1, err);
 }
 
-int index_artfirst_show(struct index *ix, struct index_results *r, struct terr *err)
+int index_artfirst_show(struct index *ix, struct index_results *r, struct trawl_error *err)
 {
     struct index_results_priv *pv = r->priv;
     struct index_artrank *a = pv != NULL ? pv->art : NULL;
@@ -1024,7 +1024,7 @@ int index_artfirst_show(struct index *ix, struct index_results *r, struct terr *
 
 /* Statistics at both levels, each from its own database. */
 static int artfirst_stats(struct index *ix, struct index_artrank *a, const struct strlist *terms,
-                          const struct strlist *occ, struct xdb_stats *st, struct terr *err)
+                          const struct strlist *occ, struct xdb_stats *st, struct trawl_error *err)
 {
     struct xdb_stats ast;
     int rc;
@@ -1085,7 +1085,7 @@ static void artfirst_score(struct index_results *r, struct index_artrank *a,
 int index_artfirst(struct index *ix, const xdb_query *xq, const struct strlist *terms,
                    const struct strlist *occ, const struct trawl_search_opts *o,
                    xdb_decider_fn dec, void *dctx, struct index_results *r,
-                   struct index_artrank **out, struct terr *err)
+                   struct index_artrank **out, struct trawl_error *err)
 {
     struct index_results_priv *pv = r->priv;
     struct xdb_search_opts xo;
@@ -1164,7 +1164,7 @@ out:
  * article database's own N, df and average length (as the default view's, index_artfirst). */
 static int passage_view_articles(struct index *ix, const struct index_results *r,
                                  struct index_artrank *a, const struct strlist *terms,
-                                 const struct strlist *occ, struct terr *err)
+                                 const struct strlist *occ, struct trawl_error *err)
 {
     size_t n = a->ncand, nt = a->nterms;
     xdb_docid *adocs = malloc((n ? n : 1) * sizeof *adocs);

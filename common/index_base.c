@@ -11,7 +11,7 @@
 #include "common/schema.h"
 #include "common/xdb.h"
 
-int index_meta_int(xdb *db, const char *key, long *out, struct sbuf *tmp, struct terr *err)
+int index_meta_int(xdb *db, const char *key, long *out, struct sbuf *tmp, struct trawl_error *err)
 {
     int rc = xdb_meta_get(db, key, tmp, err);
     int64_t v;
@@ -24,7 +24,7 @@ int index_meta_int(xdb *db, const char *key, long *out, struct sbuf *tmp, struct
     return TRAWL_OK;
 }
 
-int index_batch(struct index *ix, xdb *db, uint64_t *out, struct terr *err)
+int index_batch(struct index *ix, xdb *db, uint64_t *out, struct trawl_error *err)
 {
     struct sbuf tmp;
     long v;
@@ -41,7 +41,7 @@ int index_batch(struct index *ix, xdb *db, uint64_t *out, struct terr *err)
     return TRAWL_OK;
 }
 
-int index_articles_agree(struct index *ix, int *agree, struct terr *err)
+int index_articles_agree(struct index *ix, int *agree, struct trawl_error *err)
 {
     uint64_t pb = 0, ab = 0;
     int rc;
@@ -63,7 +63,7 @@ int index_articles_agree(struct index *ix, int *agree, struct terr *err)
     return rc;
 }
 
-int index_damaged(const struct index *ix, int rc, struct terr *err)
+int index_damaged(const struct index *ix, int rc, struct trawl_error *err)
 {
     /* The decoders' only TRAWL_EINDEX is "corrupt ... data": the status says it all. */
     if (rc == TRAWL_EINDEX && err != NULL)
@@ -71,7 +71,7 @@ int index_damaged(const struct index *ix, int rc, struct terr *err)
     return rc;
 }
 
-int index_analyzer(struct index *ix, struct analyzer **out, struct terr *err)
+int index_analyzer(struct index *ix, struct analyzer **out, struct trawl_error *err)
 {
     int rc = TRAWL_OK;
 

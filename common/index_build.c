@@ -73,7 +73,7 @@ void index_build_abort(struct index_build *b)
 }
 
 int index_build_start(const char *path, unsigned nparts, const char *lang, int merge,
-                      struct index_build **out, struct terr *err)
+                      struct index_build **out, struct trawl_error *err)
 {
     struct index_build *b = calloc(1, sizeof *b);
     struct index_open_opts oo;
@@ -126,7 +126,7 @@ struct index *index_build_part(struct index_build *b, unsigned i)
 }
 
 /* Keeps the parts as the shards of generation g: synced, renamed into place, listed. */
-static int finish_shards(struct index_build *b, unsigned g, struct terr *err)
+static int finish_shards(struct index_build *b, unsigned g, struct trawl_error *err)
 {
     char **lines = calloc(b->n, sizeof *lines);
     int rc = TRAWL_OK;
@@ -154,7 +154,7 @@ static int finish_shards(struct index_build *b, unsigned g, struct terr *err)
 }
 
 /* Sets the database at path's META_BATCH to 1. */
-static int level_batch(const char *path, struct terr *err)
+static int level_batch(const char *path, struct trawl_error *err)
 {
     xdb *db;
     int rc = xdb_open(path, XDB_WRITE | XDB_NO_SYNC, &db, err);
@@ -168,7 +168,7 @@ static int level_batch(const char *path, struct terr *err)
 }
 
 /* Compacts the passage databases at srcs into dst, and their article databases into dst's. */
-static int compact_pair(const char *const *srcs, size_t n, const char *dst, struct terr *err)
+static int compact_pair(const char *const *srcs, size_t n, const char *dst, struct trawl_error *err)
 {
     char **asrcs = calloc(n ? n : 1, sizeof *asrcs), *adst = NULL;
     int rc = xdb_compact(srcs, n, dst, META_ARTDF, err);
@@ -196,7 +196,7 @@ static int compact_pair(const char *const *srcs, size_t n, const char *dst, stru
     return rc;
 }
 
-int index_build_finish(struct index_build *b, struct terr *err)
+int index_build_finish(struct index_build *b, struct trawl_error *err)
 {
     char **srcs = calloc(b->n ? b->n : 1, sizeof *srcs);
     unsigned g = layout_last_gen(b->path) + 1;
@@ -252,7 +252,7 @@ out:
 }
 
 int index_writer_paths(const char *path, char ***paths, size_t *n, int *sharded,
-                       struct terr *err)
+                       struct trawl_error *err)
 {
     struct layout_entry *ents = NULL;
     char **lines = NULL;
@@ -297,7 +297,7 @@ int index_writer_paths(const char *path, char ***paths, size_t *n, int *sharded,
     return TRAWL_OK;
 }
 
-int index_compact(const char *path, struct terr *err)
+int index_compact(const char *path, struct trawl_error *err)
 {
     struct layout_entry *ents = NULL;
     char **srcs = NULL;

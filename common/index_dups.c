@@ -186,7 +186,7 @@ static enum tok_next shingle_token(void *ctx, const struct tok_token *tk)
 
 int index_dups_article_shingles(struct index *ix, struct analyzer *an,
                                 const struct trawl_passage *p, struct dups_shingles *out,
-                                struct terr *err)
+                                struct trawl_error *err)
 {
     struct docids ids = {NULL, 0, 0, 0};
     struct sbuf term, data;
@@ -253,11 +253,11 @@ struct grouping {
     struct analyzer *an; /* made on first need */
     const struct index_results *r;
     struct member *m;
-    struct terr *err;
+    struct trawl_error *err;
 };
 
 static int read_sig(struct index *ix, uint32_t docid, struct sbuf *tmp, struct member *m,
-                    struct terr *err)
+                    struct trawl_error *err)
 {
     int rc = xdb_doc_value(ix->db, docid, SLOT_SIMHASH, tmp, err);
 
@@ -331,7 +331,7 @@ static int group_of(struct grouping *g, size_t i, size_t upto)
 }
 
 int index_dups_group(struct index *ix, struct index_results *r, size_t offset, size_t count,
-                     struct index_dup_list **dups, struct terr *err)
+                     struct index_dup_list **dups, struct trawl_error *err)
 {
     struct member *m = calloc(r->n ? r->n : 1, sizeof *m);
     size_t *shown_at = calloc(r->n ? r->n : 1, sizeof *shown_at); /* rep -> shown index + 1 */

@@ -69,7 +69,7 @@ double index_dups_jaccard(const struct dups_shingles *a, const struct dups_shing
  * TRAWL_ENOMEM; index errors (TRAWL_ERETRY when the index changed). */
 int index_dups_article_shingles(struct index *ix, struct analyzer *an,
                                 const struct trawl_passage *p, struct dups_shingles *out,
-                                struct terr *err);
+                                struct trawl_error *err);
 
 /* Groups the hits of r (best first, one per article) into near-duplicate groups, keeps the
  * groups' first hits from group offset on, at most count, in r->hits (in order), and puts
@@ -77,7 +77,7 @@ int index_dups_article_shingles(struct index *ix, struct analyzer *an,
  * whose strings borrow r's data; struct index_dup_list is index.h's). *dups is owned (count
  * entries): index_dups_free(*dups, count). TRAWL_ENOMEM; index errors reading values. */
 int index_dups_group(struct index *ix, struct index_results *r, size_t offset, size_t count,
-                     struct index_dup_list **dups, struct terr *err);
+                     struct index_dup_list **dups, struct trawl_error *err);
 void index_dups_free(struct index_dup_list *dups, size_t n); /* NULL-safe */
 
 TRAWL_END_DECLS

@@ -48,7 +48,7 @@ static int add_node(struct excluder *e, const struct qnode *q)
 
 /* Compiles the words, phrases and prefixes under q that text_has may check, once per search
  * rather than once per article. */
-static int compile_subs(struct excluder *e, const struct qnode *q, struct terr *err)
+static int compile_subs(struct excluder *e, const struct qnode *q, struct trawl_error *err)
 {
     int rc = TRAWL_OK;
 
@@ -91,7 +91,7 @@ static int collect(struct excluder *e, const struct qnode *q)
 }
 
 int index_exclude_init(struct excluder *e, struct index *ix, struct analyzer *an,
-                       const struct qwords *w, const struct qnode *q, struct terr *err)
+                       const struct qwords *w, const struct qnode *q, struct trawl_error *err)
 {
     int rc = TRAWL_OK;
 
@@ -131,7 +131,7 @@ static struct checker *sub_checker(struct excluder *e, const struct qnode *q)
 static int text_has(struct excluder *e, const struct qnode *q)
 {
     struct checker *sub = sub_checker(e, q);
-    struct terr err;
+    struct trawl_error err;
     int rc;
 
     e->ids.n = 0;
@@ -161,7 +161,7 @@ static int words_has(struct excluder *e, const struct qnode *q, int exact)
     if (w->n == 0)
         return 0; /* nothing searchable: excludes nothing, as in the Xapian query */
     for (size_t i = 0; has && i < w->n; i++) {
-        struct terr err;
+        struct trawl_error err;
         int rc = xdb_cooccur(e->ix->db, e->aterm.buf, e->aterm.len, w->tok[i].term,
                              w->tok[i].tlen, &has, &err);
         if (rc != TRAWL_OK)

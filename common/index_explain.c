@@ -21,7 +21,7 @@ void index_explanation_release(struct trawl_explanation *e)
  * collection statistics, so the parts of an OR/AND query add up to its score. */
 static int part_weight(struct index *ix, xdb_query *part, const char *aterm, size_t alen,
                        xdb_docid id, const struct trawl_search_opts *o, double *w,
-                       struct terr *err)
+                       struct trawl_error *err)
 {
     xdb_query *subs[2];
     xdb_query *q;
@@ -140,7 +140,7 @@ static void article_stats(const struct index_artrank *a, size_t c, struct trawl_
 }
 
 int index_explain(struct index *ix, const struct index_results *r, size_t i,
-                  struct trawl_explanation *out, struct terr *err)
+                  struct trawl_explanation *out, struct trawl_error *err)
 {
     const struct index_hit *hit = &r->hits[i];
     const struct index_results_priv *pv = r->priv; /* index_search always makes it */

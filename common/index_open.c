@@ -24,7 +24,7 @@
 
 /* Checks (reader or writer) that db is a trawl index this build can read. A brand-new empty
  * database (no metadata, no documents) is reported through *fresh. */
-static int index_check(struct index *ix, int *fresh, struct terr *err)
+static int index_check(struct index *ix, int *fresh, struct trawl_error *err)
 {
     struct sbuf tmp;
     struct xdb_stats st;
@@ -71,12 +71,12 @@ out:
     return rc;
 }
 
-static int check_once(struct index *ix, void *fresh, struct terr *err)
+static int check_once(struct index *ix, void *fresh, struct trawl_error *err)
 {
     return index_check(ix, fresh, err);
 }
 
-static int index_set_header(struct index *ix, const char *lang, struct terr *err)
+static int index_set_header(struct index *ix, const char *lang, struct trawl_error *err)
 {
     char num[32];
     int rc;
@@ -127,7 +127,7 @@ static int stub_remote(const char *path)
 /* Opens a temporary stub holding the entries (local ones made absolute). Messages call the
  * database name, never the temporary stub's path, which means nothing to the user. */
 static int open_entries(const char *dir, const struct layout_entry *const *v, size_t n,
-                        const char *name, xdb **db, struct terr *err)
+                        const char *name, xdb **db, struct trawl_error *err)
 {
     char tmpl[] = "/tmp/trawl-stub-XXXXXX";
     int fd = mkstemp(tmpl), rc;
@@ -158,7 +158,7 @@ static int open_entries(const char *dir, const struct layout_entry *const *v, si
  * a Xapian database (a half-copied folder, a hand-edited stub): Xapian says only "no index" at
  * the stub, and a writer would create a database there, in a folder that may be someone
  * else's. Remote entries are not checked here: they are down, not damaged. */
-static int stub_target_check(const char *dir, const struct layout_entry *e, struct terr *err)
+static int stub_target_check(const char *dir, const struct layout_entry *e, struct trawl_error *err)
 {
     char detail[300];
     struct stat sb;
@@ -180,11 +180,11 @@ static int stub_target_check(const char *dir, const struct layout_entry *e, stru
 
 /* The index at path would not open (first says why) and its stub could not be read: say why
  * the stub could not be read when it is there but damaged, else what first says. */
-static int stub_unreadable(const char *path, const struct terr *first, struct terr *err)
+static int stub_unreadable(const char *path, const struct trawl_error *first, struct trawl_error *err)
 {
     char **lines;
     size_t n;
-    struct terr e;
+    struct trawl_error e;
 
     if (layout_read_stub(path, &lines, &n, &e) == TRAWL_OK)
         layout_free_lines(lines, n); /* readable now: the first error stands */
@@ -199,8 +199,8 @@ static int stub_unreadable(const char *path, const struct terr *first, struct te
  * open the others (ix->warning says which are missing); without, name the first that is down.
  * A single (unsharded) index is no shard and --allow-partial cannot help it: its error is
  * first's, or that its stub names nothing usable. */
-static int open_shards_one_by_one(struct index *ix, int allow_partial, const struct terr *first,
-                                  struct terr *err)
+static int open_shards_one_by_one(struct index *ix, int allow_partial, const struct trawl_error *first,
+                                  struct trawl_error *err)
 {
     struct layout_entry *ents = NULL;
     const struct layout_entry **up = NULL;
@@ -224,7 +224,7 @@ static int open_shards_one_by_one(struct index *ix, int allow_partial, const str
     }
     for (size_t i = 0; i < n; i++) {
         const struct layout_entry *one = &ents[i];
-        struct terr e;
+        struct trawl_error e;
         xdb *db;
         char *name = one->kind == LAYOUT_LOCAL ? layout_entry_path(ix->path, one) : NULL;
         int orc = open_entries(ix->path, &one, 1, name ? name : one->line, &db, &e);
@@ -270,7 +270,7 @@ out:
  * else it must be there. Then the two must agree on their batches: one batch ahead, the
  * article database is repaired (index_repair); anything else is damage. */
 static int open_articles_writer(struct index *ix, int mode, int fresh, int no_repair,
-                                struct terr *err)
+                                struct trawl_error *err)
 {
     uint64_t pb = 0, ab = 0;
     size_t dropped = 0;
@@ -323,7 +323,7 @@ static int open_articles_writer(struct index *ix, int mode, int fresh, int no_re
  * there is one, else each local database's articles folder. Remote shards without an ARTICLES
  * stub, and an index whose shards are not all up, have none (*adb NULL): searches then rank
  * from the passages alone (index_search.c). A local one missing is damage. */
-static int open_articles_reader(struct index *ix, xdb **adb, struct terr *err)
+static int open_articles_reader(struct index *ix, xdb **adb, struct trawl_error *err)
 {
     struct layout_entry *ents = NULL;
     char **paths = NULL, *one = NULL;
@@ -384,7 +384,7 @@ static int open_articles_reader(struct index *ix, xdb **adb, struct terr *err)
 
 /* Where a writer of the index at path writes: the database the stub names, path itself for a
  * plain database, or a new path/gen-N (created empty, with its stub) for a new index. */
-static int writer_path(const char *path, int plain, char **out, int *created, struct terr *err)
+static int writer_path(const char *path, int plain, char **out, int *created, struct trawl_error *err)
 {
     struct layout_entry *ents = NULL;
     size_t n = 0;
@@ -446,7 +446,7 @@ static int writer_path(const char *path, int plain, char **out, int *created, st
 }
 
 int index_open(const char *path, const struct index_open_opts *o, struct index **out,
-               struct terr *err)
+               struct trawl_error *err)
 {
     struct index *ix;
     struct stat sb;
@@ -487,7 +487,7 @@ int index_open(const char *path, const struct index_open_opts *o, struct index *
     } else {
         ix->stub = stub_text(path);
         ix->remote = stub_remote(path);
-        struct terr first;
+        struct trawl_error first;
         rc = xdb_open(path, mode, &ix->db, &first);
         /* Opening reads the newest revision's roots while an indexer may be committing the
          * next: what looks like damage can be that race, so look once more (index_retry
@@ -563,7 +563,7 @@ void index_close(struct index *ix)
     free(ix);
 }
 
-int index_reopen(struct index *ix, struct terr *err)
+int index_reopen(struct index *ix, struct trawl_error *err)
 {
     char *now;
     xdb *db;
@@ -633,7 +633,7 @@ int index_reopen(struct index *ix, struct terr *err)
 /* Runs fn; while it says TRAWL_ERETRY, reopens ix and runs it again, INDEX_READ_TRIES times in
  * all. Xapian keeps only the last two revisions for readers: an indexer committing small
  * batches quickly can discard the one being read more than once during a search. */
-int index_retry(struct index *ix, index_read_fn fn, void *ctx, struct terr *err)
+int index_retry(struct index *ix, index_read_fn fn, void *ctx, struct trawl_error *err)
 {
     int rc = fn(ix, ctx, err), looked_again = 0;
 

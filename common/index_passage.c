@@ -24,7 +24,7 @@ enum xdb_next index_collect_docid(void *ctx, xdb_docid id)
 
 /* The docids of article id's passages, ascending (ids->v malloc'ed: the caller frees it). */
 static int article_docids(struct index *ix, const char *id, struct docids *ids,
-                          struct terr *err)
+                          struct trawl_error *err)
 {
     struct sbuf term;
     int rc = TRAWL_OK;
@@ -41,7 +41,7 @@ static int article_docids(struct index *ix, const char *id, struct docids *ids,
 }
 
 int index_passage(struct index *ix, const char *id, unsigned ordinal, struct sbuf *store,
-                  struct trawl_passage *p, struct terr *err)
+                  struct trawl_passage *p, struct trawl_error *err)
 {
     struct docids ids = {NULL, 0, 0, 0};
     int rc = article_docids(ix, id, &ids, err);
@@ -79,7 +79,7 @@ static int cmp_ordinal(const void *a, const void *b)
 }
 
 int index_each_passage(struct index *ix, const char *id, trawl_passage_fn fn, void *ctx,
-                       struct terr *err)
+                       struct trawl_error *err)
 {
     struct docids ids = {NULL, 0, 0, 0};
     struct stored_passage *v = NULL;

@@ -51,7 +51,7 @@ static int compile_node(const struct qwords *w, const struct qnode *q, struct qs
 }
 
 int index_checker_init(struct checker *c, struct analyzer *an, const struct qwords *w,
-                       const struct qnode *root, struct terr *err)
+                       const struct qnode *root, struct trawl_error *err)
 {
     memset(c, 0, sizeof *c);
     sbuf_init(&c->store);

@@ -76,7 +76,7 @@ static enum analyze_next prep_title_token(void *ctx, const struct tok_token *tk,
  * terms, the values, and the data (for the article's: no passage, ordinal = passages). */
 static int prep_fields(struct index_prep *p, struct analyzer *an, const struct article *a,
                        const struct passage *ps, xdb_doc *doc, struct sbuf *tmp,
-                       struct terr *err)
+                       struct trawl_error *err)
 {
     struct trawl_passage sp;
     int rc;
@@ -132,7 +132,7 @@ static int prep_fields(struct index_prep *p, struct analyzer *an, const struct a
  * article's own counts. */
 static int prep_passage(struct index_prep *p, struct analyzer *an, const struct article *a,
                         const struct passage *ps, struct strmap *terms, struct strmap *art,
-                        struct dups_sig *sig, struct sbuf *tmp, struct terr *err)
+                        struct dups_sig *sig, struct sbuf *tmp, struct trawl_error *err)
 {
     struct prep_ctx pc = {terms, &p->words, sig, TRAWL_OK};
     xdb_doc *doc = xdb_doc_new();
@@ -179,7 +179,7 @@ static int prep_passage(struct index_prep *p, struct analyzer *an, const struct 
 /* The article's document: its passages' own counts (art) and its given title once, with the
  * weight a passage gives it. */
 static int prep_article(struct index_prep *p, struct analyzer *an, const struct article *a,
-                        struct strmap *art, struct sbuf *tmp, struct terr *err)
+                        struct strmap *art, struct sbuf *tmp, struct trawl_error *err)
 {
     int rc;
 
@@ -201,7 +201,7 @@ static int prep_article(struct index_prep *p, struct analyzer *an, const struct 
 }
 
 int index_prepare(struct analyzer *an, const struct article *a, const struct passage_opts *po,
-                  const struct trawl_record *rec, struct index_prep **out, struct terr *err)
+                  const struct trawl_record *rec, struct index_prep **out, struct trawl_error *err)
 {
     struct index_prep *p = calloc(1, sizeof *p);
     struct passage *ps = NULL;

@@ -100,7 +100,7 @@ struct build {
                          rank terms (index_search.c's exact_more) */
     int negated;      /* inside an excluded branch: not highlighted */
     int text_excluded; /* an excluded branch is decided on the text alone (not in the query) */
-    struct terr *err;
+    struct trawl_error *err;
     int rc;
 };
 
@@ -145,61 +145,61 @@ struct excluder {
     size_t nsubs, subcap;
     struct sbuf aterm, data;    /* scratch: the article's term, a passage's data */
     struct docids ids;          /* scratch: the article's passages */
-    struct terr *err;           /* where the first failure is told */
+    struct trawl_error *err;           /* where the first failure is told */
     int rc;                     /* and its status */
 };
 
 /* ---- index_base.c ---- */
 /* A metadata integer: -1 when absent, -2 when not a number. tmp is scratch. */
-int index_meta_int(xdb *db, const char *key, long *out, struct sbuf *tmp, struct terr *err);
+int index_meta_int(xdb *db, const char *key, long *out, struct sbuf *tmp, struct trawl_error *err);
 /* A database's META_BATCH (0 when absent; TRAWL_EINDEX, damaged, when not a number). */
-int index_batch(struct index *ix, xdb *db, uint64_t *out, struct terr *err);
+int index_batch(struct index *ix, xdb *db, uint64_t *out, struct trawl_error *err);
 /* *agree = 1 when the reader has an article database whose batch is its passages' (the
  * first shard's, for shards: Xapian reads metadata from the first database only). */
-int index_articles_agree(struct index *ix, int *agree, struct terr *err);
+int index_articles_agree(struct index *ix, int *agree, struct trawl_error *err);
 /* Returns rc, the status of a record decoder (schema.h); when it
  * is TRAWL_EINDEX (the decoders' "corrupt ... data"), first rewords err to say that the index
  * at ix's path is damaged and how to rebuild it. Decided by the status, never the text. */
-int index_damaged(const struct index *ix, int rc, struct terr *err);
+int index_damaged(const struct index *ix, int rc, struct trawl_error *err);
 
 /* ---- index_open.c ---- */
-typedef int (*index_read_fn)(struct index *ix, void *ctx, struct terr *err);
+typedef int (*index_read_fn)(struct index *ix, void *ctx, struct trawl_error *err);
 /* Runs fn; while it says TRAWL_ERETRY, reopens ix and runs it again (a few times in all); a
  * reader whose fn says TRAWL_EINDEX gets one more look at the latest revision (a race with a
  * writer can look like damage). */
-int index_retry(struct index *ix, index_read_fn fn, void *ctx, struct terr *err);
+int index_retry(struct index *ix, index_read_fn fn, void *ctx, struct trawl_error *err);
 
 /* ---- index_write.c ---- */
 /* TRAWL_EINTERNAL naming the index when it was opened read-only. */
-int index_need_writer(struct index *ix, struct terr *err);
+int index_need_writer(struct index *ix, struct trawl_error *err);
 /* A writer whose article database is one batch (abatch) ahead of its passage database: takes
  * that batch's articles out of both and commits them level again (*dropped: how many). */
-int index_repair(struct index *ix, uint64_t abatch, size_t *dropped, struct terr *err);
+int index_repair(struct index *ix, uint64_t abatch, size_t *dropped, struct trawl_error *err);
 
 /* ---- index_artdf.c ---- */
 /* Counts the article whose distinct ranking terms are terms (at the next flush). */
-int index_artdf_add(struct index *ix, const struct strmap *terms, struct terr *err);
+int index_artdf_add(struct index *ix, const struct strmap *terms, struct trawl_error *err);
 /* Before an article's passages (docids ids) go, replaced or removed: the article leaves the
  * counts of the ranking terms they hold (at the next flush). */
-int index_artdf_forget(struct index *ix, const struct docids *ids, struct terr *err);
+int index_artdf_forget(struct index *ix, const struct docids *ids, struct trawl_error *err);
 /* Writes the waiting changes into the metadata (inside the caller's transaction). */
-int index_artdf_flush(struct index *ix, struct terr *err);
+int index_artdf_flush(struct index *ix, struct trawl_error *err);
 /* Flushes when too many changes wait, to bound the memory. */
-int index_artdf_bound(struct index *ix, struct terr *err);
+int index_artdf_bound(struct index *ix, struct trawl_error *err);
 /* A term's stored article df; *found 0 when the index has no count for it (*out 0). */
 int index_artdf_get(struct index *ix, const char *term, size_t len, uint64_t *out, int *found,
-                    struct terr *err);
+                    struct trawl_error *err);
 
 /* ---- index_spell.c ---- */
 /* Whether a token is a word worth suggesting: the spelling table holds only these. */
 int index_spelling_word(const struct tok_token *tk);
 /* Sends the words pending in ix->spell and ix->unspell to the spelling table. */
-int index_flush_spelling(struct index *ix, struct terr *err);
+int index_flush_spelling(struct index *ix, struct trawl_error *err);
 /* Takes the words of an article's passages (docids ids) off the spelling table (at the next
  * flush). */
-int index_forget_words(struct index *ix, const struct docids *ids, struct terr *err);
+int index_forget_words(struct index *ix, const struct docids *ids, struct trawl_error *err);
 /* Keeps ix->spell + ix->unspell below SPELL_PENDING_MAX words, flushing when over. */
-int index_spell_bound(struct index *ix, struct terr *err);
+int index_spell_bound(struct index *ix, struct trawl_error *err);
 
 /* ---- index_passage.c ---- */
 /* An xdb_postings callback appending to a struct docids (nomem set and XDB_STOP on OOM). */
@@ -214,7 +214,7 @@ int index_cmp_str(const void *a, const void *b); /* qsort of char * */
 /* Analyses the words, phrases and prefixes of root with an, once: each analyze_each (or,
  * for a prefix, tok_fold_word) of the search. TRAWL_ENOMEM only; release w either way. */
 int index_qwords_init(struct qwords *w, struct analyzer *an, const struct qnode *root,
-                      struct terr *err);
+                      struct trawl_error *err);
 void index_qwords_release(struct qwords *w); /* w may be zeroed */
 /* q's analysis (q a word, phrase or prefix node of the query w was made from). */
 const struct qword *index_qword(const struct qwords *w, const struct qnode *q);
@@ -228,7 +228,7 @@ xdb_query *index_query_node(struct build *b, const struct qnode *q);
 /* Every index term starting with prefix as one synonym (or match-nothing); NULL with *rc set
  * on error: TRAWL_EINPUT past PREFIX_MAX_EXPANSION terms. */
 xdb_query *index_expand_prefix(xdb *db, const char *prefix, size_t n, int *rc,
-                               struct terr *err);
+                               struct trawl_error *err);
 
 /* ---- index_search.c ---- */
 /* Xapian's options for ranking passages as o says (BM25 or BM25+), ties by article then docid. */
@@ -241,7 +241,7 @@ void index_rank_opts(const struct trawl_search_opts *o, struct xdb_search_opts *
  * Failures during the search reach e->err, with their status in e->rc. TRAWL_ENOMEM only.
  * Release e with index_exclude_release whatever the result. */
 int index_exclude_init(struct excluder *e, struct index *ix, struct analyzer *an,
-                       const struct qwords *w, const struct qnode *q, struct terr *err);
+                       const struct qwords *w, const struct qnode *q, struct trawl_error *err);
 void index_exclude_release(struct excluder *e); /* NULL-safe */
 /* Keep the passage in data? No when its article contains an excluded branch anywhere (or on
  * failure: see e->rc). */
@@ -314,7 +314,7 @@ double index_bm25_tf(double tf, double len, double avg, double k1, double b);
  * own score + the rest x their article's score, and no passage is swapped (a->per_passage). */
 int index_artrank(struct index *ix, struct index_results *r, const struct strlist *terms,
                   const struct strlist *occ, const struct trawl_search_opts *o, int keep_shown,
-                  struct index_artrank **out, struct terr *err);
+                  struct index_artrank **out, struct trawl_error *err);
 
 /* Article-first ranking (the default view over an article database): the best articles by
  * their BM25 in ix->adb for xq (o: the widened window, ranked by score, one passage per
@@ -326,24 +326,24 @@ int index_artrank(struct index *ix, struct index_results *r, const struct strlis
 int index_artfirst(struct index *ix, const xdb_query *xq, const struct strlist *terms,
                    const struct strlist *occ, const struct trawl_search_opts *o,
                    xdb_decider_fn dec, void *dctx, struct index_results *r,
-                   struct index_artrank **out, struct terr *err);
+                   struct index_artrank **out, struct trawl_error *err);
 /* Article-first: chooses, for each hit of r (the page, after folding) not chosen yet, the
  * passage shown by its own text (its docid; the caller reads its data), reading the counts of
  * those articles' documents. A no-op for other results. TRAWL_ENOMEM and index errors. */
-int index_artfirst_show(struct index *ix, struct index_results *r, struct terr *err);
+int index_artfirst_show(struct index *ix, struct index_results *r, struct trawl_error *err);
 /* Article-first: reads hit i's article fields (title, date, url, source) where the search
  * left it with its id alone (hit->partial). A no-op for other hits. */
-int index_hit_full(struct index *ix, struct index_results *r, size_t i, struct terr *err);
+int index_hit_full(struct index *ix, struct index_results *r, size_t i, struct trawl_error *err);
 /* Article-first: reads candidate c's own counts (a->tf, tc, cand[c].len, tl) unless read
  * already, for explain. A no-op for other rankings. */
-int index_artfirst_count(struct index *ix, struct index_artrank *a, size_t c, struct terr *err);
+int index_artfirst_count(struct index *ix, struct index_artrank *a, size_t c, struct trawl_error *err);
 
 /* ---- index_phrase.c ---- */
 /* Compiles root's words, phrases and prefixes, as w analysed them, into c; candidates are
  * analysed with an. an and w are borrowed: they must outlive c. TRAWL_ENOMEM only; c needs
  * index_checker_release() either way. */
 int index_checker_init(struct checker *c, struct analyzer *an, const struct qwords *w,
-                       const struct qnode *root, struct terr *err);
+                       const struct qnode *root, struct trawl_error *err);
 void index_checker_release(struct checker *c); /* frees what c owns; c may be zeroed */
 /* Does the passage in data satisfy the checker's query exactly? (c->ex is not looked at.) */
 int index_checker_match(struct checker *c, const char *data, size_t len);

@@ -132,7 +132,7 @@ static int cmp_qword(const void *a, const void *b)
 }
 
 int index_qwords_init(struct qwords *w, struct analyzer *an, const struct qnode *root,
-                      struct terr *err)
+                      struct trawl_error *err)
 {
     memset(w, 0, sizeof *w);
     if (root != NULL && collect_leaves(w, an, root) != TRAWL_OK)
@@ -329,7 +329,7 @@ static enum xdb_next expand_term(void *ctx, const char *term, size_t len, uint64
  * 1.4.22 read freed memory when two of them are ORed: a fuzz finding.) NULL with *rc set on
  * error; no expansion gives a query matching nothing. */
 xdb_query *index_expand_prefix(xdb *db, const char *prefix, size_t n, int *rc,
-                                struct terr *err)
+                                struct trawl_error *err)
 {
     char folded[TOK_MAX_BYTES + 1];
     struct expand_ctx e;

@@ -116,7 +116,7 @@ static int same_stem(struct analyzer *an, const char *a, size_t alen, const char
 }
 
 int index_suggest_rare(struct index *ix, const char *word, size_t len, struct sbuf *out,
-                       uint64_t *word_freq, uint64_t *sug_freq, struct terr *err)
+                       uint64_t *word_freq, uint64_t *sug_freq, struct trawl_error *err)
 {
     unsigned a[RARE_MAX_CHARS], b[RARE_MAX_CHARS];
     uint64_t wf = 0, sf = 0;

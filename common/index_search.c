@@ -22,7 +22,7 @@
 /* ---- Running a search ------------------------------------------------------------------ */
 
 /* TRAWL_ECANCELLED once the caller's cancel flag is up. */
-static int check_cancel(const struct trawl_search_opts *o, struct terr *err)
+static int check_cancel(const struct trawl_search_opts *o, struct trawl_error *err)
 {
     if (o->cancel != NULL && *o->cancel)
         return terr_set(err, TRAWL_ECANCELLED, "search cancelled");
@@ -97,7 +97,7 @@ void index_results_free(struct index_results *r)
  * call it). */
 static int article_matches(struct index *ix, const xdb_query *xq, struct checker *chk, int here,
                            const struct trawl_passage *p, unsigned shown, uint64_t *more,
-                           struct terr *err)
+                           struct trawl_error *err)
 {
     struct xdb_search_opts xo;
     struct sbuf term;
@@ -167,7 +167,7 @@ out:
  * counted already for its candidates. */
 static int exact_more(struct index *ix, const xdb_query *xq, struct checker *chk,
                       struct index_results *r, const struct trawl_search_opts *o, int plain,
-                      struct terr *err)
+                      struct trawl_error *err)
 {
     unsigned per_article = o->per_article;
     const struct index_artrank *art = ((struct index_results_priv *)r->priv)->art;
@@ -223,7 +223,7 @@ void index_rank_opts(const struct trawl_search_opts *o, struct xdb_search_opts *
 }
 
 static int run_search(struct index *ix, const xdb_query *xq, const struct trawl_search_opts *o,
-                      struct checker *chk, struct index_results *r, struct terr *err)
+                      struct checker *chk, struct index_results *r, struct trawl_error *err)
 {
     struct xdb_search_opts xo;
     struct index_results_priv *pv = r->priv;
@@ -276,7 +276,7 @@ static int run_search(struct index *ix, const xdb_query *xq, const struct trawl_
  * passages within the window (a lower bound, as Xapian's own). */
 static int run_search_checked_here(struct index *ix, const xdb_query *xq,
                                    const struct trawl_search_opts *o, struct checker *chk,
-                                   struct index_results *r, struct terr *err)
+                                   struct index_results *r, struct trawl_error *err)
 {
     struct index_results_priv *pv = r->priv;
     size_t want = (size_t)o->offset + o->count;
@@ -436,7 +436,7 @@ static int artrank_on(const struct trawl_search_opts *o)
  * phrase is checked on the articles' text, which remote shards cannot do inside Xapian: there
  * such a query ranks from the passages. */
 static int artfirst_on(struct index *ix, const struct trawl_search_opts *o, const struct build *b,
-                       int *on, struct terr *err)
+                       int *on, struct trawl_error *err)
 {
     int agree = 0, rc;
 
@@ -475,7 +475,7 @@ static void widen(const struct trawl_search_opts *o, struct trawl_search_opts *w
 
 /* Reads the passages article ranking chose to show for the hits on the page (the others keep
  * the best scoring passage's data, from the mset). */
-static int read_shown(struct index *ix, struct index_results *r, struct terr *err)
+static int read_shown(struct index *ix, struct index_results *r, struct trawl_error *err)
 {
     struct index_results_priv *pv = r->priv;
     size_t n = 0;
@@ -504,7 +504,7 @@ static int read_shown(struct index *ix, struct index_results *r, struct terr *er
 }
 
 /* Reads the shown passages a search left for later (search_once's defer). */
-static int load_shown(struct index *ix, struct index_results *r, struct terr *err)
+static int load_shown(struct index *ix, struct index_results *r, struct trawl_error *err)
 {
     struct index_results_priv *pv = r->priv;
     int rc;
@@ -536,7 +536,7 @@ static void debug_query(const xdb_query *xq, int checked)
  * the caller releases chk and ex whatever the result. */
 static int setup_checks(struct index *ix, const struct build *b, const struct qnode *q,
                         unsigned per_article, struct checker *chk, struct excluder *ex,
-                        struct terr *err)
+                        struct trawl_error *err)
 {
     int rc;
 
@@ -586,7 +586,7 @@ static enum xdb_next add_expansion(void *ctx, const char *t, size_t len, double 
 }
 
 static int expand_query(struct index *ix, xdb_query **xq, const struct trawl_search_opts *o,
-                        struct checker *chk, const struct strlist *own, struct terr *err)
+                        struct checker *chk, const struct strlist *own, struct trawl_error *err)
 {
     struct xdb_search_opts xo;
     struct guard g = {chk, o->cancel};
@@ -645,7 +645,7 @@ out:
 /* A commit may land at any read: the whole search is redone on the new state (below).
  * defer: leave the shown passages' data to load_shown (read for the hits kept only). */
 static int search_once(struct index *ix, const struct qnode *q, const struct trawl_search_opts *o,
-                       int defer, struct index_results **out, struct terr *err)
+                       int defer, struct index_results **out, struct trawl_error *err)
 {
     const struct trawl_search_opts *orig = o;
     struct trawl_search_opts wide;
@@ -775,7 +775,7 @@ struct search_args {
  * holds twice the results up to the page's end and 10 more, so that pages stay full unless
  * more than half the results are duplicates. The signatures and the shown passages are read
  * after the search: a commit in between is TRAWL_ERETRY, and index_retry runs it all again. */
-static int search_fn(struct index *ix, void *ctx, struct terr *err)
+static int search_fn(struct index *ix, void *ctx, struct trawl_error *err)
 {
     struct search_args *a = ctx;
     const struct trawl_search_opts *o = a->o;
@@ -804,7 +804,7 @@ static int search_fn(struct index *ix, void *ctx, struct terr *err)
 }
 
 int index_search(struct index *ix, const struct qnode *q, const struct trawl_search_opts *o,
-                 struct index_results **out, struct terr *err)
+                 struct index_results **out, struct trawl_error *err)
 {
     struct trawl_search_opts view = *o;
     struct search_args a = {q, &view, out};

@@ -27,7 +27,7 @@ int index_spelling_word(const struct tok_token *tk)
 }
 
 /* Additions first, then removals: a word an update both drops and keeps nets out right. */
-int index_flush_spelling(struct index *ix, struct terr *err)
+int index_flush_spelling(struct index *ix, struct trawl_error *err)
 {
     int rc = TRAWL_OK;
 
@@ -67,7 +67,7 @@ static enum analyze_next unspell_token(void *ctx, const struct tok_token *tk, co
 
 /* Before an article's passages go (replaced or removed): their words leave the spelling
  * table, so suggestions match a clean build of what is left. */
-int index_forget_words(struct index *ix, const struct docids *ids, struct terr *err)
+int index_forget_words(struct index *ix, const struct docids *ids, struct trawl_error *err)
 {
     struct sbuf data;
     struct analyzer *an;
@@ -92,13 +92,13 @@ int index_forget_words(struct index *ix, const struct docids *ids, struct terr *
 }
 
 int index_suggest(struct index *ix, const char *word, size_t len, struct sbuf *out,
-                  struct terr *err)
+                  struct trawl_error *err)
 {
     sbuf_reset(out);
     return xdb_spelling(ix->db, word, len, 2, out, err);
 }
 
-int index_spell_bound(struct index *ix, struct terr *err)
+int index_spell_bound(struct index *ix, struct trawl_error *err)
 {
     if (ix->spell.n + ix->unspell.n > SPELL_PENDING_MAX)
         return index_flush_spelling(ix, err);
@@ -118,7 +118,7 @@ static enum xdb_next complete_word(void *ctx, const char *word, size_t len, uint
 }
 
 int index_complete(struct index *ix, const char *prefix, size_t len, trawl_complete_fn fn,
-                   void *ctx, struct terr *err)
+                   void *ctx, struct trawl_error *err)
 {
     struct complete_ctx c = {fn, ctx};
 

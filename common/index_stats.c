@@ -80,7 +80,7 @@ static enum xdb_next count_meta(void *ctx, const char *key, size_t klen, const c
 }
 
 /* Articles: their records, in every shard (metadata of a stub reads the first one only). */
-static int count_articles(struct index *ix, struct count_ctx *arts, struct terr *err)
+static int count_articles(struct index *ix, struct count_ctx *arts, struct trawl_error *err)
 {
     char **paths = NULL;
     size_t n = 0;
@@ -103,7 +103,7 @@ static int count_articles(struct index *ix, struct count_ctx *arts, struct terr 
     return rc;
 }
 
-int index_stats(struct index *ix, struct trawl_stats *st, struct terr *err)
+int index_stats(struct index *ix, struct trawl_stats *st, struct trawl_error *err)
 {
     struct xdb_stats xs;
     struct count_ctx terms = {0}, arts = {0};
@@ -150,7 +150,7 @@ struct counts_ctx {
     uint64_t articles, passages;
 };
 
-static int read_counts(struct index *ix, void *ctx, struct terr *err)
+static int read_counts(struct index *ix, void *ctx, struct trawl_error *err)
 {
     struct counts_ctx *c = ctx;
     struct xdb_stats xs;
@@ -163,7 +163,7 @@ static int read_counts(struct index *ix, void *ctx, struct terr *err)
     return rc;
 }
 
-int index_counts(struct index *ix, uint64_t *articles, uint64_t *passages, struct terr *err)
+int index_counts(struct index *ix, uint64_t *articles, uint64_t *passages, struct trawl_error *err)
 {
     struct counts_ctx c = {0, 0};
     int rc = index_retry(ix, read_counts, &c, err);

@@ -13,7 +13,7 @@
 #include "common/tok.h"
 
 int index_parse(const char *query, size_t len, int plain, const struct query_opts *o,
-                struct qnode **out, size_t *col, struct terr *err)
+                struct qnode **out, size_t *col, struct trawl_error *err)
 {
     return plain ? query_parse_plain(query, len, o, out, err)
                  : query_parse(query, len, o, out, col, err);
@@ -25,7 +25,7 @@ void index_parse_free(struct qnode *root)
 }
 
 int index_snippet(struct index *ix, const struct index_results *r, const char *text,
-                  size_t len, size_t width, struct trawl_snippet *out, struct terr *err)
+                  size_t len, size_t width, struct trawl_snippet *out, struct trawl_error *err)
 {
     static const struct index_hl none;
     struct analyzer *an;
@@ -49,7 +49,7 @@ static enum analyze_next word_each(void *ctx, const struct tok_token *tk, const 
 }
 
 int index_words(struct index *ix, const char *text, size_t len, trawl_word_fn fn, void *ctx,
-                struct terr *err)
+                struct trawl_error *err)
 {
     struct words w = {fn, ctx};
     struct analyzer *an;
@@ -78,7 +78,7 @@ static enum tok_next fold_token(void *ctx, const struct tok_token *tk)
     return TOK_NEXT;
 }
 
-int index_fold(const char *text, size_t len, struct sbuf *out, struct terr *err)
+int index_fold(const char *text, size_t len, struct sbuf *out, struct trawl_error *err)
 {
     struct fold f = {out, out->len, TRAWL_OK};
     /* A tokenizer of its own: folding needs no index, and a tok is scratch for one thread. */

@@ -11,7 +11,7 @@
 
 /* ---- Writing ---------------------------------------------------------------------------- */
 
-int index_need_writer(struct index *ix, struct terr *err)
+int index_need_writer(struct index *ix, struct trawl_error *err)
 {
     if (!ix->writable)
         return terr_set(err, TRAWL_EINTERNAL, "index '%s' is open read-only", ix->path);
@@ -19,7 +19,7 @@ int index_need_writer(struct index *ix, struct terr *err)
 }
 
 /* Notes the article key for the article database's pending list (META_PENDING). */
-static int touch(struct index *ix, const char *key, size_t len, struct terr *err)
+static int touch(struct index *ix, const char *key, size_t len, struct trawl_error *err)
 {
     /* A fresh build's part: a crash leaves the previous index as it was, nothing to repair. */
     if (ix->adf_defer)
@@ -31,7 +31,7 @@ static int touch(struct index *ix, const char *key, size_t len, struct terr *err
 
 /* Before the passages tagged aterm go (replaced or removed): what they add to the spelling
  * table and the article df is taken back, from one read of the article's docids. */
-static int forget_article(struct index *ix, const char *aterm, size_t alen, struct terr *err)
+static int forget_article(struct index *ix, const char *aterm, size_t alen, struct trawl_error *err)
 {
     struct docids ids = {NULL, 0, 0, 0};
     int rc = xdb_postings(ix->db, aterm, alen, index_collect_docid, &ids, err);
@@ -46,7 +46,7 @@ static int forget_article(struct index *ix, const char *aterm, size_t alen, stru
     return rc;
 }
 
-int index_put(struct index *ix, const struct index_prep *p, int is_new, struct terr *err)
+int index_put(struct index *ix, const struct index_prep *p, int is_new, struct trawl_error *err)
 {
     struct sbuf term;
     int rc = index_need_writer(ix, err);
@@ -97,7 +97,7 @@ out:
 }
 
 int index_set_record(struct index *ix, const char *id, const struct trawl_record *rec,
-                     struct terr *err)
+                     struct trawl_error *err)
 {
     struct sbuf key, val;
     int rc = index_need_writer(ix, err);
@@ -115,7 +115,7 @@ int index_set_record(struct index *ix, const char *id, const struct trawl_record
     return rc;
 }
 
-int index_remove(struct index *ix, const char *id, struct terr *err)
+int index_remove(struct index *ix, const char *id, struct trawl_error *err)
 {
     struct sbuf term;
     int rc = index_need_writer(ix, err);
@@ -145,7 +145,7 @@ out:
     return rc;
 }
 
-int index_begin(struct index *ix, struct terr *err)
+int index_begin(struct index *ix, struct trawl_error *err)
 {
     int rc = index_need_writer(ix, err);
 
@@ -173,7 +173,7 @@ static int pending_list(const struct index *ix, struct sbuf *out)
 }
 
 /* Commits one of the two databases (in the batch, or what is pending) with batch number num. */
-static int commit_one(struct index *ix, xdb *db, const char *num, struct terr *err)
+static int commit_one(struct index *ix, xdb *db, const char *num, struct trawl_error *err)
 {
     int rc = xdb_meta_set(db, META_BATCH, num, strlen(num), err);
 
@@ -185,7 +185,7 @@ static int commit_one(struct index *ix, xdb *db, const char *num, struct terr *e
 /* The article database commits first, with the keys of the batch: a crash before the
  * passage database's commit leaves it one batch ahead, and the next writer takes those
  * articles out of both (index_open's repair), so the two never disagree for long. */
-int index_commit(struct index *ix, struct terr *err)
+int index_commit(struct index *ix, struct trawl_error *err)
 {
     char num[32], bnum[32];
     struct sbuf pend;
@@ -222,7 +222,7 @@ int index_commit(struct index *ix, struct terr *err)
     return rc;
 }
 
-int index_cancel(struct index *ix, struct terr *err)
+int index_cancel(struct index *ix, struct trawl_error *err)
 {
     int rc = TRAWL_OK;
 
@@ -242,7 +242,7 @@ int index_cancel(struct index *ix, struct terr *err)
 /* ---- Records ---------------------------------------------------------------------------- */
 
 int index_article(struct index *ix, const char *id, struct trawl_record *rec,
-                  struct sbuf *store, struct terr *err)
+                  struct sbuf *store, struct trawl_error *err)
 {
     struct sbuf key;
     int rc;
@@ -265,7 +265,7 @@ int index_article(struct index *ix, const char *id, struct trawl_record *rec,
 struct each_article {
     trawl_record_fn fn;
     void *ctx;
-    struct terr *err;
+    struct trawl_error *err;
     int rc;       /* a record that would not decode, or what fn returned to stop */
     int corrupt;  /* rc is the decoder's: the index is damaged */
 };
@@ -284,7 +284,7 @@ static enum xdb_next each_article_meta(void *ctx, const char *key, size_t klen,
     return ea->rc == TRAWL_OK ? XDB_NEXT : XDB_STOP;
 }
 
-int index_each_article(struct index *ix, trawl_record_fn fn, void *ctx, struct terr *err)
+int index_each_article(struct index *ix, trawl_record_fn fn, void *ctx, struct trawl_error *err)
 {
     struct each_article ea = {fn, ctx, err, TRAWL_OK, 0};
     int rc = xdb_meta_each(ix->db, META_ARTICLE, each_article_meta, &ea, err);
@@ -305,7 +305,7 @@ static int source_key(const char *path, struct sbuf *key)
     return sbuf_adds(key, path);
 }
 
-int index_source(struct index *ix, const char *path, struct trawl_source *s, struct terr *err)
+int index_source(struct index *ix, const char *path, struct trawl_source *s, struct trawl_error *err)
 {
     struct sbuf key, val;
     int rc;
@@ -328,7 +328,7 @@ out:
 }
 
 int index_set_source(struct index *ix, const char *path, const struct trawl_source *s,
-                     struct terr *err)
+                     struct trawl_error *err)
 {
     struct sbuf key, val;
     int rc;
@@ -344,7 +344,7 @@ int index_set_source(struct index *ix, const char *path, const struct trawl_sour
     return rc;
 }
 
-int index_forget_source(struct index *ix, const char *path, struct terr *err)
+int index_forget_source(struct index *ix, const char *path, struct trawl_error *err)
 {
     struct sbuf key;
     int rc;
@@ -364,7 +364,7 @@ int index_forget_source(struct index *ix, const char *path, struct terr *err)
  * it stopped before the passages' commit. The articles of that batch (META_PENDING) are taken
  * out of both, with their records and their sources' records, so the next run indexes them
  * again from their files; both databases then commit the same batch number. */
-int index_repair(struct index *ix, uint64_t abatch, size_t *dropped, struct terr *err)
+int index_repair(struct index *ix, uint64_t abatch, size_t *dropped, struct trawl_error *err)
 {
     struct sbuf pend, store;
     struct trawl_record rec;

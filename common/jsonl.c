@@ -27,7 +27,7 @@ struct jsonl {
     size_t pos, len; /* unread bytes: chunk[pos..len) */
 };
 
-int jsonl_open(const char *path, size_t max_line, struct jsonl **out, struct terr *err)
+int jsonl_open(const char *path, size_t max_line, struct jsonl **out, struct trawl_error *err)
 {
     struct jsonl *r;
 
@@ -86,7 +86,7 @@ size_t jsonl_file_offset(const struct jsonl *r)
 /* Refills chunk. Returns TRAWL_OK with r->len > 0, TRAWL_OK with r->len == 0 at the end,
  * or TRAWL_EIO. zlib reports a truncated gzip stream not from gzread() (which returns 0)
  * but through gzerror(), so the end is checked too. */
-static int refill(struct jsonl *r, struct terr *err)
+static int refill(struct jsonl *r, struct trawl_error *err)
 {
     int n = gzread(r->gz, r->chunk, JSONL_CHUNK), errnum = Z_OK;
     const char *msg;
@@ -115,7 +115,7 @@ static int refill(struct jsonl *r, struct terr *err)
 
 /* Reads the next line (without its "\n") into r->cur. *got = 0 at the end of the file;
  * *toolong = 1 when the line was longer than max_line (r->cur then holds a prefix). */
-static int read_line(struct jsonl *r, int *got, int *toolong, struct terr *err)
+static int read_line(struct jsonl *r, int *got, int *toolong, struct trawl_error *err)
 {
     size_t total = 0;
     int any = 0, rc;
@@ -174,7 +174,7 @@ static const char *opt_string(json_t *o, const char *name)
     return json_string_value(json_object_get(o, name));
 }
 
-static int parse_line(struct jsonl *r, struct article *a, struct terr *err)
+static int parse_line(struct jsonl *r, struct article *a, struct trawl_error *err)
 {
     json_error_t jerr;
     json_t *o, *id, *text, *date;
@@ -226,7 +226,7 @@ static int parse_line(struct jsonl *r, struct article *a, struct terr *err)
     return rc;
 }
 
-int jsonl_next(struct jsonl *r, struct article *a, int *got, struct terr *err)
+int jsonl_next(struct jsonl *r, struct article *a, int *got, struct trawl_error *err)
 {
     int line, toolong, rc;
 

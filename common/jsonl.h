@@ -18,7 +18,7 @@ struct jsonl;
 
 /* max_line: longest line accepted, in bytes (longer lines are skipped with an error naming
  * the limit). Cannot open: TRAWL_EIO with strerror. */
-int jsonl_open(const char *path, size_t max_line, struct jsonl **out, struct terr *err);
+int jsonl_open(const char *path, size_t max_line, struct jsonl **out, struct trawl_error *err);
 void jsonl_close(struct jsonl *r); /* NULL-safe */
 
 /* Reads the next article into a (initialised; its old contents are released first, and it is
@@ -26,7 +26,7 @@ void jsonl_close(struct jsonl *r); /* NULL-safe */
  * at the end of the file. A malformed line (bad JSON, missing id or text, too long) returns
  * TRAWL_EINPUT with "line N: why"; the next call continues after it. A read error (corrupt
  * or truncated gzip, I/O) returns TRAWL_EIO and the reader is finished (then *got = 0). */
-int jsonl_next(struct jsonl *r, struct article *a, int *got, struct terr *err);
+int jsonl_next(struct jsonl *r, struct article *a, int *got, struct trawl_error *err);
 
 /* Line number of the last line read (1-based). */
 size_t jsonl_line(const struct jsonl *r);

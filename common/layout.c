@@ -40,7 +40,7 @@ static int make_dirs(const char *dir)
 /* A writer refuses a stub that is a symbolic link: it would delete generations (layout_clean)
  * and write databases according to a file that lives somewhere else, perhaps someone else's,
  * and switching generations would silently replace the link by a file. */
-static int stub_not_a_link(const char *dir, struct terr *err)
+static int stub_not_a_link(const char *dir, struct trawl_error *err)
 {
     struct sbuf p;
     struct stat sb;
@@ -58,7 +58,7 @@ static int stub_not_a_link(const char *dir, struct terr *err)
     return TRAWL_OK;
 }
 
-int layout_lock(const char *dir, int *fd, struct terr *err)
+int layout_lock(const char *dir, int *fd, struct trawl_error *err)
 {
     struct sbuf p;
     int f;
@@ -134,7 +134,7 @@ void layout_free_lines(char **lines, size_t n)
 #define STUB_MAX_BYTES (1u << 20)
 
 int layout_parse_stub(const char *dir, const char *buf, size_t len, char ***lines, size_t *n,
-                      struct terr *err)
+                      struct trawl_error *err)
 {
     int rc = TRAWL_OK;
 
@@ -177,7 +177,7 @@ int layout_parse_stub(const char *dir, const char *buf, size_t len, char ***line
     return rc;
 }
 
-int layout_read_stub(const char *dir, char ***lines, size_t *n, struct terr *err)
+int layout_read_stub(const char *dir, char ***lines, size_t *n, struct trawl_error *err)
 {
     struct sbuf p, text;
     FILE *f;
@@ -230,7 +230,7 @@ void layout_free_entries(struct layout_entry *v, size_t n)
 }
 
 /* Parses line (taking it over) into e. */
-static int parse_entry(const char *dir, char *line, struct layout_entry *e, struct terr *err)
+static int parse_entry(const char *dir, char *line, struct layout_entry *e, struct trawl_error *err)
 {
     const char *sp = strchr(line, ' ');
 
@@ -248,7 +248,7 @@ static int parse_entry(const char *dir, char *line, struct layout_entry *e, stru
 
 /* Entries from the lines of a stub (taken over, freed here whatever happens). */
 static int entries_of(const char *dir, char **lines, size_t nl, struct layout_entry **v,
-                      size_t *n, struct terr *err)
+                      size_t *n, struct trawl_error *err)
 {
     size_t i;
     int rc = TRAWL_OK;
@@ -271,7 +271,7 @@ static int entries_of(const char *dir, char **lines, size_t nl, struct layout_en
     return TRAWL_OK;
 }
 
-int layout_read_entries(const char *dir, struct layout_entry **v, size_t *n, struct terr *err)
+int layout_read_entries(const char *dir, struct layout_entry **v, size_t *n, struct trawl_error *err)
 {
     char **lines = NULL;
     size_t nl = 0;
@@ -283,7 +283,7 @@ int layout_read_entries(const char *dir, struct layout_entry **v, size_t *n, str
 }
 
 int layout_parse_entries(const char *dir, const char *buf, size_t len, struct layout_entry **v,
-                         size_t *n, struct terr *err)
+                         size_t *n, struct trawl_error *err)
 {
     char **lines = NULL;
     size_t nl = 0;
@@ -373,7 +373,7 @@ static int sync_path(const char *path, int dir)
     return rc;
 }
 
-int layout_write_stub(const char *dir, char *const *lines, size_t n, struct terr *err)
+int layout_write_stub(const char *dir, char *const *lines, size_t n, struct trawl_error *err)
 {
     struct sbuf tmp, dst, body;
     int fd = -1, rc = TRAWL_OK;
@@ -461,7 +461,7 @@ static int rm_one(const char *path, const struct stat *sb, int flag, struct FTW 
     return unlink(path) != 0 && errno != ENOENT ? -1 : 0;
 }
 
-int layout_remove_tree(const char *path, struct terr *err)
+int layout_remove_tree(const char *path, struct trawl_error *err)
 {
     struct stat sb;
 
@@ -485,7 +485,7 @@ static int sync_one(const char *path, const struct stat *sb, int flag, struct FT
     return 0;
 }
 
-int layout_sync_tree(const char *path, struct terr *err)
+int layout_sync_tree(const char *path, struct trawl_error *err)
 {
     if (nftw(path, sync_one, 16, FTW_PHYS) != 0)
         return terr_set(err, TRAWL_EIO, "cannot sync '%s': %s", path, strerror(errno));
@@ -505,12 +505,12 @@ static int same_file(const char *dir, const struct layout_entry *e, const char *
     return same;
 }
 
-int layout_stub_writable(const char *dir, struct terr *err)
+int layout_stub_writable(const char *dir, struct trawl_error *err)
 {
     return stub_not_a_link(dir, err);
 }
 
-int layout_clean(const char *dir, struct terr *err)
+int layout_clean(const char *dir, struct trawl_error *err)
 {
     struct layout_entry *ents = NULL;
     size_t n = 0;

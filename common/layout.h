@@ -33,24 +33,24 @@ TRAWL_BEGIN_DECLS
 /* Creates dir if missing and takes its lock without waiting: TRAWL_ELOCKED names the holder
  * when another process has it. *fd is released by layout_unlock (or by the process ending).
  * A lock file or a stub that is a symbolic link: TRAWL_EINDEX, refused (never followed). */
-int layout_lock(const char *dir, int *fd, struct terr *err);
+int layout_lock(const char *dir, int *fd, struct trawl_error *err);
 void layout_unlock(int fd); /* -1 is ignored */
 
 /* The stub's lines, in order ("auto gen-3", "remote 127.0.0.1:7001", ...): a malloc'ed array
  * of malloc'ed strings; free with layout_free_lines. No stub: TRAWL_ENOTFOUND. More than
  * TRAWL_MAX_SHARDS lines: TRAWL_EINDEX naming dir and the limit; a NUL byte: TRAWL_EINDEX,
  * the index at dir is damaged. */
-int layout_read_stub(const char *dir, char ***lines, size_t *n, struct terr *err);
+int layout_read_stub(const char *dir, char ***lines, size_t *n, struct trawl_error *err);
 /* The same from a stub's bytes buf[0..len) (dir names the index in messages): what
  * layout_read_stub does once it has read the file, and what the fuzz target exercises. A stub
  * file over 1 MiB is refused unread (TRAWL_EINDEX, damaged). */
 int layout_parse_stub(const char *dir, const char *buf, size_t len, char ***lines, size_t *n,
-                      struct terr *err);
+                      struct trawl_error *err);
 void layout_free_lines(char **lines, size_t n);
 /* TRAWL_OK unless dir's stub is a symbolic link, which writers refuse (TRAWL_EINDEX). */
-int layout_stub_writable(const char *dir, struct terr *err);
+int layout_stub_writable(const char *dir, struct trawl_error *err);
 /* Replaces the stub atomically (temporary file, fsync, rename, fsync of dir). */
-int layout_write_stub(const char *dir, char *const *lines, size_t n, struct terr *err);
+int layout_write_stub(const char *dir, char *const *lines, size_t n, struct trawl_error *err);
 
 /* One parsed stub line. */
 enum layout_kind {
@@ -65,10 +65,10 @@ struct layout_entry {
 };
 /* The stub's entries, in order: a malloc'ed array; free with layout_free_entries. Errors as
  * layout_read_stub's, and a line of one word only: TRAWL_EINDEX. */
-int layout_read_entries(const char *dir, struct layout_entry **v, size_t *n, struct terr *err);
+int layout_read_entries(const char *dir, struct layout_entry **v, size_t *n, struct trawl_error *err);
 /* The same from a stub's bytes, as layout_parse_stub. */
 int layout_parse_entries(const char *dir, const char *buf, size_t len, struct layout_entry **v,
-                         size_t *n, struct terr *err);
+                         size_t *n, struct trawl_error *err);
 void layout_free_entries(struct layout_entry *v, size_t n); /* NULL-safe */
 /* 1 if some entry is not a local database. */
 int layout_entries_remote(const struct layout_entry *v, size_t n);
@@ -98,15 +98,15 @@ int layout_is_database(const char *path);
 unsigned layout_last_gen(const char *dir);
 
 /* rm -rf path (no error when it is already gone). */
-int layout_remove_tree(const char *path, struct terr *err);
+int layout_remove_tree(const char *path, struct trawl_error *err);
 /* fsync every file below path and the folders themselves. */
-int layout_sync_tree(const char *path, struct terr *err);
+int layout_sync_tree(const char *path, struct trawl_error *err);
 /* Removes dir's tmp-* folders and gen-* folders the stub no longer names: leftovers of a run
  * that was killed. gen-* folders only when the stub exists and every local database it names
  * is there: otherwise they may be all that is left of a damaged index. A stub that is a
  * symbolic link: TRAWL_EINDEX, nothing removed. Call only with the
  * lock held. */
-int layout_clean(const char *dir, struct terr *err);
+int layout_clean(const char *dir, struct trawl_error *err);
 
 TRAWL_END_DECLS
 

@@ -204,7 +204,7 @@ static int emit_passage(struct out *o, const char *s, size_t start, size_t end, 
 }
 
 int passage_split(const char *body, size_t len, const struct passage_opts *o, struct passage **out,
-                  size_t *n, struct terr *err)
+                  size_t *n, struct trawl_error *err)
 {
     struct passage_opts def;
     struct out res = {NULL, 0, 0};

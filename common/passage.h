@@ -49,7 +49,7 @@ struct passage {
  * (free() it); an empty or all-white-space body gives *n = 0 and *out = NULL.
  * TRAWL_ENOMEM or TRAWL_EINPUT (bad opts). */
 int passage_split(const char *body, size_t len, const struct passage_opts *o,
-                  struct passage **out, size_t *n, struct terr *err);
+                  struct passage **out, size_t *n, struct trawl_error *err);
 
 TRAWL_END_DECLS
 

@@ -19,7 +19,7 @@ struct job {
     int is_new;
     struct index_prep *prep;   /* made by a worker */
     int done;                  /* ready for its writer */
-    struct terr err;           /* a worker's failure */
+    struct trawl_error err;           /* a worker's failure */
     int rc;
 };
 
@@ -48,7 +48,7 @@ struct pipeline {
     int closing;         /* the producer has finished */
     int aborting;
     int failed;          /* a writer failed: err holds why */
-    struct terr err;
+    struct trawl_error err;
     struct trawl_write_counts counts;
 };
 
@@ -67,7 +67,7 @@ static void *worker_main(void *arg)
 {
     struct pipeline *p = arg;
     struct analyzer *an = NULL;
-    struct terr aerr;
+    struct trawl_error aerr;
     int have_an = analyzer_new(p->o.lang, &an, &aerr) == TRAWL_OK;
 
     pthread_mutex_lock(&p->mu);
@@ -104,7 +104,7 @@ static void *worker_main(void *arg)
 }
 
 static int apply(struct pipeline *p, struct index *ix, struct job *j, size_t *in_batch,
-                 struct terr *err)
+                 struct trawl_error *err)
 {
     int rc = TRAWL_OK;
 
@@ -152,7 +152,7 @@ static void *writer_main(void *arg)
     struct pipeline *p = wr->p;
     struct index *ix = p->ix[wr->w];
     size_t in_batch = 0;
-    struct terr err;
+    struct trawl_error err;
     int rc = TRAWL_OK;
 
     pthread_mutex_lock(&p->mu);
@@ -207,7 +207,7 @@ static void *writer_main(void *arg)
 }
 
 int pipeline_start(struct index **ix, unsigned nix, const struct pipeline_opts *o,
-                   struct pipeline **out, struct terr *err)
+                   struct pipeline **out, struct trawl_error *err)
 {
     struct pipeline *p = calloc(1, sizeof *p);
 
@@ -273,7 +273,7 @@ static void reclaim(struct pipeline *p)
     }
 }
 
-static int submit(struct pipeline *p, struct job *j, size_t bytes, struct terr *err)
+static int submit(struct pipeline *p, struct job *j, size_t bytes, struct trawl_error *err)
 {
     pthread_mutex_lock(&p->mu);
     for (;;) {
@@ -303,7 +303,7 @@ static int submit(struct pipeline *p, struct job *j, size_t bytes, struct terr *
 
 /* source[0..slen) need not be NUL-terminated (records come from library callers). */
 static struct job *job_new(struct pipeline *p, enum job_kind kind, const char *source,
-                           size_t slen, const char *key, struct terr *err)
+                           size_t slen, const char *key, struct trawl_error *err)
 {
     struct job *j = calloc(1, sizeof *j);
     struct sbuf k;
@@ -333,7 +333,7 @@ unsigned pipeline_route(const char *key, size_t len, unsigned n)
 }
 
 int pipeline_put(struct pipeline *p, struct article *a, const struct trawl_record *rec,
-                 int is_new, struct terr *err)
+                 int is_new, struct trawl_error *err)
 {
     struct job *j = job_new(p, JOB_PUT, rec->source, rec->source_len, a->id, err);
 
@@ -347,7 +347,7 @@ int pipeline_put(struct pipeline *p, struct article *a, const struct trawl_recor
     return submit(p, j, j->rec.size, err);
 }
 
-int pipeline_remove(struct pipeline *p, const char *id, struct terr *err)
+int pipeline_remove(struct pipeline *p, const char *id, struct trawl_error *err)
 {
     struct job *j = job_new(p, JOB_REMOVE, id, strlen(id), id, err);
 
@@ -355,7 +355,7 @@ int pipeline_remove(struct pipeline *p, const char *id, struct terr *err)
 }
 
 int pipeline_record(struct pipeline *p, const char *id, const struct trawl_record *rec,
-                    struct terr *err)
+                    struct trawl_error *err)
 {
     struct job *j = job_new(p, JOB_RECORD, rec->source, rec->source_len, id, err);
 
@@ -394,7 +394,7 @@ static void pipeline_join_free(struct pipeline *p)
     free(p);
 }
 
-int pipeline_finish(struct pipeline *p, struct trawl_write_counts *c, struct terr *err)
+int pipeline_finish(struct pipeline *p, struct trawl_write_counts *c, struct trawl_error *err)
 {
     int rc = TRAWL_OK;
 

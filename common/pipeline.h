@@ -37,7 +37,7 @@ struct pipeline;
 
 /* Starts the threads: o->workers analysers and one writer for each of ix[0..nix). */
 int pipeline_start(struct index **ix, unsigned nix, const struct pipeline_opts *o,
-                   struct pipeline **out, struct terr *err);
+                   struct pipeline **out, struct trawl_error *err);
 
 /* Which of n indexes an article key belongs to (a stable hash: same key, same index). */
 unsigned pipeline_route(const char *key, size_t len, unsigned n);
@@ -45,17 +45,17 @@ unsigned pipeline_route(const char *key, size_t len, unsigned n);
 /* Submits an article (taking over a's fields; a is re-initialised) with its record.
  * Returns the writer's error once the writer has failed (the job is dropped). */
 int pipeline_put(struct pipeline *p, struct article *a, const struct trawl_record *rec,
-                 int is_new, struct terr *err);
-int pipeline_remove(struct pipeline *p, const char *id, struct terr *err);
+                 int is_new, struct trawl_error *err);
+int pipeline_remove(struct pipeline *p, const char *id, struct trawl_error *err);
 int pipeline_record(struct pipeline *p, const char *id, const struct trawl_record *rec,
-                    struct terr *err);
+                    struct trawl_error *err);
 
 /* Progress so far (safe to call from the producer at any time). */
 void pipeline_counts(struct pipeline *p, struct trawl_write_counts *c);
 
 /* Drains the queue, commits, joins the threads and frees p. Returns the first error; the
  * final counts go to *c (may be NULL). */
-int pipeline_finish(struct pipeline *p, struct trawl_write_counts *c, struct terr *err);
+int pipeline_finish(struct pipeline *p, struct trawl_write_counts *c, struct trawl_error *err);
 
 /* Stops at once: drops queued jobs, cancels the open batch, joins and frees p. */
 void pipeline_abort(struct pipeline *p);

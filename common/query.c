@@ -60,7 +60,7 @@ struct parser {
     size_t nt, cap, pos;
     size_t cur_off, cur_col; /* column cache: col_at() is asked for increasing offsets */
     size_t *col;
-    struct terr *err;
+    struct trawl_error *err;
 };
 
 /* The column of byte off: 1 + the number of UTF-8 code points before it. Continuation bytes
@@ -765,7 +765,7 @@ out:
 }
 
 int query_parse(const char *q, size_t len, const struct query_opts *o, struct qnode **root,
-                size_t *col, struct terr *err)
+                size_t *col, struct trawl_error *err)
 {
     struct parser p;
     const char *nul;
@@ -811,7 +811,7 @@ static int plain_space(char c)
 }
 
 int query_parse_plain(const char *q, size_t len, const struct query_opts *o,
-                      struct qnode **root, struct terr *err)
+                      struct qnode **root, struct trawl_error *err)
 {
     struct qnode *top = new_node(o != NULL && o->default_and ? QK_AND : QK_OR, 1);
     size_t i = 0;

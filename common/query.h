@@ -76,7 +76,7 @@ struct query_opts {
  * with the message in err and the 1-based column in *col (col may be NULL). An empty query
  * (nothing but white space) is an error too. TRAWL_ENOMEM on OOM. */
 int query_parse(const char *q, size_t len, const struct query_opts *o, struct qnode **root,
-                size_t *col, struct terr *err);
+                size_t *col, struct trawl_error *err);
 void query_free(struct qnode *root); /* NULL-safe */
 
 /* Plain text, no syntax (evaluation topics like "(a) - b" run as written): every white-space
@@ -84,7 +84,7 @@ void query_free(struct qnode *root); /* NULL-safe */
  * character is taken for an operator. *root is NULL when the text has no word (not an
  * error). TRAWL_ENOMEM only. */
 int query_parse_plain(const char *q, size_t len, const struct query_opts *o,
-                      struct qnode **root, struct terr *err);
+                      struct qnode **root, struct trawl_error *err);
 
 /* A canonical, fully parenthesised rendering, for tests and TRAWL_DEBUG_QUERY:
  * e.g. (OR word:a (AND word:b phrase:"c d")) ; appends to out (sbuf.h). */

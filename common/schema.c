@@ -177,7 +177,7 @@ static const char *get_str(struct rd *r, size_t *len)
 }
 
 /* Starts reading a record of kind `what`: checks the version byte. */
-static int rd_begin(struct rd *r, const char *data, size_t len, const char *what, struct terr *err)
+static int rd_begin(struct rd *r, const char *data, size_t len, const char *what, struct trawl_error *err)
 {
     r->p = (const unsigned char *)data;
     r->len = data ? len : 0;
@@ -192,7 +192,7 @@ static int rd_begin(struct rd *r, const char *data, size_t len, const char *what
     return TRAWL_OK;
 }
 
-static int rd_end(struct rd *r, const char *what, struct terr *err)
+static int rd_end(struct rd *r, const char *what, struct trawl_error *err)
 {
     if (r->bad || r->pos != r->len)
         return terr_set(err, TRAWL_EINDEX, "corrupt %s data", what);
@@ -201,7 +201,7 @@ static int rd_end(struct rd *r, const char *what, struct terr *err)
 
 /* ---- metadata values ---- */
 
-int schema_meta_number(const char *val, size_t len, int64_t *out, struct terr *err)
+int schema_meta_number(const char *val, size_t len, int64_t *out, struct trawl_error *err)
 {
     int64_t v = 0;
 
@@ -219,7 +219,7 @@ int schema_meta_number(const char *val, size_t len, int64_t *out, struct terr *e
     return TRAWL_OK;
 }
 
-int schema_meta_lang(const char *val, size_t len, char *out, struct terr *err)
+int schema_meta_lang(const char *val, size_t len, char *out, struct trawl_error *err)
 {
     out[0] = '\0';
     if (len == 0)
@@ -248,7 +248,7 @@ int schema_passage_encode(const struct trawl_passage *p, struct sbuf *out)
     return TRAWL_OK;
 }
 
-int schema_passage_decode(const char *data, size_t len, struct trawl_passage *p, struct terr *err)
+int schema_passage_decode(const char *data, size_t len, struct trawl_passage *p, struct trawl_error *err)
 {
     struct rd r;
     uint64_t ordinal;
@@ -288,7 +288,7 @@ int schema_article_encode(const struct trawl_record *a, struct sbuf *out)
     return TRAWL_OK;
 }
 
-int schema_article_decode(const char *data, size_t len, struct trawl_record *a, struct terr *err)
+int schema_article_decode(const char *data, size_t len, struct trawl_record *a, struct trawl_error *err)
 {
     struct rd r;
     uint64_t passages;
@@ -319,7 +319,7 @@ int schema_source_encode(const struct trawl_source *s, struct sbuf *out)
     return TRAWL_OK;
 }
 
-int schema_source_decode(const char *data, size_t len, struct trawl_source *s, struct terr *err)
+int schema_source_decode(const char *data, size_t len, struct trawl_source *s, struct trawl_error *err)
 {
     struct rd r;
     int rc;

@@ -115,20 +115,20 @@ int schema_article_record_key(const char *id, size_t len, struct sbuf *out);
 int schema_passage_encode(const struct trawl_passage *p, struct sbuf *out);
 /* TRAWL_EINDEX when data is not a passage of this schema. */
 int schema_passage_decode(const char *data, size_t len, struct trawl_passage *p,
-                          struct terr *err);
+                          struct trawl_error *err);
 /* Are two passages of the same article (equal ids)? */
 int schema_same_article(const struct trawl_passage *a, const struct trawl_passage *b);
 
 /* The record kept per article for incremental runs is a struct trawl_record (trawl.h). */
 int schema_article_encode(const struct trawl_record *a, struct sbuf *out);
 int schema_article_decode(const char *data, size_t len, struct trawl_record *a,
-                          struct terr *err);
+                          struct trawl_error *err);
 
 /* The record kept per JSONL source file, so an unchanged file is skipped unread: a struct
  * trawl_source (trawl.h). */
 int schema_source_encode(const struct trawl_source *s, struct sbuf *out);
 int schema_source_decode(const char *data, size_t len, struct trawl_source *s,
-                         struct terr *err);
+                         struct trawl_error *err);
 
 /* Metadata values as a reader checks them (the header: trawl.schema, trawl.analyzer,
  * trawl.updated, trawl.lang). An empty value is an absent key: TRAWL_ENOTFOUND (*out -1, or
@@ -136,11 +136,11 @@ int schema_source_decode(const char *data, size_t len, struct trawl_source *s,
 #define SCHEMA_META_DIGITS 18 /* a number's most digits: fits int64_t and long on LP64 */
 #define SCHEMA_MAX_LANG 31    /* a language name's most bytes */
 /* A number: 1 to SCHEMA_META_DIGITS decimal digits and nothing else (no sign, space or NUL). */
-int schema_meta_number(const char *val, size_t len, int64_t *out, struct terr *err);
+int schema_meta_number(const char *val, size_t len, int64_t *out, struct trawl_error *err);
 /* A stemmer language name: 1 to SCHEMA_MAX_LANG bytes of a-z and '_', copied NUL-terminated
  * into out (SCHEMA_MAX_LANG + 1 bytes); out is "" on any failure. Whether this build knows
  * the language is stem.h's question, not the schema's. */
-int schema_meta_lang(const char *val, size_t len, char *out, struct terr *err);
+int schema_meta_lang(const char *val, size_t len, char *out, struct trawl_error *err);
 
 /* 64-bit FNV-1a, for content hashes and long ids (not cryptographic; collisions of changed
  * content are ~2^-64). hash_update continues a running hash (start from TRAWL_HASH_SEED). */

@@ -221,7 +221,7 @@ static void cut_window(const char *text, size_t len, size_t width, const struct 
 }
 
 int snippet_make(struct analyzer *an, const char *text, size_t len, const struct index_hl *hl,
-                 size_t width, struct trawl_snippet *out, struct terr *err)
+                 size_t width, struct trawl_snippet *out, struct trawl_error *err)
 {
     struct sctx c = {hl, NULL, 0, 0, an, {0}, NULL, 0, 0};
     size_t nitems = hl->nterms + hl->nexact + hl->nprefixes;

@@ -18,7 +18,7 @@ TRAWL_BEGIN_DECLS
 /* Fills out, trawl.h's struct trawl_snippet: the window of text[0..len) shown (width 0: the
  * whole text), and every mark of the whole text in order (malloc'ed). TRAWL_ENOMEM on OOM. */
 int snippet_make(struct analyzer *an, const char *text, size_t len, const struct index_hl *hl,
-                 size_t width, struct trawl_snippet *out, struct terr *err);
+                 size_t width, struct trawl_snippet *out, struct trawl_error *err);
 void snippet_release(struct trawl_snippet *s); /* NULL-safe */
 
 TRAWL_END_DECLS

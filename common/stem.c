@@ -58,7 +58,7 @@ int stem_known(const char *lang)
     return 0;
 }
 
-int stem_new(const char *lang, struct stem **out, struct terr *err)
+int stem_new(const char *lang, struct stem **out, struct trawl_error *err)
 {
     struct stem *st;
 

@@ -17,7 +17,7 @@ struct stem;
 
 /* lang is a Snowball algorithm name ("english", "french", ...) or "none" (identity).
  * Unknown language: TRAWL_EINPUT naming it and listing none. */
-int stem_new(const char *lang, struct stem **out, struct terr *err);
+int stem_new(const char *lang, struct stem **out, struct trawl_error *err);
 void stem_free(struct stem *st); /* NULL-safe */
 
 /* Stems word[0..len) (folded UTF-8 of at most TOK_MAX_BYTES). The result belongs to st and

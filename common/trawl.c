@@ -14,13 +14,12 @@
 #include "common/schema.h"
 #include "trawl_config.h"
 
-int api_fail(struct trawl_error *out, const struct terr *e)
+int api_fail(struct trawl_error *out, const struct trawl_error *e)
 {
     if (out != NULL) {
-        out->code = e->code;
-        memcpy(out->msg, e->msg, sizeof out->msg);
+        *out = *e;
         out->msg[sizeof out->msg - 1] = '\0';
-        out->column = 0;
+        out->column = 0; /* a query's column is the API's to set */
     }
     return (int)e->code;
 }
@@ -36,7 +35,7 @@ int api_ok(struct trawl_error *out)
 }
 
 /* An internal call's status, its error copied out when it failed. */
-static int pass(int rc, struct trawl_error *out, const struct terr *e)
+static int pass(int rc, struct trawl_error *out, const struct trawl_error *e)
 {
     return rc == TRAWL_OK ? api_ok(out) : api_fail(out, e);
 }
@@ -105,7 +104,7 @@ void trawl_article_free(trawl_article *a)
 int trawl_article_from_file(trawl_article *a, const char *id, const char *buf, size_t len,
                             struct trawl_error *err)
 {
-    struct terr e;
+    struct trawl_error e;
 
     return pass(article_from_file(&a->a, id, buf, len, &e), err, &e);
 }
@@ -114,7 +113,7 @@ int trawl_article_from_fields(trawl_article *a, const char *id, const char *text
                               size_t text_len, const char *title, const char *date,
                               const char *url, const char *source, struct trawl_error *err)
 {
-    struct terr e;
+    struct trawl_error e;
 
     return pass(article_from_fields(&a->a, id, text, text_len, title, date, url, source, &e),
                 err, &e);
@@ -179,13 +178,13 @@ struct trawl_jsonl {
 int trawl_jsonl_open(const char *path, size_t max_line, trawl_jsonl **out,
                      struct trawl_error *err)
 {
-    struct terr e;
+    struct trawl_error e;
     trawl_jsonl *j = malloc(sizeof *j);
     int rc;
 
     *out = NULL;
     if (j == NULL)
-        return api_fail(err, &(struct terr){TRAWL_ENOMEM, "out of memory"});
+        return api_fail(err, &(struct trawl_error){TRAWL_ENOMEM, "out of memory", 0});
     rc = jsonl_open(path, max_line, &j->r, &e);
     if (rc != TRAWL_OK) {
         free(j);
@@ -205,7 +204,7 @@ void trawl_jsonl_close(trawl_jsonl *r)
 
 int trawl_jsonl_next(trawl_jsonl *r, trawl_article *a, int *got, struct trawl_error *err)
 {
-    struct terr e;
+    struct trawl_error e;
 
     return pass(jsonl_next(r->r, &a->a, got, &e), err, &e);
 }

@@ -27,10 +27,10 @@ struct trawl_results {
 
 static int nomem(struct trawl_error *err)
 {
-    return api_fail(err, &(struct terr){TRAWL_ENOMEM, "out of memory"});
+    return api_fail(err, &(struct trawl_error){TRAWL_ENOMEM, "out of memory", 0});
 }
 
-static int pass(int rc, struct trawl_error *out, const struct terr *e)
+static int pass(int rc, struct trawl_error *out, const struct trawl_error *e)
 {
     return rc == TRAWL_OK ? api_ok(out) : api_fail(out, e);
 }
@@ -43,7 +43,7 @@ int trawl_open(const char *path, const struct trawl_open_opts *opts, trawl_index
     struct index_open_opts oo = {.mode = INDEX_READ};
     struct analyzer *an;
     trawl_index *ix;
-    struct terr e;
+    struct trawl_error e;
     int rc;
 
     *out = NULL;
@@ -73,7 +73,7 @@ void trawl_close(trawl_index *ix)
 
 int trawl_reopen(trawl_index *ix, struct trawl_error *err)
 {
-    struct terr e;
+    struct trawl_error e;
     int rc = index_reopen(ix->ix, &e);
 
     return pass(rc, err, &e);
@@ -124,7 +124,7 @@ int trawl_search(trawl_index *ix, const char *query, size_t len,
     struct query_opts qo;
     struct qnode *root = NULL;
     trawl_results *r;
-    struct terr e;
+    struct trawl_error e;
     size_t col = 0;
     uint64_t articles, passages, most;
     int rc;
@@ -258,7 +258,7 @@ int trawl_results_known_span(const trawl_results *r, size_t i, size_t k, size_t 
 int trawl_snippet(const trawl_results *r, const char *text, size_t len, size_t width,
                   struct trawl_snippet *out, struct trawl_error *err)
 {
-    struct terr e;
+    struct trawl_error e;
 
     memset(out, 0, sizeof *out);
     return pass(index_snippet(r->ix->ix, r->res, text, len, width, out, &e), err, &e);
@@ -275,7 +275,7 @@ void trawl_snippet_release(struct trawl_snippet *s)
 int trawl_words(trawl_index *ix, const char *text, size_t len, trawl_word_fn fn, void *ctx,
                 struct trawl_error *err)
 {
-    struct terr e;
+    struct trawl_error e;
 
     return pass(index_words(ix->ix, text, len, fn, ctx, &e), err, &e);
 }
@@ -283,7 +283,7 @@ int trawl_words(trawl_index *ix, const char *text, size_t len, trawl_word_fn fn,
 int trawl_fold(const char *text, size_t len, char **out, struct trawl_error *err)
 {
     struct sbuf folded;
-    struct terr e;
+    struct trawl_error e;
 
     *out = NULL;
     sbuf_init(&folded);
@@ -301,11 +301,11 @@ int trawl_fold(const char *text, size_t len, char **out, struct trawl_error *err
 int trawl_explain(trawl_index *ix, const trawl_results *r, size_t i,
                   struct trawl_explanation *out, struct trawl_error *err)
 {
-    struct terr e;
+    struct trawl_error e;
 
     memset(out, 0, sizeof *out);
     if (i >= trawl_results_count(r))
-        return api_fail(err, &(struct terr){TRAWL_EINPUT, "no result to explain"});
+        return api_fail(err, &(struct trawl_error){TRAWL_EINPUT, "no result to explain", 0});
     return pass(index_explain(ix->ix, r->res, i, out, &e), err, &e);
 }
 
@@ -322,7 +322,7 @@ int trawl_passage_get(trawl_index *ix, const char *id, unsigned ordinal,
     struct trawl_passage p;
     struct sbuf store;
     struct trawl_passage *tp;
-    struct terr e;
+    struct trawl_error e;
     char *s;
     int rc;
 
@@ -365,7 +365,7 @@ void trawl_passage_free(struct trawl_passage *p)
 int trawl_each_passage(trawl_index *ix, const char *id, trawl_passage_fn fn, void *ctx,
                        struct trawl_error *err)
 {
-    struct terr e;
+    struct trawl_error e;
 
     return pass(index_each_passage(ix->ix, id, fn, ctx, &e), err, &e);
 }
@@ -374,7 +374,7 @@ int trawl_each_passage(trawl_index *ix, const char *id, trawl_passage_fn fn, voi
 
 int trawl_stats(trawl_index *ix, struct trawl_stats *st, struct trawl_error *err)
 {
-    struct terr e;
+    struct trawl_error e;
 
     memset(st, 0, sizeof *st);
     return pass(index_stats(ix->ix, st, &e), err, &e);
@@ -395,7 +395,7 @@ char *trawl_stats_format(const char *path, const struct trawl_stats *st)
 int trawl_suggest(trawl_index *ix, const char *word, char **out, struct trawl_error *err)
 {
     struct sbuf sug;
-    struct terr e;
+    struct trawl_error e;
 
     *out = NULL;
     sbuf_init(&sug);
@@ -412,7 +412,7 @@ int trawl_suggest_rare(trawl_index *ix, const char *word, char **out, uint64_t *
                        uint64_t *sug_freq, struct trawl_error *err)
 {
     struct sbuf sug;
-    struct terr e;
+    struct trawl_error e;
 
     *out = NULL;
     sbuf_init(&sug);
@@ -429,7 +429,7 @@ int trawl_suggest_rare(trawl_index *ix, const char *word, char **out, uint64_t *
 int trawl_complete(trawl_index *ix, const char *prefix, size_t len, trawl_complete_fn fn,
                    void *ctx, struct trawl_error *err)
 {
-    struct terr e;
+    struct trawl_error e;
 
     return pass(index_complete(ix->ix, prefix, len, fn, ctx, &e), err, &e);
 }
@@ -442,7 +442,7 @@ int trawl_each_record(trawl_index *ix, trawl_record_fn fn, void *ctx, struct tra
     char **paths = NULL;
     size_t n = 0;
     int sharded = 0, rc = TRAWL_OK;
-    struct terr e;
+    struct trawl_error e;
 
     /* The metadata of a stub reads its first shard only: a sharded index is read shard by
      * shard. Remote shards (no local paths) are read as the index is, as index_stats does. */
@@ -468,7 +468,7 @@ int trawl_each_record(trawl_index *ix, trawl_record_fn fn, void *ctx, struct tra
 int trawl_source_get(trawl_index *ix, const char *path, struct trawl_source *out,
                      struct trawl_error *err)
 {
-    struct terr e;
+    struct trawl_error e;
 
     memset(out, 0, sizeof *out);
     return pass(index_source(ix->ix, path, out, &e), err, &e);

@@ -46,14 +46,14 @@ struct trawl_writer {
 
 static int fail(struct trawl_error *out, int code, const char *msg)
 {
-    struct terr e;
+    struct trawl_error e;
 
     terr_set(&e, code, "%s", msg);
     return api_fail(out, &e);
 }
 
 /* The shard-count rules of an existing index against opts->shards. */
-static int check_shards(trawl_writer *w, struct terr *err)
+static int check_shards(trawl_writer *w, struct trawl_error *err)
 {
     char **stub = NULL;
     size_t nstub = 0;
@@ -82,7 +82,7 @@ static void close_open(trawl_writer *w)
 }
 
 /* Opens the index's single database or every shard (paths from index_writer_paths). */
-static int open_databases(trawl_writer *w, char **paths, struct terr *err)
+static int open_databases(trawl_writer *w, char **paths, struct trawl_error *err)
 {
     struct index_open_opts oo;
     int rc = TRAWL_OK;
@@ -108,7 +108,7 @@ static int open_databases(trawl_writer *w, char **paths, struct terr *err)
 }
 
 static int writer_init(trawl_writer *w, const char *path, const struct trawl_writer_opts *o,
-                       struct terr *err)
+                       struct trawl_error *err)
 {
     w->lockfd = -1;
     w->has_records = -1;
@@ -131,7 +131,7 @@ int trawl_writer_open(const char *path, const struct trawl_writer_opts *opts,
 {
     trawl_writer *w = calloc(1, sizeof *w);
     char **paths = NULL;
-    struct terr e;
+    struct trawl_error e;
     int rc;
 
     *out = NULL;
@@ -161,7 +161,7 @@ int trawl_writer_open(const char *path, const struct trawl_writer_opts *opts,
 /* ---- Records ---------------------------------------------------------------------------- */
 
 /* Every record of every open database, until er asks to stop. */
-static int each_record(trawl_writer *w, struct api_records *er, struct terr *err)
+static int each_record(trawl_writer *w, struct api_records *er, struct trawl_error *err)
 {
     if (w->o.rebuild)
         return TRAWL_OK;
@@ -176,7 +176,7 @@ static int each_record(trawl_writer *w, struct api_records *er, struct terr *err
 }
 
 /* Whether the index holds any article record (none, or rebuild: a build from nothing). */
-static int has_records(trawl_writer *w, int *out, struct terr *err)
+static int has_records(trawl_writer *w, int *out, struct trawl_error *err)
 {
     struct api_records probe = {NULL, NULL, 0};
     int rc;
@@ -194,7 +194,7 @@ int trawl_writer_each_record(trawl_writer *w, trawl_record_fn fn, void *ctx,
                              struct trawl_error *err)
 {
     struct api_records er = {fn, ctx, 0};
-    struct terr e;
+    struct trawl_error e;
 
     if (fn == NULL)
         return fail(err, TRAWL_EINPUT, "no record callback");
@@ -206,7 +206,7 @@ int trawl_writer_each_record(trawl_writer *w, trawl_record_fn fn, void *ctx,
 int trawl_writer_source_get(trawl_writer *w, const char *path, struct trawl_source *out,
                             struct trawl_error *err)
 {
-    struct terr e;
+    struct trawl_error e;
     int any;
 
     /* Records are read before the pipeline starts: after that, its writer threads alone
@@ -230,7 +230,7 @@ int trawl_article_passages(const trawl_article *a, size_t min_words, size_t max_
 {
     struct passage_opts po;
     struct passage *ps = NULL;
-    struct terr e;
+    struct trawl_error e;
     int rc;
 
     *n = 0;
@@ -251,7 +251,7 @@ int trawl_article_passages(const trawl_article *a, size_t min_words, size_t max_
 
 /* A build from nothing (a new index, or rebuild): parts written in parallel and merged (or
  * kept as the shards), while the old index stays searchable until the new one replaces it. */
-static int start_fresh(trawl_writer *w, struct terr *err)
+static int start_fresh(trawl_writer *w, struct trawl_error *err)
 {
     char lang[64];
     unsigned nparts;
@@ -282,7 +282,7 @@ static int start_fresh(trawl_writer *w, struct terr *err)
 int trawl_writer_start(trawl_writer *w, struct trawl_error *err)
 {
     struct pipeline_opts po;
-    struct terr e;
+    struct trawl_error e;
     int rc, any = 0;
 
     if (w->pl != NULL || w->build != NULL)
@@ -322,7 +322,7 @@ static int not_started(struct trawl_error *err)
 int trawl_writer_put(trawl_writer *w, trawl_article *a, const struct trawl_record *rec,
                      int is_new, struct trawl_error *err)
 {
-    struct terr e;
+    struct trawl_error e;
 
     if (w->pl == NULL)
         return not_started(err);
@@ -333,7 +333,7 @@ int trawl_writer_put(trawl_writer *w, trawl_article *a, const struct trawl_recor
 
 int trawl_writer_remove(trawl_writer *w, const char *key, struct trawl_error *err)
 {
-    struct terr e;
+    struct trawl_error e;
 
     if (w->pl == NULL)
         return not_started(err);
@@ -345,7 +345,7 @@ int trawl_writer_remove(trawl_writer *w, const char *key, struct trawl_error *er
 int trawl_writer_set_record(trawl_writer *w, const char *id, const struct trawl_record *rec,
                             struct trawl_error *err)
 {
-    struct terr e;
+    struct trawl_error e;
 
     if (w->pl == NULL)
         return not_started(err);
@@ -380,7 +380,7 @@ void trawl_writer_counts(trawl_writer *w, struct trawl_write_counts *c)
 
 /* The JSON Lines source records, once their articles are committed (a run killed before this
  * re-reads those files next time, finding their articles unchanged). */
-static int write_sources(trawl_writer *w, struct terr *err)
+static int write_sources(trawl_writer *w, struct trawl_error *err)
 {
     int rc = TRAWL_OK;
 
@@ -393,7 +393,7 @@ static int write_sources(trawl_writer *w, struct terr *err)
 
 int trawl_writer_finish(trawl_writer *w, struct trawl_write_counts *c, struct trawl_error *err)
 {
-    struct terr e;
+    struct trawl_error e;
     int rc;
 
     if (w->pl == NULL)
@@ -448,7 +448,7 @@ void trawl_on_fatal(void (*fn)(const char *msg))
 
 int trawl_compact(const char *path, struct trawl_error *err)
 {
-    struct terr e;
+    struct trawl_error e;
     int lockfd = -1;
     int rc = layout_lock(path, &lockfd, &e);
 

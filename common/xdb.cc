@@ -73,7 +73,7 @@ static std::string xdb_said(const Xapian::Error &e)
  * a temporary stub. Damage is what a read of bytes on disk found wrong: Xapian's corrupt,
  * version and opening errors, and its plain DatabaseError without a system error ("EOF
  * reading block"); a DatabaseError with one (a full disk, EIO) stays an I/O-ish index error. */
-static int xdb_fail(struct terr *err, const char *what, const char *path = nullptr,
+static int xdb_fail(struct trawl_error *err, const char *what, const char *path = nullptr,
                     const char *name = nullptr)
 {
     if (name == nullptr || *name == '\0')
@@ -117,13 +117,13 @@ static int xdb_fail(struct terr *err, const char *what, const char *path = nullp
     }
 }
 
-static int xdb_read_only(struct terr *err)
+static int xdb_read_only(struct trawl_error *err)
 {
     return terr_set(err, TRAWL_EINTERNAL, "index opened read-only");
 }
 
 /* Replaces out's contents with s. */
-static int xdb_put(struct sbuf *out, const std::string &s, struct terr *err)
+static int xdb_put(struct sbuf *out, const std::string &s, struct trawl_error *err)
 {
     sbuf_reset(out);
     if (sbuf_add(out, s.data(), s.size()) != TRAWL_OK)
@@ -131,7 +131,7 @@ static int xdb_put(struct sbuf *out, const std::string &s, struct terr *err)
     return TRAWL_OK;
 }
 
-static int xdb_check_term(size_t len, struct terr *err)
+static int xdb_check_term(size_t len, struct trawl_error *err)
 {
     if (len == 0)
         return terr_set(err, TRAWL_EINPUT, "empty term");
@@ -141,7 +141,7 @@ static int xdb_check_term(size_t len, struct terr *err)
     return TRAWL_OK;
 }
 
-static int xdb_check_key(const char *key, struct terr *err)
+static int xdb_check_key(const char *key, struct trawl_error *err)
 {
     size_t len = strlen(key);
     if (len == 0)
@@ -154,13 +154,13 @@ static int xdb_check_key(const char *key, struct terr *err)
 
 /* ---- Opening ------------------------------------------------------------------------- */
 
-extern "C" int xdb_open(const char *path, int mode, xdb **out, struct terr *err)
+extern "C" int xdb_open(const char *path, int mode, xdb **out, struct trawl_error *err)
 {
     return xdb_open_as(path, path, mode, out, err);
 }
 
 extern "C" int xdb_open_as(const char *path, const char *name, int mode, xdb **out,
-                           struct terr *err)
+                           struct trawl_error *err)
 {
     *out = nullptr;
     try {
@@ -201,7 +201,7 @@ extern "C" int xdb_open_as(const char *path, const char *name, int mode, xdb **o
     }
 }
 
-extern "C" int xdb_open_many(const char *const *paths, size_t n, xdb **out, struct terr *err)
+extern "C" int xdb_open_many(const char *const *paths, size_t n, xdb **out, struct trawl_error *err)
 {
     const char *path = nullptr;
 
@@ -224,7 +224,7 @@ extern "C" int xdb_open_many(const char *const *paths, size_t n, xdb **out, stru
     }
 }
 
-extern "C" int xdb_reopen(xdb *db, struct terr *err)
+extern "C" int xdb_reopen(xdb *db, struct trawl_error *err)
 {
     try {
         db->db.reopen();
@@ -264,7 +264,7 @@ extern "C" void xdb_close(xdb *db)
 
 /* ---- Writing ------------------------------------------------------------------------- */
 
-extern "C" int xdb_begin(xdb *db, int flushed, struct terr *err)
+extern "C" int xdb_begin(xdb *db, int flushed, struct trawl_error *err)
 {
     try {
         if (!db->writable)
@@ -276,7 +276,7 @@ extern "C" int xdb_begin(xdb *db, int flushed, struct terr *err)
     }
 }
 
-extern "C" int xdb_commit_tx(xdb *db, struct terr *err)
+extern "C" int xdb_commit_tx(xdb *db, struct trawl_error *err)
 {
     try {
         if (!db->writable)
@@ -288,7 +288,7 @@ extern "C" int xdb_commit_tx(xdb *db, struct terr *err)
     }
 }
 
-extern "C" int xdb_cancel_tx(xdb *db, struct terr *err)
+extern "C" int xdb_cancel_tx(xdb *db, struct trawl_error *err)
 {
     try {
         if (!db->writable)
@@ -300,7 +300,7 @@ extern "C" int xdb_cancel_tx(xdb *db, struct terr *err)
     }
 }
 
-extern "C" int xdb_commit(xdb *db, struct terr *err)
+extern "C" int xdb_commit(xdb *db, struct trawl_error *err)
 {
     try {
         if (!db->writable)
@@ -313,7 +313,7 @@ extern "C" int xdb_commit(xdb *db, struct terr *err)
 }
 
 extern "C" int xdb_replace(xdb *db, const char *uid, size_t uid_len, const xdb_doc *doc,
-                           struct terr *err)
+                           struct trawl_error *err)
 {
     try {
         if (!db->writable)
@@ -328,7 +328,7 @@ extern "C" int xdb_replace(xdb *db, const char *uid, size_t uid_len, const xdb_d
     }
 }
 
-extern "C" int xdb_add(xdb *db, const xdb_doc *doc, xdb_docid *out, struct terr *err)
+extern "C" int xdb_add(xdb *db, const xdb_doc *doc, xdb_docid *out, struct trawl_error *err)
 {
     try {
         if (!db->writable)
@@ -342,7 +342,7 @@ extern "C" int xdb_add(xdb *db, const xdb_doc *doc, xdb_docid *out, struct terr 
     }
 }
 
-extern "C" int xdb_delete_term(xdb *db, const char *term, size_t len, struct terr *err)
+extern "C" int xdb_delete_term(xdb *db, const char *term, size_t len, struct trawl_error *err)
 {
     try {
         if (!db->writable)
@@ -357,7 +357,7 @@ extern "C" int xdb_delete_term(xdb *db, const char *term, size_t len, struct ter
     }
 }
 
-extern "C" int xdb_meta_get(xdb *db, const char *key, struct sbuf *out, struct terr *err)
+extern "C" int xdb_meta_get(xdb *db, const char *key, struct sbuf *out, struct trawl_error *err)
 {
     try {
         int rc = xdb_check_key(key, err);
@@ -370,7 +370,7 @@ extern "C" int xdb_meta_get(xdb *db, const char *key, struct sbuf *out, struct t
 }
 
 extern "C" int xdb_meta_set(xdb *db, const char *key, const char *val, size_t len,
-                            struct terr *err)
+                            struct trawl_error *err)
 {
     try {
         if (!db->writable)
@@ -386,7 +386,7 @@ extern "C" int xdb_meta_set(xdb *db, const char *key, const char *val, size_t le
 }
 
 extern "C" int xdb_meta_each(xdb *db, const char *prefix, xdb_meta_fn fn, void *ctx,
-                             struct terr *err)
+                             struct trawl_error *err)
 {
     try {
         std::string pfx = prefix != nullptr ? prefix : "";
@@ -404,7 +404,7 @@ extern "C" int xdb_meta_each(xdb *db, const char *prefix, xdb_meta_fn fn, void *
 }
 
 extern "C" int xdb_add_spelling(xdb *db, const char *word, size_t len, unsigned freq,
-                                struct terr *err)
+                                struct trawl_error *err)
 {
     try {
         if (!db->writable)
@@ -420,7 +420,7 @@ extern "C" int xdb_add_spelling(xdb *db, const char *word, size_t len, unsigned 
 }
 
 extern "C" int xdb_remove_spelling(xdb *db, const char *word, size_t len, unsigned freq,
-                                   struct terr *err)
+                                   struct trawl_error *err)
 {
     try {
         if (!db->writable)
@@ -465,7 +465,7 @@ extern "C" void xdb_doc_clear(xdb_doc *doc)
 }
 
 extern "C" int xdb_doc_add_term(xdb_doc *doc, const char *term, size_t len, unsigned wdfinc,
-                                struct terr *err)
+                                struct trawl_error *err)
 {
     try {
         int rc = xdb_check_term(len, err);
@@ -479,7 +479,7 @@ extern "C" int xdb_doc_add_term(xdb_doc *doc, const char *term, size_t len, unsi
 }
 
 extern "C" int xdb_doc_add_posting(xdb_doc *doc, const char *term, size_t len, unsigned pos,
-                                   unsigned wdfinc, struct terr *err)
+                                   unsigned wdfinc, struct trawl_error *err)
 {
     try {
         int rc = xdb_check_term(len, err);
@@ -492,7 +492,7 @@ extern "C" int xdb_doc_add_posting(xdb_doc *doc, const char *term, size_t len, u
     }
 }
 
-extern "C" int xdb_doc_add_boolean(xdb_doc *doc, const char *term, size_t len, struct terr *err)
+extern "C" int xdb_doc_add_boolean(xdb_doc *doc, const char *term, size_t len, struct trawl_error *err)
 {
     try {
         int rc = xdb_check_term(len, err);
@@ -506,7 +506,7 @@ extern "C" int xdb_doc_add_boolean(xdb_doc *doc, const char *term, size_t len, s
 }
 
 extern "C" int xdb_doc_set_value(xdb_doc *doc, unsigned slot, const char *val, size_t len,
-                                 struct terr *err)
+                                 struct trawl_error *err)
 {
     try {
         doc->doc.add_value(slot, std::string(val, len));
@@ -516,7 +516,7 @@ extern "C" int xdb_doc_set_value(xdb_doc *doc, unsigned slot, const char *val, s
     }
 }
 
-extern "C" int xdb_doc_set_data(xdb_doc *doc, const char *data, size_t len, struct terr *err)
+extern "C" int xdb_doc_set_data(xdb_doc *doc, const char *data, size_t len, struct trawl_error *err)
 {
     try {
         doc->doc.set_data(std::string(data, len));
@@ -528,7 +528,7 @@ extern "C" int xdb_doc_set_data(xdb_doc *doc, const char *data, size_t len, stru
 
 /* ---- Reading ------------------------------------------------------------------------- */
 
-extern "C" int xdb_stats(xdb *db, struct xdb_stats *out, struct terr *err)
+extern "C" int xdb_stats(xdb *db, struct xdb_stats *out, struct trawl_error *err)
 {
     try {
         out->doccount = db->db.get_doccount();
@@ -552,7 +552,7 @@ extern "C" int xdb_stats(xdb *db, struct xdb_stats *out, struct terr *err)
 }
 
 extern "C" int xdb_term_freq(xdb *db, const char *term, size_t len, uint64_t *docs,
-                             uint64_t *coll, struct terr *err)
+                             uint64_t *coll, struct trawl_error *err)
 {
     try {
         std::string t(term, len);
@@ -567,7 +567,7 @@ extern "C" int xdb_term_freq(xdb *db, const char *term, size_t len, uint64_t *do
 }
 
 extern "C" int xdb_postings(xdb *db, const char *term, size_t len, xdb_docid_fn fn, void *ctx,
-                            struct terr *err)
+                            struct trawl_error *err)
 {
     try {
         std::string t(term, len);
@@ -582,7 +582,7 @@ extern "C" int xdb_postings(xdb *db, const char *term, size_t len, xdb_docid_fn 
 }
 
 extern "C" int xdb_postings_skip(xdb *db, const char *term, size_t len, xdb_skip_fn fn,
-                                 void *ctx, struct terr *err)
+                                 void *ctx, struct trawl_error *err)
 {
     try {
         std::string t(term, len);
@@ -623,7 +623,7 @@ class EsetDecider : public Xapian::ExpandDecider {
 } // namespace
 
 extern "C" int xdb_eset(xdb *db, const xdb_docid *docs, size_t n, unsigned nterms,
-                        xdb_skip_term_fn skip, xdb_eset_fn fn, void *ctx, struct terr *err)
+                        xdb_skip_term_fn skip, xdb_eset_fn fn, void *ctx, struct trawl_error *err)
 {
     try {
         Xapian::Enquire enq(db->db);
@@ -644,7 +644,7 @@ extern "C" int xdb_eset(xdb *db, const xdb_docid *docs, size_t n, unsigned nterm
 }
 
 extern "C" int xdb_cooccur(xdb *db, const char *a, size_t alen, const char *b, size_t blen,
-                           int *out, struct terr *err)
+                           int *out, struct trawl_error *err)
 {
     try {
         std::string ta(a, alen), tb(b, blen);
@@ -670,7 +670,7 @@ extern "C" int xdb_cooccur(xdb *db, const char *a, size_t alen, const char *b, s
 }
 
 extern "C" int xdb_terms_each(xdb *db, const char *prefix, xdb_term_fn fn, void *ctx,
-                              struct terr *err)
+                              struct trawl_error *err)
 {
     try {
         std::string pfx = prefix != nullptr ? prefix : "";
@@ -685,7 +685,7 @@ extern "C" int xdb_terms_each(xdb *db, const char *prefix, xdb_term_fn fn, void 
     }
 }
 
-extern "C" int xdb_doc_data(xdb *db, xdb_docid id, struct sbuf *out, struct terr *err)
+extern "C" int xdb_doc_data(xdb *db, xdb_docid id, struct sbuf *out, struct trawl_error *err)
 {
     try {
         return xdb_put(out, db->db.get_document(id).get_data(), err);
@@ -695,7 +695,7 @@ extern "C" int xdb_doc_data(xdb *db, xdb_docid id, struct sbuf *out, struct terr
 }
 
 extern "C" int xdb_doc_value(xdb *db, xdb_docid id, unsigned slot, struct sbuf *out,
-                             struct terr *err)
+                             struct trawl_error *err)
 {
     try {
         /* DOC_ASSUME_VALID: no look-up of the document itself, only of the value. */
@@ -706,7 +706,7 @@ extern "C" int xdb_doc_value(xdb *db, xdb_docid id, unsigned slot, struct sbuf *
     }
 }
 
-extern "C" int xdb_doc_length(xdb *db, xdb_docid id, uint64_t *len, struct terr *err)
+extern "C" int xdb_doc_length(xdb *db, xdb_docid id, uint64_t *len, struct trawl_error *err)
 {
     try {
         *len = db->db.get_doclength(id);
@@ -717,7 +717,7 @@ extern "C" int xdb_doc_length(xdb *db, xdb_docid id, uint64_t *len, struct terr 
 }
 
 extern "C" int xdb_doc_terms(xdb *db, xdb_docid id, xdb_term_fn fn, void *ctx,
-                             struct terr *err)
+                             struct trawl_error *err)
 {
     try {
         for (auto it = db->db.termlist_begin(id); it != db->db.termlist_end(id); ++it) {
@@ -732,7 +732,7 @@ extern "C" int xdb_doc_terms(xdb *db, xdb_docid id, xdb_term_fn fn, void *ctx,
 }
 
 extern "C" int xdb_doc_wdf(xdb *db, xdb_docid id, const char *term, size_t len, uint64_t *wdf,
-                           struct terr *err)
+                           struct trawl_error *err)
 {
     try {
         std::string t(term, len);
@@ -759,7 +759,7 @@ extern "C" unsigned xdb_shard_count(xdb *db)
 
 extern "C" int xdb_docs_wdf(xdb *db, const char *const *terms, const size_t *lens,
                             size_t nterms, const xdb_docid *docs, size_t ndocs, uint32_t *wdf,
-                            uint32_t *len, struct terr *err)
+                            uint32_t *len, struct trawl_error *err)
 {
     try {
         for (size_t i = 0; i < ndocs; i++)
@@ -784,7 +784,7 @@ extern "C" int xdb_docs_wdf(xdb *db, const char *const *terms, const size_t *len
 }
 
 extern "C" int xdb_spelling(xdb *db, const char *word, size_t len, unsigned max_edits,
-                            struct sbuf *out, struct terr *err)
+                            struct sbuf *out, struct trawl_error *err)
 {
     try {
         return xdb_put(out, db->db.get_spelling_suggestion(std::string(word, len), max_edits),
@@ -795,7 +795,7 @@ extern "C" int xdb_spelling(xdb *db, const char *word, size_t len, unsigned max_
 }
 
 extern "C" int xdb_spelling_freq(xdb *db, const char *word, size_t len, uint64_t *freq,
-                                 struct terr *err)
+                                 struct trawl_error *err)
 {
     *freq = 0;
     try {
@@ -812,7 +812,7 @@ extern "C" int xdb_spelling_freq(xdb *db, const char *word, size_t len, uint64_t
 }
 
 extern "C" int xdb_spellings_each(xdb *db, const char *prefix, size_t len, xdb_term_fn fn,
-                                  void *ctx, struct terr *err)
+                                  void *ctx, struct trawl_error *err)
 {
     try {
         std::string pfx(prefix, len);
@@ -1020,7 +1020,7 @@ class CDecider : public Xapian::MatchDecider {
 
 /* Refuses, as Xapian would (see struct xdb_query), a wildcard expanding past its limit. Xapian
  * expands per database; counting over all of them together is never more lenient. */
-static int xdb_check_wildcards(xdb *db, const xdb_query *q, struct terr *err)
+static int xdb_check_wildcards(xdb *db, const xdb_query *q, struct trawl_error *err)
 {
     for (const auto &w : q->wild) {
         unsigned seen = 0;
@@ -1054,7 +1054,7 @@ extern "C" void xdb_search_opts_init(struct xdb_search_opts *o)
 }
 
 extern "C" int xdb_search(xdb *db, const xdb_query *q, const struct xdb_search_opts *o,
-                          xdb_mset **out, struct terr *err)
+                          xdb_mset **out, struct trawl_error *err)
 {
     *out = nullptr;
     try {
@@ -1158,7 +1158,7 @@ extern "C" uint64_t xdb_mset_upper_bound(const xdb_mset *m)
     return m->mset.get_matches_upper_bound();
 }
 
-extern "C" int xdb_mset_hit(xdb_mset *m, size_t i, struct xdb_hit *out, struct terr *err)
+extern "C" int xdb_mset_hit(xdb_mset *m, size_t i, struct xdb_hit *out, struct trawl_error *err)
 {
     try {
         if (i >= m->mset.size())
@@ -1181,7 +1181,7 @@ extern "C" int xdb_mset_hit(xdb_mset *m, size_t i, struct xdb_hit *out, struct t
 }
 
 extern "C" int xdb_mset_rank(xdb_mset *m, size_t i, xdb_docid *docid, double *weight,
-                             const char **key, size_t *key_len, struct terr *err)
+                             const char **key, size_t *key_len, struct trawl_error *err)
 {
     try {
         if (i >= m->mset.size())
@@ -1202,7 +1202,7 @@ extern "C" int xdb_mset_rank(xdb_mset *m, size_t i, xdb_docid *docid, double *we
 }
 
 extern "C" int xdb_mset_matching_terms(xdb_mset *m, size_t i, xdb_term_fn fn, void *ctx,
-                                       struct terr *err)
+                                       struct trawl_error *err)
 {
     try {
         if (i >= m->mset.size())
@@ -1302,7 +1302,7 @@ class SumCompactor : public Xapian::Compactor {
 } // namespace
 
 extern "C" int xdb_compact(const char *const *srcs, size_t n, const char *dst,
-                           const char *sum_prefix, struct terr *err)
+                           const char *sum_prefix, struct trawl_error *err)
 {
     const char *path = nullptr;
     try {

@@ -2,7 +2,7 @@
  * Knows nothing of trawl's schema (prefixes, slots and data layout live in schema.h and the
  * index modules, index_*.c, the only layer that includes this header: common/LAYERS).
  * Never throws: every Xapian or C++ exception is caught inside and becomes a status code
- * plus message in struct terr. Strings cross the boundary as (const char *s, size_t len);
+ * plus message in struct trawl_error. Strings cross the boundary as (const char *s, size_t len);
  * strings handed out are borrowed and valid until the call the function documents. An sbuf
  * passed as `out` is overwritten (reset first), not appended to. */
 #ifndef TRAWL_COMMON_XDB_H
@@ -35,19 +35,19 @@ enum xdb_mode {
  * A missing database opened for reading gives TRAWL_EINDEX with a message naming path.
  * XDB_NO_SYNC (or'ed into mode) skips fsync at commit: for fresh bulk builds only. */
 #define XDB_NO_SYNC 0x100
-int xdb_open(const char *path, int mode, xdb **out, struct terr *err);
+int xdb_open(const char *path, int mode, xdb **out, struct trawl_error *err);
 
 /* As xdb_open, but a damaged database is called name in messages, for the whole life of the
  * handle: the index the user named, when path is a temporary stub or a folder inside it.
  * Damage (Xapian's DatabaseCorruptError, DatabaseOpeningError and DatabaseVersionError, and a
  * DatabaseError reading bytes that are not there) is TRAWL_EINDEX worded by terr_damaged. */
-int xdb_open_as(const char *path, const char *name, int mode, xdb **out, struct terr *err);
+int xdb_open_as(const char *path, const char *name, int mode, xdb **out, struct trawl_error *err);
 
 /* Opens several databases (read-only) as one, Xapian combining their statistics. */
-int xdb_open_many(const char *const *paths, size_t n, xdb **out, struct terr *err);
+int xdb_open_many(const char *const *paths, size_t n, xdb **out, struct trawl_error *err);
 
 /* Makes a reader see the latest committed state. */
-int xdb_reopen(xdb *db, struct terr *err);
+int xdb_reopen(xdb *db, struct trawl_error *err);
 
 /* NULL-safe; cannot fail. A writable database's uncommitted changes (and any transaction) are
  * dropped, never committed: what is durable is what xdb_commit or xdb_commit_tx said so of,
@@ -58,22 +58,22 @@ void xdb_close(xdb *db);
 
 /* Xapian's transactions: changes between begin and commit_tx are applied all or nothing.
  * With flushed=1 (the right choice for trawl), commit_tx also commits to disk. */
-int xdb_begin(xdb *db, int flushed, struct terr *err);
-int xdb_commit_tx(xdb *db, struct terr *err);
-int xdb_cancel_tx(xdb *db, struct terr *err);
+int xdb_begin(xdb *db, int flushed, struct trawl_error *err);
+int xdb_commit_tx(xdb *db, struct trawl_error *err);
+int xdb_cancel_tx(xdb *db, struct trawl_error *err);
 /* Commits pending changes outside a transaction (durable once it returns OK). */
-int xdb_commit(xdb *db, struct terr *err);
+int xdb_commit(xdb *db, struct trawl_error *err);
 
 /* Replaces every document indexed by uid (a unique-id term) with doc, or adds it. */
-int xdb_replace(xdb *db, const char *uid, size_t uid_len, const xdb_doc *doc, struct terr *err);
+int xdb_replace(xdb *db, const char *uid, size_t uid_len, const xdb_doc *doc, struct trawl_error *err);
 /* Adds doc under a fresh docid (no unique-id check: callers that know it is new). */
-int xdb_add(xdb *db, const xdb_doc *doc, xdb_docid *out, struct terr *err);
+int xdb_add(xdb *db, const xdb_doc *doc, xdb_docid *out, struct trawl_error *err);
 /* Deletes every document indexed by term. */
-int xdb_delete_term(xdb *db, const char *term, size_t len, struct terr *err);
+int xdb_delete_term(xdb *db, const char *term, size_t len, struct trawl_error *err);
 
 /* User metadata (key up to 200 bytes). An absent key reads as empty with TRAWL_OK. */
-int xdb_meta_get(xdb *db, const char *key, struct sbuf *out, struct terr *err);
-int xdb_meta_set(xdb *db, const char *key, const char *val, size_t len, struct terr *err);
+int xdb_meta_get(xdb *db, const char *key, struct sbuf *out, struct trawl_error *err);
+int xdb_meta_set(xdb *db, const char *key, const char *val, size_t len, struct trawl_error *err);
 /* What a callback tells the xdb function calling it: go on, or stop early. A callback that
  * fails keeps its own status in its ctx; the xdb function returns only its own status
  * (TRAWL_OK also when a callback stopped), never a callback's value: a "stop" and an error
@@ -84,13 +84,13 @@ enum xdb_next { XDB_NEXT = 0, XDB_STOP = 1 };
  * key/val are borrowed for the call only. */
 typedef enum xdb_next (*xdb_meta_fn)(void *ctx, const char *key, size_t klen, const char *val,
                                      size_t vlen);
-int xdb_meta_each(xdb *db, const char *prefix, xdb_meta_fn fn, void *ctx, struct terr *err);
+int xdb_meta_each(xdb *db, const char *prefix, xdb_meta_fn fn, void *ctx, struct trawl_error *err);
 
 /* Adds freq to word's frequency in the spelling table. */
-int xdb_add_spelling(xdb *db, const char *word, size_t len, unsigned freq, struct terr *err);
+int xdb_add_spelling(xdb *db, const char *word, size_t len, unsigned freq, struct trawl_error *err);
 /* Takes freq off word's frequency (the word goes when it reaches 0). */
 int xdb_remove_spelling(xdb *db, const char *word, size_t len, unsigned freq,
-                        struct terr *err);
+                        struct trawl_error *err);
 
 /* ---- Documents ----------------------------------------------------------------------- */
 
@@ -101,15 +101,15 @@ void xdb_doc_clear(xdb_doc *doc); /* empties it for reuse */
 #define XDB_MAX_TERM 240
 /* A ranking term: wdf += wdfinc. Terms over XDB_MAX_TERM bytes are refused with TRAWL_EINPUT. */
 int xdb_doc_add_term(xdb_doc *doc, const char *term, size_t len, unsigned wdfinc,
-                     struct terr *err);
+                     struct trawl_error *err);
 /* A ranking term with a position (wdf += wdfinc). */
 int xdb_doc_add_posting(xdb_doc *doc, const char *term, size_t len, unsigned pos,
-                        unsigned wdfinc, struct terr *err);
+                        unsigned wdfinc, struct trawl_error *err);
 /* A boolean (filter) term: wdf 0, no position. */
-int xdb_doc_add_boolean(xdb_doc *doc, const char *term, size_t len, struct terr *err);
+int xdb_doc_add_boolean(xdb_doc *doc, const char *term, size_t len, struct trawl_error *err);
 int xdb_doc_set_value(xdb_doc *doc, unsigned slot, const char *val, size_t len,
-                      struct terr *err);
-int xdb_doc_set_data(xdb_doc *doc, const char *data, size_t len, struct terr *err);
+                      struct trawl_error *err);
+int xdb_doc_set_data(xdb_doc *doc, const char *data, size_t len, struct trawl_error *err);
 
 /* ---- Reading ------------------------------------------------------------------------- */
 
@@ -121,15 +121,15 @@ struct xdb_stats {
     uint64_t revision;   /* Xapian's revision of a single database (0 for several) */
     int has_positions;
 };
-int xdb_stats(xdb *db, struct xdb_stats *out, struct terr *err);
+int xdb_stats(xdb *db, struct xdb_stats *out, struct trawl_error *err);
 
 /* Documents containing term (its term frequency), and its collection frequency. */
 int xdb_term_freq(xdb *db, const char *term, size_t len, uint64_t *docs, uint64_t *coll,
-                  struct terr *err);
+                  struct trawl_error *err);
 /* Calls fn with each docid indexed by term, in ascending order. */
 typedef enum xdb_next (*xdb_docid_fn)(void *ctx, xdb_docid id);
 int xdb_postings(xdb *db, const char *term, size_t len, xdb_docid_fn fn, void *ctx,
-                 struct terr *err);
+                 struct trawl_error *err);
 /* The same, but fn says where to go on: the next posting at or after the docid it returns
  * (its argument + 1 for the next one; 0 stops), so that runs of postings can be skipped
  * inside Xapian. */
@@ -141,29 +141,29 @@ typedef xdb_docid (*xdb_skip_fn)(void *ctx, xdb_docid id);
 typedef enum xdb_next (*xdb_eset_fn)(void *ctx, const char *term, size_t len, double weight);
 typedef int (*xdb_skip_term_fn)(void *ctx, const char *term, size_t len);
 int xdb_eset(xdb *db, const xdb_docid *docs, size_t n, unsigned nterms, xdb_skip_term_fn skip,
-             xdb_eset_fn fn, void *ctx, struct terr *err);
+             xdb_eset_fn fn, void *ctx, struct trawl_error *err);
 int xdb_postings_skip(xdb *db, const char *term, size_t len, xdb_skip_fn fn, void *ctx,
-                      struct terr *err);
+                      struct trawl_error *err);
 /* *out = 1 when some document is indexed by both a and b, else 0: their posting lists
  * leapfrogged with skip_to, so the cost follows the rarer list (put it first), not the
  * longer one. */
 int xdb_cooccur(xdb *db, const char *a, size_t alen, const char *b, size_t blen, int *out,
-                struct terr *err);
+                struct trawl_error *err);
 /* Calls fn with each term starting with prefix (all terms if "") and its doc frequency. */
 typedef enum xdb_next (*xdb_term_fn)(void *ctx, const char *term, size_t len, uint64_t docs);
-int xdb_terms_each(xdb *db, const char *prefix, xdb_term_fn fn, void *ctx, struct terr *err);
+int xdb_terms_each(xdb *db, const char *prefix, xdb_term_fn fn, void *ctx, struct trawl_error *err);
 
 /* A document's data, one value slot, its length and a term's wdf in it.
  * A docid that does not exist gives TRAWL_ENOTFOUND, but for xdb_doc_value: an empty value
  * (it reads the value without looking the document up, a third of the cost). */
-int xdb_doc_data(xdb *db, xdb_docid id, struct sbuf *out, struct terr *err);
-int xdb_doc_value(xdb *db, xdb_docid id, unsigned slot, struct sbuf *out, struct terr *err);
-int xdb_doc_length(xdb *db, xdb_docid id, uint64_t *len, struct terr *err);
+int xdb_doc_data(xdb *db, xdb_docid id, struct sbuf *out, struct trawl_error *err);
+int xdb_doc_value(xdb *db, xdb_docid id, unsigned slot, struct sbuf *out, struct trawl_error *err);
+int xdb_doc_length(xdb *db, xdb_docid id, uint64_t *len, struct trawl_error *err);
 /* Calls fn with each term of document id, in byte order, with its wdf in place of a document
  * count. A docid that does not exist gives TRAWL_ENOTFOUND. */
-int xdb_doc_terms(xdb *db, xdb_docid id, xdb_term_fn fn, void *ctx, struct terr *err);
+int xdb_doc_terms(xdb *db, xdb_docid id, xdb_term_fn fn, void *ctx, struct trawl_error *err);
 int xdb_doc_wdf(xdb *db, xdb_docid id, const char *term, size_t len, uint64_t *wdf,
-                struct terr *err);
+                struct trawl_error *err);
 
 /* How many databases db combines (1 for a single one). Xapian numbers the documents of n
  * shards by interleaving: shard s's local docid d is (d - 1) n + s + 1, so documents that are
@@ -175,17 +175,17 @@ unsigned xdb_shard_count(xdb *db);
  * cost is about nterms x ndocs skips, whatever the terms' document frequencies. */
 int xdb_docs_wdf(xdb *db, const char *const *terms, const size_t *lens, size_t nterms,
                  const xdb_docid *docs, size_t ndocs, uint32_t *wdf, uint32_t *len,
-                 struct terr *err);
+                 struct trawl_error *err);
 /* The best spelling correction Xapian knows for word (edit distance <= max_edits),
  * or "" when there is none. */
 int xdb_spelling(xdb *db, const char *word, size_t len, unsigned max_edits, struct sbuf *out,
-                 struct terr *err);
+                 struct trawl_error *err);
 /* How often word occurs in the spelling table (0: not there), summed over shards. */
-int xdb_spelling_freq(xdb *db, const char *word, size_t len, uint64_t *freq, struct terr *err);
+int xdb_spelling_freq(xdb *db, const char *word, size_t len, uint64_t *freq, struct trawl_error *err);
 /* Calls fn with each word of the spelling table starting with prefix[0..len) (every word
  * when len is 0), in byte order, with its frequency in place of a document count. */
 int xdb_spellings_each(xdb *db, const char *prefix, size_t len, xdb_term_fn fn, void *ctx,
-                       struct terr *err);
+                       struct trawl_error *err);
 
 /* ---- Queries ------------------------------------------------------------------------ */
 /* Query nodes are reference-counted values: constructors copy what they are given (sub
@@ -255,7 +255,7 @@ struct xdb_search_opts {
 void xdb_search_opts_init(struct xdb_search_opts *o); /* BM25, k1 1.2, b 0.75, count 10 */
 
 int xdb_search(xdb *db, const xdb_query *q, const struct xdb_search_opts *o, xdb_mset **out,
-               struct terr *err);
+               struct trawl_error *err);
 void xdb_mset_free(xdb_mset *m);
 
 size_t xdb_mset_size(const xdb_mset *m);
@@ -272,14 +272,14 @@ struct xdb_hit {
     size_t data_len;
 };
 /* Fills the i-th hit of the window (0-based). TRAWL_ERETRY when the database changed. */
-int xdb_mset_hit(xdb_mset *m, size_t i, struct xdb_hit *out, struct terr *err);
+int xdb_mset_hit(xdb_mset *m, size_t i, struct xdb_hit *out, struct trawl_error *err);
 /* The i-th hit's docid, weight and sort key (the value sorted by, xdb_search_opts.sort_slot;
  * "" without one; borrowed until the mset is freed), without reading its document. */
 int xdb_mset_rank(xdb_mset *m, size_t i, xdb_docid *docid, double *weight, const char **key,
-                  size_t *key_len, struct terr *err);
+                  size_t *key_len, struct trawl_error *err);
 /* Calls fn with each query term that the i-th hit contains, in query order. */
 int xdb_mset_matching_terms(xdb_mset *m, size_t i, xdb_term_fn fn, void *ctx,
-                            struct terr *err);
+                            struct trawl_error *err);
 
 /* Failures no status can report: Xapian 1.4.22 can end the process with std::terminate when
  * a write fails while it is still handling an earlier failed write (seen in commit with a
@@ -301,7 +301,7 @@ const char *xdb_xapian_version(void);
  * value is their sum. A malformed count there is TRAWL_EINDEX. On failure dst may hold a
  * partial database: the caller removes it. */
 int xdb_compact(const char *const *srcs, size_t n, const char *dst, const char *sum_prefix,
-                struct terr *err);
+                struct trawl_error *err);
 
 TRAWL_END_DECLS
 

@@ -90,7 +90,7 @@ static size_t read_articles(struct index *ix, struct art **out)
 {
     struct analyzer *an;
     struct xdb_stats st;
-    struct terr err;
+    struct trawl_error err;
     struct sbuf key, data, val;
     struct art *v = NULL;
     size_t n = 0, cap = 0;
@@ -180,7 +180,7 @@ int main(int argc, char **argv)
 {
     struct index_open_opts oo = {.mode = INDEX_READ};
     struct index *ix;
-    struct terr err;
+    struct trawl_error err;
     struct art *v;
     size_t n, nsig = 0, distinct, cand = 0;
     uint32_t **post, *plen, *pcap, *stamp;

@@ -23,7 +23,7 @@ int main(int argc, char **argv)
     struct index_open_opts oo = {.mode = INDEX_READ};
     struct index *ix;
     struct xdb_stats st;
-    struct terr err;
+    struct trawl_error err;
     struct sbuf key, val;
     struct art *v = NULL;
     size_t n = 0, cap = 0;

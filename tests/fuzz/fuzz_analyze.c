@@ -58,7 +58,7 @@ static enum analyze_next on_token(void *ctx, const struct tok_token *tk, const c
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
-    struct terr err;
+    struct trawl_error err;
 
     (void)argc;
     (void)argv;
@@ -74,7 +74,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     struct passage *ps = NULL;
     size_t n = 0, fold_len;
     char fold[TOK_MAX_BYTES * 4];
-    struct terr err;
+    struct trawl_error err;
 
     FUZZ_CHECK(analyze_each(an, text, size, on_token, &a) == 0);
     FUZZ_CHECK(analyze_each(an, text, size, on_token, &b) == 0);

@@ -37,7 +37,7 @@ static int clean_utf8(const char *s, size_t len)
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
-    struct terr err;
+    struct trawl_error err;
 
     (void)argc;
     (void)argv;
@@ -49,7 +49,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     struct article a;
-    struct terr err;
+    struct trawl_error err;
     struct trawl_record rec;
     struct passage_opts po;
     struct index_prep *p = NULL;

@@ -48,7 +48,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     struct jsonl *r;
     struct article a;
-    struct terr err;
+    struct trawl_error err;
     size_t max_line = size > 0 ? 16 + (size_t)data[0] * 64 : 1024;
     size_t lines = 0, calls = 0;
     int rc, got;

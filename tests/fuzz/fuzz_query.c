@@ -63,7 +63,7 @@ static void build(const char *path)
 {
     struct index_open_opts oo = {.mode = INDEX_WRITE};
     struct index *w;
-    struct terr err;
+    struct trawl_error err;
 
     if (index_open(path, &oo, &w, &err) != TRAWL_OK)
         fuzz_die("index_open", err.msg);
@@ -98,7 +98,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     struct index_open_opts oo = {.mode = INDEX_READ};
     const char *tmp = getenv("TMPDIR");
     char path[96];
-    struct terr err;
+    struct trawl_error err;
 
     (void)argc;
     (void)argv;
@@ -117,7 +117,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 
 static void use_results(struct index_results *r, const struct trawl_search_opts *so)
 {
-    struct terr err;
+    struct trawl_error err;
     struct sbuf sug;
 
     FUZZ_CHECK(r->n <= so->count);
@@ -160,7 +160,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     struct trawl_search_opts so;
     struct qnode *q = NULL;
     struct index_results *r = NULL;
-    struct terr err;
+    struct trawl_error err;
     struct sbuf d;
     size_t col = 0;
     int rc;

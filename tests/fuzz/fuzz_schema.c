@@ -31,7 +31,7 @@ static int inside(const char *s, size_t len, const char *data, size_t size)
     return s >= data && len <= size && (size_t)(s - data) <= size - len;
 }
 
-static void check_failed(int rc, const struct terr *err, const void *rec, size_t rec_size)
+static void check_failed(int rc, const struct trawl_error *err, const void *rec, size_t rec_size)
 {
     static const unsigned char zero[sizeof(struct trawl_passage) + sizeof(struct trawl_record)];
 
@@ -43,7 +43,7 @@ static void check_failed(int rc, const struct terr *err, const void *rec, size_t
 static void passage(const char *d, size_t n)
 {
     struct trawl_passage p, q;
-    struct terr err;
+    struct trawl_error err;
     int rc = schema_passage_decode(d, n, &p, &err);
 
     if (rc != TRAWL_OK) {
@@ -67,7 +67,7 @@ static void passage(const char *d, size_t n)
 static void article(const char *d, size_t n)
 {
     struct trawl_record a, b;
-    struct terr err;
+    struct trawl_error err;
     int rc = schema_article_decode(d, n, &a, &err);
 
     if (rc != TRAWL_OK) {
@@ -87,7 +87,7 @@ static void article(const char *d, size_t n)
 static void source(const char *d, size_t n)
 {
     struct trawl_source s, t;
-    struct terr err;
+    struct trawl_error err;
     int rc = schema_source_decode(d, n, &s, &err);
 
     if (rc != TRAWL_OK) {
@@ -104,7 +104,7 @@ static void source(const char *d, size_t n)
 
 static void number(const char *d, size_t n)
 {
-    struct terr err;
+    struct trawl_error err;
     int64_t v;
     char back[32];
     int rc = schema_meta_number(d, n, &v, &err);
@@ -128,7 +128,7 @@ static void number(const char *d, size_t n)
 static void lang(const char *d, size_t n)
 {
     char name[SCHEMA_MAX_LANG + 1];
-    struct terr err;
+    struct trawl_error err;
     int rc = schema_meta_lang(d, n, name, &err);
 
     if (rc != TRAWL_OK) {

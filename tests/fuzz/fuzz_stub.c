@@ -74,7 +74,7 @@ static void check_entry(const struct layout_entry *e, const uint8_t *data, size_
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     struct layout_entry *v;
-    struct terr err;
+    struct trawl_error err;
     size_t n;
     int rc = layout_parse_entries(dir, (const char *)data, size, &v, &n, &err);
 

@@ -33,7 +33,7 @@ static int teardown(void **state)
 static void test_header_sample_format(void **state)
 {
     struct article *a = *state;
-    struct terr err;
+    struct trawl_error err;
 
     assert_int_equal(FROM_FILE(a, " date 2018-03-26 Prime Minister spoke.\n\nSecond one.\n", &err),
                      TRAWL_OK);
@@ -56,7 +56,7 @@ static void test_header_variants(void **state)
         " date 2018-03-26\n\n\nText here.",
     };
     struct article *a = *state;
-    struct terr err;
+    struct trawl_error err;
     size_t i;
 
     for (i = 0; i < sizeof files / sizeof files[0]; i++) {
@@ -70,7 +70,7 @@ static void test_header_variants(void **state)
 static void test_bad_date_header_is_dropped(void **state)
 {
     struct article *a = *state;
-    struct terr err;
+    struct trawl_error err;
 
     assert_int_equal(FROM_FILE(a, " date 2018-13-45 Body text.", &err), TRAWL_OK);
     assert_string_equal(a->date, "");
@@ -90,7 +90,7 @@ static void test_bad_date_header_is_dropped(void **state)
 static void test_no_header_keeps_all_text(void **state)
 {
     struct article *a = *state;
-    struct terr err;
+    struct trawl_error err;
 
     assert_int_equal(FROM_FILE(a, "Plain text. More.", &err), TRAWL_OK);
     assert_string_equal(a->date, "");
@@ -112,7 +112,7 @@ static void test_no_header_keeps_all_text(void **state)
 static void test_bom_is_skipped(void **state)
 {
     struct article *a = *state;
-    struct terr err;
+    struct trawl_error err;
 
     assert_int_equal(FROM_FILE(a, "\xEF\xBB\xBF date 2020-02-29 Leap day.", &err), TRAWL_OK);
     assert_string_equal(a->date, "2020-02-29");
@@ -125,7 +125,7 @@ static void test_bom_is_skipped(void **state)
 static void test_line_ends_become_lf(void **state)
 {
     struct article *a = *state;
-    struct terr err;
+    struct trawl_error err;
 
     assert_int_equal(FROM_FILE(a, " date 2018-03-26 a\r\n\r\nb\rc\r", &err), TRAWL_OK);
     assert_string_equal(a->body, "a\n\nb\nc\n");
@@ -135,7 +135,7 @@ static void test_line_ends_become_lf(void **state)
 static void test_invalid_utf8_is_replaced(void **state)
 {
     struct article *a = *state;
-    struct terr err;
+    struct trawl_error err;
 
     /* Valid: é, €, U+1F600. */
     assert_int_equal(FROM_FILE(a, "\xC3\xA9 \xE2\x82\xAC \xF0\x9F\x98\x80", &err), TRAWL_OK);
@@ -160,7 +160,7 @@ static void test_invalid_utf8_is_replaced(void **state)
 static void test_nul_means_binary(void **state)
 {
     struct article *a = *state;
-    struct terr err;
+    struct trawl_error err;
     char *buf;
 
     assert_int_equal(FROM_FILE(a, " date 2018-03-26 text\0more", &err), TRAWL_EINPUT);
@@ -182,7 +182,7 @@ static void test_nul_means_binary(void **state)
 static void test_control_chars_become_spaces(void **state)
 {
     struct article *a = *state;
-    struct terr err;
+    struct trawl_error err;
 
     assert_int_equal(FROM_FILE(a, "a\x01" "b\x7F" "c\td\fe\x1B" "f\x0B" "g\n", &err), TRAWL_OK);
     assert_string_equal(a->body, "a b c\td e f g\n");
@@ -192,7 +192,7 @@ static void test_control_chars_become_spaces(void **state)
 static void test_empty_inputs(void **state)
 {
     struct article *a = *state;
-    struct terr err;
+    struct trawl_error err;
 
     assert_int_equal(article_from_file(a, "e", "", 0, &err), TRAWL_OK);
     assert_int_equal(a->warnings, TRAWL_WARN_EMPTY);
@@ -220,7 +220,7 @@ static void test_empty_inputs(void **state)
 static void test_empty_id_is_refused(void **state)
 {
     struct article *a = *state;
-    struct terr err;
+    struct trawl_error err;
 
     assert_int_equal(article_from_file(a, "", "text", 4, &err), TRAWL_EINPUT);
     assert_int_equal(article_from_fields(a, "", "text", 4, NULL, NULL, NULL, NULL, &err),
@@ -357,7 +357,7 @@ static void test_valid_dates(void **state)
 static void test_from_fields(void **state)
 {
     struct article *a = *state;
-    struct terr err;
+    struct trawl_error err;
     const char text[] = "U.S. grain exports rose. More text.XXXX";
 
     /* text needs no NUL: only the first text_len bytes count. */

@@ -33,7 +33,7 @@ static void put_into(struct index *ix, struct analyzer *an, const char *id, cons
     struct trawl_record rec;
     struct passage_opts po;
     struct index_prep *p;
-    struct terr err;
+    struct trawl_error err;
 
     article_init(&a);
     assert_int_equal(article_from_fields(&a, id, text, strlen(text), NULL, date, NULL, NULL,
@@ -60,7 +60,7 @@ static int setup(void **state)
 {
     struct fixture *f = calloc(1, sizeof *f);
     struct index_open_opts oo = {.mode = INDEX_WRITE};
-    struct terr err;
+    struct trawl_error err;
 
     strcpy(f->dir, "/tmp/trawl-test-index-XXXXXX");
     if (mkdtemp(f->dir) == NULL)
@@ -118,7 +118,7 @@ static void search_with(struct fixture *f, const char *q, const struct trawl_sea
     struct qnode *root;
     struct query_opts qo = {0};
     struct index_results *r;
-    struct terr err;
+    struct trawl_error err;
 
     out[0] = '\0';
     assert_int_equal(query_parse(q, strlen(q), &qo, &root, NULL, &err), TRAWL_OK);
@@ -198,7 +198,7 @@ static void test_a_raised_cancel_flag_stops_the_search(void **state)
         struct query_opts qo = {0};
         struct trawl_search_opts so;
         struct index_results *r = NULL;
-        struct terr err;
+        struct trawl_error err;
         search_opts_init(&so);
         so.cancel = &flag;
         assert_int_equal(query_parse(queries[i], strlen(queries[i]), &qo, &root, NULL, &err),
@@ -219,7 +219,7 @@ static void test_completes_words_of_the_spelling_table(void **state)
 {
     struct fixture *f = *state;
     char got[256] = "";
-    struct terr err;
+    struct trawl_error err;
 
     assert_int_equal(index_complete(f->ix, "ta", 2, collect_word, got, &err), TRAWL_OK);
     assert_string_equal(got, "target ");
@@ -308,7 +308,7 @@ static void test_filters_and_exclusions(void **state)
 static void test_removed_articles_are_gone(void **state)
 {
     struct fixture *f = *state;
-    struct terr err;
+    struct trawl_error err;
     char got[256];
 
     assert_int_equal(index_remove(f->ix, "cricket", &err), TRAWL_OK);
@@ -323,7 +323,7 @@ static void test_records_and_passages(void **state)
     struct trawl_record rec;
     struct trawl_passage p;
     struct sbuf store;
-    struct terr err;
+    struct trawl_error err;
 
     sbuf_init(&store);
     assert_int_equal(index_article(f->ix, "fb", &rec, &store, &err), TRAWL_OK);
@@ -345,7 +345,7 @@ static void test_explain_adds_up_to_the_score(void **state)
     struct trawl_search_opts so;
     struct index_results *r;
     struct trawl_explanation e;
-    struct terr err;
+    struct trawl_error err;
     double sum = 0, art = 0;
 
     search_opts_init(&so);
@@ -390,7 +390,7 @@ static void test_every_passage_view_fuses_each_passage_with_its_article(void **s
     struct query_opts qo = {0};
     struct trawl_search_opts so;
     struct index_results *r, *alone;
-    struct terr err;
+    struct trawl_error err;
     double tides_article = -1;
 
     search_opts_init(&so);
@@ -442,7 +442,7 @@ static void explain_term(struct fixture *f, const char *q, const char *t,
     struct trawl_search_opts so;
     struct index_results *r;
     struct trawl_explanation e;
-    struct terr err;
+    struct trawl_error err;
     int found = 0;
 
     search_opts_init(&so);
@@ -471,7 +471,7 @@ static void test_article_statistics_count_articles(void **state)
     struct fixture *f = *state;
     struct trawl_explain_term t;
     uint64_t articles = 0;
-    struct terr err;
+    struct trawl_error err;
 
     explain_term(f, "harbour", "harbour", &t, &articles); /* tides: both of its passages */
     assert_int_equal(articles, 4);
@@ -504,7 +504,7 @@ static enum xdb_next note_article(void *ctx, xdb_docid id)
 {
     struct distinct_articles *d = ctx;
     struct sbuf v;
-    struct terr err;
+    struct trawl_error err;
     size_t i;
 
     sbuf_init(&v);
@@ -530,7 +530,7 @@ static enum xdb_next check_term(void *ctx, const char *term, size_t len, uint64_
     struct distinct_articles d = {.db = c->ix->db, .n = 0};
     uint64_t stored = 0;
     int found = 0;
-    struct terr err;
+    struct trawl_error err;
 
     (void)docs;
     if (!schema_rank_term(term, len))
@@ -548,7 +548,7 @@ static enum xdb_next check_term(void *ctx, const char *term, size_t len, uint64_
 static void assert_article_df_exact(struct index *ix)
 {
     struct check_ctx c = {ix, 0};
-    struct terr err;
+    struct trawl_error err;
 
     assert_int_equal(xdb_terms_each(ix->db, "", check_term, &c, &err), TRAWL_OK);
     assert_true(c.terms > 10);
@@ -557,7 +557,7 @@ static void assert_article_df_exact(struct index *ix)
 static uint64_t stored_df(struct index *ix, const char *term, int *found)
 {
     uint64_t n = 0;
-    struct terr err;
+    struct trawl_error err;
 
     assert_int_equal(index_artdf_get(ix, term, strlen(term), &n, found, &err), TRAWL_OK);
     return n;
@@ -569,7 +569,7 @@ static uint64_t stored_df(struct index *ix, const char *term, int *found)
 static void test_article_df_is_kept_by_the_writer(void **state)
 {
     struct fixture *f = *state;
-    struct terr err;
+    struct trawl_error err;
     int found;
 
     assert_article_df_exact(f->ix);
@@ -606,7 +606,7 @@ static void test_article_df_of_merged_parts_is_summed(void **state)
     struct index_build *b;
     struct index_open_opts oo = {.mode = INDEX_READ};
     struct index *rd;
-    struct terr err;
+    struct trawl_error err;
     int found;
 
     assert_int_equal(index_build_start(f->path, 2, "english", 1, &b, &err), TRAWL_OK);
@@ -629,7 +629,7 @@ static void test_spelling_follows_removals_and_updates(void **state)
 {
     struct fixture *f = *state;
     struct sbuf sug;
-    struct terr err;
+    struct trawl_error err;
 
     sbuf_init(&sug);
     assert_int_equal(index_suggest(f->ix, "analytica", 9, &sug, &err), TRAWL_OK);
@@ -662,7 +662,7 @@ static void test_suggests_a_far_more_frequent_close_word(void **state)
     struct fixture *f = *state;
     struct sbuf text, sug;
     uint64_t wf, sf;
-    struct terr err;
+    struct trawl_error err;
 
     sbuf_init(&text);
     sbuf_init(&sug);
@@ -712,7 +712,7 @@ static void test_a_common_word_is_no_typo(void **state)
     struct fixture *f = *state;
     struct sbuf text, sug;
     uint64_t wf, sf;
-    struct terr err;
+    struct trawl_error err;
 
     sbuf_init(&text);
     sbuf_init(&sug);
@@ -826,7 +826,7 @@ static void test_stats(void **state)
 {
     struct fixture *f = *state;
     struct trawl_stats st;
-    struct terr err;
+    struct trawl_error err;
 
     assert_int_equal(index_stats(f->ix, &st, &err), TRAWL_OK);
     assert_int_equal(st.articles, 4);
@@ -842,7 +842,7 @@ static void test_refuses_missing_foreign_and_other_schema(void **state)
     struct fixture *f = *state;
     struct index_open_opts ro = {.mode = INDEX_READ};
     struct index *ix = NULL;
-    struct terr err;
+    struct trawl_error err;
     char path[128];
     xdb *db;
 
@@ -891,7 +891,7 @@ static void test_too_vague_wildcard_is_an_input_error(void **state)
     struct trawl_search_opts so;
     struct index_results *r = NULL;
     struct sbuf text;
-    struct terr err;
+    struct trawl_error err;
 
     sbuf_init(&text);
     /* 12,000 words zqaaaa, zqaaab, ...: over 11,000 distinct terms once stemming has merged
@@ -920,7 +920,7 @@ static void test_close_drops_uncommitted_work(void **state)
     struct index_open_opts oo = {.mode = INDEX_WRITE};
     struct trawl_record rec;
     struct sbuf store;
-    struct terr err;
+    struct trawl_error err;
     char got[256];
 
     put(f, "draft", NULL, "An unfinished harbour draft never committed.");
@@ -940,7 +940,7 @@ static void test_article_database_holds_each_article_once(void **state)
 {
     struct fixture *f = *state;
     struct xdb_stats st;
-    struct terr err;
+    struct trawl_error err;
     uint64_t docs, coll;
     char got[256];
 
@@ -971,7 +971,7 @@ static void test_a_writer_repairs_an_article_database_a_batch_ahead(void **state
     struct index_open_opts oo = {.mode = INDEX_WRITE};
     struct trawl_record rec;
     struct sbuf store;
-    struct terr err;
+    struct trawl_error err;
     uint64_t docs, coll;
     char num[32];
     int agree = 0;

@@ -70,7 +70,7 @@ static void write_gz(struct fix *f, const char *data, size_t len)
 
 static void open_reader(struct fix *f, size_t max_line)
 {
-    struct terr err;
+    struct trawl_error err;
 
     assert_int_equal(jsonl_open(f->path, max_line, &f->r, &err), TRAWL_OK);
 }
@@ -78,7 +78,7 @@ static void open_reader(struct fix *f, size_t max_line)
 /* Reads the next article and checks its id and line number. */
 static void expect_article(struct fix *f, const char *id, size_t line)
 {
-    struct terr err;
+    struct trawl_error err;
     int got = -1;
 
     assert_int_equal(jsonl_next(f->r, &f->a, &got, &err), TRAWL_OK);
@@ -89,7 +89,7 @@ static void expect_article(struct fix *f, const char *id, size_t line)
 
 static void expect_error(struct fix *f, int code, const char *msg)
 {
-    struct terr err;
+    struct trawl_error err;
     int got = -1;
 
     assert_int_equal(jsonl_next(f->r, &f->a, &got, &err), code);
@@ -99,7 +99,7 @@ static void expect_error(struct fix *f, int code, const char *msg)
 
 static void expect_end(struct fix *f)
 {
-    struct terr err;
+    struct trawl_error err;
     int got = -1;
 
     assert_int_equal(jsonl_next(f->r, &f->a, &got, &err), TRAWL_OK);
@@ -166,7 +166,7 @@ static void test_malformed_lines_are_reported_and_skipped(void **state)
                                "{\"id\":\"f\",\"text\":\"ok\"} trailing\n"
                                "{\"id\":\"g\",\"text\":\"last\"}\n";
     struct fix *f = *state;
-    struct terr err;
+    struct trawl_error err;
     int got;
 
     write_plain(f, data, sizeof data - 1);
@@ -290,7 +290,7 @@ static void test_long_line_within_limit(void **state)
 static void test_truncated_gzip_is_an_io_error(void **state)
 {
     struct fix *f = *state;
-    struct terr err;
+    struct trawl_error err;
     size_t len, n = 0;
     long size;
     char *s = three_lines(200000, &len);
@@ -324,7 +324,7 @@ static void test_truncated_gzip_is_an_io_error(void **state)
 static void test_corrupt_gzip_is_an_io_error(void **state)
 {
     struct fix *f = *state;
-    struct terr err;
+    struct trawl_error err;
     size_t len;
     char *s = three_lines(100, &len), buf[4096];
     FILE *fp;
@@ -348,7 +348,7 @@ static void test_corrupt_gzip_is_an_io_error(void **state)
 static void test_missing_file(void **state)
 {
     struct fix *f = *state;
-    struct terr err;
+    struct trawl_error err;
 
     assert_int_equal(jsonl_open(f->path, 100, &f->r, &err), TRAWL_EIO);
     assert_null(f->r);

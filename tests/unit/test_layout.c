@@ -43,7 +43,7 @@ static void test_entries_parse_every_kind(void **state)
     char dir[] = "/tmp/trawl-test-layout-XXXXXX";
     struct layout_entry *v;
     size_t n;
-    struct terr err;
+    struct trawl_error err;
     char *s;
 
     (void)state;
@@ -99,7 +99,7 @@ static void test_stub_over_the_shard_limit_is_refused(void **state)
     char **lines;
     struct layout_entry *v;
     size_t n;
-    struct terr err;
+    struct trawl_error err;
     FILE *f;
     char p[256];
 
@@ -130,7 +130,7 @@ static void test_stub_with_a_nul_is_damaged(void **state)
     char dir[] = "/tmp/trawl-test-layout-XXXXXX";
     struct layout_entry *v;
     size_t n;
-    struct terr err;
+    struct trawl_error err;
     FILE *f;
     char p[256];
 
@@ -173,7 +173,7 @@ static void test_clean_keeps_what_the_stub_needs(void **state)
 {
     char dir[] = "/tmp/trawl-test-layout-XXXXXX";
     char p[512], line[600]; /* dir is 29 bytes: no path here comes near */
-    struct terr err;
+    struct trawl_error err;
     FILE *f;
 
     (void)state;

@@ -58,7 +58,7 @@ static void check_invariants(const char *s, size_t len, const struct passage_opt
 static struct passage *split(const char *s, size_t len, const struct passage_opts *o, size_t *n)
 {
     struct passage *p = NULL;
-    struct terr err;
+    struct trawl_error err;
 
     assert_int_equal(passage_split(s, len, o, &p, n, &err), TRAWL_OK);
     check_invariants(s, len, o, p, *n, 1);
@@ -138,7 +138,7 @@ static void test_bad_opts(void **state)
     struct passage_opts o;
     struct passage *p = (struct passage *)&o;
     size_t n = 99;
-    struct terr err;
+    struct trawl_error err;
 
     (void)state;
     o = opts(0, 0, 0);
@@ -157,7 +157,7 @@ static void test_empty_body(void **state)
     struct passage_opts o = opts(0, 0, 0);
     struct passage *p = NULL;
     size_t n = 99;
-    struct terr err;
+    struct trawl_error err;
 
     (void)state;
     assert_int_equal(passage_split("", 0, &o, &p, &n, &err), TRAWL_OK);
@@ -495,7 +495,7 @@ static void check_corpus(const char *name, size_t want, const char *first_has,
                          const size_t *words)
 {
     struct article a;
-    struct terr err;
+    struct trawl_error err;
     struct passage_opts o;
     struct passage *p;
     size_t len, n, i;

@@ -163,7 +163,7 @@ static void run_case(void **state)
     const struct qcase *c = *state;
     struct query_opts o = {c->default_and};
     struct qnode *root = (struct qnode *)&o; /* must be reset to NULL on error */
-    struct terr err = {TRAWL_OK, ""};
+    struct trawl_error err = {TRAWL_OK, "", 0};
     struct sbuf out;
     size_t col = 12345;
     int rc;
@@ -195,7 +195,7 @@ static void run_case(void **state)
     assert_null(strchr(err.msg, '\n'));
 }
 
-static int parse_len(const char *q, size_t len, struct qnode **root, size_t *col, struct terr *err)
+static int parse_len(const char *q, size_t len, struct qnode **root, size_t *col, struct trawl_error *err)
 {
     struct query_opts o = {0};
 
@@ -206,7 +206,7 @@ static void test_nesting_limit(void **state)
 {
     char q[2 * QUERY_MAX_DEPTH + 8];
     struct qnode *root = NULL;
-    struct terr err;
+    struct trawl_error err;
     size_t col = 0, n = 0;
 
     (void)state;
@@ -232,7 +232,7 @@ static void test_too_long(void **state)
 {
     char *q = malloc(TRAWL_QUERY_MAX + 1);
     struct qnode *root = NULL;
-    struct terr err;
+    struct trawl_error err;
     size_t col = 0;
 
     (void)state;
@@ -251,7 +251,7 @@ static void test_too_long(void **state)
 static void test_nul_byte(void **state)
 {
     struct qnode *root = NULL;
-    struct terr err;
+    struct trawl_error err;
     size_t col = 0;
 
     (void)state;
@@ -266,7 +266,7 @@ static void test_node_fields(void **state)
 {
     const char q[] = "\xC3\xA9 +\"a b\" date:..2018-02";
     struct qnode *root = NULL, *ph, *d;
-    struct terr err;
+    struct trawl_error err;
 
     (void)state;
     assert_int_equal(query_parse(q, sizeof q - 1, NULL, &root, NULL, &err), TRAWL_OK);
@@ -307,7 +307,7 @@ static void test_offsets(void **state)
     const char q[] = " \xC3\xA9t\xC3\xA9 -ab face* source:\"Ex T\" \xE2\x80\x9C" "c d\xE2\x80\x9D";
     const char p[] = "  a	+b ";
     struct qnode *root = NULL;
-    struct terr err;
+    struct trawl_error err;
     char got[256] = "";
 
     (void)state;
@@ -355,7 +355,7 @@ static void test_random_queries(void **state)
         size_t len = 0;
         int parts = (int)(seed % 12) + 1;
         struct qnode *root = NULL;
-        struct terr err;
+        struct trawl_error err;
         size_t col = 0;
         int rc;
 
@@ -402,7 +402,7 @@ static void test_plain(void **state)
         struct query_opts o = {plain[i].default_and};
         struct qnode *root = (struct qnode *)1;
         struct sbuf out;
-        struct terr err;
+        struct trawl_error err;
         assert_int_equal(query_parse_plain(plain[i].q, strlen(plain[i].q), &o, &root, &err),
                          TRAWL_OK);
         if (plain[i].want == NULL) {

@@ -29,22 +29,22 @@ static int teardown(void **state)
 }
 
 /* Decodes a malloc'ed copy of data[0..len), so that ASan sees any read past its end. */
-typedef int (*decode_fn)(const char *data, size_t len, void *out, struct terr *err);
+typedef int (*decode_fn)(const char *data, size_t len, void *out, struct trawl_error *err);
 
-static int dec_passage(const char *d, size_t n, void *o, struct terr *e)
+static int dec_passage(const char *d, size_t n, void *o, struct trawl_error *e)
 {
     return schema_passage_decode(d, n, o, e);
 }
-static int dec_article(const char *d, size_t n, void *o, struct terr *e)
+static int dec_article(const char *d, size_t n, void *o, struct trawl_error *e)
 {
     return schema_article_decode(d, n, o, e);
 }
-static int dec_source(const char *d, size_t n, void *o, struct terr *e)
+static int dec_source(const char *d, size_t n, void *o, struct trawl_error *e)
 {
     return schema_source_decode(d, n, o, e);
 }
 
-static int decode_copy(decode_fn fn, const char *data, size_t len, void *out, struct terr *err)
+static int decode_copy(decode_fn fn, const char *data, size_t len, void *out, struct trawl_error *err)
 {
     char *copy = malloc(len ? len : 1);
     int rc;
@@ -60,7 +60,7 @@ static int decode_copy(decode_fn fn, const char *data, size_t len, void *out, st
 /* Every strict prefix of an encoding, and the encoding with a byte added, is refused. */
 static void check_truncations(decode_fn fn, const struct sbuf *enc, void *out, const char *what)
 {
-    struct terr err;
+    struct trawl_error err;
     char *longer;
     size_t i;
 
@@ -88,7 +88,7 @@ static void test_passage_round_trip(void **state)
                                 7, 1234, 1300, "some text\0with NUL", 18,
                                 "https://example.com/a", 21, "Example Times", 13};
     struct trawl_passage out;
-    struct terr err;
+    struct trawl_error err;
 
     assert_int_equal(schema_passage_encode(&in, sb), TRAWL_OK);
     assert_int_equal(sb->buf[0], 1); /* format version */
@@ -117,7 +117,7 @@ static void test_passage_extremes(void **state)
 {
     struct sbuf *sb = *state;
     struct trawl_passage in, out;
-    struct terr err;
+    struct trawl_error err;
 
     memset(&in, 0, sizeof in); /* empty strings (NULL with length 0), zero numbers */
     assert_int_equal(schema_passage_encode(&in, sb), TRAWL_OK);
@@ -154,7 +154,7 @@ static void test_garbage_is_refused(void **state)
     struct trawl_passage p;
     struct trawl_record a;
     struct trawl_source s;
-    struct terr err;
+    struct trawl_error err;
     unsigned seed = 7;
     char buf[64];
     int i;
@@ -195,7 +195,7 @@ static void test_article_record_round_trip(void **state)
     struct sbuf *sb = *state;
     struct trawl_record in = {"corpus/a.txt", 12, 0xDEADBEEFCAFEF00DULL, 2005, 0, 8};
     struct trawl_record out;
-    struct terr err;
+    struct trawl_error err;
     size_t i;
 
     for (i = 0; i < sizeof mtimes / sizeof mtimes[0]; i++) {
@@ -220,7 +220,7 @@ static void test_source_record_round_trip(void **state)
     struct sbuf *sb = *state;
     struct trawl_source in = {17799555, -5, 0x0123456789ABCDEFULL, 19043};
     struct trawl_source out;
-    struct terr err;
+    struct trawl_error err;
 
     assert_int_equal(schema_source_encode(&in, sb), TRAWL_OK);
     assert_int_equal(schema_source_decode(sb->buf, sb->len, &out, &err), TRAWL_OK);
@@ -307,7 +307,7 @@ static void test_hash(void **state)
  * for an absent key. */
 static void test_meta_number(void **state)
 {
-    struct terr err;
+    struct trawl_error err;
     int64_t v;
 
     (void)state;
@@ -330,7 +330,7 @@ static void test_meta_number(void **state)
 static void test_meta_lang(void **state)
 {
     char out[SCHEMA_MAX_LANG + 1];
-    struct terr err;
+    struct trawl_error err;
 
     (void)state;
     assert_int_equal(schema_meta_lang("english", 7, out, &err), TRAWL_OK);

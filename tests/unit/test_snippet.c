@@ -41,7 +41,7 @@ static void test_marks_stems_and_merges_neighbours(void **state)
     struct index_hl hl = {terms_like, 3, NULL, 0, NULL, 0, NULL, 0};
     const char *text = "MPs got 300,000 Facebook likes, and the target liked them.";
     struct trawl_snippet s;
-    struct terr err;
+    struct trawl_error err;
     char got[256];
 
     assert_int_equal(snippet_make(*state, text, strlen(text), &hl, 0, &s, &err), TRAWL_OK);
@@ -56,7 +56,7 @@ static void test_exact_words_and_prefixes(void **state)
     struct index_hl hl = {NULL, 0, exact_genuine, 1, prefix_camb, 1, NULL, 0};
     const char *text = "‘Genuine’ likes, not genuinely bought, said Cambridge.";
     struct trawl_snippet s;
-    struct terr err;
+    struct trawl_error err;
     char got[256];
 
     assert_int_equal(snippet_make(*state, text, strlen(text), &hl, 0, &s, &err), TRAWL_OK);
@@ -75,7 +75,7 @@ static void test_phrase_marks_only_its_occurrences(void **state)
     struct index_hl hl = {NULL, 0, exact, 2, NULL, 0, phrases, 1};
     const char *text = "Interest rates rose; interest rate cuts and rates of interest did not.";
     struct trawl_snippet s;
-    struct terr err;
+    struct trawl_error err;
     char got[256];
 
     assert_int_equal(snippet_make(*state, text, strlen(text), &hl, 0, &s, &err), TRAWL_OK);
@@ -102,7 +102,7 @@ static void test_phrase_spans_a_possessive(void **state)
     const char *text = "The Bank of England's rate, the Bank of England\u2019s bills, England's.";
     struct analyzer *none;
     struct trawl_snippet s;
-    struct terr err;
+    struct trawl_error err;
     char got[256];
 
     assert_int_equal(snippet_make(*state, text, strlen(text), &hl, 0, &s, &err), TRAWL_OK);
@@ -125,7 +125,7 @@ static void test_window_covers_most_terms(void **state)
                        "here. The target is 300,000 likes on Facebook. Then more filler text "
                        "until the end of this long paragraph.";
     struct trawl_snippet s;
-    struct terr err;
+    struct trawl_error err;
     char got[512];
 
     assert_int_equal(snippet_make(*state, text, strlen(text), &hl, 60, &s, &err), TRAWL_OK);
@@ -145,7 +145,7 @@ static void test_no_match_shows_the_start(void **state)
     struct index_hl hl = {terms_like, 3, NULL, 0, NULL, 0, NULL, 0};
     const char *text = "Completely unrelated words fill this passage from its start to its end.";
     struct trawl_snippet s;
-    struct terr err;
+    struct trawl_error err;
 
     assert_int_equal(snippet_make(*state, text, strlen(text), &hl, 30, &s, &err), TRAWL_OK);
     assert_int_equal(s.nmarks, 0);
@@ -161,7 +161,7 @@ static void test_never_cuts_inside_a_character(void **state)
     struct index_hl hl = {terms_like, 3, NULL, 0, NULL, 0, NULL, 0};
     char text[400];
     struct trawl_snippet s;
-    struct terr err;
+    struct trawl_error err;
 
     /* One huge "word" of two-byte characters: the window must end on a boundary. */
     for (size_t i = 0; i + 2 < sizeof text; i += 2) {
@@ -178,7 +178,7 @@ static void test_never_cuts_inside_a_character(void **state)
 static int setup(void **state)
 {
     struct analyzer *an;
-    struct terr err;
+    struct trawl_error err;
 
     if (analyzer_new("english", &an, &err) != TRAWL_OK)
         return -1;

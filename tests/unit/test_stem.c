@@ -37,7 +37,7 @@ static const char STEMS[] = "like run parti parti connect connect generous cares
 
 static int setup_english(void **state)
 {
-    struct terr err;
+    struct trawl_error err;
     struct stem *st;
 
     if (stem_new("english", &st, &err) != TRAWL_OK)
@@ -117,7 +117,7 @@ static void test_cache_survives_clearing(void **state)
 
 static void test_many_distinct_words(void **state)
 {
-    struct terr err;
+    struct trawl_error err;
     struct stem *plain = NULL;
     char w[32], want[64];
     size_t slen, wlen;
@@ -143,7 +143,7 @@ static void test_many_distinct_words(void **state)
 
 static void test_none_is_identity(void **state)
 {
-    struct terr err;
+    struct trawl_error err;
     struct stem *st = NULL;
 
     (void)state;
@@ -155,7 +155,7 @@ static void test_none_is_identity(void **state)
 
 static void test_unknown_language(void **state)
 {
-    struct terr err = {0};
+    struct trawl_error err = {0};
     struct stem *st = (struct stem *)&err; /* must be reset to NULL */
 
     (void)state;
@@ -182,7 +182,7 @@ static void test_languages_listed(void **state)
 
 static void test_french(void **state)
 {
-    struct terr err;
+    struct trawl_error err;
     struct stem *st = NULL;
 
     (void)state;

@@ -39,7 +39,7 @@ static int rm_entry(const char *path, const struct stat *sb, int flag, struct FT
 static int setup(void **state)
 {
     struct fix *f = calloc(1, sizeof *f);
-    struct terr err;
+    struct trawl_error err;
 
     if (f == NULL)
         return -1;
@@ -82,7 +82,7 @@ static void put_doc(xdb *db, const char *uid, const char *data, const char *term
                     const char *val)
 {
     xdb_doc *doc = xdb_doc_new();
-    struct terr err;
+    struct trawl_error err;
     const char *p = terms;
     unsigned pos = 1;
     uint64_t docs = 0;
@@ -117,7 +117,7 @@ static void run(xdb *db, const xdb_query *q, const struct xdb_search_opts *o, ch
                 size_t size)
 {
     xdb_mset *m = NULL;
-    struct terr err;
+    struct trawl_error err;
     struct xdb_hit hit;
 
     got[0] = '\0';
@@ -144,7 +144,7 @@ static void run_q(xdb *db, xdb_query *q, char *got, size_t size)
 static void test_create_reopen_read_only(void **state)
 {
     struct fix *f = *state;
-    struct terr err;
+    struct trawl_error err;
     struct xdb_stats st;
     struct sbuf sb;
     xdb *rd = NULL;
@@ -181,7 +181,7 @@ static void test_create_reopen_read_only(void **state)
 static void test_missing_index_is_eindex(void **state)
 {
     struct fix *f = *state;
-    struct terr err;
+    struct trawl_error err;
     xdb *rd = (xdb *)&err; /* must be reset to NULL */
     const char *missing = sub(f, "nope");
 
@@ -193,7 +193,7 @@ static void test_missing_index_is_eindex(void **state)
 static void test_second_writer_is_locked(void **state)
 {
     struct fix *f = *state;
-    struct terr err;
+    struct trawl_error err;
     xdb *w2 = NULL;
     char want[256];
     pid_t pid;
@@ -225,7 +225,7 @@ static void test_second_writer_is_locked(void **state)
 static void test_replace_add_delete(void **state)
 {
     struct fix *f = *state;
-    struct terr err;
+    struct trawl_error err;
     struct xdb_stats st;
     struct sbuf sb;
     xdb_doc *doc = xdb_doc_new();
@@ -265,7 +265,7 @@ static void test_replace_add_delete(void **state)
 
 static void test_long_terms_are_refused(void **state)
 {
-    struct terr err;
+    struct trawl_error err;
     xdb_doc *doc = xdb_doc_new();
     char big[241];
 
@@ -291,7 +291,7 @@ static enum xdb_next collect_meta(void *ctx, const char *key, size_t klen, const
 static void test_metadata(void **state)
 {
     struct fix *f = *state;
-    struct terr err;
+    struct trawl_error err;
     struct sbuf sb;
     char got[128] = "";
     char key[202];
@@ -327,7 +327,7 @@ static void test_metadata(void **state)
 static void test_transactions(void **state)
 {
     struct fix *f = *state;
-    struct terr err;
+    struct trawl_error err;
     struct xdb_stats st;
     xdb *rd = NULL;
 
@@ -353,7 +353,7 @@ static void test_transactions(void **state)
 static void test_reopen_sees_new_commits(void **state)
 {
     struct fix *f = *state;
-    struct terr err;
+    struct trawl_error err;
     struct xdb_stats st;
     xdb *rd = NULL;
     uint64_t rev;
@@ -378,7 +378,7 @@ static void test_reopen_sees_new_commits(void **state)
 static void test_stats_and_doc_reading(void **state)
 {
     struct fix *f = *state;
-    struct terr err;
+    struct trawl_error err;
     struct xdb_stats st;
     struct sbuf sb;
     uint64_t n = 99, docs = 0, coll = 0;
@@ -444,7 +444,7 @@ static enum xdb_next collect_id(void *ctx, xdb_docid id)
 static void test_terms_and_postings(void **state)
 {
     struct fix *f = *state;
-    struct terr err;
+    struct trawl_error err;
     char got[128] = "";
 
     put_doc(f->db, "Qa", "a", "fish fin", 0, NULL);
@@ -566,7 +566,7 @@ static void test_wildcard(void **state)
 {
     struct fix *f = *state;
     struct xdb_search_opts o;
-    struct terr err;
+    struct trawl_error err;
     xdb_mset *m = (xdb_mset *)&err;
     xdb_query *q, *subs[3];
     char got[128];
@@ -606,7 +606,7 @@ static void test_collapse(void **state)
 {
     struct fix *f = *state;
     struct xdb_search_opts o;
-    struct terr err;
+    struct trawl_error err;
     struct xdb_hit hit;
     xdb_mset *m = NULL;
     xdb_query *q = term("x");
@@ -699,7 +699,7 @@ static void test_decider_on_remote_is_einput(void **state)
 {
     struct fix *f = *state;
     struct xdb_search_opts o;
-    struct terr err;
+    struct trawl_error err;
     struct seen s = { "" };
     xdb_mset *m = NULL;
     xdb *rd = NULL;
@@ -762,7 +762,7 @@ static void test_matching_terms(void **state)
 {
     struct fix *f = *state;
     struct xdb_search_opts o;
-    struct terr err;
+    struct trawl_error err;
     struct xdb_hit hit;
     xdb_mset *m = NULL;
     xdb_query *q = op_of(XDB_OP_OR, "sea", "tide", "zebra");
@@ -785,7 +785,7 @@ static void test_matching_terms(void **state)
 static void test_spelling(void **state)
 {
     struct fix *f = *state;
-    struct terr err;
+    struct trawl_error err;
     struct sbuf sb;
 
     assert_int_equal(xdb_add_spelling(f->db, "harbour", 7, 3, &err), TRAWL_OK);
@@ -802,7 +802,7 @@ static void test_spelling(void **state)
 static void test_open_many_and_compact(void **state)
 {
     struct fix *f = *state;
-    struct terr err;
+    struct trawl_error err;
     struct xdb_stats st;
     struct sbuf sb;
     char paths[3][192];
