@@ -199,10 +199,9 @@ static int index_init(PyObject *o, PyObject *args, PyObject *kw)
 {
     static char *kwlist[] = {"path", "allow_partial", NULL};
     IndexObject *self = (IndexObject *)o;
-    PyObject *path_obj, *fs = NULL;
+    PyObject *path_obj;
     int partial = 0;
     trawl_index *ix;
-    const char *s;
 
     if (!PyArg_ParseTupleAndKeywords(args, kw, "O|$p:open", kwlist, &path_obj, &partial))
         return -1;
@@ -210,21 +209,8 @@ static int index_init(PyObject *o, PyObject *args, PyObject *kw)
         PyErr_SetString(PyExc_RuntimeError, "trawl.Index is initialised already");
         return -1;
     }
-    /* A path: str or os.PathLike, in the file system's encoding (no bytes paths, as no NULs). */
-    if (!PyUnicode_Check(path_obj) && PyObject_HasAttrString(path_obj, "__fspath__")) {
-        if ((fs = PyOS_FSPath(path_obj)) == NULL)
-            return -1;
-        path_obj = fs;
-    }
-    s = pytrawl_utf8(path_obj, "path", NULL);
-    self->path = s ? strdup(s) : NULL;
-    Py_XDECREF(fs);
-    if (s == NULL)
+    if ((self->path = pytrawl_path(path_obj)) == NULL)
         return -1;
-    if (self->path == NULL) {
-        PyErr_NoMemory();
-        return -1;
-    }
     self->allow_partial = partial;
     if ((ix = take(self)) == NULL)
         return -1;

@@ -154,6 +154,23 @@ const char *pytrawl_utf8_or_none(PyObject *obj, const char *what, int *ok)
     return s;
 }
 
+char *pytrawl_path(PyObject *obj)
+{
+    PyObject *fs = NULL;
+    const char *s;
+    char *copy = NULL;
+
+    if (!PyUnicode_Check(obj) && PyObject_HasAttrString(obj, "__fspath__")) {
+        if ((fs = PyOS_FSPath(obj)) == NULL)
+            return NULL;
+        obj = fs;
+    }
+    if ((s = pytrawl_utf8(obj, "path", NULL)) != NULL && (copy = strdup(s)) == NULL)
+        PyErr_NoMemory();
+    Py_XDECREF(fs);
+    return copy;
+}
+
 PyObject *pytrawl_str(const char *s, size_t len, int empty_none)
 {
     if (len == 0 && empty_none)

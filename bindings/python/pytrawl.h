@@ -29,6 +29,9 @@ int pytrawl_errors_init(PyObject *module);
 const char *pytrawl_utf8(PyObject *obj, const char *what, Py_ssize_t *len);
 /* Like pytrawl_utf8, but None gives NULL without an error (*ok says which). */
 const char *pytrawl_utf8_or_none(PyObject *obj, const char *what, int *ok);
+/* A path argument (str or os.PathLike giving a str; no bytes paths, as no NULs) as an owned
+ * UTF-8 copy (free() it), or NULL with the Python exception set. */
+char *pytrawl_path(PyObject *obj);
 /* (s, len) as a str, invalid UTF-8 replaced; len 0 gives None when empty_none. */
 PyObject *pytrawl_str(const char *s, size_t len, int empty_none);
 

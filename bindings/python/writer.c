@@ -72,9 +72,9 @@ static int writer_init(PyObject *o, PyObject *args, PyObject *kw)
 {
     static char *kwlist[] = {"path", "lang", "jobs", "batch", NULL};
     WriterObject *self = (WriterObject *)o;
-    PyObject *path_obj, *lang_obj = NULL, *fs = NULL;
+    PyObject *path_obj, *lang_obj = NULL;
     Py_ssize_t jobs = 0, batch = 0;
-    const char *path, *lang = "english";
+    const char *lang = "english";
 
     if (!PyArg_ParseTupleAndKeywords(args, kw, "O|O$nn:Writer", kwlist, &path_obj, &lang_obj,
                                      &jobs, &batch))
@@ -94,17 +94,9 @@ static int writer_init(PyObject *o, PyObject *args, PyObject *kw)
         PyErr_Format(PyExc_ValueError, "unknown language '%s' (see trawl.languages())", lang);
         return -1;
     }
-    if (!PyUnicode_Check(path_obj) && PyObject_HasAttrString(path_obj, "__fspath__")) {
-        if ((fs = PyOS_FSPath(path_obj)) == NULL)
-            return -1;
-        path_obj = fs;
-    }
-    path = pytrawl_utf8(path_obj, "path", NULL);
-    self->path = path ? strdup(path) : NULL;
-    Py_XDECREF(fs);
-    if (path == NULL)
+    if ((self->path = pytrawl_path(path_obj)) == NULL)
         return -1;
-    if (self->path == NULL || (self->lang = strdup(lang)) == NULL ||
+    if ((self->lang = strdup(lang)) == NULL ||
         (self->art = trawl_article_new()) == NULL || (self->lock = PyThread_allocate_lock()) == NULL) {
         PyErr_NoMemory();
         return -1;
