@@ -137,7 +137,8 @@ int index_qwords_init(struct qwords *w, struct analyzer *an, const struct qnode 
     memset(w, 0, sizeof *w);
     if (root != NULL && collect_leaves(w, an, root) != TRAWL_OK)
         return terr_set(err, TRAWL_ENOMEM, "out of memory");
-    qsort(w->v, w->n, sizeof *w->v, cmp_qword);
+    if (w->n > 1) /* w->v is NULL for a query of no word, and qsort's pointer must not be */
+        qsort(w->v, w->n, sizeof *w->v, cmp_qword);
     return TRAWL_OK;
 }
 
