@@ -477,8 +477,9 @@ struct trawl_writer_opts {
     void *phase_ctx;
     /* Optional (default NULL): a flag the caller sets, typically from a SIGINT handler, to
      * stop writing. The writer threads read it between articles, trawl_writer_put and
-     * trawl_writer_finish between their steps (a build from nothing: before merging; a
-     * Xapian commit or the merge, once begun, runs to its end); once non-zero, they return
+     * trawl_writer_finish between their steps (a build from nothing: before merging and
+     * between the merge's steps, up to the switch; a Xapian commit or compaction, once
+     * begun, runs to its end); once non-zero, they return
      * TRAWL_ECANCELLED ("writing cancelled") and commit nothing more: the batches committed
      * before stay (a build from nothing leaves the index as it was). trawl_writer_close then
      * drops the rest and releases the lock, as after any failure. The caller clears it. Not

@@ -424,7 +424,7 @@ int trawl_writer_finish(trawl_writer *w, struct trawl_write_counts *c, struct tr
         if (rc == TRAWL_OK && w->merge && w->o.phase != NULL)
             w->o.phase(w->o.phase_ctx, TRAWL_PHASE_MERGING);
         if (rc == TRAWL_OK)
-            rc = index_build_finish(w->build, &e); /* frees the build either way */
+            rc = index_build_finish(w->build, w->o.cancel, &e); /* frees the build either way */
         else
             index_build_abort(w->build);
         w->build = NULL;

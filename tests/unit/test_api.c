@@ -1488,6 +1488,13 @@ static void cancel_on_writing(void *ctx, enum trawl_phase phase)
         *(volatile sig_atomic_t *)ctx = 1;
 }
 
+/* Raises the flag as the merge of a build from nothing begins. */
+static void cancel_on_merging(void *ctx, enum trawl_phase phase)
+{
+    if (phase == TRAWL_PHASE_MERGING)
+        *(volatile sig_atomic_t *)ctx = 1;
+}
+
 /* Queues n synthetic articles id-prefix-0.. (a few passages each). */
 static void put_many(trawl_writer *w, const char *prefix, size_t n)
 {
@@ -1559,6 +1566,18 @@ static void test_writer_cancelled(void **state)
     trawl_writer_close(w);
     assert_false(has_scratch(db));
     assert_int_equal(record_count(db), 0); /* the empty index trawl_writer_open made */
+
+    /* the same, cancelled once the parts are written, as their merge begins */
+    flag = 0;
+    wo.phase = cancel_on_merging;
+    CHECK_OK(trawl_writer_open(db, &wo, &w, &err), &err);
+    CHECK_OK(trawl_writer_start(w, &err), &err);
+    put_many(w, "fresh", 500);
+    CHECK_FAILS(trawl_writer_finish(w, &c, &err), TRAWL_ECANCELLED, &err);
+    assert_int_equal(c.put, 500); /* written to the parts, which are dropped */
+    trawl_writer_close(w);
+    assert_false(has_scratch(db));
+    assert_int_equal(record_count(db), 0);
 
     /* the lock is free: a build that is not cancelled (the caller cleared the flag) */
     flag = 0;
