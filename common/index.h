@@ -71,8 +71,11 @@ int index_build_start(const char *path, unsigned nparts, const char *lang, int m
                       struct index_build **out, struct trawl_error *err);
 /* Part i, to write to as to any index (owned by the build). */
 struct index *index_build_part(struct index_build *b, unsigned i);
-/* Commits the parts, merges them, switches the index to the result; frees b either way. */
-int index_build_finish(struct index_build *b, struct trawl_error *err);
+/* Commits the parts, merges them, switches the index to the result; frees b either way.
+ * cancel (NULL, or the caller's flag, trawl_writer_opts.cancel) is read between the steps up
+ * to the switch: once up, TRAWL_ECANCELLED and the index stays as it was. */
+int index_build_finish(struct index_build *b, volatile sig_atomic_t *cancel,
+                       struct trawl_error *err);
 /* Drops the build: the index stays as it was. NULL-safe. */
 void index_build_abort(struct index_build *b);
 /* For a process about to end abruptly inside Xapian (xdb_on_fatal says when): such an end

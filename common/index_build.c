@@ -196,7 +196,16 @@ static int compact_pair(const char *const *srcs, size_t n, const char *dst, stru
     return rc;
 }
 
-int index_build_finish(struct index_build *b, struct trawl_error *err)
+/* TRAWL_ECANCELLED once the caller's flag is up (index_build_finish). */
+static int check_cancel(volatile sig_atomic_t *cancel, struct trawl_error *err)
+{
+    if (cancel != NULL && *cancel)
+        return terr_set(err, TRAWL_ECANCELLED, "writing cancelled");
+    return TRAWL_OK;
+}
+
+int index_build_finish(struct index_build *b, volatile sig_atomic_t *cancel,
+                       struct trawl_error *err)
 {
     char **srcs = calloc(b->n ? b->n : 1, sizeof *srcs);
     unsigned g = layout_last_gen(b->path) + 1;
@@ -224,6 +233,10 @@ int index_build_finish(struct index_build *b, struct trawl_error *err)
         xdb_close(b->parts[i]->adb);
         b->parts[i]->db = b->parts[i]->adb = NULL;
     }
+    /* Cancelled before the switch: the scratch goes (index_build_abort), the index stays. A
+     * Xapian commit or compaction, once begun, runs to its end. */
+    if (rc == TRAWL_OK)
+        rc = check_cancel(cancel, err);
     if (rc == TRAWL_OK && !b->merge) {
         rc = finish_shards(b, g, err);
         if (rc == TRAWL_OK)
@@ -235,7 +248,11 @@ int index_build_finish(struct index_build *b, struct trawl_error *err)
     if (rc == TRAWL_OK)
         rc = compact_pair((const char *const *)srcs, b->n, gen, err);
     if (rc == TRAWL_OK)
+        rc = check_cancel(cancel, err);
+    if (rc == TRAWL_OK)
         rc = layout_sync_tree(gen, err);
+    if (rc == TRAWL_OK)
+        rc = check_cancel(cancel, err);
     if (rc == TRAWL_OK)
         rc = layout_write_stub(b->path, &line, 1, err);
     if (rc == TRAWL_OK)

@@ -47,7 +47,8 @@ struct pipeline {
     size_t pending_bytes;
     int closing;         /* the producer has finished */
     int aborting;
-    int failed;          /* a writer failed: err holds why */
+    int failed;          /* a writer failed (or the cancel flag went up): err holds why */
+    int cancelled;       /* the cancel flag was seen: every thread stops between jobs */
     struct trawl_error err;
     struct trawl_write_counts counts;
 };
@@ -63,6 +64,24 @@ static void job_free(struct job *j)
     free(j);
 }
 
+/* Whether the caller's cancel flag is up. The first to see it fails the pipeline with
+ * TRAWL_ECANCELLED and wakes every thread, which then stops between jobs: nothing more is
+ * analysed, written or committed. Called with the lock held. */
+static int check_cancel(struct pipeline *p)
+{
+    if (!p->cancelled && p->o.cancel != NULL && *p->o.cancel) {
+        p->cancelled = 1;
+        if (!p->failed) {
+            p->failed = 1;
+            terr_set(&p->err, TRAWL_ECANCELLED, "writing cancelled");
+        }
+        pthread_cond_broadcast(&p->cv_work);
+        pthread_cond_broadcast(&p->cv_write);
+        pthread_cond_broadcast(&p->cv_space);
+    }
+    return p->cancelled;
+}
+
 static void *worker_main(void *arg)
 {
     struct pipeline *p = arg;
@@ -75,7 +94,7 @@ static void *worker_main(void *arg)
         struct job *j;
         while (!p->aborting && p->claim_seq == p->next_seq && !p->closing)
             pthread_cond_wait(&p->cv_work, &p->mu);
-        if (p->aborting || p->claim_seq == p->next_seq)
+        if (p->aborting || check_cancel(p) || p->claim_seq == p->next_seq)
             break;
         j = p->ring[p->claim_seq % RING];
         p->claim_seq++;
@@ -153,14 +172,16 @@ static void *writer_main(void *arg)
     struct index *ix = p->ix[wr->w];
     size_t in_batch = 0;
     struct trawl_error err;
-    int rc = TRAWL_OK;
+    int rc = TRAWL_OK, stop;
 
     pthread_mutex_lock(&p->mu);
     for (;;) {
         struct job *j;
         while (!p->aborting && wr->cursor == p->next_seq && !p->closing)
             pthread_cond_wait(&p->cv_write, &p->mu);
-        if (p->aborting || wr->cursor == p->next_seq)
+        /* A cancelled writer leaves the rest of the ring (and the workers may have left
+         * its jobs unanalysed). */
+        if (p->aborting || check_cancel(p) || wr->cursor == p->next_seq)
             break;
         j = p->ring[wr->cursor % RING];
         if (j->route != wr->w) {
@@ -188,9 +209,11 @@ static void *writer_main(void *arg)
         }
         pthread_cond_broadcast(&p->cv_space);
     }
+    stop = p->aborting || p->cancelled;
     pthread_mutex_unlock(&p->mu);
 
-    if (p->aborting || rc != TRAWL_OK) {
+    /* Aborted or cancelled: the batch in progress is dropped, the committed ones stay. */
+    if (stop || rc != TRAWL_OK) {
         index_cancel(ix, NULL);
     } else if (in_batch > 0) {
         rc = index_commit(ix, &err);
@@ -278,6 +301,7 @@ static int submit(struct pipeline *p, struct job *j, size_t bytes, struct trawl_
     pthread_mutex_lock(&p->mu);
     for (;;) {
         reclaim(p);
+        check_cancel(p);
         if (p->failed || (p->next_seq - p->free_seq < RING &&
                           (p->pending_bytes == 0 ||
                            p->pending_bytes + bytes <= p->o.max_pending_bytes)))
@@ -400,6 +424,7 @@ int pipeline_finish(struct pipeline *p, struct trawl_write_counts *c, struct tra
 
     pthread_mutex_lock(&p->mu);
     p->closing = 1;
+    check_cancel(p);
     pthread_cond_broadcast(&p->cv_work);
     pthread_cond_broadcast(&p->cv_write);
     pthread_mutex_unlock(&p->mu);

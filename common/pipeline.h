@@ -10,6 +10,7 @@
 #ifndef TRAWL_COMMON_PIPELINE_H
 #define TRAWL_COMMON_PIPELINE_H
 
+#include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -31,6 +32,9 @@ struct pipeline_opts {
     size_t max_pending_bytes;  /* bytes of article text in flight at most */
     const char *lang;
     struct passage_opts passages;
+    volatile sig_atomic_t *cancel; /* NULL, or the caller's flag (trawl_writer_opts.cancel):
+                                  once up, the threads stop between jobs, committing nothing
+                                  more, and submitting and finishing fail TRAWL_ECANCELLED */
 };
 
 struct pipeline;

@@ -48,7 +48,8 @@ enum trawl_status {
     TRAWL_ERETRY,    /* the index changed under a reader too often: trawl_reopen, try again */
     TRAWL_ENOTFOUND, /* the thing asked for is not there (not always an error) */
     TRAWL_EINTERNAL, /* a bug in trawl or a library it uses: please report it */
-    TRAWL_ECANCELLED, /* the caller's cancel flag stopped the call (trawl_search_opts) */
+    TRAWL_ECANCELLED, /* the caller's cancel flag stopped the call (trawl_search_opts,
+                         trawl_writer_opts) */
 };
 
 struct trawl_error {
@@ -474,6 +475,16 @@ struct trawl_writer_opts {
     void (*phase)(void *ctx, enum trawl_phase phase); /* NULL, or called by
                                 trawl_writer_finish (in its thread) as each phase begins */
     void *phase_ctx;
+    /* Optional (default NULL): a flag the caller sets, typically from a SIGINT handler, to
+     * stop writing. The writer threads read it between articles, trawl_writer_put and
+     * trawl_writer_finish between their steps (a build from nothing: before merging and
+     * between the merge's steps, up to the switch; a Xapian commit or compaction, once
+     * begun, runs to its end); once non-zero, they return
+     * TRAWL_ECANCELLED ("writing cancelled") and commit nothing more: the batches committed
+     * before stay (a build from nothing leaves the index as it was). trawl_writer_close then
+     * drops the rest and releases the lock, as after any failure. The caller clears it. Not
+     * owned; must outlive the writer. */
+    volatile sig_atomic_t *cancel;
 };
 #define TRAWL_MAX_SHARDS 64
 #define TRAWL_MIN_WORDS 20
@@ -514,7 +525,8 @@ TRAWL_API int trawl_writer_source_get(trawl_writer *w, const char *path,
 /* Starts the threads. A build from nothing when the index holds no article (or rebuild). */
 TRAWL_API int trawl_writer_start(trawl_writer *w, struct trawl_error *err);
 /* Queues article a (taking its contents: a is left empty) with its record; is_new: the index
- * is known not to hold it. Returns a writer thread's error once one has failed. */
+ * is known not to hold it. Returns a writer thread's error once one has failed, and
+ * TRAWL_ECANCELLED once the cancel flag is up (trawl_writer_opts). */
 TRAWL_API int trawl_writer_put(trawl_writer *w, trawl_article *a, const struct trawl_record *rec,
                                int is_new, struct trawl_error *err);
 /* Queues the removal of the article stored under key (as trawl_writer_each_record gave it). */
@@ -528,7 +540,8 @@ TRAWL_API int trawl_writer_set_source(trawl_writer *w, const char *path,
 /* Progress so far (any time after start). */
 TRAWL_API void trawl_writer_counts(trawl_writer *w, struct trawl_write_counts *c);
 /* Writes what is queued, commits, and (a build from nothing) merges the parts and switches the
- * index to them. The final counts go to *c (may be NULL). */
+ * index to them. The final counts go to *c (may be NULL). TRAWL_ECANCELLED: the cancel flag
+ * (trawl_writer_opts) stopped it; what was not committed yet is dropped. */
 TRAWL_API int trawl_writer_finish(trawl_writer *w, struct trawl_write_counts *c,
                                   struct trawl_error *err);
 /* Drops what is not committed yet (the index keeps its last committed batch), stops the

@@ -291,6 +291,7 @@ int trawl_writer_start(trawl_writer *w, struct trawl_error *err)
     po.workers = w->o.jobs ? w->o.jobs : 1;
     po.batch_articles = w->o.batch ? w->o.batch : WRITER_BATCH;
     po.max_pending_bytes = WRITER_PENDING_BYTES;
+    po.cancel = w->o.cancel;
     passage_opts_init(&po.passages);
     if (w->o.min_words)
         po.passages.min_words = w->o.min_words;
@@ -326,6 +327,7 @@ int trawl_writer_put(trawl_writer *w, trawl_article *a, const struct trawl_recor
 
     if (w->pl == NULL)
         return not_started(err);
+    /* pipeline_put checks the cancel flag too (po.cancel), while it waits for room. */
     if (pipeline_put(w->pl, &a->a, rec, is_new, &e) != TRAWL_OK)
         return api_fail(err, &e);
     return api_ok(err);
@@ -391,6 +393,14 @@ static int write_sources(trawl_writer *w, struct trawl_error *err)
     return rc;
 }
 
+/* TRAWL_ECANCELLED once the caller's cancel flag is up. */
+static int check_cancel(const trawl_writer *w, struct trawl_error *err)
+{
+    if (w->o.cancel != NULL && *w->o.cancel)
+        return terr_set(err, TRAWL_ECANCELLED, "writing cancelled");
+    return TRAWL_OK;
+}
+
 int trawl_writer_finish(trawl_writer *w, struct trawl_write_counts *c, struct trawl_error *err)
 {
     struct trawl_error e;
@@ -402,13 +412,19 @@ int trawl_writer_finish(trawl_writer *w, struct trawl_write_counts *c, struct tr
         w->o.phase(w->o.phase_ctx, TRAWL_PHASE_WRITING);
     rc = pipeline_finish(w->pl, &w->counts, &e);
     w->pl = NULL;
+    /* Cancelled between the phases: the source records are not written (the next run reads
+     * those files again and finds their articles unchanged), a fresh build not merged. */
+    if (rc == TRAWL_OK)
+        rc = check_cancel(w, &e);
     if (rc == TRAWL_OK)
         rc = write_sources(w, &e);
     if (w->build != NULL) {
+        if (rc == TRAWL_OK)
+            rc = check_cancel(w, &e);
         if (rc == TRAWL_OK && w->merge && w->o.phase != NULL)
             w->o.phase(w->o.phase_ctx, TRAWL_PHASE_MERGING);
         if (rc == TRAWL_OK)
-            rc = index_build_finish(w->build, &e); /* frees the build either way */
+            rc = index_build_finish(w->build, w->o.cancel, &e); /* frees the build either way */
         else
             index_build_abort(w->build);
         w->build = NULL;

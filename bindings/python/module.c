@@ -58,7 +58,8 @@ PyDoc_STRVAR(module_doc,
 "        run = ix.run({\"q1\": \"facebook likes\"})  # {qid: {docid: score}}\n"
 "\n"
 "Searches and writes release the GIL: threads can search one Index at once (each\n"
-"thread gets a handle of its own). Ctrl-C stops a long search (KeyboardInterrupt).\n"
+"thread gets a handle of its own). Ctrl-C stops a long search or commit (KeyboardInterrupt;\n"
+"a commit keeps what was committed before).\n"
 "Errors are trawl.Error subclasses: QueryError (with .column), IndexMissingError,\n"
 "IndexLockedError, IndexDamagedError, ...; bad argument types raise TypeError.");
 

@@ -189,10 +189,15 @@ static int cancel_depth;
 static int cancel_installed;
 static struct sigaction cancel_old;
 static unsigned long main_thread; /* set by pytrawl_cancel_init */
+static volatile sig_atomic_t *volatile cancel_linked; /* a writer's own flag, raised too */
 
 static void on_sigint(int sig)
 {
+    volatile sig_atomic_t *linked = cancel_linked;
+
     cancel_flag = 1;
+    if (linked != NULL)
+        *linked = 1;
     if (cancel_old.sa_handler != SIG_DFL && cancel_old.sa_handler != SIG_IGN)
         cancel_old.sa_handler(sig);
 }
@@ -222,13 +227,24 @@ volatile sig_atomic_t *pytrawl_cancel_begin(void)
     return &cancel_flag;
 }
 
+volatile sig_atomic_t *pytrawl_cancel_link(volatile sig_atomic_t *own)
+{
+    /* Linked before our handler goes in, so that no Ctrl-C in between is missed. */
+    if (PyThread_get_thread_ident() == main_thread && cancel_depth == 0)
+        cancel_linked = own;
+    return pytrawl_cancel_begin();
+}
+
 void pytrawl_cancel_end(volatile sig_atomic_t *flag)
 {
     if (flag == NULL)
         return;
-    if (--cancel_depth == 0 && cancel_installed) {
-        sigaction(SIGINT, &cancel_old, NULL);
-        cancel_installed = 0;
+    if (--cancel_depth == 0) {
+        cancel_linked = NULL;
+        if (cancel_installed) {
+            sigaction(SIGINT, &cancel_old, NULL);
+            cancel_installed = 0;
+        }
     }
 }
 

@@ -41,6 +41,11 @@ PyObject *pytrawl_str(const char *s, size_t len, int empty_none);
  * pytrawl_cancel_end (GIL held) puts the handler back and PyErr_CheckSignals() raises
  * KeyboardInterrupt. Nested and concurrent calls share one flag. */
 volatile sig_atomic_t *pytrawl_cancel_begin(void);
+/* pytrawl_cancel_begin, and until pytrawl_cancel_end SIGINT raises *own too: the flag of a
+ * handle that holds its own pointer for longer than one call (a trawl_writer, whose options
+ * are fixed at trawl_writer_open, and whose threads must not see a Ctrl-C meant for another
+ * call). NULL off the main thread, own left alone. */
+volatile sig_atomic_t *pytrawl_cancel_link(volatile sig_atomic_t *own);
 void pytrawl_cancel_end(volatile sig_atomic_t *flag);
 /* The thread that gets KeyboardInterrupt (Python's main thread), told once by the module's init. */
 void pytrawl_cancel_init(unsigned long main_ident);

@@ -3,7 +3,13 @@
  * A trawl_writer is finished once (trawl_writer_finish): commit() finishes it, closes it and
  * opens a new one on the same index, so a Writer can go on after a commit. Calls release the
  * GIL (a put can wait for room in the writer's queue, a commit for the whole batch); a lock of
- * the Writer's own keeps two threads from using the one handle at once. */
+ * the Writer's own keeps two threads from using the one handle at once.
+ *
+ * Ctrl-C: the C writer holds a cancel flag of the Writer's own (trawl_writer_opts.cancel is
+ * fixed at trawl_writer_open), which SIGINT raises only while the main thread is in one of
+ * these calls (pytrawl_cancel_link): its threads then stop between articles and commit
+ * nothing more. A cancelled Writer is closed, dropping what was not committed; the index
+ * keeps its last commit. */
 #include "bindings/python/pytrawl.h"
 
 #include <stdlib.h>
@@ -18,6 +24,7 @@ typedef struct {
     unsigned jobs;
     size_t batch;
     PyThread_type_lock lock;
+    volatile sig_atomic_t cancel; /* the C writer's cancel flag (pytrawl_cancel_link) */
 } WriterObject;
 
 /* Opens and starts the writer (GIL held; released meanwhile). */
@@ -32,6 +39,8 @@ static int writer_start(WriterObject *self)
     o.lang = self->lang;
     o.jobs = self->jobs;
     o.batch = self->batch;
+    o.cancel = &self->cancel;
+    self->cancel = 0;
     Py_BEGIN_ALLOW_THREADS
     rc = trawl_writer_open(self->path, &o, &w, &err);
     if (rc == TRAWL_OK && (rc = trawl_writer_start(w, &err)) != TRAWL_OK) {
@@ -66,6 +75,36 @@ static int enter(WriterObject *self)
 static void leave(WriterObject *self)
 {
     PyThread_release_lock(self->lock);
+}
+
+/* A call of the C writer cancelled by Ctrl-C (lock held): closes it, dropping what was not
+ * committed, and leaves KeyboardInterrupt set (CancelledError if Python has no pending signal,
+ * say a handler of the caller's that does not raise). Returns -1. */
+static int cancelled(WriterObject *self, struct trawl_error *err)
+{
+    if (self->w != NULL) {
+        Py_BEGIN_ALLOW_THREADS
+        trawl_writer_close(self->w);
+        Py_END_ALLOW_THREADS
+        self->w = NULL;
+    }
+    if (PyErr_CheckSignals() == 0)
+        pytrawl_raise(err, NULL);
+    return -1;
+}
+
+/* The end of a call that ran with pytrawl_cancel_link: a Ctrl-C during it counts even when the
+ * call was over before the writer's threads saw the flag (they may see it later). */
+static int check_cancelled(WriterObject *self, volatile sig_atomic_t *flag, int rc,
+                           struct trawl_error *err)
+{
+    pytrawl_cancel_end(flag);
+    if (rc == TRAWL_OK && self->cancel) {
+        rc = err->code = TRAWL_ECANCELLED;
+        err->column = 0;
+        snprintf(err->msg, sizeof err->msg, "writing cancelled");
+    }
+    return rc == TRAWL_ECANCELLED ? cancelled(self, err) : 0;
 }
 
 static int writer_init(PyObject *o, PyObject *args, PyObject *kw)
@@ -152,7 +191,8 @@ PyDoc_STRVAR(put_doc,
 "Queues an article (replacing the one of the same id): id and text are str; title defaults to\n"
 "the text's first sentence; date is 'YYYY-MM-DD' or a datetime.date. It is analysed on the\n"
 "writer's threads and written at the next commit (or batch). InputError (a ValueError) for an\n"
-"empty id or a malformed date.");
+"empty id or a malformed date. Ctrl-C while it waits for room in the queue raises\n"
+"KeyboardInterrupt and closes the writer, as in commit().");
 
 static PyObject *writer_put(PyObject *o, PyObject *args, PyObject *kw)
 {
@@ -164,6 +204,7 @@ static PyObject *writer_put(PyObject *o, PyObject *args, PyObject *kw)
     Py_ssize_t text_len;
     struct trawl_record rec;
     struct trawl_error err;
+    volatile sig_atomic_t *flag;
     int ok1, ok2, ok3, ok4, rc;
 
     if (!PyArg_ParseTupleAndKeywords(args, kw, "OO|$OOOO:put", kwlist, &id_obj, &text_obj,
@@ -197,9 +238,14 @@ static PyObject *writer_put(PyObject *o, PyObject *args, PyObject *kw)
         rec.source = ""; /* not from a file: an indexer run never takes it for one gone */
         rec.hash = trawl_article_hash(self->art);
         rec.size = (uint64_t)text_len;
+        flag = pytrawl_cancel_link(&self->cancel);
         Py_BEGIN_ALLOW_THREADS
         rc = trawl_writer_put(self->w, self->art, &rec, 0, &err);
         Py_END_ALLOW_THREADS
+        if (check_cancelled(self, flag, rc, &err) < 0) {
+            leave(self);
+            return NULL;
+        }
     }
     leave(self);
     if (rc != TRAWL_OK)
@@ -217,6 +263,7 @@ static PyObject *writer_remove(PyObject *o, PyObject *arg)
     char key[TRAWL_KEY_MAX];
     Py_ssize_t len;
     const char *id = pytrawl_utf8(arg, "id", &len);
+    volatile sig_atomic_t *flag;
     int rc;
 
     if (id == NULL)
@@ -228,9 +275,14 @@ static PyObject *writer_remove(PyObject *o, PyObject *arg)
     trawl_article_key(id, (size_t)len, key);
     if (enter(self) < 0)
         return NULL;
+    flag = pytrawl_cancel_link(&self->cancel);
     Py_BEGIN_ALLOW_THREADS
     rc = trawl_writer_remove(self->w, key, &err);
     Py_END_ALLOW_THREADS
+    if (check_cancelled(self, flag, rc, &err) < 0) {
+        leave(self);
+        return NULL;
+    }
     leave(self);
     if (rc != TRAWL_OK)
         return pytrawl_raise(&err, NULL);
@@ -238,11 +290,13 @@ static PyObject *writer_remove(PyObject *o, PyObject *arg)
 }
 
 /* Finishes the writer (lock held): the counts, or NULL with the error; the writer is closed
- * either way, and started again when again is set and the commit worked. */
+ * either way, and started again when again is set and the commit worked. Ctrl-C stops it
+ * (KeyboardInterrupt): nothing more is committed. */
 static PyObject *finish(WriterObject *self, int again)
 {
     struct trawl_write_counts c;
     struct trawl_error err;
+    volatile sig_atomic_t *flag = pytrawl_cancel_link(&self->cancel);
     int rc;
 
     Py_BEGIN_ALLOW_THREADS
@@ -250,6 +304,12 @@ static PyObject *finish(WriterObject *self, int again)
     trawl_writer_close(self->w);
     Py_END_ALLOW_THREADS
     self->w = NULL;
+    pytrawl_cancel_end(flag);
+    /* A Ctrl-C once the commit was done is raised by Python as usual, after it. */
+    if (rc == TRAWL_ECANCELLED) {
+        cancelled(self, &err);
+        return NULL;
+    }
     if (rc != TRAWL_OK)
         return pytrawl_raise(&err, self->path);
     if (again && writer_start(self) < 0)
@@ -264,7 +324,8 @@ PyDoc_STRVAR(commit_doc,
 "\n"
 "Writes what is queued and commits it (a first build: switches the index to it). Returns\n"
 "the counts: put, removed, passages, bytes. The writer keeps its lock and goes on. A\n"
-"commit is all or nothing; Ctrl-C during one is raised once it is done.");
+"commit is all or nothing: Ctrl-C during one stops it with KeyboardInterrupt, dropping\n"
+"what was not committed (batches committed before stay) and closing the writer.");
 
 static PyObject *writer_commit(PyObject *o, PyObject *unused)
 {

@@ -126,3 +126,57 @@ def test_ctrl_c_stops_a_long_write_keeping_the_commits(tmp_path):
         assert len(ix.search("committed", k=100)) == 10
     # the lock is free again
     trawl.Writer(db).close()
+
+
+def commit_articles(count, seed):
+    """count articles of 2,000 random words in 20 paragraphs: their analysis is slow."""
+    rnd = random.Random(seed)
+    vocab = [f"v{i}" for i in range(3000)]
+    return ["\n\n".join(" ".join(rnd.choices(vocab, k=100)) for _ in range(20))
+            for _ in range(count)]
+
+
+def kept_index(db):
+    with trawl.Writer(db) as w:
+        for i in range(10):
+            w.put(f"kept{i}", f"a committed article number {i}")
+
+
+@pytest.mark.slow
+def test_ctrl_c_stops_a_long_commit_keeping_the_commits(tmp_path):
+    texts = commit_articles(150, 3)
+    # the same commit left to run, for comparison
+    control = str(tmp_path / "control.db")
+    kept_index(control)
+    with trawl.Writer(control, jobs=2, batch=1000000) as w:
+        for i, text in enumerate(texts):
+            w.put(f"new{i}", text)
+        t0 = time.monotonic()
+        w.commit()
+        full = time.monotonic() - t0
+    assert full > 1.0, "the commit is too fast to be interrupted: make the articles longer"
+
+    db = str(tmp_path / "w.db")
+    kept_index(db)
+    w = trawl.Writer(db, jobs=2, batch=1000000)
+    for i, text in enumerate(texts):
+        w.put(f"new{i}", text)
+    timer = interrupt_after(0.2)
+    t0 = time.monotonic()
+    with pytest.raises(KeyboardInterrupt):
+        w.commit()
+        time.sleep(full + 5)  # finished first: the signal comes here, and the check below fails
+    stopped = time.monotonic() - t0
+    timer.join()
+    assert stopped < full / 2, (stopped, full)
+    assert w.closed  # the batch is dropped with the writer
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+    with trawl.open(db) as ix:
+        assert ix.stats()["articles"] == 10
+        assert len(ix.search("committed", k=100)) == 10
+        assert len(ix.search("v1 v2 v3", k=100)) == 0
+    # the lock is free again, and the batch can be written anew
+    with trawl.Writer(db, jobs=2) as w:
+        w.put("new0", texts[0])
+    with trawl.open(db) as ix:
+        assert ix.stats()["articles"] == 11

@@ -8,6 +8,7 @@
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE /* mkdtemp, nftw */
 #endif
+#include <dirent.h>
 #include <ftw.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -1478,6 +1479,158 @@ static void test_on_fatal(void **state)
     trawl_writer_close(w);
 }
 
+/* ---- Cancelling a write --------------------------------------------------------------------- */
+
+/* The phase callback of a cancelled run: raises the flag as trawl_writer_finish begins. */
+static void cancel_on_writing(void *ctx, enum trawl_phase phase)
+{
+    if (phase == TRAWL_PHASE_WRITING)
+        *(volatile sig_atomic_t *)ctx = 1;
+}
+
+/* Raises the flag as the merge of a build from nothing begins. */
+static void cancel_on_merging(void *ctx, enum trawl_phase phase)
+{
+    if (phase == TRAWL_PHASE_MERGING)
+        *(volatile sig_atomic_t *)ctx = 1;
+}
+
+/* Queues n synthetic articles id-prefix-0.. (a few passages each). */
+static void put_many(trawl_writer *w, const char *prefix, size_t n)
+{
+    char id[64], text[512];
+
+    for (size_t i = 0; i < n; i++) {
+        snprintf(id, sizeof id, "%s-%zu", prefix, i);
+        snprintf(text, sizeof text,
+                 "Article %zu of the %s series reports on harbour tides, storms and boats. "
+                 "The almanac lists %zu tables for the northern coast and its %s basin. "
+                 "Sailors moved their boats before the winter storms of February.",
+                 i, prefix, i % 17, prefix);
+        put_fields(w, id, text);
+    }
+}
+
+static size_t record_count(const char *db)
+{
+    struct records r = {0, 0, 0, 0};
+    struct trawl_error err;
+    trawl_index *ix = NULL;
+
+    CHECK_OK(trawl_open(db, NULL, &ix, &err), &err);
+    CHECK_OK(trawl_each_record(ix, count_record, &r, &err), &err);
+    trawl_close(ix);
+    return r.n;
+}
+
+/* Whether dir holds a build's scratch folder (tmp-*). */
+static int has_scratch(const char *dir)
+{
+    DIR *d = opendir(dir);
+    struct dirent *e;
+    int found = 0;
+
+    assert_non_null(d);
+    while ((e = readdir(d)) != NULL)
+        found |= strncmp(e->d_name, "tmp-", 4) == 0;
+    closedir(d);
+    return found;
+}
+
+static void test_writer_cancelled(void **state)
+{
+    volatile sig_atomic_t flag = 0;
+    struct trawl_writer_opts wo = {0};
+    struct trawl_write_counts c;
+    struct trawl_error err;
+    trawl_writer *w = NULL;
+    trawl_article *a = trawl_article_new();
+    struct trawl_record rec = file_record("src", "x", 1);
+    char db[160];
+
+    (void)state;
+    assert_non_null(a);
+    snprintf(db, sizeof db, "%s/cancelled.db", F.dir);
+    wo.cancel = &flag;
+    wo.jobs = 2;
+
+    /* a build from nothing cancelled as finish begins: nothing written, no scratch left */
+    wo.parts = 2;
+    wo.phase = cancel_on_writing;
+    wo.phase_ctx = (void *)&flag;
+    CHECK_OK(trawl_writer_open(db, &wo, &w, &err), &err);
+    CHECK_OK(trawl_writer_start(w, &err), &err);
+    put_many(w, "fresh", 500);
+    CHECK_FAILS(trawl_writer_finish(w, &c, &err), TRAWL_ECANCELLED, &err);
+    assert_string_equal(err.msg, "writing cancelled");
+    trawl_writer_close(w);
+    assert_false(has_scratch(db));
+    assert_int_equal(record_count(db), 0); /* the empty index trawl_writer_open made */
+
+    /* the same, cancelled once the parts are written, as their merge begins */
+    flag = 0;
+    wo.phase = cancel_on_merging;
+    CHECK_OK(trawl_writer_open(db, &wo, &w, &err), &err);
+    CHECK_OK(trawl_writer_start(w, &err), &err);
+    put_many(w, "fresh", 500);
+    CHECK_FAILS(trawl_writer_finish(w, &c, &err), TRAWL_ECANCELLED, &err);
+    assert_int_equal(c.put, 500); /* written to the parts, which are dropped */
+    trawl_writer_close(w);
+    assert_false(has_scratch(db));
+    assert_int_equal(record_count(db), 0);
+
+    /* the lock is free: a build that is not cancelled (the caller cleared the flag) */
+    flag = 0;
+    wo.parts = 0;
+    wo.phase = NULL;
+    CHECK_OK(trawl_writer_open(db, &wo, &w, &err), &err);
+    CHECK_OK(trawl_writer_start(w, &err), &err);
+    put_many(w, "base", 3);
+    CHECK_OK(trawl_writer_finish(w, NULL, &err), &err);
+    trawl_writer_close(w);
+    assert_int_equal(record_count(db), 3);
+
+    /* an incremental run of one big batch, cancelled as finish begins: nothing of it stays */
+    wo.batch = 100000;
+    wo.phase = cancel_on_writing;
+    CHECK_OK(trawl_writer_open(db, &wo, &w, &err), &err);
+    CHECK_OK(trawl_writer_start(w, &err), &err);
+    put_many(w, "big", 2000);
+    CHECK_FAILS(trawl_writer_finish(w, &c, &err), TRAWL_ECANCELLED, &err);
+    trawl_writer_close(w);
+    assert_int_equal(record_count(db), 3);
+
+    /* batches of 10, cancelled between puts: put says so, the committed batches stay */
+    flag = 0;
+    wo.batch = 10;
+    wo.phase = NULL;
+    CHECK_OK(trawl_writer_open(db, &wo, &w, &err), &err);
+    CHECK_OK(trawl_writer_start(w, &err), &err);
+    put_many(w, "batched", 95);
+    flag = 1;
+    CHECK_OK(trawl_article_from_fields(a, "late", "Too late.", 9, NULL, NULL, NULL, NULL, &err),
+             &err);
+    CHECK_FAILS(trawl_writer_put(w, a, &rec, 0, &err), TRAWL_ECANCELLED, &err);
+    CHECK_FAILS(trawl_writer_finish(w, &c, &err), TRAWL_ECANCELLED, &err);
+    trawl_writer_close(w);
+    {
+        size_t n = record_count(db);
+        /* whole batches only, and never the last 5 (no full batch) nor "late" */
+        assert_true(n >= 3 && n <= 93);
+        assert_int_equal((n - 3) % 10, 0);
+    }
+
+    /* a new writer opens it and goes on from the committed state */
+    flag = 0;
+    CHECK_OK(trawl_writer_open(db, &wo, &w, &err), &err);
+    CHECK_OK(trawl_writer_start(w, &err), &err);
+    put_many(w, "batched", 95);
+    CHECK_OK(trawl_writer_finish(w, NULL, &err), &err);
+    trawl_writer_close(w);
+    assert_int_equal(record_count(db), 98);
+    trawl_article_free(a);
+}
+
 /* ---- The map: every function of trawl.h is called above ------------------------------------ */
 
 /* The file at path with its comments and the insides of its string and character literals
@@ -1623,6 +1776,7 @@ int main(void)
         cmocka_unit_test(test_writer_incremental),
         cmocka_unit_test(test_writer_lock),
         cmocka_unit_test(test_writer_errors),
+        cmocka_unit_test(test_writer_cancelled),
         cmocka_unit_test(test_on_fatal),
         cmocka_unit_test(test_every_function_is_called),
     };

@@ -614,7 +614,7 @@ static void test_article_df_of_merged_parts_is_summed(void **state)
     put_into(index_build_part(b, 0), f->an, "a2", NULL, "A harbour wall and a tide gauge.");
     put_into(index_build_part(b, 1), f->an, "b1", NULL, "The old harbour is quiet tonight.");
     put_into(index_build_part(b, 1), f->an, "b2", NULL, "Fishing boats leave before dawn.");
-    assert_int_equal(index_build_finish(b, &err), TRAWL_OK);
+    assert_int_equal(index_build_finish(b, NULL, &err), TRAWL_OK);
     assert_int_equal(index_open(f->path, &oo, &rd, &err), TRAWL_OK);
     assert_int_equal(stored_df(rd, "harbour", &found), 3);
     assert_int_equal(stored_df(rd, "dawn", &found), 2);
