@@ -363,7 +363,9 @@ int index_forget_source(struct index *ix, const char *path, struct trawl_error *
 /* The article database is one batch ahead of the passage database: the writer that committed
  * it stopped before the passages' commit. The articles of that batch (META_PENDING) are taken
  * out of both, with their records and their sources' records, so the next run indexes them
- * again from their files; both databases then commit the same batch number. */
+ * again from their files; both databases then commit the article database's batch number
+ * again, so that a repair stopped between its own two commits leaves the article database
+ * one batch ahead still (its pending keys the same), and the next writer repairs again. */
 int index_repair(struct index *ix, uint64_t abatch, size_t *dropped, struct trawl_error *err)
 {
     struct sbuf pend, store;
@@ -375,7 +377,7 @@ int index_repair(struct index *ix, uint64_t abatch, size_t *dropped, struct traw
     sbuf_init(&pend);
     sbuf_init(&store);
     rc = xdb_meta_get(ix->adb, META_PENDING, &pend, err);
-    ix->batch = abatch;
+    ix->batch = abatch - 1; /* index_commit writes abatch to both */
     if (rc == TRAWL_OK)
         rc = index_begin(ix, err);
     for (line = strtok_r(pend.buf, "\n", &save); rc == TRAWL_OK && line != NULL;
