@@ -93,6 +93,11 @@ int index_writer_paths(const char *path, char ***paths, size_t *n, int *sharded,
 /* Compacts the index at path (merging its shards, if any, into one database) into a new
  * generation and switches to it. The caller holds the lock. */
 int index_compact(const char *path, struct trawl_error *err);
+/* Makes the article impact file (common/impact.h) of the index at path anew unless it matches
+ * the index's article database already; nothing for a sharded or remote index. The caller
+ * holds the lock (a writer's run or compaction has just ended). TRAWL_EIO, TRAWL_ENOMEM, and
+ * index errors. */
+int index_impacts_refresh(const char *path, struct trawl_error *err);
 
 /* ---- Writing ------------------------------------------------------------------------ */
 

@@ -62,6 +62,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/impact.h"
 #include "common/rank.h"
 #include "common/schema.h"
 #include "common/strmap.h"
@@ -786,6 +787,10 @@ struct index_art_lazy {
     double avlength, k1, b;  /* the passages' average length and BM25 parameters */
     unsigned char *counted;  /* per candidate: tf, tc, len and tl read */
     unsigned char *chosen;   /* per candidate: its hit shows the passage chosen */
+    struct impact_hit *top;  /* the impact file's answer, best first (NULL: the mset's) */
+    struct impact *imp;      /* that file, held while the hits point into it */
+    struct sbuf *data;       /* per candidate: its article document's data (index_hit_full) */
+    size_t ndata;
 };
 
 void index_art_lazy_free(struct index_art_lazy *z)
@@ -797,6 +802,11 @@ void index_art_lazy_free(struct index_art_lazy *z)
     free(z->idf_pas);
     free(z->counted);
     free(z->chosen);
+    free(z->top);
+    impact_close(z->imp);
+    for (size_t i = 0; z->data != NULL && i < z->ndata; i++)
+        sbuf_release(&z->data[i]);
+    free(z->data);
     free(z);
 }
 
@@ -839,7 +849,14 @@ static int article_candidates(struct index *ix, struct index_results *r, struct 
         const char *key;
         size_t klen;
         double w;
-        if ((rc = xdb_mset_rank(pv->mset, i, &adocs[i], &w, &key, &klen, err)) != TRAWL_OK)
+        if (a->lazy != NULL && a->lazy->top != NULL) {
+            const struct impact_hit *t = &a->lazy->top[i];
+            adocs[i] = t->docid;
+            w = t->weight;
+            key = t->key;
+            klen = t->klen;
+        } else if ((rc = xdb_mset_rank(pv->mset, i, &adocs[i], &w, &key, &klen, err)) !=
+                   TRAWL_OK)
             break;
         memset(&ih->pub.passage, 0, sizeof ih->pub.passage);
         ih->pub.passage.article = key;
@@ -873,14 +890,28 @@ int index_hit_full(struct index *ix, struct index_results *r, size_t i, struct t
 {
     struct index_results_priv *pv = r->priv;
     struct index_hit *h = &r->hits[i];
+    struct index_art_lazy *z;
     struct xdb_hit x;
     int rc;
 
-    if (!h->partial || pv == NULL || pv->mset == NULL || h->art == 0)
+    if (!h->partial || pv == NULL || h->art == 0)
         return TRAWL_OK;
-    /* Article-first: candidate art - 1 is the mset's hit of that rank. */
-    if ((rc = xdb_mset_hit(pv->mset, h->art - 1, &x, err)) != TRAWL_OK)
+    z = pv->art != NULL ? pv->art->lazy : NULL;
+    if (z != NULL && z->top != NULL) {
+        /* Answered by the impact file: the article document read now, kept with r. */
+        size_t c = h->art - 1;
+        if (c >= z->ndata)
+            return TRAWL_OK;
+        if ((rc = xdb_doc_data(ix->adb, z->adocs[c], &z->data[c], err)) != TRAWL_OK)
+            return rc;
+        x.data = z->data[c].buf;
+        x.data_len = z->data[c].len;
+    } else if (pv->mset == NULL) {
+        return TRAWL_OK;
+    } else if ((rc = xdb_mset_hit(pv->mset, h->art - 1, &x, err)) != TRAWL_OK) {
+        /* Article-first: candidate art - 1 is the mset's hit of that rank. */
         return rc;
+    }
     rc = schema_passage_decode(x.data, x.data_len, &h->pub.passage, err);
     if ((rc = index_damaged(ix, rc, err)) != TRAWL_OK)
         return rc;
@@ -1082,8 +1113,42 @@ static void artfirst_score(struct index_results *r, struct index_artrank *a,
     h->art = (uint32_t)(i + 1);
 }
 
+/* The best count articles from the impact file, into *top (owned by the caller) and *n, with
+ * r->estimated: TRAWL_ENOTFOUND when it cannot answer (no file for this revision, or a term
+ * it cannot hold), and Xapian answers instead. A malformed file is dropped the same way. */
+static int impact_articles(struct index *ix, const struct strlist *occ,
+                           const struct trawl_search_opts *o, size_t count,
+                           struct index_results *r, struct impact **im, struct impact_hit **top,
+                           size_t *n, struct trawl_error *err)
+{
+    struct trawl_error e;
+    uint64_t matched = 0;
+    int rc;
+
+    *top = NULL;
+    *n = 0;
+    if ((*im = index_impacts(ix)) == NULL)
+        return TRAWL_ENOTFOUND;
+    if ((*top = malloc((count ? count : 1) * sizeof **top)) == NULL)
+        return terr_set(err, TRAWL_ENOMEM, "out of memory");
+    rc = index_impacts_top(*im, occ, o->article_k1, o->article_b, count, *top, n, &matched, &e);
+    if (rc == TRAWL_OK) {
+        r->estimated = matched;
+        return TRAWL_OK;
+    }
+    free(*top);
+    *top = NULL;
+    if (rc == TRAWL_EINDEX)
+        index_impacts_drop(ix);
+    else if (rc != TRAWL_ENOTFOUND) {
+        *err = e;
+        return rc;
+    }
+    return TRAWL_ENOTFOUND;
+}
+
 int index_artfirst(struct index *ix, const xdb_query *xq, const struct strlist *terms,
-                   const struct strlist *occ, const struct trawl_search_opts *o,
+                   const struct strlist *occ, const struct trawl_search_opts *o, int plain,
                    xdb_decider_fn dec, void *dctx, struct index_results *r,
                    struct index_artrank **out, struct trawl_error *err)
 {
@@ -1092,11 +1157,20 @@ int index_artfirst(struct index *ix, const xdb_query *xq, const struct strlist *
     struct xdb_stats st;
     struct index_art_lazy *z = NULL;
     struct index_artrank *a = NULL;
+    struct impact *im = NULL;
+    struct impact_hit *top = NULL;
     double minf = INFINITY;
     size_t n, kk;
-    int rc;
+    int rc = TRAWL_ENOTFOUND;
 
     *out = NULL;
+    if (plain && dec == NULL &&
+        (rc = impact_articles(ix, occ, o, (size_t)o->offset + o->count, r, &im, &top, &n,
+                              err)) != TRAWL_OK &&
+        rc != TRAWL_ENOTFOUND)
+        return rc;
+    if (rc == TRAWL_OK)
+        goto ranked;
     xdb_search_opts_init(&xo);
     xo.k1 = o->article_k1;
     xo.b = o->article_b;
@@ -1111,14 +1185,24 @@ int index_artfirst(struct index *ix, const xdb_query *xq, const struct strlist *
         return rc;
     n = xdb_mset_size(pv->mset);
     r->estimated = xdb_mset_estimated(pv->mset);
+ranked:
     if ((r->hits = calloc(n ? n : 1, sizeof *r->hits)) == NULL ||
         (a = artrank_new(terms, n)) == NULL || (z = calloc(1, sizeof *z)) == NULL ||
         (z->idf_pas = malloc((terms->n ? terms->n : 1) * sizeof *z->idf_pas)) == NULL ||
         (z->adocs = malloc((n ? n : 1) * sizeof *z->adocs)) == NULL ||
-        (z->counted = calloc(n ? n : 1, 1)) == NULL || (z->chosen = calloc(n ? n : 1, 1)) == NULL) {
+        (z->counted = calloc(n ? n : 1, 1)) == NULL || (z->chosen = calloc(n ? n : 1, 1)) == NULL ||
+        (top != NULL && (z->data = calloc(n ? n : 1, sizeof *z->data)) == NULL)) {
         index_art_lazy_free(z);
+        free(top);
         rc = terr_set(err, TRAWL_ENOMEM, "out of memory");
         goto out;
+    }
+    if (top != NULL) {
+        for (size_t i = 0; i < n; i++)
+            sbuf_init(&z->data[i]);
+        z->ndata = n;
+        z->top = top;
+        z->imp = impact_ref(im);
     }
     a->lazy = z;
     a->alpha = o->article_alpha;

@@ -358,3 +358,20 @@ out:
     free(line);
     return rc;
 }
+
+int index_impacts_refresh(const char *path, struct trawl_error *err)
+{
+    struct index_open_opts o;
+    struct index *ix = NULL;
+    int rc;
+
+    memset(&o, 0, sizeof o);
+    o.mode = INDEX_READ;
+    if ((rc = index_open(path, &o, &ix, err)) != TRAWL_OK)
+        return rc;
+    /* A sharded or remote index has no single local article database: Xapian answers. */
+    if (ix->apath != NULL && ix->adb != NULL)
+        rc = index_impacts_fresh(ix->adb, ix->apath, err);
+    index_close(ix);
+    return rc;
+}

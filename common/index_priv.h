@@ -39,6 +39,12 @@ struct index {
     int agree_known;     /* a reader's: `agree` holds index_articles_agree's answer for the
                             revisions it sees (until it reopens) */
     int agree;
+    char *apath;         /* a reader's one local article database folder (else NULL: sharded,
+                            remote): where its impact file is (index_impact.c) */
+    struct impact *imp;  /* that file, mapped while it matches the database (else NULL) */
+    int imp_known;       /* looked for at revision imp_rev of the database with imp_uuid */
+    uint64_t imp_rev;
+    char imp_uuid[40];
 };
 
 struct index_prep {
@@ -298,6 +304,23 @@ struct index_artrank {
 void index_artrank_free(struct index_artrank *a); /* NULL-safe */
 void index_art_lazy_free(struct index_art_lazy *z); /* NULL-safe */
 void index_artcache_free(struct index_artcache *c); /* NULL-safe */
+/* The article impact file (index_impact.c, impact.h; index_impacts_refresh in index.h).
+ * index_impacts: the
+ * reader's file when it matches the revision the reader sees, else NULL (Xapian answers);
+ * owned by ix. index_impacts_drop: forgets it (malformed postings). index_impacts_top: the
+ * best k article documents for the OR of the terms occ holds (one per query occurrence), by
+ * Xapian's BM25 with k1 and b, as impact_top; TRAWL_ENOTFOUND when a term cannot be in the
+ * file (the caller asks Xapian). */
+struct impact;
+struct impact_hit;
+/* index_impacts_fresh: makes the file of the single local database adb in folder anew unless
+ * it matches adb's revision already. */
+int index_impacts_fresh(xdb *adb, const char *folder, struct trawl_error *err);
+struct impact *index_impacts(struct index *ix);
+void index_impacts_drop(struct index *ix);
+int index_impacts_top(struct impact *im, const struct strlist *occ, double k1, double b,
+                      size_t k, struct impact_hit *out, size_t *n, uint64_t *matched,
+                      struct trawl_error *err);
 /* Xapian 1.4's BM25 idf for df of N (never below 0; index_artrank.c), and BM25's tf part. */
 double index_bm25_idf(double n_docs, double df);
 double index_bm25_tf(double tf, double len, double avg, double k1, double b);
@@ -322,9 +345,11 @@ int index_artrank(struct index *ix, struct index_results *r, const struct strlis
  * fused as index_artrank fuses them (alpha x best passage + (1 - alpha) x article) and the
  * rest in article order below them (article x below); the passage shown chosen by its own
  * text. Fills r (hits with moved set: the caller reads the passages shown) and *out. dec and
- * dctx: a match decider on the article documents (exclusions), or NULL. */
+ * dctx: a match decider on the article documents (exclusions), or NULL. plain: xq is the OR of
+ * occ's terms and nothing else, so the impact file may answer in Xapian's place
+ * (index_impact.c) with the same articles, weights and order. */
 int index_artfirst(struct index *ix, const xdb_query *xq, const struct strlist *terms,
-                   const struct strlist *occ, const struct trawl_search_opts *o,
+                   const struct strlist *occ, const struct trawl_search_opts *o, int plain,
                    xdb_decider_fn dec, void *dctx, struct index_results *r,
                    struct index_artrank **out, struct trawl_error *err);
 /* Article-first: chooses, for each hit of r (the page, after folding) not chosen yet, the

@@ -703,6 +703,7 @@ static int search_once(struct index *ix, const struct qnode *q, const struct tra
         /* The query's exclusions apply to the article documents as they are; only those
          * decided on the text need the check. */
         rc = index_artfirst(ix, xq, &b.rank_terms, &b.rank_occ, o,
+                            !b.not_plain && !b.needs_check && chk.ex == NULL,
                             chk.ex != NULL && b.text_excluded ? guarded_check : NULL, &g, r,
                             &((struct index_results_priv *)r->priv)->art, err);
     } else if (checked && ix->remote) /* our phrase check cannot run inside Xapian there */

@@ -429,6 +429,10 @@ int trawl_writer_finish(trawl_writer *w, struct trawl_write_counts *c, struct tr
             index_build_abort(w->build);
         w->build = NULL;
     }
+    /* The article impact file of what is now committed (index_impact.c): derived, so an
+     * interrupted or failed write of it leaves the index whole, searched through Xapian. */
+    if (rc == TRAWL_OK)
+        rc = index_impacts_refresh(w->path, &e);
     if (c != NULL)
         trawl_writer_counts(w, c);
     return rc == TRAWL_OK ? api_ok(err) : api_fail(err, &e);
@@ -472,6 +476,8 @@ int trawl_compact(const char *path, struct trawl_error *err)
         rc = layout_clean(path, &e);
     if (rc == TRAWL_OK)
         rc = index_compact(path, &e);
+    if (rc == TRAWL_OK)
+        rc = index_impacts_refresh(path, &e);
     layout_unlock(lockfd);
     return rc == TRAWL_OK ? api_ok(err) : api_fail(err, &e);
 }

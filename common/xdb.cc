@@ -537,10 +537,14 @@ extern "C" int xdb_stats(xdb *db, struct xdb_stats *out, struct trawl_error *err
         out->total_length = db->db.get_total_length();
         out->has_positions = db->db.has_positions() ? 1 : 0;
         out->revision = 0;
+        out->uuid[0] = '\0';
         /* get_revision() works only on a single local database. */
         if (db->db.size() == 1) {
             try {
                 out->revision = db->db.get_revision();
+                std::string u = db->db.get_uuid();
+                if (u.size() < sizeof out->uuid)
+                    memcpy(out->uuid, u.c_str(), u.size() + 1);
             } catch (const Xapian::Error &) {
                 out->revision = 0;
             }
@@ -578,6 +582,38 @@ extern "C" int xdb_postings(xdb *db, const char *term, size_t len, xdb_docid_fn 
         return TRAWL_OK;
     } catch (...) {
         return xdb_fail(err, "cannot read postings", nullptr, db->name.c_str());
+    }
+}
+
+extern "C" int xdb_postings_wdf(xdb *db, const char *term, size_t len, xdb_wdf_fn fn,
+                                void *ctx, struct trawl_error *err)
+{
+    try {
+        std::string t(term, len);
+        for (auto it = db->db.postlist_begin(t); it != db->db.postlist_end(t); ++it) {
+            uint64_t w = len == 0 ? it.get_doclength() : it.get_wdf();
+            if (fn(ctx, *it, w) == XDB_STOP)
+                break;
+        }
+        return TRAWL_OK;
+    } catch (...) {
+        return xdb_fail(err, "cannot read postings", nullptr, db->name.c_str());
+    }
+}
+
+extern "C" int xdb_values_each(xdb *db, unsigned slot, xdb_value_fn fn, void *ctx,
+                               struct trawl_error *err)
+{
+    try {
+        Xapian::valueno s = (Xapian::valueno)slot;
+        for (auto it = db->db.valuestream_begin(s); it != db->db.valuestream_end(s); ++it) {
+            const std::string v = *it;
+            if (fn(ctx, it.get_docid(), v.data(), v.size()) == XDB_STOP)
+                break;
+        }
+        return TRAWL_OK;
+    } catch (...) {
+        return xdb_fail(err, "cannot read values", nullptr, db->name.c_str());
     }
 }
 

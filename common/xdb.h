@@ -119,6 +119,7 @@ struct xdb_stats {
     double avlength;     /* average document length (sum of wdf) */
     uint64_t total_length;
     uint64_t revision;   /* Xapian's revision of a single database (0 for several) */
+    char uuid[40];       /* its UUID ("" for several, or when it has none) */
     int has_positions;
 };
 int xdb_stats(xdb *db, struct xdb_stats *out, struct trawl_error *err);
@@ -130,6 +131,15 @@ int xdb_term_freq(xdb *db, const char *term, size_t len, uint64_t *docs, uint64_
 typedef enum xdb_next (*xdb_docid_fn)(void *ctx, xdb_docid id);
 int xdb_postings(xdb *db, const char *term, size_t len, xdb_docid_fn fn, void *ctx,
                  struct trawl_error *err);
+/* Calls fn with each docid indexed by term and its wdf there (term "": every document, with its
+ * length in place of a wdf), in ascending docid order. */
+typedef enum xdb_next (*xdb_wdf_fn)(void *ctx, xdb_docid id, uint64_t wdf);
+int xdb_postings_wdf(xdb *db, const char *term, size_t len, xdb_wdf_fn fn, void *ctx,
+                     struct trawl_error *err);
+/* Calls fn with each document's value in slot (documents without one are left out), in
+ * ascending docid order: the value stream, no document looked up. */
+typedef enum xdb_next (*xdb_value_fn)(void *ctx, xdb_docid id, const char *val, size_t len);
+int xdb_values_each(xdb *db, unsigned slot, xdb_value_fn fn, void *ctx, struct trawl_error *err);
 /* The same, but fn says where to go on: the next posting at or after the docid it returns
  * (its argument + 1 for the next one; 0 stops), so that runs of postings can be skipped
  * inside Xapian. */

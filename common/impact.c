@@ -1,0 +1,652 @@
+/* impact: the article impact file, written, mapped and scored (impact.h says what and why).
+ *
+ * Layout (native byte order; the header's marker refuses a file from another kind of machine),
+ * every section at an 8-byte boundary:
+ *
+ *   header (IMPACT_HEADER bytes)
+ *   postings   per term: varint(docid - previous docid) varint(wdf), docids ascending
+ *   term text  the terms, back to back
+ *   terms      struct term_ent per term, in ascending byte order of the term (binary search)
+ *   lengths    uint32 per docid 0..lastdocid (0: no document)
+ *   key ends   uint32 per docid 0..lastdocid + 1: docid d's article id is
+ *              keys[ends[d] .. ends[d + 1])
+ *   keys       the article ids, back to back
+ */
+#include "common/impact.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "common/grow.h"
+#include "common/sbuf.h"
+
+#define IMPACT_MAGIC "TRAWLIMP"
+#define IMPACT_VERSION 1u
+#define IMPACT_MARK 0x01020304u
+#define IMPACT_HEADER 256
+
+struct header {
+    char magic[8];
+    uint32_t version, mark;
+    uint64_t revision;
+    char uuid[40];
+    uint64_t doccount, total_length;
+    uint32_t lastdocid, nterms;
+    uint64_t post_off, post_len;
+    uint64_t text_off, text_len;
+    uint64_t terms_off;
+    uint64_t lens_off;
+    uint64_t ends_off;
+    uint64_t keys_off, keys_len;
+    uint64_t size; /* the whole file */
+};
+_Static_assert(sizeof(struct header) <= IMPACT_HEADER, "impact header too large");
+
+struct term_ent {
+    uint64_t post;   /* offset of its postings in the postings section */
+    uint32_t bytes;  /* their length */
+    uint32_t df;     /* how many */
+    uint32_t text;   /* offset of the term in the term text */
+    uint32_t len;    /* its length */
+};
+_Static_assert(sizeof(struct term_ent) == 24, "term_ent must be packed");
+
+/* ---- Writing ------------------------------------------------------------------------------ */
+
+struct impact_writer {
+    char *path, *tmp;
+    FILE *f;
+    struct header h;
+    uint32_t *lens, *ends;    /* lastdocid + 1 and + 2 entries */
+    uint32_t last_key;        /* the last docid given a key */
+    struct sbuf keys, text;   /* article ids, term text */
+    struct term_ent *terms;
+    size_t nterms, cap;
+    uint64_t post;            /* bytes of postings so far */
+    uint32_t prev;            /* the current term's last docid */
+    int committed;
+};
+
+static int write_fail(struct impact_writer *w, struct trawl_error *err)
+{
+    return terr_set(err, TRAWL_EIO, "cannot write '%s': %s", w->tmp, strerror(errno));
+}
+
+int impact_writer_new(const char *path, const struct impact_info *info,
+                      struct impact_writer **out, struct trawl_error *err)
+{
+    struct impact_writer *w = calloc(1, sizeof *w);
+    static const char zero[IMPACT_HEADER];
+    size_t n = (size_t)info->lastdocid;
+
+    *out = NULL;
+    if (w == NULL)
+        return terr_set(err, TRAWL_ENOMEM, "out of memory");
+    sbuf_init(&w->keys);
+    sbuf_init(&w->text);
+    if ((w->path = strdup(path)) == NULL || asprintf(&w->tmp, "%s.tmp", path) < 0 ||
+        (w->lens = calloc(n + 1, sizeof *w->lens)) == NULL ||
+        (w->ends = calloc(n + 2, sizeof *w->ends)) == NULL) {
+        if (w->tmp == NULL || w->path == NULL)
+            w->tmp = NULL;
+        impact_writer_free(w);
+        return terr_set(err, TRAWL_ENOMEM, "out of memory");
+    }
+    memcpy(w->h.magic, IMPACT_MAGIC, sizeof w->h.magic);
+    w->h.version = IMPACT_VERSION;
+    w->h.mark = IMPACT_MARK;
+    w->h.revision = info->revision;
+    memcpy(w->h.uuid, info->uuid, sizeof w->h.uuid);
+    w->h.uuid[sizeof w->h.uuid - 1] = '\0';
+    w->h.doccount = info->doccount;
+    w->h.total_length = info->total_length;
+    w->h.lastdocid = info->lastdocid;
+    if ((w->f = fopen(w->tmp, "wb")) == NULL || fwrite(zero, 1, sizeof zero, w->f) != sizeof zero) {
+        int rc = write_fail(w, err);
+        impact_writer_free(w);
+        return rc;
+    }
+    *out = w;
+    return TRAWL_OK;
+}
+
+int impact_writer_len(struct impact_writer *w, uint32_t id, uint32_t len, struct trawl_error *err)
+{
+    if (id == 0 || id > w->h.lastdocid)
+        return terr_set(err, TRAWL_EINPUT, "document %u is out of range", (unsigned)id);
+    w->lens[id] = len;
+    return TRAWL_OK;
+}
+
+int impact_writer_key(struct impact_writer *w, uint32_t id, const char *key, size_t klen,
+                      struct trawl_error *err)
+{
+    if (id == 0 || id > w->h.lastdocid || id <= w->last_key)
+        return terr_set(err, TRAWL_EINPUT, "document %u is out of range or order", (unsigned)id);
+    if (w->keys.len + klen > UINT32_MAX)
+        return terr_set(err, TRAWL_EINPUT, "too many article ids for an impact file");
+    for (uint32_t d = w->last_key + 1; d <= id; d++)
+        w->ends[d] = (uint32_t)w->keys.len; /* docids without a key: empty */
+    if (sbuf_add(&w->keys, key, klen) != TRAWL_OK)
+        return terr_set(err, TRAWL_ENOMEM, "out of memory");
+    w->ends[id + 1] = (uint32_t)w->keys.len;
+    w->last_key = id;
+    return TRAWL_OK;
+}
+
+static int term_cmp(const char *a, size_t alen, const char *b, size_t blen)
+{
+    int c = memcmp(a, b, alen < blen ? alen : blen);
+
+    return c != 0 ? c : (alen > blen) - (alen < blen);
+}
+
+int impact_writer_term(struct impact_writer *w, const char *term, size_t len,
+                       struct trawl_error *err)
+{
+    struct term_ent *t;
+
+    if (w->nterms > 0) {
+        const struct term_ent *p = &w->terms[w->nterms - 1];
+        if (term_cmp(w->text.buf + p->text, p->len, term, len) >= 0)
+            return terr_set(err, TRAWL_EINPUT, "impact terms out of order");
+    }
+    if (w->text.len + len > UINT32_MAX || w->nterms >= UINT32_MAX)
+        return terr_set(err, TRAWL_EINPUT, "too many terms for an impact file");
+    if ((t = grow(w->terms, w->nterms, &w->cap, sizeof *t, 1024)) == NULL)
+        return terr_set(err, TRAWL_ENOMEM, "out of memory");
+    w->terms = t;
+    t = &w->terms[w->nterms++];
+    t->post = w->post;
+    t->bytes = 0;
+    t->df = 0;
+    t->text = (uint32_t)w->text.len;
+    t->len = (uint32_t)len;
+    w->prev = 0;
+    if (sbuf_add(&w->text, term, len) != TRAWL_OK)
+        return terr_set(err, TRAWL_ENOMEM, "out of memory");
+    return TRAWL_OK;
+}
+
+static size_t put_varint(unsigned char *p, uint32_t v)
+{
+    size_t n = 0;
+
+    while (v >= 0x80) {
+        p[n++] = (unsigned char)(v | 0x80);
+        v >>= 7;
+    }
+    p[n++] = (unsigned char)v;
+    return n;
+}
+
+int impact_writer_posting(struct impact_writer *w, uint32_t id, uint32_t wdf,
+                          struct trawl_error *err)
+{
+    struct term_ent *t = w->nterms > 0 ? &w->terms[w->nterms - 1] : NULL;
+    unsigned char b[10];
+    size_t n;
+
+    if (t == NULL || id <= w->prev || id > w->h.lastdocid || wdf == 0 || t->df == UINT32_MAX)
+        return terr_set(err, TRAWL_EINPUT, "impact posting out of order or range");
+    n = put_varint(b, id - w->prev);
+    n += put_varint(b + n, wdf);
+    if ((uint64_t)t->bytes + n > UINT32_MAX)
+        return terr_set(err, TRAWL_EINPUT, "a term's postings are too long for an impact file");
+    if (fwrite(b, 1, n, w->f) != n)
+        return write_fail(w, err);
+    t->bytes += (uint32_t)n;
+    t->df++;
+    w->post += n;
+    w->prev = id;
+    return TRAWL_OK;
+}
+
+/* Writes len bytes at the end of the file, after padding it to 8 bytes; *at: where they went. */
+static int put_section(struct impact_writer *w, const void *p, uint64_t len, uint64_t *at)
+{
+    static const char pad[8];
+    long pos = ftell(w->f);
+
+    if (pos < 0)
+        return -1;
+    if (pos % 8 != 0 && fwrite(pad, 1, 8 - (size_t)(pos % 8), w->f) != 8 - (size_t)(pos % 8))
+        return -1;
+    *at = (uint64_t)pos + (pos % 8 != 0 ? 8 - (uint64_t)(pos % 8) : 0);
+    return len == 0 || fwrite(p, 1, (size_t)len, w->f) == len ? 0 : -1;
+}
+
+/* Syncs the folder holding path, so that a rename into it survives a crash. */
+static int sync_dir(const char *path)
+{
+    char *dir = strdup(path), *slash;
+    int fd, rc;
+
+    if (dir == NULL)
+        return -1;
+    slash = strrchr(dir, '/');
+    if (slash == NULL)
+        strcpy(dir, ".");
+    else if (slash == dir)
+        slash[1] = '\0';
+    else
+        *slash = '\0';
+    fd = open(dir, O_RDONLY | O_DIRECTORY);
+    free(dir);
+    if (fd < 0)
+        return -1;
+    rc = fsync(fd);
+    close(fd);
+    return rc;
+}
+
+int impact_writer_commit(struct impact_writer *w, struct trawl_error *err)
+{
+    struct header *h = &w->h;
+    uint64_t n = h->lastdocid;
+    long end;
+
+    for (uint32_t d = w->last_key + 1; d <= h->lastdocid + 1; d++)
+        w->ends[d] = (uint32_t)w->keys.len;
+    h->nterms = (uint32_t)w->nterms;
+    h->post_off = IMPACT_HEADER;
+    h->post_len = w->post;
+    if (put_section(w, w->text.buf, w->text.len, &h->text_off) != 0 ||
+        put_section(w, w->terms, w->nterms * sizeof *w->terms, &h->terms_off) != 0 ||
+        put_section(w, w->lens, (n + 1) * sizeof *w->lens, &h->lens_off) != 0 ||
+        put_section(w, w->ends, (n + 2) * sizeof *w->ends, &h->ends_off) != 0 ||
+        put_section(w, w->keys.buf, w->keys.len, &h->keys_off) != 0 || (end = ftell(w->f)) < 0)
+        return write_fail(w, err);
+    h->text_len = w->text.len;
+    h->keys_len = w->keys.len;
+    h->size = (uint64_t)end;
+    if (fseek(w->f, 0, SEEK_SET) != 0 || fwrite(h, 1, sizeof *h, w->f) != sizeof *h ||
+        fflush(w->f) != 0 || fsync(fileno(w->f)) != 0)
+        return write_fail(w, err);
+    if (fclose(w->f) != 0) {
+        w->f = NULL;
+        return write_fail(w, err);
+    }
+    w->f = NULL;
+    if (rename(w->tmp, w->path) != 0)
+        return terr_set(err, TRAWL_EIO, "cannot rename '%s': %s", w->tmp, strerror(errno));
+    w->committed = 1;
+    if (sync_dir(w->path) != 0)
+        return terr_set(err, TRAWL_EIO, "cannot sync the folder of '%s': %s", w->path,
+                        strerror(errno));
+    return TRAWL_OK;
+}
+
+void impact_writer_free(struct impact_writer *w)
+{
+    if (w == NULL)
+        return;
+    if (w->f != NULL)
+        fclose(w->f);
+    if (!w->committed && w->tmp != NULL)
+        unlink(w->tmp);
+    free(w->path);
+    free(w->tmp);
+    free(w->lens);
+    free(w->ends);
+    free(w->terms);
+    sbuf_release(&w->keys);
+    sbuf_release(&w->text);
+    free(w);
+}
+
+/* ---- Reading ------------------------------------------------------------------------------ */
+
+struct impact {
+    int refs;
+    const unsigned char *base;
+    size_t size;
+    struct impact_info info;
+    const struct header *h;
+    const unsigned char *post;
+    const char *text, *keys;
+    const struct term_ent *terms;
+    const uint32_t *lens, *ends;
+};
+
+/* Whether [off, off + len) lies inside a file of size bytes, 8-aligned when align. */
+static int inside(uint64_t off, uint64_t len, uint64_t size, int align)
+{
+    return off <= size && len <= size - off && (!align || off % 8 == 0);
+}
+
+static int header_ok(const struct header *h, uint64_t size)
+{
+    uint64_t n = (uint64_t)h->lastdocid;
+
+    return memcmp(h->magic, IMPACT_MAGIC, sizeof h->magic) == 0 &&
+           h->version == IMPACT_VERSION && h->mark == IMPACT_MARK && h->size == size &&
+           memchr(h->uuid, '\0', sizeof h->uuid) != NULL && h->post_off == IMPACT_HEADER &&
+           inside(h->post_off, h->post_len, size, 1) && inside(h->text_off, h->text_len, size, 1) &&
+           inside(h->terms_off, (uint64_t)h->nterms * sizeof(struct term_ent), size, 1) &&
+           inside(h->lens_off, (n + 1) * 4, size, 1) && inside(h->ends_off, (n + 2) * 4, size, 1) &&
+           inside(h->keys_off, h->keys_len, size, 1);
+}
+
+static void info_of(const struct header *h, struct impact_info *out)
+{
+    memset(out, 0, sizeof *out);
+    out->revision = h->revision;
+    memcpy(out->uuid, h->uuid, sizeof out->uuid);
+    out->doccount = h->doccount;
+    out->total_length = h->total_length;
+    out->lastdocid = h->lastdocid;
+}
+
+static int not_impact(const char *path, struct trawl_error *err)
+{
+    return terr_set(err, TRAWL_EINDEX, "'%s' is not an impact file of this trawl", path);
+}
+
+int impact_peek(const char *path, struct impact_info *out, struct trawl_error *err)
+{
+    struct header h;
+    struct stat sb;
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    ssize_t got;
+
+    if (fd < 0)
+        return errno == ENOENT ? terr_set(err, TRAWL_ENOTFOUND, "no file '%s'", path)
+                               : terr_set(err, TRAWL_EIO, "cannot open '%s': %s", path,
+                                          strerror(errno));
+    got = fstat(fd, &sb) == 0 ? pread(fd, &h, sizeof h, 0) : -1;
+    close(fd);
+    if (got != (ssize_t)sizeof h || !header_ok(&h, (uint64_t)sb.st_size))
+        return not_impact(path, err);
+    info_of(&h, out);
+    return TRAWL_OK;
+}
+
+int impact_open(const char *path, struct impact **out, struct trawl_error *err)
+{
+    struct impact *im;
+    struct stat sb;
+    void *m;
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+    *out = NULL;
+    if (fd < 0)
+        return errno == ENOENT ? terr_set(err, TRAWL_ENOTFOUND, "no file '%s'", path)
+                               : terr_set(err, TRAWL_EIO, "cannot open '%s': %s", path,
+                                          strerror(errno));
+    if (fstat(fd, &sb) != 0) {
+        int e = errno;
+        close(fd);
+        return terr_set(err, TRAWL_EIO, "cannot read '%s': %s", path, strerror(e));
+    }
+    if ((uint64_t)sb.st_size < IMPACT_HEADER) {
+        close(fd);
+        return not_impact(path, err);
+    }
+    m = mmap(NULL, (size_t)sb.st_size, PROT_READ, MAP_SHARED, fd, 0);
+    close(fd);
+    if (m == MAP_FAILED)
+        return terr_set(err, TRAWL_EIO, "cannot map '%s': %s", path, strerror(errno));
+    if (!header_ok(m, (uint64_t)sb.st_size)) {
+        munmap(m, (size_t)sb.st_size);
+        return not_impact(path, err);
+    }
+    if ((im = calloc(1, sizeof *im)) == NULL) {
+        munmap(m, (size_t)sb.st_size);
+        return terr_set(err, TRAWL_ENOMEM, "out of memory");
+    }
+    im->refs = 1;
+    im->base = m;
+    im->size = (size_t)sb.st_size;
+    im->h = m;
+    info_of(im->h, &im->info);
+    im->post = im->base + im->h->post_off;
+    im->text = (const char *)im->base + im->h->text_off;
+    im->terms = (const struct term_ent *)(im->base + im->h->terms_off);
+    im->lens = (const uint32_t *)(im->base + im->h->lens_off);
+    im->ends = (const uint32_t *)(im->base + im->h->ends_off);
+    im->keys = (const char *)im->base + im->h->keys_off;
+    *out = im;
+    return TRAWL_OK;
+}
+
+struct impact *impact_ref(struct impact *im)
+{
+    im->refs++;
+    return im;
+}
+
+void impact_close(struct impact *im)
+{
+    if (im == NULL || --im->refs > 0)
+        return;
+    munmap((void *)im->base, im->size);
+    free(im);
+}
+
+const struct impact_info *impact_info(const struct impact *im)
+{
+    return &im->info;
+}
+
+/* The entry of term, NULL when it has none (or the entry lies outside the file). */
+static const struct term_ent *find_term(const struct impact *im, const char *term, size_t len)
+{
+    size_t lo = 0, hi = im->h->nterms;
+
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        const struct term_ent *t = &im->terms[mid];
+        int c;
+        if (!inside(t->text, t->len, im->h->text_len, 0))
+            return NULL;
+        c = term_cmp(im->text + t->text, t->len, term, len);
+        if (c == 0)
+            return inside(t->post, t->bytes, im->h->post_len, 0) ? t : NULL;
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return NULL;
+}
+
+uint64_t impact_df(const struct impact *im, const char *term, size_t len)
+{
+    const struct term_ent *t = find_term(im, term, len);
+
+    return t != NULL ? t->df : 0;
+}
+
+/* ---- Scoring ------------------------------------------------------------------------------ */
+
+struct cursor {
+    const unsigned char *p, *end;
+    uint32_t doc, wdf; /* doc UINT32_MAX: exhausted */
+    double weight;
+};
+
+/* Decodes a varint at *p (below end) into *v; 0 when malformed. */
+static inline int get_varint(const unsigned char **p, const unsigned char *end, uint32_t *v)
+{
+    uint32_t r = 0;
+
+    for (unsigned shift = 0; shift < 35 && *p < end; shift += 7) {
+        unsigned char c = *(*p)++;
+        r |= (uint32_t)(c & 0x7f) << shift;
+        if (c < 0x80) {
+            *v = r;
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* Moves c to its next posting; 0 when the postings are malformed. */
+static inline int next_posting(struct cursor *c, uint32_t last)
+{
+    uint32_t gap, wdf;
+
+    if (c->p >= c->end) {
+        c->doc = UINT32_MAX;
+        return 1;
+    }
+    if (!get_varint(&c->p, c->end, &gap) || !get_varint(&c->p, c->end, &wdf) || gap == 0 ||
+        gap > last - (c->doc == UINT32_MAX ? 0 : c->doc))
+        return 0;
+    c->doc = (c->doc == UINT32_MAX ? 0 : c->doc) + gap;
+    c->wdf = wdf;
+    return 1;
+}
+
+static int key_cmp(const struct impact_hit *a, const struct impact_hit *b)
+{
+    int c = term_cmp(a->key, a->klen, b->key, b->klen);
+
+    return c != 0 ? c : (a->docid > b->docid) - (a->docid < b->docid);
+}
+
+/* Whether a ranks below b: a lower weight, or the same and a later article id (then docid). */
+static int below(const struct impact_hit *a, const struct impact_hit *b)
+{
+    if (a->weight != b->weight)
+        return a->weight < b->weight;
+    return key_cmp(a, b) > 0;
+}
+
+/* The heap's root is its lowest ranked hit. */
+static void sift_down(struct impact_hit *hp, size_t n, size_t i)
+{
+    for (;;) {
+        size_t l = 2 * i + 1, r = l + 1, m = i;
+        if (l < n && below(&hp[l], &hp[m]))
+            m = l;
+        if (r < n && below(&hp[r], &hp[m]))
+            m = r;
+        if (m == i)
+            return;
+        struct impact_hit t = hp[i];
+        hp[i] = hp[m];
+        hp[m] = t;
+        i = m;
+    }
+}
+
+static void sift_up(struct impact_hit *hp, size_t i)
+{
+    while (i > 0) {
+        size_t parent = (i - 1) / 2;
+        if (!below(&hp[i], &hp[parent]))
+            return;
+        struct impact_hit t = hp[i];
+        hp[i] = hp[parent];
+        hp[parent] = t;
+        i = parent;
+    }
+}
+
+static int damaged(struct trawl_error *err)
+{
+    return terr_set(err, TRAWL_EINDEX, "the impact file's postings are malformed");
+}
+
+/* Fills hit with docid d's article id; 0 when the tables are malformed. */
+static int key_of(const struct impact *im, uint32_t d, struct impact_hit *hit)
+{
+    uint32_t a = im->ends[d], b = im->ends[d + 1];
+
+    if (a > b || b > im->h->keys_len)
+        return 0;
+    hit->key = im->keys + a;
+    hit->klen = b - a;
+    return 1;
+}
+
+static int hit_cmp(const void *pa, const void *pb)
+{
+    const struct impact_hit *a = pa, *b = pb;
+
+    return below(a, b) ? 1 : below(b, a) ? -1 : 0;
+}
+
+int impact_top(const struct impact *im, const struct impact_leaf *leaves, size_t nleaves,
+               const struct impact_bm25 *p, size_t k, struct impact_hit *out, size_t *n,
+               uint64_t *matched, struct trawl_error *err)
+{
+    struct cursor *cur = calloc(nleaves ? nleaves : 1, sizeof *cur);
+    uint32_t last = im->h->lastdocid;
+    double avlength, len_factor;
+    size_t have = 0;
+    uint64_t count = 0;
+
+    *n = 0;
+    *matched = 0;
+    if (cur == NULL)
+        return terr_set(err, TRAWL_ENOMEM, "out of memory");
+    /* Xapian's BM25Weight: normlen = max(len / average, min_normlen), average = total / N. */
+    avlength = im->h->doccount > 0 ? (double)im->h->total_length / (double)im->h->doccount : 0;
+    len_factor = avlength != 0 ? 1 / avlength : 0;
+    for (size_t j = 0; j < nleaves; j++) {
+        const struct term_ent *t = find_term(im, leaves[j].term, leaves[j].len);
+        cur[j].weight = leaves[j].weight;
+        cur[j].doc = UINT32_MAX;
+        if (t != NULL) {
+            cur[j].p = im->post + t->post;
+            cur[j].end = cur[j].p + t->bytes;
+        }
+        if (!next_posting(&cur[j], last))
+            goto bad;
+    }
+    for (;;) {
+        uint32_t d = UINT32_MAX;
+        double normlen, k_d, w = 0;
+        struct impact_hit hit;
+        for (size_t j = 0; j < nleaves; j++)
+            if (cur[j].doc < d)
+                d = cur[j].doc;
+        if (d == UINT32_MAX)
+            break;
+        normlen = (double)im->lens[d] * len_factor;
+        if (normlen < p->min_normlen)
+            normlen = p->min_normlen;
+        k_d = p->k1 * (normlen * p->b + (1 - p->b));
+        for (size_t j = 0; j < nleaves; j++) {
+            if (cur[j].doc != d)
+                continue;
+            double wdf = (double)cur[j].wdf;
+            w += cur[j].weight * (wdf / (k_d + wdf));
+            if (!next_posting(&cur[j], last))
+                goto bad;
+        }
+        count++;
+        if (k == 0)
+            continue;
+        hit.docid = d;
+        hit.weight = w;
+        if (have == k && w < out[0].weight)
+            continue; /* cannot enter: no key needed */
+        if (!key_of(im, d, &hit))
+            goto bad;
+        if (have < k) {
+            out[have] = hit;
+            sift_up(out, have++);
+        } else if (below(&out[0], &hit)) {
+            out[0] = hit;
+            sift_down(out, have, 0);
+        }
+    }
+    free(cur);
+    qsort(out, have, sizeof *out, hit_cmp);
+    *n = have;
+    *matched = count;
+    return TRAWL_OK;
+bad:
+    free(cur);
+    return damaged(err);
+}

@@ -1,0 +1,116 @@
+/* impact: trawl's own copy of an article database's postings, laid out for its BM25 matcher.
+ *
+ * An article database (one Xapian document per article) answers the default view's first
+ * question, "which articles". Xapian's matcher spends about 60 instructions a posting on it
+ * (a B-tree cursor per list, a virtual call per posting, a document-length look-up through
+ * another list). The impact file holds the same facts flat: each word's postings (docid gaps
+ * and wdf, varint-coded, docids ascending), each document's length and article id in arrays
+ * indexed by docid, and the database's revision and UUID. impact_top scores them with
+ * Xapian's BM25 formula, operation for operation, and orders the best k as Xapian's
+ * sort by relevance then value does (weight, then article id, then docid).
+ *
+ * The file is derived: the article database stays the truth. A reader uses it only while its
+ * revision and UUID are those of the database it has open (index_impact.c), so a stale,
+ * missing or malformed file costs speed (the search goes through Xapian), never a result.
+ * The file is written beside the database's own files under a temporary name, synced and
+ * renamed into place, so a reader maps either the old file or the new one, whole.
+ *
+ * Storage layer, for the index modules alone (common/LAYERS); knows no Xapian. */
+#ifndef TRAWL_COMMON_IMPACT_H
+#define TRAWL_COMMON_IMPACT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "common/err.h"
+
+TRAWL_BEGIN_DECLS
+
+#define IMPACT_FILE "trawl-impacts" /* in the article database's folder */
+
+/* What the file was made from: the database's identity and statistics. */
+struct impact_info {
+    uint64_t revision;     /* the article database's revision */
+    char uuid[40];         /* and its UUID, NUL-terminated */
+    uint64_t doccount;     /* documents (Xapian's collection size) */
+    uint64_t total_length; /* sum of their lengths */
+    uint32_t lastdocid;    /* highest docid: the per-document arrays run 0..lastdocid */
+};
+
+/* ---- Writing ------------------------------------------------------------------------------ */
+
+struct impact_writer;
+
+/* Starts the file for info at path (written at path.tmp until impact_writer_commit).
+ * Owned: impact_writer_free. TRAWL_EIO (cannot create), TRAWL_ENOMEM. */
+int impact_writer_new(const char *path, const struct impact_info *info,
+                      struct impact_writer **out, struct trawl_error *err);
+/* Document id's length (any order, 1..lastdocid) and its article id (key, copied; docids
+ * strictly ascending: a document without one has an empty key). TRAWL_EINPUT for a docid out
+ * of range or order; TRAWL_ENOMEM. */
+int impact_writer_len(struct impact_writer *w, uint32_t id, uint32_t len, struct trawl_error *err);
+int impact_writer_key(struct impact_writer *w, uint32_t id, const char *key, size_t klen,
+                      struct trawl_error *err);
+/* Begins a term's postings: terms in strictly ascending byte order (TRAWL_EINPUT if not). */
+int impact_writer_term(struct impact_writer *w, const char *term, size_t len,
+                       struct trawl_error *err);
+/* One posting of the current term: docids strictly ascending, wdf >= 1. TRAWL_EINPUT out of
+ * order or range; TRAWL_EIO. */
+int impact_writer_posting(struct impact_writer *w, uint32_t id, uint32_t wdf,
+                          struct trawl_error *err);
+/* Writes the tables, syncs, and renames path.tmp to path (then syncs its folder). TRAWL_EIO.
+ * Whatever the outcome, only impact_writer_free may follow. */
+int impact_writer_commit(struct impact_writer *w, struct trawl_error *err);
+/* Frees w, removing path.tmp unless committed. NULL-safe. */
+void impact_writer_free(struct impact_writer *w);
+
+/* The identity recorded in the file at path, read from its header alone: TRAWL_ENOTFOUND when
+ * there is no file, TRAWL_EINDEX when it is not an impact file of this version. */
+int impact_peek(const char *path, struct impact_info *out, struct trawl_error *err);
+
+/* ---- Reading ------------------------------------------------------------------------------ */
+
+struct impact;
+
+/* Maps the file at path and checks its tables' bounds. TRAWL_ENOTFOUND: no file; TRAWL_EINDEX:
+ * not a well-formed impact file; TRAWL_EIO; TRAWL_ENOMEM. Owned (one reference):
+ * impact_close. */
+int impact_open(const char *path, struct impact **out, struct trawl_error *err);
+/* Another reference to im (for results that point into it); im itself. */
+struct impact *impact_ref(struct impact *im);
+/* Drops a reference; the last one unmaps. NULL-safe. */
+void impact_close(struct impact *im);
+const struct impact_info *impact_info(const struct impact *im);
+/* Documents indexed by term (0 when it has none). */
+uint64_t impact_df(const struct impact *im, const char *term, size_t len);
+
+/* One leaf of an OR query: a term and its Xapian BM25 term weight (idf x query factor x
+ * (k1 + 1), as BM25Weight::init computes it). A term given twice is two leaves, as in Xapian. */
+struct impact_leaf {
+    const char *term;
+    size_t len;
+    double weight;
+};
+
+struct impact_bm25 {
+    double k1, b, min_normlen;
+};
+
+struct impact_hit {
+    uint32_t docid;
+    double weight;
+    const char *key; /* the article id: points into the mapping (valid while im is) */
+    size_t klen;
+};
+
+/* The best k documents for the OR of the leaves, best first, into out[0..*n); *matched: how
+ * many documents match at all (exact). Scores as Xapian's BM25Weight (k2 0, k3 1) summed over
+ * the leaves in their order. TRAWL_EINDEX: the file's postings are malformed (the caller
+ * drops the file); TRAWL_ENOMEM. */
+int impact_top(const struct impact *im, const struct impact_leaf *leaves, size_t nleaves,
+               const struct impact_bm25 *p, size_t k, struct impact_hit *out, size_t *n,
+               uint64_t *matched, struct trawl_error *err);
+
+TRAWL_END_DECLS
+
+#endif

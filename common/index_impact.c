@@ -1,0 +1,213 @@
+/* index_impact: the article impact file (impact.h) of an index with one local article
+ * database: made from that database after each writer's run and compaction
+ * (index_impacts_fresh, through index_build.c's index_impacts_refresh), mapped by readers while it is the database's current revision
+ * (index_impacts), and asked the default view's article question (index_impacts_top) in
+ * place of Xapian's matcher, with the same weights and order. Sharded and remote indexes go
+ * through Xapian as before. TRAWL_IMPACTS=off in the environment makes readers ignore the
+ * file (to compare the two paths: tests/relevance and tests/bench). */
+#include "common/index_priv.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/impact.h"
+#include "common/rank.h"
+#include "common/schema.h"
+
+/* ---- Building ----------------------------------------------------------------------------- */
+
+struct build_ctx {
+    struct impact_writer *w;
+    xdb *adb;
+    struct trawl_error *err;
+    int rc;
+};
+
+static enum xdb_next on_len(void *ctx, xdb_docid id, uint64_t len)
+{
+    struct build_ctx *c = ctx;
+
+    c->rc = impact_writer_len(c->w, id, len > UINT32_MAX ? UINT32_MAX : (uint32_t)len, c->err);
+    return c->rc == TRAWL_OK ? XDB_NEXT : XDB_STOP;
+}
+
+static enum xdb_next on_key(void *ctx, xdb_docid id, const char *val, size_t len)
+{
+    struct build_ctx *c = ctx;
+
+    c->rc = impact_writer_key(c->w, id, val, len, c->err);
+    return c->rc == TRAWL_OK ? XDB_NEXT : XDB_STOP;
+}
+
+static enum xdb_next on_posting(void *ctx, xdb_docid id, uint64_t wdf)
+{
+    struct build_ctx *c = ctx;
+
+    c->rc = impact_writer_posting(c->w, id, wdf > UINT32_MAX ? UINT32_MAX : (uint32_t)wdf, c->err);
+    return c->rc == TRAWL_OK ? XDB_NEXT : XDB_STOP;
+}
+
+/* Ranking terms only: trawl's boolean and prefixed terms start with a capital (schema.h). */
+static int rank_term(const char *term, size_t len)
+{
+    return len > 0 && !(term[0] >= 'A' && term[0] <= 'Z');
+}
+
+static enum xdb_next on_term(void *ctx, const char *term, size_t len, uint64_t docs)
+{
+    struct build_ctx *c = ctx;
+    int rc;
+
+    (void)docs;
+    if (!rank_term(term, len))
+        return XDB_NEXT;
+    if ((c->rc = impact_writer_term(c->w, term, len, c->err)) != TRAWL_OK)
+        return XDB_STOP;
+    rc = xdb_postings_wdf(c->adb, term, len, on_posting, c, c->err);
+    if (c->rc == TRAWL_OK)
+        c->rc = rc;
+    return c->rc == TRAWL_OK ? XDB_NEXT : XDB_STOP;
+}
+
+/* Writes the impact file of adb (a single database) into its folder. */
+static int build(xdb *adb, const char *folder, const struct xdb_stats *st, struct trawl_error *err)
+{
+    struct impact_info info;
+    struct build_ctx c = {NULL, adb, err, TRAWL_OK};
+    char *file = NULL;
+    int rc;
+
+    if (st->lastdocid > UINT32_MAX - 2)
+        return TRAWL_OK; /* beyond the file's docids: Xapian answers */
+    memset(&info, 0, sizeof info);
+    info.revision = st->revision;
+    memcpy(info.uuid, st->uuid, sizeof info.uuid);
+    info.doccount = st->doccount;
+    info.total_length = st->total_length;
+    info.lastdocid = (uint32_t)st->lastdocid;
+    if (asprintf(&file, "%s/%s", folder, IMPACT_FILE) < 0)
+        return terr_set(err, TRAWL_ENOMEM, "out of memory");
+    rc = impact_writer_new(file, &info, &c.w, err);
+    if (rc == TRAWL_OK && (rc = xdb_postings_wdf(adb, "", 0, on_len, &c, err)) == TRAWL_OK)
+        rc = c.rc;
+    if (rc == TRAWL_OK &&
+        (rc = xdb_values_each(adb, SLOT_ARTICLE, on_key, &c, err)) == TRAWL_OK)
+        rc = c.rc;
+    if (rc == TRAWL_OK && (rc = xdb_terms_each(adb, "", on_term, &c, err)) == TRAWL_OK)
+        rc = c.rc;
+    if (rc == TRAWL_OK)
+        rc = impact_writer_commit(c.w, err);
+    impact_writer_free(c.w);
+    free(file);
+    return rc;
+}
+
+/* Whether the file's identity is the database's. */
+static int same(const struct impact_info *f, const struct xdb_stats *st)
+{
+    return f->revision == st->revision && strcmp(f->uuid, st->uuid) == 0 &&
+           f->doccount == st->doccount && f->total_length == st->total_length &&
+           f->lastdocid == st->lastdocid;
+}
+
+int index_impacts_fresh(xdb *adb, const char *folder, struct trawl_error *err)
+{
+    struct impact_info have;
+    struct xdb_stats st;
+    struct trawl_error e;
+    char *file = NULL;
+    int rc;
+
+    if ((rc = xdb_stats(adb, &st, err)) != TRAWL_OK)
+        return rc;
+    if (st.revision == 0 || st.uuid[0] == '\0')
+        return TRAWL_OK;
+    if (asprintf(&file, "%s/%s", folder, IMPACT_FILE) < 0)
+        return terr_set(err, TRAWL_ENOMEM, "out of memory");
+    /* Up to date: a run that changed nothing costs a header read. */
+    if (impact_peek(file, &have, &e) != TRAWL_OK || !same(&have, &st))
+        rc = build(adb, folder, &st, err);
+    free(file);
+    return rc;
+}
+
+/* ---- Reading ------------------------------------------------------------------------------ */
+
+struct impact *index_impacts(struct index *ix)
+{
+    struct xdb_stats st;
+    struct trawl_error e;
+    const char *env;
+    char *file = NULL;
+
+    if (ix->apath == NULL || ix->adb == NULL || ix->writable)
+        return NULL;
+    if ((env = getenv("TRAWL_IMPACTS")) != NULL && strcmp(env, "off") == 0)
+        return NULL;
+    if (xdb_stats(ix->adb, &st, &e) != TRAWL_OK || st.revision == 0)
+        return NULL;
+    if (ix->imp != NULL && same(impact_info(ix->imp), &st))
+        return ix->imp;
+    if (ix->imp_known && ix->imp_rev == st.revision && strcmp(ix->imp_uuid, st.uuid) == 0)
+        return NULL; /* looked at for this revision already: none that fits */
+    impact_close(ix->imp);
+    ix->imp = NULL;
+    ix->imp_known = 1;
+    ix->imp_rev = st.revision;
+    memcpy(ix->imp_uuid, st.uuid, sizeof ix->imp_uuid);
+    if (asprintf(&file, "%s/%s", ix->apath, IMPACT_FILE) < 0)
+        return NULL;
+    if (impact_open(file, &ix->imp, &e) == TRAWL_OK && !same(impact_info(ix->imp), &st)) {
+        impact_close(ix->imp);
+        ix->imp = NULL;
+    }
+    free(file);
+    return ix->imp;
+}
+
+void index_impacts_drop(struct index *ix)
+{
+    impact_close(ix->imp);
+    ix->imp = NULL;
+    ix->imp_known = 0;
+}
+
+int index_impacts_top(struct impact *im, const struct strlist *occ, double k1, double b,
+                      size_t k, struct impact_hit *out, size_t *n, uint64_t *matched,
+                      struct trawl_error *err)
+{
+    struct impact_leaf *lv = calloc(occ->n ? occ->n : 1, sizeof *lv);
+    struct impact_bm25 p = {k1, b, RANK_MIN_NORMLEN};
+    double N = (double)impact_info(im)->doccount;
+    int rc;
+
+    if (lv == NULL)
+        return terr_set(err, TRAWL_ENOMEM, "out of memory");
+    for (size_t j = 0; j < occ->n; j++) {
+        const char *t = occ->v[j];
+        size_t len = strlen(t);
+        if (!rank_term(t, len)) { /* not in the file: Xapian answers */
+            free(lv);
+            return terr_set(err, TRAWL_ENOTFOUND, "a term the impact file does not hold");
+        }
+        uint64_t df = impact_df(im, t, len);
+        double tw, w;
+        /* Xapian's BM25Weight::init, step for step (k2 0, k3 1, no relevance set). Each leaf
+         * is weighed with its own wqf, 1: a word given twice is two leaves, each weighing
+         * what it weighs alone. */
+        tw = (N - (double)df + 0.5) / ((double)df + 0.5);
+        if (tw < 2)
+            tw = tw * 0.5 + 1;
+        w = log(tw) * 1.0;
+        w *= (1.0 + 1) * 1.0 / (1.0 + 1.0);
+        w *= k1 + 1;
+        lv[j].term = t;
+        lv[j].len = len;
+        lv[j].weight = w;
+    }
+    rc = impact_top(im, lv, occ->n, &p, k, out, n, matched, err);
+    free(lv);
+    return rc;
+}
