@@ -313,6 +313,9 @@ struct impact {
     const char *text, *keys;
     const struct term_ent *terms;
     const uint32_t *lens, *ends;
+    double *acc;          /* impact_top's scratch, per docid: zero between calls */
+    unsigned char *seen;  /* per docid: reached by this call's leaves (zero between calls) */
+    uint32_t *touched;    /* the docids reached, in the order first reached */
 };
 
 /* Whether [off, off + len) lies inside a file of size bytes, 8-aligned when align. */
@@ -427,6 +430,9 @@ void impact_close(struct impact *im)
     if (im == NULL || --im->refs > 0)
         return;
     munmap((void *)im->base, im->size);
+    free(im->acc);
+    free(im->seen);
+    free(im->touched);
     free(im);
 }
 
@@ -466,17 +472,15 @@ uint64_t impact_df(const struct impact *im, const char *term, size_t len)
 
 /* ---- Scoring ------------------------------------------------------------------------------ */
 
-struct cursor {
-    const unsigned char *p, *end;
-    uint32_t doc, wdf; /* doc UINT32_MAX: exhausted */
-    double weight;
-};
-
-/* Decodes a varint at *p (below end) into *v; 0 when malformed. */
+/* Decodes a varint at *p (below end) into *v; 0 when malformed. One byte is the common case. */
 static inline int get_varint(const unsigned char **p, const unsigned char *end, uint32_t *v)
 {
     uint32_t r = 0;
 
+    if (*p < end && **p < 0x80) {
+        *v = *(*p)++;
+        return 1;
+    }
     for (unsigned shift = 0; shift < 35 && *p < end; shift += 7) {
         unsigned char c = *(*p)++;
         r |= (uint32_t)(c & 0x7f) << shift;
@@ -486,23 +490,6 @@ static inline int get_varint(const unsigned char **p, const unsigned char *end, 
         }
     }
     return 0;
-}
-
-/* Moves c to its next posting; 0 when the postings are malformed. */
-static inline int next_posting(struct cursor *c, uint32_t last)
-{
-    uint32_t gap, wdf;
-
-    if (c->p >= c->end) {
-        c->doc = UINT32_MAX;
-        return 1;
-    }
-    if (!get_varint(&c->p, c->end, &gap) || !get_varint(&c->p, c->end, &wdf) || gap == 0 ||
-        gap > last - (c->doc == UINT32_MAX ? 0 : c->doc))
-        return 0;
-    c->doc = (c->doc == UINT32_MAX ? 0 : c->doc) + gap;
-    c->wdf = wdf;
-    return 1;
 }
 
 static int key_cmp(const struct impact_hit *a, const struct impact_hit *b)
@@ -575,64 +562,78 @@ static int hit_cmp(const void *pa, const void *pb)
     return below(a, b) ? 1 : below(b, a) ? -1 : 0;
 }
 
-int impact_top(const struct impact *im, const struct impact_leaf *leaves, size_t nleaves,
-               const struct impact_bm25 *p, size_t k, struct impact_hit *out, size_t *n,
-               uint64_t *matched, struct trawl_error *err)
+/* Adds one leaf's contributions to the accumulators, marking the documents it reaches first.
+ * 0 when its postings are malformed. */
+static int add_leaf(struct impact *im, const struct term_ent *t, double weight,
+                    const struct impact_bm25 *p, double len_factor, size_t *ntouched)
 {
-    struct cursor *cur = calloc(nleaves ? nleaves : 1, sizeof *cur);
-    uint32_t last = im->h->lastdocid;
-    double avlength, len_factor;
-    size_t have = 0;
-    uint64_t count = 0;
+    const unsigned char *q = im->post + t->post, *end = q + t->bytes;
+    uint32_t last = im->h->lastdocid, d = 0;
 
-    *n = 0;
-    *matched = 0;
-    if (cur == NULL)
-        return terr_set(err, TRAWL_ENOMEM, "out of memory");
-    /* Xapian's BM25Weight: normlen = max(len / average, min_normlen), average = total / N. */
-    avlength = im->h->doccount > 0 ? (double)im->h->total_length / (double)im->h->doccount : 0;
-    len_factor = avlength != 0 ? 1 / avlength : 0;
-    for (size_t j = 0; j < nleaves; j++) {
-        const struct term_ent *t = find_term(im, leaves[j].term, leaves[j].len);
-        cur[j].weight = leaves[j].weight;
-        cur[j].doc = UINT32_MAX;
-        if (t != NULL) {
-            cur[j].p = im->post + t->post;
-            cur[j].end = cur[j].p + t->bytes;
-        }
-        if (!next_posting(&cur[j], last))
-            goto bad;
-    }
-    for (;;) {
-        uint32_t d = UINT32_MAX;
-        double normlen, k_d, w = 0;
-        struct impact_hit hit;
-        for (size_t j = 0; j < nleaves; j++)
-            if (cur[j].doc < d)
-                d = cur[j].doc;
-        if (d == UINT32_MAX)
-            break;
+    while (q < end) {
+        uint32_t gap, wdf;
+        double normlen, wd;
+        if (!get_varint(&q, end, &gap) || !get_varint(&q, end, &wdf) || gap == 0 ||
+            gap > last - d)
+            return 0;
+        d += gap;
+        /* Xapian's BM25Weight::get_sumpart, operation for operation. */
         normlen = (double)im->lens[d] * len_factor;
         if (normlen < p->min_normlen)
             normlen = p->min_normlen;
-        k_d = p->k1 * (normlen * p->b + (1 - p->b));
-        for (size_t j = 0; j < nleaves; j++) {
-            if (cur[j].doc != d)
-                continue;
-            double wdf = (double)cur[j].wdf;
-            w += cur[j].weight * (wdf / (k_d + wdf));
-            if (!next_posting(&cur[j], last))
-                goto bad;
+        wd = (double)wdf;
+        im->acc[d] += weight * (wd / (p->k1 * (normlen * p->b + (1 - p->b)) + wd));
+        if (!im->seen[d]) {
+            im->seen[d] = 1;
+            im->touched[(*ntouched)++] = d;
         }
-        count++;
-        if (k == 0)
-            continue;
+    }
+    return 1;
+}
+
+int impact_top(struct impact *im, const struct impact_leaf *leaves, size_t nleaves,
+               const struct impact_bm25 *p, size_t k, struct impact_hit *out, size_t *n,
+               uint64_t *matched, struct trawl_error *err)
+{
+    size_t ndocs = (size_t)im->h->lastdocid + 1, ntouched = 0, have = 0;
+    double avlength, len_factor;
+    int ok = 1;
+
+    *n = 0;
+    *matched = 0;
+    if (im->acc == NULL) { /* the scratch of the handle's searches, kept zeroed between them */
+        if ((im->acc = calloc(ndocs, sizeof *im->acc)) == NULL ||
+            (im->seen = calloc(ndocs, 1)) == NULL ||
+            (im->touched = malloc(ndocs * sizeof *im->touched)) == NULL) {
+            free(im->acc);
+            free(im->seen);
+            im->acc = NULL;
+            im->seen = NULL;
+            return terr_set(err, TRAWL_ENOMEM, "out of memory");
+        }
+    }
+    /* Xapian's BM25Weight: normlen = max(len / average, min_normlen), average = total / N. */
+    avlength = im->h->doccount > 0 ? (double)im->h->total_length / (double)im->h->doccount : 0;
+    len_factor = avlength != 0 ? 1 / avlength : 0;
+    /* Term at a time: each document's weight is summed over the leaves in their order. */
+    for (size_t j = 0; ok && j < nleaves; j++) {
+        const struct term_ent *t = find_term(im, leaves[j].term, leaves[j].len);
+        if (t != NULL)
+            ok = add_leaf(im, t, leaves[j].weight, p, len_factor, &ntouched);
+    }
+    for (size_t i = 0; i < ntouched; i++) {
+        uint32_t d = im->touched[i];
+        struct impact_hit hit;
         hit.docid = d;
-        hit.weight = w;
-        if (have == k && w < out[0].weight)
+        hit.weight = im->acc[d];
+        im->acc[d] = 0;
+        im->seen[d] = 0;
+        if (!ok || k == 0 || (have == k && hit.weight < out[0].weight))
             continue; /* cannot enter: no key needed */
-        if (!key_of(im, d, &hit))
-            goto bad;
+        if (!key_of(im, d, &hit)) {
+            ok = 0;
+            continue;
+        }
         if (have < k) {
             out[have] = hit;
             sift_up(out, have++);
@@ -641,12 +642,10 @@ int impact_top(const struct impact *im, const struct impact_leaf *leaves, size_t
             sift_down(out, have, 0);
         }
     }
-    free(cur);
+    if (!ok)
+        return damaged(err);
     qsort(out, have, sizeof *out, hit_cmp);
     *n = have;
-    *matched = count;
+    *matched = ntouched;
     return TRAWL_OK;
-bad:
-    free(cur);
-    return damaged(err);
 }

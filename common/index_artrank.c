@@ -1127,7 +1127,7 @@ static int impact_articles(struct index *ix, const struct strlist *occ,
 
     *top = NULL;
     *n = 0;
-    if ((*im = index_impacts(ix)) == NULL)
+    if ((*im = index_impacts(ix, ix->adb, &ix->aimp)) == NULL)
         return TRAWL_ENOTFOUND;
     if ((*top = malloc((count ? count : 1) * sizeof **top)) == NULL)
         return terr_set(err, TRAWL_ENOMEM, "out of memory");
@@ -1139,7 +1139,7 @@ static int impact_articles(struct index *ix, const struct strlist *occ,
     free(*top);
     *top = NULL;
     if (rc == TRAWL_EINDEX)
-        index_impacts_drop(ix);
+        index_imp_drop(&ix->aimp);
     else if (rc != TRAWL_ENOTFOUND) {
         *err = e;
         return rc;

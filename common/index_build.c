@@ -369,9 +369,11 @@ int index_impacts_refresh(const char *path, struct trawl_error *err)
     o.mode = INDEX_READ;
     if ((rc = index_open(path, &o, &ix, err)) != TRAWL_OK)
         return rc;
-    /* A sharded or remote index has no single local article database: Xapian answers. */
-    if (ix->apath != NULL && ix->adb != NULL)
-        rc = index_impacts_fresh(ix->adb, ix->apath, err);
+    /* A sharded or remote index has no single local database: Xapian answers there. */
+    if (ix->aimp.folder != NULL && ix->adb != NULL)
+        rc = index_impacts_fresh(ix->adb, ix->aimp.folder, err);
+    if (rc == TRAWL_OK && ix->pimp.folder != NULL)
+        rc = index_impacts_fresh(ix->db, ix->pimp.folder, err);
     index_close(ix);
     return rc;
 }

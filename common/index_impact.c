@@ -1,9 +1,10 @@
-/* index_impact: the article impact file (impact.h) of an index with one local article
- * database: made from that database after each writer's run and compaction
- * (index_impacts_fresh, through index_build.c's index_impacts_refresh), mapped by readers while it is the database's current revision
- * (index_impacts), and asked the default view's article question (index_impacts_top) in
- * place of Xapian's matcher, with the same weights and order. Sharded and remote indexes go
- * through Xapian as before. TRAWL_IMPACTS=off in the environment makes readers ignore the
+/* index_impact: the impact files (impact.h) of an index whose article and passage databases
+ * are each one local database: made from each database after every writer's run and
+ * compaction (index_impacts_fresh, through index_build.c's index_impacts_refresh), mapped by
+ * readers while they are the databases' current revisions (index_impacts), and asked the
+ * default view's article question (index_artrank.c) and the every-passage view's passage
+ * search (index_search.c) in place of Xapian's matcher (index_impacts_top), with the same
+ * weights and order. Sharded and remote indexes go through Xapian as before. TRAWL_IMPACTS=off in the environment makes readers ignore the
  * file (to compare the two paths: tests/relevance and tests/bench). */
 #include "common/index_priv.h"
 
@@ -71,7 +72,7 @@ static enum xdb_next on_term(void *ctx, const char *term, size_t len, uint64_t d
     return c->rc == TRAWL_OK ? XDB_NEXT : XDB_STOP;
 }
 
-/* Writes the impact file of adb (a single database) into its folder. */
+/* Writes the impact file of db (a single database) into its folder. */
 static int build(xdb *adb, const char *folder, const struct xdb_stats *st, struct trawl_error *err)
 {
     struct impact_info info;
@@ -135,43 +136,50 @@ int index_impacts_fresh(xdb *adb, const char *folder, struct trawl_error *err)
 
 /* ---- Reading ------------------------------------------------------------------------------ */
 
-struct impact *index_impacts(struct index *ix)
+struct impact *index_impacts(struct index *ix, xdb *db, struct index_imp *m)
 {
     struct xdb_stats st;
     struct trawl_error e;
     const char *env;
     char *file = NULL;
 
-    if (ix->apath == NULL || ix->adb == NULL || ix->writable)
+    if (m->folder == NULL || db == NULL || ix->writable)
         return NULL;
     if ((env = getenv("TRAWL_IMPACTS")) != NULL && strcmp(env, "off") == 0)
         return NULL;
-    if (xdb_stats(ix->adb, &st, &e) != TRAWL_OK || st.revision == 0)
+    if (xdb_stats(db, &st, &e) != TRAWL_OK || st.revision == 0)
         return NULL;
-    if (ix->imp != NULL && same(impact_info(ix->imp), &st))
-        return ix->imp;
-    if (ix->imp_known && ix->imp_rev == st.revision && strcmp(ix->imp_uuid, st.uuid) == 0)
+    if (m->imp != NULL && same(impact_info(m->imp), &st))
+        return m->imp;
+    if (m->known && m->rev == st.revision && strcmp(m->uuid, st.uuid) == 0)
         return NULL; /* looked at for this revision already: none that fits */
-    impact_close(ix->imp);
-    ix->imp = NULL;
-    ix->imp_known = 1;
-    ix->imp_rev = st.revision;
-    memcpy(ix->imp_uuid, st.uuid, sizeof ix->imp_uuid);
-    if (asprintf(&file, "%s/%s", ix->apath, IMPACT_FILE) < 0)
+    impact_close(m->imp);
+    m->imp = NULL;
+    m->known = 1;
+    m->rev = st.revision;
+    memcpy(m->uuid, st.uuid, sizeof m->uuid);
+    if (asprintf(&file, "%s/%s", m->folder, IMPACT_FILE) < 0)
         return NULL;
-    if (impact_open(file, &ix->imp, &e) == TRAWL_OK && !same(impact_info(ix->imp), &st)) {
-        impact_close(ix->imp);
-        ix->imp = NULL;
+    if (impact_open(file, &m->imp, &e) == TRAWL_OK && !same(impact_info(m->imp), &st)) {
+        impact_close(m->imp);
+        m->imp = NULL;
     }
     free(file);
-    return ix->imp;
+    return m->imp;
 }
 
-void index_impacts_drop(struct index *ix)
+void index_imp_drop(struct index_imp *m)
 {
-    impact_close(ix->imp);
-    ix->imp = NULL;
-    ix->imp_known = 0;
+    impact_close(m->imp);
+    m->imp = NULL;
+    m->known = 0;
+}
+
+void index_imp_release(struct index_imp *m)
+{
+    index_imp_drop(m);
+    free(m->folder);
+    m->folder = NULL;
 }
 
 int index_impacts_top(struct impact *im, const struct strlist *occ, double k1, double b,

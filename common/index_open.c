@@ -323,9 +323,10 @@ static int open_articles_writer(struct index *ix, int mode, int fresh, int no_re
 /* A reader's article databases: path/articles for a plain database, the ARTICLES stub when
  * there is one, else each local database's articles folder. Remote shards without an ARTICLES
  * stub, and an index whose shards are not all up, have none (*adb NULL): searches then rank
- * from the passages alone (index_search.c). A local one missing is damage. *apath: the folder
- * of a single local article database (else NULL), owned by the caller. */
-static int open_articles_reader(struct index *ix, xdb **adb, char **apath,
+ * from the passages alone (index_search.c). A local one missing is damage. *afolder and
+ * *pfolder: the folders of the article and passage databases when each is a single local
+ * one (else NULL), owned by the caller. */
+static int open_articles_reader(struct index *ix, xdb **adb, char **afolder, char **pfolder,
                                 struct trawl_error *err)
 {
     struct layout_entry *ents = NULL;
@@ -335,7 +336,8 @@ static int open_articles_reader(struct index *ix, xdb **adb, char **apath,
     int rc;
 
     *adb = NULL;
-    *apath = NULL;
+    *afolder = NULL;
+    *pfolder = NULL;
     if (layout_is_database(ix->path)) {
         if (asprintf(&one, "%s/%s", ix->path, LAYOUT_ARTICLES) < 0)
             return terr_set(err, TRAWL_ENOMEM, "out of memory");
@@ -343,8 +345,10 @@ static int open_articles_reader(struct index *ix, xdb **adb, char **apath,
                                      : terr_damaged(err, ix->path,
                                                     "the article database of '.' is missing",
                                                     0);
+        if (rc == TRAWL_OK && (*pfolder = strdup(ix->path)) == NULL)
+            rc = terr_set(err, TRAWL_ENOMEM, "out of memory");
         if (rc == TRAWL_OK)
-            *apath = one;
+            *afolder = one;
         else
             free(one);
         return rc;
@@ -383,8 +387,8 @@ static int open_articles_reader(struct index *ix, xdb **adb, char **apath,
     if (rc == TRAWL_OK)
         rc = n == 1 ? xdb_open_as(paths[0], ix->path, XDB_READ, adb, err)
                     : xdb_open_many((const char *const *)paths, n, adb, err);
-    if (rc == TRAWL_OK && n == 1) {
-        *apath = paths[0];
+    if (rc == TRAWL_OK && n == 1 && (*pfolder = layout_entry_path(ix->path, &ents[0])) != NULL) {
+        *afolder = paths[0];
         paths[0] = NULL;
     }
     if (paths != NULL)
@@ -522,7 +526,8 @@ int index_open(const char *path, const struct index_open_opts *o, struct index *
     }
     if (rc == TRAWL_OK)
         rc = ix->writable ? open_articles_writer(ix, mode, fresh, o->no_repair, err)
-                          : open_articles_reader(ix, &ix->adb, &ix->apath, err);
+                          : open_articles_reader(ix, &ix->adb, &ix->aimp.folder,
+                                                 &ix->pimp.folder, err);
     if (rc != TRAWL_OK) {
     } else if (rc == TRAWL_OK && o->lang != NULL && strcmp(o->lang, ix->lang) != 0) {
         rc = terr_set(err, TRAWL_EINPUT,
@@ -560,8 +565,8 @@ void index_close(struct index *ix)
     }
     xdb_close(ix->db);
     xdb_close(ix->adb);
-    impact_close(ix->imp);
-    free(ix->apath);
+    index_imp_release(&ix->aimp);
+    index_imp_release(&ix->pimp);
     strmap_release(&ix->touched);
     analyzer_free(ix->an);
     strmap_release(&ix->spell);
@@ -589,7 +594,7 @@ int index_reopen(struct index *ix, struct trawl_error *err)
     now = stub_text(ix->path);
     if ((now == NULL) != (ix->stub == NULL) || (now != NULL && strcmp(now, ix->stub) != 0)) {
         xdb *old = ix->db, *adb = NULL;
-        char lang[sizeof ix->lang], *apath = NULL;
+        char lang[sizeof ix->lang], *afolder = NULL, *pfolder = NULL;
         int fresh;
         rc = xdb_open(ix->path, XDB_READ, &db, err);
         if (rc != TRAWL_OK) {
@@ -598,7 +603,7 @@ int index_reopen(struct index *ix, struct trawl_error *err)
         }
         /* Its article database, as at opening (the old one is kept on failure). */
         ix->db = db;
-        rc = open_articles_reader(ix, &adb, &apath, err);
+        rc = open_articles_reader(ix, &adb, &afolder, &pfolder, err);
         ix->db = old;
         if (rc != TRAWL_OK) {
             xdb_close(db);
@@ -614,15 +619,18 @@ int index_reopen(struct index *ix, struct trawl_error *err)
             memcpy(ix->lang, lang, sizeof lang);
             xdb_close(db);
             xdb_close(adb);
-            free(apath);
+            free(afolder);
+            free(pfolder);
             free(now);
             return rc;
         }
         xdb_close(ix->adb);
         ix->adb = adb;
-        free(ix->apath);
-        ix->apath = apath;
-        index_impacts_drop(ix); /* another database: its file, if any, is looked for anew */
+        /* Other databases: their files, if any, are looked for anew. */
+        index_imp_release(&ix->aimp);
+        index_imp_release(&ix->pimp);
+        ix->aimp.folder = afolder;
+        ix->pimp.folder = pfolder;
         if (strcmp(lang, ix->lang) != 0) { /* made again for the new language when needed */
             analyzer_free(ix->an);
             ix->an = NULL;

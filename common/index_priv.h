@@ -16,6 +16,15 @@
 /* Expansions of a wildcard beyond this are refused (the query is too vague to rank). */
 #define PREFIX_MAX_EXPANSION 10000
 
+/* An impact file (impact.h) of one local database, as a reader sees it. */
+struct index_imp {
+    char *folder;        /* the database's folder (NULL: sharded or remote: none) */
+    struct impact *imp;  /* its file, mapped while it matches the database (else NULL) */
+    int known;           /* looked for at revision rev of the database with uuid */
+    uint64_t rev;
+    char uuid[40];
+};
+
 struct index {
     xdb *db;
     xdb *adb;            /* the article database(s) (schema.h); a reader's may be NULL:
@@ -39,12 +48,9 @@ struct index {
     int agree_known;     /* a reader's: `agree` holds index_articles_agree's answer for the
                             revisions it sees (until it reopens) */
     int agree;
-    char *apath;         /* a reader's one local article database folder (else NULL: sharded,
-                            remote): where its impact file is (index_impact.c) */
-    struct impact *imp;  /* that file, mapped while it matches the database (else NULL) */
-    int imp_known;       /* looked for at revision imp_rev of the database with imp_uuid */
-    uint64_t imp_rev;
-    char imp_uuid[40];
+    /* A reader's impact files (index_impact.c) of its article and passage databases, when
+     * each is one local database (not sharded, not remote). */
+    struct index_imp aimp, pimp;
 };
 
 struct index_prep {
@@ -261,6 +267,8 @@ struct index_results_priv {
     struct index_artrank *art; /* article ranking's details, for explain (NULL: none) */
     struct sbuf *shown;        /* data of the passages shown instead of the best scoring */
     size_t nshown;
+    struct sbuf *data;         /* the hits' data when the impact file answered (no mset) */
+    size_t ndata;
     int deferred;              /* the shown passages' data is still to be read */
     struct trawl_search_opts opts; /* what ran (the view's BM25 in k1, b), for explain */
 };
@@ -304,20 +312,20 @@ struct index_artrank {
 void index_artrank_free(struct index_artrank *a); /* NULL-safe */
 void index_art_lazy_free(struct index_art_lazy *z); /* NULL-safe */
 void index_artcache_free(struct index_artcache *c); /* NULL-safe */
-/* The article impact file (index_impact.c, impact.h; index_impacts_refresh in index.h).
- * index_impacts: the
- * reader's file when it matches the revision the reader sees, else NULL (Xapian answers);
- * owned by ix. index_impacts_drop: forgets it (malformed postings). index_impacts_top: the
- * best k article documents for the OR of the terms occ holds (one per query occurrence), by
- * Xapian's BM25 with k1 and b, as impact_top; TRAWL_ENOTFOUND when a term cannot be in the
- * file (the caller asks Xapian). */
+/* The impact files (index_impact.c, impact.h; index_impacts_refresh in index.h).
+ * index_impacts_fresh: makes the file of the single local database db in folder anew unless
+ * it matches db's revision already. index_impacts: the reader's file of db (ix->adb with
+ * &ix->aimp, ix->db with &ix->pimp) when it matches the revision the reader sees, else NULL
+ * (Xapian answers); owned by ix. index_imp_drop: forgets it (malformed postings) and frees
+ * nothing else; index_imp_release: frees it all. index_impacts_top: the best k documents for
+ * the OR of the terms occ holds (one per query occurrence), by Xapian's BM25 with k1 and b,
+ * as impact_top; TRAWL_ENOTFOUND when a term cannot be in the file (the caller asks Xapian). */
 struct impact;
 struct impact_hit;
-/* index_impacts_fresh: makes the file of the single local database adb in folder anew unless
- * it matches adb's revision already. */
-int index_impacts_fresh(xdb *adb, const char *folder, struct trawl_error *err);
-struct impact *index_impacts(struct index *ix);
-void index_impacts_drop(struct index *ix);
+int index_impacts_fresh(xdb *db, const char *folder, struct trawl_error *err);
+struct impact *index_impacts(struct index *ix, xdb *db, struct index_imp *m);
+void index_imp_drop(struct index_imp *m);
+void index_imp_release(struct index_imp *m);
 int index_impacts_top(struct impact *im, const struct strlist *occ, double k1, double b,
                       size_t k, struct impact_hit *out, size_t *n, uint64_t *matched,
                       struct trawl_error *err);

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/impact.h"
 #include "common/index_dups.h"
 #include "common/rank.h"
 #include "common/schema.h"
@@ -58,6 +59,9 @@ void index_results_free(struct index_results *r)
         for (size_t i = 0; i < pv->nshown; i++)
             sbuf_release(&pv->shown[i]);
         free(pv->shown);
+        for (size_t i = 0; i < pv->ndata; i++)
+            sbuf_release(&pv->data[i]);
+        free(pv->data);
     }
     free(pv);
     free(r->hits);
@@ -222,14 +226,77 @@ void index_rank_opts(const struct trawl_search_opts *o, struct xdb_search_opts *
     }
 }
 
+/* The every-passage view's passage search answered by the passage impact file (index_impact.c)
+ * as Xapian would answer it (the same passages, weights and order): TRAWL_ENOTFOUND when it
+ * cannot (no file for this revision, a term it cannot hold, malformed postings). */
+static int impact_passages(struct index *ix, const struct strlist *occ,
+                           const struct trawl_search_opts *o, struct index_results *r,
+                           struct trawl_error *err)
+{
+    struct index_results_priv *pv = r->priv;
+    struct impact *im = index_impacts(ix, ix->db, &ix->pimp);
+    size_t k = (size_t)o->offset + o->count, n = 0, count;
+    struct impact_hit *top;
+    struct trawl_error e;
+    uint64_t matched = 0;
+    int rc;
+
+    if (im == NULL)
+        return TRAWL_ENOTFOUND;
+    if ((top = malloc((k ? k : 1) * sizeof *top)) == NULL)
+        return terr_set(err, TRAWL_ENOMEM, "out of memory");
+    if ((rc = index_impacts_top(im, occ, o->k1, o->b, k, top, &n, &matched, &e)) != TRAWL_OK) {
+        free(top);
+        if (rc == TRAWL_EINDEX)
+            index_imp_drop(&ix->pimp);
+        if (rc == TRAWL_EINDEX || rc == TRAWL_ENOTFOUND)
+            return TRAWL_ENOTFOUND;
+        *err = e;
+        return rc;
+    }
+    count = n > o->offset ? n - o->offset : 0;
+    r->estimated = matched;
+    if ((r->hits = calloc(count ? count : 1, sizeof *r->hits)) == NULL ||
+        (pv->data = calloc(count ? count : 1, sizeof *pv->data)) == NULL) {
+        free(top);
+        return terr_set(err, TRAWL_ENOMEM, "out of memory");
+    }
+    pv->ndata = count;
+    for (size_t i = 0; i < count; i++)
+        sbuf_init(&pv->data[i]);
+    for (size_t i = 0; i < count; i++) {
+        const struct impact_hit *t = &top[o->offset + i];
+        struct index_hit *ih = &r->hits[i];
+        if ((rc = xdb_doc_data(ix->db, t->docid, &pv->data[i], err)) != TRAWL_OK)
+            break;
+        ih->docid = t->docid;
+        ih->pub.score = t->weight;
+        ih->pub.more = 0;
+        rc = index_damaged(ix, schema_passage_decode(pv->data[i].buf, pv->data[i].len,
+                                                     &ih->pub.passage, err),
+                           err);
+        if (rc != TRAWL_OK)
+            break;
+        r->n++;
+    }
+    free(top);
+    return rc;
+}
+
+/* occ: the query's terms, one per occurrence, when it is their plain OR (else NULL). */
 static int run_search(struct index *ix, const xdb_query *xq, const struct trawl_search_opts *o,
-                      struct checker *chk, struct index_results *r, struct trawl_error *err)
+                      struct checker *chk, const struct strlist *occ, struct index_results *r,
+                      struct trawl_error *err)
 {
     struct xdb_search_opts xo;
     struct index_results_priv *pv = r->priv;
     struct guard g = {chk, o->cancel};
     size_t n;
     int rc;
+
+    if (occ != NULL && chk == NULL && o->per_article == 0 && o->sort == TRAWL_SORT_SCORE &&
+        !o->bm25plus && (rc = impact_passages(ix, occ, o, r, err)) != TRAWL_ENOTFOUND)
+        return rc;
 
     index_rank_opts(o, &xo);
     xo.offset = o->offset;
@@ -709,7 +776,10 @@ static int search_once(struct index *ix, const struct qnode *q, const struct tra
     } else if (checked && ix->remote) /* our phrase check cannot run inside Xapian there */
         rc = run_search_checked_here(ix, xq, o, &chk, r, err);
     else
-        rc = run_search(ix, xq, o, checked ? &chk : NULL, r, err);
+        rc = run_search(ix, xq, o, checked ? &chk : NULL,
+                        !b.not_plain && !b.needs_check && !checked && !o->expand ? &b.rank_occ
+                                                                                 : NULL,
+                        r, err);
     if (rc == TRAWL_OK)
         rc = ex.rc;
     if (rc == TRAWL_OK && !use_art && artrank_on(o) && (rc = check_cancel(o, err)) == TRAWL_OK)
