@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "common/impact.h"
 #include "common/rank.h"
@@ -166,6 +167,35 @@ struct impact *index_impacts(struct index *ix, xdb *db, struct index_imp *m)
     }
     free(file);
     return m->imp;
+}
+
+/* Whether m's file matches db (and its size into *bytes): 1, or 0 when missing or behind. */
+static int imp_current(xdb *db, const struct index_imp *m, uint64_t *bytes)
+{
+    struct impact_info have;
+    struct xdb_stats st;
+    struct trawl_error e;
+    struct stat sb;
+    char *file = NULL;
+    int ok;
+
+    if (asprintf(&file, "%s/%s", m->folder, IMPACT_FILE) < 0)
+        return 0;
+    if (stat(file, &sb) == 0)
+        *bytes += (uint64_t)sb.st_size;
+    ok = impact_peek(file, &have, &e) == TRAWL_OK && xdb_stats(db, &st, &e) == TRAWL_OK &&
+         same(&have, &st);
+    free(file);
+    return ok;
+}
+
+int index_imp_state(struct index *ix, uint64_t *bytes)
+{
+    *bytes = 0;
+    if (ix->aimp.folder == NULL || ix->pimp.folder == NULL || ix->adb == NULL)
+        return -1;
+    /* Both sizes counted: no short cut. */
+    return imp_current(ix->adb, &ix->aimp, bytes) & imp_current(ix->db, &ix->pimp, bytes);
 }
 
 void index_imp_drop(struct index_imp *m)

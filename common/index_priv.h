@@ -325,6 +325,8 @@ struct impact_hit;
 int index_impacts_fresh(xdb *db, const char *folder, struct trawl_error *err);
 struct impact *index_impacts(struct index *ix, xdb *db, struct index_imp *m);
 void index_imp_drop(struct index_imp *m);
+/* trawl_stats' imp_state (1, 0 or -1) and imp_bytes, of a reader. */
+int index_imp_state(struct index *ix, uint64_t *bytes);
 void index_imp_release(struct index_imp *m);
 int index_impacts_top(struct impact *im, const struct strlist *occ, double k1, double b,
                       size_t k, struct impact_hit *out, size_t *n, uint64_t *matched,

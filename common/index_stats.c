@@ -142,6 +142,8 @@ int index_stats(struct index *ix, struct trawl_stats *st, struct trawl_error *er
             st->avg_article_len = xs.avlength;
         }
     }
+    if (rc == TRAWL_OK)
+        st->imp_state = index_imp_state(ix, &st->imp_bytes);
     sbuf_release(&tmp);
     return rc;
 }
@@ -201,6 +203,14 @@ int index_stats_format(const char *path, const struct trawl_stats *st, struct sb
     else if (rc == TRAWL_OK)
         rc = sbuf_printf(out, "article index    none to read (searches rank from the "
                               "passages)\n");
+    if (rc == TRAWL_OK && st->imp_state > 0)
+        rc = sbuf_printf(out, "impact files     %.1f MB\n", (double)st->imp_bytes / 1e6);
+    else if (rc == TRAWL_OK && st->imp_state == 0)
+        rc = sbuf_printf(out, "impact files     missing or behind (searches go through Xapian, "
+                              "slower, until trawl-index runs again)\n");
+    else if (rc == TRAWL_OK)
+        rc = sbuf_printf(out, "impact files     none (a sharded or remote index: searches go "
+                              "through Xapian)\n");
     if (rc == TRAWL_OK)
         rc = sbuf_printf(out,
                          "language         %.*s\n"

@@ -387,6 +387,13 @@ struct trawl_stats {
     int art_state;
     uint64_t art_articles;
     double avg_article_len;
+    /* The impact files (flat copies of the article and passage databases' postings that
+     * answer plain queries in Xapian's place, with the same results): 1 when both match
+     * their databases, 0 when one is missing or behind (those searches go through Xapian
+     * until trawl-index runs again), -1 when the index has none (sharded or remote); their
+     * size on disk (part of disk_bytes). */
+    int imp_state;
+    uint64_t imp_bytes;
 };
 TRAWL_API int trawl_stats(trawl_index *ix, struct trawl_stats *st, struct trawl_error *err);
 /* The statistics as "name  value" lines (owned: free()). NULL only on OOM. */

@@ -857,7 +857,8 @@ PyDoc_STRVAR(stats_doc,
 "The index's statistics: articles, passages, terms (distinct), avg_passage_len (in terms),\n"
 "disk_bytes, revision, updated (seconds since the epoch, 0 if unknown), schema, analyzer,\n"
 "lang, art_state (1: the article index is current, 0: behind, -1: none), art_articles,\n"
-"avg_article_len.");
+"avg_article_len, imp_state (1: the impact files match the index, 0: missing or behind,\n"
+"searches slower until trawl-index runs, -1: none, sharded or remote), imp_bytes.");
 
 static PyObject *index_stats(PyObject *o, PyObject *unused)
 {
@@ -876,7 +877,8 @@ static PyObject *index_stats(PyObject *o, PyObject *unused)
     give_back(self, ix);
     if (rc != TRAWL_OK)
         return pytrawl_raise(&err, NULL);
-    return Py_BuildValue("{s:K,s:K,s:K,s:d,s:K,s:K,s:L,s:i,s:i,s:s,s:i,s:K,s:d}", "articles",
+    return Py_BuildValue("{s:K,s:K,s:K,s:d,s:K,s:K,s:L,s:i,s:i,s:s,s:i,s:K,s:d,s:i,s:K}",
+                         "articles",
                          (unsigned long long)st.articles, "passages",
                          (unsigned long long)st.passages, "terms", (unsigned long long)st.terms,
                          "avg_passage_len", st.avg_passage_len, "disk_bytes",
@@ -885,7 +887,8 @@ static PyObject *index_stats(PyObject *o, PyObject *unused)
                          "schema", st.schema, "analyzer", st.analyzer, "lang", st.lang,
                          "art_state", st.art_state, "art_articles",
                          (unsigned long long)st.art_articles, "avg_article_len",
-                         st.avg_article_len);
+                         st.avg_article_len, "imp_state", st.imp_state, "imp_bytes",
+                         (unsigned long long)st.imp_bytes);
 }
 
 /* trawl_words's callback: (word, term) pairs into a list. */

@@ -102,6 +102,7 @@ def test_passages_stats_words(corpus_db):
         assert isinstance(e.value, LookupError) and e.value.status_name == "not found"
         st = ix.stats()
         assert st["articles"] == 3 and st["passages"] >= 3 and st["lang"] == "english"
+        assert st["imp_state"] == 1 and 0 < st["imp_bytes"] < st["disk_bytes"]
         words = ix.words("FAC")
         assert ("facebook", words[0][1]) in words and all(w.startswith("fac") for w, _ in words)
         assert ix.words("zzzzq") == []

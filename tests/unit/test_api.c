@@ -1141,8 +1141,12 @@ static void test_stats(void **state)
     assert_string_equal(st.lang, "english");
     assert_int_equal(st.art_state, 1);
     assert_int_equal(st.art_articles, F.articles);
+    /* trawl_writer_finish wrote both impact files, counted in the size on disk */
+    assert_int_equal(st.imp_state, 1);
+    assert_true(st.imp_bytes > 0 && st.imp_bytes < st.disk_bytes);
     text = trawl_stats_format(F.db, &st);
     assert_non_null(text);
+    assert_non_null(strstr(text, "impact files"));
     assert_non_null(strstr(text, "english"));
     assert_non_null(strstr(text, F.db));
     free(text); /* owned: free() */
