@@ -71,6 +71,8 @@ struct impact_writer {
     uint64_t post;            /* bytes of postings so far */
     uint32_t prev;            /* the current term's last docid */
     int committed;
+    unsigned char buf[1 << 16]; /* postings not yet handed to f */
+    size_t nbuf;
 };
 
 static int write_fail(struct impact_writer *w, struct trawl_error *err)
@@ -186,6 +188,15 @@ static size_t put_varint(unsigned char *p, uint32_t v)
     return n;
 }
 
+/* Hands the buffered postings to the file. */
+static int flush_buf(struct impact_writer *w, struct trawl_error *err)
+{
+    if (w->nbuf > 0 && fwrite(w->buf, 1, w->nbuf, w->f) != w->nbuf)
+        return write_fail(w, err);
+    w->nbuf = 0;
+    return TRAWL_OK;
+}
+
 int impact_writer_posting(struct impact_writer *w, uint32_t id, uint32_t wdf,
                           struct trawl_error *err)
 {
@@ -199,8 +210,10 @@ int impact_writer_posting(struct impact_writer *w, uint32_t id, uint32_t wdf,
     n += put_varint(b + n, wdf);
     if ((uint64_t)t->bytes + n > UINT32_MAX)
         return terr_set(err, TRAWL_EINPUT, "a term's postings are too long for an impact file");
-    if (fwrite(b, 1, n, w->f) != n)
-        return write_fail(w, err);
+    if (w->nbuf + n > sizeof w->buf && flush_buf(w, err) != TRAWL_OK)
+        return TRAWL_EIO;
+    memcpy(w->buf + w->nbuf, b, n);
+    w->nbuf += n;
     t->bytes += (uint32_t)n;
     t->df++;
     w->post += n;
@@ -252,6 +265,8 @@ int impact_writer_commit(struct impact_writer *w, struct trawl_error *err)
     uint64_t n = h->lastdocid;
     long end;
 
+    if (flush_buf(w, err) != TRAWL_OK)
+        return TRAWL_EIO;
     for (uint32_t d = w->last_key + 1; d <= h->lastdocid + 1; d++)
         w->ends[d] = (uint32_t)w->keys.len;
     h->nterms = (uint32_t)w->nterms;

@@ -359,21 +359,53 @@ out:
     return rc;
 }
 
+struct fresh_job {
+    xdb *db;
+    const char *folder;
+    struct trawl_error err;
+    int rc;
+};
+
+static void *fresh_thread(void *arg)
+{
+    struct fresh_job *j = arg;
+
+    j->rc = index_impacts_fresh(j->db, j->folder, &j->err);
+    return NULL;
+}
+
 int index_impacts_refresh(const char *path, struct trawl_error *err)
 {
     struct index_open_opts o;
     struct index *ix = NULL;
-    int rc;
+    struct fresh_job pj;
+    pthread_t t;
+    int rc, started;
 
     memset(&o, 0, sizeof o);
     o.mode = INDEX_READ;
     if ((rc = index_open(path, &o, &ix, err)) != TRAWL_OK)
         return rc;
     /* A sharded or remote index has no single local database: Xapian answers there. */
-    if (ix->aimp.folder != NULL && ix->adb != NULL)
-        rc = index_impacts_fresh(ix->adb, ix->aimp.folder, err);
-    if (rc == TRAWL_OK && ix->pimp.folder != NULL)
-        rc = index_impacts_fresh(ix->db, ix->pimp.folder, err);
+    if (ix->aimp.folder == NULL || ix->adb == NULL || ix->pimp.folder == NULL) {
+        index_close(ix);
+        return TRAWL_OK;
+    }
+    /* The two files at once, each from its own database handle (one thread per handle, as
+     * Xapian allows): the passages' (the larger) in a thread of its own. */
+    memset(&pj, 0, sizeof pj);
+    pj.db = ix->db;
+    pj.folder = ix->pimp.folder;
+    started = pthread_create(&t, NULL, fresh_thread, &pj) == 0;
+    if (!started)
+        fresh_thread(&pj);
+    rc = index_impacts_fresh(ix->adb, ix->aimp.folder, err);
+    if (started)
+        pthread_join(t, NULL);
+    if (rc == TRAWL_OK && pj.rc != TRAWL_OK) {
+        *err = pj.err;
+        rc = pj.rc;
+    }
     index_close(ix);
     return rc;
 }
