@@ -435,33 +435,41 @@ const struct impact_info *impact_info(const struct impact *im)
     return &im->info;
 }
 
-/* The entry of term, NULL when it has none (or the entry lies outside the file). */
-static const struct term_ent *find_term(const struct impact *im, const char *term, size_t len)
+/* The entry of term into *out (NULL when the file has no such term); 0 when an entry the
+ * search meets points outside the term text or the postings: the file is malformed, and the
+ * term must not pass for absent (a query would lose its weight without a word said). */
+static int find_term(const struct impact *im, const char *term, size_t len,
+                     const struct term_ent **out)
 {
     size_t lo = 0, hi = im->h->nterms;
 
+    *out = NULL;
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
         const struct term_ent *t = &im->terms[mid];
         int c;
         if (!inside(t->text, t->len, im->h->text_len, 0))
-            return NULL;
+            return 0;
         c = term_cmp(im->text + t->text, t->len, term, len);
-        if (c == 0)
-            return inside(t->post, t->bytes, im->h->post_len, 0) ? t : NULL;
+        if (c == 0) {
+            if (!inside(t->post, t->bytes, im->h->post_len, 0))
+                return 0;
+            *out = t;
+            return 1;
+        }
         if (c < 0)
             lo = mid + 1;
         else
             hi = mid;
     }
-    return NULL;
+    return 1;
 }
 
 uint64_t impact_df(const struct impact *im, const char *term, size_t len)
 {
-    const struct term_ent *t = find_term(im, term, len);
+    const struct term_ent *t;
 
-    return t != NULL ? t->df : 0;
+    return find_term(im, term, len, &t) && t != NULL ? t->df : 0;
 }
 
 /* ---- Scoring ------------------------------------------------------------------------------ */
@@ -469,6 +477,7 @@ uint64_t impact_df(const struct impact *im, const char *term, size_t len)
 struct cursor {
     const unsigned char *p, *end;
     uint32_t doc, wdf; /* doc UINT32_MAX: exhausted */
+    uint32_t df, seen; /* postings the term's entry says it has, and those read */
     double weight;
 };
 
@@ -495,13 +504,14 @@ static inline int next_posting(struct cursor *c, uint32_t last)
 
     if (c->p >= c->end) {
         c->doc = UINT32_MAX;
-        return 1;
+        return c->seen == c->df; /* else the entry's df, the idf's input, is not the truth */
     }
     if (!get_varint(&c->p, c->end, &gap) || !get_varint(&c->p, c->end, &wdf) || gap == 0 ||
         gap > last - (c->doc == UINT32_MAX ? 0 : c->doc))
         return 0;
     c->doc = (c->doc == UINT32_MAX ? 0 : c->doc) + gap;
     c->wdf = wdf;
+    c->seen++;
     return 1;
 }
 
@@ -593,12 +603,15 @@ int impact_top(const struct impact *im, const struct impact_leaf *leaves, size_t
     avlength = im->h->doccount > 0 ? (double)im->h->total_length / (double)im->h->doccount : 0;
     len_factor = avlength != 0 ? 1 / avlength : 0;
     for (size_t j = 0; j < nleaves; j++) {
-        const struct term_ent *t = find_term(im, leaves[j].term, leaves[j].len);
+        const struct term_ent *t;
+        if (!find_term(im, leaves[j].term, leaves[j].len, &t))
+            goto bad;
         cur[j].weight = leaves[j].weight;
         cur[j].doc = UINT32_MAX;
         if (t != NULL) {
             cur[j].p = im->post + t->post;
             cur[j].end = cur[j].p + t->bytes;
+            cur[j].df = t->df;
         }
         if (!next_posting(&cur[j], last))
             goto bad;

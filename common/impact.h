@@ -81,7 +81,8 @@ struct impact *impact_ref(struct impact *im);
 /* Drops a reference; the last one unmaps. NULL-safe. */
 void impact_close(struct impact *im);
 const struct impact_info *impact_info(const struct impact *im);
-/* Documents indexed by term (0 when it has none). */
+/* Documents indexed by term (0 when it has none, or when its entry is malformed: impact_top
+ * then says so). */
 uint64_t impact_df(const struct impact *im, const char *term, size_t len);
 
 /* One leaf of an OR query: a term and its Xapian BM25 term weight (idf x query factor x
@@ -105,8 +106,8 @@ struct impact_hit {
 
 /* The best k documents for the OR of the leaves, best first, into out[0..*n); *matched: how
  * many documents match at all (exact). Scores as Xapian's BM25Weight (k2 0, k3 1) summed over
- * the leaves in their order. TRAWL_EINDEX: the file's postings are malformed (the caller
- * drops the file); TRAWL_ENOMEM. */
+ * the leaves in their order. TRAWL_EINDEX: the file's postings or a leaf's term entry are
+ * malformed (the caller drops the file); TRAWL_ENOMEM. */
 int impact_top(const struct impact *im, const struct impact_leaf *leaves, size_t nleaves,
                const struct impact_bm25 *p, size_t k, struct impact_hit *out, size_t *n,
                uint64_t *matched, struct trawl_error *err);

@@ -836,12 +836,29 @@ static void test_top_refuses_malformed_postings(void **state)
     assert_int_equal(top_of(f->path, "fig", LAST), TRAWL_EINDEX);
     assert_int_equal(top_of(f->path, "fig", 0), TRAWL_EINDEX);
 
-    /* A term entry whose postings lie outside the section: the term is not found (no crash). */
+    /* A term entry pointing outside the postings or the term text, or whose df is not its
+     * postings' count: malformed, not an absent term (which would answer without its weight). */
     write_sample(f->path);
     at = term_entry(f->path, &h, "fig", &t);
     t.post = h.post_len;
     put_bytes(f->path, at, &t, sizeof t);
-    assert_int_equal(top_of(f->path, "fig", LAST), TRAWL_OK);
+    assert_int_equal(top_of(f->path, "fig", LAST), TRAWL_EINDEX);
+    assert_int_equal(top_of(f->path, "fig", 0), TRAWL_EINDEX);
+    assert_int_equal(top_of(f->path, "apple", LAST), TRAWL_OK);
+    write_sample(f->path);
+    at = term_entry(f->path, &h, "fig", &t);
+    t.text = UINT32_MAX;
+    put_bytes(f->path, at, &t, sizeof t);
+    assert_int_equal(top_of(f->path, "fig", LAST), TRAWL_EINDEX);
+    assert_int_equal(top_of(f->path, "zzz", LAST), TRAWL_EINDEX); /* "fig" is on the way */
+    for (uint32_t df = 1; df <= 3; df += 2) {
+        write_sample(f->path);
+        at = term_entry(f->path, &h, "fig", &t);
+        t.df = df;
+        put_bytes(f->path, at, &t, sizeof t);
+        assert_int_equal(top_of(f->path, "fig", LAST), TRAWL_EINDEX);
+        assert_int_equal(top_of(f->path, "fig", 0), TRAWL_EINDEX);
+    }
 
     /* An article id table pointing past the ids: TRAWL_EINDEX when a hit needs one. */
     write_sample(f->path);
