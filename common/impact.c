@@ -456,33 +456,41 @@ const struct impact_info *impact_info(const struct impact *im)
     return &im->info;
 }
 
-/* The entry of term, NULL when it has none (or the entry lies outside the file). */
-static const struct term_ent *find_term(const struct impact *im, const char *term, size_t len)
+/* The entry of term into *out (NULL when the file has no such term); 0 when an entry the
+ * search meets points outside the term text or the postings: the file is malformed, and the
+ * term must not pass for absent (a query would lose its weight without a word said). */
+static int find_term(const struct impact *im, const char *term, size_t len,
+                     const struct term_ent **out)
 {
     size_t lo = 0, hi = im->h->nterms;
 
+    *out = NULL;
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
         const struct term_ent *t = &im->terms[mid];
         int c;
         if (!inside(t->text, t->len, im->h->text_len, 0))
-            return NULL;
+            return 0;
         c = term_cmp(im->text + t->text, t->len, term, len);
-        if (c == 0)
-            return inside(t->post, t->bytes, im->h->post_len, 0) ? t : NULL;
+        if (c == 0) {
+            if (!inside(t->post, t->bytes, im->h->post_len, 0))
+                return 0;
+            *out = t;
+            return 1;
+        }
         if (c < 0)
             lo = mid + 1;
         else
             hi = mid;
     }
-    return NULL;
+    return 1;
 }
 
 uint64_t impact_df(const struct impact *im, const char *term, size_t len)
 {
-    const struct term_ent *t = find_term(im, term, len);
+    const struct term_ent *t;
 
-    return t != NULL ? t->df : 0;
+    return find_term(im, term, len, &t) && t != NULL ? t->df : 0;
 }
 
 /* ---- Scoring ------------------------------------------------------------------------------ */
@@ -583,7 +591,7 @@ static int add_leaf(struct impact *im, const struct term_ent *t, double weight,
                     const struct impact_bm25 *p, double len_factor, size_t *ntouched)
 {
     const unsigned char *q = im->post + t->post, *end = q + t->bytes;
-    uint32_t last = im->h->lastdocid, d = 0;
+    uint32_t last = im->h->lastdocid, d = 0, seen = 0;
 
     while (q < end) {
         uint32_t gap, wdf;
@@ -602,8 +610,9 @@ static int add_leaf(struct impact *im, const struct term_ent *t, double weight,
             im->seen[d] = 1;
             im->touched[(*ntouched)++] = d;
         }
+        seen++;
     }
-    return 1;
+    return seen == t->df; /* else the entry's df, the idf's input, is not the truth */
 }
 
 int impact_top(struct impact *im, const struct impact_leaf *leaves, size_t nleaves,
@@ -632,8 +641,9 @@ int impact_top(struct impact *im, const struct impact_leaf *leaves, size_t nleav
     len_factor = avlength != 0 ? 1 / avlength : 0;
     /* Term at a time: each document's weight is summed over the leaves in their order. */
     for (size_t j = 0; ok && j < nleaves; j++) {
-        const struct term_ent *t = find_term(im, leaves[j].term, leaves[j].len);
-        if (t != NULL)
+        const struct term_ent *t;
+        ok = find_term(im, leaves[j].term, leaves[j].len, &t);
+        if (ok && t != NULL)
             ok = add_leaf(im, t, leaves[j].weight, p, len_factor, &ntouched);
     }
     for (size_t i = 0; i < ntouched; i++) {

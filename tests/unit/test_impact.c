@@ -1,0 +1,925 @@
+/* Unit tests of common/impact, the article impact file, on small files under /tmp:
+ *  - impact_top against a brute-force BM25 computed here with Xapian's BM25Weight formula
+ *    (its ranking, weights, ties by article id then docid, the exact match count, k below
+ *    the matches, k 0, an absent term, a term given twice, no leaves), impact_info, impact_df;
+ *  - the writer's refusals (TRAWL_EINPUT): terms, postings and keys out of order or range;
+ *  - impact_peek on no file, a foreign, truncated or resized file, and a good one;
+ *  - impact_open on malformed headers (TRAWL_EINDEX, never a crash) and impact_top on
+ *    malformed postings and key tables inside a valid header (TRAWL_EINDEX);
+ *  - what an uncommitted and a committed writer leave on disk;
+ *  - impact_ref / impact_close reference counting (ASan and valgrind see misuse). */
+#define _XOPEN_SOURCE 700
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include <fcntl.h>
+#include <ftw.h>
+#include <math.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "common/impact.h"
+
+/* A mirror of impact.c's file header (layout version 1), for damaging files on purpose;
+ * read_header checks the mirror against a file the writer made (magic and size). */
+struct header {
+    char magic[8];
+    uint32_t version, mark;
+    uint64_t revision;
+    char uuid[40];
+    uint64_t doccount, total_length;
+    uint32_t lastdocid, nterms;
+    uint64_t post_off, post_len;
+    uint64_t text_off, text_len;
+    uint64_t terms_off;
+    uint64_t lens_off;
+    uint64_t ends_off;
+    uint64_t keys_off, keys_len;
+    uint64_t size;
+};
+struct term_ent {
+    uint64_t post;
+    uint32_t bytes, df, text, len;
+};
+
+/* ---- The sample: eight docids, one of them no document, two without an article id ---------- */
+
+#define LAST 8
+
+struct doc {
+    uint32_t len;
+    const char *key; /* NULL: no article id */
+};
+/* Docs 1, 2, 3, 4 and 6 have the same length, so one wdf gives them the same weight: their
+ * order is the article id's, bytewise ("" first, "\xc3\xa9clair" after every ASCII id), then
+ * the docid's (2 and 6 share "alpha"). Doc 7 is short enough for min_normlen to count. */
+static const struct doc docs[LAST + 1] = {
+    {0, NULL},
+    {10, "beta"},
+    {10, "alpha"},
+    {10, NULL},
+    {10, "\xc3\xa9"
+         "clair"},
+    {0, NULL},
+    {10, "alpha"},
+    {3, NULL},
+    {40, "gamma"},
+};
+#define DOCCOUNT 7
+#define TOTAL_LENGTH 93
+
+struct posting {
+    uint32_t id, wdf;
+};
+struct term {
+    const char *t;
+    struct posting p[LAST];
+    size_t n;
+};
+/* In ascending byte order, as the writer wants them. "fig" has a wdf of more than one varint
+ * byte and a docid gap of more than one; "date" is in every document (Xapian's idf floor). */
+static const struct term terms[] = {
+    {"apple", {{1, 1}, {2, 1}, {3, 1}, {4, 1}, {6, 1}, {8, 4}}, 6},
+    {"banana", {{1, 3}, {7, 2}, {8, 1}}, 3},
+    {"cherry", {{4, 1}}, 1},
+    {"date", {{1, 1}, {2, 2}, {3, 1}, {4, 3}, {6, 1}, {7, 1}, {8, 5}}, 7},
+    {"fig", {{1, 300}, {8, 1}}, 2},
+};
+#define NTERMS (sizeof terms / sizeof terms[0])
+
+static const struct impact_bm25 params = {1.2, 0.75, 0.5}; /* not Xapian's defaults on purpose */
+
+struct fix {
+    char dir[64];
+    char path[128];
+    char tmp[160];
+};
+
+static int rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+{
+    (void)sb;
+    (void)flag;
+    (void)ftw;
+    return remove(path);
+}
+
+static int setup(void **state)
+{
+    struct fix *f = calloc(1, sizeof *f);
+
+    if (f == NULL)
+        return -1;
+    strcpy(f->dir, "/tmp/trawl-impact-XXXXXX");
+    if (mkdtemp(f->dir) == NULL) {
+        free(f);
+        return -1;
+    }
+    snprintf(f->path, sizeof f->path, "%s/%s", f->dir, IMPACT_FILE);
+    snprintf(f->tmp, sizeof f->tmp, "%s.tmp", f->path);
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    struct fix *f = *state;
+
+    nftw(f->dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+    free(f);
+    return 0;
+}
+
+static void sample_info(struct impact_info *info)
+{
+    memset(info, 0, sizeof *info);
+    info->revision = 42;
+    strcpy(info->uuid, "0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0");
+    info->doccount = DOCCOUNT;
+    info->total_length = TOTAL_LENGTH;
+    info->lastdocid = LAST;
+}
+
+/* Writes the sample to path (every call must succeed). */
+static void write_sample(const char *path)
+{
+    struct impact_writer *w;
+    struct impact_info info;
+    struct trawl_error err;
+
+    sample_info(&info);
+    assert_int_equal(impact_writer_new(path, &info, &w, &err), TRAWL_OK);
+    /* Lengths in any order: backwards here. */
+    for (uint32_t d = LAST; d >= 1; d--)
+        if (docs[d].len > 0)
+            assert_int_equal(impact_writer_len(w, d, docs[d].len, &err), TRAWL_OK);
+    for (uint32_t d = 1; d <= LAST; d++)
+        if (docs[d].key != NULL)
+            assert_int_equal(impact_writer_key(w, d, docs[d].key, strlen(docs[d].key), &err),
+                             TRAWL_OK);
+    for (size_t t = 0; t < NTERMS; t++) {
+        assert_int_equal(impact_writer_term(w, terms[t].t, strlen(terms[t].t), &err), TRAWL_OK);
+        for (size_t i = 0; i < terms[t].n; i++)
+            assert_int_equal(impact_writer_posting(w, terms[t].p[i].id, terms[t].p[i].wdf, &err),
+                             TRAWL_OK);
+    }
+    assert_int_equal(impact_writer_commit(w, &err), TRAWL_OK);
+    impact_writer_free(w);
+}
+
+/* ---- The brute force: Xapian's BM25Weight, from the sample's tables ------------------------- */
+
+static uint32_t df_of(const char *t)
+{
+    for (size_t i = 0; i < NTERMS; i++)
+        if (strcmp(terms[i].t, t) == 0)
+            return (uint32_t)terms[i].n;
+    return 0;
+}
+
+static uint32_t wdf_of(const char *t, uint32_t d)
+{
+    for (size_t i = 0; i < NTERMS; i++)
+        for (size_t j = 0; strcmp(terms[i].t, t) == 0 && j < terms[i].n; j++)
+            if (terms[i].p[j].id == d)
+                return terms[i].p[j].wdf;
+    return 0;
+}
+
+/* BM25Weight::init (k3 1, wqf 1, factor 1): log(tw) x (k1 + 1), tw raised when below 2. */
+static double termweight(const char *t, double k1)
+{
+    double n = DOCCOUNT, df = df_of(t);
+    double tw = (n - df + 0.5) / (df + 0.5);
+
+    if (tw < 2)
+        tw = tw * 0.5 + 1;
+    return log(tw) * (k1 + 1);
+}
+
+/* BM25Weight::get_sweight. */
+static double sweight(double tw, uint32_t len, uint32_t wdf)
+{
+    double normlen = (double)len * ((double)DOCCOUNT / (double)TOTAL_LENGTH);
+
+    if (normlen < params.min_normlen)
+        normlen = params.min_normlen;
+    return tw * (wdf / (params.k1 * (normlen * params.b + (1 - params.b)) + wdf));
+}
+
+static const char *key_of(uint32_t d)
+{
+    return docs[d].key != NULL ? docs[d].key : "";
+}
+
+/* Best first: weight, then article id bytewise (memcmp, then length), then docid. */
+static int expect_cmp(const void *pa, const void *pb)
+{
+    const struct impact_hit *a = pa, *b = pb;
+    int c;
+
+    if (a->weight != b->weight)
+        return a->weight > b->weight ? -1 : 1;
+    c = memcmp(a->key, b->key, a->klen < b->klen ? a->klen : b->klen);
+    if (c != 0)
+        return c;
+    if (a->klen != b->klen)
+        return a->klen < b->klen ? -1 : 1;
+    return a->docid < b->docid ? -1 : a->docid > b->docid;
+}
+
+/* Every matching document's brute-force weight, best first, into out (LAST entries); returns
+ * how many match. */
+static size_t brute(const char *const *q, size_t nq, struct impact_hit *out)
+{
+    size_t n = 0;
+
+    for (uint32_t d = 1; d <= LAST; d++) {
+        double w = 0;
+        int match = 0;
+        for (size_t j = 0; j < nq; j++) {
+            uint32_t wdf = wdf_of(q[j], d);
+            if (wdf == 0)
+                continue;
+            match = 1;
+            w += sweight(termweight(q[j], params.k1), docs[d].len, wdf);
+        }
+        if (match) {
+            out[n].docid = d;
+            out[n].weight = w;
+            out[n].key = key_of(d);
+            out[n].klen = strlen(out[n].key);
+            n++;
+        }
+    }
+    qsort(out, n, sizeof *out, expect_cmp);
+    return n;
+}
+
+/* Asks im for the best k of the OR of q and checks the answer against the brute force: the
+ * docids in order, their article ids, their weights (to a few ulps: Xapian's summation order
+ * is not ours), how many, and the match count. Returns the match count. */
+static size_t check_top(struct impact *im, const char *const *q, size_t nq, size_t k)
+{
+    struct impact_leaf leaves[8];
+    struct impact_hit got[LAST + 1], want[LAST];
+    struct trawl_error err;
+    size_t n = 99, all = brute(q, nq, want);
+    uint64_t matched = 99;
+
+    assert_true(nq <= 8);
+    for (size_t j = 0; j < nq; j++) {
+        leaves[j].term = q[j];
+        leaves[j].len = strlen(q[j]);
+        leaves[j].weight = termweight(q[j], params.k1);
+    }
+    assert_int_equal(impact_top(im, leaves, nq, &params, k, got, &n, &matched, &err), TRAWL_OK);
+    assert_int_equal(matched, all);
+    assert_int_equal(n, k < all ? k : all);
+    for (size_t i = 0; i < n; i++) {
+        assert_int_equal(got[i].docid, want[i].docid);
+        assert_int_equal(got[i].klen, want[i].klen);
+        assert_memory_equal(got[i].key, want[i].key, want[i].klen);
+        assert_true(fabs(got[i].weight - want[i].weight) <= 1e-12 * fabs(want[i].weight));
+    }
+    return all;
+}
+
+static void test_top_matches_brute_force(void **state)
+{
+    struct fix *f = *state;
+    struct impact *im;
+    struct trawl_error err;
+    static const char *apple[] = {"apple"};
+    static const char *mixed[] = {"banana", "apple", "zzz", "date"};
+    static const char *absent[] = {"zzz"};
+    static const char *twice[] = {"banana", "fig", "banana"};
+    static const char *once[] = {"banana", "fig"};
+    static const char *all[] = {"apple", "banana", "cherry", "date", "fig"};
+
+    write_sample(f->path);
+    assert_int_equal(impact_open(f->path, &im, &err), TRAWL_OK);
+
+    /* The tie among docs 1, 2, 3, 4 and 6 on "apple", spelt out as well as brute-forced. */
+    {
+        struct impact_leaf leaf = {"apple", 5, termweight("apple", params.k1)};
+        struct impact_hit got[LAST];
+        static const uint32_t order[] = {8, 3, 2, 6, 1, 4};
+        size_t n;
+        uint64_t matched;
+        assert_int_equal(impact_top(im, &leaf, 1, &params, LAST, got, &n, &matched, &err),
+                         TRAWL_OK);
+        assert_int_equal(n, 6);
+        for (size_t i = 0; i < n; i++)
+            assert_int_equal(got[i].docid, order[i]);
+        assert_true(got[0].weight > got[1].weight);
+        for (size_t i = 2; i < n; i++)
+            assert_true(got[i].weight == got[1].weight);
+    }
+    assert_int_equal(check_top(im, apple, 1, LAST), 6);
+    /* k below the matches: the best k, the count still of them all (the heap must keep
+     * "alpha" docid 2 over docid 6 and "" over both). */
+    for (size_t k = 1; k <= 6; k++)
+        assert_int_equal(check_top(im, apple, 1, k), 6);
+    assert_int_equal(check_top(im, mixed, 4, LAST), 7);
+    for (size_t k = 0; k <= 7; k++)
+        assert_int_equal(check_top(im, mixed, 4, k), 7);
+    assert_int_equal(check_top(im, absent, 1, LAST), 0);
+    assert_int_equal(check_top(im, all, 5, 3), 7);
+    assert_int_equal(check_top(im, all, 0, LAST), 0);
+    /* A term given twice is two leaves, each weighing what it weighs alone. */
+    assert_int_equal(check_top(im, twice, 3, LAST), 3);
+    {
+        struct impact_leaf l2[3], l1[2];
+        struct impact_hit g2[LAST], g1[LAST];
+        size_t n2, n1;
+        uint64_t m2, m1;
+        for (size_t j = 0; j < 3; j++)
+            l2[j] =
+                (struct impact_leaf){twice[j], strlen(twice[j]), termweight(twice[j], params.k1)};
+        for (size_t j = 0; j < 2; j++)
+            l1[j] = (struct impact_leaf){once[j], strlen(once[j]), termweight(once[j], params.k1)};
+        assert_int_equal(impact_top(im, l2, 3, &params, LAST, g2, &n2, &m2, &err), TRAWL_OK);
+        assert_int_equal(impact_top(im, l1, 2, &params, LAST, g1, &n1, &m1, &err), TRAWL_OK);
+        assert_int_equal(n2, n1);
+        assert_int_equal(m2, m1);
+        /* Doc 7 has banana alone: its weight counted twice. */
+        for (size_t i = 0; i < n1; i++)
+            for (size_t j = 0; j < n2; j++)
+                if (g1[i].docid == 7 && g2[j].docid == 7)
+                    assert_true(fabs(g2[j].weight - 2 * g1[i].weight) < 1e-12);
+        assert_int_equal(g2[0].docid, 1); /* banana wdf 3 and fig 300: first either way */
+    }
+    impact_close(im);
+}
+
+static void test_k_zero_counts_only(void **state)
+{
+    struct fix *f = *state;
+    struct impact *im;
+    struct trawl_error err;
+    struct impact_leaf leaf = {"date", 4, termweight("date", params.k1)};
+    struct impact_hit hit = {12345, 0, NULL, 0};
+    size_t n = 99;
+    uint64_t matched = 0;
+
+    write_sample(f->path);
+    assert_int_equal(impact_open(f->path, &im, &err), TRAWL_OK);
+    assert_int_equal(impact_top(im, &leaf, 1, &params, 0, &hit, &n, &matched, &err), TRAWL_OK);
+    assert_int_equal(n, 0);
+    assert_int_equal(matched, 7);
+    assert_int_equal(hit.docid, 12345); /* nothing written */
+    /* "date" is in every document: tw below 2 is raised, so its weight stays positive. */
+    assert_true(leaf.weight > 0);
+    impact_close(im);
+}
+
+static void test_info_and_df(void **state)
+{
+    struct fix *f = *state;
+    struct impact *im;
+    struct impact_info want, peeked;
+    const struct impact_info *got;
+    struct trawl_error err;
+
+    write_sample(f->path);
+    sample_info(&want);
+    assert_int_equal(impact_open(f->path, &im, &err), TRAWL_OK);
+    got = impact_info(im);
+    assert_int_equal(got->revision, 42);
+    assert_string_equal(got->uuid, want.uuid);
+    assert_int_equal(got->doccount, DOCCOUNT);
+    assert_int_equal(got->total_length, TOTAL_LENGTH);
+    assert_int_equal(got->lastdocid, LAST);
+    assert_int_equal(impact_peek(f->path, &peeked, &err), TRAWL_OK);
+    assert_memory_equal(&peeked, got, sizeof peeked);
+    for (size_t t = 0; t < NTERMS; t++)
+        assert_int_equal(impact_df(im, terms[t].t, strlen(terms[t].t)), terms[t].n);
+    assert_int_equal(impact_df(im, "zzz", 3), 0);
+    assert_int_equal(impact_df(im, "appl", 4), 0); /* a prefix of a term is not it */
+    assert_int_equal(impact_df(im, "apples", 6), 0);
+    assert_int_equal(impact_df(im, "", 0), 0);
+    assert_int_equal(impact_df(im, "applex", 5), 6); /* the length is what counts */
+    impact_close(im);
+}
+
+/* A uuid of the full 39 characters survives; a longer one is cut, never overrun. */
+static void test_uuid_full_length(void **state)
+{
+    struct fix *f = *state;
+    struct impact_writer *w;
+    struct impact_info info, got;
+    struct trawl_error err;
+
+    sample_info(&info);
+    memset(info.uuid, 'u', sizeof info.uuid); /* no NUL at all */
+    assert_int_equal(impact_writer_new(f->path, &info, &w, &err), TRAWL_OK);
+    assert_int_equal(impact_writer_commit(w, &err), TRAWL_OK);
+    impact_writer_free(w);
+    assert_int_equal(impact_peek(f->path, &got, &err), TRAWL_OK);
+    assert_int_equal(strlen(got.uuid), sizeof got.uuid - 1);
+}
+
+/* ---- The writer's refusals ------------------------------------------------------------------- */
+
+static struct impact_writer *new_writer(struct fix *f)
+{
+    struct impact_writer *w;
+    struct impact_info info;
+    struct trawl_error err;
+
+    sample_info(&info);
+    assert_int_equal(impact_writer_new(f->path, &info, &w, &err), TRAWL_OK);
+    return w;
+}
+
+static void test_writer_refuses_terms_out_of_order(void **state)
+{
+    struct fix *f = *state;
+    struct impact_writer *w = new_writer(f);
+    struct trawl_error err;
+
+    assert_int_equal(impact_writer_term(w, "b", 1, &err), TRAWL_OK);
+    err.code = TRAWL_OK;
+    assert_int_equal(impact_writer_term(w, "a", 1, &err), TRAWL_EINPUT);
+    assert_int_equal(err.code, TRAWL_EINPUT);
+    assert_int_equal(impact_writer_term(w, "b", 1, &err), TRAWL_EINPUT); /* strictly */
+    assert_int_equal(impact_writer_term(w, "ab", 2, &err), TRAWL_EINPUT);
+    assert_int_equal(impact_writer_term(w, "ba", 2, &err), TRAWL_OK);    /* longer is after */
+    assert_int_equal(impact_writer_term(w, "b\xff", 2, &err), TRAWL_OK); /* bytes unsigned */
+    assert_int_equal(impact_writer_term(w, "c", 1, &err), TRAWL_OK);
+    impact_writer_free(w);
+    assert_int_equal(access(f->tmp, F_OK), -1);
+}
+
+static void test_writer_refuses_postings_out_of_order(void **state)
+{
+    struct fix *f = *state;
+    struct impact_writer *w = new_writer(f);
+    struct trawl_error err;
+
+    assert_int_equal(impact_writer_posting(w, 1, 1, &err), TRAWL_EINPUT); /* no term yet */
+    assert_int_equal(impact_writer_term(w, "a", 1, &err), TRAWL_OK);
+    assert_int_equal(impact_writer_posting(w, 0, 1, &err), TRAWL_EINPUT);
+    assert_int_equal(impact_writer_posting(w, LAST + 1, 1, &err), TRAWL_EINPUT);
+    assert_int_equal(impact_writer_posting(w, 3, 0, &err), TRAWL_EINPUT); /* wdf 0 */
+    assert_int_equal(impact_writer_posting(w, 3, 1, &err), TRAWL_OK);
+    assert_int_equal(impact_writer_posting(w, 3, 1, &err), TRAWL_EINPUT);
+    assert_int_equal(impact_writer_posting(w, 2, 1, &err), TRAWL_EINPUT);
+    assert_int_equal(impact_writer_posting(w, LAST, 1, &err), TRAWL_OK);
+    /* The next term starts again from docid 1. */
+    assert_int_equal(impact_writer_term(w, "b", 1, &err), TRAWL_OK);
+    assert_int_equal(impact_writer_posting(w, 1, 1, &err), TRAWL_OK);
+    impact_writer_free(w);
+}
+
+static void test_writer_refuses_keys_out_of_order(void **state)
+{
+    struct fix *f = *state;
+    struct impact_writer *w = new_writer(f);
+    struct trawl_error err;
+
+    assert_int_equal(impact_writer_key(w, 0, "x", 1, &err), TRAWL_EINPUT);
+    assert_int_equal(impact_writer_key(w, LAST + 1, "x", 1, &err), TRAWL_EINPUT);
+    assert_int_equal(impact_writer_key(w, 4, "x", 1, &err), TRAWL_OK);
+    assert_int_equal(impact_writer_key(w, 4, "y", 1, &err), TRAWL_EINPUT);
+    assert_int_equal(impact_writer_key(w, 2, "y", 1, &err), TRAWL_EINPUT);
+    assert_int_equal(impact_writer_key(w, 5, "y", 1, &err), TRAWL_OK);
+    assert_int_equal(impact_writer_len(w, 0, 1, &err), TRAWL_EINPUT);
+    assert_int_equal(impact_writer_len(w, LAST + 1, 1, &err), TRAWL_EINPUT);
+    assert_int_equal(impact_writer_len(w, LAST, 1, &err), TRAWL_OK);
+    impact_writer_free(w);
+}
+
+static void test_writer_new_in_missing_folder_is_eio(void **state)
+{
+    struct fix *f = *state;
+    struct impact_writer *w = (struct impact_writer *)1;
+    struct impact_info info;
+    struct trawl_error err;
+    char path[192];
+
+    sample_info(&info);
+    snprintf(path, sizeof path, "%s/none/%s", f->dir, IMPACT_FILE);
+    assert_int_equal(impact_writer_new(path, &info, &w, &err), TRAWL_EIO);
+    assert_null(w);
+    assert_non_null(strstr(err.msg, "No such file or directory"));
+}
+
+/* ---- What is left on disk ------------------------------------------------------------------- */
+
+static void test_uncommitted_writer_leaves_nothing(void **state)
+{
+    struct fix *f = *state;
+    struct impact_writer *w = new_writer(f);
+    struct trawl_error err;
+    struct impact_info info;
+
+    assert_int_equal(access(f->tmp, F_OK), 0); /* written under the temporary name */
+    assert_int_equal(access(f->path, F_OK), -1);
+    assert_int_equal(impact_writer_term(w, "a", 1, &err), TRAWL_OK);
+    assert_int_equal(impact_writer_posting(w, 1, 1, &err), TRAWL_OK);
+    impact_writer_free(w);
+    assert_int_equal(access(f->tmp, F_OK), -1);
+    assert_int_equal(access(f->path, F_OK), -1);
+
+    /* Over an existing file: the old one stays as it was. */
+    write_sample(f->path);
+    w = new_writer(f);
+    impact_writer_free(w);
+    assert_int_equal(access(f->tmp, F_OK), -1);
+    assert_int_equal(impact_peek(f->path, &info, &err), TRAWL_OK);
+    assert_int_equal(info.revision, 42);
+    impact_writer_free(NULL);
+}
+
+static void test_committed_writer_leaves_the_file(void **state)
+{
+    struct fix *f = *state;
+    struct impact_writer *w;
+    struct impact_info info;
+    struct trawl_error err;
+    struct impact *im;
+
+    write_sample(f->path);
+    assert_int_equal(access(f->tmp, F_OK), -1);
+    assert_int_equal(access(f->path, F_OK), 0);
+    /* A second commit replaces it whole (here with an empty file of another revision). */
+    sample_info(&info);
+    info.revision = 43;
+    assert_int_equal(impact_writer_new(f->path, &info, &w, &err), TRAWL_OK);
+    assert_int_equal(impact_writer_commit(w, &err), TRAWL_OK);
+    impact_writer_free(w);
+    assert_int_equal(access(f->tmp, F_OK), -1);
+    assert_int_equal(impact_open(f->path, &im, &err), TRAWL_OK);
+    assert_int_equal(impact_info(im)->revision, 43);
+    assert_int_equal(impact_df(im, "apple", 5), 0);
+    impact_close(im);
+}
+
+/* ---- Damaged files --------------------------------------------------------------------------- */
+
+static void read_header(const char *path, struct header *h)
+{
+    struct stat sb;
+    int fd = open(path, O_RDONLY);
+
+    assert_true(fd >= 0);
+    assert_int_equal(fstat(fd, &sb), 0);
+    assert_int_equal(pread(fd, h, sizeof *h, 0), (ssize_t)sizeof *h);
+    close(fd);
+    /* The mirror matches the writer's layout. */
+    assert_memory_equal(h->magic, "TRAWLIMP", 8);
+    assert_int_equal(h->size, (uint64_t)sb.st_size);
+    assert_int_equal(h->nterms, NTERMS);
+    assert_int_equal(h->lastdocid, LAST);
+}
+
+static void put_bytes(const char *path, uint64_t at, const void *p, size_t len)
+{
+    int fd = open(path, O_WRONLY);
+
+    assert_true(fd >= 0);
+    assert_int_equal(pwrite(fd, p, len, (off_t)at), (ssize_t)len);
+    close(fd);
+}
+
+static void get_bytes(const char *path, uint64_t at, void *p, size_t len)
+{
+    int fd = open(path, O_RDONLY);
+
+    assert_true(fd >= 0);
+    assert_int_equal(pread(fd, p, len, (off_t)at), (ssize_t)len);
+    close(fd);
+}
+
+/* Both readers refuse the file at path with TRAWL_EINDEX; what names the damage. */
+static void refused(const char *path, const char *what)
+{
+    struct impact_info info;
+    struct impact *im = (struct impact *)1;
+    struct trawl_error err;
+
+    if (impact_peek(path, &info, &err) != TRAWL_EINDEX)
+        fail_msg("impact_peek took a file with %s", what);
+    if (impact_open(path, &im, &err) != TRAWL_EINDEX)
+        fail_msg("impact_open took a file with %s", what);
+    assert_null(im);
+    assert_non_null(strstr(err.msg, "not an impact file"));
+}
+
+static void test_peek_and_open(void **state)
+{
+    struct fix *f = *state;
+    struct impact_info info;
+    struct impact *im = (struct impact *)1;
+    struct trawl_error err;
+    struct header h;
+    struct stat sb;
+
+    assert_int_equal(impact_peek(f->path, &info, &err), TRAWL_ENOTFOUND);
+    assert_int_equal(impact_open(f->path, &im, &err), TRAWL_ENOTFOUND);
+    assert_null(im);
+
+    write_sample(f->path);
+    assert_int_equal(impact_peek(f->path, &info, &err), TRAWL_OK);
+    assert_int_equal(info.revision, 42);
+    assert_int_equal(info.lastdocid, LAST);
+    assert_int_equal(stat(f->path, &sb), 0);
+    read_header(f->path, &h);
+
+    /* Another magic. */
+    put_bytes(f->path, 0, "TRAWLIMQ", 8);
+    refused(f->path, "another magic");
+    put_bytes(f->path, 0, "TRAWLIMP", 8);
+    assert_int_equal(impact_peek(f->path, &info, &err), TRAWL_OK);
+    /* A longer file than the header says. */
+    assert_int_equal(truncate(f->path, sb.st_size + 1), 0);
+    refused(f->path, "a byte more");
+    /* Shorter: by a byte, to half, to less than a header, to nothing. */
+    assert_int_equal(truncate(f->path, sb.st_size - 1), 0);
+    refused(f->path, "a byte less");
+    assert_int_equal(truncate(f->path, sb.st_size / 2), 0);
+    refused(f->path, "half its bytes");
+    assert_int_equal(truncate(f->path, 100), 0);
+    refused(f->path, "less than a header");
+    assert_int_equal(truncate(f->path, 0), 0);
+    refused(f->path, "no bytes");
+}
+
+/* Writes the sample, changes one header field through fn, and expects both readers to refuse
+ * it. */
+typedef void (*damage_fn)(struct header *h);
+static void dmg_keys_past_end(struct header *h)
+{
+    h->keys_off = h->size + 8;
+}
+static void dmg_keys_len(struct header *h)
+{
+    h->keys_len = h->size - h->keys_off + 1;
+}
+static void dmg_lens_past_end(struct header *h)
+{
+    h->lens_off = h->size;
+}
+static void dmg_ends_unaligned(struct header *h)
+{
+    h->ends_off += 4;
+}
+static void dmg_text_past_end(struct header *h)
+{
+    h->text_off = UINT64_MAX - 7;
+}
+static void dmg_terms_many(struct header *h)
+{
+    h->nterms = UINT32_MAX;
+}
+static void dmg_post_len(struct header *h)
+{
+    h->post_len = UINT64_MAX;
+}
+static void dmg_post_off(struct header *h)
+{
+    h->post_off = 264;
+}
+static void dmg_lastdocid(struct header *h)
+{
+    h->lastdocid = UINT32_MAX;
+}
+static void dmg_version(struct header *h)
+{
+    h->version = 2;
+}
+static void dmg_mark(struct header *h)
+{
+    h->mark = 0x04030201u;
+}
+static void dmg_uuid(struct header *h)
+{
+    memset(h->uuid, 'x', sizeof h->uuid);
+}
+static void dmg_size(struct header *h)
+{
+    h->size -= 8;
+}
+
+static void test_open_refuses_bad_headers(void **state)
+{
+    struct fix *f = *state;
+    static const damage_fn fns[] = {
+        dmg_keys_past_end, dmg_keys_len, dmg_lens_past_end, dmg_ends_unaligned, dmg_text_past_end,
+        dmg_terms_many,    dmg_post_len, dmg_post_off,      dmg_lastdocid,      dmg_version,
+        dmg_mark,          dmg_uuid,     dmg_size,
+    };
+    static const char *const names[] = {
+        "keys past the end",
+        "keys running past the end",
+        "lengths past the end",
+        "unaligned key ends",
+        "term text past the end",
+        "too many terms",
+        "postings running past the end",
+        "postings not after the header",
+        "lastdocid past the tables",
+        "another version",
+        "another byte order",
+        "no NUL in the uuid",
+        "another size",
+    };
+
+    for (size_t i = 0; i < sizeof fns / sizeof fns[0]; i++) {
+        struct header h;
+        struct impact *im;
+        struct trawl_error err;
+        write_sample(f->path);
+        read_header(f->path, &h);
+        fns[i](&h);
+        put_bytes(f->path, 0, &h, sizeof h);
+        refused(f->path, names[i]);
+        /* The writer's own file again is fine: the test changed only what it meant to. */
+        write_sample(f->path);
+        assert_int_equal(impact_open(f->path, &im, &err), TRAWL_OK);
+        impact_close(im);
+    }
+}
+
+/* The entry of term t in the file at path, and where it lies. */
+static uint64_t term_entry(const char *path, const struct header *h, const char *t,
+                           struct term_ent *out)
+{
+    for (uint32_t i = 0; i < h->nterms; i++) {
+        char text[64];
+        uint64_t at = h->terms_off + (uint64_t)i * sizeof *out;
+        get_bytes(path, at, out, sizeof *out);
+        assert_true(out->len < sizeof text);
+        get_bytes(path, h->text_off + out->text, text, out->len);
+        if (out->len == strlen(t) && memcmp(text, t, out->len) == 0)
+            return at;
+    }
+    fail_msg("no term '%s' in the file", t);
+    return 0;
+}
+
+/* impact_top on the one leaf t for the best k: its status. */
+static int top_of(const char *path, const char *t, size_t k)
+{
+    struct impact *im;
+    struct trawl_error err;
+    struct impact_leaf leaf = {t, strlen(t), 1.0};
+    struct impact_hit hits[LAST];
+    size_t n;
+    uint64_t matched;
+    int rc;
+
+    assert_int_equal(impact_open(path, &im, &err), TRAWL_OK);
+    rc = impact_top(im, &leaf, 1, &params, k, hits, &n, &matched, &err);
+    if (rc != TRAWL_OK)
+        assert_non_null(strstr(err.msg, "malformed"));
+    impact_close(im);
+    return rc;
+}
+
+static void test_top_refuses_malformed_postings(void **state)
+{
+    struct fix *f = *state;
+    struct header h;
+    struct term_ent t;
+    unsigned char ff[8], two[2];
+    uint64_t at;
+
+    memset(ff, 0xff, sizeof ff);
+    write_sample(f->path);
+    read_header(f->path, &h);
+    assert_int_equal(top_of(f->path, "cherry", LAST), TRAWL_OK);
+
+    /* Continuation bytes to the end of the term's postings ("cherry": docid 4, wdf 1). Each
+     * case asks for k 0 too, which reads no article id: the postings alone must tell. */
+    term_entry(f->path, &h, "cherry", &t);
+    assert_int_equal(t.bytes, 2);
+    put_bytes(f->path, h.post_off + t.post, ff, t.bytes);
+    assert_int_equal(top_of(f->path, "cherry", LAST), TRAWL_EINDEX);
+    assert_int_equal(top_of(f->path, "cherry", 0), TRAWL_EINDEX);
+    assert_int_equal(top_of(f->path, "apple", LAST), TRAWL_OK); /* the others are fine */
+
+    /* A first gap past lastdocid, then one of 0 (docids must ascend). */
+    write_sample(f->path);
+    two[0] = LAST + 1;
+    two[1] = 1;
+    put_bytes(f->path, h.post_off + t.post, two, 2);
+    assert_int_equal(top_of(f->path, "cherry", LAST), TRAWL_EINDEX);
+    assert_int_equal(top_of(f->path, "cherry", 0), TRAWL_EINDEX);
+    two[0] = 0;
+    put_bytes(f->path, h.post_off + t.post, two, 2);
+    assert_int_equal(top_of(f->path, "cherry", LAST), TRAWL_EINDEX);
+    assert_int_equal(top_of(f->path, "cherry", 0), TRAWL_EINDEX);
+
+    /* A later gap that runs past lastdocid: "fig" is docid 1 then a gap of 7 (docid 8). */
+    write_sample(f->path);
+    term_entry(f->path, &h, "fig", &t);
+    assert_int_equal(t.bytes, 1 + 2 + 1 + 1); /* gap 1, wdf 300 (two bytes), gap 7, wdf 1 */
+    two[0] = LAST;                            /* 1 + 8 = 9 */
+    put_bytes(f->path, h.post_off + t.post + 3, two, 1);
+    assert_int_equal(top_of(f->path, "fig", LAST), TRAWL_EINDEX);
+    assert_int_equal(top_of(f->path, "fig", 0), TRAWL_EINDEX);
+
+    /* A varint cut by the end of the term's postings: "fig"'s entry one byte shorter. */
+    write_sample(f->path);
+    at = term_entry(f->path, &h, "fig", &t);
+    t.bytes--;
+    put_bytes(f->path, at, &t, sizeof t);
+    assert_int_equal(top_of(f->path, "fig", LAST), TRAWL_EINDEX);
+    assert_int_equal(top_of(f->path, "fig", 0), TRAWL_EINDEX);
+
+    /* A term entry pointing outside the postings or the term text, or whose df is not its
+     * postings' count: malformed, not an absent term (which would answer without its weight). */
+    write_sample(f->path);
+    at = term_entry(f->path, &h, "fig", &t);
+    t.post = h.post_len;
+    put_bytes(f->path, at, &t, sizeof t);
+    assert_int_equal(top_of(f->path, "fig", LAST), TRAWL_EINDEX);
+    assert_int_equal(top_of(f->path, "fig", 0), TRAWL_EINDEX);
+    assert_int_equal(top_of(f->path, "apple", LAST), TRAWL_OK);
+    write_sample(f->path);
+    at = term_entry(f->path, &h, "fig", &t);
+    t.text = UINT32_MAX;
+    put_bytes(f->path, at, &t, sizeof t);
+    assert_int_equal(top_of(f->path, "fig", LAST), TRAWL_EINDEX);
+    assert_int_equal(top_of(f->path, "zzz", LAST), TRAWL_EINDEX); /* "fig" is on the way */
+    for (uint32_t df = 1; df <= 3; df += 2) {
+        write_sample(f->path);
+        at = term_entry(f->path, &h, "fig", &t);
+        t.df = df;
+        put_bytes(f->path, at, &t, sizeof t);
+        assert_int_equal(top_of(f->path, "fig", LAST), TRAWL_EINDEX);
+        assert_int_equal(top_of(f->path, "fig", 0), TRAWL_EINDEX);
+    }
+
+    /* An article id table pointing past the ids: TRAWL_EINDEX when a hit needs one. */
+    write_sample(f->path);
+    {
+        uint32_t big = UINT32_MAX;
+        /* ends[5]: where doc 4's article id ends. */
+        put_bytes(f->path, h.ends_off + 5 * sizeof big, &big, sizeof big);
+        assert_int_equal(top_of(f->path, "cherry", LAST), TRAWL_EINDEX);
+        assert_int_equal(top_of(f->path, "fig", LAST), TRAWL_OK); /* docs 1 and 8 */
+    }
+}
+
+/* ---- References ------------------------------------------------------------------------------ */
+
+static void test_references(void **state)
+{
+    struct fix *f = *state;
+    struct impact *im, *again;
+    struct trawl_error err;
+    struct impact_leaf leaf = {"cherry", 6, 1.0};
+    struct impact_hit hit;
+    size_t n;
+    uint64_t matched;
+
+    write_sample(f->path);
+    assert_int_equal(impact_open(f->path, &im, &err), TRAWL_OK);
+    again = impact_ref(im);
+    assert_ptr_equal(again, im);
+    assert_int_equal(impact_top(im, &leaf, 1, &params, 1, &hit, &n, &matched, &err), TRAWL_OK);
+    assert_int_equal(n, 1);
+    impact_close(im);
+    /* The second reference keeps the mapping: the hit's article id still reads. */
+    assert_int_equal(impact_info(again)->revision, 42);
+    assert_memory_equal(hit.key,
+                        "\xc3\xa9"
+                        "clair",
+                        hit.klen);
+    /* Removing the file does not matter to the mapping either. */
+    assert_int_equal(unlink(f->path), 0);
+    assert_int_equal(impact_df(again, "apple", 5), 6);
+    impact_close(again);
+    impact_close(NULL);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_top_matches_brute_force, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_k_zero_counts_only, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_info_and_df, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_uuid_full_length, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_writer_refuses_terms_out_of_order, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_writer_refuses_postings_out_of_order, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_writer_refuses_keys_out_of_order, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_writer_new_in_missing_folder_is_eio, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_uncommitted_writer_leaves_nothing, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_committed_writer_leaves_the_file, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_peek_and_open, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_open_refuses_bad_headers, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_top_refuses_malformed_postings, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_references, setup, teardown),
+    };
+    return cmocka_run_group_tests_name("impact", tests, NULL, NULL);
+}
