@@ -338,7 +338,7 @@ def run(index_exe, search_exe, source, tmp):
     check(rc == 0, f":quit should exit with status 0, not {rc}", t.text())
 
     # Output taller than the terminal goes through $PAGER.
-    env.update(PAGER="sed s/^/PAGED:/", LINES="12")
+    env.update(PAGER="sed s/^/PAGED:/", LINES="14")  # :stats is 12 lines
     t = Term([search_exe, "--db", db], env)
     t.expect(PROMPT)
     out = t.command("party")
