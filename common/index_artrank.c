@@ -1129,6 +1129,8 @@ static int impact_articles(struct index *ix, const struct strlist *occ,
     *n = 0;
     if ((*im = index_impacts(ix, ix->adb, &ix->aimp)) == NULL)
         return TRAWL_ENOTFOUND;
+    if (count > impact_info(*im)->doccount) /* a window past the end asks for no more */
+        count = (size_t)impact_info(*im)->doccount;
     if ((*top = malloc((count ? count : 1) * sizeof **top)) == NULL)
         return terr_set(err, TRAWL_ENOMEM, "out of memory");
     rc = index_impacts_top(*im, occ, o->article_k1, o->article_b, count, *top, n, &matched, &e);

@@ -137,12 +137,25 @@ int index_impacts_fresh(xdb *adb, const char *folder, struct trawl_error *err)
 
 /* ---- Reading ------------------------------------------------------------------------------ */
 
+/* Whether m last looked at this revision of the database, with the file as it is now. */
+static int looked(const struct index_imp *m, const struct xdb_stats *st, int there,
+                  const struct stat *sb)
+{
+    return m->known && m->rev == st->revision && strcmp(m->uuid, st->uuid) == 0 &&
+           m->there == there &&
+           (!there || (m->ino == (uint64_t)sb->st_ino && m->size == (uint64_t)sb->st_size &&
+                       m->mtime_ns == (int64_t)sb->st_mtim.tv_sec * 1000000000 +
+                                          sb->st_mtim.tv_nsec));
+}
+
 struct impact *index_impacts(struct index *ix, xdb *db, struct index_imp *m)
 {
     struct xdb_stats st;
     struct trawl_error e;
+    struct stat sb;
     const char *env;
     char *file = NULL;
+    int there;
 
     if (m->folder == NULL || db == NULL || ix->writable)
         return NULL;
@@ -152,18 +165,26 @@ struct impact *index_impacts(struct index *ix, xdb *db, struct index_imp *m)
         return NULL;
     if (m->imp != NULL && same(impact_info(m->imp), &st))
         return m->imp;
-    if (m->known && m->rev == st.revision && strcmp(m->uuid, st.uuid) == 0)
-        return NULL; /* looked at for this revision already: none that fits */
-    impact_close(m->imp);
-    m->imp = NULL;
-    m->known = 1;
-    m->rev = st.revision;
-    memcpy(m->uuid, st.uuid, sizeof m->uuid);
     if (asprintf(&file, "%s/%s", m->folder, IMPACT_FILE) < 0)
         return NULL;
-    if (impact_open(file, &m->imp, &e) == TRAWL_OK && !same(impact_info(m->imp), &st)) {
+    there = stat(file, &sb) == 0;
+    if (!looked(m, &st, there, &sb)) {
+        /* A new revision, or the file written since (a reader that opened the revision
+         * before its writer had written the file). */
         impact_close(m->imp);
         m->imp = NULL;
+        m->known = 1;
+        m->rev = st.revision;
+        memcpy(m->uuid, st.uuid, sizeof m->uuid);
+        m->there = there;
+        m->ino = there ? (uint64_t)sb.st_ino : 0;
+        m->size = there ? (uint64_t)sb.st_size : 0;
+        m->mtime_ns = there ? (int64_t)sb.st_mtim.tv_sec * 1000000000 + sb.st_mtim.tv_nsec : 0;
+        if (there && impact_open(file, &m->imp, &e) == TRAWL_OK &&
+            !same(impact_info(m->imp), &st)) {
+            impact_close(m->imp);
+            m->imp = NULL;
+        }
     }
     free(file);
     return m->imp;
@@ -200,16 +221,15 @@ int index_imp_state(struct index *ix, uint64_t *bytes)
 
 void index_imp_drop(struct index_imp *m)
 {
-    impact_close(m->imp);
+    impact_close(m->imp); /* `known` stays: the same file is not mapped again */
     m->imp = NULL;
-    m->known = 0;
 }
 
 void index_imp_release(struct index_imp *m)
 {
     index_imp_drop(m);
     free(m->folder);
-    m->folder = NULL;
+    memset(m, 0, sizeof *m);
 }
 
 int index_impacts_top(struct impact *im, const struct strlist *occ, double k1, double b,
@@ -217,6 +237,7 @@ int index_impacts_top(struct impact *im, const struct strlist *occ, double k1, d
                       struct trawl_error *err)
 {
     struct impact_leaf *lv = calloc(occ->n ? occ->n : 1, sizeof *lv);
+
     struct impact_bm25 p = {k1, b, RANK_MIN_NORMLEN};
     double N = (double)impact_info(im)->doccount;
     int rc;

@@ -20,9 +20,13 @@
 struct index_imp {
     char *folder;        /* the database's folder (NULL: sharded or remote: none) */
     struct impact *imp;  /* its file, mapped while it matches the database (else NULL) */
-    int known;           /* looked for at revision rev of the database with uuid */
+    int known;           /* looked for at revision rev of the database with uuid, when the
+                            file was as below (there: 1, inode, size, modification time) */
     uint64_t rev;
     char uuid[40];
+    int there;
+    uint64_t ino, size;
+    int64_t mtime_ns;
 };
 
 struct index {
@@ -316,8 +320,10 @@ void index_artcache_free(struct index_artcache *c); /* NULL-safe */
  * index_impacts_fresh: makes the file of the single local database db in folder anew unless
  * it matches db's revision already. index_impacts: the reader's file of db (ix->adb with
  * &ix->aimp, ix->db with &ix->pimp) when it matches the revision the reader sees, else NULL
- * (Xapian answers); owned by ix. index_imp_drop: forgets it (malformed postings) and frees
- * nothing else; index_imp_release: frees it all. index_impacts_top: the best k documents for
+ * (Xapian answers); owned by ix. A file that did not fit is looked at again only once the
+ * revision or the file changes (a stat per search meanwhile). index_imp_drop: unmaps it
+ * (malformed postings), not to be mapped again until it changes; index_imp_release: frees
+ * it all. index_impacts_top: the best k documents for
  * the OR of the terms occ holds (one per query occurrence), by Xapian's BM25 with k1 and b,
  * as impact_top; TRAWL_ENOTFOUND when a term cannot be in the file (the caller asks Xapian). */
 struct impact;

@@ -243,6 +243,8 @@ static int impact_passages(struct index *ix, const struct strlist *occ,
 
     if (im == NULL)
         return TRAWL_ENOTFOUND;
+    if (k > impact_info(im)->doccount) /* a window past the end asks for no more */
+        k = (size_t)impact_info(im)->doccount;
     if ((top = malloc((k ? k : 1) * sizeof *top)) == NULL)
         return terr_set(err, TRAWL_ENOMEM, "out of memory");
     if ((rc = index_impacts_top(im, occ, o->k1, o->b, k, top, &n, &matched, &e)) != TRAWL_OK) {

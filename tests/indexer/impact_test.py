@@ -20,7 +20,9 @@ than Xapian checks before it estimates) in a temporary folder and checks that:
     postings, and a removed one change no result, and are not used (but for the undamaged terms
     of the overwritten one); the next run rewrites a stale or truncated one, and --compact
     writes one for its new generation;
-  - a sharded index has none and ranks as the single index does."""
+  - a sharded index has none and ranks as the single index does;
+  - a reader that opened the index while the files were missing takes them up once written;
+  - the passage database's file answers the every-passage view as Xapian does."""
 import difflib
 import glob
 import json
@@ -297,7 +299,56 @@ def test_sharded_index_has_none(tmp):
     same_as_xapian(tmp, sharded)
 
 
-run_cases([test_same_results_and_file_used, test_noop_run_keeps_incremental_run_rewrites,
+def ask(p, query, *flags):
+    """One query through a running `trawl-search --json --batch -` (p): its summary object."""
+    p.stdin.write(f"q\t{query}\n")
+    p.stdin.flush()
+    while True:
+        line = p.stdout.readline()
+        assert line, "trawl-search --batch - ended early"
+        o = json.loads(line)
+        if o.get("summary"):
+            return o
+
+
+def test_reader_finds_file_written_after_it_opened(tmp):
+    """A reader that opened the index while its files were missing (a writer still writing
+    them, or a run that was killed) uses them once they appear, with no new revision."""
+    c, db = build(tmp)
+    files = [impact_file(db), os.path.join(os.path.dirname(impact_file(db)), "..",
+                                           "trawl-impacts")]
+    exact = estimated(db, BUSY, 1000, off=True)
+    for f in files:
+        os.remove(f)
+    e = dict(os.environ)
+    e.pop("TRAWL_IMPACTS", None)
+    p = subprocess.Popen([SEARCH, "--db", db, "--json", "-n", "1", "--batch", "-"],
+                         stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=e)
+    try:
+        before = ask(p, BUSY)["estimated"]
+        assert before != exact, f"without the file, Xapian's estimate is exact ({exact})"
+        run([INDEX, "--db", db, c], code=0)  # nothing to index: writes the files
+        assert all(os.path.exists(f) for f in files), "a run did not write the missing files"
+        after = ask(p, BUSY)["estimated"]
+        assert after == exact, f"the reader did not take up the new file: {after} != {exact}"
+    finally:
+        p.stdin.close()
+        p.wait(timeout=30)
+
+
+def test_every_passage_view_same_with_passage_file(tmp):
+    """The passage database's file (gen-N/trawl-impacts) answers --all-passages as Xapian."""
+    c, db = build(tmp)
+    pf = os.path.join(os.path.dirname(impact_file(db)), "..", "trawl-impacts")
+    assert os.path.exists(pf), "no impact file for the passage database"
+    for flags in (("--all-passages",), ("--all-passages", "--offset", "3")):
+        got, want = search(db, QUERIES, extra=flags), search(db, QUERIES, off=True, extra=flags)
+        for q, g, w in zip(QUERIES, got, want):
+            assert g == w, differ(f"{q!r} {flags}", g, w, "file", "xapian")
+
+
+run_cases([test_same_results_and_file_used, test_reader_finds_file_written_after_it_opened,
+           test_every_passage_view_same_with_passage_file, test_noop_run_keeps_incremental_run_rewrites,
            test_stale_file_not_used_then_rewritten, test_truncated_file_not_used_then_rewritten,
            test_overwritten_file_changes_nothing, test_removed_file_then_compact,
            test_sharded_index_has_none], "trawl-impact")
