@@ -1,17 +1,5 @@
-/* impact: the article impact file, written, mapped and scored (impact.h says what and why).
- *
- * Layout (native byte order; the header's marker refuses a file from another kind of machine),
- * every section at an 8-byte boundary:
- *
- *   header (IMPACT_HEADER bytes)
- *   postings   per term: varint(docid - previous docid) varint(wdf), docids ascending
- *   term text  the terms, back to back
- *   terms      struct term_ent per term, in ascending byte order of the term (binary search)
- *   lengths    uint32 per docid 0..lastdocid (0: no document)
- *   key ends   uint32 per docid 0..lastdocid + 1: docid d's article id is
- *              keys[ends[d] .. ends[d + 1])
- *   keys       the article ids, back to back
- */
+/* impact: the impact file, written, mapped and scored (impact.h says what and why, and gives
+ * the layout). */
 #include "common/impact.h"
 
 #include <errno.h>
@@ -26,47 +14,19 @@
 #include "common/grow.h"
 #include "common/sbuf.h"
 
-#define IMPACT_MAGIC "TRAWLIMP"
-#define IMPACT_VERSION 1u
-#define IMPACT_MARK 0x01020304u
-#define IMPACT_HEADER 256
-
-struct header {
-    char magic[8];
-    uint32_t version, mark;
-    uint64_t revision;
-    char uuid[40];
-    uint64_t doccount, total_length;
-    uint32_t lastdocid, nterms;
-    uint64_t post_off, post_len;
-    uint64_t text_off, text_len;
-    uint64_t terms_off;
-    uint64_t lens_off;
-    uint64_t ends_off;
-    uint64_t keys_off, keys_len;
-    uint64_t size; /* the whole file */
-};
-_Static_assert(sizeof(struct header) <= IMPACT_HEADER, "impact header too large");
-
-struct term_ent {
-    uint64_t post;   /* offset of its postings in the postings section */
-    uint32_t bytes;  /* their length */
-    uint32_t df;     /* how many */
-    uint32_t text;   /* offset of the term in the term text */
-    uint32_t len;    /* its length */
-};
-_Static_assert(sizeof(struct term_ent) == 24, "term_ent must be packed");
+_Static_assert(sizeof(struct impact_header) <= IMPACT_HEADER, "impact header too large");
+_Static_assert(sizeof(struct impact_term) == 24, "impact_term must be packed");
 
 /* ---- Writing ------------------------------------------------------------------------------ */
 
 struct impact_writer {
     char *path, *tmp;
     FILE *f;
-    struct header h;
+    struct impact_header h;
     uint32_t *lens, *ends;    /* lastdocid + 1 and + 2 entries */
     uint32_t last_key;        /* the last docid given a key */
     struct sbuf keys, text;   /* article ids, term text */
-    struct term_ent *terms;
+    struct impact_term *terms;
     size_t nterms, cap;
     uint64_t post;            /* bytes of postings so far */
     uint32_t prev;            /* the current term's last docid */
@@ -152,10 +112,10 @@ static int term_cmp(const char *a, size_t alen, const char *b, size_t blen)
 int impact_writer_term(struct impact_writer *w, const char *term, size_t len,
                        struct trawl_error *err)
 {
-    struct term_ent *t;
+    struct impact_term *t;
 
     if (w->nterms > 0) {
-        const struct term_ent *p = &w->terms[w->nterms - 1];
+        const struct impact_term *p = &w->terms[w->nterms - 1];
         if (term_cmp(w->text.buf + p->text, p->len, term, len) >= 0)
             return terr_set(err, TRAWL_EINPUT, "impact terms out of order");
     }
@@ -200,7 +160,7 @@ static int flush_buf(struct impact_writer *w, struct trawl_error *err)
 int impact_writer_posting(struct impact_writer *w, uint32_t id, uint32_t wdf,
                           struct trawl_error *err)
 {
-    struct term_ent *t = w->nterms > 0 ? &w->terms[w->nterms - 1] : NULL;
+    struct impact_term *t = w->nterms > 0 ? &w->terms[w->nterms - 1] : NULL;
     unsigned char b[10];
     size_t n;
 
@@ -261,7 +221,7 @@ static int sync_dir(const char *path)
 
 int impact_writer_commit(struct impact_writer *w, struct trawl_error *err)
 {
-    struct header *h = &w->h;
+    struct impact_header *h = &w->h;
     uint64_t n = h->lastdocid;
     long end;
 
@@ -323,10 +283,10 @@ struct impact {
     const unsigned char *base;
     size_t size;
     struct impact_info info;
-    const struct header *h;
+    const struct impact_header *h;
     const unsigned char *post;
     const char *text, *keys;
-    const struct term_ent *terms;
+    const struct impact_term *terms;
     const uint32_t *lens, *ends;
     double *acc;          /* impact_top's scratch, per docid: zero between calls */
     unsigned char *seen;  /* per docid: reached by this call's leaves (zero between calls) */
@@ -339,7 +299,7 @@ static int inside(uint64_t off, uint64_t len, uint64_t size, int align)
     return off <= size && len <= size - off && (!align || off % 8 == 0);
 }
 
-static int header_ok(const struct header *h, uint64_t size)
+static int header_ok(const struct impact_header *h, uint64_t size)
 {
     uint64_t n = (uint64_t)h->lastdocid;
 
@@ -347,12 +307,12 @@ static int header_ok(const struct header *h, uint64_t size)
            h->version == IMPACT_VERSION && h->mark == IMPACT_MARK && h->size == size &&
            memchr(h->uuid, '\0', sizeof h->uuid) != NULL && h->post_off == IMPACT_HEADER &&
            inside(h->post_off, h->post_len, size, 1) && inside(h->text_off, h->text_len, size, 1) &&
-           inside(h->terms_off, (uint64_t)h->nterms * sizeof(struct term_ent), size, 1) &&
+           inside(h->terms_off, (uint64_t)h->nterms * sizeof(struct impact_term), size, 1) &&
            inside(h->lens_off, (n + 1) * 4, size, 1) && inside(h->ends_off, (n + 2) * 4, size, 1) &&
            inside(h->keys_off, h->keys_len, size, 1);
 }
 
-static void info_of(const struct header *h, struct impact_info *out)
+static void info_of(const struct impact_header *h, struct impact_info *out)
 {
     memset(out, 0, sizeof *out);
     out->revision = h->revision;
@@ -369,7 +329,7 @@ static int not_impact(const char *path, struct trawl_error *err)
 
 int impact_peek(const char *path, struct impact_info *out, struct trawl_error *err)
 {
-    struct header h;
+    struct impact_header h;
     struct stat sb;
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     ssize_t got;
@@ -426,7 +386,7 @@ int impact_open(const char *path, struct impact **out, struct trawl_error *err)
     info_of(im->h, &im->info);
     im->post = im->base + im->h->post_off;
     im->text = (const char *)im->base + im->h->text_off;
-    im->terms = (const struct term_ent *)(im->base + im->h->terms_off);
+    im->terms = (const struct impact_term *)(im->base + im->h->terms_off);
     im->lens = (const uint32_t *)(im->base + im->h->lens_off);
     im->ends = (const uint32_t *)(im->base + im->h->ends_off);
     im->keys = (const char *)im->base + im->h->keys_off;
@@ -460,14 +420,14 @@ const struct impact_info *impact_info(const struct impact *im)
  * search meets points outside the term text or the postings: the file is malformed, and the
  * term must not pass for absent (a query would lose its weight without a word said). */
 static int find_term(const struct impact *im, const char *term, size_t len,
-                     const struct term_ent **out)
+                     const struct impact_term **out)
 {
     size_t lo = 0, hi = im->h->nterms;
 
     *out = NULL;
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
-        const struct term_ent *t = &im->terms[mid];
+        const struct impact_term *t = &im->terms[mid];
         int c;
         if (!inside(t->text, t->len, im->h->text_len, 0))
             return 0;
@@ -488,7 +448,7 @@ static int find_term(const struct impact *im, const char *term, size_t len,
 
 uint64_t impact_df(const struct impact *im, const char *term, size_t len)
 {
-    const struct term_ent *t;
+    const struct impact_term *t;
 
     return find_term(im, term, len, &t) && t != NULL ? t->df : 0;
 }
@@ -587,7 +547,7 @@ static int hit_cmp(const void *pa, const void *pb)
 
 /* Adds one leaf's contributions to the accumulators, marking the documents it reaches first.
  * 0 when its postings are malformed. */
-static int add_leaf(struct impact *im, const struct term_ent *t, double weight,
+static int add_leaf(struct impact *im, const struct impact_term *t, double weight,
                     const struct impact_bm25 *p, double len_factor, size_t *ntouched)
 {
     const unsigned char *q = im->post + t->post, *end = q + t->bytes;
@@ -641,7 +601,7 @@ int impact_top(struct impact *im, const struct impact_leaf *leaves, size_t nleav
     len_factor = avlength != 0 ? 1 / avlength : 0;
     /* Term at a time: each document's weight is summed over the leaves in their order. */
     for (size_t j = 0; ok && j < nleaves; j++) {
-        const struct term_ent *t;
+        const struct impact_term *t;
         ok = find_term(im, leaves[j].term, leaves[j].len, &t);
         if (ok && t != NULL)
             ok = add_leaf(im, t, leaves[j].weight, p, len_factor, &ntouched);

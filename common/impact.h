@@ -37,6 +37,46 @@ struct impact_info {
     uint32_t lastdocid;    /* highest docid: the per-document arrays run 0..lastdocid */
 };
 
+/* ---- The file's layout (the one definition: impact.c, and tests that damage files) --------
+ * Native byte order (IMPACT_MARK refuses a file from another kind of machine); every section
+ * at an 8-byte boundary, at the offsets the header gives:
+ *   header (IMPACT_HEADER bytes)
+ *   postings   per term: varint(docid - previous docid) varint(wdf), docids ascending
+ *   term text  the terms, back to back
+ *   terms      struct impact_term per term, in ascending byte order of the term
+ *   lengths    uint32 per docid 0..lastdocid (0: no document)
+ *   key ends   uint32 per docid 0..lastdocid + 1: docid d's article id is
+ *              keys[ends[d] .. ends[d + 1])
+ *   keys       the article ids, back to back */
+#define IMPACT_MAGIC "TRAWLIMP"
+#define IMPACT_VERSION 1u
+#define IMPACT_MARK 0x01020304u
+#define IMPACT_HEADER 256
+
+struct impact_header {
+    char magic[8];
+    uint32_t version, mark;
+    uint64_t revision;
+    char uuid[40];
+    uint64_t doccount, total_length;
+    uint32_t lastdocid, nterms;
+    uint64_t post_off, post_len;
+    uint64_t text_off, text_len;
+    uint64_t terms_off;
+    uint64_t lens_off;
+    uint64_t ends_off;
+    uint64_t keys_off, keys_len;
+    uint64_t size; /* the whole file */
+};
+
+struct impact_term {
+    uint64_t post;  /* offset of its postings in the postings section */
+    uint32_t bytes; /* their length */
+    uint32_t df;    /* how many */
+    uint32_t text;  /* offset of the term in the term text */
+    uint32_t len;   /* its length */
+};
+
 /* ---- Writing ------------------------------------------------------------------------------ */
 
 struct impact_writer;

@@ -27,27 +27,6 @@
 
 #include "common/impact.h"
 
-/* A mirror of impact.c's file header (layout version 1), for damaging files on purpose;
- * read_header checks the mirror against a file the writer made (magic and size). */
-struct header {
-    char magic[8];
-    uint32_t version, mark;
-    uint64_t revision;
-    char uuid[40];
-    uint64_t doccount, total_length;
-    uint32_t lastdocid, nterms;
-    uint64_t post_off, post_len;
-    uint64_t text_off, text_len;
-    uint64_t terms_off;
-    uint64_t lens_off;
-    uint64_t ends_off;
-    uint64_t keys_off, keys_len;
-    uint64_t size;
-};
-struct term_ent {
-    uint64_t post;
-    uint32_t bytes, df, text, len;
-};
 
 /* ---- The sample: eight docids, one of them no document, two without an article id ---------- */
 
@@ -565,7 +544,7 @@ static void test_committed_writer_leaves_the_file(void **state)
 
 /* ---- Damaged files --------------------------------------------------------------------------- */
 
-static void read_header(const char *path, struct header *h)
+static void read_header(const char *path, struct impact_header *h)
 {
     struct stat sb;
     int fd = open(path, O_RDONLY);
@@ -574,8 +553,8 @@ static void read_header(const char *path, struct header *h)
     assert_int_equal(fstat(fd, &sb), 0);
     assert_int_equal(pread(fd, h, sizeof *h, 0), (ssize_t)sizeof *h);
     close(fd);
-    /* The mirror matches the writer's layout. */
-    assert_memory_equal(h->magic, "TRAWLIMP", 8);
+    /* The header as impact.h lays it out. */
+    assert_memory_equal(h->magic, IMPACT_MAGIC, 8);
     assert_int_equal(h->size, (uint64_t)sb.st_size);
     assert_int_equal(h->nterms, NTERMS);
     assert_int_equal(h->lastdocid, LAST);
@@ -620,7 +599,7 @@ static void test_peek_and_open(void **state)
     struct impact_info info;
     struct impact *im = (struct impact *)1;
     struct trawl_error err;
-    struct header h;
+    struct impact_header h;
     struct stat sb;
 
     assert_int_equal(impact_peek(f->path, &info, &err), TRAWL_ENOTFOUND);
@@ -655,56 +634,56 @@ static void test_peek_and_open(void **state)
 
 /* Writes the sample, changes one header field through fn, and expects both readers to refuse
  * it. */
-typedef void (*damage_fn)(struct header *h);
-static void dmg_keys_past_end(struct header *h)
+typedef void (*damage_fn)(struct impact_header *h);
+static void dmg_keys_past_end(struct impact_header *h)
 {
     h->keys_off = h->size + 8;
 }
-static void dmg_keys_len(struct header *h)
+static void dmg_keys_len(struct impact_header *h)
 {
     h->keys_len = h->size - h->keys_off + 1;
 }
-static void dmg_lens_past_end(struct header *h)
+static void dmg_lens_past_end(struct impact_header *h)
 {
     h->lens_off = h->size;
 }
-static void dmg_ends_unaligned(struct header *h)
+static void dmg_ends_unaligned(struct impact_header *h)
 {
     h->ends_off += 4;
 }
-static void dmg_text_past_end(struct header *h)
+static void dmg_text_past_end(struct impact_header *h)
 {
     h->text_off = UINT64_MAX - 7;
 }
-static void dmg_terms_many(struct header *h)
+static void dmg_terms_many(struct impact_header *h)
 {
     h->nterms = UINT32_MAX;
 }
-static void dmg_post_len(struct header *h)
+static void dmg_post_len(struct impact_header *h)
 {
     h->post_len = UINT64_MAX;
 }
-static void dmg_post_off(struct header *h)
+static void dmg_post_off(struct impact_header *h)
 {
     h->post_off = 264;
 }
-static void dmg_lastdocid(struct header *h)
+static void dmg_lastdocid(struct impact_header *h)
 {
     h->lastdocid = UINT32_MAX;
 }
-static void dmg_version(struct header *h)
+static void dmg_version(struct impact_header *h)
 {
     h->version = 2;
 }
-static void dmg_mark(struct header *h)
+static void dmg_mark(struct impact_header *h)
 {
     h->mark = 0x04030201u;
 }
-static void dmg_uuid(struct header *h)
+static void dmg_uuid(struct impact_header *h)
 {
     memset(h->uuid, 'x', sizeof h->uuid);
 }
-static void dmg_size(struct header *h)
+static void dmg_size(struct impact_header *h)
 {
     h->size -= 8;
 }
@@ -734,7 +713,7 @@ static void test_open_refuses_bad_headers(void **state)
     };
 
     for (size_t i = 0; i < sizeof fns / sizeof fns[0]; i++) {
-        struct header h;
+        struct impact_header h;
         struct impact *im;
         struct trawl_error err;
         write_sample(f->path);
@@ -750,8 +729,8 @@ static void test_open_refuses_bad_headers(void **state)
 }
 
 /* The entry of term t in the file at path, and where it lies. */
-static uint64_t term_entry(const char *path, const struct header *h, const char *t,
-                           struct term_ent *out)
+static uint64_t term_entry(const char *path, const struct impact_header *h, const char *t,
+                           struct impact_term *out)
 {
     for (uint32_t i = 0; i < h->nterms; i++) {
         char text[64];
@@ -788,8 +767,8 @@ static int top_of(const char *path, const char *t, size_t k)
 static void test_top_refuses_malformed_postings(void **state)
 {
     struct fix *f = *state;
-    struct header h;
-    struct term_ent t;
+    struct impact_header h;
+    struct impact_term t;
     unsigned char ff[8], two[2];
     uint64_t at;
 
