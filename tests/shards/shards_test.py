@@ -3,13 +3,29 @@
 
     shards_test.py BUILD_DIR SOURCE_DIR [N_QUERIES]
 
-Builds Reuters-21578 (from ../shared beside the project; skipped with 77 when absent) as
-one index and as two shards, serves the shards with two xapian-tcpsrv processes on
-127.0.0.1, and checks that a batch of queries (the first N of the 1000-query set plus
-phrase, filter and exclusion queries) returns the same passages in the same order with
-the same scores (1e-9) from all of them, then that a stopped shard gives the documented
-error, --allow-partial a warning, and that --compact changes nothing. The servers are
-stopped whatever happens."""
+Issue #22's acceptance: the results of the default view are identical for one index, the same
+articles in 3 shards, and those shards through xapian-progsrv, on the 1,000 Reuters queries
+with --trec. Builds Reuters-21578 (from ../shared beside the project; skipped with 77 when
+absent) as one index and as three shards, and runs a batch of queries (the first N_QUERIES,
+default all 1,000, of the Reuters query set, plus phrase, filter and exclusion queries) in
+both views, the default and --all-passages, on:
+
+- the one index, through its impact files (trawl's own matcher for plain OR queries);
+- the one index with TRAWL_IMPACTS=off (Xapian's matcher);
+- the three shards, local;
+- the three shards served by six xapian-tcpsrv on 127.0.0.1 (a shard and its article
+  database each), named by XAPIANDB and ARTICLES stubs;
+- the three shards through `remote :xapian-progsrv PATH` stub lines (prog_test.py's format).
+
+Each configuration's `--trec x -n 10 --batch -` output must equal the one index's byte for
+byte (scores at 6 decimals). The JSON results (passages, order, 'more', scores within 1e-9:
+the impact files' sums may differ from Xapian's in the last bit, and their 'estimated' is
+exact) are compared for the one index against TRAWL_IMPACTS=off, the local shards and the
+tcp shards; the impact files must have answered (some 'estimated' differs from Xapian's).
+Then a stopped shard gives the documented error, --allow-partial a warning, and --compact
+changes nothing. The remote batches, which wait on round trips, run side by side. The servers
+are stopped whatever happens."""
+import concurrent.futures
 import json
 import os
 import shutil
@@ -21,7 +37,8 @@ import tempfile
 import time
 
 BUILD, SOURCE = sys.argv[1], sys.argv[2]
-NQ = int(sys.argv[3]) if len(sys.argv) > 3 else 250
+NQ = int(sys.argv[3]) if len(sys.argv) > 3 else 1000
+NSHARDS = 3
 INDEX = os.path.join(BUILD, "indexer", "trawl-index")
 SEARCH = os.path.join(BUILD, "searcher", "trawl-search")
 SHARED = os.path.join(os.path.dirname(os.path.abspath(SOURCE)), "shared", "data")
@@ -30,28 +47,61 @@ QUERIES = os.path.join(SHARED, "reuters-queries.tsv")
 EXTRA = ['"crude oil prices"', 'opec "production quota"', '"oil" -crude', 'wheat date:1987-03',
          '(coffee OR cocoa) AND NOT sugar', '"interest rates" date:1987-04..', 'bank* +rates',
          'export* wheat']
-failures = []
+VIEWS = {"default": [], "--all-passages": ["--all-passages"]}
+IMPACTS_OFF = dict(os.environ, TRAWL_IMPACTS="off")
 servers = []
+passed = []
 
 
-def run(argv, code=None, stdin=None):
-    r = subprocess.run(argv, capture_output=True, text=True, input=stdin, timeout=600)
+def ok(name):
+    passed.append(name)
+    print("ok - " + name, flush=True)
+
+
+def run(argv, code=None, stdin=None, env=None):
+    r = subprocess.run(argv, capture_output=True, text=True, input=stdin, env=env, timeout=1500)
     if code is not None and r.returncode != code:
         raise AssertionError(f"{argv} exited {r.returncode}, expected {code}\n{r.stderr}")
     return r
 
 
-def results(db, queries, *flags):
+def batch(db, queries, flags, env=None):
+    """The output of one batch search of queries (qids q0, q1, ...) on db."""
     text = "".join(f"q{i}\t{q}\n" for i, q in enumerate(queries))
-    r = run([SEARCH, "--db", db, "--json", "-n", "10", *flags, "--batch", "-"], stdin=text)
-    assert r.returncode in (0, 1), r.stderr
-    hits = {}
-    for line in r.stdout.splitlines():
+    r = run([SEARCH, "--db", db, "-n", "10", *flags, "--batch", "-"], stdin=text, env=env)
+    assert r.returncode in (0, 1), f"{db} {flags}: exit {r.returncode}: {r.stderr}"
+    return r.stdout
+
+
+def batches(jobs):
+    """Runs {name: (db, queries, flags, env)} side by side: the remote searches wait on round
+    trips, not on the processor. Returns {name: output}."""
+    with concurrent.futures.ThreadPoolExecutor(max_workers=len(jobs)) as pool:
+        futures = {name: pool.submit(batch, *job) for name, job in jobs.items()}
+        return {name: f.result() for name, f in futures.items()}
+
+
+def trec(view):
+    return ["--trec", "x", *VIEWS[view]]
+
+
+def json_flags(view):
+    return ["--json", *VIEWS[view]]
+
+
+def hits(text):
+    out = {}
+    for line in text.splitlines():
         o = json.loads(line)
         if not o.get("summary"):
-            hits.setdefault(o["qid"], []).append((o["article"], o["passage"], o["score"],
-                                                  o["more"]))
-    return hits
+            out.setdefault(o["qid"], []).append((o["article"], o["passage"], o["score"],
+                                                 o["more"]))
+    return out
+
+
+def estimates(text):
+    return {o["qid"]: o["estimated"] for o in map(json.loads, text.splitlines())
+            if o.get("summary")}
 
 
 def same(a, b, what):
@@ -63,6 +113,29 @@ def same(a, b, what):
         for h, k in zip(x, y):
             assert abs(h[2] - k[2]) <= 1e-9, f"{what}: {qid} scores differ: {h} {k}"
             assert h[3] == k[3], f"{what}: {qid} 'more' differs: {h} {k}"
+
+
+def same_text(a, b, what, queries):
+    """--trec outputs must be equal byte for byte; else name the first query that differs,
+    with both outputs' lines for it, and how many queries differ."""
+    if a == b:
+        return
+
+    def by_qid(text):
+        out = {}
+        for line in text.splitlines(keepends=True):
+            out.setdefault(line.split(" ", 1)[0], []).append(line)
+        return out
+    x, y = by_qid(a), by_qid(b)
+    differ = [q for q in sorted(x.keys() | y.keys(), key=lambda q: int(q[1:]))
+              if x.get(q) != y.get(q)]
+    if not differ:
+        raise AssertionError(f"{what}: --trec outputs differ in their order of queries")
+    q = differ[0]
+    raise AssertionError(
+        f"{what}: --trec output differs on {len(differ)} queries, first {q} "
+        f"({queries[int(q[1:])]!r}):\n--- expected\n{''.join(x.get(q, []))}"
+        f"--- got\n{''.join(y.get(q, []))}")
 
 
 def free_port():
@@ -91,51 +164,95 @@ def serve(path):
     raise AssertionError(f"cannot start xapian-tcpsrv for {path}")
 
 
+def write_stubs(folder, passages, articles):
+    os.makedirs(folder)
+    for name, lines in (("XAPIANDB", passages), ("ARTICLES", articles)):
+        with open(os.path.join(folder, name), "w") as f:
+            f.write("".join(line + "\n" for line in lines))
+
+
+def build(one, sharded):
+    """Both indexes at once: each build waits on its disk as much as on the processor."""
+    procs = [subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+             for argv in ([INDEX, "-q", "--db", one, CORPUS],
+                          [INDEX, "-q", "--db", sharded, "--shards", str(NSHARDS), CORPUS])]
+    for p in procs:
+        out, err = p.communicate(timeout=1500)
+        assert p.returncode == 0, f"{p.args} exited {p.returncode}\n{err}"
+    r = run([SEARCH, "--db", one, "--stats"], 0)
+    assert any(line.startswith("impact files") and line.endswith(" MB")
+               for line in r.stdout.splitlines()), f"no impact files in the one index\n{r.stdout}"
+    with open(os.path.join(sharded, "XAPIANDB")) as f:
+        shard_dirs = [line.split()[1] for line in f if line.strip()]
+    assert len(shard_dirs) == NSHARDS, shard_dirs
+    return shard_dirs
+
+
 def main(tmp):
     queries = []
     with open(QUERIES, encoding="utf-8") as f:
         for line in f:
             queries.append(line.rstrip("\n").split("\t", 1)[1])
     queries = queries[:NQ] + EXTRA
-    one, sharded, remote = (os.path.join(tmp, n) for n in ("one", "sharded", "remote"))
-    run([INDEX, "-q", "--db", one, CORPUS], 0)
-    run([INDEX, "-q", "--db", sharded, "--shards", "2", CORPUS], 0)
-    with open(os.path.join(sharded, "XAPIANDB")) as f:
-        shard_dirs = [line.split()[1] for line in f if line.strip()]
-    assert len(shard_dirs) == 2, shard_dirs
-    base = results(one, queries)
-    assert sum(len(v) for v in base.values()) > 1000, "too few hits to compare"
-    same(base, results(sharded, queries), "local shards")
-    # every passage, each fused with its article's score: the articles' passages found per shard
-    base_all = results(one, queries, "--all-passages")
-    same(base_all, results(sharded, queries, "--all-passages"), "local shards, --all-passages")
-    print("ok - sharded equals unsharded")
+    one, sharded, remote, prog = (os.path.join(tmp, n)
+                                  for n in ("one", "sharded", "remote", "prog"))
+    shard_dirs = build(one, sharded)
 
-    ports, machine = [], []
+    # the one index (impact files), the same without them (Xapian), the local shards
+    jobs = {}
+    for view in VIEWS:
+        for name, db, env in (("one", one, None), ("off", one, IMPACTS_OFF),
+                              ("sharded", sharded, None)):
+            jobs[name, "json", view] = (db, queries, json_flags(view), env)
+            jobs[name, "trec", view] = (db, queries, trec(view), env)
+    out = batches(jobs)
+    base = {view: hits(out["one", "json", view]) for view in VIEWS}
+    assert sum(len(v) for v in base["default"].values()) > 1000, "too few hits to compare"
+    for view in VIEWS:
+        same(base[view], hits(out["off", "json", view]), f"TRAWL_IMPACTS=off, {view}")
+        # the files count the matches exactly, Xapian estimates: equal everywhere would mean
+        # the files were not read, and the two ways not compared
+        a, b = estimates(out["one", "json", view]), estimates(out["off", "json", view])
+        assert any(a[q] != b[q] for q in a), f"{view}: the impact files did not answer"
+        same_text(out["one", "trec", view], out["off", "trec", view],
+                  f"TRAWL_IMPACTS=off --trec, {view}", queries)
+    ok("the impact files give Xapian's results")
+    for view in VIEWS:
+        same(base[view], hits(out["sharded", "json", view]), f"local shards, {view}")
+        same_text(out["one", "trec", view], out["sharded", "trec", view],
+                  f"local shards --trec, {view}", queries)
+    ok(f"{NSHARDS} shards equal one index")
+
+    ports, aports, machine = [], [], []
     for d in shard_dirs:
+        # a shard and its article database (named by the ARTICLES stub: README, Index
+        # layout), both on the shard's machine
         p, port = serve(os.path.join(sharded, d))
+        ap, aport = serve(os.path.join(sharded, d, "articles"))
         ports.append(port)
-        machine.append([p])
-    # the article databases too, named by the ARTICLES stub (README, Index layout), each
-    # served beside its shard
-    aports = []
-    for k, d in enumerate(shard_dirs):
-        p, port = serve(os.path.join(sharded, d, "articles"))
-        aports.append(port)
-        machine[k].append(p)
-    os.makedirs(remote)
-    with open(os.path.join(remote, "XAPIANDB"), "w") as f:
-        for port in ports:
-            f.write(f"remote 127.0.0.1:{port}\n")
-    with open(os.path.join(remote, "ARTICLES"), "w") as f:
-        for port in aports:
-            f.write(f"remote 127.0.0.1:{port}\n")
-    same(base, results(remote, queries), "remote shards")
-    same(base_all, results(remote, queries, "--all-passages"), "remote shards, --all-passages")
+        aports.append(aport)
+        machine.append([p, ap])
+    write_stubs(remote, [f"remote 127.0.0.1:{port}" for port in ports],
+                [f"remote 127.0.0.1:{port}" for port in aports])
+    paths = [os.path.join(sharded, d) for d in shard_dirs]
+    write_stubs(prog, [f"remote :xapian-progsrv {p}" for p in paths],
+                [f"remote :xapian-progsrv {p}/articles" for p in paths])
+    jobs = {}
+    for view in VIEWS:
+        jobs["tcp", "json", view] = (remote, queries, json_flags(view), None)
+        jobs["tcp", "trec", view] = (remote, queries, trec(view), None)
+        jobs["prog", "trec", view] = (prog, queries, trec(view), None)
+    out.update(batches(jobs))
+    for view in VIEWS:
+        same(base[view], hits(out["tcp", "json", view]), f"tcp shards, {view}")
+        same_text(out["one", "trec", view], out["tcp", "trec", view],
+                  f"tcp shards --trec, {view}", queries)
+        same_text(out["one", "trec", view], out["prog", "trec", view],
+                  f"xapian-progsrv shards --trec, {view}", queries)
     # explain and the whole article work for a remote hit too
     r = run([SEARCH, "--db", remote, "--explain", "-n", "1", "--no-scores", "crude oil"], 0)
     assert "explain: BM25" in r.stdout, r.stdout
-    print("ok - remote equals local")
+    ok("remote shards (xapian-tcpsrv, xapian-progsrv) equal one index")
 
     for p in machine[-1]:  # the last shard's machine goes down: both its servers
         os.killpg(p.pid, signal.SIGTERM)
@@ -146,27 +263,31 @@ def main(tmp):
     r = run([SEARCH, "--db", remote, "--allow-partial", "--trec", "t", "crude oil"])
     assert r.returncode == 0, r.stderr
     assert "results are partial" in r.stderr, r.stderr
-    print("ok - a stopped shard is named; --allow-partial searches the rest")
+    ok("a stopped shard is named; --allow-partial searches the rest")
 
     r = run([INDEX, "--db", sharded, "--compact"], 0)
     assert "compacted" in r.stdout, r.stdout
     with open(os.path.join(sharded, "XAPIANDB")) as f:
         assert len([line for line in f if line.strip()]) == 1, "shards not merged"
-    same(base, results(sharded, queries), "compacted")
-    print("ok - compaction keeps results")
+    compacted = batches({"json": (sharded, queries, json_flags("default"), None),
+                         "trec": (sharded, queries, trec("default"), None)})
+    same(base["default"], hits(compacted["json"]), "compacted")
+    same_text(out["one", "trec", "default"], compacted["trec"], "compacted --trec", queries)
+    ok("compaction keeps results")
 
 
 if __name__ == "__main__":
-    if not os.path.exists(CORPUS) or shutil.which("xapian-tcpsrv") is None:
-        print("1..0 # SKIP needs ../shared/data and xapian-tcpsrv")
+    if not os.path.exists(CORPUS) or any(shutil.which(t) is None
+                                         for t in ("xapian-tcpsrv", "xapian-progsrv")):
+        print("1..0 # SKIP needs ../shared/data, xapian-tcpsrv and xapian-progsrv")
         sys.exit(77)
     tmp = tempfile.mkdtemp(prefix="trawl-shards-")
     try:
         main(tmp)
-        print("1..4")
+        print(f"1..{len(passed)}")
     except AssertionError as e:
-        print("not ok - " + str(e).replace("\n", "\n# "))
-        print("1..4")
+        print("not ok - " + str(e).rstrip("\n").replace("\n", "\n# "))
+        print(f"1..{len(passed) + 1}")
         sys.exit(1)
     finally:
         for p in servers:
