@@ -289,8 +289,10 @@ struct impact {
     const struct impact_term *terms;
     const uint32_t *lens, *ends;
     double *acc;          /* impact_top's scratch, per docid: zero between calls */
-    unsigned char *seen;  /* per docid: reached by this call's leaves (zero between calls) */
     uint32_t *touched;    /* the docids reached, in the order first reached */
+    unsigned char *seen;  /* per docid: reached by this call's leaves (zero between calls) */
+    void *scratch;        /* the one mapping the three live in */
+    size_t scratch_len;
 };
 
 /* Whether [off, off + len) lies inside a file of size bytes, 8-aligned when align. */
@@ -405,9 +407,8 @@ void impact_close(struct impact *im)
     if (im == NULL || --im->refs > 0)
         return;
     munmap((void *)im->base, im->size);
-    free(im->acc);
-    free(im->seen);
-    free(im->touched);
+    if (im->scratch != NULL)
+        munmap(im->scratch, im->scratch_len);
     free(im);
 }
 
@@ -575,6 +576,26 @@ static int add_leaf(struct impact *im, const struct impact_term *t, double weigh
     return seen == t->df; /* else the entry's df, the idf's input, is not the truth */
 }
 
+/* The accumulators, the list of docids reached and their marks: 13 bytes a document, in one
+ * zeroed mapping whose pages are all made at once (a 10x Reuters article file's 190,000
+ * documents: 2.5 MB; the first search would otherwise fault in most of them one by one).
+ * Kept zeroed between calls. -1 when it cannot be had. */
+static int alloc_scratch(struct impact *im, size_t ndocs)
+{
+    size_t len = ndocs * (sizeof *im->acc + sizeof *im->touched + 1);
+    void *m = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE,
+                   -1, 0);
+
+    if (m == MAP_FAILED)
+        return -1;
+    im->scratch = m;
+    im->scratch_len = len;
+    im->acc = m;                                               /* 8-byte aligned: page start */
+    im->touched = (uint32_t *)(im->acc + ndocs);               /* 4-byte aligned */
+    im->seen = (unsigned char *)(im->touched + ndocs);
+    return 0;
+}
+
 int impact_top(struct impact *im, const struct impact_leaf *leaves, size_t nleaves,
                const struct impact_bm25 *p, size_t k, struct impact_hit *out, size_t *n,
                uint64_t *matched, struct trawl_error *err)
@@ -585,17 +606,8 @@ int impact_top(struct impact *im, const struct impact_leaf *leaves, size_t nleav
 
     *n = 0;
     *matched = 0;
-    if (im->acc == NULL) { /* the scratch of the handle's searches, kept zeroed between them */
-        if ((im->acc = calloc(ndocs, sizeof *im->acc)) == NULL ||
-            (im->seen = calloc(ndocs, 1)) == NULL ||
-            (im->touched = malloc(ndocs * sizeof *im->touched)) == NULL) {
-            free(im->acc);
-            free(im->seen);
-            im->acc = NULL;
-            im->seen = NULL;
-            return terr_set(err, TRAWL_ENOMEM, "out of memory");
-        }
-    }
+    if (im->scratch == NULL && alloc_scratch(im, ndocs) != 0)
+        return terr_set(err, TRAWL_ENOMEM, "out of memory");
     /* Xapian's BM25Weight: normlen = max(len / average, min_normlen), average = total / N. */
     avlength = im->h->doccount > 0 ? (double)im->h->total_length / (double)im->h->doccount : 0;
     len_factor = avlength != 0 ? 1 / avlength : 0;
