@@ -64,8 +64,8 @@ int impact_writer_new(const char *path, const struct impact_info *info,
     w->h.version = IMPACT_VERSION;
     w->h.mark = IMPACT_MARK;
     w->h.revision = info->revision;
-    memcpy(w->h.uuid, info->uuid, sizeof w->h.uuid);
-    w->h.uuid[sizeof w->h.uuid - 1] = '\0';
+    /* Up to its NUL, the rest zero (calloc): no byte of the file is left to chance. */
+    memcpy(w->h.uuid, info->uuid, strnlen(info->uuid, sizeof w->h.uuid - 1));
     w->h.doccount = info->doccount;
     w->h.total_length = info->total_length;
     w->h.lastdocid = info->lastdocid;

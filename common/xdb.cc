@@ -537,7 +537,7 @@ extern "C" int xdb_stats(xdb *db, struct xdb_stats *out, struct trawl_error *err
         out->total_length = db->db.get_total_length();
         out->has_positions = db->db.has_positions() ? 1 : 0;
         out->revision = 0;
-        out->uuid[0] = '\0';
+        memset(out->uuid, 0, sizeof out->uuid); /* whole: it is copied into files */
         /* get_revision() works only on a single local database. */
         if (db->db.size() == 1) {
             try {
