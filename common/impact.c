@@ -547,12 +547,20 @@ static int hit_cmp(const void *pa, const void *pb)
 }
 
 /* Adds one leaf's contributions to the accumulators, marking the documents it reaches first.
- * 0 when its postings are malformed. */
+ * 0 when its postings are malformed. Everything the loop reads is in locals: a store through
+ * `seen` (unsigned char) could alias any field, and the compiler would read them all again
+ * for every posting. */
 static int add_leaf(struct impact *im, const struct impact_term *t, double weight,
                     const struct impact_bm25 *p, double len_factor, size_t *ntouched)
 {
     const unsigned char *q = im->post + t->post, *end = q + t->bytes;
-    uint32_t last = im->h->lastdocid, d = 0, seen = 0;
+    const uint32_t *lens = im->lens;
+    double *acc = im->acc;
+    unsigned char *seen = im->seen;
+    uint32_t *touched = im->touched;
+    const double k1 = p->k1, b = p->b, min_normlen = p->min_normlen, one_minus_b = 1 - p->b;
+    uint32_t last = im->h->lastdocid, d = 0, n = 0;
+    size_t nt = *ntouched;
 
     while (q < end) {
         uint32_t gap, wdf;
@@ -562,18 +570,19 @@ static int add_leaf(struct impact *im, const struct impact_term *t, double weigh
             return 0;
         d += gap;
         /* Xapian's BM25Weight::get_sumpart, operation for operation. */
-        normlen = (double)im->lens[d] * len_factor;
-        if (normlen < p->min_normlen)
-            normlen = p->min_normlen;
+        normlen = (double)lens[d] * len_factor;
+        if (normlen < min_normlen)
+            normlen = min_normlen;
         wd = (double)wdf;
-        im->acc[d] += weight * (wd / (p->k1 * (normlen * p->b + (1 - p->b)) + wd));
-        if (!im->seen[d]) {
-            im->seen[d] = 1;
-            im->touched[(*ntouched)++] = d;
+        acc[d] += weight * (wd / (k1 * (normlen * b + one_minus_b) + wd));
+        if (!seen[d]) {
+            seen[d] = 1;
+            touched[nt++] = d;
         }
-        seen++;
+        n++;
     }
-    return seen == t->df; /* else the entry's df, the idf's input, is not the truth */
+    *ntouched = nt;
+    return n == t->df; /* else the entry's df, the idf's input, is not the truth */
 }
 
 /* The accumulators, the list of docids reached and their marks: 13 bytes a document, in one
