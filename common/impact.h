@@ -146,7 +146,7 @@ struct impact_hit {
 /* The best k documents for the OR of the leaves, best first, into out[0..*n); *matched: how
  * many documents match at all (exact). Scores as Xapian's BM25Weight (k2 0, k3 1) summed over
  * the leaves in their order, a term at a time into per-document accumulators that im keeps
- * between calls (about 12 bytes a document, allocated at the first call): one call at a time
+ * between calls (13 bytes a document, mapped at the first call): one call at a time
  * per im, as trawl.h's handles are used. TRAWL_EINDEX: the file's postings or a leaf's term
  * entry are malformed (the caller drops the file); TRAWL_ENOMEM. */
 int impact_top(struct impact *im, const struct impact_leaf *leaves, size_t nleaves,
