@@ -1113,42 +1113,6 @@ static void artfirst_score(struct index_results *r, struct index_artrank *a,
     h->art = (uint32_t)(i + 1);
 }
 
-/* The best count articles from the impact file, into *top (owned by the caller) and *n, with
- * r->estimated: TRAWL_ENOTFOUND when it cannot answer (no file for this revision, or a term
- * it cannot hold), and Xapian answers instead. A malformed file is dropped the same way. */
-static int impact_articles(struct index *ix, const struct strlist *occ,
-                           const struct trawl_search_opts *o, size_t count,
-                           struct index_results *r, struct impact **im, struct impact_hit **top,
-                           size_t *n, struct trawl_error *err)
-{
-    struct trawl_error e;
-    uint64_t matched = 0;
-    int rc;
-
-    *top = NULL;
-    *n = 0;
-    if ((*im = index_impacts(ix, ix->adb, &ix->aimp)) == NULL)
-        return TRAWL_ENOTFOUND;
-    if (count > impact_info(*im)->doccount) /* a window past the end asks for no more */
-        count = (size_t)impact_info(*im)->doccount;
-    if ((*top = malloc((count ? count : 1) * sizeof **top)) == NULL)
-        return terr_set(err, TRAWL_ENOMEM, "out of memory");
-    rc = index_impacts_top(*im, occ, o->article_k1, o->article_b, count, *top, n, &matched, &e);
-    if (rc == TRAWL_OK) {
-        r->estimated = matched;
-        return TRAWL_OK;
-    }
-    free(*top);
-    *top = NULL;
-    if (rc == TRAWL_EINDEX)
-        index_imp_drop(&ix->aimp);
-    else if (rc != TRAWL_ENOTFOUND) {
-        *err = e;
-        return rc;
-    }
-    return TRAWL_ENOTFOUND;
-}
-
 int index_artfirst(struct index *ix, const xdb_query *xq, const struct strlist *terms,
                    const struct strlist *occ, const struct trawl_search_opts *o, int plain,
                    xdb_decider_fn dec, void *dctx, struct index_results *r,
@@ -1166,13 +1130,18 @@ int index_artfirst(struct index *ix, const xdb_query *xq, const struct strlist *
     int rc = TRAWL_ENOTFOUND;
 
     *out = NULL;
-    if (plain && dec == NULL &&
-        (rc = impact_articles(ix, occ, o, (size_t)o->offset + o->count, r, &im, &top, &n,
-                              err)) != TRAWL_OK &&
-        rc != TRAWL_ENOTFOUND)
-        return rc;
-    if (rc == TRAWL_OK)
-        goto ranked;
+    /* The article question answered by the impact file when it can, else by Xapian. */
+    if (plain && dec == NULL) {
+        uint64_t matched;
+        rc = index_impacts_best(ix, ix->adb, &ix->aimp, occ, o->article_k1, o->article_b,
+                                (size_t)o->offset + o->count, &im, &top, &n, &matched, err);
+        if (rc == TRAWL_OK) {
+            r->estimated = matched;
+            goto ranked;
+        }
+        if (rc != TRAWL_ENOTFOUND)
+            return rc;
+    }
     xdb_search_opts_init(&xo);
     xo.k1 = o->article_k1;
     xo.b = o->article_b;

@@ -3,7 +3,7 @@
  * compaction (index_impacts_fresh, through index_build.c's index_impacts_refresh), mapped by
  * readers while they are the databases' current revisions (index_impacts), and asked the
  * default view's article question (index_artrank.c) and the every-passage view's passage
- * search (index_search.c) in place of Xapian's matcher (index_impacts_top), with the same
+ * search (index_search.c) in place of Xapian's matcher (index_impacts_best), with the same
  * weights and order. Sharded and remote indexes go through Xapian as before. TRAWL_IMPACTS=off in the environment makes readers ignore the
  * file (to compare the two paths: tests/relevance and tests/bench). */
 #include "common/index_priv.h"
@@ -51,19 +51,13 @@ static enum xdb_next on_posting(void *ctx, xdb_docid id, uint64_t wdf)
     return c->rc == TRAWL_OK ? XDB_NEXT : XDB_STOP;
 }
 
-/* Ranking terms only: trawl's boolean and prefixed terms start with a capital (schema.h). */
-static int rank_term(const char *term, size_t len)
-{
-    return len > 0 && !(term[0] >= 'A' && term[0] <= 'Z');
-}
-
 static enum xdb_next on_term(void *ctx, const char *term, size_t len, uint64_t docs)
 {
     struct build_ctx *c = ctx;
     int rc;
 
     (void)docs;
-    if (!rank_term(term, len))
+    if (!schema_rank_term(term, len)) /* ranking terms only */
         return XDB_NEXT;
     if ((c->rc = impact_writer_term(c->w, term, len, c->err)) != TRAWL_OK)
         return XDB_STOP;
@@ -114,11 +108,18 @@ static int same(const struct impact_info *f, const struct xdb_stats *st)
            f->lastdocid == st->lastdocid;
 }
 
-int index_impacts_fresh(xdb *adb, const char *folder, struct trawl_error *err)
+/* Whether the file at path is the one of the database st describes (its header alone read). */
+static int file_matches(const char *path, const struct xdb_stats *st)
 {
     struct impact_info have;
-    struct xdb_stats st;
     struct trawl_error e;
+
+    return impact_peek(path, &have, &e) == TRAWL_OK && same(&have, st);
+}
+
+int index_impacts_fresh(xdb *adb, const char *folder, struct trawl_error *err)
+{
+    struct xdb_stats st;
     char *file = NULL;
     int rc;
 
@@ -129,7 +130,7 @@ int index_impacts_fresh(xdb *adb, const char *folder, struct trawl_error *err)
     if (asprintf(&file, "%s/%s", folder, IMPACT_FILE) < 0)
         return terr_set(err, TRAWL_ENOMEM, "out of memory");
     /* Up to date: a run that changed nothing costs a header read. */
-    if (impact_peek(file, &have, &e) != TRAWL_OK || !same(&have, &st))
+    if (!file_matches(file, &st))
         rc = build(adb, folder, &st, err);
     free(file);
     return rc;
@@ -193,7 +194,6 @@ struct impact *index_impacts(struct index *ix, xdb *db, struct index_imp *m)
 /* Whether m's file matches db (and its size into *bytes): 1, or 0 when missing or behind. */
 static int imp_current(xdb *db, const struct index_imp *m, uint64_t *bytes)
 {
-    struct impact_info have;
     struct xdb_stats st;
     struct trawl_error e;
     struct stat sb;
@@ -204,8 +204,7 @@ static int imp_current(xdb *db, const struct index_imp *m, uint64_t *bytes)
         return 0;
     if (stat(file, &sb) == 0)
         *bytes += (uint64_t)sb.st_size;
-    ok = impact_peek(file, &have, &e) == TRAWL_OK && xdb_stats(db, &st, &e) == TRAWL_OK &&
-         same(&have, &st);
+    ok = xdb_stats(db, &st, &e) == TRAWL_OK && file_matches(file, &st);
     free(file);
     return ok;
 }
@@ -232,27 +231,44 @@ void index_imp_release(struct index_imp *m)
     memset(m, 0, sizeof *m);
 }
 
-int index_impacts_top(struct impact *im, const struct strlist *occ, double k1, double b,
-                      size_t k, struct impact_hit *out, size_t *n, uint64_t *matched,
-                      struct trawl_error *err)
+int index_impacts_best(struct index *ix, xdb *db, struct index_imp *m, const struct strlist *occ,
+                       double k1, double b, size_t count, struct impact **out,
+                       struct impact_hit **top, size_t *n, uint64_t *matched,
+                       struct trawl_error *err)
 {
-    struct impact_leaf *lv = calloc(occ->n ? occ->n : 1, sizeof *lv);
-
+    struct impact *im = index_impacts(ix, db, m);
     struct impact_bm25 p = {k1, b, RANK_MIN_NORMLEN};
-    double N = (double)impact_info(im)->doccount;
-    int rc;
+    struct impact_leaf *lv;
+    struct trawl_error e;
+    double N;
+    int rc = TRAWL_OK;
 
-    if (lv == NULL)
+    *out = NULL;
+    *top = NULL;
+    *n = 0;
+    *matched = 0;
+    if (im == NULL)
+        return TRAWL_ENOTFOUND;
+    N = (double)impact_info(im)->doccount;
+    if (count > impact_info(im)->doccount) /* a window past the end asks for no more */
+        count = (size_t)impact_info(im)->doccount;
+    lv = calloc(occ->n ? occ->n : 1, sizeof *lv);
+    *top = malloc((count ? count : 1) * sizeof **top);
+    if (lv == NULL || *top == NULL) {
+        free(lv);
+        free(*top);
+        *top = NULL;
         return terr_set(err, TRAWL_ENOMEM, "out of memory");
-    for (size_t j = 0; j < occ->n; j++) {
+    }
+    for (size_t j = 0; j < occ->n && rc == TRAWL_OK; j++) {
         const char *t = occ->v[j];
         size_t len = strlen(t);
-        if (!rank_term(t, len)) { /* not in the file: Xapian answers */
-            free(lv);
-            return terr_set(err, TRAWL_ENOTFOUND, "a term the impact file does not hold");
-        }
         uint64_t df = impact_df(im, t, len);
         double tw, w;
+        if (!schema_rank_term(t, len)) { /* not in the file: Xapian answers */
+            rc = TRAWL_ENOTFOUND;
+            break;
+        }
         /* Xapian's BM25Weight::init, step for step (k2 0, k3 1, no relevance set). Each leaf
          * is weighed with its own wqf, 1: a word given twice is two leaves, each weighing
          * what it weighs alone. */
@@ -266,7 +282,21 @@ int index_impacts_top(struct impact *im, const struct strlist *occ, double k1, d
         lv[j].len = len;
         lv[j].weight = w;
     }
-    rc = impact_top(im, lv, occ->n, &p, k, out, n, matched, err);
+    if (rc == TRAWL_OK)
+        rc = impact_top(im, lv, occ->n, &p, count, *top, n, matched, &e);
     free(lv);
+    if (rc == TRAWL_OK) {
+        *out = im;
+        return TRAWL_OK;
+    }
+    free(*top);
+    *top = NULL;
+    *n = 0;
+    if (rc == TRAWL_EINDEX) { /* malformed: not mapped again until it changes */
+        index_imp_drop(m);
+        return TRAWL_ENOTFOUND;
+    }
+    if (rc != TRAWL_ENOTFOUND)
+        *err = e;
     return rc;
 }

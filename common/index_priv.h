@@ -323,9 +323,13 @@ void index_artcache_free(struct index_artcache *c); /* NULL-safe */
  * (Xapian answers); owned by ix. A file that did not fit is looked at again only once the
  * revision or the file changes (a stat per search meanwhile). index_imp_drop: unmaps it
  * (malformed postings), not to be mapped again until it changes; index_imp_release: frees
- * it all. index_impacts_top: the best k documents for
- * the OR of the terms occ holds (one per query occurrence), by Xapian's BM25 with k1 and b,
- * as impact_top; TRAWL_ENOTFOUND when a term cannot be in the file (the caller asks Xapian). */
+ * it all. index_impacts_best: the best count documents of db for the OR of the terms occ
+ * holds (one per query occurrence) by Xapian's BM25 with k1 and b, as impact_top, from db's
+ * file (ix->adb with &ix->aimp, ix->db with &ix->pimp): *top (owned by the caller; count is
+ * cut to the documents there are), *n, *matched (exact), and *out the file (owned by ix: hits'
+ * keys point into it; impact_ref to keep it). TRAWL_ENOTFOUND when the file cannot answer
+ * (none for this revision, a term it cannot hold, or malformed: then dropped) and the caller
+ * asks Xapian; TRAWL_ENOMEM. */
 struct impact;
 struct impact_hit;
 int index_impacts_fresh(xdb *db, const char *folder, struct trawl_error *err);
@@ -334,9 +338,10 @@ void index_imp_drop(struct index_imp *m);
 /* trawl_stats' imp_state (1, 0 or -1) and imp_bytes, of a reader. */
 int index_imp_state(struct index *ix, uint64_t *bytes);
 void index_imp_release(struct index_imp *m);
-int index_impacts_top(struct impact *im, const struct strlist *occ, double k1, double b,
-                      size_t k, struct impact_hit *out, size_t *n, uint64_t *matched,
-                      struct trawl_error *err);
+int index_impacts_best(struct index *ix, xdb *db, struct index_imp *m, const struct strlist *occ,
+                       double k1, double b, size_t count, struct impact **out,
+                       struct impact_hit **top, size_t *n, uint64_t *matched,
+                       struct trawl_error *err);
 /* Xapian 1.4's BM25 idf for df of N (never below 0; index_artrank.c), and BM25's tf part. */
 double index_bm25_idf(double n_docs, double df);
 double index_bm25_tf(double tf, double len, double avg, double k1, double b);

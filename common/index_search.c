@@ -234,28 +234,15 @@ static int impact_passages(struct index *ix, const struct strlist *occ,
                            struct trawl_error *err)
 {
     struct index_results_priv *pv = r->priv;
-    struct impact *im = index_impacts(ix, ix->db, &ix->pimp);
-    size_t k = (size_t)o->offset + o->count, n = 0, count;
+    size_t n = 0, count;
     struct impact_hit *top;
-    struct trawl_error e;
+    struct impact *im; /* not held: the hits' data is copied out of Xapian, not the file */
     uint64_t matched = 0;
-    int rc;
+    int rc = index_impacts_best(ix, ix->db, &ix->pimp, occ, o->k1, o->b,
+                                (size_t)o->offset + o->count, &im, &top, &n, &matched, err);
 
-    if (im == NULL)
-        return TRAWL_ENOTFOUND;
-    if (k > impact_info(im)->doccount) /* a window past the end asks for no more */
-        k = (size_t)impact_info(im)->doccount;
-    if ((top = malloc((k ? k : 1) * sizeof *top)) == NULL)
-        return terr_set(err, TRAWL_ENOMEM, "out of memory");
-    if ((rc = index_impacts_top(im, occ, o->k1, o->b, k, top, &n, &matched, &e)) != TRAWL_OK) {
-        free(top);
-        if (rc == TRAWL_EINDEX)
-            index_imp_drop(&ix->pimp);
-        if (rc == TRAWL_EINDEX || rc == TRAWL_ENOTFOUND)
-            return TRAWL_ENOTFOUND;
-        *err = e;
-        return rc;
-    }
+    if (rc != TRAWL_OK)
+        return rc; /* TRAWL_ENOTFOUND: Xapian answers */
     count = n > o->offset ? n - o->offset : 0;
     r->estimated = matched;
     if ((r->hits = calloc(count ? count : 1, sizeof *r->hits)) == NULL ||

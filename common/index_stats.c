@@ -47,9 +47,7 @@ static enum xdb_next count_term(void *ctx, const char *term, size_t len, uint64_
     struct count_ctx *c = ctx;
 
     (void)docs;
-    /* Ranking terms start with a lower-case letter, a digit or a non-ASCII byte; boolean
-     * terms with an upper-case prefix. */
-    if (len > 0 && !(term[0] >= 'A' && term[0] <= 'Z'))
+    if (schema_rank_term(term, len))
         c->n++;
     return XDB_NEXT;
 }
