@@ -9,7 +9,6 @@
 #define _GNU_SOURCE /* mkdtemp, nftw */
 #endif
 #include <dirent.h>
-#include <ftw.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -23,6 +22,7 @@
 #include <cmocka.h> /* after stdarg.h, stddef.h and setjmp.h */
 
 #include "common/trawl.h"
+#include "tmptree.h"
 
 #ifndef TRAWL_SOURCE_ROOT
 #define TRAWL_SOURCE_ROOT ".." /* a build folder beside the sources */
@@ -79,12 +79,6 @@ struct fixture {
 };
 
 static struct fixture F;
-
-static int rm_entry(const char *path, const struct stat *sb, int type, struct FTW *ftw)
-{
-    (void)sb, (void)type, (void)ftw;
-    return remove(path);
-}
 
 static void write_file(const char *path, const char *text)
 {
@@ -258,7 +252,7 @@ static int remove_fixture(void **state)
     trawl_close(F.ix);
     F.ix = NULL;
     if (F.dir[0] != '\0')
-        nftw(F.dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+        tmptree_remove(F.dir);
     return 0;
 }
 

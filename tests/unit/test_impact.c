@@ -20,12 +20,12 @@
 #include <cmocka.h>
 
 #include <fcntl.h>
-#include <ftw.h>
 #include <math.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "common/impact.h"
+#include "tmptree.h"
 
 
 /* ---- The sample: eight docids, one of them no document, two without an article id ---------- */
@@ -81,14 +81,6 @@ struct fix {
     char tmp[160];
 };
 
-static int rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-    (void)sb;
-    (void)flag;
-    (void)ftw;
-    return remove(path);
-}
-
 static int setup(void **state)
 {
     struct fix *f = calloc(1, sizeof *f);
@@ -110,7 +102,7 @@ static int teardown(void **state)
 {
     struct fix *f = *state;
 
-    nftw(f->dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+    tmptree_remove(f->dir);
     free(f);
     return 0;
 }

@@ -10,7 +10,6 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include <ftw.h>
 #include <signal.h>
 #include <sys/types.h>
 #include <sys/wait.h>
@@ -18,6 +17,7 @@
 #include <unistd.h>
 
 #include "common/xdb.h"
+#include "tmptree.h"
 
 #define TCPSRV "/usr/bin/xapian-tcpsrv"
 
@@ -27,14 +27,6 @@ struct fix {
     char path[128];
     xdb *db;
 };
-
-static int rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-    (void)sb;
-    (void)flag;
-    (void)ftw;
-    return remove(path);
-}
 
 static int setup(void **state)
 {
@@ -63,7 +55,7 @@ static int teardown(void **state)
     struct fix *f = *state;
 
     xdb_close(f->db);
-    nftw(f->dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+    tmptree_remove(f->dir);
     free(f);
     return 0;
 }
