@@ -605,6 +605,208 @@ static int alloc_scratch(struct impact *im, size_t ndocs)
     return 0;
 }
 
+/* Offers hit (its weight set) to the heap of the best k (have of them so far): its article
+ * id is read only if it can enter. 0 when the tables are malformed. */
+static int offer(const struct impact *im, struct impact_hit *hit, struct impact_hit *out,
+                 size_t k, size_t *have)
+{
+    if (k == 0 || (*have == k && hit->weight < out[0].weight))
+        return 1; /* cannot enter: no key needed */
+    if (!key_of(im, hit->docid, hit))
+        return 0;
+    if (*have < k) {
+        out[*have] = *hit;
+        sift_up(out, (*have)++);
+    } else if (below(&out[0], hit)) {
+        out[0] = *hit;
+        sift_down(out, *have, 0);
+    }
+    return 1;
+}
+
+/* One leaf's place in its postings, for the walk a document at a time. */
+struct cursor {
+    const unsigned char *q, *end;
+    uint64_t d;      /* the current docid; CURSOR_END once past the last */
+    uint32_t wdf, n; /* the current posting's wdf; postings read */
+    uint32_t df;
+    uint32_t leaf; /* its place among the query's leaves */
+    double weight;
+    double most1; /* the most a posting of wdf 1 can add: its part at the least length */
+};
+#define CURSOR_END UINT64_MAX
+
+/* Moves c to its next posting; 0 when the postings are malformed (as add_leaf judges them:
+ * a bad varint, a gap of 0 or past lastdocid, or, once they end, not df of them). */
+static int cursor_step(struct cursor *c, uint32_t last)
+{
+    uint32_t gap;
+
+    if (c->q >= c->end) {
+        int whole = c->n == c->df && c->d <= last; /* docids ascend: the last is the greatest */
+        c->d = CURSOR_END;
+        return whole;
+    }
+    if (!get_varint(&c->q, c->end, &gap) || !get_varint(&c->q, c->end, &c->wdf) || gap == 0 ||
+        gap > last - c->d)
+        return 0;
+    c->d += gap;
+    c->n++;
+    return 1;
+}
+
+/* cursor_step, with the common case (a one-byte gap and a one-byte wdf) inline: the walk's
+ * innermost step, so inlined wherever it is called. */
+static inline __attribute__((always_inline)) int cursor_next(struct cursor *c, uint32_t last)
+{
+    const unsigned char *q = c->q;
+
+    (void)last; /* docids past it are caught where read (top_daat) and at the end */
+    if (c->end - q >= 2 && ((q[0] | q[1]) & 0x80) == 0 && q[0] != 0) {
+        c->d += q[0];
+        c->wdf = q[1];
+        c->q = q + 2;
+        c->n++;
+        return 1;
+    }
+    return cursor_step(c, last);
+}
+
+/* Counts the documents below d that the cursors c[0..ne) hold, each once, moving those
+ * cursors to d or past it. 0 when postings are malformed. */
+static int count_below(struct cursor *c, size_t ne, uint64_t d, uint32_t last, uint64_t *count)
+{
+    if (ne == 1) {
+        while (c->d < d) {
+            (*count)++;
+            if (!cursor_next(c, last))
+                return 0;
+        }
+        return 1;
+    }
+    for (;;) {
+        uint64_t m = CURSOR_END;
+        for (size_t r = 0; r < ne; r++)
+            if (c[r].d < m)
+                m = c[r].d;
+        if (m >= d)
+            return 1;
+        (*count)++;
+        for (size_t r = 0; r < ne; r++)
+            if (c[r].d == m && !cursor_next(&c[r], last))
+                return 0;
+    }
+}
+
+/* Document at a time: the leaves' postings merged by docid. A document's weight is the same
+ * sum as add_leaf's accumulators make (0, then each leaf's part in the leaves' order), so the
+ * two paths agree bit for bit.
+ *
+ * A leaf's part, weight x wdf / (K + wdf), is at most its weight (wdf / (K + wdf) <= 1 when
+ * K >= 0), and at most its part at the least normalised length (K is least there), rounding
+ * keeping both so (each operation is monotonic). Once the heap is full:
+ * - a document whose parts at the least length, summed in the same order, are below the
+ *   heap's lowest cannot enter: it is counted, not scored, and its length is not read;
+ * - the leaves of least weight whose weights together are below the heap's lowest (with a
+ *   margin far above the rounding of 16 sums) cannot bring in a document the others do not
+ *   hold (MaxScore): only the other leaves' documents are candidates, and these leaves'
+ *   postings between two candidates are only counted (the match count stays exact). */
+static int top_daat(struct impact *im, const struct impact_leaf *leaves, size_t nleaves,
+                    const struct impact_bm25 *p, double len_factor, size_t k,
+                    struct impact_hit *out, size_t *n, uint64_t *matched)
+{
+    struct cursor c[IMPACT_DAAT_LEAVES]; /* by weight, least first (then the leaves' order) */
+    double upto[IMPACT_DAAT_LEAVES];     /* upto[r]: the weights of c[0..r] summed */
+    const uint32_t *lens = im->lens;
+    const double k1 = p->k1, b = p->b, min_normlen = p->min_normlen, one_minus_b = 1 - p->b;
+    const double least_k = k1 * (min_normlen * b + one_minus_b); /* K at the least length */
+    uint32_t last = im->h->lastdocid;
+    size_t nc = 0, have = 0, ne = 0; /* c[0..ne): the leaves that bring in no candidate */
+    uint64_t count = 0;
+    int prune = k > 0 && k1 >= 0 && b >= 0 && b <= 1 && min_normlen >= 0;
+
+    for (size_t j = 0; j < nleaves; j++) {
+        const struct impact_term *t;
+        struct cursor x;
+        size_t r;
+        if (!find_term(im, leaves[j].term, leaves[j].len, &t))
+            return 0;
+        if (t == NULL)
+            continue; /* adds nothing to any document */
+        x = (struct cursor){im->post + t->post, im->post + t->post + t->bytes, 0, 0, 0, t->df,
+                            (uint32_t)j, leaves[j].weight,
+                            leaves[j].weight * (1.0 / (least_k + 1.0))};
+        if (!(x.weight >= 0)) /* NaN too */
+            prune = 0;
+        if (!cursor_step(&x, last))
+            return 0;
+        for (r = nc++; r > 0 && c[r - 1].weight > x.weight; r--) /* stable; nc <= 16 */
+            c[r] = c[r - 1];
+        c[r] = x;
+    }
+    for (size_t r = 0; r < nc; r++)
+        upto[r] = (r > 0 ? upto[r - 1] : 0) + c[r].weight;
+    for (;;) {
+        uint64_t d = CURSOR_END;
+        size_t at[IMPACT_DAAT_LEAVES], na = 0;
+        double bound = 0;
+        /* The least docid of the leaves that bring in candidates, and those there. */
+        for (size_t r = ne; r < nc; r++)
+            if (c[r].d < d) {
+                d = c[r].d;
+                at[0] = r;
+                na = 1;
+            } else if (c[r].d == d) {
+                at[na++] = r;
+            }
+        if (ne > 0 && !count_below(c, ne, d, last, &count))
+            return 0;
+        if (d == CURSOR_END)
+            break;
+        count++;
+        for (size_t r = 0; r < ne; r++)
+            if (c[r].d == d)
+                at[na++] = r;
+        /* In the leaves' order, as add_leaf sums them, and the most they can add. */
+        for (size_t a = 1; a < na; a++)
+            for (size_t e = a; e > 0 && c[at[e - 1]].leaf > c[at[e]].leaf; e--) {
+                size_t tmp = at[e];
+                at[e] = at[e - 1];
+                at[e - 1] = tmp;
+            }
+        if (prune && have == k)
+            for (size_t a = 0; a < na; a++) {
+                const struct cursor *x = &c[at[a]];
+                double wd = (double)x->wdf;
+                bound += x->wdf == 1 ? x->most1 : x->weight * (wd / (least_k + wd));
+            }
+        if (d > last)
+            return 0; /* a gap ran past the last docid */
+        if (k > 0 && !(prune && have == k && bound < out[0].weight)) {
+            /* Xapian's BM25Weight::get_sumpart, operation for operation (as add_leaf). */
+            struct impact_hit hit = {(uint32_t)d, 0, NULL, 0};
+            double normlen = (double)lens[d] * len_factor;
+            if (normlen < min_normlen)
+                normlen = min_normlen;
+            for (size_t a = 0; a < na; a++) {
+                double wd = (double)c[at[a]].wdf;
+                hit.weight += c[at[a]].weight * (wd / (k1 * (normlen * b + one_minus_b) + wd));
+            }
+            if (!offer(im, &hit, out, k, &have))
+                return 0;
+            while (prune && have == k && ne < nc && upto[ne] * (1 + 1e-12) < out[0].weight)
+                ne++;
+        }
+        for (size_t a = 0; a < na; a++)
+            if (!cursor_next(&c[at[a]], last))
+                return 0;
+    }
+    qsort(out, have, sizeof *out, hit_cmp);
+    *n = have;
+    *matched = count;
+    return 1;
+}
+
 int impact_top(struct impact *im, const struct impact_leaf *leaves, size_t nleaves,
                const struct impact_bm25 *p, size_t k, struct impact_hit *out, size_t *n,
                uint64_t *matched, struct trawl_error *err)
@@ -615,11 +817,14 @@ int impact_top(struct impact *im, const struct impact_leaf *leaves, size_t nleav
 
     *n = 0;
     *matched = 0;
-    if (im->scratch == NULL && alloc_scratch(im, ndocs) != 0)
-        return terr_set(err, TRAWL_ENOMEM, "out of memory");
     /* Xapian's BM25Weight: normlen = max(len / average, min_normlen), average = total / N. */
     avlength = im->h->doccount > 0 ? (double)im->h->total_length / (double)im->h->doccount : 0;
     len_factor = avlength != 0 ? 1 / avlength : 0;
+    if (nleaves <= IMPACT_DAAT_LEAVES)
+        return top_daat(im, leaves, nleaves, p, len_factor, k, out, n, matched) ? TRAWL_OK
+                                                                              : damaged(err);
+    if (im->scratch == NULL && alloc_scratch(im, ndocs) != 0)
+        return terr_set(err, TRAWL_ENOMEM, "out of memory");
     /* Term at a time: each document's weight is summed over the leaves in their order. */
     for (size_t j = 0; ok && j < nleaves; j++) {
         const struct impact_term *t;
@@ -634,19 +839,8 @@ int impact_top(struct impact *im, const struct impact_leaf *leaves, size_t nleav
         hit.weight = im->acc[d];
         im->acc[d] = 0;
         im->seen[d] = 0;
-        if (!ok || k == 0 || (have == k && hit.weight < out[0].weight))
-            continue; /* cannot enter: no key needed */
-        if (!key_of(im, d, &hit)) {
+        if (ok && !offer(im, &hit, out, k, &have))
             ok = 0;
-            continue;
-        }
-        if (have < k) {
-            out[have] = hit;
-            sift_up(out, have++);
-        } else if (below(&out[0], &hit)) {
-            out[0] = hit;
-            sift_down(out, have, 0);
-        }
     }
     if (!ok)
         return damaged(err);

@@ -143,12 +143,19 @@ struct impact_hit {
     size_t klen;
 };
 
+/* Up to this many leaves impact_top walks the postings a document at a time; beyond, a term
+ * at a time. Both give the same answer, bit for bit (tests/unit/test_impact.c). */
+#define IMPACT_DAAT_LEAVES 16
+
 /* The best k documents for the OR of the leaves, best first, into out[0..*n); *matched: how
  * many documents match at all (exact). Scores as Xapian's BM25Weight (k2 0, k3 1) summed over
- * the leaves in their order, a term at a time into per-document accumulators that im keeps
- * between calls (13 bytes a document, mapped at the first call): one call at a time
- * per im, as trawl.h's handles are used. TRAWL_EINDEX: the file's postings or a leaf's term
- * entry are malformed (the caller drops the file); TRAWL_ENOMEM. */
+ * the leaves in their order. Up to IMPACT_DAAT_LEAVES leaves, the leaves' postings are merged
+ * a document at a time, and a document whose leaves' weights (each leaf's bound) sum below
+ * the k-th best so far is counted but not scored; with more, a term at a time into
+ * per-document accumulators that im keeps between calls (13 bytes a document, mapped at the
+ * first such call). One call at a time per im, as trawl.h's handles are used. TRAWL_EINDEX:
+ * the file's postings or a leaf's term entry are malformed (the caller drops the file);
+ * TRAWL_ENOMEM. */
 int impact_top(struct impact *im, const struct impact_leaf *leaves, size_t nleaves,
                const struct impact_bm25 *p, size_t k, struct impact_hit *out, size_t *n,
                uint64_t *matched, struct trawl_error *err);

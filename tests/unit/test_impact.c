@@ -842,6 +842,128 @@ static void test_top_refuses_malformed_postings(void **state)
     }
 }
 
+/* ---- The two walks, on a larger random file -------------------------------------------- */
+
+#define RAND_DOCS 3000
+#define RAND_TERMS 40
+
+static uint64_t rng_state = 88172645463325252u;
+
+static uint32_t rnd(uint32_t below)
+{
+    rng_state ^= rng_state << 13;
+    rng_state ^= rng_state >> 7;
+    rng_state ^= rng_state << 17;
+    return (uint32_t)(rng_state % below);
+}
+
+/* RAND_DOCS docids (every 97th no document), lengths from a few values (so that weights tie),
+ * four passages to an article id (some without one), and RAND_TERMS terms from rare to
+ * common, their wdfs mostly 1, some of two varint bytes. */
+static void write_random(const char *path)
+{
+    static const uint32_t lens[] = {3, 10, 10, 20, 60, 200};
+    struct impact_writer *w;
+    struct impact_info info;
+    struct trawl_error err;
+    uint64_t total = 0, count = 0;
+    char key[16], term[8];
+
+    rng_state = 88172645463325252u;
+    for (uint32_t d = 1; d <= RAND_DOCS; d++)
+        if (d % 97 != 0) {
+            total += lens[d % 6];
+            count++;
+        }
+    memset(&info, 0, sizeof info);
+    info.revision = 7;
+    strcpy(info.uuid, "11111111-2222-3333-4444-555555555555");
+    info.doccount = (uint32_t)count;
+    info.total_length = total;
+    info.lastdocid = RAND_DOCS;
+    assert_int_equal(impact_writer_new(path, &info, &w, &err), TRAWL_OK);
+    for (uint32_t d = 1; d <= RAND_DOCS; d++) {
+        if (d % 97 == 0)
+            continue;
+        assert_int_equal(impact_writer_len(w, d, lens[d % 6], &err), TRAWL_OK);
+        if (d % 13 != 0) {
+            snprintf(key, sizeof key, "a%04u", (d - 1) / 4);
+            assert_int_equal(impact_writer_key(w, d, key, strlen(key), &err), TRAWL_OK);
+        }
+    }
+    for (uint32_t t = 0; t < RAND_TERMS; t++) {
+        uint32_t per_mille = t < 10 ? 1 + t : t < 30 ? 20 * (t - 9) : 500 + 10 * (t - 30);
+        snprintf(term, sizeof term, "t%02u", t);
+        assert_int_equal(impact_writer_term(w, term, strlen(term), &err), TRAWL_OK);
+        for (uint32_t d = 1; d <= RAND_DOCS; d++) {
+            uint32_t r = rnd(1000), wdf = r < 800 ? 1 : r < 990 ? 2 + rnd(5) : 150 + rnd(200);
+            if (d % 97 != 0 && rnd(1000) < per_mille)
+                assert_int_equal(impact_writer_posting(w, d, wdf, &err), TRAWL_OK);
+        }
+    }
+    assert_int_equal(impact_writer_commit(w, &err), TRAWL_OK);
+    impact_writer_free(w);
+}
+
+/* Random queries of 1 to 6 leaves (a term may come twice; some absent), each answered by the
+ * walk a document at a time and, padded with absent leaves past IMPACT_DAAT_LEAVES, a term
+ * at a time: the same hits, bit for bit, and the same count, for every k. The first walk
+ * prunes (leaves left out as candidates, documents left unscored), so this checks that it
+ * never loses one the second keeps. */
+static void test_walks_agree(void **state)
+{
+    static const size_t ks[] = {0, 1, 3, 10, 34, 100, RAND_DOCS};
+    static const struct impact_bm25 both[] = {{1.2, 0.75, 0.5}, {2.5, 0.75, 0.5}, {1, 0, 0}};
+    struct fix *f = *state;
+    struct impact *im;
+    struct trawl_error err;
+    struct impact_hit *a = malloc(RAND_DOCS * sizeof *a), *b = malloc(RAND_DOCS * sizeof *b);
+    char names[6][8];
+    int pruned_some = 0;
+
+    assert_non_null(a);
+    assert_non_null(b);
+    write_random(f->path);
+    assert_int_equal(impact_open(f->path, &im, &err), TRAWL_OK);
+    for (int q = 0; q < 300; q++) {
+        struct impact_leaf leaves[IMPACT_DAAT_LEAVES + 1];
+        size_t nq = 1 + rnd(6);
+        const struct impact_bm25 *p = &both[q % 3];
+        for (size_t j = 0; j < nq; j++) {
+            uint32_t t = rnd(RAND_TERMS + 2); /* two in 42 absent */
+            snprintf(names[j], sizeof names[j], t < RAND_TERMS ? "t%02u" : "u%02u", t);
+            leaves[j].term = names[j];
+            leaves[j].len = strlen(names[j]);
+            /* Weights as BM25 gives them, but some equal, one in ten zero. */
+            leaves[j].weight = rnd(10) == 0 ? 0 : (double)(1 + rnd(8)) * 0.75;
+        }
+        for (size_t j = nq; j <= IMPACT_DAAT_LEAVES; j++)
+            leaves[j] = (struct impact_leaf){"zz", 2, 1.0};
+        for (size_t i = 0; i < sizeof ks / sizeof ks[0]; i++) {
+            size_t na = 99, nb = 98;
+            uint64_t ma = 1, mb = 2;
+            assert_int_equal(impact_top(im, leaves, nq, p, ks[i], a, &na, &ma, &err), TRAWL_OK);
+            assert_int_equal(
+                impact_top(im, leaves, IMPACT_DAAT_LEAVES + 1, p, ks[i], b, &nb, &mb, &err),
+                TRAWL_OK);
+            assert_int_equal(ma, mb);
+            assert_int_equal(na, nb);
+            if (na < ma && na > 0)
+                pruned_some = 1;
+            for (size_t h = 0; h < na; h++) {
+                assert_int_equal(a[h].docid, b[h].docid);
+                assert_true(a[h].weight == b[h].weight);
+                assert_int_equal(a[h].klen, b[h].klen);
+                assert_memory_equal(a[h].key, b[h].key, a[h].klen);
+            }
+        }
+    }
+    assert_true(pruned_some);
+    impact_close(im);
+    free(a);
+    free(b);
+}
+
 /* ---- References ------------------------------------------------------------------------------ */
 
 static void test_references(void **state)
@@ -890,6 +1012,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_peek_and_open, setup, teardown),
         cmocka_unit_test_setup_teardown(test_open_refuses_bad_headers, setup, teardown),
         cmocka_unit_test_setup_teardown(test_top_refuses_malformed_postings, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_walks_agree, setup, teardown),
         cmocka_unit_test_setup_teardown(test_references, setup, teardown),
     };
     return cmocka_run_group_tests_name("impact", tests, NULL, NULL);
