@@ -15,7 +15,9 @@
 #include "common/sbuf.h"
 
 _Static_assert(sizeof(struct impact_header) <= IMPACT_HEADER, "impact header too large");
-_Static_assert(sizeof(struct impact_term) == 24, "impact_term must be packed");
+_Static_assert(sizeof(struct impact_term) == 32, "impact_term must be packed");
+_Static_assert(sizeof(struct impact_skip) == 8, "impact_skip must be packed");
+_Static_assert(sizeof(struct impact_header) <= IMPACT_HEADER, "the header must fit");
 
 /* ---- Writing ------------------------------------------------------------------------------ */
 
@@ -28,6 +30,8 @@ struct impact_writer {
     struct sbuf keys, text;   /* article ids, term text */
     struct impact_term *terms;
     size_t nterms, cap;
+    struct impact_skip *skips;
+    size_t nskips, skipcap;
     uint64_t post;            /* bytes of postings so far */
     uint32_t prev;            /* the current term's last docid */
     int committed;
@@ -119,7 +123,7 @@ int impact_writer_term(struct impact_writer *w, const char *term, size_t len,
         if (term_cmp(w->text.buf + p->text, p->len, term, len) >= 0)
             return terr_set(err, TRAWL_EINPUT, "impact terms out of order");
     }
-    if (w->text.len + len > UINT32_MAX || w->nterms >= UINT32_MAX)
+    if (w->text.len + len > UINT32_MAX || w->nterms >= UINT32_MAX || w->nskips > UINT32_MAX)
         return terr_set(err, TRAWL_EINPUT, "too many terms for an impact file");
     if ((t = grow(w->terms, w->nterms, &w->cap, sizeof *t, 1024)) == NULL)
         return terr_set(err, TRAWL_ENOMEM, "out of memory");
@@ -130,6 +134,8 @@ int impact_writer_term(struct impact_writer *w, const char *term, size_t len,
     t->df = 0;
     t->text = (uint32_t)w->text.len;
     t->len = (uint32_t)len;
+    t->skip = (uint32_t)w->nskips;
+    t->zero = 0;
     w->prev = 0;
     if (sbuf_add(&w->text, term, len) != TRAWL_OK)
         return terr_set(err, TRAWL_ENOMEM, "out of memory");
@@ -170,6 +176,13 @@ int impact_writer_posting(struct impact_writer *w, uint32_t id, uint32_t wdf,
     n += put_varint(b + n, wdf);
     if ((uint64_t)t->bytes + n > UINT32_MAX)
         return terr_set(err, TRAWL_EINPUT, "a term's postings are too long for an impact file");
+    if (t->df > 0 && t->df % IMPACT_SKIP_EVERY == 0) { /* a block begins */
+        struct impact_skip *sk = grow(w->skips, w->nskips, &w->skipcap, sizeof *sk, 4096);
+        if (sk == NULL)
+            return terr_set(err, TRAWL_ENOMEM, "out of memory");
+        w->skips = sk;
+        w->skips[w->nskips++] = (struct impact_skip){w->prev, t->bytes};
+    }
     if (w->nbuf + n > sizeof w->buf && flush_buf(w, err) != TRAWL_OK)
         return TRAWL_EIO;
     memcpy(w->buf + w->nbuf, b, n);
@@ -236,8 +249,11 @@ int impact_writer_commit(struct impact_writer *w, struct trawl_error *err)
         put_section(w, w->terms, w->nterms * sizeof *w->terms, &h->terms_off) != 0 ||
         put_section(w, w->lens, (n + 1) * sizeof *w->lens, &h->lens_off) != 0 ||
         put_section(w, w->ends, (n + 2) * sizeof *w->ends, &h->ends_off) != 0 ||
-        put_section(w, w->keys.buf, w->keys.len, &h->keys_off) != 0 || (end = ftell(w->f)) < 0)
+        put_section(w, w->keys.buf, w->keys.len, &h->keys_off) != 0 ||
+        put_section(w, w->skips, w->nskips * sizeof *w->skips, &h->skips_off) != 0 ||
+        (end = ftell(w->f)) < 0)
         return write_fail(w, err);
+    h->nskips = w->nskips;
     h->text_len = w->text.len;
     h->keys_len = w->keys.len;
     h->size = (uint64_t)end;
@@ -271,6 +287,7 @@ void impact_writer_free(struct impact_writer *w)
     free(w->lens);
     free(w->ends);
     free(w->terms);
+    free(w->skips);
     sbuf_release(&w->keys);
     sbuf_release(&w->text);
     free(w);
@@ -287,6 +304,7 @@ struct impact {
     const unsigned char *post;
     const char *text, *keys;
     const struct impact_term *terms;
+    const struct impact_skip *skips;
     const uint32_t *lens, *ends;
     double *acc;          /* impact_top's scratch, per docid: zero between calls */
     uint32_t *touched;    /* the docids reached, in the order first reached */
@@ -311,7 +329,8 @@ static int header_ok(const struct impact_header *h, uint64_t size)
            inside(h->post_off, h->post_len, size, 1) && inside(h->text_off, h->text_len, size, 1) &&
            inside(h->terms_off, (uint64_t)h->nterms * sizeof(struct impact_term), size, 1) &&
            inside(h->lens_off, (n + 1) * 4, size, 1) && inside(h->ends_off, (n + 2) * 4, size, 1) &&
-           inside(h->keys_off, h->keys_len, size, 1);
+           inside(h->keys_off, h->keys_len, size, 1) && h->nskips <= size / 8 &&
+           inside(h->skips_off, h->nskips * sizeof(struct impact_skip), size, 1);
 }
 
 static void info_of(const struct impact_header *h, struct impact_info *out)
@@ -392,6 +411,7 @@ int impact_open(const char *path, struct impact **out, struct trawl_error *err)
     im->lens = (const uint32_t *)(im->base + im->h->lens_off);
     im->ends = (const uint32_t *)(im->base + im->h->ends_off);
     im->keys = (const char *)im->base + im->h->keys_off;
+    im->skips = (const struct impact_skip *)(im->base + im->h->skips_off);
     *out = im;
     return TRAWL_OK;
 }
@@ -434,7 +454,8 @@ static int find_term(const struct impact *im, const char *term, size_t len,
             return 0;
         c = term_cmp(im->text + t->text, t->len, term, len);
         if (c == 0) {
-            if (!inside(t->post, t->bytes, im->h->post_len, 0))
+            if (!inside(t->post, t->bytes, im->h->post_len, 0) ||
+                (t->df > 0 && (uint64_t)t->skip + (t->df - 1) / IMPACT_SKIP_EVERY > im->h->nskips))
                 return 0;
             *out = t;
             return 1;
@@ -626,15 +647,31 @@ static int offer(const struct impact *im, struct impact_hit *hit, struct impact_
 
 /* One leaf's place in its postings, for the walk a document at a time. */
 struct cursor {
-    const unsigned char *q, *end;
+    const unsigned char *q, *end, *start;
     uint64_t d;      /* the current docid; CURSOR_END once past the last */
     uint32_t wdf, n; /* the current posting's wdf; postings read */
     uint32_t df;
     uint32_t leaf; /* its place among the query's leaves */
+    const struct impact_skip *sk; /* the term's skip entries: nsk of them */
+    uint32_t nsk;
     double weight;
     double most1; /* the most a posting of wdf 1 can add: its part at the least length */
 };
 #define CURSOR_END UINT64_MAX
+
+static int cursor_step(struct cursor *c, uint32_t last);
+
+/* A cursor on t's first posting (find_term checked the entry's bounds); 0 when malformed. */
+static int cursor_init(struct cursor *c, const struct impact *im, const struct impact_term *t)
+{
+    memset(c, 0, sizeof *c);
+    c->start = c->q = im->post + t->post;
+    c->end = c->start + t->bytes;
+    c->df = t->df;
+    c->sk = im->skips + t->skip;
+    c->nsk = t->df > 0 ? (t->df - 1) / IMPACT_SKIP_EVERY : 0;
+    return cursor_step(c, im->h->lastdocid);
+}
 
 /* Moves c to its next posting; 0 when the postings are malformed (as add_leaf judges them:
  * a bad varint, a gap of 0 or past lastdocid, or, once they end, not df of them). */
@@ -672,16 +709,52 @@ static inline __attribute__((always_inline)) int cursor_next(struct cursor *c, u
     return cursor_step(c, last);
 }
 
+/* Moves c to its first posting at or past docid target, jumping over the blocks whose
+ * postings are all below it; 0 when malformed (a skip entry must lie ahead of c, inside the
+ * postings, its docid between c's and last: the blocks jumped over are not otherwise read). */
+static int cursor_seek(struct cursor *c, uint64_t target, uint32_t last)
+{
+    uint32_t b, i;
+
+    if (c->d >= target)
+        return 1;
+    /* Entry i begins block i + 1; c is in block (n - 1) / IMPACT_SKIP_EVERY. */
+    b = (c->n - 1) / IMPACT_SKIP_EVERY;
+    for (i = b; i < c->nsk && c->sk[i].docid < target; i++)
+        ;
+    if (i > b) {
+        const struct impact_skip *s = &c->sk[i - 1];
+        if (s->docid < c->d || s->docid > last || s->off < (uint64_t)(c->q - c->start) ||
+            s->off >= (uint64_t)(c->end - c->start))
+            return 0;
+        c->q = c->start + s->off;
+        c->d = s->docid;
+        c->n = i * IMPACT_SKIP_EVERY; /* the postings before the block */
+        if (!cursor_next(c, last))
+            return 0;
+    }
+    while (c->d < target)
+        if (!cursor_next(c, last))
+            return 0;
+    return 1;
+}
+
+/* The index of c's current posting (df once past the last). */
+static inline uint64_t cursor_at(const struct cursor *c)
+{
+    return c->d == CURSOR_END ? c->n : c->n - 1;
+}
+
 /* Counts the documents below d that the cursors c[0..ne) hold, each once, moving those
- * cursors to d or past it. 0 when postings are malformed. */
+ * cursors to d or past it. 0 when postings are malformed. One cursor jumps: its postings
+ * below d are counted by their indexes. */
 static int count_below(struct cursor *c, size_t ne, uint64_t d, uint32_t last, uint64_t *count)
 {
     if (ne == 1) {
-        while (c->d < d) {
-            (*count)++;
-            if (!cursor_next(c, last))
-                return 0;
-        }
+        uint64_t from = cursor_at(c);
+        if (!cursor_seek(c, d, last))
+            return 0;
+        *count += cursor_at(c) - from;
         return 1;
     }
     for (;;) {
@@ -733,13 +806,13 @@ static int top_daat(struct impact *im, const struct impact_leaf *leaves, size_t 
             return 0;
         if (t == NULL)
             continue; /* adds nothing to any document */
-        x = (struct cursor){im->post + t->post, im->post + t->post + t->bytes, 0, 0, 0, t->df,
-                            (uint32_t)j, leaves[j].weight,
-                            leaves[j].weight * (1.0 / (least_k + 1.0))};
+        if (!cursor_init(&x, im, t))
+            return 0;
+        x.leaf = (uint32_t)j;
+        x.weight = leaves[j].weight;
+        x.most1 = leaves[j].weight * (1.0 / (least_k + 1.0));
         if (!(x.weight >= 0)) /* NaN too */
             prune = 0;
-        if (!cursor_step(&x, last))
-            return 0;
         for (r = nc++; r > 0 && c[r - 1].weight > x.weight; r--) /* stable; nc <= 16 */
             c[r] = c[r - 1];
         c[r] = x;
@@ -847,5 +920,40 @@ int impact_top(struct impact *im, const struct impact_leaf *leaves, size_t nleav
     qsort(out, have, sizeof *out, hit_cmp);
     *n = have;
     *matched = ntouched;
+    return TRAWL_OK;
+}
+
+/* ---- Counts of given documents ------------------------------------------------------------- */
+
+int impact_docs_wdf(struct impact *im, const char *const *terms, const size_t *lens,
+                    size_t nterms, const uint32_t *docs, size_t ndocs, uint32_t *wdf,
+                    uint32_t *len, struct trawl_error *err)
+{
+    uint32_t last = im->h->lastdocid;
+
+    for (size_t i = 0; i < ndocs; i++) {
+        if (docs[i] > last || docs[i] == 0 || (i > 0 && docs[i] <= docs[i - 1]))
+            return terr_set(err, TRAWL_EINDEX, "the impact file has no document %u",
+                            (unsigned)docs[i]);
+        len[i] = im->lens[docs[i]];
+    }
+    if (ndocs > 0 && nterms > 0)
+        memset(wdf, 0, ndocs * nterms * sizeof *wdf);
+    for (size_t j = 0; j < nterms && ndocs > 0; j++) {
+        const struct impact_term *t;
+        struct cursor c;
+        if (!find_term(im, terms[j], lens[j], &t))
+            return damaged(err);
+        if (t == NULL)
+            continue;
+        if (!cursor_init(&c, im, t))
+            return damaged(err);
+        for (size_t i = 0; i < ndocs && c.d != CURSOR_END; i++) {
+            if (!cursor_seek(&c, docs[i], last))
+                return damaged(err);
+            if (c.d == docs[i])
+                wdf[i * nterms + j] = c.wdf;
+        }
+    }
     return TRAWL_OK;
 }

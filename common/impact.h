@@ -47,9 +47,12 @@ struct impact_info {
  *   lengths    uint32 per docid 0..lastdocid (0: no document)
  *   key ends   uint32 per docid 0..lastdocid + 1: docid d's article id is
  *              keys[ends[d] .. ends[d + 1])
- *   keys       the article ids, back to back */
+ *   keys       the article ids, back to back
+ *   skips      struct impact_skip per IMPACT_SKIP_EVERY postings of a term past its first
+ *              block, the terms' entries back to back in the terms' order (version 2) */
 #define IMPACT_MAGIC "TRAWLIMP"
-#define IMPACT_VERSION 1u
+#define IMPACT_VERSION 2u
+#define IMPACT_SKIP_EVERY 64
 #define IMPACT_MARK 0x01020304u
 #define IMPACT_HEADER 256
 
@@ -67,6 +70,7 @@ struct impact_header {
     uint64_t ends_off;
     uint64_t keys_off, keys_len;
     uint64_t size; /* the whole file */
+    uint64_t skips_off, nskips;
 };
 
 struct impact_term {
@@ -75,6 +79,15 @@ struct impact_term {
     uint32_t df;    /* how many */
     uint32_t text;  /* offset of the term in the term text */
     uint32_t len;   /* its length */
+    uint32_t skip;  /* its first skip entry; it has (df - 1) / IMPACT_SKIP_EVERY of them */
+    uint32_t zero;  /* 0 */
+};
+
+/* Where a term's block b >= 1 (its postings b x IMPACT_SKIP_EVERY onwards) begins: entry
+ * b - 1 of the term's, so that a walk can jump over whole blocks below a docid it seeks. */
+struct impact_skip {
+    uint32_t docid; /* the docid of the block's previous posting (its first gap's base) */
+    uint32_t off;   /* the block's first byte, from the term's first */
 };
 
 /* ---- Writing ------------------------------------------------------------------------------ */
@@ -159,6 +172,15 @@ struct impact_hit {
 int impact_top(struct impact *im, const struct impact_leaf *leaves, size_t nleaves,
                const struct impact_bm25 *p, size_t k, struct impact_hit *out, size_t *n,
                uint64_t *matched, struct trawl_error *err);
+
+/* For each of the ndocs docids in docs (strictly ascending), its length into len[i] and the
+ * wdf of each of the nterms terms into wdf[i * nterms + j] (0 when absent), as xdb_docs_wdf
+ * answers them from the database: each term's postings sought docid by docid over its skip
+ * entries. TRAWL_EINDEX: a term entry, skip entry or postings malformed, or docs not
+ * ascending or past the file's last docid (the caller asks Xapian). */
+int impact_docs_wdf(struct impact *im, const char *const *terms, const size_t *lens,
+                    size_t nterms, const uint32_t *docs, size_t ndocs, uint32_t *wdf,
+                    uint32_t *len, struct trawl_error *err);
 
 TRAWL_END_DECLS
 

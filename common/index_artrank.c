@@ -437,8 +437,8 @@ static int read_counts(struct index *ix, struct index_artrank *a, const struct s
     }
     for (size_t j = 0; j < nt; j++)
         lens[j] = strlen(terms->v[j]);
-    rc = xdb_docs_wdf(ix->db, (const char *const *)terms->v, lens, nt, where, s->ndocs,
-                      s->wdf, s->len, err);
+    rc = index_docs_wdf(ix, ix->db, &ix->pimp, (const char *const *)terms->v, lens, nt, where,
+                        s->ndocs, s->wdf, s->len, err);
     if (rc == TRAWL_OK)
         rc = to_rows(s, nt);
 out:
@@ -944,8 +944,8 @@ static int article_docs_wdf(struct index *ix, char *const *terms, size_t nt,
         where[k] = sl[k].id;
     for (size_t j = 0; j < nt; j++)
         lens[j] = strlen(terms[j]);
-    if ((rc = xdb_docs_wdf(ix->adb, (const char *const *)terms, lens, nt, where, n, w, l,
-                           err)) != TRAWL_OK)
+    if ((rc = index_docs_wdf(ix, ix->adb, &ix->aimp, (const char *const *)terms, lens, nt,
+                             where, n, w, l, err)) != TRAWL_OK)
         goto out;
     for (size_t k = 0; k < n; k++) {
         memcpy(&wdf[sl[k].cand * nt], &w[k * nt], nt * sizeof *w);

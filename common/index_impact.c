@@ -300,3 +300,21 @@ int index_impacts_best(struct index *ix, xdb *db, struct index_imp *m, const str
         *err = e;
     return rc;
 }
+
+int index_docs_wdf(struct index *ix, xdb *db, struct index_imp *m, const char *const *terms,
+                   const size_t *lens, size_t nterms, const xdb_docid *docs, size_t ndocs,
+                   uint32_t *wdf, uint32_t *len, struct trawl_error *err)
+{
+    struct impact *im = index_impacts(ix, db, m);
+    struct trawl_error e;
+
+    for (size_t j = 0; im != NULL && j < nterms; j++)
+        if (!schema_rank_term(terms[j], lens[j]))
+            im = NULL; /* not in the file */
+    if (im != NULL) {
+        if (impact_docs_wdf(im, terms, lens, nterms, docs, ndocs, wdf, len, &e) == TRAWL_OK)
+            return TRAWL_OK;
+        index_imp_drop(m); /* malformed, or not this revision's documents */
+    }
+    return xdb_docs_wdf(db, terms, lens, nterms, docs, ndocs, wdf, len, err);
+}

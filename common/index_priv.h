@@ -342,6 +342,12 @@ int index_impacts_best(struct index *ix, xdb *db, struct index_imp *m, const str
                        double k1, double b, size_t count, struct impact **out,
                        struct impact_hit **top, size_t *n, uint64_t *matched,
                        struct trawl_error *err);
+/* xdb_docs_wdf of db, answered from its impact file (ix->db with &ix->pimp, ix->adb with
+ * &ix->aimp) when that is current and holds every term, else (or when the file turns out
+ * malformed: then dropped) by Xapian. The same counts either way. */
+int index_docs_wdf(struct index *ix, xdb *db, struct index_imp *m, const char *const *terms,
+                   const size_t *lens, size_t nterms, const xdb_docid *docs, size_t ndocs,
+                   uint32_t *wdf, uint32_t *len, struct trawl_error *err);
 /* Xapian 1.4's BM25 idf for df of N (never below 0; index_artrank.c), and BM25's tf part. */
 double index_bm25_idf(double n_docs, double df);
 double index_bm25_tf(double tf, double len, double avg, double k1, double b);

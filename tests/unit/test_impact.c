@@ -665,7 +665,20 @@ static void dmg_lastdocid(struct impact_header *h)
 }
 static void dmg_version(struct impact_header *h)
 {
-    h->version = 2;
+    h->version = IMPACT_VERSION + 1;
+}
+static void dmg_version_1(struct impact_header *h)
+{
+    h->version = 1; /* no skip entries */
+}
+static void dmg_skips_past_end(struct impact_header *h)
+{
+    h->skips_off = h->size;
+    h->nskips = 1;
+}
+static void dmg_skips_many(struct impact_header *h)
+{
+    h->nskips = UINT64_MAX / 4; /* times 8 wraps */
 }
 static void dmg_mark(struct impact_header *h)
 {
@@ -686,7 +699,8 @@ static void test_open_refuses_bad_headers(void **state)
     static const damage_fn fns[] = {
         dmg_keys_past_end, dmg_keys_len, dmg_lens_past_end, dmg_ends_unaligned, dmg_text_past_end,
         dmg_terms_many,    dmg_post_len, dmg_post_off,      dmg_lastdocid,      dmg_version,
-        dmg_mark,          dmg_uuid,     dmg_size,
+        dmg_mark,          dmg_uuid,     dmg_size,          dmg_version_1,      dmg_skips_past_end,
+        dmg_skips_many,
     };
     static const char *const names[] = {
         "keys past the end",
@@ -702,6 +716,9 @@ static void test_open_refuses_bad_headers(void **state)
         "another byte order",
         "no NUL in the uuid",
         "another size",
+        "version 1",
+        "skip entries past the end",
+        "more skip entries than bytes",
     };
 
     for (size_t i = 0; i < sizeof fns / sizeof fns[0]; i++) {
@@ -848,6 +865,7 @@ static void test_top_refuses_malformed_postings(void **state)
 #define RAND_TERMS 40
 
 static uint64_t rng_state = 88172645463325252u;
+static uint16_t rand_wdf[RAND_TERMS][RAND_DOCS + 1]; /* write_random's postings */
 
 static uint32_t rnd(uint32_t below)
 {
@@ -897,8 +915,11 @@ static void write_random(const char *path)
         assert_int_equal(impact_writer_term(w, term, strlen(term), &err), TRAWL_OK);
         for (uint32_t d = 1; d <= RAND_DOCS; d++) {
             uint32_t r = rnd(1000), wdf = r < 800 ? 1 : r < 990 ? 2 + rnd(5) : 150 + rnd(200);
-            if (d % 97 != 0 && rnd(1000) < per_mille)
+            rand_wdf[t][d] = 0;
+            if (d % 97 != 0 && rnd(1000) < per_mille) {
                 assert_int_equal(impact_writer_posting(w, d, wdf, &err), TRAWL_OK);
+                rand_wdf[t][d] = (uint16_t)wdf;
+            }
         }
     }
     assert_int_equal(impact_writer_commit(w, &err), TRAWL_OK);
@@ -964,6 +985,121 @@ static void test_walks_agree(void **state)
     free(b);
 }
 
+/* impact_docs_wdf against the postings written: random ascending docids (runs of
+ * neighbours, as an article's passages are, and docids of no document), random terms (some
+ * absent, some given twice), each answer checked; then the refusals. */
+static void test_docs_wdf(void **state)
+{
+    struct fix *f = *state;
+    struct impact *im;
+    struct trawl_error err;
+    uint32_t docs[300], lenv[300], wdf[300 * 4];
+    char names[4][8];
+    const char *tv[4];
+    size_t lv[4];
+
+    write_random(f->path);
+    assert_int_equal(impact_open(f->path, &im, &err), TRAWL_OK);
+    for (int q = 0; q < 400; q++) {
+        size_t nd = 0, nt = 1 + rnd(4);
+        uint32_t d = rnd(50);
+        while (nd < 1 + rnd(300)) {
+            d += rnd(4) == 0 ? 1 + rnd(400) : 1;
+            if (d > RAND_DOCS)
+                break;
+            docs[nd++] = d;
+        }
+        for (size_t j = 0; j < nt; j++) {
+            uint32_t t = rnd(RAND_TERMS + 3);
+            snprintf(names[j], sizeof names[j], t < RAND_TERMS ? "t%02u" : "u%02u", t);
+            tv[j] = names[j];
+            lv[j] = strlen(names[j]);
+        }
+        assert_int_equal(impact_docs_wdf(im, tv, lv, nt, docs, nd, wdf, lenv, &err), TRAWL_OK);
+        for (size_t i = 0; i < nd; i++) {
+            static const uint32_t lens[] = {3, 10, 10, 20, 60, 200};
+            assert_int_equal(lenv[i], docs[i] % 97 == 0 ? 0 : lens[docs[i] % 6]);
+            for (size_t j = 0; j < nt; j++) {
+                unsigned t;
+                uint32_t want = sscanf(tv[j], "t%u", &t) == 1 ? rand_wdf[t][docs[i]] : 0;
+                assert_int_equal(wdf[i * nt + j], want);
+            }
+        }
+    }
+    /* Docids out of order, repeated, 0 or past the last: refused, nothing read past. */
+    {
+        static const uint32_t bad[][2] = {{5, 4}, {5, 5}, {0, 1}, {1, RAND_DOCS + 1}};
+        const char *t0 = "t20";
+        size_t l0 = 3;
+        for (size_t b = 0; b < sizeof bad / sizeof bad[0]; b++)
+            assert_int_equal(impact_docs_wdf(im, &t0, &l0, 1, bad[b], 2, wdf, lenv, &err),
+                             TRAWL_EINDEX);
+    }
+    impact_close(im);
+}
+
+/* Skip entries that point back, past the postings or past lastdocid, and a term entry whose
+ * skip entries run past the table: each refused where a seek meets it, never a crash. */
+static void test_skips_refused(void **state)
+{
+    struct fix *f = *state;
+    struct impact_header h;
+    struct impact_term t;
+    struct impact_skip sk, bad;
+    struct impact *im;
+    struct trawl_error err;
+    uint32_t docs[1] = {RAND_DOCS}, wdf[1], lenv[1];
+    const char *t0 = "t35";
+    size_t l0 = 3;
+    uint64_t at;
+
+    write_random(f->path);
+    get_bytes(f->path, 0, &h, sizeof h);
+    at = term_entry(f->path, &h, t0, &t);
+    assert_true(t.df > 4 * IMPACT_SKIP_EVERY);
+    assert_int_equal(impact_open(f->path, &im, &err), TRAWL_OK);
+    assert_int_equal(impact_docs_wdf(im, &t0, &l0, 1, docs, 1, wdf, lenv, &err), TRAWL_OK);
+    impact_close(im);
+    /* The term's last entry: the one a seek for the last docid lands on. */
+    for (int k = 0; k < 4; k++) {
+        uint32_t nsk = (t.df - 1) / IMPACT_SKIP_EVERY;
+        uint64_t where = h.skips_off + (uint64_t)(t.skip + nsk - 1) * sizeof sk;
+        write_sample(f->path); /* a new file (a new inode): no reader sees the change */
+        write_random(f->path);
+        get_bytes(f->path, where, &sk, sizeof sk);
+        bad = sk;
+        if (k == 0)
+            bad.off = t.bytes; /* past the postings */
+        else if (k == 1)
+            bad.off = 0; /* back to the start */
+        else if (k == 2)
+            bad.docid = 0; /* below the docids already passed */
+        else
+            bad.docid = RAND_DOCS + 1; /* past lastdocid: never landed on, the walk reads */
+        put_bytes(f->path, where, &bad, sizeof bad);
+        assert_int_equal(impact_open(f->path, &im, &err), TRAWL_OK);
+        assert_int_equal(impact_docs_wdf(im, &t0, &l0, 1, docs, 1, wdf, lenv, &err),
+                         k < 3 ? TRAWL_EINDEX : TRAWL_OK);
+        if (k == 3)
+            assert_int_equal(wdf[0], rand_wdf[35][RAND_DOCS]);
+        impact_close(im);
+    }
+    write_random(f->path);
+    t.skip = (uint32_t)h.nskips; /* its entries would run past the table */
+    put_bytes(f->path, at, &t, sizeof t);
+    assert_int_equal(impact_open(f->path, &im, &err), TRAWL_OK);
+    assert_int_equal(impact_docs_wdf(im, &t0, &l0, 1, docs, 1, wdf, lenv, &err), TRAWL_EINDEX);
+    {
+        struct impact_leaf leaf = {"t35", 3, 1.0};
+        struct impact_hit hits[4];
+        size_t n;
+        uint64_t matched;
+        assert_int_equal(impact_top(im, &leaf, 1, &params, 4, hits, &n, &matched, &err),
+                         TRAWL_EINDEX);
+    }
+    impact_close(im);
+}
+
 /* ---- References ------------------------------------------------------------------------------ */
 
 static void test_references(void **state)
@@ -1013,6 +1149,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_open_refuses_bad_headers, setup, teardown),
         cmocka_unit_test_setup_teardown(test_top_refuses_malformed_postings, setup, teardown),
         cmocka_unit_test_setup_teardown(test_walks_agree, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_docs_wdf, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_skips_refused, setup, teardown),
         cmocka_unit_test_setup_teardown(test_references, setup, teardown),
     };
     return cmocka_run_group_tests_name("impact", tests, NULL, NULL);
