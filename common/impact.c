@@ -751,7 +751,20 @@ static inline uint64_t cursor_at(const struct cursor *c)
 static int count_below(struct cursor *c, size_t ne, uint64_t d, uint32_t last, uint64_t *count)
 {
     if (ne == 1) {
-        uint64_t from = cursor_at(c);
+        uint64_t from;
+        if (c->d >= d)
+            return 1;
+        if ((c->n - 1) / IMPACT_SKIP_EVERY >= c->nsk ||
+            c->sk[(c->n - 1) / IMPACT_SKIP_EVERY].docid >= d) {
+            /* d is in c's block, or past its last entry: nothing to jump */
+            while (c->d < d) {
+                (*count)++;
+                if (!cursor_next(c, last))
+                    return 0;
+            }
+            return 1;
+        }
+        from = cursor_at(c);
         if (!cursor_seek(c, d, last))
             return 0;
         *count += cursor_at(c) - from;
