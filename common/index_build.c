@@ -167,11 +167,34 @@ static int level_batch(const char *path, struct trawl_error *err)
     return rc;
 }
 
-/* Compacts the passage databases at srcs into dst, and their article databases into dst's. */
+/* One xdb_compact, run in a thread of its own by compact_pair: the thread fills its own
+ * error, which the caller copies over after the join. */
+struct compact_job {
+    const char *const *srcs;
+    size_t n;
+    const char *dst;
+    const char *sum_prefix;
+    struct trawl_error err;
+    int rc;
+};
+
+static void *compact_thread(void *arg)
+{
+    struct compact_job *j = arg;
+
+    j->rc = xdb_compact(j->srcs, j->n, j->dst, j->sum_prefix, &j->err);
+    return NULL;
+}
+
+/* Compacts the passage databases at srcs into dst, and their article databases into dst's.
+ * On failure the error is the passage compaction's, else the article one's, as when the two
+ * ran in turn. */
 static int compact_pair(const char *const *srcs, size_t n, const char *dst, struct trawl_error *err)
 {
     char **asrcs = calloc(n ? n : 1, sizeof *asrcs), *adst = NULL;
-    int rc = xdb_compact(srcs, n, dst, META_ARTDF, err);
+    struct compact_job aj;
+    pthread_t t;
+    int rc = TRAWL_OK, started = 0;
 
     if (asrcs == NULL || asprintf(&adst, "%s/%s", dst, LAYOUT_ARTICLES) < 0) {
         adst = NULL;
@@ -182,8 +205,27 @@ static int compact_pair(const char *const *srcs, size_t n, const char *dst, stru
             asrcs[i] = NULL;
             rc = terr_set(err, TRAWL_ENOMEM, "out of memory");
         }
-    if (rc == TRAWL_OK)
-        rc = xdb_compact((const char *const *)asrcs, n, adst, NULL, err);
+    if (rc == TRAWL_OK) {
+        memset(&aj, 0, sizeof aj);
+        aj.srcs = (const char *const *)asrcs;
+        aj.n = n;
+        aj.dst = adst;
+        /* The two compactions share nothing (each has its own sources, Database and
+         * Compactor), so they run at once: the articles' in a thread, the passages' (the
+         * larger) here. The article database lives inside dst, so dst is made first, as
+         * Xapian would make it (mode 0755); when that fails or dst was there already, or no
+         * thread starts, they run in turn as before and Xapian says what is wrong. */
+        started = mkdir(dst, 0755) == 0 && pthread_create(&t, NULL, compact_thread, &aj) == 0;
+        rc = xdb_compact(srcs, n, dst, META_ARTDF, err);
+        if (started)
+            pthread_join(t, NULL);
+        else if (rc == TRAWL_OK)
+            compact_thread(&aj);
+        if (rc == TRAWL_OK && aj.rc != TRAWL_OK) {
+            *err = aj.err;
+            rc = aj.rc;
+        }
+    }
     /* Each source pair agreed on its batch, but the merged ones keep some source's value,
      * not necessarily the same source's: start both at one batch again. */
     if (rc == TRAWL_OK)

@@ -16,6 +16,7 @@
 #include "common/index_dups.h"
 #include "common/index_fields.h"
 #include "common/index_priv.h"
+#include "common/layout.h"
 #include "common/rank.h"
 #include "common/xdb.h"
 
@@ -623,6 +624,46 @@ static void test_article_df_of_merged_parts_is_summed(void **state)
     index_close(rd);
 }
 
+/* The passage and article databases are compacted at once (compact_pair): a failure of
+ * either fails the compaction, the passages' named first when both fail, as when they ran in
+ * turn, and the half-made generation goes while the index stays as it was. */
+static void test_a_failed_compaction_names_its_database_and_keeps_the_index(void **state)
+{
+    struct fixture *f = *state;
+    struct index_build *b;
+    struct trawl_error err;
+    char *name, gen[160], path[200], want[220];
+    unsigned g;
+
+    assert_int_equal(index_build_start(f->path, 2, "english", 1, &b, &err), TRAWL_OK);
+    put_into(index_build_part(b, 0), f->an, "a1", NULL, "The harbour tide rises at dawn.");
+    put_into(index_build_part(b, 1), f->an, "b1", NULL, "The old harbour is quiet tonight.");
+    assert_int_equal(index_build_finish(b, NULL, &err), TRAWL_OK);
+    g = layout_last_gen(f->path);
+    name = layout_gen_name(g);
+    assert_non_null(name);
+    snprintf(gen, sizeof gen, "%s/%s", f->path, name);
+    free(name);
+
+    /* the article database alone cannot be read: the thread's error is the one returned */
+    snprintf(path, sizeof path, "%s/%s/iamglass", gen, LAYOUT_ARTICLES);
+    assert_int_equal(unlink(path), 0);
+    assert_int_equal(index_compact(f->path, &err), TRAWL_EINDEX);
+    snprintf(want, sizeof want, "'%s/%s'", gen, LAYOUT_ARTICLES);
+    if (strstr(err.msg, want) == NULL)
+        fail_msg("message '%s' does not name %s", err.msg, want);
+    assert_int_equal(layout_last_gen(f->path), g);
+
+    /* neither can: the passages' error, as before */
+    snprintf(path, sizeof path, "%s/iamglass", gen);
+    assert_int_equal(unlink(path), 0);
+    assert_int_equal(index_compact(f->path, &err), TRAWL_EINDEX);
+    snprintf(want, sizeof want, "'%s'", gen);
+    if (strstr(err.msg, want) == NULL)
+        fail_msg("message '%s' does not name %s", err.msg, want);
+    assert_int_equal(layout_last_gen(f->path), g);
+}
+
 /* "did you mean" follows what the index holds: words of a removed or rewritten article leave
  * the spelling table, as in a clean build. */
 static void test_spelling_follows_removals_and_updates(void **state)
@@ -1047,6 +1088,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_article_df_is_kept_by_the_writer, setup, teardown),
         cmocka_unit_test_setup_teardown(test_article_df_of_merged_parts_is_summed, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(
+            test_a_failed_compaction_names_its_database_and_keeps_the_index, setup, teardown),
         cmocka_unit_test_setup_teardown(test_refuses_missing_foreign_and_other_schema, setup,
                                         teardown),
     };
