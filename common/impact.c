@@ -17,7 +17,6 @@
 _Static_assert(sizeof(struct impact_header) <= IMPACT_HEADER, "impact header too large");
 _Static_assert(sizeof(struct impact_term) == 32, "impact_term must be packed");
 _Static_assert(sizeof(struct impact_skip) == 8, "impact_skip must be packed");
-_Static_assert(sizeof(struct impact_header) <= IMPACT_HEADER, "the header must fit");
 
 /* ---- Writing ------------------------------------------------------------------------------ */
 
@@ -567,45 +566,6 @@ static int hit_cmp(const void *pa, const void *pb)
     return below(a, b) ? 1 : below(b, a) ? -1 : 0;
 }
 
-/* Adds one leaf's contributions to the accumulators, marking the documents it reaches first.
- * 0 when its postings are malformed. Everything the loop reads is in locals: a store through
- * `seen` (unsigned char) could alias any field, and the compiler would read them all again
- * for every posting. */
-static int add_leaf(struct impact *im, const struct impact_term *t, double weight,
-                    const struct impact_bm25 *p, double len_factor, size_t *ntouched)
-{
-    const unsigned char *q = im->post + t->post, *end = q + t->bytes;
-    const uint32_t *lens = im->lens;
-    double *acc = im->acc;
-    unsigned char *seen = im->seen;
-    uint32_t *touched = im->touched;
-    const double k1 = p->k1, b = p->b, min_normlen = p->min_normlen, one_minus_b = 1 - p->b;
-    uint32_t last = im->h->lastdocid, d = 0, n = 0;
-    size_t nt = *ntouched;
-
-    while (q < end) {
-        uint32_t gap, wdf;
-        double normlen, wd;
-        if (!get_varint(&q, end, &gap) || !get_varint(&q, end, &wdf) || gap == 0 ||
-            gap > last - d)
-            return 0;
-        d += gap;
-        /* Xapian's BM25Weight::get_sumpart, operation for operation. */
-        normlen = (double)lens[d] * len_factor;
-        if (normlen < min_normlen)
-            normlen = min_normlen;
-        wd = (double)wdf;
-        acc[d] += weight * (wd / (k1 * (normlen * b + one_minus_b) + wd));
-        if (!seen[d]) {
-            seen[d] = 1;
-            touched[nt++] = d;
-        }
-        n++;
-    }
-    *ntouched = nt;
-    return n == t->df; /* else the entry's df, the idf's input, is not the truth */
-}
-
 /* The accumulators, the list of docids reached and their marks: 13 bytes a document, in one
  * zeroed mapping whose pages are all made at once (a 10x Reuters article file's 190,000
  * documents: 2.5 MB; the first search would otherwise fault in most of them one by one).
@@ -743,6 +703,46 @@ static int cursor_seek(struct cursor *c, uint64_t target, uint32_t last)
 static inline uint64_t cursor_at(const struct cursor *c)
 {
     return c->d == CURSOR_END ? c->n : c->n - 1;
+}
+
+/* Adds one leaf's contributions to the accumulators, marking the documents it reaches first,
+ * its postings read by the same cursor as the walk a document at a time. 0 when they are
+ * malformed. Everything the loop reads is in locals: a store through `seen` (unsigned char)
+ * could alias any field, and the compiler would read them all again for every posting. */
+static int add_leaf(struct impact *im, const struct impact_term *t, double weight,
+                    const struct impact_bm25 *p, double len_factor, size_t *ntouched)
+{
+    const uint32_t *lens = im->lens;
+    double *acc = im->acc;
+    unsigned char *seen = im->seen;
+    uint32_t *touched = im->touched;
+    const double k1 = p->k1, b = p->b, min_normlen = p->min_normlen, one_minus_b = 1 - p->b;
+    uint32_t last = im->h->lastdocid;
+    size_t nt = *ntouched;
+    struct cursor c;
+
+    if (!cursor_init(&c, im, t))
+        return 0;
+    while (c.d != CURSOR_END) {
+        uint32_t d = (uint32_t)c.d;
+        double normlen, wd;
+        if (c.d > last)
+            return 0; /* cursor_next leaves this check to its readers */
+        /* Xapian's BM25Weight::get_sumpart, operation for operation. */
+        normlen = (double)lens[d] * len_factor;
+        if (normlen < min_normlen)
+            normlen = min_normlen;
+        wd = (double)c.wdf;
+        acc[d] += weight * (wd / (k1 * (normlen * b + one_minus_b) + wd));
+        if (!seen[d]) {
+            seen[d] = 1;
+            touched[nt++] = d;
+        }
+        if (!cursor_next(&c, last))
+            return 0; /* includes a count at the end other than the entry's df */
+    }
+    *ntouched = nt;
+    return 1;
 }
 
 /* Counts the documents below d that the cursors c[0..ne) hold, each once, moving those

@@ -754,21 +754,27 @@ static uint64_t term_entry(const char *path, const struct impact_header *h, cons
     return 0;
 }
 
-/* impact_top on the one leaf t for the best k: its status. */
+/* impact_top on the one leaf t for the best k: its status. The walk a term at a time (the
+ * leaf padded with absent ones past IMPACT_DAAT_LEAVES) must say the same. */
 static int top_of(const char *path, const char *t, size_t k)
 {
     struct impact *im;
     struct trawl_error err;
-    struct impact_leaf leaf = {t, strlen(t), 1.0};
+    struct impact_leaf leaves[IMPACT_DAAT_LEAVES + 1];
     struct impact_hit hits[LAST];
     size_t n;
     uint64_t matched;
-    int rc;
+    int rc, rc_taat;
 
+    leaves[0] = (struct impact_leaf){t, strlen(t), 1.0};
+    for (size_t j = 1; j <= IMPACT_DAAT_LEAVES; j++)
+        leaves[j] = (struct impact_leaf){"zz", 2, 1.0};
     assert_int_equal(impact_open(path, &im, &err), TRAWL_OK);
-    rc = impact_top(im, &leaf, 1, &params, k, hits, &n, &matched, &err);
+    rc = impact_top(im, leaves, 1, &params, k, hits, &n, &matched, &err);
     if (rc != TRAWL_OK)
         assert_non_null(strstr(err.msg, "malformed"));
+    rc_taat = impact_top(im, leaves, IMPACT_DAAT_LEAVES + 1, &params, k, hits, &n, &matched, &err);
+    assert_int_equal(rc_taat, rc);
     impact_close(im);
     return rc;
 }
