@@ -167,23 +167,57 @@ static int level_batch(const char *path, struct trawl_error *err)
     return rc;
 }
 
-/* One xdb_compact, run in a thread of its own by compact_pair: the thread fills its own
- * error, which the caller copies over after the join. */
-struct compact_job {
+/* One call run beside the caller's own work: in a thread of its own when one starts, else
+ * after that work and only if it succeeded. It fills its own error, copied over at the join. */
+struct beside {
+    int (*fn)(void *arg, struct trawl_error *err);
+    void *arg;
+    struct trawl_error err;
+    int rc, started;
+    pthread_t t;
+};
+
+static void *beside_run(void *p)
+{
+    struct beside *b = p;
+
+    b->rc = b->fn(b->arg, &b->err);
+    return NULL;
+}
+
+/* Starts b in a thread when may is true and a thread starts. */
+static void beside_start(struct beside *b, int may)
+{
+    b->started = may && pthread_create(&b->t, NULL, beside_run, b) == 0;
+}
+
+/* Ends b after the caller's work, which returned rc: the first failure is the one returned,
+ * the caller's, else b's. */
+static int beside_join(struct beside *b, int rc, struct trawl_error *err)
+{
+    if (b->started)
+        pthread_join(b->t, NULL);
+    else if (rc == TRAWL_OK)
+        beside_run(b);
+    if (rc == TRAWL_OK && b->rc != TRAWL_OK) {
+        *err = b->err;
+        rc = b->rc;
+    }
+    return rc;
+}
+
+/* The article databases' compaction, for compact_pair's struct beside. */
+struct compact_args {
     const char *const *srcs;
     size_t n;
     const char *dst;
-    const char *sum_prefix;
-    struct trawl_error err;
-    int rc;
 };
 
-static void *compact_thread(void *arg)
+static int compact_articles(void *arg, struct trawl_error *err)
 {
-    struct compact_job *j = arg;
+    struct compact_args *a = arg;
 
-    j->rc = xdb_compact(j->srcs, j->n, j->dst, j->sum_prefix, &j->err);
-    return NULL;
+    return xdb_compact(a->srcs, a->n, a->dst, NULL, err);
 }
 
 /* Compacts the passage databases at srcs into dst, and their article databases into dst's.
@@ -192,9 +226,9 @@ static void *compact_thread(void *arg)
 static int compact_pair(const char *const *srcs, size_t n, const char *dst, struct trawl_error *err)
 {
     char **asrcs = calloc(n ? n : 1, sizeof *asrcs), *adst = NULL;
-    struct compact_job aj;
-    pthread_t t;
-    int rc = TRAWL_OK, started = 0;
+    struct compact_args args;
+    struct beside aj;
+    int rc = TRAWL_OK;
 
     if (asrcs == NULL || asprintf(&adst, "%s/%s", dst, LAYOUT_ARTICLES) < 0) {
         adst = NULL;
@@ -206,25 +240,17 @@ static int compact_pair(const char *const *srcs, size_t n, const char *dst, stru
             rc = terr_set(err, TRAWL_ENOMEM, "out of memory");
         }
     if (rc == TRAWL_OK) {
+        args = (struct compact_args){(const char *const *)asrcs, n, adst};
         memset(&aj, 0, sizeof aj);
-        aj.srcs = (const char *const *)asrcs;
-        aj.n = n;
-        aj.dst = adst;
+        aj.fn = compact_articles;
+        aj.arg = &args;
         /* The two compactions share nothing (each has its own sources, Database and
          * Compactor), so they run at once: the articles' in a thread, the passages' (the
          * larger) here. The article database lives inside dst, so dst is made first, as
          * Xapian would make it (mode 0755); when that fails or dst was there already, or no
          * thread starts, they run in turn as before and Xapian says what is wrong. */
-        started = mkdir(dst, 0755) == 0 && pthread_create(&t, NULL, compact_thread, &aj) == 0;
-        rc = xdb_compact(srcs, n, dst, META_ARTDF, err);
-        if (started)
-            pthread_join(t, NULL);
-        else if (rc == TRAWL_OK)
-            compact_thread(&aj);
-        if (rc == TRAWL_OK && aj.rc != TRAWL_OK) {
-            *err = aj.err;
-            rc = aj.rc;
-        }
+        beside_start(&aj, mkdir(dst, 0755) == 0);
+        rc = beside_join(&aj, xdb_compact(srcs, n, dst, META_ARTDF, err), err);
     }
     /* Each source pair agreed on its batch, but the merged ones keep some source's value,
      * not necessarily the same source's: start both at one batch again. */
@@ -401,28 +427,20 @@ out:
     return rc;
 }
 
-struct fresh_job {
-    xdb *db;
-    const char *folder;
-    struct trawl_error err;
-    int rc;
-};
-
-static void *fresh_thread(void *arg)
+/* The passage database's impact file, for index_impacts_refresh's struct beside. */
+static int fresh_passages(void *arg, struct trawl_error *err)
 {
-    struct fresh_job *j = arg;
+    struct index *ix = arg;
 
-    j->rc = index_impacts_fresh(j->db, j->folder, &j->err);
-    return NULL;
+    return index_impacts_fresh(ix->db, ix->pimp.folder, err);
 }
 
 int index_impacts_refresh(const char *path, struct trawl_error *err)
 {
     struct index_open_opts o;
     struct index *ix = NULL;
-    struct fresh_job pj;
-    pthread_t t;
-    int rc, started;
+    struct beside pj;
+    int rc;
 
     memset(&o, 0, sizeof o);
     o.mode = INDEX_READ;
@@ -436,18 +454,10 @@ int index_impacts_refresh(const char *path, struct trawl_error *err)
     /* The two files at once, each from its own database handle (one thread per handle, as
      * Xapian allows): the passages' (the larger) in a thread of its own. */
     memset(&pj, 0, sizeof pj);
-    pj.db = ix->db;
-    pj.folder = ix->pimp.folder;
-    started = pthread_create(&t, NULL, fresh_thread, &pj) == 0;
-    if (!started)
-        fresh_thread(&pj);
-    rc = index_impacts_fresh(ix->adb, ix->aimp.folder, err);
-    if (started)
-        pthread_join(t, NULL);
-    if (rc == TRAWL_OK && pj.rc != TRAWL_OK) {
-        *err = pj.err;
-        rc = pj.rc;
-    }
+    pj.fn = fresh_passages;
+    pj.arg = ix;
+    beside_start(&pj, 1);
+    rc = beside_join(&pj, index_impacts_fresh(ix->adb, ix->aimp.folder, err), err);
     index_close(ix);
     return rc;
 }
