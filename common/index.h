@@ -173,6 +173,7 @@ struct index_results {
     struct index_hit *hits;
     size_t n;
     uint64_t estimated;         /* estimated matches (articles when collapsing) */
+    int exact;                  /* estimated is the exact count */
     struct index_hl hl;
     char **unknown; size_t nunknown; /* query words (folded) not in the index */
     char **known; size_t nknown;     /* query words (folded, not excluded) in the index */

@@ -1137,6 +1137,7 @@ int index_artfirst(struct index *ix, const xdb_query *xq, const struct strlist *
                                 (size_t)o->offset + o->count, &im, &top, &n, &matched, err);
         if (rc == TRAWL_OK) {
             r->estimated = matched;
+            r->exact = 1;
             goto ranked;
         }
         if (rc != TRAWL_ENOTFOUND)
@@ -1156,6 +1157,7 @@ int index_artfirst(struct index *ix, const xdb_query *xq, const struct strlist *
         return rc;
     n = xdb_mset_size(pv->mset);
     r->estimated = xdb_mset_estimated(pv->mset);
+    r->exact = xdb_mset_lower_bound(pv->mset) == xdb_mset_upper_bound(pv->mset);
 ranked:
     if ((r->hits = calloc(n ? n : 1, sizeof *r->hits)) == NULL ||
         (a = artrank_new(terms, n)) == NULL || (z = calloc(1, sizeof *z)) == NULL ||

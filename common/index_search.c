@@ -245,6 +245,7 @@ static int impact_passages(struct index *ix, const struct strlist *occ,
         return rc; /* TRAWL_ENOTFOUND: Xapian answers */
     count = n > o->offset ? n - o->offset : 0;
     r->estimated = matched;
+    r->exact = 1;
     if ((r->hits = calloc(count ? count : 1, sizeof *r->hits)) == NULL ||
         (pv->data = calloc(count ? count : 1, sizeof *pv->data)) == NULL) {
         free(top);
@@ -306,6 +307,7 @@ static int run_search(struct index *ix, const xdb_query *xq, const struct trawl_
         return terr_set(err, TRAWL_ENOMEM, "out of memory");
     n = xdb_mset_size(pv->mset);
     r->estimated = xdb_mset_estimated(pv->mset);
+    r->exact = xdb_mset_lower_bound(pv->mset) == xdb_mset_upper_bound(pv->mset);
     r->hits = calloc(n ? n : 1, sizeof *r->hits);
     if (r->hits == NULL)
         return terr_set(err, TRAWL_ENOMEM, "out of memory");
@@ -399,6 +401,7 @@ static int run_search_checked_here(struct index *ix, const xdb_query *xq,
         if (rc != TRAWL_OK)
             break;
         r->estimated = accepted;
+        r->exact = exhausted;
         if (exhausted || accepted >= want + 1 || window >= (1u << 24))
             break;
         window *= 4;

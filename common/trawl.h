@@ -255,6 +255,9 @@ TRAWL_API const struct trawl_hit *trawl_results_hit(const trawl_results *r, size
 /* Matches in all (articles, or passages with per_article 0): an estimate, never below the
  * hits seen up to this window, never above the articles (or passages) the index holds. */
 TRAWL_API uint64_t trawl_results_estimated(const trawl_results *r);
+/* 1 when trawl_results_estimated is the exact count (every match was counted: always so for
+ * a plain query answered from the impact files), 0 when it is Xapian's estimate. */
+TRAWL_API int trawl_results_exact(const trawl_results *r);
 /* The near-duplicate articles folded into hit i (see trawl_search_opts.duplicates): their
  * count, and the k-th (best first; its best passage), borrowed until trawl_results_free. */
 TRAWL_API size_t trawl_results_duplicate_count(const trawl_results *r, size_t i);

@@ -23,6 +23,7 @@ struct trawl_results {
     trawl_index *ix;               /* borrowed: snippets and words need its analyzer */
     struct index_results *res;
     uint64_t estimated;
+    int exact;
 };
 
 static int nomem(struct trawl_error *err)
@@ -148,6 +149,7 @@ int trawl_search(trawl_index *ix, const char *query, size_t len,
     }
     /* Plain text without a word finds nothing; it is not an error. */
     if (root == NULL) {
+        r->exact = 1;
         *out = r;
         return api_ok(err);
     }
@@ -162,15 +164,20 @@ int trawl_search(trawl_index *ix, const char *query, size_t len,
      * articles), and never below what was seen. A page past the end saw nothing: there the
      * count is exact (Xapian went through every match to reach the offset). */
     r->estimated = r->res->estimated;
+    r->exact = r->res->exact;
     if (index_counts(ix->ix, &articles, &passages, &e) != TRAWL_OK) {
         trawl_results_free(r);
         return api_fail(err, &e);
     }
     most = opts->per_article ? articles : passages;
-    if (most > 0 && r->estimated > most)
+    if (most > 0 && r->estimated > most) {
         r->estimated = most;
-    if (r->res->n > 0 && r->estimated < (uint64_t)opts->offset + r->res->n)
+        r->exact = 0;
+    }
+    if (r->res->n > 0 && r->estimated < (uint64_t)opts->offset + r->res->n) {
         r->estimated = (uint64_t)opts->offset + r->res->n;
+        r->exact = 0;
+    }
     *out = r;
     return api_ok(err);
 }
@@ -196,6 +203,11 @@ const struct trawl_hit *trawl_results_hit(const trawl_results *r, size_t i)
 uint64_t trawl_results_estimated(const trawl_results *r)
 {
     return r->estimated;
+}
+
+int trawl_results_exact(const trawl_results *r)
+{
+    return r->exact;
 }
 
 size_t trawl_results_duplicate_count(const trawl_results *r, size_t i)

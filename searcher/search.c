@@ -717,9 +717,9 @@ static void print_human(struct session *s, const trawl_results *r, const char *q
             snprintf(shown, sizeof shown, "%zu", n);
         else
             snprintf(shown, sizeof shown, "results %u-%u", offset + 1, offset + (unsigned)n);
-        fprintf(s->out, "%s%s%s of about %llu %s, %.1f ms%s\n", noted ? "" : "\n",
-                s->o.color ? C_DIM : "", shown, (unsigned long long)total, what, took,
-                s->o.color ? C_OFF : "");
+        fprintf(s->out, "%s%s%s of %s%llu %s, %.1f ms%s\n", noted ? "" : "\n",
+                s->o.color ? C_DIM : "", shown, trawl_results_exact(r) ? "" : "about ",
+                (unsigned long long)total, what, took, s->o.color ? C_OFF : "");
     }
 }
 
@@ -782,9 +782,10 @@ int session_query(struct session *s, const char *qid, const char *query, unsigne
         char *txt;
         for (size_t i = 0; i < n; i++)
             print_hit_json(s, qid, r, i, offset + (unsigned)i + 1);
-        sum = json_pack("{s:i,s:b,s:s,s:s,s:I,s:I,s:I}", "version", JSON_VERSION, "summary", 1,
-                        "qid", qid, "query", query, "offset", (json_int_t)offset, "hits",
-                        (json_int_t)n, "estimated", (json_int_t)trawl_results_estimated(r));
+        sum = json_pack("{s:i,s:b,s:s,s:s,s:I,s:I,s:I,s:b}", "version", JSON_VERSION, "summary",
+                        1, "qid", qid, "query", query, "offset", (json_int_t)offset, "hits",
+                        (json_int_t)n, "estimated", (json_int_t)trawl_results_estimated(r),
+                        "exact", trawl_results_exact(r));
         if (sum != NULL) {
             json_object_set_new(sum, "sort", json_string(session_sort_name(so.sort)));
             if (!s->o.no_scores)

@@ -74,6 +74,7 @@ typedef struct {
     PyListObject list;
     PyObject *query;
     unsigned long long estimated;
+    char exact;
     PyObject *suggestions;
 } ResultsObject;
 
@@ -105,14 +106,18 @@ static void results_dealloc(PyObject *o)
 static PyObject *results_repr(PyObject *o)
 {
     ResultsObject *r = (ResultsObject *)o;
-    return PyUnicode_FromFormat("<trawl.Results %R: %zd hits of about %llu>", r->query,
-                                PyList_GET_SIZE(o), r->estimated);
+    return PyUnicode_FromFormat("<trawl.Results %R: %zd hits of %s%llu>", r->query,
+                                PyList_GET_SIZE(o), r->exact ? "" : "about ", r->estimated);
 }
 
 static PyMemberDef results_members[] = {
     {"query", T_OBJECT, offsetof(ResultsObject, query), READONLY, "the query"},
     {"estimated", T_ULONGLONG, offsetof(ResultsObject, estimated), READONLY,
-     "matches in all (articles, or passages with passages=True): an estimate"},
+     "matches in all (articles, or passages with passages=True): exact when .exact, else an "
+     "estimate"},
+    {"exact", T_BOOL, offsetof(ResultsObject, exact), READONLY,
+     "True when .estimated is the exact count (a plain query of words), False for Xapian's "
+     "estimate"},
     {"suggestions", T_OBJECT, offsetof(ResultsObject, suggestions), READONLY,
      "{word: suggestion}: spellings for query words the index lacks, or has only rarely"},
     {NULL, 0, 0, 0, NULL},
@@ -124,7 +129,8 @@ PyTypeObject pytrawl_results_type = {
     .tp_basicsize = sizeof(ResultsObject),
     .tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_GC,
     .tp_doc = "A search's hits (a list of trawl.Hit, best first) with .estimated, the\n"
-              "estimated total of matches, and .suggestions, {word: suggestion}.",
+              "total of matches (.exact: whether it is exact), and .suggestions,\n"
+              "{word: suggestion}.",
     .tp_traverse = results_traverse,
     .tp_clear = results_clear,
     .tp_dealloc = results_dealloc,
@@ -502,6 +508,7 @@ static PyObject *index_search(PyObject *o, PyObject *args, PyObject *kw)
         goto out;
     res->query = Py_NewRef(qobj);
     res->estimated = trawl_results_estimated(r);
+    res->exact = trawl_results_exact(r) != 0;
     res->suggestions = Py_NewRef(sugg);
     for (size_t i = 0; i < trawl_results_count(r); i++) {
         PyObject *hit = make_hit(r, i, (size_t)offset + i, view);

@@ -57,6 +57,7 @@ class Passage(tuple):
 class Results(list[Hit]):
     query: str
     estimated: int
+    exact: bool
     suggestions: dict[str, str]
 
 def open(path: StrPath, *, allow_partial: bool = ...) -> Index: ...

@@ -14,7 +14,7 @@
 @ARGS --db @INDEX@ --json --no-scores zebrafish
 @EXIT 1
 @STDOUT
-{"version":1,"summary":true,"qid":"1","query":"zebrafish","offset":0,"hits":0,"estimated":0,"sort":"score","suggestions":[]}
+{"version":1,"summary":true,"qid":"1","query":"zebrafish","offset":0,"hits":0,"estimated":0,"exact":true,"sort":"score","suggestions":[]}
 @RUN
 
 # 1: a query whose words are all nothing searchable (punctuation) matches nothing

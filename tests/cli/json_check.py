@@ -40,7 +40,7 @@ HIT_FIELDS = {"version": int, "qid": str, "rank": int, "score": float, "article"
               "text": str, "highlights": list, "matched": list, "more": int,
               "duplicates": list}
 SUMMARY_FIELDS = {"version": int, "summary": bool, "qid": str, "query": str, "offset": int,
-                  "hits": int, "estimated": int, "sort": str, "took_ms": float,
+                  "hits": int, "estimated": int, "exact": bool, "sort": str, "took_ms": float,
                   "suggestions": list}
 
 # query -> (the index terms it may match, a regex every highlighted word must match)

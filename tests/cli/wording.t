@@ -3,7 +3,7 @@
 # one match is "1 matching article", not "articles" (the summary line has a timing: HAS only)
 @ARGS --db @INDEX@ -n 1 guardian
 @EXIT 0
-@STDOUT-HAS 1 of about 1 matching article,
+@STDOUT-HAS 1 of 1 matching article,
 @RUN
 @ARGS --db @INDEX@ --no-scores --offset 1 guardian
 @EXIT 0

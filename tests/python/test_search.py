@@ -13,6 +13,8 @@ def test_search_hits_carry_the_article_fields(corpus_db):
         r = ix.search("Facebook likes target", k=3)
         assert isinstance(r, trawl.Results) and isinstance(r, list)
         assert len(r) == 3 and r.estimated >= 3 and r.query == "Facebook likes target"
+        # a plain query of words is counted exactly, by the impact files
+        assert r.exact is True and f"of {r.estimated}>" in repr(r)
         assert r.suggestions == {}
         h = r[0]
         assert h.article == "000_251854af372bd607" and h.passage == 0

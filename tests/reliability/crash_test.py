@@ -136,7 +136,7 @@ def comparable(out):
     build: Xapian's match estimates (they depend on how documents are laid out) and spelling
     suggestions (the spelling table keeps the words of edited and deleted articles: known,
     reported, and the same without any kill)."""
-    out = re.sub(r'"estimated":\d+,', "", out)
+    out = re.sub(r'"estimated":\d+,"exact":(true|false),', "", out)
     return re.sub(r',"suggestions":\[[^]]*\]', "", out)
 
 

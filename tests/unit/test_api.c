@@ -620,6 +620,7 @@ static void test_search_hits(void **state)
      * shown, two more are counted */
     assert_int_equal(h->more, 2);
     assert_int_equal(trawl_results_estimated(r), 1);
+    assert_int_equal(trawl_results_exact(r), 1); /* every match counted */
     /* past the end: NULL */
     assert_null(trawl_results_hit(r, 1));
     assert_int_equal(trawl_results_duplicate_count(r, 0), 0);
@@ -748,6 +749,7 @@ static void test_search_views_and_windows(void **state)
     r = search("government", &o);
     assert_int_equal(trawl_results_count(r), 1);
     assert_int_equal(trawl_results_estimated(r), 12);
+    assert_int_equal(trawl_results_exact(r), 1);
     trawl_results_free(r);
     o.offset = 100; /* past the end: empty, not an error */
     r = search("government", &o);
