@@ -141,7 +141,7 @@ int index_stats(struct index *ix, struct trawl_stats *st, struct trawl_error *er
         }
     }
     if (rc == TRAWL_OK)
-        st->imp_state = index_imp_state(ix, &st->imp_bytes);
+        rc = index_imp_state(ix, &st->imp_state, &st->imp_bytes, err);
     sbuf_release(&tmp);
     return rc;
 }
