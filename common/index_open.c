@@ -671,6 +671,7 @@ static int reopen_once(struct index *ix, struct trawl_error *err)
         free(ix->stub);
         ix->stub = now;
         ix->remote = stub_remote(ix->path);
+        ix->switches++;
         return TRAWL_OK;
     }
     free(now);

@@ -38,6 +38,8 @@ struct index {
     char *path;
     char *dbpath;        /* what a writer opened: path itself or path/gen-N */
     char *stub;          /* a reader's view of the stub when it opened (NULL: none) */
+    unsigned long switches; /* a reader's: times a reopen followed the stub to another
+                               database (whose document ids mean other passages) */
     char *warning;       /* why results may be partial (shards down), or NULL */
     char lang[32];
     int writable;
@@ -275,6 +277,7 @@ struct index_results_priv {
     size_t ndata;
     int deferred;              /* the shown passages' data is still to be read */
     struct trawl_search_opts opts; /* what ran (the view's BM25 in k1, b), for explain */
+    unsigned long switches;    /* the index's switches when it ran: its docids' database */
 };
 
 /* ---- index_artrank.c ---- */
