@@ -140,7 +140,7 @@ int index_forget_source(struct index *ix, const char *path, struct trawl_error *
 
 /* ---- Statistics -------------------------------------------------------------------- */
 
-/* The statistics trawl_stats reports (trawl.h). */
+/* The statistics trawl_stats reports (trawl.h). Retries as index_retry does. */
 int index_stats(struct index *ix, struct trawl_stats *st, struct trawl_error *err);
 /* What the index holds, cheaply (two lookups, where index_stats walks every article): its
  * articles (the passages that end one) and its passages. Retries as index_retry does. */
@@ -205,12 +205,16 @@ void index_results_free(struct index_results *r); /* NULL-safe */
 
 /* Why a hit scored what it did, as trawl_explain tells it (trawl.h: struct trawl_explanation,
  * one term per weighing term or wildcard of the query). Release out with
- * index_explanation_release (what trawl_explanation_release does). */
+ * index_explanation_release (what trawl_explanation_release does). When the indexer has
+ * committed since the search, the same passages are explained as the index is now (reopened
+ * as index_retry does), or, when one has changed or left, TRAWL_ENOTFOUND: search again. */
 int index_explain(struct index *ix, const struct index_results *r, size_t i,
                   struct trawl_explanation *out, struct trawl_error *err);
 void index_explanation_release(struct trawl_explanation *e);
 
-/* One passage of an article (TRAWL_ENOTFOUND when there is none). p points into store. */
+/* One passage of an article (TRAWL_ENOTFOUND when there is none). p points into store.
+ * Retries as index_retry does, as do index_each_passage (whose fn sees each passage once, all
+ * of one revision) and the spelling reads below. */
 int index_passage(struct index *ix, const char *id, unsigned ordinal, struct sbuf *store,
                   struct trawl_passage *p, struct trawl_error *err);
 /* Calls fn with every passage of an article in ordinal order (none: TRAWL_ENOTFOUND), as
@@ -241,7 +245,7 @@ int index_suggest_rare(struct index *ix, const char *word, size_t len, struct sb
 
 /* Calls fn with each word of the spelling table starting with prefix[0..len) (folded words,
  * so fold the prefix first), in byte order, with its frequency; word is borrowed for the
- * call. Non-zero from fn stops (still TRAWL_OK). */
+ * call. Non-zero from fn stops (still TRAWL_OK). A retry goes on after the last word fn had. */
 int index_complete(struct index *ix, const char *prefix, size_t len, trawl_complete_fn fn,
                    void *ctx, struct trawl_error *err);
 

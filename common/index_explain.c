@@ -139,8 +139,8 @@ static void article_stats(const struct index_artrank *a, size_t c, struct trawl_
     }
 }
 
-int index_explain(struct index *ix, const struct index_results *r, size_t i,
-                  struct trawl_explanation *out, struct trawl_error *err)
+static int explain_once(struct index *ix, const struct index_results *r, size_t i,
+                        struct trawl_explanation *out, struct trawl_error *err)
 {
     const struct index_hit *hit = &r->hits[i];
     const struct index_results_priv *pv = r->priv; /* index_search always makes it */
@@ -217,4 +217,41 @@ out:
     if (rc != TRAWL_OK)
         index_explanation_release(out);
     return rc;
+}
+
+struct explain_ctx {
+    const struct index_results *r;
+    size_t i;
+    struct trawl_explanation *out;
+};
+
+static int explain_fn(struct index *ix, void *ctx, struct trawl_error *err)
+{
+    const struct explain_ctx *c = ctx;
+    const struct index_results_priv *pv = c->r->priv;
+    int rc;
+
+    /* The hit's documents are named by the search's document ids. Xapian never reuses one in
+     * a database, so the same id is the same passage in a later revision, if it is there at
+     * all; but after a rebuild (the stub switched) the ids are another database's. */
+    if (ix->switches != pv->switches)
+        rc = TRAWL_ENOTFOUND;
+    else
+        rc = explain_once(ix, c->r, c->i, c->out, err);
+    if (rc == TRAWL_ENOTFOUND) /* only after a reopen: the search read them */
+        rc = terr_set(err, TRAWL_ENOTFOUND,
+                      "result %zu has changed in the index since the search: search again",
+                      c->i + 1);
+    return rc;
+}
+
+/* Explained after the search, from the same state unless the indexer committed meanwhile:
+ * then the statistics are read again from the index as it is now (index_retry), of the same
+ * passages. */
+int index_explain(struct index *ix, const struct index_results *r, size_t i,
+                  struct trawl_explanation *out, struct trawl_error *err)
+{
+    struct explain_ctx c = {r, i, out};
+
+    return index_retry(ix, explain_fn, &c, err);
 }

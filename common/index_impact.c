@@ -149,25 +149,31 @@ static int looked(const struct index_imp *m, const struct xdb_stats *st, int the
                                           sb->st_mtim.tv_nsec));
 }
 
-struct impact *index_impacts(struct index *ix, xdb *db, struct index_imp *m)
+int index_impacts(struct index *ix, xdb *db, struct index_imp *m, struct impact **out,
+                  struct trawl_error *err)
 {
     struct xdb_stats st;
     struct trawl_error e;
     struct stat sb;
     const char *env;
     char *file = NULL;
-    int there;
+    int there, rc;
 
+    *out = NULL;
     if (m->folder == NULL || db == NULL || ix->writable)
-        return NULL;
+        return TRAWL_OK;
     if ((env = getenv("TRAWL_IMPACTS")) != NULL && strcmp(env, "off") == 0)
-        return NULL;
-    if (xdb_stats(db, &st, &e) != TRAWL_OK || st.revision == 0)
-        return NULL;
-    if (m->imp != NULL && same(impact_info(m->imp), &st))
-        return m->imp;
+        return TRAWL_OK;
+    /* A failed read is the caller's (a commit's TRAWL_ERETRY reruns the search), not a
+     * reason to change matchers. */
+    if ((rc = xdb_stats(db, &st, err)) != TRAWL_OK || st.revision == 0)
+        return rc;
+    if (m->imp != NULL && same(impact_info(m->imp), &st)) {
+        *out = m->imp;
+        return TRAWL_OK;
+    }
     if (asprintf(&file, "%s/%s", m->folder, IMPACT_FILE) < 0)
-        return NULL;
+        return TRAWL_OK; /* out of memory: Xapian answers */
     there = stat(file, &sb) == 0;
     if (!looked(m, &st, there, &sb)) {
         /* A new revision, or the file written since (a reader that opened the revision
@@ -188,34 +194,44 @@ struct impact *index_impacts(struct index *ix, xdb *db, struct index_imp *m)
         }
     }
     free(file);
-    return m->imp;
+    *out = m->imp;
+    return TRAWL_OK;
 }
 
-/* Whether m's file matches db (and its size into *bytes): 1, or 0 when missing or behind. */
-static int imp_current(xdb *db, const struct index_imp *m, uint64_t *bytes)
+/* Whether m's file matches db, into *ok: 1, or 0 when missing or behind (and its size into
+ * *bytes). */
+static int imp_current(xdb *db, const struct index_imp *m, int *ok, uint64_t *bytes,
+                       struct trawl_error *err)
 {
     struct xdb_stats st;
-    struct trawl_error e;
     struct stat sb;
     char *file = NULL;
-    int ok;
+    int rc;
 
+    *ok = 0;
     if (asprintf(&file, "%s/%s", m->folder, IMPACT_FILE) < 0)
-        return 0;
+        return terr_set(err, TRAWL_ENOMEM, "out of memory");
     if (stat(file, &sb) == 0)
         *bytes += (uint64_t)sb.st_size;
-    ok = xdb_stats(db, &st, &e) == TRAWL_OK && file_matches(file, &st);
+    if ((rc = xdb_stats(db, &st, err)) == TRAWL_OK)
+        *ok = file_matches(file, &st);
     free(file);
-    return ok;
+    return rc;
 }
 
-int index_imp_state(struct index *ix, uint64_t *bytes)
+int index_imp_state(struct index *ix, int *state, uint64_t *bytes, struct trawl_error *err)
 {
+    int a, p, rc;
+
     *bytes = 0;
+    *state = -1;
     if (ix->aimp.folder == NULL || ix->pimp.folder == NULL || ix->adb == NULL)
-        return -1;
+        return TRAWL_OK;
     /* Both sizes counted: no short cut. */
-    return imp_current(ix->adb, &ix->aimp, bytes) & imp_current(ix->db, &ix->pimp, bytes);
+    if ((rc = imp_current(ix->adb, &ix->aimp, &a, bytes, err)) == TRAWL_OK &&
+        (rc = imp_current(ix->db, &ix->pimp, &p, bytes, err)) == TRAWL_OK)
+        *state = a & p;
+    return rc;
 }
 
 void index_imp_drop(struct index_imp *m)
@@ -236,17 +252,19 @@ int index_impacts_best(struct index *ix, xdb *db, struct index_imp *m, const str
                        struct impact_hit **top, size_t *n, uint64_t *matched,
                        struct trawl_error *err)
 {
-    struct impact *im = index_impacts(ix, db, m);
+    struct impact *im;
     struct impact_bm25 p = {k1, b, RANK_MIN_NORMLEN};
     struct impact_leaf *lv;
     struct trawl_error e;
     double N;
-    int rc = TRAWL_OK;
+    int rc;
 
     *out = NULL;
     *top = NULL;
     *n = 0;
     *matched = 0;
+    if ((rc = index_impacts(ix, db, m, &im, err)) != TRAWL_OK)
+        return rc;
     if (im == NULL)
         return TRAWL_ENOTFOUND;
     N = (double)impact_info(im)->doccount;
@@ -305,9 +323,12 @@ int index_docs_wdf(struct index *ix, xdb *db, struct index_imp *m, const char *c
                    const size_t *lens, size_t nterms, const xdb_docid *docs, size_t ndocs,
                    uint32_t *wdf, uint32_t *len, struct trawl_error *err)
 {
-    struct impact *im = index_impacts(ix, db, m);
+    struct impact *im;
     struct trawl_error e;
+    int rc;
 
+    if ((rc = index_impacts(ix, db, m, &im, err)) != TRAWL_OK)
+        return rc;
     for (size_t j = 0; im != NULL && j < nterms; j++)
         if (!schema_rank_term(terms[j], lens[j]))
             im = NULL; /* not in the file */

@@ -21,6 +21,41 @@
 /* Attempts at a read whose revision the indexer discards under it (index_retry). */
 #define INDEX_READ_TRIES 8
 
+/* The retry policy of readers, after the tries-th attempt at a read or an opening failed with
+ * rc: whether to look again. Xapian keeps only the last two revisions for readers: an indexer
+ * committing small batches quickly can discard the one being read (TRAWL_ERETRY) more than
+ * once, so that is tried INDEX_READ_TRIES times in all. A reader racing a writer's commit can
+ * also meet blocks the writer has just reused, which Xapian reports as corruption ("Expected
+ * block N to be level 1") rather than as a modified database: one more look at the latest
+ * revision tells a race from a damaged index, which fails the same way again. */
+static int read_again(int rc, int tries, int *looked_again)
+{
+    if (tries >= INDEX_READ_TRIES)
+        return 0;
+    if (rc == TRAWL_EINDEX && !*looked_again) {
+        *looked_again = 1;
+        return 1;
+    }
+    return rc == TRAWL_ERETRY;
+}
+
+/* Opens the database at path (paths[0..n) as one when path is NULL) for reading, as
+ * read_again says: opening reads the newest revision's roots, which an indexer's commits can
+ * discard or reuse meanwhile. name: what messages call it (xdb_open_as). remote: a remote
+ * database's failure to open is no local writer's reused blocks, and a second look at a
+ * shard that is down would wait for it twice. */
+static int open_read(const char *path, const char *name, const char *const *paths, size_t n,
+                     int remote, xdb **out, struct trawl_error *err)
+{
+    int rc, tries = 0, looked_again = remote;
+
+    do
+        rc = path != NULL ? xdb_open_as(path, name, XDB_READ, out, err)
+                          : xdb_open_many(paths, n, out, err);
+    while (rc != TRAWL_OK && read_again(rc, ++tries, &looked_again));
+    return rc;
+}
+
 /* ---- Opening -------------------------------------------------------------------------- */
 
 /* Checks (reader or writer) that db is a trawl index this build can read. A brand-new empty
@@ -131,7 +166,7 @@ static int open_entries(const char *dir, const struct layout_entry *const *v, si
                         const char *name, xdb **db, struct trawl_error *err)
 {
     char tmpl[] = "/tmp/trawl-stub-XXXXXX";
-    int fd = mkstemp(tmpl), rc;
+    int fd = mkstemp(tmpl), rc, remote = 0;
     FILE *f;
 
     if (fd < 0 || (f = fdopen(fd, "w")) == NULL) {
@@ -149,8 +184,10 @@ static int open_entries(const char *dir, const struct layout_entry *const *v, si
         free(line);
     }
     fclose(f);
+    for (size_t i = 0; i < n; i++)
+        remote |= v[i]->kind != LAYOUT_LOCAL;
     if (rc == TRAWL_OK)
-        rc = xdb_open_as(tmpl, name, XDB_READ, db, err);
+        rc = open_read(tmpl, name, NULL, 0, remote, db, err);
     unlink(tmpl);
     return rc;
 }
@@ -341,7 +378,7 @@ static int open_articles_reader(struct index *ix, xdb **adb, char **afolder, cha
     if (layout_is_database(ix->path)) {
         if (asprintf(&one, "%s/%s", ix->path, LAYOUT_ARTICLES) < 0)
             return terr_set(err, TRAWL_ENOMEM, "out of memory");
-        rc = layout_is_database(one) ? xdb_open_as(one, ix->path, XDB_READ, adb, err)
+        rc = layout_is_database(one) ? open_read(one, ix->path, NULL, 0, 0, adb, err)
                                      : terr_damaged(err, ix->path,
                                                     "the article database of '.' is missing",
                                                     0);
@@ -358,7 +395,7 @@ static int open_articles_reader(struct index *ix, xdb **adb, char **afolder, cha
     if (asprintf(&one, "%s/%s", ix->path, LAYOUT_ARTICLES_STUB) < 0)
         return terr_set(err, TRAWL_ENOMEM, "out of memory");
     if (stat(one, &sb) == 0) {
-        rc = xdb_open_as(one, ix->path, XDB_READ, adb, err);
+        rc = open_read(one, ix->path, NULL, 0, 0, adb, err);
         free(one);
         return rc;
     }
@@ -385,8 +422,8 @@ static int open_articles_reader(struct index *ix, xdb **adb, char **afolder, cha
         free(db);
     }
     if (rc == TRAWL_OK)
-        rc = n == 1 ? xdb_open_as(paths[0], ix->path, XDB_READ, adb, err)
-                    : xdb_open_many((const char *const *)paths, n, adb, err);
+        rc = open_read(n == 1 ? paths[0] : NULL, ix->path, (const char *const *)paths, n, 0, adb,
+                       err);
     if (rc == TRAWL_OK && n == 1 && (*pfolder = layout_entry_path(ix->path, &ents[0])) != NULL) {
         *afolder = paths[0];
         paths[0] = NULL;
@@ -503,12 +540,7 @@ int index_open(const char *path, const struct index_open_opts *o, struct index *
         ix->stub = stub_text(path);
         ix->remote = stub_remote(path);
         struct trawl_error first;
-        rc = xdb_open(path, mode, &ix->db, &first);
-        /* Opening reads the newest revision's roots while an indexer may be committing the
-         * next: what looks like damage can be that race, so look once more (index_retry
-         * does the same for the reads that follow). */
-        if (rc == TRAWL_EINDEX)
-            rc = xdb_open(path, mode, &ix->db, &first);
+        rc = open_read(path, path, NULL, 0, 0, &ix->db, &first);
         if (rc != TRAWL_OK && ix->stub != NULL)
             rc = open_shards_one_by_one(ix, o->pub.allow_partial, &first, err);
         else if (rc != TRAWL_OK)
@@ -581,22 +613,20 @@ void index_close(struct index *ix)
     free(ix);
 }
 
-int index_reopen(struct index *ix, struct trawl_error *err)
+static int reopen_once(struct index *ix, struct trawl_error *err)
 {
     char *now;
     xdb *db;
     int rc;
 
     ix->agree_known = 0; /* asked again of what it sees next */
-    if (ix->writable)
-        return xdb_reopen(ix->db, err);
     /* A rebuild switches the stub to a new database: follow it. */
     now = stub_text(ix->path);
     if ((now == NULL) != (ix->stub == NULL) || (now != NULL && strcmp(now, ix->stub) != 0)) {
         xdb *old = ix->db, *adb = NULL;
         char lang[sizeof ix->lang], *afolder = NULL, *pfolder = NULL;
         int fresh;
-        rc = xdb_open(ix->path, XDB_READ, &db, err);
+        rc = open_read(ix->path, ix->path, NULL, 0, 0, &db, err);
         if (rc != TRAWL_OK) {
             free(now);
             return rc;
@@ -641,11 +671,12 @@ int index_reopen(struct index *ix, struct trawl_error *err)
         free(ix->stub);
         ix->stub = now;
         ix->remote = stub_remote(ix->path);
+        ix->switches++;
         return TRAWL_OK;
     }
     free(now);
     rc = xdb_reopen(ix->db, err);
-    if (rc != TRAWL_OK && xdb_open(ix->path, XDB_READ, &db, NULL) == TRAWL_OK) {
+    if (rc != TRAWL_OK && open_read(ix->path, ix->path, NULL, 0, 0, &db, NULL) == TRAWL_OK) {
         xdb_close(ix->db);
         ix->db = db;
         rc = TRAWL_OK;
@@ -655,24 +686,28 @@ int index_reopen(struct index *ix, struct trawl_error *err)
     return rc;
 }
 
-/* Runs fn; while it says TRAWL_ERETRY, reopens ix and runs it again, INDEX_READ_TRIES times in
- * all. Xapian keeps only the last two revisions for readers: an indexer committing small
- * batches quickly can discard the one being read more than once during a search. */
+/* A reader's reopening reads the new revision's roots (and a switched stub's databases), which
+ * the indexer can discard as it reads them: looked at again as read_again says. */
+int index_reopen(struct index *ix, struct trawl_error *err)
+{
+    int rc, tries = 0, looked_again = 0;
+
+    if (ix->writable)
+        return xdb_reopen(ix->db, err);
+    while ((rc = reopen_once(ix, err)) != TRAWL_OK && read_again(rc, ++tries, &looked_again))
+        ;
+    return rc;
+}
+
+/* Runs fn; while it fails as read_again says is worth another look, reopens ix and runs it
+ * again. */
 int index_retry(struct index *ix, index_read_fn fn, void *ctx, struct trawl_error *err)
 {
-    int rc = fn(ix, ctx, err), looked_again = 0;
+    /* A writer's own index is not damaged by a race with itself: no second look there. */
+    int rc = fn(ix, ctx, err), tries = 1, looked_again = ix->writable;
 
-    for (int tries = 1; tries < INDEX_READ_TRIES; tries++) {
-        /* A reader racing a writer's commit can also meet blocks the writer has just reused,
-         * which Xapian reports as corruption ("Expected block N to be level 1") rather than
-         * as a modified database: one more look at the latest revision tells a race from a
-         * damaged index, which fails the same way again. */
-        if (rc == TRAWL_EINDEX && !ix->writable && !looked_again)
-            looked_again = 1;
-        else if (rc != TRAWL_ERETRY)
-            break;
+    while (rc != TRAWL_OK && read_again(rc, tries++, &looked_again))
         if ((rc = index_reopen(ix, err)) == TRAWL_OK)
             rc = fn(ix, ctx, err);
-    }
     return rc;
 }

@@ -38,6 +38,8 @@ struct index {
     char *path;
     char *dbpath;        /* what a writer opened: path itself or path/gen-N */
     char *stub;          /* a reader's view of the stub when it opened (NULL: none) */
+    unsigned long switches; /* a reader's: times a reopen followed the stub to another
+                               database (whose document ids mean other passages) */
     char *warning;       /* why results may be partial (shards down), or NULL */
     char lang[32];
     int writable;
@@ -275,6 +277,7 @@ struct index_results_priv {
     size_t ndata;
     int deferred;              /* the shown passages' data is still to be read */
     struct trawl_search_opts opts; /* what ran (the view's BM25 in k1, b), for explain */
+    unsigned long switches;    /* the index's switches when it ran: its docids' database */
 };
 
 /* ---- index_artrank.c ---- */
@@ -318,10 +321,12 @@ void index_art_lazy_free(struct index_art_lazy *z); /* NULL-safe */
 void index_artcache_free(struct index_artcache *c); /* NULL-safe */
 /* The impact files (index_impact.c, impact.h; index_impacts_refresh in index.h).
  * index_impacts_fresh: makes the file of the single local database db in folder anew unless
- * it matches db's revision already. index_impacts: the reader's file of db (ix->adb with
- * &ix->aimp, ix->db with &ix->pimp) when it matches the revision the reader sees, else NULL
- * (Xapian answers); owned by ix. A file that did not fit is looked at again only once the
- * revision or the file changes (a stat per search meanwhile). index_imp_drop: unmaps it
+ * it matches db's revision already. index_impacts: into *out the reader's file of db (ix->adb
+ * with &ix->aimp, ix->db with &ix->pimp) when it matches the revision the reader sees, else
+ * NULL (Xapian answers); owned by ix; it fails only as reading db's statistics does (a
+ * commit's TRAWL_ERETRY: the caller's to retry, never a reason to change matchers). A file
+ * that did not fit is looked at again only once the revision or the file changes (a stat per
+ * search meanwhile). index_imp_drop: unmaps it
  * (malformed postings), not to be mapped again until it changes; index_imp_release: frees
  * it all. index_impacts_best: the best count documents of db for the OR of the terms occ
  * holds (one per query occurrence) by Xapian's BM25 with k1 and b, as impact_top, from db's
@@ -333,10 +338,11 @@ void index_artcache_free(struct index_artcache *c); /* NULL-safe */
 struct impact;
 struct impact_hit;
 int index_impacts_fresh(xdb *db, const char *folder, struct trawl_error *err);
-struct impact *index_impacts(struct index *ix, xdb *db, struct index_imp *m);
+int index_impacts(struct index *ix, xdb *db, struct index_imp *m, struct impact **out,
+                  struct trawl_error *err);
 void index_imp_drop(struct index_imp *m);
 /* trawl_stats' imp_state (1, 0 or -1) and imp_bytes, of a reader. */
-int index_imp_state(struct index *ix, uint64_t *bytes);
+int index_imp_state(struct index *ix, int *state, uint64_t *bytes, struct trawl_error *err);
 void index_imp_release(struct index_imp *m);
 int index_impacts_best(struct index *ix, xdb *db, struct index_imp *m, const struct strlist *occ,
                        double k1, double b, size_t count, struct impact **out,

@@ -248,6 +248,7 @@ static xdb_query *build_words(struct build *b, const struct qnode *q, int exact)
     const struct qword *w = index_qword(b->words, q);
     xdb_query **subs = NULL;
     xdb_query *res = NULL;
+    int rc;
 
     if (w->n == 0) {
         /* Nothing searchable ("--", emoji): the node drops out of the query. */
@@ -276,8 +277,16 @@ static xdb_query *build_words(struct build *b, const struct qnode *q, int exact)
                 goto out;
             }
         }
-        if (xdb_term_freq(b->ix->db, t->term, t->tlen, &docs, &coll, b->err) == TRAWL_OK &&
-            !b->negated &&
+        /* A failed read fails the query: its word would be neither known nor unknown, and
+         * "did you mean" would lose it without a word (a commit's TRAWL_ERETRY reruns the
+         * search, index_retry). */
+        if ((rc = xdb_term_freq(b->ix->db, t->term, t->tlen, &docs, &coll, b->err)) !=
+            TRAWL_OK) {
+            if (b->rc == TRAWL_OK)
+                b->rc = rc;
+            goto out;
+        }
+        if (!b->negated &&
             index_strlist_add(docs == 0 ? &b->unknown : &b->known, t->folded, t->flen) !=
                 TRAWL_OK) {
             fail_nomem(b);

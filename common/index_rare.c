@@ -115,8 +115,8 @@ static int same_stem(struct analyzer *an, const char *a, size_t alen, const char
     return same;
 }
 
-int index_suggest_rare(struct index *ix, const char *word, size_t len, struct sbuf *out,
-                       uint64_t *word_freq, uint64_t *sug_freq, struct trawl_error *err)
+static int rare_suggestion(struct index *ix, const char *word, size_t len, struct sbuf *out,
+                           uint64_t *word_freq, uint64_t *sug_freq, struct trawl_error *err)
 {
     unsigned a[RARE_MAX_CHARS], b[RARE_MAX_CHARS];
     uint64_t wf = 0, sf = 0;
@@ -167,4 +167,28 @@ int index_suggest_rare(struct index *ix, const char *word, size_t len, struct sb
     if (sug_freq != NULL)
         *sug_freq = sf;
     return TRAWL_OK;
+}
+
+struct rare_ctx {
+    const char *word;
+    size_t len;
+    struct sbuf *out;
+    uint64_t *word_freq, *sug_freq;
+};
+
+static int rare_once(struct index *ix, void *ctx, struct trawl_error *err)
+{
+    const struct rare_ctx *c = ctx;
+
+    return rare_suggestion(ix, c->word, c->len, c->out, c->word_freq, c->sug_freq, err);
+}
+
+/* Asked after the search that found the word: retried as one read when the indexer commits
+ * meanwhile (index_retry). */
+int index_suggest_rare(struct index *ix, const char *word, size_t len, struct sbuf *out,
+                       uint64_t *word_freq, uint64_t *sug_freq, struct trawl_error *err)
+{
+    struct rare_ctx c = {word, len, out, word_freq, sug_freq};
+
+    return index_retry(ix, rare_once, &c, err);
 }

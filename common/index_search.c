@@ -854,6 +854,7 @@ static int search_fn(struct index *ix, void *ctx, struct trawl_error *err)
     if ((rc = search_once(ix, a->q, &wide, group, &r, err)) != TRAWL_OK)
         return rc;
     ((struct index_results_priv *)r->priv)->opts = *o;
+    ((struct index_results_priv *)r->priv)->switches = ix->switches;
     if (group && (rc = index_dups_group(ix, r, o->offset, o->count, &r->dups, err)) == TRAWL_OK) {
         r->ndups = o->count;
         rc = load_shown(ix, r, err);

@@ -1,5 +1,7 @@
 /* index_spell: the spelling table: words collected and forgotten as passages come and go,
- * flushed in bounded batches, and suggestions. */
+ * flushed in bounded batches. What readers ask of it is in index_suggest.c and index_rare.c,
+ * which retry their reads (index_retry): opening reaches this module through the writer's
+ * repair, so it could not without a circle. */
 #include "common/index_priv.h"
 
 #include <string.h>
@@ -91,36 +93,9 @@ int index_forget_words(struct index *ix, const struct docids *ids, struct trawl_
     return rc;
 }
 
-int index_suggest(struct index *ix, const char *word, size_t len, struct sbuf *out,
-                  struct trawl_error *err)
-{
-    sbuf_reset(out);
-    return xdb_spelling(ix->db, word, len, 2, out, err);
-}
-
 int index_spell_bound(struct index *ix, struct trawl_error *err)
 {
     if (ix->spell.n + ix->unspell.n > SPELL_PENDING_MAX)
         return index_flush_spelling(ix, err);
     return TRAWL_OK;
-}
-
-struct complete_ctx {
-    trawl_complete_fn fn;
-    void *ctx;
-};
-
-static enum xdb_next complete_word(void *ctx, const char *word, size_t len, uint64_t freq)
-{
-    struct complete_ctx *c = ctx;
-
-    return c->fn(c->ctx, word, len, freq) != 0 ? XDB_STOP : XDB_NEXT;
-}
-
-int index_complete(struct index *ix, const char *prefix, size_t len, trawl_complete_fn fn,
-                   void *ctx, struct trawl_error *err)
-{
-    struct complete_ctx c = {fn, ctx};
-
-    return xdb_spellings_each(ix->db, prefix, len, complete_word, &c, err);
 }

@@ -101,8 +101,9 @@ static int count_articles(struct index *ix, struct count_ctx *arts, struct trawl
     return rc;
 }
 
-int index_stats(struct index *ix, struct trawl_stats *st, struct trawl_error *err)
+static int stats_once(struct index *ix, void *ctx, struct trawl_error *err)
 {
+    struct trawl_stats *st = ctx;
     struct xdb_stats xs;
     struct count_ctx terms = {0}, arts = {0};
     struct sbuf tmp;
@@ -141,9 +142,15 @@ int index_stats(struct index *ix, struct trawl_stats *st, struct trawl_error *er
         }
     }
     if (rc == TRAWL_OK)
-        st->imp_state = index_imp_state(ix, &st->imp_bytes);
+        rc = index_imp_state(ix, &st->imp_state, &st->imp_bytes, err);
     sbuf_release(&tmp);
     return rc;
+}
+
+int index_stats(struct index *ix, struct trawl_stats *st, struct trawl_error *err)
+{
+    /* Every count of one revision: all read again when the indexer commits meanwhile. */
+    return index_retry(ix, stats_once, st, err);
 }
 
 struct counts_ctx {

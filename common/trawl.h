@@ -357,7 +357,9 @@ struct trawl_explanation {
 };
 
 /* Why hit i of r scored what it did: one entry per weighing term. Release with
- * trawl_explanation_release. */
+ * trawl_explanation_release. When the index has changed since the search (an indexer's
+ * commits, trawl_reopen), the hit's passage is explained as the index is now, or, when it has
+ * changed or left the index since, TRAWL_ENOTFOUND: search again. */
 TRAWL_API int trawl_explain(trawl_index *ix, const trawl_results *r, size_t i,
                             struct trawl_explanation *out, struct trawl_error *err);
 TRAWL_API void trawl_explanation_release(struct trawl_explanation *e); /* NULL-safe */

@@ -8,7 +8,9 @@
 
 #include <xapian.h>
 
+#include <atomic>
 #include <cerrno>
+#include <climits>
 #include <cstdlib>
 #include <cstring>
 #include <exception>
@@ -51,8 +53,12 @@ struct xdb_mset {
     std::vector<char> have;
     std::vector<std::string> keys; /* per-hit sort keys, filled on first xdb_mset_rank */
     std::string name; /* the database's xdb name, for messages */
+    bool reader;      /* of a read-only database: its reads are discard points */
 
-    xdb_mset(const Xapian::Database &d, const std::string &n) : db(d), enq(d), name(n) {}
+    xdb_mset(const Xapian::Database &d, const std::string &n, bool r)
+        : db(d), enq(d), name(n), reader(r)
+    {
+    }
 };
 
 /* What Xapian said about a damaged database, as one line: its message, and the system's
@@ -117,6 +123,36 @@ static int xdb_fail(struct trawl_error *err, const char *what, const char *path 
     }
 }
 
+/* ---- The tests' discarded revision (xdb_test_discard) ---------------------------------- */
+
+static std::atomic<unsigned long> discard_at{0}, reads_seen{0};
+
+/* Called first in every read of a read-only database (and in its opening and reopening): the
+ * reads a test's xdb_test_discard counts, the nth failing as Xapian fails a reader whose
+ * revision a writer's commits have discarded. One relaxed load when no test asked. */
+static void discard_point(bool reader)
+{
+    if (!reader || discard_at.load(std::memory_order_relaxed) == 0)
+        return;
+    if (++reads_seen == discard_at.load(std::memory_order_relaxed)) {
+        discard_at = ULONG_MAX; /* once: the reads after it are only counted */
+        throw Xapian::DatabaseModifiedError("The revision being read has been discarded - you "
+                                            "should call Xapian::Database::reopen() and retry "
+                                            "the operation (xdb_test_discard)");
+    }
+}
+
+extern "C" void xdb_test_discard(unsigned long nth)
+{
+    reads_seen = 0;
+    discard_at = nth;
+}
+
+extern "C" unsigned long xdb_test_reads(void)
+{
+    return reads_seen.load();
+}
+
 static int xdb_read_only(struct trawl_error *err)
 {
     return terr_set(err, TRAWL_EINTERNAL, "index opened read-only");
@@ -176,6 +212,7 @@ extern "C" int xdb_open_as(const char *path, const char *name, int mode, xdb **o
             flags = Xapian::DB_CREATE_OR_OVERWRITE;
         else
             return terr_set(err, TRAWL_EINTERNAL, "bad xdb_open mode %d", mode);
+        discard_point(base == XDB_READ);
         /* No DB_RETRY_LOCK: a second writer must fail at once rather than wait. */
         if (base != XDB_READ && (mode & XDB_NO_SYNC))
             flags |= Xapian::DB_NO_SYNC;
@@ -207,6 +244,7 @@ extern "C" int xdb_open_many(const char *const *paths, size_t n, xdb **out, stru
 
     *out = nullptr;
     try {
+        discard_point(true);
         xdb *db = new xdb;
         try {
             for (size_t i = 0; i < n; i++) {
@@ -227,6 +265,7 @@ extern "C" int xdb_open_many(const char *const *paths, size_t n, xdb **out, stru
 extern "C" int xdb_reopen(xdb *db, struct trawl_error *err)
 {
     try {
+        discard_point(!db->writable);
         db->db.reopen();
         return TRAWL_OK;
     } catch (...) {
@@ -360,6 +399,7 @@ extern "C" int xdb_delete_term(xdb *db, const char *term, size_t len, struct tra
 extern "C" int xdb_meta_get(xdb *db, const char *key, struct sbuf *out, struct trawl_error *err)
 {
     try {
+        discard_point(!db->writable);
         int rc = xdb_check_key(key, err);
         if (rc != TRAWL_OK)
             return rc;
@@ -389,6 +429,7 @@ extern "C" int xdb_meta_each(xdb *db, const char *prefix, xdb_meta_fn fn, void *
                              struct trawl_error *err)
 {
     try {
+        discard_point(!db->writable);
         std::string pfx = prefix != nullptr ? prefix : "";
         for (auto it = db->db.metadata_keys_begin(pfx); it != db->db.metadata_keys_end(pfx);
              ++it) {
@@ -531,6 +572,7 @@ extern "C" int xdb_doc_set_data(xdb_doc *doc, const char *data, size_t len, stru
 extern "C" int xdb_stats(xdb *db, struct xdb_stats *out, struct trawl_error *err)
 {
     try {
+        discard_point(!db->writable);
         out->doccount = db->db.get_doccount();
         out->lastdocid = db->db.get_lastdocid();
         out->avlength = db->db.get_avlength();
@@ -559,6 +601,7 @@ extern "C" int xdb_term_freq(xdb *db, const char *term, size_t len, uint64_t *do
                              uint64_t *coll, struct trawl_error *err)
 {
     try {
+        discard_point(!db->writable);
         std::string t(term, len);
         if (docs != nullptr)
             *docs = db->db.get_termfreq(t);
@@ -574,6 +617,7 @@ extern "C" int xdb_postings(xdb *db, const char *term, size_t len, xdb_docid_fn 
                             struct trawl_error *err)
 {
     try {
+        discard_point(!db->writable);
         std::string t(term, len);
         for (auto it = db->db.postlist_begin(t); it != db->db.postlist_end(t); ++it) {
             if (fn(ctx, *it) == XDB_STOP)
@@ -589,6 +633,7 @@ extern "C" int xdb_postings_wdf(xdb *db, const char *term, size_t len, xdb_wdf_f
                                 void *ctx, struct trawl_error *err)
 {
     try {
+        discard_point(!db->writable);
         std::string t(term, len);
         for (auto it = db->db.postlist_begin(t); it != db->db.postlist_end(t); ++it) {
             uint64_t w = len == 0 ? it.get_doclength() : it.get_wdf();
@@ -605,6 +650,7 @@ extern "C" int xdb_values_each(xdb *db, unsigned slot, xdb_value_fn fn, void *ct
                                struct trawl_error *err)
 {
     try {
+        discard_point(!db->writable);
         Xapian::valueno s = (Xapian::valueno)slot;
         for (auto it = db->db.valuestream_begin(s); it != db->db.valuestream_end(s); ++it) {
             const std::string v = *it;
@@ -621,6 +667,7 @@ extern "C" int xdb_postings_skip(xdb *db, const char *term, size_t len, xdb_skip
                                  void *ctx, struct trawl_error *err)
 {
     try {
+        discard_point(!db->writable);
         std::string t(term, len);
         Xapian::PostingIterator it = db->db.postlist_begin(t), end = db->db.postlist_end(t);
         while (it != end) {
@@ -662,6 +709,7 @@ extern "C" int xdb_eset(xdb *db, const xdb_docid *docs, size_t n, unsigned nterm
                         xdb_skip_term_fn skip, xdb_eset_fn fn, void *ctx, struct trawl_error *err)
 {
     try {
+        discard_point(!db->writable);
         Xapian::Enquire enq(db->db);
         Xapian::RSet rset;
         EsetDecider decider(skip, ctx);
@@ -683,6 +731,7 @@ extern "C" int xdb_cooccur(xdb *db, const char *a, size_t alen, const char *b, s
                            int *out, struct trawl_error *err)
 {
     try {
+        discard_point(!db->writable);
         std::string ta(a, alen), tb(b, blen);
         Xapian::PostingIterator ia = db->db.postlist_begin(ta), ea = db->db.postlist_end(ta);
         Xapian::PostingIterator ib = db->db.postlist_begin(tb), eb = db->db.postlist_end(tb);
@@ -709,6 +758,7 @@ extern "C" int xdb_terms_each(xdb *db, const char *prefix, xdb_term_fn fn, void 
                               struct trawl_error *err)
 {
     try {
+        discard_point(!db->writable);
         std::string pfx = prefix != nullptr ? prefix : "";
         for (auto it = db->db.allterms_begin(pfx); it != db->db.allterms_end(pfx); ++it) {
             const std::string term = *it;
@@ -724,6 +774,7 @@ extern "C" int xdb_terms_each(xdb *db, const char *prefix, xdb_term_fn fn, void 
 extern "C" int xdb_doc_data(xdb *db, xdb_docid id, struct sbuf *out, struct trawl_error *err)
 {
     try {
+        discard_point(!db->writable);
         return xdb_put(out, db->db.get_document(id).get_data(), err);
     } catch (...) {
         return xdb_fail(err, "cannot read document data", nullptr, db->name.c_str());
@@ -734,6 +785,7 @@ extern "C" int xdb_doc_value(xdb *db, xdb_docid id, unsigned slot, struct sbuf *
                              struct trawl_error *err)
 {
     try {
+        discard_point(!db->writable);
         /* DOC_ASSUME_VALID: no look-up of the document itself, only of the value. */
         Xapian::Document doc = db->db.get_document(id, Xapian::DOC_ASSUME_VALID);
         return xdb_put(out, doc.get_value(slot), err);
@@ -745,6 +797,7 @@ extern "C" int xdb_doc_value(xdb *db, xdb_docid id, unsigned slot, struct sbuf *
 extern "C" int xdb_doc_length(xdb *db, xdb_docid id, uint64_t *len, struct trawl_error *err)
 {
     try {
+        discard_point(!db->writable);
         *len = db->db.get_doclength(id);
         return TRAWL_OK;
     } catch (...) {
@@ -756,6 +809,7 @@ extern "C" int xdb_doc_terms(xdb *db, xdb_docid id, xdb_term_fn fn, void *ctx,
                              struct trawl_error *err)
 {
     try {
+        discard_point(!db->writable);
         for (auto it = db->db.termlist_begin(id); it != db->db.termlist_end(id); ++it) {
             const std::string term = *it;
             if (fn(ctx, term.data(), term.size(), it.get_wdf()) == XDB_STOP)
@@ -771,6 +825,7 @@ extern "C" int xdb_doc_wdf(xdb *db, xdb_docid id, const char *term, size_t len, 
                            struct trawl_error *err)
 {
     try {
+        discard_point(!db->writable);
         std::string t(term, len);
         auto it = db->db.termlist_begin(id);
         *wdf = 0;
@@ -798,6 +853,7 @@ extern "C" int xdb_docs_wdf(xdb *db, const char *const *terms, const size_t *len
                             uint32_t *len, struct trawl_error *err)
 {
     try {
+        discard_point(!db->writable);
         for (size_t i = 0; i < ndocs; i++)
             len[i] = (uint32_t)db->db.get_doclength(docs[i]);
         for (size_t j = 0; j < nterms; j++) {
@@ -823,6 +879,7 @@ extern "C" int xdb_spelling(xdb *db, const char *word, size_t len, unsigned max_
                             struct sbuf *out, struct trawl_error *err)
 {
     try {
+        discard_point(!db->writable);
         return xdb_put(out, db->db.get_spelling_suggestion(std::string(word, len), max_edits),
                        err);
     } catch (...) {
@@ -835,6 +892,7 @@ extern "C" int xdb_spelling_freq(xdb *db, const char *word, size_t len, uint64_t
 {
     *freq = 0;
     try {
+        discard_point(!db->writable);
         /* Xapian 1.4 has no public get_spelling_frequency(): the word list gives it. */
         std::string w(word, len);
         Xapian::TermIterator it = db->db.spellings_begin();
@@ -851,6 +909,7 @@ extern "C" int xdb_spellings_each(xdb *db, const char *prefix, size_t len, xdb_t
                                   void *ctx, struct trawl_error *err)
 {
     try {
+        discard_point(!db->writable);
         std::string pfx(prefix, len);
         Xapian::TermIterator it = db->db.spellings_begin(), end = db->db.spellings_end();
         if (!pfx.empty())
@@ -861,6 +920,9 @@ extern "C" int xdb_spellings_each(xdb *db, const char *prefix, size_t len, xdb_t
                 break;
             if (fn(ctx, word.data(), word.size(), it.get_termfreq()) == XDB_STOP)
                 break;
+            /* Each step reads: a walk can meet a discarded revision half-way, after fn has
+             * had some words (the only walk whose words go out before it ends). */
+            discard_point(!db->writable);
         }
         return TRAWL_OK;
     } catch (...) {
@@ -1094,6 +1156,7 @@ extern "C" int xdb_search(xdb *db, const xdb_query *q, const struct xdb_search_o
 {
     *out = nullptr;
     try {
+        discard_point(!db->writable);
         if (o->k1 < 0 || o->b < 0 || o->b > 1 || o->min_normlen < 0 || o->delta < 0)
             return terr_set(err, TRAWL_EINPUT,
                             "bad BM25 parameters (k1 %g, b %g, min_normlen %g, delta %g)",
@@ -1103,7 +1166,7 @@ extern "C" int xdb_search(xdb *db, const xdb_query *q, const struct xdb_search_o
         if (rc != TRAWL_OK)
             return rc;
 
-        xdb_mset *m = new xdb_mset(db->db, db->name);
+        xdb_mset *m = new xdb_mset(db->db, db->name, !db->writable);
         try {
             Xapian::Enquire &enq = m->enq;
             enq.set_query(q->q);
@@ -1197,6 +1260,7 @@ extern "C" uint64_t xdb_mset_upper_bound(const xdb_mset *m)
 extern "C" int xdb_mset_hit(xdb_mset *m, size_t i, struct xdb_hit *out, struct trawl_error *err)
 {
     try {
+        discard_point(m->reader);
         if (i >= m->mset.size())
             return terr_set(err, TRAWL_EINTERNAL, "hit %zu out of range (%zu hits)", i,
                             (size_t)m->mset.size());
@@ -1220,6 +1284,7 @@ extern "C" int xdb_mset_rank(xdb_mset *m, size_t i, xdb_docid *docid, double *we
                              const char **key, size_t *key_len, struct trawl_error *err)
 {
     try {
+        discard_point(m->reader);
         if (i >= m->mset.size())
             return terr_set(err, TRAWL_EINTERNAL, "hit %zu out of range (%zu hits)", i,
                             (size_t)m->mset.size());
@@ -1241,6 +1306,7 @@ extern "C" int xdb_mset_matching_terms(xdb_mset *m, size_t i, xdb_term_fn fn, vo
                                        struct trawl_error *err)
 {
     try {
+        discard_point(m->reader);
         if (i >= m->mset.size())
             return terr_set(err, TRAWL_EINTERNAL, "hit %zu out of range (%zu hits)", i,
                             (size_t)m->mset.size());

@@ -313,6 +313,19 @@ const char *xdb_xapian_version(void);
 int xdb_compact(const char *const *srcs, size_t n, const char *dst, const char *sum_prefix,
                 struct trawl_error *err);
 
+/* ---- For tests: a revision discarded under a reader ---------------------------------- */
+
+/* An indexer committing twice while a reader reads makes Xapian discard the revision being
+ * read (DatabaseModifiedError, TRAWL_ERETRY), at whichever read comes next: a race no test
+ * can time. From this call on, the reads of read-only databases (each xdb call that reads
+ * one, its opening and xdb_reopen, and each step of xdb_spellings_each after a word went
+ * out) are counted, process-wide, and the nth fails as that race does, once; the ones after
+ * it are still counted. 0 stops counting (the default); ULONG_MAX counts and fails none.
+ * Tests only: not thread-safe with respect to which thread's read is the nth. */
+void xdb_test_discard(unsigned long nth);
+/* The reads counted since the last xdb_test_discard. */
+unsigned long xdb_test_reads(void);
+
 TRAWL_END_DECLS
 
 #endif
