@@ -105,13 +105,6 @@ int impact_writer_key(struct impact_writer *w, uint32_t id, const char *key, siz
     return TRAWL_OK;
 }
 
-static int term_cmp(const char *a, size_t alen, const char *b, size_t blen)
-{
-    int c = memcmp(a, b, alen < blen ? alen : blen);
-
-    return c != 0 ? c : (alen > blen) - (alen < blen);
-}
-
 int impact_writer_term(struct impact_writer *w, const char *term, size_t len,
                        struct trawl_error *err)
 {
@@ -119,7 +112,7 @@ int impact_writer_term(struct impact_writer *w, const char *term, size_t len,
 
     if (w->nterms > 0) {
         const struct impact_term *p = &w->terms[w->nterms - 1];
-        if (term_cmp(w->text.buf + p->text, p->len, term, len) >= 0)
+        if (sbuf_bytes_cmp(w->text.buf + p->text, p->len, term, len) >= 0)
             return terr_set(err, TRAWL_EINPUT, "impact terms out of order");
     }
     if (w->text.len + len > UINT32_MAX || w->nterms >= UINT32_MAX || w->nskips > UINT32_MAX)
@@ -451,7 +444,7 @@ static int find_term(const struct impact *im, const char *term, size_t len,
         int c;
         if (!inside(t->text, t->len, im->h->text_len, 0))
             return 0;
-        c = term_cmp(im->text + t->text, t->len, term, len);
+        c = sbuf_bytes_cmp(im->text + t->text, t->len, term, len);
         if (c == 0) {
             if (!inside(t->post, t->bytes, im->h->post_len, 0) ||
                 (t->df > 0 && (uint64_t)t->skip + (t->df - 1) / IMPACT_SKIP_EVERY > im->h->nskips))
@@ -498,7 +491,7 @@ static inline int get_varint(const unsigned char **p, const unsigned char *end, 
 
 static int key_cmp(const struct impact_hit *a, const struct impact_hit *b)
 {
-    int c = term_cmp(a->key, a->klen, b->key, b->klen);
+    int c = sbuf_bytes_cmp(a->key, a->klen, b->key, b->klen);
 
     return c != 0 ? c : (a->docid > b->docid) - (a->docid < b->docid);
 }

@@ -4,8 +4,7 @@
  * so each is retried as one read (index_retry) when the indexer commits meanwhile. */
 #include "common/index_priv.h"
 
-#include <string.h>
-
+#include "common/sbuf.h"
 #include "common/xdb.h"
 
 struct suggest_ctx {
@@ -40,20 +39,12 @@ struct complete_ctx {
     int nomem;
 };
 
-/* Byte order, as the spelling table's words come. */
-static int word_cmp(const char *a, size_t alen, const char *b, size_t blen)
-{
-    int c = memcmp(a, b, alen < blen ? alen : blen);
-
-    return c != 0 ? c : (alen > blen) - (alen < blen);
-}
-
 static enum xdb_next complete_word(void *ctx, const char *word, size_t len, uint64_t freq)
 {
     struct complete_ctx *c = ctx;
 
     /* A retry walks the words again from the prefix: fn has had those up to the last. */
-    if (c->any && word_cmp(word, len, c->last.buf, c->last.len) <= 0)
+    if (c->any && sbuf_bytes_cmp(word, len, c->last.buf, c->last.len) <= 0)
         return XDB_NEXT;
     sbuf_reset(&c->last);
     if (sbuf_add(&c->last, word, len) != TRAWL_OK) {

@@ -6,6 +6,7 @@
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <string.h>
 
 #include "common/err.h"
 
@@ -20,6 +21,15 @@ struct sbuf {
 void sbuf_init(struct sbuf *sb);
 void sbuf_release(struct sbuf *sb); /* frees the storage and re-initialises; NULL-safe */
 void sbuf_reset(struct sbuf *sb);   /* len = 0, keeps the storage */
+
+/* The byte order of a[0..alen) and b[0..blen), a prefix before what extends it: < 0, 0 or
+ * > 0 as memcmp (Xapian's order of terms and of spelling words). */
+static inline int sbuf_bytes_cmp(const char *a, size_t alen, const char *b, size_t blen)
+{
+    int c = memcmp(a, b, alen < blen ? alen : blen);
+
+    return c != 0 ? c : (alen > blen) - (alen < blen);
+}
 int sbuf_reserve(struct sbuf *sb, size_t extra);
 int sbuf_add(struct sbuf *sb, const char *s, size_t len);
 int sbuf_adds(struct sbuf *sb, const char *s);
