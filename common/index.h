@@ -98,6 +98,18 @@ int index_compact(const char *path, struct trawl_error *err);
  * holds the lock (a writer's run or compaction has just ended). TRAWL_EIO, TRAWL_ENOMEM, and
  * index errors. */
 int index_impacts_refresh(const char *path, struct trawl_error *err);
+/* What index_impacts_derive did: articles, those whose title had to be told given or derived
+ * by analysing one of their passages again, and title terms taken off articles' sums. */
+struct index_derive_stats {
+    size_t articles, reanalysed, title_terms;
+};
+/* Writes at file (NULL: the article database's own impact file) the article impact file of
+ * the single local index at path derived from its passage database (index_derive.c): the
+ * same bytes index_impacts_refresh writes from the article database. stats may be NULL.
+ * TRAWL_ENOTFOUND for a sharded or remote index (no impact files); TRAWL_EINDEX when the
+ * two databases disagree; TRAWL_EIO, TRAWL_ENOMEM. */
+int index_impacts_derived(const char *path, const char *file, struct index_derive_stats *stats,
+                          struct trawl_error *err);
 
 /* ---- Writing ------------------------------------------------------------------------ */
 

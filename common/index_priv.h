@@ -338,6 +338,11 @@ void index_artcache_free(struct index_artcache *c); /* NULL-safe */
 struct impact;
 struct impact_hit;
 int index_impacts_fresh(xdb *db, const char *folder, struct trawl_error *err);
+/* index_impacts_derive: the article impact file at path, derived from the passage database
+ * pdb with adb's docids, keys and identity (index_derive.c; the same bytes index_impacts_fresh
+ * writes from adb). an: the index's analyzer. stats may be NULL. */
+int index_impacts_derive(xdb *pdb, xdb *adb, struct analyzer *an, const char *path,
+                         struct index_derive_stats *stats, struct trawl_error *err);
 int index_impacts(struct index *ix, xdb *db, struct index_imp *m, struct impact **out,
                   struct trawl_error *err);
 void index_imp_drop(struct index_imp *m);
