@@ -929,6 +929,274 @@ int impact_top(struct impact *im, const struct impact_leaf *leaves, size_t nleav
     return TRAWL_OK;
 }
 
+/* ---- Boolean trees ------------------------------------------------------------------------ */
+
+/* A node of impact_match's tree as its walk keeps it. */
+struct mnode {
+    enum impact_op op;
+    double weight;         /* IMPACT_LEAF: its leaf's */
+    struct cursor *c;      /* IMPACT_LEAF: its postings; NULL when the file lacks the term */
+    struct mnode **kids;   /* the others */
+    size_t nkids;
+    uint64_t d;            /* the least docid it matches at or past the last target asked
+                            * (0 before any; CURSOR_END when none) */
+};
+
+struct mwalk {
+    struct mnode *nodes;
+    struct mnode **kids;
+    struct cursor *cur;
+    size_t nnodes, nkids, ncur;
+    uint32_t last;
+    int rc; /* the first refusal of the tree: TRAWL_EINPUT, TRAWL_EINDEX */
+};
+
+/* Counts the nodes, kid slots and leaves under q into w (sizes only: nothing set), refusing
+ * what impact_match refuses. */
+static void tree_size(struct mwalk *w, const struct impact_node *q, size_t nleaves, size_t depth)
+{
+    if (w->rc != TRAWL_OK)
+        return;
+    if (depth > IMPACT_TREE_DEPTH || ++w->nnodes > IMPACT_TREE_NODES) {
+        w->rc = TRAWL_EINPUT;
+        return;
+    }
+    if (q->op == IMPACT_LEAF) {
+        if (q->leaf >= nleaves)
+            w->rc = TRAWL_EINPUT;
+        w->ncur++;
+        return;
+    }
+    if ((q->op != IMPACT_OR && q->op != IMPACT_AND && q->op != IMPACT_AND_NOT &&
+         q->op != IMPACT_AND_MAYBE) ||
+        q->nkids == 0 || q->kids == NULL) {
+        w->rc = TRAWL_EINPUT;
+        return;
+    }
+    w->nkids += q->nkids;
+    for (size_t i = 0; i < q->nkids && w->rc == TRAWL_OK; i++)
+        tree_size(w, q->kids[i], nleaves, depth + 1);
+}
+
+/* Builds q's walk node from w's arrays (sized by tree_size); NULL with w->rc set when a
+ * leaf's term entry is malformed. */
+static struct mnode *tree_make(struct mwalk *w, const struct impact *im,
+                               const struct impact_node *q, const struct impact_leaf *leaves)
+{
+    struct mnode *m = &w->nodes[w->nnodes++];
+
+    memset(m, 0, sizeof *m);
+    m->op = q->op;
+    if (q->op == IMPACT_LEAF) {
+        const struct impact_leaf *l = &leaves[q->leaf];
+        const struct impact_term *t;
+        m->weight = l->weight;
+        if (!find_term(im, l->term, l->len, &t)) {
+            w->rc = TRAWL_EINDEX;
+            return NULL;
+        }
+        if (t != NULL) {
+            m->c = &w->cur[w->ncur++];
+            if (!cursor_init(m->c, im, t)) {
+                w->rc = TRAWL_EINDEX;
+                return NULL;
+            }
+        }
+        return m;
+    }
+    m->kids = &w->kids[w->nkids];
+    m->nkids = q->nkids;
+    w->nkids += q->nkids;
+    for (size_t i = 0; i < q->nkids; i++)
+        if ((m->kids[i] = tree_make(w, im, q->kids[i], leaves)) == NULL)
+            return NULL;
+    return m;
+}
+
+/* Moves m to the least docid it matches at or past target (targets never decrease from one
+ * call on a node to the next, so its cursors only go forward). 0 when postings are malformed. */
+static int tree_next(struct mwalk *w, struct mnode *m, uint64_t target)
+{
+    if (m->d >= target)
+        return 1; /* still the least at or past the earlier target, so past this one too */
+    switch (m->op) {
+    case IMPACT_LEAF:
+        if (m->c == NULL) {
+            m->d = CURSOR_END;
+            return 1;
+        }
+        if (!cursor_seek(m->c, target, w->last) || (m->c->d != CURSOR_END && m->c->d > w->last))
+            return 0;
+        m->d = m->c->d;
+        return 1;
+    case IMPACT_OR: {
+        uint64_t least = CURSOR_END;
+        for (size_t i = 0; i < m->nkids; i++) {
+            if (!tree_next(w, m->kids[i], target))
+                return 0;
+            if (m->kids[i]->d < least)
+                least = m->kids[i]->d;
+        }
+        m->d = least;
+        return 1;
+    }
+    case IMPACT_AND: {
+        /* Leapfrog: each kid in turn to the greatest docid so far, until all agree. */
+        uint64_t d = target;
+        size_t agree = 0;
+        for (size_t i = 0; agree < m->nkids; i = (i + 1) % m->nkids) {
+            struct mnode *kid = m->kids[i];
+            if (!tree_next(w, kid, d))
+                return 0;
+            if (kid->d == CURSOR_END) {
+                m->d = CURSOR_END;
+                return 1;
+            }
+            if (kid->d > d) {
+                d = kid->d;
+                agree = 1;
+            } else {
+                agree++;
+            }
+        }
+        m->d = d;
+        return 1;
+    }
+    case IMPACT_AND_NOT:
+        for (;;) {
+            size_t i;
+            if (!tree_next(w, m->kids[0], target))
+                return 0;
+            if ((m->d = m->kids[0]->d) == CURSOR_END)
+                return 1;
+            for (i = 1; i < m->nkids; i++) {
+                if (!tree_next(w, m->kids[i], m->d))
+                    return 0;
+                if (m->kids[i]->d == m->d)
+                    break;
+            }
+            if (i == m->nkids)
+                return 1;
+            target = m->d + 1; /* excluded */
+        }
+    case IMPACT_AND_MAYBE:
+        if (!tree_next(w, m->kids[0], target))
+            return 0;
+        m->d = m->kids[0]->d;
+        return 1;
+    }
+    return 0;
+}
+
+/* m's weight at d, where it matches (m->d == d), into *out; K is BM25's k1 (normlen b +
+ * 1 - b) for d's length. 0 when postings are malformed (an AND_MAYBE's optional kids are
+ * sought here). */
+static int tree_weight(struct mwalk *w, struct mnode *m, uint64_t d, double K, double *out)
+{
+    double sum = 0, part;
+    size_t i;
+
+    switch (m->op) {
+    case IMPACT_LEAF: {
+        double wd = (double)m->c->wdf;
+        *out = m->weight * (wd / (K + wd)); /* as impact_top: BM25Weight::get_sumpart */
+        return 1;
+    }
+    case IMPACT_OR:
+    case IMPACT_AND:
+        for (i = 0; i < m->nkids; i++) {
+            if (m->kids[i]->d != d)
+                continue; /* an AND's kids are all at d */
+            if (!tree_weight(w, m->kids[i], d, K, &part))
+                return 0;
+            sum += part;
+        }
+        *out = sum;
+        return 1;
+    case IMPACT_AND_NOT: return tree_weight(w, m->kids[0], d, K, out);
+    case IMPACT_AND_MAYBE:
+        for (i = 0; i < m->nkids; i++) {
+            if (i > 0 && !tree_next(w, m->kids[i], d))
+                return 0;
+            if (m->kids[i]->d != d)
+                continue;
+            if (!tree_weight(w, m->kids[i], d, K, &part))
+                return 0;
+            sum += part;
+        }
+        *out = sum;
+        return 1;
+    }
+    return 0;
+}
+
+int impact_match(struct impact *im, const struct impact_node *root,
+                 const struct impact_leaf *leaves, size_t nleaves, const struct impact_bm25 *p,
+                 size_t k, struct impact_hit *out, size_t *n, uint64_t *matched,
+                 struct trawl_error *err)
+{
+    const double k1 = p->k1, b = p->b, min_normlen = p->min_normlen, one_minus_b = 1 - p->b;
+    struct mwalk w;
+    struct mnode *top;
+    double avlength, len_factor;
+    uint64_t count = 0;
+    size_t have = 0;
+    int rc = TRAWL_OK;
+
+    *n = 0;
+    *matched = 0;
+    memset(&w, 0, sizeof w);
+    w.last = im->h->lastdocid;
+    tree_size(&w, root, nleaves, 1);
+    if (w.rc != TRAWL_OK)
+        return terr_set(err, TRAWL_EINPUT, "the query tree is malformed or too large");
+    w.nodes = malloc(w.nnodes * sizeof *w.nodes);
+    w.kids = malloc((w.nkids ? w.nkids : 1) * sizeof *w.kids);
+    w.cur = malloc((w.ncur ? w.ncur : 1) * sizeof *w.cur);
+    if (w.nodes == NULL || w.kids == NULL || w.cur == NULL) {
+        rc = terr_set(err, TRAWL_ENOMEM, "out of memory");
+        goto out;
+    }
+    w.nnodes = w.nkids = w.ncur = 0;
+    if ((top = tree_make(&w, im, root, leaves)) == NULL) {
+        rc = damaged(err);
+        goto out;
+    }
+    /* Xapian's BM25Weight: normlen = max(len / average, min_normlen), average = total / N. */
+    avlength = im->h->doccount > 0 ? (double)im->h->total_length / (double)im->h->doccount : 0;
+    len_factor = avlength != 0 ? 1 / avlength : 0;
+    for (uint64_t target = 1;; target = top->d + 1) {
+        struct impact_hit hit;
+        double normlen;
+        if (!tree_next(&w, top, target)) {
+            rc = damaged(err);
+            goto out;
+        }
+        if (top->d == CURSOR_END)
+            break;
+        count++;
+        if (k == 0)
+            continue;
+        normlen = (double)im->lens[top->d] * len_factor;
+        if (normlen < min_normlen)
+            normlen = min_normlen;
+        hit = (struct impact_hit){(uint32_t)top->d, 0, NULL, 0};
+        if (!tree_weight(&w, top, top->d, k1 * (normlen * b + one_minus_b), &hit.weight) ||
+            !offer(im, &hit, out, k, &have)) {
+            rc = damaged(err);
+            goto out;
+        }
+    }
+    qsort(out, have, sizeof *out, hit_cmp);
+    *n = have;
+    *matched = count;
+out:
+    free(w.nodes);
+    free(w.kids);
+    free(w.cur);
+    return rc;
+}
+
 /* ---- Counts of given documents ------------------------------------------------------------- */
 
 int impact_docs_wdf(struct impact *im, const char *const *terms, const size_t *lens,

@@ -173,6 +173,40 @@ int impact_top(struct impact *im, const struct impact_leaf *leaves, size_t nleav
                const struct impact_bm25 *p, size_t k, struct impact_hit *out, size_t *n,
                uint64_t *matched, struct trawl_error *err);
 
+/* A boolean query over the leaves, as Xapian's matcher runs its query tree (impact_match).
+ * IMPACT_LEAF: leaves[leaf]. The others have nkids >= 1 kids: IMPACT_OR matches any kid and
+ * weighs the sum of those that match; IMPACT_AND all of them, their sum; IMPACT_AND_NOT
+ * kids[0] and none of the rest, kids[0]'s weight alone (Xapian weighs an AND_NOT's right side
+ * with factor 0); IMPACT_AND_MAYBE kids[0], its weight plus those of the other kids that match
+ * too. Sums run in the kids' order. */
+enum impact_op { IMPACT_LEAF, IMPACT_OR, IMPACT_AND, IMPACT_AND_NOT, IMPACT_AND_MAYBE };
+
+struct impact_node {
+    enum impact_op op;
+    size_t leaf;                           /* IMPACT_LEAF */
+    const struct impact_node *const *kids; /* the others */
+    size_t nkids;
+};
+
+/* Nodes (counted as the tree is walked, a node reached twice counting twice) and depth
+ * impact_match takes; a larger tree is TRAWL_EINPUT. */
+#define IMPACT_TREE_NODES 4096
+#define IMPACT_TREE_DEPTH 128
+
+/* As impact_top, for the tree at root over leaves[0..nleaves): the best k matching documents,
+ * best first (weight, then article id, then docid), into out[0..*n); *matched: how many
+ * documents match (exact). A document at a time, every match scored (no pruning), each
+ * node's postings sought over the skip entries; a leaf whose term the file lacks matches
+ * nothing. A leaf's part is BM25Weight's, operation for operation, as impact_top's; the
+ * nodes sum their kids' parts as the tree says (Xapian adds along its own tree: at most a
+ * last-bit difference). TRAWL_EINPUT: a node of another op, of no kids, a leaf index out of
+ * range, or a tree past IMPACT_TREE_NODES or IMPACT_TREE_DEPTH; TRAWL_EINDEX: the file's
+ * postings or a leaf's term entry are malformed (the caller drops the file); TRAWL_ENOMEM. */
+int impact_match(struct impact *im, const struct impact_node *root,
+                 const struct impact_leaf *leaves, size_t nleaves, const struct impact_bm25 *p,
+                 size_t k, struct impact_hit *out, size_t *n, uint64_t *matched,
+                 struct trawl_error *err);
+
 /* For each of the ndocs docids in docs (strictly ascending), its length into len[i] and the
  * wdf of each of the nterms terms into wdf[i * nterms + j] (0 when absent), as xdb_docs_wdf
  * answers them from the database: each term's postings sought docid by docid over its skip
