@@ -230,15 +230,15 @@ void index_rank_opts(const struct trawl_search_opts *o, struct xdb_search_opts *
  * as Xapian would answer it (the same passages, weights and order): TRAWL_ENOTFOUND when it
  * cannot (no file for this revision, a term it cannot hold, malformed postings). */
 static int impact_passages(struct index *ix, const struct strlist *occ,
-                           const struct trawl_search_opts *o, struct index_results *r,
-                           struct trawl_error *err)
+                           const struct index_ishape *shape, const struct trawl_search_opts *o,
+                           struct index_results *r, struct trawl_error *err)
 {
     struct index_results_priv *pv = r->priv;
     size_t n = 0, count;
     struct impact_hit *top;
     struct impact *im; /* not held: the hits' data is copied out of Xapian, not the file */
     uint64_t matched = 0;
-    int rc = index_impacts_best(ix, ix->db, &ix->pimp, occ, o->k1, o->b,
+    int rc = index_impacts_best(ix, ix->db, &ix->pimp, occ, shape, o->k1, o->b,
                                 (size_t)o->offset + o->count, &im, &top, &n, &matched, err);
 
     if (rc != TRAWL_OK)
@@ -273,9 +273,11 @@ static int impact_passages(struct index *ix, const struct strlist *occ,
     return rc;
 }
 
-/* occ: the query's terms, one per occurrence, when it is their plain OR (else NULL). */
+/* occ: the query's terms, one per occurrence, when it is their plain OR (else NULL); else
+ * shape: xq as the impact files' tree (NULL: none). */
 static int run_search(struct index *ix, const xdb_query *xq, const struct trawl_search_opts *o,
-                      struct checker *chk, const struct strlist *occ, struct index_results *r,
+                      struct checker *chk, const struct strlist *occ,
+                      const struct index_ishape *shape, struct index_results *r,
                       struct trawl_error *err)
 {
     struct xdb_search_opts xo;
@@ -284,8 +286,9 @@ static int run_search(struct index *ix, const xdb_query *xq, const struct trawl_
     size_t n;
     int rc;
 
-    if (occ != NULL && chk == NULL && o->per_article == 0 && o->sort == TRAWL_SORT_SCORE &&
-        !o->bm25plus && (rc = impact_passages(ix, occ, o, r, err)) != TRAWL_ENOTFOUND)
+    if ((occ != NULL || shape != NULL) && chk == NULL && o->per_article == 0 &&
+        o->sort == TRAWL_SORT_SCORE && !o->bm25plus &&
+        (rc = impact_passages(ix, occ, occ != NULL ? NULL : shape, o, r, err)) != TRAWL_ENOTFOUND)
         return rc;
 
     index_rank_opts(o, &xo);
@@ -712,6 +715,7 @@ static int search_once(struct index *ix, const struct qnode *q, const struct tra
     struct qwords words;
     struct checker chk;
     struct excluder ex;
+    struct index_ishape shape;
     struct index_results *r = NULL;
     xdb_query *xq = NULL;
     int rc, checked, use_art = 0;
@@ -721,6 +725,7 @@ static int search_once(struct index *ix, const struct qnode *q, const struct tra
     memset(&words, 0, sizeof words);
     memset(&chk, 0, sizeof chk);
     memset(&ex, 0, sizeof ex);
+    memset(&shape, 0, sizeof shape);
     if ((rc = check_cancel(o, err)) != TRAWL_OK ||
         (rc = index_analyzer(ix, &b.an, err)) != TRAWL_OK)
         return rc;
@@ -753,6 +758,11 @@ static int search_once(struct index *ix, const struct qnode *q, const struct tra
         goto out;
     if (o->expand)
         debug_query(xq, b.needs_check);
+    /* xq as the impact files' tree, for what is not a plain OR: only while xq is what
+     * index_query_node built (no expansion) and nothing is left to decide on the text. */
+    if (!o->expand && !b.needs_check && !b.text_excluded && (b.not_plain || chk.ex != NULL) &&
+        (rc = index_ishape_init(&shape, &words, q, err)) != TRAWL_OK)
+        goto out;
     widen(o, &wide);
     o = &wide;
     if ((rc = artfirst_on(ix, o, &b, &use_art, err)) != TRAWL_OK)
@@ -763,6 +773,7 @@ static int search_once(struct index *ix, const struct qnode *q, const struct tra
          * decided on the text need the check. */
         rc = index_artfirst(ix, xq, &b.rank_terms, &b.rank_occ, o,
                             !b.not_plain && !b.needs_check && chk.ex == NULL,
+                            shape.nodes != NULL ? &shape : NULL,
                             chk.ex != NULL && b.text_excluded ? guarded_check : NULL, &g, r,
                             &((struct index_results_priv *)r->priv)->art, err);
     } else if (checked && ix->remote) /* our phrase check cannot run inside Xapian there */
@@ -771,7 +782,7 @@ static int search_once(struct index *ix, const struct qnode *q, const struct tra
         rc = run_search(ix, xq, o, checked ? &chk : NULL,
                         !b.not_plain && !b.needs_check && !checked && !o->expand ? &b.rank_occ
                                                                                  : NULL,
-                        r, err);
+                        shape.nodes != NULL && !checked ? &shape : NULL, r, err);
     if (rc == TRAWL_OK)
         rc = ex.rc;
     if (rc == TRAWL_OK && !use_art && artrank_on(o) && (rc = check_cancel(o, err)) == TRAWL_OK)
@@ -823,6 +834,7 @@ out:
     index_strlist_release(&b.rank_prefix);
     index_checker_release(&chk);
     index_exclude_release(&ex);
+    index_ishape_release(&shape);
     index_qwords_release(&words);
     return rc;
 }
