@@ -7,7 +7,8 @@
  * and wdf, varint-coded, docids ascending), each document's length and article id in arrays
  * indexed by docid, and the database's revision and UUID. impact_top scores them with
  * Xapian's BM25 formula, operation for operation, and orders the best k as Xapian's
- * sort by relevance then value does (weight, then article id, then docid).
+ * sort by relevance then value does (weight, then article id, then docid); impact_match does
+ * the same for a query of words with operators (a tree of OR, AND, AND_NOT and AND_MAYBE).
  *
  * The file is derived: the article database stays the truth. A reader uses it only while its
  * revision and UUID are those of the database it has open (index_impact.c), so a stale,
