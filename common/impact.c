@@ -1015,26 +1015,44 @@ static struct mnode *tree_make(struct mwalk *w, const struct impact *im,
     return m;
 }
 
+static int tree_next(struct mwalk *w, struct mnode *m, uint64_t target);
+
 /* Moves m to the least docid it matches at or past target (targets never decrease from one
- * call on a node to the next, so its cursors only go forward). 0 when postings are malformed. */
-static int tree_next(struct mwalk *w, struct mnode *m, uint64_t target)
+ * call on a node to the next, so its cursors only go forward). 0 when postings are malformed.
+ * The common cases inline (the walk's innermost step): m already there, or a leaf whose next
+ * few postings reach target (a skip entry costs more to look at than a posting to step). */
+static inline __attribute__((always_inline)) int node_next(struct mwalk *w, struct mnode *m,
+                                                           uint64_t target)
 {
     if (m->d >= target)
         return 1; /* still the least at or past the earlier target, so past this one too */
-    switch (m->op) {
-    case IMPACT_LEAF:
-        if (m->c == NULL) {
-            m->d = CURSOR_END;
-            return 1;
-        }
-        if (!cursor_seek(m->c, target, w->last) || (m->c->d != CURSOR_END && m->c->d > w->last))
+    if (m->op == IMPACT_LEAF && m->c != NULL) {
+        struct cursor *c = m->c;
+        for (int i = 0; i < 4 && c->d < target; i++)
+            if (!cursor_next(c, w->last))
+                return 0;
+        if (c->d < target && !cursor_seek(c, target, w->last))
             return 0;
-        m->d = m->c->d;
+        if (c->d != CURSOR_END && c->d > w->last)
+            return 0;
+        m->d = c->d;
+        return 1;
+    }
+    return tree_next(w, m, target);
+}
+
+static int tree_next(struct mwalk *w, struct mnode *m, uint64_t target)
+{
+    if (m->d >= target)
+        return 1;
+    switch (m->op) {
+    case IMPACT_LEAF: /* one whose term the file lacks (node_next does the others) */
+        m->d = CURSOR_END;
         return 1;
     case IMPACT_OR: {
         uint64_t least = CURSOR_END;
         for (size_t i = 0; i < m->nkids; i++) {
-            if (!tree_next(w, m->kids[i], target))
+            if (!node_next(w, m->kids[i], target))
                 return 0;
             if (m->kids[i]->d < least)
                 least = m->kids[i]->d;
@@ -1048,7 +1066,7 @@ static int tree_next(struct mwalk *w, struct mnode *m, uint64_t target)
         size_t agree = 0;
         for (size_t i = 0; agree < m->nkids; i = (i + 1) % m->nkids) {
             struct mnode *kid = m->kids[i];
-            if (!tree_next(w, kid, d))
+            if (!node_next(w, kid, d))
                 return 0;
             if (kid->d == CURSOR_END) {
                 m->d = CURSOR_END;
@@ -1067,12 +1085,12 @@ static int tree_next(struct mwalk *w, struct mnode *m, uint64_t target)
     case IMPACT_AND_NOT:
         for (;;) {
             size_t i;
-            if (!tree_next(w, m->kids[0], target))
+            if (!node_next(w, m->kids[0], target))
                 return 0;
             if ((m->d = m->kids[0]->d) == CURSOR_END)
                 return 1;
             for (i = 1; i < m->nkids; i++) {
-                if (!tree_next(w, m->kids[i], m->d))
+                if (!node_next(w, m->kids[i], m->d))
                     return 0;
                 if (m->kids[i]->d == m->d)
                     break;
@@ -1082,7 +1100,7 @@ static int tree_next(struct mwalk *w, struct mnode *m, uint64_t target)
             target = m->d + 1; /* excluded */
         }
     case IMPACT_AND_MAYBE:
-        if (!tree_next(w, m->kids[0], target))
+        if (!node_next(w, m->kids[0], target))
             return 0;
         m->d = m->kids[0]->d;
         return 1;
@@ -1118,7 +1136,7 @@ static int tree_weight(struct mwalk *w, struct mnode *m, uint64_t d, double K, d
     case IMPACT_AND_NOT: return tree_weight(w, m->kids[0], d, K, out);
     case IMPACT_AND_MAYBE:
         for (i = 0; i < m->nkids; i++) {
-            if (i > 0 && !tree_next(w, m->kids[i], d))
+            if (i > 0 && !node_next(w, m->kids[i], d))
                 return 0;
             if (m->kids[i]->d != d)
                 continue;
@@ -1170,7 +1188,7 @@ int impact_match(struct impact *im, const struct impact_node *root,
     for (uint64_t target = 1;; target = top->d + 1) {
         struct impact_hit hit;
         double normlen;
-        if (!tree_next(&w, top, target)) {
+        if (!node_next(&w, top, target)) {
             rc = damaged(err);
             goto out;
         }
