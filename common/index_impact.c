@@ -322,6 +322,8 @@ int index_impacts_best(struct index *ix, xdb *db, struct index_imp *m, const str
         index_imp_drop(m);
         return TRAWL_ENOTFOUND;
     }
+    if (rc == TRAWL_EINPUT)
+        return TRAWL_ENOTFOUND; /* a tree past impact_match's size: Xapian answers */
     if (rc != TRAWL_ENOTFOUND)
         *err = e;
     return rc;

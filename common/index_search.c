@@ -228,7 +228,8 @@ void index_rank_opts(const struct trawl_search_opts *o, struct xdb_search_opts *
 
 /* The every-passage view's passage search answered by the passage impact file (index_impact.c)
  * as Xapian would answer it (the same passages, weights and order): TRAWL_ENOTFOUND when it
- * cannot (no file for this revision, a term it cannot hold, malformed postings). */
+ * cannot (no file for this revision, a term it cannot hold, a query shape it cannot mirror,
+ * malformed postings). */
 static int impact_passages(struct index *ix, const struct strlist *occ,
                            const struct index_ishape *shape, const struct trawl_search_opts *o,
                            struct index_results *r, struct trawl_error *err)

@@ -767,7 +767,8 @@ static int top_of(const char *path, const char *t, size_t k)
     size_t n;
     uint64_t matched;
     int rc, rc_taat;
-    static const struct impact_node leaf[2] = {{IMPACT_LEAF, 0, NULL, 0}, {IMPACT_LEAF, 1, NULL, 0}};
+    static const struct impact_node leaf[2] = {{IMPACT_LEAF, 0, NULL, 0},
+                                               {IMPACT_LEAF, 1, NULL, 0}};
     static const struct impact_node *const kids[2] = {&leaf[0], &leaf[1]};
     static const struct impact_node not_absent = {IMPACT_AND_NOT, 0, kids, 2};
 
