@@ -1150,6 +1150,35 @@ static int tree_weight(struct mwalk *w, struct mnode *m, uint64_t d, double K, d
     return 0;
 }
 
+/* Sizes, allocates and builds w's walk of the tree at root; *top its root node. Free with
+ * tree_close whatever the result. */
+static int tree_open(struct mwalk *w, const struct impact *im, const struct impact_node *root,
+                     const struct impact_leaf *leaves, size_t nleaves, struct mnode **top,
+                     struct trawl_error *err)
+{
+    memset(w, 0, sizeof *w);
+    w->last = im->h->lastdocid;
+    tree_size(w, root, nleaves, 1);
+    if (w->rc != TRAWL_OK)
+        return terr_set(err, TRAWL_EINPUT, "the query tree is malformed or too large");
+    w->nodes = malloc(w->nnodes * sizeof *w->nodes);
+    w->kids = malloc((w->nkids ? w->nkids : 1) * sizeof *w->kids);
+    w->cur = malloc((w->ncur ? w->ncur : 1) * sizeof *w->cur);
+    if (w->nodes == NULL || w->kids == NULL || w->cur == NULL)
+        return terr_set(err, TRAWL_ENOMEM, "out of memory");
+    w->nnodes = w->nkids = w->ncur = 0;
+    if ((*top = tree_make(w, im, root, leaves)) == NULL)
+        return damaged(err);
+    return TRAWL_OK;
+}
+
+static void tree_close(struct mwalk *w)
+{
+    free(w->nodes);
+    free(w->kids);
+    free(w->cur);
+}
+
 int impact_match(struct impact *im, const struct impact_node *root,
                  const struct impact_leaf *leaves, size_t nleaves, const struct impact_bm25 *p,
                  size_t k, struct impact_hit *out, size_t *n, uint64_t *matched,
@@ -1157,31 +1186,16 @@ int impact_match(struct impact *im, const struct impact_node *root,
 {
     const double k1 = p->k1, b = p->b, min_normlen = p->min_normlen, one_minus_b = 1 - p->b;
     struct mwalk w;
-    struct mnode *top;
+    struct mnode *top = NULL;
     double avlength, len_factor;
     uint64_t count = 0;
     size_t have = 0;
-    int rc = TRAWL_OK;
+    int rc;
 
     *n = 0;
     *matched = 0;
-    memset(&w, 0, sizeof w);
-    w.last = im->h->lastdocid;
-    tree_size(&w, root, nleaves, 1);
-    if (w.rc != TRAWL_OK)
-        return terr_set(err, TRAWL_EINPUT, "the query tree is malformed or too large");
-    w.nodes = malloc(w.nnodes * sizeof *w.nodes);
-    w.kids = malloc((w.nkids ? w.nkids : 1) * sizeof *w.kids);
-    w.cur = malloc((w.ncur ? w.ncur : 1) * sizeof *w.cur);
-    if (w.nodes == NULL || w.kids == NULL || w.cur == NULL) {
-        rc = terr_set(err, TRAWL_ENOMEM, "out of memory");
+    if ((rc = tree_open(&w, im, root, leaves, nleaves, &top, err)) != TRAWL_OK)
         goto out;
-    }
-    w.nnodes = w.nkids = w.ncur = 0;
-    if ((top = tree_make(&w, im, root, leaves)) == NULL) {
-        rc = damaged(err);
-        goto out;
-    }
     /* Xapian's BM25Weight: normlen = max(len / average, min_normlen), average = total / N. */
     avlength = im->h->doccount > 0 ? (double)im->h->total_length / (double)im->h->doccount : 0;
     len_factor = avlength != 0 ? 1 / avlength : 0;
@@ -1211,9 +1225,79 @@ int impact_match(struct impact *im, const struct impact_node *root,
     *n = have;
     *matched = count;
 out:
-    free(w.nodes);
-    free(w.kids);
-    free(w.cur);
+    tree_close(&w);
+    return rc;
+}
+
+/* Whether docid d holds the article id key[0..klen); 0 too when the tables are malformed. */
+static int has_key(const struct impact *im, uint32_t d, const char *key, size_t klen)
+{
+    struct impact_hit h;
+
+    return klen > 0 && d >= 1 && d <= im->h->lastdocid && key_of(im, d, &h) && h.klen == klen &&
+           memcmp(h.key, key, klen) == 0;
+}
+
+int impact_match_runs(struct impact *im, const struct impact_node *root,
+                      const struct impact_leaf *leaves, size_t nleaves, const uint32_t *docs,
+                      const char *const *keys, const size_t *klens, size_t n, uint32_t *runs,
+                      uint64_t *counts, struct trawl_error *err)
+{
+    struct mwalk w;
+    struct mnode *top = NULL;
+    uint32_t *lo = NULL, *hi = NULL;
+    size_t *order = NULL;
+    int rc;
+
+    if ((rc = tree_open(&w, im, root, leaves, nleaves, &top, err)) != TRAWL_OK)
+        goto out;
+    lo = malloc((n ? n : 1) * sizeof *lo);
+    hi = malloc((n ? n : 1) * sizeof *hi);
+    order = malloc((n ? n : 1) * sizeof *order);
+    if (lo == NULL || hi == NULL || order == NULL) {
+        rc = terr_set(err, TRAWL_ENOMEM, "out of memory");
+        goto out;
+    }
+    /* Each run, from its docid both ways while the article id holds. */
+    for (size_t i = 0; i < n; i++) {
+        if (!has_key(im, docs[i], keys[i], klens[i])) {
+            rc = terr_set(err, TRAWL_ENOTFOUND, "document %u is not of that article",
+                          (unsigned)docs[i]);
+            goto out;
+        }
+        for (lo[i] = docs[i]; has_key(im, lo[i] - 1, keys[i], klens[i]); lo[i]--)
+            ;
+        for (hi[i] = docs[i]; has_key(im, hi[i] + 1, keys[i], klens[i]); hi[i]++)
+            ;
+        runs[i] = hi[i] - lo[i] + 1;
+        counts[i] = 0;
+        /* By run, ascending (insertion: a page's few), so that the walk only goes forward. */
+        size_t j = i;
+        for (; j > 0 && lo[order[j - 1]] > lo[i]; j--)
+            order[j] = order[j - 1];
+        order[j] = i;
+    }
+    for (size_t r = 0; r < n; r++) {
+        size_t i = order[r];
+        if (r > 0 && lo[order[r - 1]] == lo[i]) { /* the same run again */
+            counts[i] = counts[order[r - 1]];
+            continue;
+        }
+        for (uint64_t target = lo[i];; target = top->d + 1) {
+            if (!node_next(&w, top, target)) {
+                rc = damaged(err);
+                goto out;
+            }
+            if (top->d > hi[i])
+                break; /* CURSOR_END too */
+            counts[i]++;
+        }
+    }
+out:
+    free(lo);
+    free(hi);
+    free(order);
+    tree_close(&w);
     return rc;
 }
 

@@ -208,6 +208,17 @@ int impact_match(struct impact *im, const struct impact_node *root,
                  size_t k, struct impact_hit *out, size_t *n, uint64_t *matched,
                  struct trawl_error *err);
 
+/* For each i < n: the run of docids around docs[i] whose article id is keys[i][0..klens[i])
+ * (an article's passages, consecutive documents of one database), its length into runs[i],
+ * and how many of its documents the tree at root matches into counts[i] (the leaves'
+ * weights unused). Runs are walked in docid order, each once however often given.
+ * TRAWL_ENOTFOUND: docs[i] lacks that article id (the caller asks Xapian); TRAWL_EINPUT,
+ * TRAWL_EINDEX and TRAWL_ENOMEM as impact_match. */
+int impact_match_runs(struct impact *im, const struct impact_node *root,
+                      const struct impact_leaf *leaves, size_t nleaves, const uint32_t *docs,
+                      const char *const *keys, const size_t *klens, size_t n, uint32_t *runs,
+                      uint64_t *counts, struct trawl_error *err);
+
 /* For each of the ndocs docids in docs (strictly ascending), its length into len[i] and the
  * wdf of each of the nterms terms into wdf[i * nterms + j] (0 when absent), as xdb_docs_wdf
  * answers them from the database: each term's postings sought docid by docid over its skip

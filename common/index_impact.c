@@ -349,3 +349,41 @@ int index_docs_wdf(struct index *ix, xdb *db, struct index_imp *m, const char *c
     }
     return xdb_docs_wdf(db, terms, lens, nterms, docs, ndocs, wdf, len, err);
 }
+
+int index_impacts_runs(struct index *ix, xdb *db, struct index_imp *m,
+                       const struct index_ishape *shape, const uint32_t *docs,
+                       const char *const *keys, const size_t *klens, size_t n, uint32_t *runs,
+                       uint64_t *counts, struct trawl_error *err)
+{
+    struct impact *im;
+    struct impact_leaf *lv;
+    struct trawl_error e;
+    int rc;
+
+    if (shape == NULL || shape->root == NULL)
+        return TRAWL_ENOTFOUND;
+    if ((rc = index_impacts(ix, db, m, &im, err)) != TRAWL_OK)
+        return rc;
+    if (im == NULL)
+        return TRAWL_ENOTFOUND;
+    if ((lv = calloc(shape->leaves.n ? shape->leaves.n : 1, sizeof *lv)) == NULL)
+        return terr_set(err, TRAWL_ENOMEM, "out of memory");
+    for (size_t j = 0; j < shape->leaves.n; j++) {
+        lv[j].term = shape->leaves.v[j];
+        lv[j].len = strlen(lv[j].term);
+        if (!schema_rank_term(lv[j].term, lv[j].len)) { /* not in the file: Xapian answers */
+            free(lv);
+            return TRAWL_ENOTFOUND;
+        }
+    }
+    rc = impact_match_runs(im, shape->root, lv, shape->leaves.n, docs, keys, klens, n, runs,
+                           counts, &e);
+    free(lv);
+    if (rc == TRAWL_EINDEX) /* malformed: not mapped again until it changes */
+        index_imp_drop(m);
+    if (rc == TRAWL_EINDEX || rc == TRAWL_EINPUT)
+        return TRAWL_ENOTFOUND;
+    if (rc != TRAWL_OK && rc != TRAWL_ENOTFOUND)
+        *err = e;
+    return rc;
+}

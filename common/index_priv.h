@@ -369,6 +369,17 @@ int index_impacts_best(struct index *ix, xdb *db, struct index_imp *m, const str
                        struct impact **out,
                        struct impact_hit **top, size_t *n, uint64_t *matched,
                        struct trawl_error *err);
+/* For each i < n, the passages of docs[i]'s article (keys[i][0..klens[i])) in db that match
+ * shape's tree, into counts[i], and how many passages the article's run of consecutive
+ * docids holds, into runs[i] (the caller checks it against the article's A term: only
+ * then are the counts the article's), from db's impact file (impact_match_runs).
+ * TRAWL_ENOTFOUND when the file cannot answer (none for this revision, no tree, a term it
+ * cannot hold, a docid not of that article, or malformed: then dropped): the caller asks
+ * Xapian. */
+int index_impacts_runs(struct index *ix, xdb *db, struct index_imp *m,
+                       const struct index_ishape *shape, const uint32_t *docs,
+                       const char *const *keys, const size_t *klens, size_t n, uint32_t *runs,
+                       uint64_t *counts, struct trawl_error *err);
 /* xdb_docs_wdf of db, answered from its impact file (ix->db with &ix->pimp, ix->adb with
  * &ix->aimp) when that is current and holds every term, else (or when the file turns out
  * malformed: then dropped) by Xapian. The same counts either way. */

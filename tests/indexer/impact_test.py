@@ -376,6 +376,25 @@ def test_operator_queries_same_as_xapian(tmp):
     g, w = batch(tmp, db, OPS), batch(tmp, db, OPS, off=True)  # one handle for all
     assert g == w, differ("batch", g, w, "with the impact file", "TRAWL_IMPACTS=off")
     assert g[1] == "" and g[2] == 0, f"batch: exit {g[2]}, stderr {g[1]!r}"
+    # --json too: each hit's 'more' (its article's other matching passages, counted from the
+    # passage file) and the rest as Xapian's, but the timing, the exact counts and scores'
+    # last bits (the files sum a query's parts in their own order).
+    text = "".join(f"q{i}\t{q}\n" for i, q in enumerate(OPS))
+    clean = {k: v for k, v in os.environ.items() if k != "TRAWL_DB"}
+    for flags in ((), ("--all-passages",), ("--passages-per-article", "2")):
+        argv = [SEARCH, "--db", db, "--json", "-n", "20", *flags, "--batch", "-"]
+        outs = [subprocess.run(argv, input=text, capture_output=True, text=True, timeout=120,
+                               env=dict(clean, TRAWL_IMPACTS=e)).stdout
+                for e in ("on", "off")]
+        a, b = outs[0].splitlines(), outs[1].splitlines()
+        assert len(a) == len(b) and len(a) > len(OPS), (flags, len(a), len(b))
+        for la, lb in zip(a, b):
+            x, y = json.loads(la), json.loads(lb)
+            for o in (x, y):
+                for k in ("took_ms", "estimated", "exact"):
+                    o.pop(k, None)
+            sx, sy = x.pop("score", 0), y.pop("score", 0)
+            assert x == y and abs(sx - sy) <= 1e-9 * abs(sy), f"{flags}\n{la}\n{lb}"
 
 
 run_cases([test_same_results_and_file_used, test_operator_queries_same_as_xapian, test_reader_finds_file_written_after_it_opened,

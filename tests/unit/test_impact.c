@@ -1,6 +1,7 @@
 /* Unit tests of common/impact, the article impact file, on small files under /tmp:
  *  - impact_match on random boolean trees (OR, AND, AND_NOT, AND_MAYBE) against a brute force
  *    over every document, its refusals of malformed trees, and malformed postings as below;
+ *    impact_match_runs' runs of an article's docids and their counts against the same;
  *  - impact_top against a brute-force BM25 computed here with Xapian's BM25Weight formula
  *    (its ranking, weights, ties by article id then docid, the exact match count, k below
  *    the matches, k 0, an absent term, a term given twice, no leaves), impact_info, impact_df;
@@ -1203,6 +1204,73 @@ static void test_trees_match_brute_force(void **state)
     free(t);
 }
 
+/* impact_match_runs on random trees: for random documents (unsorted, some twice, several of
+ * one article), the run of docids around each with its article id and the count of those
+ * the tree matches, against brute_match; a docid of another article id, or of none, is
+ * TRAWL_ENOTFOUND. */
+static void test_trees_count_runs(void **state)
+{
+    struct fix *f = *state;
+    struct impact *im;
+    struct trawl_error err;
+    struct rtree *t = malloc(sizeof *t);
+    char keybuf[12][16];
+
+    assert_non_null(t);
+    write_random(f->path);
+    assert_int_equal(impact_open(f->path, &im, &err), TRAWL_OK);
+    for (int q = 0; q < 200; q++) {
+        uint32_t docs[12], runs[12];
+        const char *keys[12];
+        size_t klens[12], n = 1 + rnd(12);
+        uint64_t counts[12];
+        const struct impact_node *root;
+        memset(t, 0, sizeof *t);
+        root = rtree_node(t, 1 + q % 5);
+        for (size_t i = 0; i < n; i++) {
+            do
+                docs[i] = i > 0 && rnd(4) == 0 ? docs[rnd((uint32_t)i)] : 1 + rnd(RAND_DOCS);
+            while (docs[i] % 13 == 0 || docs[i] % 97 == 0);
+            rand_key(docs[i], keybuf[i], sizeof keybuf[i]);
+            keys[i] = keybuf[i];
+            klens[i] = strlen(keybuf[i]);
+        }
+        assert_int_equal(impact_match_runs(im, root, t->leaf, t->nleaf, docs, keys, klens, n,
+                                           runs, counts, &err),
+                         TRAWL_OK);
+        for (size_t i = 0; i < n; i++) {
+            char k[16];
+            uint32_t lo = docs[i], hi = docs[i];
+            uint64_t want = 0;
+            double w;
+            for (; lo > 1 && (rand_key(lo - 1, k, sizeof k), strcmp(k, keys[i]) == 0) &&
+                   (lo - 1) % 97 != 0;
+                 lo--)
+                ;
+            for (; hi < RAND_DOCS && (rand_key(hi + 1, k, sizeof k), strcmp(k, keys[i]) == 0) &&
+                   (hi + 1) % 97 != 0;
+                 hi++)
+                ;
+            for (uint32_t d = lo; d <= hi; d++)
+                want += brute_match(t, root, d, 1.0, &w);
+            assert_int_equal(runs[i], hi - lo + 1);
+            assert_int_equal(counts[i], want);
+        }
+        /* The last one given with another article's id, then with none. */
+        keys[n - 1] = "a9999";
+        klens[n - 1] = 5;
+        assert_int_equal(impact_match_runs(im, root, t->leaf, t->nleaf, docs, keys, klens, n,
+                                           runs, counts, &err),
+                         TRAWL_ENOTFOUND);
+        klens[n - 1] = 0;
+        assert_int_equal(impact_match_runs(im, root, t->leaf, t->nleaf, docs, keys, klens, n,
+                                           runs, counts, &err),
+                         TRAWL_ENOTFOUND);
+    }
+    impact_close(im);
+    free(t);
+}
+
 /* A plain OR tree of leaves gives impact_top's answer bit for bit (the same sums in the same
  * order), and trees impact_match cannot take are TRAWL_EINPUT. */
 static void test_trees_or_and_refusals(void **state)
@@ -1425,6 +1493,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_walks_agree, setup, teardown),
         cmocka_unit_test_setup_teardown(test_trees_match_brute_force, setup, teardown),
         cmocka_unit_test_setup_teardown(test_trees_or_and_refusals, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_trees_count_runs, setup, teardown),
         cmocka_unit_test_setup_teardown(test_docs_wdf, setup, teardown),
         cmocka_unit_test_setup_teardown(test_skips_refused, setup, teardown),
         cmocka_unit_test_setup_teardown(test_references, setup, teardown),
