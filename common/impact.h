@@ -7,7 +7,8 @@
  * and wdf, varint-coded, docids ascending), each document's length and article id in arrays
  * indexed by docid, and the database's revision and UUID. impact_top scores them with
  * Xapian's BM25 formula, operation for operation, and orders the best k as Xapian's
- * sort by relevance then value does (weight, then article id, then docid).
+ * sort by relevance then value does (weight, then article id, then docid); impact_match does
+ * the same for a query of words with operators (a tree of OR, AND, AND_NOT and AND_MAYBE).
  *
  * The file is derived: the article database stays the truth. A reader uses it only while its
  * revision and UUID are those of the database it has open (index_impact.c), so a stale,
@@ -172,6 +173,51 @@ struct impact_hit {
 int impact_top(struct impact *im, const struct impact_leaf *leaves, size_t nleaves,
                const struct impact_bm25 *p, size_t k, struct impact_hit *out, size_t *n,
                uint64_t *matched, struct trawl_error *err);
+
+/* A boolean query over the leaves, as Xapian's matcher runs its query tree (impact_match).
+ * IMPACT_LEAF: leaves[leaf]. The others have nkids >= 1 kids: IMPACT_OR matches any kid and
+ * weighs the sum of those that match; IMPACT_AND all of them, their sum; IMPACT_AND_NOT
+ * kids[0] and none of the rest, kids[0]'s weight alone (Xapian weighs an AND_NOT's right side
+ * with factor 0); IMPACT_AND_MAYBE kids[0], its weight plus those of the other kids that match
+ * too. Sums run in the kids' order. */
+enum impact_op { IMPACT_LEAF, IMPACT_OR, IMPACT_AND, IMPACT_AND_NOT, IMPACT_AND_MAYBE };
+
+struct impact_node {
+    enum impact_op op;
+    size_t leaf;                           /* IMPACT_LEAF */
+    const struct impact_node *const *kids; /* the others */
+    size_t nkids;
+};
+
+/* Nodes (counted as the tree is walked, a node reached twice counting twice) and depth
+ * impact_match takes; a larger tree is TRAWL_EINPUT. */
+#define IMPACT_TREE_NODES 4096
+#define IMPACT_TREE_DEPTH 128
+
+/* As impact_top, for the tree at root over leaves[0..nleaves): the best k matching documents,
+ * best first (weight, then article id, then docid), into out[0..*n); *matched: how many
+ * documents match (exact). A document at a time, every match scored (no pruning), each
+ * node's postings sought over the skip entries; a leaf whose term the file lacks matches
+ * nothing. A leaf's part is BM25Weight's, operation for operation, as impact_top's; the
+ * nodes sum their kids' parts as the tree says (Xapian adds along its own tree: at most a
+ * last-bit difference). TRAWL_EINPUT: a node of another op, of no kids, a leaf index out of
+ * range, or a tree past IMPACT_TREE_NODES or IMPACT_TREE_DEPTH; TRAWL_EINDEX: the file's
+ * postings or a leaf's term entry are malformed (the caller drops the file); TRAWL_ENOMEM. */
+int impact_match(struct impact *im, const struct impact_node *root,
+                 const struct impact_leaf *leaves, size_t nleaves, const struct impact_bm25 *p,
+                 size_t k, struct impact_hit *out, size_t *n, uint64_t *matched,
+                 struct trawl_error *err);
+
+/* For each i < n: the run of docids around docs[i] whose article id is keys[i][0..klens[i])
+ * (an article's passages, consecutive documents of one database), its length into runs[i],
+ * and how many of its documents the tree at root matches into counts[i] (the leaves'
+ * weights unused). Runs are walked in docid order, each once however often given.
+ * TRAWL_ENOTFOUND: docs[i] lacks that article id (the caller asks Xapian); TRAWL_EINPUT,
+ * TRAWL_EINDEX and TRAWL_ENOMEM as impact_match. */
+int impact_match_runs(struct impact *im, const struct impact_node *root,
+                      const struct impact_leaf *leaves, size_t nleaves, const uint32_t *docs,
+                      const char *const *keys, const size_t *klens, size_t n, uint32_t *runs,
+                      uint64_t *counts, struct trawl_error *err);
 
 /* For each of the ndocs docids in docs (strictly ascending), its length into len[i] and the
  * wdf of each of the nterms terms into wdf[i * nterms + j] (0 when absent), as xdb_docs_wdf

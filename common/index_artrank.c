@@ -1115,8 +1115,9 @@ static void artfirst_score(struct index_results *r, struct index_artrank *a,
 
 int index_artfirst(struct index *ix, const xdb_query *xq, const struct strlist *terms,
                    const struct strlist *occ, const struct trawl_search_opts *o, int plain,
-                   xdb_decider_fn dec, void *dctx, struct index_results *r,
-                   struct index_artrank **out, struct trawl_error *err)
+                   const struct index_ishape *shape, xdb_decider_fn dec, void *dctx,
+                   struct index_results *r, struct index_artrank **out,
+                   struct trawl_error *err)
 {
     struct index_results_priv *pv = r->priv;
     struct xdb_search_opts xo;
@@ -1130,11 +1131,14 @@ int index_artfirst(struct index *ix, const xdb_query *xq, const struct strlist *
     int rc = TRAWL_ENOTFOUND;
 
     *out = NULL;
-    /* The article question answered by the impact file when it can, else by Xapian. */
-    if (plain && dec == NULL) {
+    /* The article question answered by the impact file when it can (a plain OR by
+     * impact_top, with its pruning; another tree of words by impact_match), else by Xapian.
+     * Exclusions are Xapian's here too: the article documents' own terms, every passage's. */
+    if (dec == NULL && (plain || shape != NULL)) {
         uint64_t matched;
-        rc = index_impacts_best(ix, ix->adb, &ix->aimp, occ, o->article_k1, o->article_b,
-                                (size_t)o->offset + o->count, &im, &top, &n, &matched, err);
+        rc = index_impacts_best(ix, ix->adb, &ix->aimp, occ, plain ? NULL : shape,
+                                o->article_k1, o->article_b, (size_t)o->offset + o->count, &im,
+                                &top, &n, &matched, err);
         if (rc == TRAWL_OK) {
             r->estimated = matched;
             r->exact = 1;

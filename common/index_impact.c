@@ -248,7 +248,8 @@ void index_imp_release(struct index_imp *m)
 }
 
 int index_impacts_best(struct index *ix, xdb *db, struct index_imp *m, const struct strlist *occ,
-                       double k1, double b, size_t count, struct impact **out,
+                       const struct index_ishape *shape, double k1, double b, size_t count,
+                       struct impact **out,
                        struct impact_hit **top, size_t *n, uint64_t *matched,
                        struct trawl_error *err)
 {
@@ -263,6 +264,10 @@ int index_impacts_best(struct index *ix, xdb *db, struct index_imp *m, const str
     *top = NULL;
     *n = 0;
     *matched = 0;
+    if (shape != NULL && shape->root == NULL)
+        return TRAWL_ENOTFOUND; /* not a tree impact_match takes: Xapian answers */
+    if (shape != NULL)
+        occ = &shape->leaves; /* each leaf weighed as impact_top's, below */
     if ((rc = index_impacts(ix, db, m, &im, err)) != TRAWL_OK)
         return rc;
     if (im == NULL)
@@ -289,7 +294,8 @@ int index_impacts_best(struct index *ix, xdb *db, struct index_imp *m, const str
         }
         /* Xapian's BM25Weight::init, step for step (k2 0, k3 1, no relevance set). Each leaf
          * is weighed with its own wqf, 1: a word given twice is two leaves, each weighing
-         * what it weighs alone. */
+         * what it weighs alone. (An excluded leaf is weighed too, and its weight unused: the
+         * right side of an AND_NOT has factor 0 in Xapian.) */
         tw = (N - (double)df + 0.5) / ((double)df + 0.5);
         if (tw < 2)
             tw = tw * 0.5 + 1;
@@ -300,7 +306,9 @@ int index_impacts_best(struct index *ix, xdb *db, struct index_imp *m, const str
         lv[j].len = len;
         lv[j].weight = w;
     }
-    if (rc == TRAWL_OK)
+    if (rc == TRAWL_OK && shape != NULL)
+        rc = impact_match(im, shape->root, lv, occ->n, &p, count, *top, n, matched, &e);
+    else if (rc == TRAWL_OK)
         rc = impact_top(im, lv, occ->n, &p, count, *top, n, matched, &e);
     free(lv);
     if (rc == TRAWL_OK) {
@@ -314,6 +322,8 @@ int index_impacts_best(struct index *ix, xdb *db, struct index_imp *m, const str
         index_imp_drop(m);
         return TRAWL_ENOTFOUND;
     }
+    if (rc == TRAWL_EINPUT)
+        return TRAWL_ENOTFOUND; /* a tree past impact_match's size: Xapian answers */
     if (rc != TRAWL_ENOTFOUND)
         *err = e;
     return rc;
@@ -338,4 +348,42 @@ int index_docs_wdf(struct index *ix, xdb *db, struct index_imp *m, const char *c
         index_imp_drop(m); /* malformed, or not this revision's documents */
     }
     return xdb_docs_wdf(db, terms, lens, nterms, docs, ndocs, wdf, len, err);
+}
+
+int index_impacts_runs(struct index *ix, xdb *db, struct index_imp *m,
+                       const struct index_ishape *shape, const uint32_t *docs,
+                       const char *const *keys, const size_t *klens, size_t n, uint32_t *runs,
+                       uint64_t *counts, struct trawl_error *err)
+{
+    struct impact *im;
+    struct impact_leaf *lv;
+    struct trawl_error e;
+    int rc;
+
+    if (shape == NULL || shape->root == NULL)
+        return TRAWL_ENOTFOUND;
+    if ((rc = index_impacts(ix, db, m, &im, err)) != TRAWL_OK)
+        return rc;
+    if (im == NULL)
+        return TRAWL_ENOTFOUND;
+    if ((lv = calloc(shape->leaves.n ? shape->leaves.n : 1, sizeof *lv)) == NULL)
+        return terr_set(err, TRAWL_ENOMEM, "out of memory");
+    for (size_t j = 0; j < shape->leaves.n; j++) {
+        lv[j].term = shape->leaves.v[j];
+        lv[j].len = strlen(lv[j].term);
+        if (!schema_rank_term(lv[j].term, lv[j].len)) { /* not in the file: Xapian answers */
+            free(lv);
+            return TRAWL_ENOTFOUND;
+        }
+    }
+    rc = impact_match_runs(im, shape->root, lv, shape->leaves.n, docs, keys, klens, n, runs,
+                           counts, &e);
+    free(lv);
+    if (rc == TRAWL_EINDEX) /* malformed: not mapped again until it changes */
+        index_imp_drop(m);
+    if (rc == TRAWL_EINDEX || rc == TRAWL_EINPUT)
+        return TRAWL_ENOTFOUND;
+    if (rc != TRAWL_OK && rc != TRAWL_ENOTFOUND)
+        *err = e;
+    return rc;
 }

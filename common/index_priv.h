@@ -243,6 +243,24 @@ int index_word_spans(const struct qwords *w, char *const *words, size_t n,
                      struct index_spans **out);
 /* The xdb_query for q (NULL when q drops out, or on error with b->rc set). */
 xdb_query *index_query_node(struct build *b, const struct qnode *q);
+/* The query as the impact files' matcher takes it (impact_match, impact.h), node for node
+ * as index_query_node builds the Xapian query from the same analysis (drops included), so
+ * that the files answer it with Xapian's documents and weights: root NULL when it cannot be
+ * mirrored (a phrase, exact or many-token word, wildcard, filter or match-all anywhere in
+ * it) or drops out whole. leaves: leaf i's term. index_ishape_init: TRAWL_ENOMEM only;
+ * release s whatever the result. */
+struct impact_node;
+struct index_ishape {
+    struct impact_node *nodes;
+    const struct impact_node **kids;
+    size_t nnodes, nkids;
+    struct strlist leaves;
+    const struct impact_node *root;
+    int fail, nomem;
+};
+int index_ishape_init(struct index_ishape *s, const struct qwords *w, const struct qnode *q,
+                      struct trawl_error *err);
+void index_ishape_release(struct index_ishape *s); /* NULL-safe fields */
 /* Every index term starting with prefix as one synonym (or match-nothing); NULL with *rc set
  * on error: TRAWL_EINPUT past PREFIX_MAX_EXPANSION terms. */
 xdb_query *index_expand_prefix(xdb *db, const char *prefix, size_t n, int *rc,
@@ -329,7 +347,9 @@ void index_artcache_free(struct index_artcache *c); /* NULL-safe */
  * search meanwhile). index_imp_drop: unmaps it
  * (malformed postings), not to be mapped again until it changes; index_imp_release: frees
  * it all. index_impacts_best: the best count documents of db for the OR of the terms occ
- * holds (one per query occurrence) by Xapian's BM25 with k1 and b, as impact_top, from db's
+ * holds (one per query occurrence), or when shape is not NULL for its tree (impact_match; its
+ * leaves in place of occ; TRAWL_ENOTFOUND when it has no root), by Xapian's BM25 with k1 and
+ * b, as impact_top, from db's
  * file (ix->adb with &ix->aimp, ix->db with &ix->pimp): *top (owned by the caller; count is
  * cut to the documents there are), *n, *matched (exact), and *out the file (owned by ix: hits'
  * keys point into it; impact_ref to keep it). TRAWL_ENOTFOUND when the file cannot answer
@@ -350,9 +370,21 @@ void index_imp_drop(struct index_imp *m);
 int index_imp_state(struct index *ix, int *state, uint64_t *bytes, struct trawl_error *err);
 void index_imp_release(struct index_imp *m);
 int index_impacts_best(struct index *ix, xdb *db, struct index_imp *m, const struct strlist *occ,
-                       double k1, double b, size_t count, struct impact **out,
+                       const struct index_ishape *shape, double k1, double b, size_t count,
+                       struct impact **out,
                        struct impact_hit **top, size_t *n, uint64_t *matched,
                        struct trawl_error *err);
+/* For each i < n, the passages of docs[i]'s article (keys[i][0..klens[i])) in db that match
+ * shape's tree, into counts[i], and how many passages the article's run of consecutive
+ * docids holds, into runs[i] (the caller checks it against the article's A term: only
+ * then are the counts the article's), from db's impact file (impact_match_runs).
+ * TRAWL_ENOTFOUND when the file cannot answer (none for this revision, no tree, a term it
+ * cannot hold, a docid not of that article, or malformed: then dropped): the caller asks
+ * Xapian. */
+int index_impacts_runs(struct index *ix, xdb *db, struct index_imp *m,
+                       const struct index_ishape *shape, const uint32_t *docs,
+                       const char *const *keys, const size_t *klens, size_t n, uint32_t *runs,
+                       uint64_t *counts, struct trawl_error *err);
 /* xdb_docs_wdf of db, answered from its impact file (ix->db with &ix->pimp, ix->adb with
  * &ix->aimp) when that is current and holds every term, else (or when the file turns out
  * malformed: then dropped) by Xapian. The same counts either way. */
@@ -385,11 +417,13 @@ int index_artrank(struct index *ix, struct index_results *r, const struct strlis
  * text. Fills r (hits with moved set: the caller reads the passages shown) and *out. dec and
  * dctx: a match decider on the article documents (exclusions), or NULL. plain: xq is the OR of
  * occ's terms and nothing else, so the impact file may answer in Xapian's place
- * (index_impact.c) with the same articles, weights and order. */
+ * (index_impact.c) with the same articles, weights and order; else shape (NULL: none), xq as
+ * impact_match's tree, lets it answer so when dec is NULL. */
 int index_artfirst(struct index *ix, const xdb_query *xq, const struct strlist *terms,
                    const struct strlist *occ, const struct trawl_search_opts *o, int plain,
-                   xdb_decider_fn dec, void *dctx, struct index_results *r,
-                   struct index_artrank **out, struct trawl_error *err);
+                   const struct index_ishape *shape, xdb_decider_fn dec, void *dctx,
+                   struct index_results *r, struct index_artrank **out,
+                   struct trawl_error *err);
 /* Article-first: chooses, for each hit of r (the page, after folding) not chosen yet, the
  * passage shown by its own text (its docid; the caller reads its data), reading the counts of
  * those articles' documents. A no-op for other results. TRAWL_ENOMEM and index errors. */

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "common/grow.h"
+#include "common/impact.h"
 #include "common/index_fields.h"
 #include "common/xdb.h"
 
@@ -502,4 +503,102 @@ xdb_query *index_query_node(struct build *b, const struct qnode *q)
     case QK_SOURCE: return build_filter_value(b, q);
     }
     TRAWL_BUG("unknown query node");
+}
+
+/* ---- The query as the impact files' tree ------------------------------------------------- */
+
+static size_t count_nodes(const struct qnode *q)
+{
+    size_t n = 1;
+
+    for (size_t i = 0; i < q->nkids; i++)
+        n += count_nodes(q->kids[i]);
+    return n;
+}
+
+/* q's node, made as build_words and build_op make q's Xapian query, drop for drop: NULL when
+ * q drops out (s->fail 0) or cannot be mirrored (s->fail 1: a phrase, an exact or
+ * many-token word, checked on the text; a wildcard, weighed as one synonym; a filter or
+ * match-all, which Xapian weighs or restricts in its own way). */
+static const struct impact_node *shape_node(struct index_ishape *s, const struct qwords *w,
+                                            const struct qnode *q)
+{
+    struct impact_node *m;
+    const struct impact_node **kids;
+    enum impact_op op;
+    size_t n = 0;
+
+    switch (q->kind) {
+    case QK_WORD: {
+        const struct qword *qw = index_qword(w, q);
+        if (qw->n == 0)
+            return NULL; /* nothing searchable: dropped, as by build_words */
+        if (qw->n > 1) { /* an AND of its terms, checked on the text (needs_check) */
+            s->fail = 1;
+            return NULL;
+        }
+        if (index_strlist_append(&s->leaves, qw->tok[0].term, qw->tok[0].tlen) != TRAWL_OK) {
+            s->nomem = s->fail = 1;
+            return NULL;
+        }
+        /* A Xapian term of wqf 1, weighed on its own wherever else its term occurs. */
+        m = &s->nodes[s->nnodes++];
+        *m = (struct impact_node){IMPACT_LEAF, s->leaves.n - 1, NULL, 0};
+        return m;
+    }
+    case QK_AND: op = IMPACT_AND; break;
+    case QK_OR: op = IMPACT_OR; break;
+    case QK_AND_NOT: op = IMPACT_AND_NOT; break;
+    case QK_AND_MAYBE: op = IMPACT_AND_MAYBE; break;
+    default: s->fail = 1; return NULL;
+    }
+    kids = &s->kids[s->nkids];
+    s->nkids += q->nkids;
+    for (size_t i = 0; i < q->nkids; i++) {
+        const struct impact_node *k = shape_node(s, w, q->kids[i]);
+        if (s->fail)
+            return NULL;
+        if (k == NULL) {
+            /* As build_op: a dropped first operand of AND_NOT or AND_MAYBE drops the node. */
+            if (i == 0 && op != IMPACT_AND && op != IMPACT_OR)
+                return NULL;
+            continue;
+        }
+        kids[n++] = k;
+    }
+    if (n == 0)
+        return NULL;
+    if (n == 1) /* Xapian's one-operand AND (and AND_NOT of nothing) is that operand */
+        return kids[0];
+    /* build_op's n-ary AND_NOT and AND_MAYBE are "first OP (OR of the rest)": the same
+     * documents and weights as impact.h's n-ary nodes. */
+    m = &s->nodes[s->nnodes++];
+    *m = (struct impact_node){op, 0, kids, n};
+    return m;
+}
+
+int index_ishape_init(struct index_ishape *s, const struct qwords *w, const struct qnode *q,
+                      struct trawl_error *err)
+{
+    size_t n = count_nodes(q);
+
+    memset(s, 0, sizeof *s);
+    s->nodes = malloc(n * sizeof *s->nodes);
+    s->kids = malloc(n * sizeof *s->kids);
+    if (s->nodes == NULL || s->kids == NULL)
+        return terr_set(err, TRAWL_ENOMEM, "out of memory");
+    s->root = shape_node(s, w, q);
+    if (s->nomem)
+        return terr_set(err, TRAWL_ENOMEM, "out of memory");
+    if (s->fail)
+        s->root = NULL;
+    return TRAWL_OK;
+}
+
+void index_ishape_release(struct index_ishape *s)
+{
+    free(s->nodes);
+    free(s->kids);
+    index_strlist_release(&s->leaves);
+    memset(s, 0, sizeof *s);
 }

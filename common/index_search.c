@@ -169,19 +169,94 @@ out:
  * refuses a match decider there), the lower bound stays. A query that is an OR of words
  * (plain) matches the passages that hold one of its terms, which article ranking has
  * counted already for its candidates. */
+/* exact_more's counts for the hits of r (the first of each article) answered by the passage
+ * impact file for shape's tree, as article_matches would count them, with done[i] set for
+ * each; the others are left to article_matches (no file, no tree, a run of passages that
+ * is not the whole article). */
+static int impact_more(struct index *ix, const struct index_ishape *shape,
+                       struct index_results *r, unsigned shown, unsigned char *done,
+                       struct trawl_error *err)
+{
+    size_t n = r->n ? r->n : 1;
+    uint32_t *docs = malloc(n * sizeof *docs), *runs = malloc(n * sizeof *runs);
+    const char **keys = malloc(n * sizeof *keys);
+    size_t *klens = malloc(n * sizeof *klens), *at = malloc(n * sizeof *at), m = 0;
+    uint64_t *counts = malloc(n * sizeof *counts);
+    struct sbuf term;
+    int rc = TRAWL_OK;
+
+    sbuf_init(&term);
+    if (!docs || !runs || !keys || !klens || !at || !counts) {
+        rc = terr_set(err, TRAWL_ENOMEM, "out of memory");
+        goto out;
+    }
+    for (size_t i = 0; i < r->n; i++) {
+        const struct trawl_passage *p = &r->hits[i].pub.passage;
+        size_t k = 0;
+        while (k < i && !schema_same_article(&r->hits[k].pub.passage, p))
+            k++;
+        if (k < i || r->hits[i].docid > UINT32_MAX)
+            continue;
+        docs[m] = (uint32_t)r->hits[i].docid;
+        keys[m] = p->article;
+        klens[m] = p->article_len;
+        at[m++] = i;
+    }
+    rc = index_impacts_runs(ix, ix->db, &ix->pimp, shape, docs, keys, klens, m, runs, counts,
+                            err);
+    if (rc == TRAWL_ENOTFOUND)
+        rc = TRAWL_OK; /* article_matches answers */
+    else
+        for (size_t j = 0; rc == TRAWL_OK && j < m; j++) {
+            const struct trawl_passage *p = &r->hits[at[j]].pub.passage;
+            uint64_t passages = 0, coll;
+            /* The run is the article's passages only when its A term has as many. */
+            sbuf_reset(&term);
+            if (schema_article_term(p->article, p->article_len, &term) != TRAWL_OK)
+                rc = terr_set(err, TRAWL_ENOMEM, "out of memory");
+            else if ((rc = xdb_term_freq(ix->db, term.buf, term.len, &passages, &coll, err)) ==
+                         TRAWL_OK &&
+                     passages == runs[j]) {
+                r->hits[at[j]].pub.more = counts[j] > shown ? counts[j] - shown : 0;
+                done[at[j]] = 1;
+            }
+        }
+out:
+    sbuf_release(&term);
+    free(docs);
+    free(runs);
+    free(keys);
+    free(klens);
+    free(at);
+    free(counts);
+    return rc;
+}
+
 static int exact_more(struct index *ix, const xdb_query *xq, struct checker *chk,
                       struct index_results *r, const struct trawl_search_opts *o, int plain,
-                      struct trawl_error *err)
+                      const struct index_ishape *shape, struct trawl_error *err)
 {
     unsigned per_article = o->per_article;
     const struct index_artrank *art = ((struct index_results_priv *)r->priv)->art;
+    unsigned char *done = NULL;
+    int rc;
 
     /* Remote shards with a phrase check: run_search_checked_here has counted already. */
     if (chk != NULL && ix->remote)
         return TRAWL_OK;
+    /* A query of words with operators: the passage impact file counts as Xapian would. */
+    if (per_article && !plain && chk == NULL && shape != NULL && r->n > 0) {
+        if ((done = calloc(r->n, 1)) == NULL)
+            return terr_set(err, TRAWL_ENOMEM, "out of memory");
+        if ((rc = impact_more(ix, shape, r, per_article, done, err)) != TRAWL_OK) {
+            free(done);
+            return rc;
+        }
+    }
     for (size_t i = 0; per_article && i < r->n; i++) {
         size_t k = 0;
-        int rc;
+        if (done != NULL && done[i])
+            continue;
         while (k < i && !schema_same_article(&r->hits[k].pub.passage, &r->hits[i].pub.passage))
             k++;
         if (k < i) {
@@ -194,13 +269,14 @@ static int exact_more(struct index *ix, const xdb_query *xq, struct checker *chk
             r->hits[i].pub.more = m > per_article ? m - per_article : 0;
             continue;
         }
-        if ((rc = check_cancel(o, err)) != TRAWL_OK)
+        if ((rc = check_cancel(o, err)) != TRAWL_OK ||
+            (rc = article_matches(ix, xq, chk, 0, &r->hits[i].pub.passage, per_article,
+                                  &r->hits[i].pub.more, err)) != TRAWL_OK) {
+            free(done);
             return rc;
-        rc = article_matches(ix, xq, chk, 0, &r->hits[i].pub.passage, per_article,
-                             &r->hits[i].pub.more, err);
-        if (rc != TRAWL_OK)
-            return rc;
+        }
     }
+    free(done);
     return TRAWL_OK;
 }
 
@@ -228,17 +304,18 @@ void index_rank_opts(const struct trawl_search_opts *o, struct xdb_search_opts *
 
 /* The every-passage view's passage search answered by the passage impact file (index_impact.c)
  * as Xapian would answer it (the same passages, weights and order): TRAWL_ENOTFOUND when it
- * cannot (no file for this revision, a term it cannot hold, malformed postings). */
+ * cannot (no file for this revision, a term it cannot hold, a query shape it cannot mirror,
+ * malformed postings). */
 static int impact_passages(struct index *ix, const struct strlist *occ,
-                           const struct trawl_search_opts *o, struct index_results *r,
-                           struct trawl_error *err)
+                           const struct index_ishape *shape, const struct trawl_search_opts *o,
+                           struct index_results *r, struct trawl_error *err)
 {
     struct index_results_priv *pv = r->priv;
     size_t n = 0, count;
     struct impact_hit *top;
     struct impact *im; /* not held: the hits' data is copied out of Xapian, not the file */
     uint64_t matched = 0;
-    int rc = index_impacts_best(ix, ix->db, &ix->pimp, occ, o->k1, o->b,
+    int rc = index_impacts_best(ix, ix->db, &ix->pimp, occ, shape, o->k1, o->b,
                                 (size_t)o->offset + o->count, &im, &top, &n, &matched, err);
 
     if (rc != TRAWL_OK)
@@ -273,9 +350,11 @@ static int impact_passages(struct index *ix, const struct strlist *occ,
     return rc;
 }
 
-/* occ: the query's terms, one per occurrence, when it is their plain OR (else NULL). */
+/* occ: the query's terms, one per occurrence, when it is their plain OR (else NULL); else
+ * shape: xq as the impact files' tree (NULL: none). */
 static int run_search(struct index *ix, const xdb_query *xq, const struct trawl_search_opts *o,
-                      struct checker *chk, const struct strlist *occ, struct index_results *r,
+                      struct checker *chk, const struct strlist *occ,
+                      const struct index_ishape *shape, struct index_results *r,
                       struct trawl_error *err)
 {
     struct xdb_search_opts xo;
@@ -284,8 +363,9 @@ static int run_search(struct index *ix, const xdb_query *xq, const struct trawl_
     size_t n;
     int rc;
 
-    if (occ != NULL && chk == NULL && o->per_article == 0 && o->sort == TRAWL_SORT_SCORE &&
-        !o->bm25plus && (rc = impact_passages(ix, occ, o, r, err)) != TRAWL_ENOTFOUND)
+    if ((occ != NULL || shape != NULL) && chk == NULL && o->per_article == 0 &&
+        o->sort == TRAWL_SORT_SCORE && !o->bm25plus &&
+        (rc = impact_passages(ix, occ, occ != NULL ? NULL : shape, o, r, err)) != TRAWL_ENOTFOUND)
         return rc;
 
     index_rank_opts(o, &xo);
@@ -712,6 +792,7 @@ static int search_once(struct index *ix, const struct qnode *q, const struct tra
     struct qwords words;
     struct checker chk;
     struct excluder ex;
+    struct index_ishape shape;
     struct index_results *r = NULL;
     xdb_query *xq = NULL;
     int rc, checked, use_art = 0;
@@ -721,6 +802,7 @@ static int search_once(struct index *ix, const struct qnode *q, const struct tra
     memset(&words, 0, sizeof words);
     memset(&chk, 0, sizeof chk);
     memset(&ex, 0, sizeof ex);
+    memset(&shape, 0, sizeof shape);
     if ((rc = check_cancel(o, err)) != TRAWL_OK ||
         (rc = index_analyzer(ix, &b.an, err)) != TRAWL_OK)
         return rc;
@@ -753,6 +835,11 @@ static int search_once(struct index *ix, const struct qnode *q, const struct tra
         goto out;
     if (o->expand)
         debug_query(xq, b.needs_check);
+    /* xq as the impact files' tree, for what is not a plain OR: only while xq is what
+     * index_query_node built (no expansion) and nothing is left to decide on the text. */
+    if (!o->expand && !b.needs_check && !b.text_excluded && (b.not_plain || chk.ex != NULL) &&
+        (rc = index_ishape_init(&shape, &words, q, err)) != TRAWL_OK)
+        goto out;
     widen(o, &wide);
     o = &wide;
     if ((rc = artfirst_on(ix, o, &b, &use_art, err)) != TRAWL_OK)
@@ -763,6 +850,7 @@ static int search_once(struct index *ix, const struct qnode *q, const struct tra
          * decided on the text need the check. */
         rc = index_artfirst(ix, xq, &b.rank_terms, &b.rank_occ, o,
                             !b.not_plain && !b.needs_check && chk.ex == NULL,
+                            shape.nodes != NULL ? &shape : NULL,
                             chk.ex != NULL && b.text_excluded ? guarded_check : NULL, &g, r,
                             &((struct index_results_priv *)r->priv)->art, err);
     } else if (checked && ix->remote) /* our phrase check cannot run inside Xapian there */
@@ -771,7 +859,7 @@ static int search_once(struct index *ix, const struct qnode *q, const struct tra
         rc = run_search(ix, xq, o, checked ? &chk : NULL,
                         !b.not_plain && !b.needs_check && !checked && !o->expand ? &b.rank_occ
                                                                                  : NULL,
-                        r, err);
+                        shape.nodes != NULL && !checked ? &shape : NULL, r, err);
     if (rc == TRAWL_OK)
         rc = ex.rc;
     if (rc == TRAWL_OK && !use_art && artrank_on(o) && (rc = check_cancel(o, err)) == TRAWL_OK)
@@ -789,7 +877,8 @@ static int search_once(struct index *ix, const struct qnode *q, const struct tra
     /* The article path has decided the exclusions on whole articles already, but for those
      * checked on the text. */
     rc = exact_more(ix, xq, use_art ? (b.text_excluded ? &chk : NULL) : checked ? &chk : NULL, r,
-                    orig, !b.not_plain && !b.needs_check, err);
+                    orig, !b.not_plain && !b.needs_check, shape.nodes != NULL ? &shape : NULL,
+                    err);
     if (rc == TRAWL_OK)
         rc = ex.rc;
     if (rc != TRAWL_OK)
@@ -823,6 +912,7 @@ out:
     index_strlist_release(&b.rank_prefix);
     index_checker_release(&chk);
     index_exclude_release(&ex);
+    index_ishape_release(&shape);
     index_qwords_release(&words);
     return rc;
 }

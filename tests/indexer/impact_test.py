@@ -22,7 +22,11 @@ than Xapian checks before it estimates) in a temporary folder and checks that:
     writes one for its new generation;
   - a sharded index has none and ranks as the single index does;
   - a reader that opened the index while the files were missing takes them up once written;
-  - the passage database's file answers the every-passage view as Xapian does."""
+  - the passage database's file answers the every-passage view as Xapian does;
+  - queries with operators (-word, +word, AND, NOT, parentheses, --all) are answered by the
+    files (impact_match) in both views with Xapian's results, and the file is used for them.
+
+tests/indexer/impact_ops_test.py does the same on Reuters queries."""
 import difflib
 import glob
 import json
@@ -155,12 +159,12 @@ def estimated(db, query, n, off=False):
     return summary[0]["estimated"]
 
 
-def uses_file(db):
-    """Whether trawl-search answered BUSY from the impact file: its estimate for one hit is
-    then the exact count (Xapian's own, asked for every hit), not Xapian's guess."""
-    exact, guess = estimated(db, BUSY, 1000, off=True), estimated(db, BUSY, 1, off=True)
+def uses_file(db, query=BUSY):
+    """Whether trawl-search answered query (BUSY) from the impact file: its estimate for one
+    hit is then the exact count (Xapian's own, asked for every hit), not Xapian's guess."""
+    exact, guess = estimated(db, query, 1000, off=True), estimated(db, query, 1, off=True)
     assert exact != guess, f"Xapian's estimate is exact ({exact}): the check cannot tell"
-    got = estimated(db, BUSY, 1)
+    got = estimated(db, query, 1)
     assert got in (exact, guess), f"estimated {got}: neither {exact} nor {guess}"
     return got == exact
 
@@ -347,7 +351,53 @@ def test_every_passage_view_same_with_passage_file(tmp):
             assert g == w, differ(f"{q!r} {flags}", g, w, "file", "xapian")
 
 
-run_cases([test_same_results_and_file_used, test_reader_finds_file_written_after_it_opened,
+# Operators, in the default view and the every-passage view: exclusions (also of a word of
+# the query, of a word no article has, of a phrase: that one stays Xapian's), required words,
+# AND, NOT, parentheses, a word twice, an operand with nothing to search (a snowman).
+OPS = [
+    "river delta -tide", "+river delta", "river AND delta", "(river OR delta) NOT storm",
+    "river delta -tide -storm", "+river +delta harbour", "heron marsh NOT reed",
+    "NOT party river", "congress AND (river OR media) -tide", "party party -congress",
+    "party -party", "river -zebrafish", "social media -party", "+party congress",
+    "river AND ☃ delta", "☃ -tide river", 'river -"delta flow"', "+zebrafish river",
+    "(heron AND marsh) OR (storm AND NOT tide)", "media NOT (party OR congress)",
+]
+BUSY_OPS = "river delta -heron"  # Xapian's estimate for one hit is not exact
+
+
+def test_operator_queries_same_as_xapian(tmp):
+    c, db = build(tmp)
+    assert uses_file(db, BUSY_OPS), "the impact file did not answer an exclusion"
+    for flags in ((), ("--all-passages",), ("-a",), ("-a", "--all-passages"),
+                  ("--all-passages", "--offset", "3")):
+        got, want = search(db, OPS, extra=flags), search(db, OPS, off=True, extra=flags)
+        for q, g, w in zip(OPS, got, want):
+            assert g == w, differ(f"{q!r} {flags}", g, w, "file", "xapian")
+    g, w = batch(tmp, db, OPS), batch(tmp, db, OPS, off=True)  # one handle for all
+    assert g == w, differ("batch", g, w, "with the impact file", "TRAWL_IMPACTS=off")
+    assert g[1] == "" and g[2] == 0, f"batch: exit {g[2]}, stderr {g[1]!r}"
+    # --json too: each hit's 'more' (its article's other matching passages, counted from the
+    # passage file) and the rest as Xapian's, but the timing, the exact counts and scores'
+    # last bits (the files sum a query's parts in their own order).
+    text = "".join(f"q{i}\t{q}\n" for i, q in enumerate(OPS))
+    clean = {k: v for k, v in os.environ.items() if k != "TRAWL_DB"}
+    for flags in ((), ("--all-passages",), ("--passages-per-article", "2")):
+        argv = [SEARCH, "--db", db, "--json", "-n", "20", *flags, "--batch", "-"]
+        outs = [subprocess.run(argv, input=text, capture_output=True, text=True, timeout=120,
+                               env=dict(clean, TRAWL_IMPACTS=e)).stdout
+                for e in ("on", "off")]
+        a, b = outs[0].splitlines(), outs[1].splitlines()
+        assert len(a) == len(b) and len(a) > len(OPS), (flags, len(a), len(b))
+        for la, lb in zip(a, b):
+            x, y = json.loads(la), json.loads(lb)
+            for o in (x, y):
+                for k in ("took_ms", "estimated", "exact"):
+                    o.pop(k, None)
+            sx, sy = x.pop("score", 0), y.pop("score", 0)
+            assert x == y and abs(sx - sy) <= 1e-9 * abs(sy), f"{flags}\n{la}\n{lb}"
+
+
+run_cases([test_same_results_and_file_used, test_operator_queries_same_as_xapian, test_reader_finds_file_written_after_it_opened,
            test_every_passage_view_same_with_passage_file, test_noop_run_keeps_incremental_run_rewrites,
            test_stale_file_not_used_then_rewritten, test_truncated_file_not_used_then_rewritten,
            test_overwritten_file_changes_nothing, test_removed_file_then_compact,

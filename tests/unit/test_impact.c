@@ -1,4 +1,7 @@
 /* Unit tests of common/impact, the article impact file, on small files under /tmp:
+ *  - impact_match on random boolean trees (OR, AND, AND_NOT, AND_MAYBE) against a brute force
+ *    over every document, its refusals of malformed trees, and malformed postings as below;
+ *    impact_match_runs' runs of an article's docids and their counts against the same;
  *  - impact_top against a brute-force BM25 computed here with Xapian's BM25Weight formula
  *    (its ranking, weights, ties by article id then docid, the exact match count, k below
  *    the matches, k 0, an absent term, a term given twice, no leaves), impact_info, impact_df;
@@ -755,7 +758,7 @@ static uint64_t term_entry(const char *path, const struct impact_header *h, cons
 }
 
 /* impact_top on the one leaf t for the best k: its status. The walk a term at a time (the
- * leaf padded with absent ones past IMPACT_DAAT_LEAVES) must say the same. */
+ * leaf padded with absent ones past IMPACT_DAAT_LEAVES) and impact_match must say the same. */
 static int top_of(const char *path, const char *t, size_t k)
 {
     struct impact *im;
@@ -765,6 +768,10 @@ static int top_of(const char *path, const char *t, size_t k)
     size_t n;
     uint64_t matched;
     int rc, rc_taat;
+    static const struct impact_node leaf[2] = {{IMPACT_LEAF, 0, NULL, 0},
+                                               {IMPACT_LEAF, 1, NULL, 0}};
+    static const struct impact_node *const kids[2] = {&leaf[0], &leaf[1]};
+    static const struct impact_node not_absent = {IMPACT_AND_NOT, 0, kids, 2};
 
     leaves[0] = (struct impact_leaf){t, strlen(t), 1.0};
     for (size_t j = 1; j <= IMPACT_DAAT_LEAVES; j++)
@@ -775,6 +782,9 @@ static int top_of(const char *path, const char *t, size_t k)
         assert_non_null(strstr(err.msg, "malformed"));
     rc_taat = impact_top(im, leaves, IMPACT_DAAT_LEAVES + 1, &params, k, hits, &n, &matched, &err);
     assert_int_equal(rc_taat, rc);
+    /* And impact_match, over its skip entries, on t AND_NOT an absent term. */
+    assert_int_equal(impact_match(im, &not_absent, leaves, 2, &params, k, hits, &n, &matched, &err),
+                     rc);
     impact_close(im);
     return rc;
 }
@@ -991,6 +1001,332 @@ static void test_walks_agree(void **state)
     free(b);
 }
 
+/* ---- Boolean trees, against a brute force ------------------------------------------------- */
+
+#define TREE_NODES 256 /* inner nodes begun below 40, at most 4 kids, 5 levels: far fewer */
+
+/* A random tree for test_trees_match_brute_force, in fixed arrays. */
+struct rtree {
+    struct impact_node node[TREE_NODES];
+    const struct impact_node *kid[TREE_NODES];
+    struct impact_leaf leaf[TREE_NODES];
+    char name[TREE_NODES][8];
+    size_t nnode, nkid, nleaf;
+};
+
+/* A random node of at most depth levels below it; leaves share terms (a term may come twice)
+ * and some are absent from the file. */
+static const struct impact_node *rtree_node(struct rtree *t, int depth)
+{
+    struct impact_node *m = &t->node[t->nnode++];
+    static const enum impact_op ops[] = {IMPACT_OR, IMPACT_AND, IMPACT_AND_NOT, IMPACT_AND_MAYBE};
+
+    if (depth == 0 || rnd(3) == 0 || t->nnode > 40) {
+        uint32_t term = rnd(RAND_TERMS + 3);
+        size_t j = t->nleaf;
+        if (j > 0 && rnd(6) == 0) { /* the same leaf again */
+            m->op = IMPACT_LEAF;
+            m->leaf = rnd((uint32_t)j);
+            return m;
+        }
+        snprintf(t->name[j], sizeof t->name[j], term < RAND_TERMS ? "t%02u" : "u%02u", term);
+        t->leaf[j] = (struct impact_leaf){t->name[j], strlen(t->name[j]),
+                                          rnd(10) == 0 ? 0 : (double)(1 + rnd(97)) / 7};
+        m->op = IMPACT_LEAF;
+        m->leaf = t->nleaf++;
+        return m;
+    }
+    m->op = ops[rnd(4)];
+    m->nkids = 1 + rnd(4);
+    {
+        const struct impact_node **kids = &t->kid[t->nkid];
+        t->nkid += m->nkids;
+        m->kids = kids;
+        for (size_t i = 0; i < m->nkids; i++)
+            kids[i] = rtree_node(t, depth - 1);
+    }
+    return m;
+}
+
+/* Whether node m matches document d of write_random's file, and its weight there, summed
+ * as impact_match documents it (kids in order); K: BM25's length part for d. */
+static int brute_match(const struct rtree *t, const struct impact_node *m, uint32_t d, double K,
+                       double *w)
+{
+    double sum = 0, part;
+    int any = 0;
+
+    switch (m->op) {
+    case IMPACT_LEAF: {
+        const struct impact_leaf *l = &t->leaf[m->leaf];
+        unsigned term;
+        double wd;
+        if (l->term[0] != 't' || sscanf(l->term, "t%02u", &term) != 1 || rand_wdf[term][d] == 0)
+            return 0;
+        wd = (double)rand_wdf[term][d];
+        *w = l->weight * (wd / (K + wd));
+        return 1;
+    }
+    case IMPACT_OR:
+        for (size_t i = 0; i < m->nkids; i++)
+            if (brute_match(t, m->kids[i], d, K, &part)) {
+                sum += part;
+                any = 1;
+            }
+        *w = sum;
+        return any;
+    case IMPACT_AND:
+        for (size_t i = 0; i < m->nkids; i++) {
+            if (!brute_match(t, m->kids[i], d, K, &part))
+                return 0;
+            sum += part;
+        }
+        *w = sum;
+        return 1;
+    case IMPACT_AND_NOT:
+        for (size_t i = 1; i < m->nkids; i++)
+            if (brute_match(t, m->kids[i], d, K, &part))
+                return 0;
+        return brute_match(t, m->kids[0], d, K, w);
+    case IMPACT_AND_MAYBE:
+        if (!brute_match(t, m->kids[0], d, K, &part))
+            return 0;
+        sum += part;
+        for (size_t i = 1; i < m->nkids; i++)
+            if (brute_match(t, m->kids[i], d, K, &part))
+                sum += part;
+        *w = sum;
+        return 1;
+    }
+    fail_msg("unknown op");
+    return 0;
+}
+
+/* write_random's article id of d ("" for none), as the file keeps it. */
+static void rand_key(uint32_t d, char *key, size_t size)
+{
+    if (d % 13 != 0)
+        snprintf(key, size, "a%04u", (d - 1) / 4);
+    else
+        key[0] = '\0';
+}
+
+struct expect_hit {
+    uint32_t docid;
+    double weight;
+    char key[16];
+};
+
+static int expect_hit_cmp(const void *pa, const void *pb)
+{
+    const struct expect_hit *a = pa, *b = pb;
+    int c;
+
+    if (a->weight != b->weight)
+        return a->weight < b->weight ? 1 : -1;
+    if ((c = strcmp(a->key, b->key)) != 0) /* ASCII ids: bytewise */
+        return c;
+    return (a->docid > b->docid) - (a->docid < b->docid);
+}
+
+/* Random trees of up to five levels (every op, one to four kids, repeated and absent leaves),
+ * impact_match against brute_match over every document: the same hits in the same order
+ * with the same weights bit for bit (the same sums in the same order), the same count, at
+ * several k and BM25 parameters. */
+static void test_trees_match_brute_force(void **state)
+{
+    static const size_t ks[] = {0, 1, 3, 10, 57, RAND_DOCS};
+    static const struct impact_bm25 both[] = {{1.2, 0.75, 0.5}, {2.5, 0.75, 0.5}, {1, 0, 0}};
+    static const uint32_t lens[] = {3, 10, 10, 20, 60, 200};
+    struct fix *f = *state;
+    struct impact *im;
+    struct trawl_error err;
+    struct impact_hit *got = malloc(RAND_DOCS * sizeof *got);
+    struct expect_hit *want = malloc(RAND_DOCS * sizeof *want);
+    struct rtree *t = malloc(sizeof *t);
+    uint64_t total = 0, count = 0;
+    int some_matched = 0, some_empty = 0;
+
+    assert_non_null(got);
+    assert_non_null(want);
+    assert_non_null(t);
+    write_random(f->path);
+    for (uint32_t d = 1; d <= RAND_DOCS; d++)
+        if (d % 97 != 0) {
+            total += lens[d % 6];
+            count++;
+        }
+    assert_int_equal(impact_open(f->path, &im, &err), TRAWL_OK);
+    for (int q = 0; q < 400; q++) {
+        const struct impact_bm25 *p = &both[q % 3];
+        const struct impact_node *root;
+        double len_factor = 1 / ((double)total / (double)count);
+        size_t nwant = 0;
+        memset(t, 0, sizeof *t);
+        root = rtree_node(t, 1 + q % 5);
+        for (uint32_t d = 1; d <= RAND_DOCS; d++) {
+            double normlen = (double)lens[d % 6] * len_factor, w;
+            if (d % 97 == 0)
+                continue;
+            if (normlen < p->min_normlen)
+                normlen = p->min_normlen;
+            if (brute_match(t, root, d, p->k1 * (normlen * p->b + (1 - p->b)), &w)) {
+                want[nwant].docid = d;
+                want[nwant].weight = w;
+                rand_key(d, want[nwant].key, sizeof want[nwant].key);
+                nwant++;
+            }
+        }
+        qsort(want, nwant, sizeof *want, expect_hit_cmp);
+        some_matched |= nwant > 100;
+        some_empty |= nwant == 0;
+        for (size_t i = 0; i < sizeof ks / sizeof ks[0]; i++) {
+            size_t n = 99;
+            uint64_t matched = 1;
+            assert_int_equal(impact_match(im, root, t->leaf, t->nleaf, p, ks[i], got, &n,
+                                          &matched, &err),
+                             TRAWL_OK);
+            assert_int_equal(matched, nwant);
+            assert_int_equal(n, ks[i] < nwant ? ks[i] : nwant);
+            for (size_t h = 0; h < n; h++) {
+                assert_int_equal(got[h].docid, want[h].docid);
+                assert_true(got[h].weight == want[h].weight);
+                assert_int_equal(got[h].klen, strlen(want[h].key));
+                assert_memory_equal(got[h].key, want[h].key, got[h].klen);
+            }
+        }
+    }
+    assert_true(some_matched);
+    assert_true(some_empty);
+    impact_close(im);
+    free(got);
+    free(want);
+    free(t);
+}
+
+/* impact_match_runs on random trees: for random documents (unsorted, some twice, several of
+ * one article), the run of docids around each with its article id and the count of those
+ * the tree matches, against brute_match; a docid of another article id, or of none, is
+ * TRAWL_ENOTFOUND. */
+static void test_trees_count_runs(void **state)
+{
+    struct fix *f = *state;
+    struct impact *im;
+    struct trawl_error err;
+    struct rtree *t = malloc(sizeof *t);
+    char keybuf[12][16];
+
+    assert_non_null(t);
+    write_random(f->path);
+    assert_int_equal(impact_open(f->path, &im, &err), TRAWL_OK);
+    for (int q = 0; q < 200; q++) {
+        uint32_t docs[12], runs[12];
+        const char *keys[12];
+        size_t klens[12], n = 1 + rnd(12);
+        uint64_t counts[12];
+        const struct impact_node *root;
+        memset(t, 0, sizeof *t);
+        root = rtree_node(t, 1 + q % 5);
+        for (size_t i = 0; i < n; i++) {
+            do
+                docs[i] = i > 0 && rnd(4) == 0 ? docs[rnd((uint32_t)i)] : 1 + rnd(RAND_DOCS);
+            while (docs[i] % 13 == 0 || docs[i] % 97 == 0);
+            rand_key(docs[i], keybuf[i], sizeof keybuf[i]);
+            keys[i] = keybuf[i];
+            klens[i] = strlen(keybuf[i]);
+        }
+        assert_int_equal(impact_match_runs(im, root, t->leaf, t->nleaf, docs, keys, klens, n,
+                                           runs, counts, &err),
+                         TRAWL_OK);
+        for (size_t i = 0; i < n; i++) {
+            char k[16];
+            uint32_t lo = docs[i], hi = docs[i];
+            uint64_t want = 0;
+            double w;
+            for (; lo > 1 && (rand_key(lo - 1, k, sizeof k), strcmp(k, keys[i]) == 0) &&
+                   (lo - 1) % 97 != 0;
+                 lo--)
+                ;
+            for (; hi < RAND_DOCS && (rand_key(hi + 1, k, sizeof k), strcmp(k, keys[i]) == 0) &&
+                   (hi + 1) % 97 != 0;
+                 hi++)
+                ;
+            for (uint32_t d = lo; d <= hi; d++)
+                want += brute_match(t, root, d, 1.0, &w);
+            assert_int_equal(runs[i], hi - lo + 1);
+            assert_int_equal(counts[i], want);
+        }
+        /* The last one given with another article's id, then with none. */
+        keys[n - 1] = "a9999";
+        klens[n - 1] = 5;
+        assert_int_equal(impact_match_runs(im, root, t->leaf, t->nleaf, docs, keys, klens, n,
+                                           runs, counts, &err),
+                         TRAWL_ENOTFOUND);
+        klens[n - 1] = 0;
+        assert_int_equal(impact_match_runs(im, root, t->leaf, t->nleaf, docs, keys, klens, n,
+                                           runs, counts, &err),
+                         TRAWL_ENOTFOUND);
+    }
+    impact_close(im);
+    free(t);
+}
+
+/* A plain OR tree of leaves gives impact_top's answer bit for bit (the same sums in the same
+ * order), and trees impact_match cannot take are TRAWL_EINPUT. */
+static void test_trees_or_and_refusals(void **state)
+{
+    struct fix *f = *state;
+    struct impact *im;
+    struct trawl_error err;
+    struct impact_leaf leaves[3] = {{"t35", 3, 1.5}, {"t20", 3, 2.25}, {"t07", 3, 4.0}};
+    struct impact_node lv[3] = {{IMPACT_LEAF, 0, NULL, 0}, {IMPACT_LEAF, 1, NULL, 0},
+                                {IMPACT_LEAF, 2, NULL, 0}};
+    const struct impact_node *kids[3] = {&lv[0], &lv[1], &lv[2]};
+    struct impact_node or = {IMPACT_OR, 0, kids, 3}, bad;
+    struct impact_node *deep = calloc(IMPACT_TREE_DEPTH + 1, sizeof *deep);
+    const struct impact_node **dk = calloc(IMPACT_TREE_DEPTH + 1, sizeof *dk);
+    struct impact_hit a[50], b[50];
+    size_t na, nb;
+    uint64_t ma, mb;
+
+    assert_non_null(deep);
+    assert_non_null(dk);
+    write_random(f->path);
+    assert_int_equal(impact_open(f->path, &im, &err), TRAWL_OK);
+    assert_int_equal(impact_top(im, leaves, 3, &params, 50, a, &na, &ma, &err), TRAWL_OK);
+    assert_int_equal(impact_match(im, &or, leaves, 3, &params, 50, b, &nb, &mb, &err), TRAWL_OK);
+    assert_int_equal(ma, mb);
+    assert_int_equal(na, nb);
+    assert_true(na == 50);
+    for (size_t h = 0; h < na; h++) {
+        assert_int_equal(a[h].docid, b[h].docid);
+        assert_true(a[h].weight == b[h].weight);
+    }
+    bad = (struct impact_node){IMPACT_LEAF, 3, NULL, 0}; /* past the leaves */
+    assert_int_equal(impact_match(im, &bad, leaves, 3, &params, 5, b, &nb, &mb, &err),
+                     TRAWL_EINPUT);
+    bad = (struct impact_node){IMPACT_AND, 0, kids, 0}; /* no kids */
+    assert_int_equal(impact_match(im, &bad, leaves, 3, &params, 5, b, &nb, &mb, &err),
+                     TRAWL_EINPUT);
+    bad = (struct impact_node){(enum impact_op)99, 0, kids, 3};
+    assert_int_equal(impact_match(im, &bad, leaves, 3, &params, 5, b, &nb, &mb, &err),
+                     TRAWL_EINPUT);
+    /* A chain of ANDs one past the depth allowed, then at it. */
+    for (size_t i = 0; i <= IMPACT_TREE_DEPTH; i++) {
+        deep[i] = (struct impact_node){IMPACT_AND, 0, &dk[i], 1};
+        dk[i] = i < IMPACT_TREE_DEPTH ? &deep[i + 1] : &lv[0];
+    }
+    deep[IMPACT_TREE_DEPTH] = lv[0];
+    assert_int_equal(impact_match(im, &deep[0], leaves, 3, &params, 5, b, &nb, &mb, &err),
+                     TRAWL_EINPUT);
+    assert_int_equal(impact_match(im, &deep[1], leaves, 3, &params, 5, b, &nb, &mb, &err),
+                     TRAWL_OK);
+    assert_int_equal(nb, 5);
+    impact_close(im);
+    free(deep);
+    free(dk);
+}
+
 /* impact_docs_wdf against the postings written: random ascending docids (runs of
  * neighbours, as an article's passages are, and docids of no document), random terms (some
  * absent, some given twice), each answer checked; then the refusals. */
@@ -1155,6 +1491,9 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_open_refuses_bad_headers, setup, teardown),
         cmocka_unit_test_setup_teardown(test_top_refuses_malformed_postings, setup, teardown),
         cmocka_unit_test_setup_teardown(test_walks_agree, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_trees_match_brute_force, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_trees_or_and_refusals, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_trees_count_runs, setup, teardown),
         cmocka_unit_test_setup_teardown(test_docs_wdf, setup, teardown),
         cmocka_unit_test_setup_teardown(test_skips_refused, setup, teardown),
         cmocka_unit_test_setup_teardown(test_references, setup, teardown),
