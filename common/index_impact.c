@@ -100,12 +100,13 @@ static int build(xdb *adb, const char *folder, const struct xdb_stats *st, struc
     return rc;
 }
 
-/* Whether the file's identity is the database's. */
+/* Whether the file's identity is the database's. Not the total length: a derived article
+ * file's is its passages' (less the extra titles), its database's 0 (no ranking terms);
+ * revision and UUID name the state already. */
 static int same(const struct impact_info *f, const struct xdb_stats *st)
 {
     return f->revision == st->revision && strcmp(f->uuid, st->uuid) == 0 &&
-           f->doccount == st->doccount && f->total_length == st->total_length &&
-           f->lastdocid == st->lastdocid;
+           f->doccount == st->doccount && f->lastdocid == st->lastdocid;
 }
 
 /* Whether the file at path is the one of the database st describes (its header alone read). */

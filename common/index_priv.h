@@ -363,6 +363,12 @@ int index_impacts_fresh(xdb *db, const char *folder, struct trawl_error *err);
  * writes from adb). an: the index's analyzer. stats may be NULL. */
 int index_impacts_derive(xdb *pdb, xdb *adb, struct analyzer *an, const char *path,
                          struct index_derive_stats *stats, struct trawl_error *err);
+/* ix's article impact file derived (index_impacts_derive) from pdb, a passage database handle
+ * of ix's own (so that it may run beside another thread reading ix->db), unless the file is
+ * the article database's state already (revision, UUID, document count, last docid). an: the
+ * index's analyzer, got before any thread starts. */
+int index_impacts_derive_fresh(struct index *ix, xdb *pdb, struct analyzer *an,
+                               struct trawl_error *err);
 int index_impacts(struct index *ix, xdb *db, struct index_imp *m, struct impact **out,
                   struct trawl_error *err);
 void index_imp_drop(struct index_imp *m);

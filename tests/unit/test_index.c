@@ -46,7 +46,7 @@ static void put_into(struct index *ix, struct analyzer *an, const char *id, cons
     rec.hash = schema_hash(TRAWL_HASH_SEED, text, strlen(text));
     passage_opts_init(&po);
     po.min_words = 3; /* small passages, so short test texts make several */
-    assert_int_equal(index_prepare(an, &a, &po, &rec, &p, &err), TRAWL_OK);
+    assert_int_equal(index_prepare(an, &a, &po, 0, &rec, &p, &err), TRAWL_OK);
     assert_int_equal(index_put(ix, p, 0, &err), TRAWL_OK);
     index_prep_free(p);
     article_release(&a);
@@ -901,6 +901,15 @@ static void test_refuses_missing_foreign_and_other_schema(void **state)
     assert_int_equal(index_open(f->path, &ro, &ix, &err), TRAWL_EINDEX);
     assert_non_null(strstr(err.msg, "schema version 99"));
     assert_non_null(strstr(err.msg, "--rebuild"));
+
+    /* schema 7: article documents with ranking terms, and no TERM_TITLE: rebuilt, not read */
+    assert_int_equal(xdb_open(f->path, XDB_WRITE, &db, &err), TRAWL_OK);
+    assert_int_equal(xdb_meta_set(db, META_SCHEMA, "7", 1, &err), TRAWL_OK);
+    assert_int_equal(xdb_commit(db, &err), TRAWL_OK);
+    xdb_close(db);
+    assert_int_equal(index_open(f->path, &ro, &ix, &err), TRAWL_EINDEX);
+    assert_non_null(strstr(err.msg, "schema version 7"));
+    assert_non_null(strstr(err.msg, "trawl-index --rebuild"));
 
     /* a different stemmer language for an existing index */
     assert_int_equal(xdb_open(f->path, XDB_WRITE, &db, &err), TRAWL_OK);
