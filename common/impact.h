@@ -208,6 +208,14 @@ int impact_match(struct impact *im, const struct impact_node *root,
                  size_t k, struct impact_hit *out, size_t *n, uint64_t *matched,
                  struct trawl_error *err);
 
+/* As impact_match, over the documents d < nallow with allow[d] non-zero alone (allow NULL:
+ * every document): what a filter Xapian decided leaves (Xapian's FILTER: the others neither
+ * match nor count). */
+int impact_match_in(struct impact *im, const struct impact_node *root,
+                    const struct impact_leaf *leaves, size_t nleaves, const struct impact_bm25 *p,
+                    const uint8_t *allow, size_t nallow, size_t k, struct impact_hit *out,
+                    size_t *n, uint64_t *matched, struct trawl_error *err);
+
 /* For each i < n: the run of docids around docs[i] whose article id is keys[i][0..klens[i])
  * (an article's passages, consecutive documents of one database), its length into runs[i],
  * and how many of its documents the tree at root matches into counts[i] (the leaves'

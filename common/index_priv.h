@@ -257,6 +257,15 @@ struct index_ishape {
     struct strlist leaves;
     const struct impact_node *root;
     int fail, nomem;
+    /* A query of words filtered (QK_FILTER at the top: root NULL): froot is its words' tree,
+     * filters[0..nfilters) the filter nodes, which Xapian decides on the article database
+     * (its A and S terms and date values) into allow[0..nallow) (by docid; the searcher's,
+     * freed by index_ishape_release) before the article file answers (impact_match_in). */
+    const struct impact_node *froot;
+    const struct qnode *const *filters;
+    size_t nfilters;
+    uint8_t *allow;
+    size_t nallow;
 };
 int index_ishape_init(struct index_ishape *s, const struct qwords *w, const struct qnode *q,
                       struct trawl_error *err);

@@ -587,6 +587,19 @@ int index_ishape_init(struct index_ishape *s, const struct qwords *w, const stru
     s->kids = malloc(n * sizeof *s->kids);
     if (s->nodes == NULL || s->kids == NULL)
         return terr_set(err, TRAWL_ENOMEM, "out of memory");
+    if (q->kind == QK_FILTER && q->nkids >= 2) {
+        /* Words filtered: their tree, the filters kept for Xapian to decide (froot). */
+        s->froot = shape_node(s, w, q->kids[0]);
+        s->filters = (const struct qnode *const *)&q->kids[1];
+        s->nfilters = q->nkids - 1;
+        if (s->nomem)
+            return terr_set(err, TRAWL_ENOMEM, "out of memory");
+        if (s->fail || s->froot == NULL) {
+            s->froot = NULL;
+            s->nfilters = 0;
+        }
+        return TRAWL_OK;
+    }
     s->root = shape_node(s, w, q);
     if (s->nomem)
         return terr_set(err, TRAWL_ENOMEM, "out of memory");
@@ -599,6 +612,7 @@ void index_ishape_release(struct index_ishape *s)
 {
     free(s->nodes);
     free(s->kids);
+    free(s->allow);
     index_strlist_release(&s->leaves);
     memset(s, 0, sizeof *s);
 }

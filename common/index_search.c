@@ -588,7 +588,71 @@ static int artfirst_on(struct index *ix, const struct trawl_search_opts *o, cons
     if ((rc = index_articles_agree(ix, &agree, err)) != TRAWL_OK)
         return rc;
     *on = agree;
+    /* A single local index: only its article impact file knows the articles' words. */
+    if (agree && ix->aimp.folder != NULL) {
+        struct impact *im;
+        if ((rc = index_impacts(ix, ix->adb, &ix->aimp, &im, err)) != TRAWL_OK)
+            return rc;
+        *on = im != NULL;
+    }
     return TRAWL_OK;
+}
+
+/* The articles a filtered query's filters leave (shape->filters, as index_query_node builds
+ * them: A and S terms, date ranges, which the article database holds), decided by Xapian
+ * into shape->allow by docid, for the article impact file's matcher (impact_match_in). */
+static int filter_allow(struct index *ix, struct build *b, struct index_ishape *shape,
+                        struct trawl_error *err)
+{
+    xdb_query **subs = calloc(shape->nfilters, sizeof *subs);
+    xdb_query *fq = NULL;
+    xdb_mset *m = NULL;
+    struct xdb_search_opts xo;
+    struct xdb_stats st;
+    size_t n = 0;
+    int rc = TRAWL_OK;
+
+    if (subs == NULL)
+        return terr_set(err, TRAWL_ENOMEM, "out of memory");
+    for (size_t i = 0; i < shape->nfilters && b->rc == TRAWL_OK; i++)
+        if ((subs[n] = index_query_node(b, shape->filters[i])) != NULL)
+            n++;
+    if (b->rc != TRAWL_OK)
+        rc = b->rc;
+    else if (n == 0)
+        goto out; /* nothing restricts: no allow set, and froot stays unused */
+    else if ((fq = xdb_query_op(XDB_OP_AND, subs, n)) == NULL)
+        rc = terr_set(err, TRAWL_ENOMEM, "out of memory");
+    if (rc == TRAWL_OK)
+        rc = xdb_stats(ix->adb, &st, err);
+    if (rc == TRAWL_OK && st.lastdocid >= UINT32_MAX - 2)
+        goto out;
+    if (rc == TRAWL_OK) {
+        shape->nallow = (size_t)st.lastdocid + 1;
+        if ((shape->allow = calloc(shape->nallow, 1)) == NULL)
+            rc = terr_set(err, TRAWL_ENOMEM, "out of memory");
+    }
+    if (rc == TRAWL_OK) {
+        xdb_search_opts_init(&xo);
+        xo.weighting = XDB_WEIGHT_BOOL;
+        xo.count = (unsigned)(st.doccount > 0 ? st.doccount : 1);
+        rc = xdb_search(ix->adb, fq, &xo, &m, err);
+    }
+    for (size_t i = 0; rc == TRAWL_OK && i < xdb_mset_size(m); i++) {
+        xdb_docid d;
+        double w;
+        const char *key;
+        size_t klen;
+        if ((rc = xdb_mset_rank(m, i, &d, &w, &key, &klen, err)) == TRAWL_OK && d < shape->nallow)
+            shape->allow[d] = 1;
+    }
+out:
+    xdb_mset_free(m);
+    xdb_query_free(fq);
+    for (size_t i = 0; i < n; i++)
+        xdb_query_free(subs[i]);
+    free(subs);
+    return rc;
 }
 
 /* The window to fetch for the page o asks for: a few results either side of it, so near-ties
@@ -844,6 +908,9 @@ static int search_once(struct index *ix, const struct qnode *q, const struct tra
     o = &wide;
     if ((rc = artfirst_on(ix, o, &b, &use_art, err)) != TRAWL_OK)
         goto out;
+    if (use_art && shape.froot != NULL &&
+        (rc = filter_allow(ix, &b, &shape, err)) != TRAWL_OK)
+        goto out;
     if (use_art) {
         struct guard g = {&chk, o->cancel};
         /* The query's exclusions apply to the article documents as they are; only those
@@ -853,6 +920,12 @@ static int search_once(struct index *ix, const struct qnode *q, const struct tra
                             shape.nodes != NULL ? &shape : NULL,
                             chk.ex != NULL && b.text_excluded ? guarded_check : NULL, &g, r,
                             &((struct index_results_priv *)r->priv)->art, err);
+        /* The article file cannot answer (a single local index): from the passages. */
+        if (rc == TRAWL_ENOTFOUND)
+            use_art = 0;
+    }
+    if (use_art) {
+        /* ranked above */
     } else if (checked && ix->remote) /* our phrase check cannot run inside Xapian there */
         rc = run_search_checked_here(ix, xq, o, &chk, r, err);
     else
