@@ -1069,7 +1069,7 @@ static int artfirst_stats(struct index *ix, struct index_artrank *a, const struc
     if ((rc = xdb_stats(ix->db, st, err)) != TRAWL_OK ||
         (rc = xdb_stats(ix->adb, &ast, err)) != TRAWL_OK)
         return rc;
-    if (ix->aimp.folder != NULL) {
+    if (!ix->art_terms) {
         if ((rc = index_impacts(ix, ix->adb, &ix->aimp, &im, err)) != TRAWL_OK)
             return rc;
         if (im == NULL)
@@ -1164,7 +1164,7 @@ int index_artfirst(struct index *ix, const xdb_query *xq, const struct strlist *
      * Exclusions are Xapian's here too: the article documents' own terms, every passage's.
      * A single local index's article documents hold no ranking terms (schema 8): only the
      * file can answer there, else TRAWL_ENOTFOUND (the caller ranks from the passages). */
-    if (ix->aimp.folder != NULL && (dec != NULL || (!plain && (shape == NULL || shape->root == NULL))))
+    if (!ix->art_terms && (dec != NULL || (!plain && (shape == NULL || shape->root == NULL))))
         return TRAWL_ENOTFOUND;
     if (dec == NULL && (plain || shape != NULL)) {
         uint64_t matched;
@@ -1176,7 +1176,7 @@ int index_artfirst(struct index *ix, const xdb_query *xq, const struct strlist *
             r->exact = 1;
             goto ranked;
         }
-        if (rc != TRAWL_ENOTFOUND || ix->aimp.folder != NULL)
+        if (rc != TRAWL_ENOTFOUND || !ix->art_terms)
             return rc;
     }
     xdb_search_opts_init(&xo);
@@ -1274,7 +1274,7 @@ static int passage_view_articles(struct index *ix, const struct index_results *r
         goto out;
     }
     /* A single local index's article counts are in its impact file alone (schema 8). */
-    if (ix->aimp.folder != NULL) {
+    if (!ix->art_terms) {
         struct impact *im;
         if ((rc = index_impacts(ix, ix->adb, &ix->aimp, &im, err)) == TRAWL_OK && im == NULL)
             rc = TRAWL_ENOTFOUND;

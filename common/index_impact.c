@@ -357,7 +357,7 @@ int index_docs_wdf(struct index *ix, xdb *db, struct index_imp *m, const char *c
     }
     /* A single local index's article documents hold no ranking terms (schema 8): its file
      * alone has their counts, and the searcher asks only while it is current. */
-    if (db == ix->adb && m->folder != NULL)
+    if (db == ix->adb && !ix->art_terms)
         return terr_set(err, TRAWL_EINDEX,
                         "the article impact file of '%s' is not usable: run trawl-index on it",
                         ix->path);

@@ -45,6 +45,10 @@ struct index {
     int writable;
     int in_tx;
     int remote;          /* the stub names remote shards: match deciders are refused there */
+    int art_terms;       /* a reader's: its article documents hold ranking terms, Xapian may
+                            rank them (a sharded or remote index); else (a single local
+                            index, schema 8, or a writer) only the article impact file
+                            knows their words */
     struct analyzer *an; /* the search side's analyzer, made on first use */
     struct strmap spell; /* words waiting for the spelling table */
     struct strmap unspell; /* words of replaced or removed passages, to take off it */

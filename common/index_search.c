@@ -589,7 +589,7 @@ static int artfirst_on(struct index *ix, const struct trawl_search_opts *o, cons
         return rc;
     *on = agree;
     /* A single local index: only its article impact file knows the articles' words. */
-    if (agree && ix->aimp.folder != NULL) {
+    if (agree && !ix->art_terms) {
         struct impact *im;
         if ((rc = index_impacts(ix, ix->adb, &ix->aimp, &im, err)) != TRAWL_OK)
             return rc;
