@@ -908,7 +908,7 @@ static int search_once(struct index *ix, const struct qnode *q, const struct tra
     o = &wide;
     if ((rc = artfirst_on(ix, o, &b, &use_art, err)) != TRAWL_OK)
         goto out;
-    if (use_art && shape.froot != NULL &&
+    if (use_art && !ix->art_terms && shape.froot != NULL &&
         (rc = filter_allow(ix, &b, &shape, err)) != TRAWL_OK)
         goto out;
     if (use_art) {
