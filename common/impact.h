@@ -180,13 +180,18 @@ int impact_top(struct impact *im, const struct impact_leaf *leaves, size_t nleav
  * kids[0] and none of the rest, kids[0]'s weight alone (Xapian weighs an AND_NOT's right side
  * with factor 0); IMPACT_AND_MAYBE kids[0], its weight plus those of the other kids that match
  * too. Sums run in the kids' order. */
-enum impact_op { IMPACT_LEAF, IMPACT_OR, IMPACT_AND, IMPACT_AND_NOT, IMPACT_AND_MAYBE };
+/* IMPACT_FILTER: kids[0] (one kid) at the documents d < nallow with allow[d] non-zero alone,
+ * its weight kids[0]'s: Xapian's FILTER, whose filters Xapian decided into allow. */
+enum impact_op { IMPACT_LEAF, IMPACT_OR, IMPACT_AND, IMPACT_AND_NOT, IMPACT_AND_MAYBE,
+                 IMPACT_FILTER };
 
 struct impact_node {
     enum impact_op op;
     size_t leaf;                           /* IMPACT_LEAF */
     const struct impact_node *const *kids; /* the others */
     size_t nkids;
+    const uint8_t *allow;                  /* IMPACT_FILTER */
+    size_t nallow;
 };
 
 /* Nodes (counted as the tree is walked, a node reached twice counting twice) and depth

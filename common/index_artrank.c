@@ -1152,9 +1152,10 @@ int index_artfirst(struct index *ix, const xdb_query *xq, const struct strlist *
     int rc = TRAWL_ENOTFOUND;
 
     *out = NULL;
-    /* Words filtered: their tree, over the articles the filters leave (index_ishape). */
+    /* Words with filters: their tree, whose filter nodes hold the articles the filters leave
+     * (index_ishape). */
     if (!plain && shape != NULL && shape->root == NULL && shape->froot != NULL &&
-        shape->allow != NULL) {
+        shape->decided) {
         fshape = *shape;
         fshape.root = shape->froot;
         shape = &fshape;

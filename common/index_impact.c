@@ -314,8 +314,7 @@ int index_impacts_best(struct index *ix, xdb *db, struct index_imp *m, const str
         lv[j].weight = w;
     }
     if (rc == TRAWL_OK && shape != NULL)
-        rc = impact_match_in(im, shape->root, lv, occ->n, &p, shape->allow, shape->nallow, count,
-                             *top, n, matched, &e);
+        rc = impact_match(im, shape->root, lv, occ->n, &p, count, *top, n, matched, &e);
     else if (rc == TRAWL_OK)
         rc = impact_top(im, lv, occ->n, &p, count, *top, n, matched, &e);
     free(lv);

@@ -261,15 +261,18 @@ struct index_ishape {
     struct strlist leaves;
     const struct impact_node *root;
     int fail, nomem;
-    /* A query of words filtered (QK_FILTER at the top: root NULL): froot is its words' tree,
-     * filters[0..nfilters) the filter nodes, which Xapian decides on the article database
-     * (its A and S terms and date values) into allow[0..nallow) (by docid; the searcher's,
-     * freed by index_ishape_release) before the article file answers (impact_match_in). */
+    /* A query of words with filters (QK_FILTER nodes, anywhere: root NULL, as the passage
+     * questions cannot take them): froot is its tree, whose IMPACT_FILTER nodes fnodes[i]
+     * restrict to what the filters of fq[i] (its kids past the first) leave of the article
+     * database, decided by Xapian (its A and S terms and date values) into a set by docid
+     * (index_search.c: the sets are s's, freed by index_ishape_release) before the article
+     * file answers. */
     const struct impact_node *froot;
-    const struct qnode *const *filters;
+    const struct qnode **fq;
+    struct impact_node **fnodes;
     size_t nfilters;
-    uint8_t *allow;
-    size_t nallow;
+    int filtered;
+    int decided; /* every fnodes[i]'s set is decided: froot may be walked */
 };
 int index_ishape_init(struct index_ishape *s, const struct qwords *w, const struct qnode *q,
                       struct trawl_error *err);

@@ -598,13 +598,14 @@ static int artfirst_on(struct index *ix, const struct trawl_search_opts *o, cons
     return TRAWL_OK;
 }
 
-/* The articles a filtered query's filters leave (shape->filters, as index_query_node builds
- * them: A and S terms, date ranges, which the article database holds), decided by Xapian
- * into shape->allow by docid, for the article impact file's matcher (impact_match_in). */
-static int filter_allow(struct index *ix, struct build *b, struct index_ishape *shape,
-                        struct trawl_error *err)
+/* The articles the filters of q (a QK_FILTER node: its kids past the first, as
+ * index_query_node builds them: A and S terms, date ranges, which the article database holds)
+ * leave, decided by Xapian into a set by docid (*out, owned; *nout entries), for an
+ * IMPACT_FILTER node of the article impact file's walk. */
+static int filter_set(struct index *ix, struct build *b, const struct qnode *q, uint8_t **out,
+                      size_t *nout, struct trawl_error *err)
 {
-    xdb_query **subs = calloc(shape->nfilters, sizeof *subs);
+    xdb_query **subs = calloc(q->nkids, sizeof *subs);
     xdb_query *fq = NULL;
     xdb_mset *m = NULL;
     struct xdb_search_opts xo;
@@ -612,24 +613,24 @@ static int filter_allow(struct index *ix, struct build *b, struct index_ishape *
     size_t n = 0;
     int rc = TRAWL_OK;
 
+    *out = NULL;
+    *nout = 0;
     if (subs == NULL)
         return terr_set(err, TRAWL_ENOMEM, "out of memory");
-    for (size_t i = 0; i < shape->nfilters && b->rc == TRAWL_OK; i++)
-        if ((subs[n] = index_query_node(b, shape->filters[i])) != NULL)
+    for (size_t i = 1; i < q->nkids && b->rc == TRAWL_OK; i++)
+        if ((subs[n] = index_query_node(b, q->kids[i])) != NULL)
             n++;
     if (b->rc != TRAWL_OK)
         rc = b->rc;
-    else if (n == 0)
-        goto out; /* nothing restricts: no allow set, and froot stays unused */
-    else if ((fq = xdb_query_op(XDB_OP_AND, subs, n)) == NULL)
+    else if ((fq = n > 0 ? xdb_query_op(XDB_OP_AND, subs, n) : xdb_query_match_all()) == NULL)
         rc = terr_set(err, TRAWL_ENOMEM, "out of memory");
     if (rc == TRAWL_OK)
         rc = xdb_stats(ix->adb, &st, err);
     if (rc == TRAWL_OK && st.lastdocid >= UINT32_MAX - 2)
-        goto out;
+        rc = TRAWL_ENOTFOUND; /* beyond the file's docids: no file to walk */
     if (rc == TRAWL_OK) {
-        shape->nallow = (size_t)st.lastdocid + 1;
-        if ((shape->allow = calloc(shape->nallow, 1)) == NULL)
+        *nout = (size_t)st.lastdocid + 1;
+        if ((*out = calloc(*nout, 1)) == NULL)
             rc = terr_set(err, TRAWL_ENOMEM, "out of memory");
     }
     if (rc == TRAWL_OK) {
@@ -643,16 +644,35 @@ static int filter_allow(struct index *ix, struct build *b, struct index_ishape *
         double w;
         const char *key;
         size_t klen;
-        if ((rc = xdb_mset_rank(m, i, &d, &w, &key, &klen, err)) == TRAWL_OK && d < shape->nallow)
-            shape->allow[d] = 1;
+        if ((rc = xdb_mset_rank(m, i, &d, &w, &key, &klen, err)) == TRAWL_OK && d < *nout)
+            (*out)[d] = 1;
     }
-out:
     xdb_mset_free(m);
     xdb_query_free(fq);
     for (size_t i = 0; i < n; i++)
         xdb_query_free(subs[i]);
     free(subs);
     return rc;
+}
+
+/* Every filter node's set of shape (index_ishape), so that the article file can walk its
+ * froot; shape->decided once all are. */
+static int filter_sets(struct index *ix, struct build *b, struct index_ishape *shape,
+                       struct trawl_error *err)
+{
+    for (size_t i = 0; i < shape->nfilters; i++) {
+        uint8_t *set;
+        size_t n;
+        int rc = filter_set(ix, b, shape->fq[i], &set, &n, err);
+        if (rc == TRAWL_ENOTFOUND)
+            return TRAWL_OK; /* not decided: the passages rank */
+        if (rc != TRAWL_OK)
+            return rc;
+        shape->fnodes[i]->allow = set;
+        shape->fnodes[i]->nallow = n;
+    }
+    shape->decided = 1;
+    return TRAWL_OK;
 }
 
 /* The window to fetch for the page o asks for: a few results either side of it, so near-ties
@@ -909,7 +929,7 @@ static int search_once(struct index *ix, const struct qnode *q, const struct tra
     if ((rc = artfirst_on(ix, o, &b, &use_art, err)) != TRAWL_OK)
         goto out;
     if (use_art && !ix->art_terms && shape.froot != NULL &&
-        (rc = filter_allow(ix, &b, &shape, err)) != TRAWL_OK)
+        (rc = filter_sets(ix, &b, &shape, err)) != TRAWL_OK)
         goto out;
     if (use_art) {
         struct guard g = {&chk, o->cancel};
