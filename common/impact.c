@@ -973,8 +973,9 @@ static void tree_size(struct mwalk *w, const struct impact_node *q, size_t nleav
     }
     if ((q->op != IMPACT_OR && q->op != IMPACT_AND && q->op != IMPACT_AND_NOT &&
          q->op != IMPACT_AND_MAYBE && q->op != IMPACT_FILTER) ||
-        q->nkids == 0 || q->kids == NULL ||
-        (q->op == IMPACT_FILTER && (q->nkids != 1 || q->allow == NULL))) {
+        (q->op != IMPACT_FILTER && (q->nkids == 0 || q->kids == NULL)) ||
+        (q->op == IMPACT_FILTER &&
+         (q->nkids > 1 || (q->nkids == 1 && q->kids == NULL) || q->allow == NULL))) {
         w->rc = TRAWL_EINPUT;
         return;
     }
@@ -1110,6 +1111,13 @@ static int tree_next(struct mwalk *w, struct mnode *m, uint64_t target)
         m->d = m->kids[0]->d;
         return 1;
     case IMPACT_FILTER:
+        if (m->nkids == 0) { /* the set alone */
+            uint64_t d = target;
+            while (d < m->nallow && d <= w->last && !m->allow[d])
+                d++;
+            m->d = d < m->nallow && d <= w->last ? d : CURSOR_END;
+            return 1;
+        }
         for (;;) {
             if (!node_next(w, m->kids[0], target))
                 return 0;
@@ -1147,8 +1155,13 @@ static int tree_weight(struct mwalk *w, struct mnode *m, uint64_t d, double K, d
         }
         *out = sum;
         return 1;
-    case IMPACT_AND_NOT:
-    case IMPACT_FILTER: return tree_weight(w, m->kids[0], d, K, out);
+    case IMPACT_AND_NOT: return tree_weight(w, m->kids[0], d, K, out);
+    case IMPACT_FILTER:
+        if (m->nkids == 0) {
+            *out = 0; /* a boolean filter weighs nothing in Xapian */
+            return 1;
+        }
+        return tree_weight(w, m->kids[0], d, K, out);
     case IMPACT_AND_MAYBE:
         for (i = 0; i < m->nkids; i++) {
             if (i > 0 && !node_next(w, m->kids[i], d))

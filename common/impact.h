@@ -181,7 +181,8 @@ int impact_top(struct impact *im, const struct impact_leaf *leaves, size_t nleav
  * with factor 0); IMPACT_AND_MAYBE kids[0], its weight plus those of the other kids that match
  * too. Sums run in the kids' order. */
 /* IMPACT_FILTER: kids[0] (one kid) at the documents d < nallow with allow[d] non-zero alone,
- * its weight kids[0]'s: Xapian's FILTER, whose filters Xapian decided into allow. */
+ * its weight kids[0]'s: Xapian's FILTER, whose filters Xapian decided into allow. With no
+ * kid: those documents themselves, weighing 0 (a filter under NOT, AND or OR). */
 enum impact_op { IMPACT_LEAF, IMPACT_OR, IMPACT_AND, IMPACT_AND_NOT, IMPACT_AND_MAYBE,
                  IMPACT_FILTER };
 

@@ -570,6 +570,15 @@ static const struct impact_node *shape_node(struct index_ishape *s, const struct
         s->filtered = 1;
         return m;
     }
+    case QK_DATE:
+    case QK_ARTICLE:
+    case QK_SOURCE: /* the set of what it leaves, decided later, weighing 0 */
+        m = &s->nodes[s->nnodes++];
+        *m = (struct impact_node){IMPACT_FILTER, 0, NULL, 0, NULL, 0};
+        s->fq[s->nfilters] = q;
+        s->fnodes[s->nfilters++] = m;
+        s->filtered = 1;
+        return m;
     default: s->fail = 1; return NULL;
     }
     kids = &s->kids[s->nkids];

@@ -598,14 +598,15 @@ static int artfirst_on(struct index *ix, const struct trawl_search_opts *o, cons
     return TRAWL_OK;
 }
 
-/* The articles the filters of q (a QK_FILTER node: its kids past the first, as
+/* The articles the filters of q (a QK_FILTER node: its kids past the first; or a filter
+ * alone: q itself; as
  * index_query_node builds them: A and S terms, date ranges, which the article database holds)
  * leave, decided by Xapian into a set by docid (*out, owned; *nout entries), for an
  * IMPACT_FILTER node of the article impact file's walk. */
 static int filter_set(struct index *ix, struct build *b, const struct qnode *q, uint8_t **out,
                       size_t *nout, struct trawl_error *err)
 {
-    xdb_query **subs = calloc(q->nkids, sizeof *subs);
+    xdb_query **subs = calloc(q->nkids + 1, sizeof *subs);
     xdb_query *fq = NULL;
     xdb_mset *m = NULL;
     struct xdb_search_opts xo;
@@ -617,7 +618,9 @@ static int filter_set(struct index *ix, struct build *b, const struct qnode *q, 
     *nout = 0;
     if (subs == NULL)
         return terr_set(err, TRAWL_ENOMEM, "out of memory");
-    for (size_t i = 1; i < q->nkids && b->rc == TRAWL_OK; i++)
+    if (q->kind != QK_FILTER && (subs[n] = index_query_node(b, q)) != NULL)
+        n++; /* a filter standing alone */
+    for (size_t i = 1; q->kind == QK_FILTER && i < q->nkids && b->rc == TRAWL_OK; i++)
         if ((subs[n] = index_query_node(b, q->kids[i])) != NULL)
             n++;
     if (b->rc != TRAWL_OK)

@@ -375,6 +375,8 @@ FILTERED = [
     "river delta date:2018", "party date:..2018-03-26", "party -congress date:2018-03",
     "river delta date:1990..", "+river delta date:2000..", "congress article:zz-new",
     "social media -\"prime minister\"", "river -\"delta flow\" date:2000..",
+    "(river date:2018) OR party", "river AND (delta date:..2018-03-26)", "river -date:2018",
+    "party NOT date:2018-03", "(party NOT article:zz-new) OR (river date:2018..)",
 ]
 BUSY_OPS = "river delta -heron"  # Xapian's estimate for one hit is not exact
 

@@ -1100,6 +1100,10 @@ static int brute_match(const struct rtree *t, const struct impact_node *m, uint3
     case IMPACT_FILTER:
         if (d >= m->nallow || !m->allow[d])
             return 0;
+        if (m->nkids == 0) {
+            *w = 0;
+            return 1;
+        }
         return brute_match(t, m->kids[0], d, K, w);
     }
     fail_msg("unknown op");
