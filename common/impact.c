@@ -1212,14 +1212,6 @@ int impact_match(struct impact *im, const struct impact_node *root,
                  size_t k, struct impact_hit *out, size_t *n, uint64_t *matched,
                  struct trawl_error *err)
 {
-    return impact_match_in(im, root, leaves, nleaves, p, NULL, 0, k, out, n, matched, err);
-}
-
-int impact_match_in(struct impact *im, const struct impact_node *root,
-                    const struct impact_leaf *leaves, size_t nleaves, const struct impact_bm25 *p,
-                    const uint8_t *allow, size_t nallow, size_t k, struct impact_hit *out,
-                    size_t *n, uint64_t *matched, struct trawl_error *err)
-{
     const double k1 = p->k1, b = p->b, min_normlen = p->min_normlen, one_minus_b = 1 - p->b;
     struct mwalk w;
     struct mnode *top = NULL;
@@ -1244,8 +1236,6 @@ int impact_match_in(struct impact *im, const struct impact_node *root,
         }
         if (top->d == CURSOR_END)
             break;
-        if (allow != NULL && (top->d >= nallow || !allow[top->d]))
-            continue; /* filtered out: neither counted nor scored, as Xapian's FILTER */
         count++;
         if (k == 0)
             continue;

@@ -206,21 +206,14 @@ struct impact_node {
  * node's postings sought over the skip entries; a leaf whose term the file lacks matches
  * nothing. A leaf's part is BM25Weight's, operation for operation, as impact_top's; the
  * nodes sum their kids' parts as the tree says (Xapian adds along its own tree: at most a
- * last-bit difference). TRAWL_EINPUT: a node of another op, of no kids, a leaf index out of
- * range, or a tree past IMPACT_TREE_NODES or IMPACT_TREE_DEPTH; TRAWL_EINDEX: the file's
+ * last-bit difference). TRAWL_EINPUT: a node of another op, of no kids (but a FILTER, of
+ * one at most), a FILTER without its set, a leaf index out of range, or a tree past
+ * IMPACT_TREE_NODES or IMPACT_TREE_DEPTH; TRAWL_EINDEX: the file's
  * postings or a leaf's term entry are malformed (the caller drops the file); TRAWL_ENOMEM. */
 int impact_match(struct impact *im, const struct impact_node *root,
                  const struct impact_leaf *leaves, size_t nleaves, const struct impact_bm25 *p,
                  size_t k, struct impact_hit *out, size_t *n, uint64_t *matched,
                  struct trawl_error *err);
-
-/* As impact_match, over the documents d < nallow with allow[d] non-zero alone (allow NULL:
- * every document): what a filter Xapian decided leaves (Xapian's FILTER: the others neither
- * match nor count). */
-int impact_match_in(struct impact *im, const struct impact_node *root,
-                    const struct impact_leaf *leaves, size_t nleaves, const struct impact_bm25 *p,
-                    const uint8_t *allow, size_t nallow, size_t k, struct impact_hit *out,
-                    size_t *n, uint64_t *matched, struct trawl_error *err);
 
 /* For each i < n: the run of docids around docs[i] whose article id is keys[i][0..klens[i])
  * (an article's passages, consecutive documents of one database), its length into runs[i],
