@@ -940,6 +940,8 @@ struct mnode {
     struct cursor *c;      /* IMPACT_LEAF: its postings; NULL when the file lacks the term */
     struct mnode **kids;   /* the others */
     size_t nkids;
+    const uint8_t *allow;  /* IMPACT_FILTER */
+    size_t nallow;
     uint64_t d;            /* the least docid it matches at or past the last target asked
                             * (0 before any; CURSOR_END when none) */
 };
@@ -970,8 +972,10 @@ static void tree_size(struct mwalk *w, const struct impact_node *q, size_t nleav
         return;
     }
     if ((q->op != IMPACT_OR && q->op != IMPACT_AND && q->op != IMPACT_AND_NOT &&
-         q->op != IMPACT_AND_MAYBE) ||
-        q->nkids == 0 || q->kids == NULL) {
+         q->op != IMPACT_AND_MAYBE && q->op != IMPACT_FILTER) ||
+        (q->op != IMPACT_FILTER && (q->nkids == 0 || q->kids == NULL)) ||
+        (q->op == IMPACT_FILTER &&
+         (q->nkids > 1 || (q->nkids == 1 && q->kids == NULL) || q->allow == NULL))) {
         w->rc = TRAWL_EINPUT;
         return;
     }
@@ -1008,6 +1012,8 @@ static struct mnode *tree_make(struct mwalk *w, const struct impact *im,
     }
     m->kids = &w->kids[w->nkids];
     m->nkids = q->nkids;
+    m->allow = q->allow;
+    m->nallow = q->nallow;
     w->nkids += q->nkids;
     for (size_t i = 0; i < q->nkids; i++)
         if ((m->kids[i] = tree_make(w, im, q->kids[i], leaves)) == NULL)
@@ -1104,6 +1110,22 @@ static int tree_next(struct mwalk *w, struct mnode *m, uint64_t target)
             return 0;
         m->d = m->kids[0]->d;
         return 1;
+    case IMPACT_FILTER:
+        if (m->nkids == 0) { /* the set alone */
+            uint64_t d = target;
+            while (d < m->nallow && d <= w->last && !m->allow[d])
+                d++;
+            m->d = d < m->nallow && d <= w->last ? d : CURSOR_END;
+            return 1;
+        }
+        for (;;) {
+            if (!node_next(w, m->kids[0], target))
+                return 0;
+            if ((m->d = m->kids[0]->d) == CURSOR_END ||
+                (m->d < m->nallow && m->allow[m->d]))
+                return 1;
+            target = m->d + 1; /* filtered out */
+        }
     }
     return 0;
 }
@@ -1134,6 +1156,12 @@ static int tree_weight(struct mwalk *w, struct mnode *m, uint64_t d, double K, d
         *out = sum;
         return 1;
     case IMPACT_AND_NOT: return tree_weight(w, m->kids[0], d, K, out);
+    case IMPACT_FILTER:
+        if (m->nkids == 0) {
+            *out = 0; /* a boolean filter weighs nothing in Xapian */
+            return 1;
+        }
+        return tree_weight(w, m->kids[0], d, K, out);
     case IMPACT_AND_MAYBE:
         for (i = 0; i < m->nkids; i++) {
             if (i > 0 && !node_next(w, m->kids[i], d))

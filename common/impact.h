@@ -180,13 +180,19 @@ int impact_top(struct impact *im, const struct impact_leaf *leaves, size_t nleav
  * kids[0] and none of the rest, kids[0]'s weight alone (Xapian weighs an AND_NOT's right side
  * with factor 0); IMPACT_AND_MAYBE kids[0], its weight plus those of the other kids that match
  * too. Sums run in the kids' order. */
-enum impact_op { IMPACT_LEAF, IMPACT_OR, IMPACT_AND, IMPACT_AND_NOT, IMPACT_AND_MAYBE };
+/* IMPACT_FILTER: kids[0] (one kid) at the documents d < nallow with allow[d] non-zero alone,
+ * its weight kids[0]'s: Xapian's FILTER, whose filters Xapian decided into allow. With no
+ * kid: those documents themselves, weighing 0 (a filter under NOT, AND or OR). */
+enum impact_op { IMPACT_LEAF, IMPACT_OR, IMPACT_AND, IMPACT_AND_NOT, IMPACT_AND_MAYBE,
+                 IMPACT_FILTER };
 
 struct impact_node {
     enum impact_op op;
     size_t leaf;                           /* IMPACT_LEAF */
     const struct impact_node *const *kids; /* the others */
     size_t nkids;
+    const uint8_t *allow;                  /* IMPACT_FILTER */
+    size_t nallow;
 };
 
 /* Nodes (counted as the tree is walked, a node reached twice counting twice) and depth
@@ -200,8 +206,9 @@ struct impact_node {
  * node's postings sought over the skip entries; a leaf whose term the file lacks matches
  * nothing. A leaf's part is BM25Weight's, operation for operation, as impact_top's; the
  * nodes sum their kids' parts as the tree says (Xapian adds along its own tree: at most a
- * last-bit difference). TRAWL_EINPUT: a node of another op, of no kids, a leaf index out of
- * range, or a tree past IMPACT_TREE_NODES or IMPACT_TREE_DEPTH; TRAWL_EINDEX: the file's
+ * last-bit difference). TRAWL_EINPUT: a node of another op, of no kids (but a FILTER, of
+ * one at most), a FILTER without its set, a leaf index out of range, or a tree past
+ * IMPACT_TREE_NODES or IMPACT_TREE_DEPTH; TRAWL_EINDEX: the file's
  * postings or a leaf's term entry are malformed (the caller drops the file); TRAWL_ENOMEM. */
 int impact_match(struct impact *im, const struct impact_node *root,
                  const struct impact_leaf *leaves, size_t nleaves, const struct impact_bm25 *p,

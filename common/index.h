@@ -98,26 +98,34 @@ int index_compact(const char *path, struct trawl_error *err);
  * holds the lock (a writer's run or compaction has just ended). TRAWL_EIO, TRAWL_ENOMEM, and
  * index errors. */
 int index_impacts_refresh(const char *path, struct trawl_error *err);
-/* What index_impacts_derive did: articles, those whose title had to be told given or derived
- * by analysing one of their passages again, and title terms taken off articles' sums. */
+/* What index_impacts_derive did: articles, and title terms taken off articles' sums. */
 struct index_derive_stats {
-    size_t articles, reanalysed, title_terms;
+    size_t articles, title_terms;
 };
 /* Writes at file (NULL: the article database's own impact file) the article impact file of
- * the single local index at path derived from its passage database (index_derive.c): the
- * same bytes index_impacts_refresh writes from the article database. stats may be NULL.
+ * the single local index at path (or one local shard's folder) derived from its passage
+ * database (index_derive.c), as index_impacts_refresh does after each run. stats may be NULL.
  * TRAWL_ENOTFOUND for a sharded or remote index (no impact files); TRAWL_EINDEX when the
  * two databases disagree; TRAWL_EIO, TRAWL_ENOMEM. */
 int index_impacts_derived(const char *path, const char *file, struct index_derive_stats *stats,
                           struct trawl_error *err);
+/* Writes into folder the impact file of the article database of the local database at path
+ * from that database's own postings (a sharded index's shard has ranking terms on its article
+ * documents: what the derivation is checked against). TRAWL_ENOTFOUND when path is not one
+ * local database; TRAWL_EIO, TRAWL_ENOMEM, index errors. */
+int index_impacts_written(const char *path, const char *folder, struct trawl_error *err);
 
 /* ---- Writing ------------------------------------------------------------------------ */
 
 /* An article analysed into passage documents, ready for index_put. Built by any thread with
  * that thread's own analyzer; owned by the caller until index_put or index_prep_free. */
 struct index_prep;
+/* article_terms: the article document gets its ranking terms (a sharded index's shards);
+ * else only its boolean terms, values and data (a single local index, whose article impact
+ * file is derived from the passages). */
 int index_prepare(struct analyzer *an, const struct article *a, const struct passage_opts *po,
-                  const struct trawl_record *rec, struct index_prep **out, struct trawl_error *err);
+                  int article_terms, const struct trawl_record *rec, struct index_prep **out,
+                  struct trawl_error *err);
 void index_prep_free(struct index_prep *p); /* NULL-safe */
 size_t index_prep_passages(const struct index_prep *p);
 const char *index_prep_id(const struct index_prep *p);

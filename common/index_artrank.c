@@ -740,14 +740,16 @@ int index_artrank(struct index *ix, struct index_results *r, const struct strlis
     if (per_passage && o->article_df == TRAWL_DF_EXACT &&
         (rc = index_articles_agree(ix, &agree, err)) != TRAWL_OK)
         goto out;
-    if (agree) {
-        if ((rc = passage_view_articles(ix, r, a, terms, occ, err)) != TRAWL_OK)
+    if (agree && (rc = passage_view_articles(ix, r, a, terms, occ, err)) != TRAWL_OK) {
+        if (rc != TRAWL_ENOTFOUND) /* else no current article file: from the passages */
             goto out;
-    } else if ((rc = find_passages(ix, r, a, err)) != TRAWL_OK ||
+        agree = 0;
+    }
+    if (!agree && ((rc = find_passages(ix, r, a, err)) != TRAWL_OK ||
         (rc = read_counts(ix, a, terms, &s, err)) != TRAWL_OK ||
         (rc = read_stats(ix, a, terms, occ, o->article_df, &st, err)) != TRAWL_OK ||
         (rc = score_articles(ix, r, a, terms, &s, &st, o, keep_shown || per_passage,
-                             err)) != TRAWL_OK)
+                             err)) != TRAWL_OK))
         goto out;
     for (size_t c = 0; c < ncand; c++)
         a->cand[c].passage = r->hits[first[c]].passage;
@@ -1053,16 +1055,30 @@ int index_artfirst_show(struct index *ix, struct index_results *r, struct trawl_
     return rc;
 }
 
-/* Statistics at both levels, each from its own database. */
+/* Statistics at both levels, each from its own database: a single local index's article
+ * database holds no ranking terms (schema 8), so its N, df and average length come from its
+ * impact file (derived from the passages); TRAWL_ENOTFOUND when that is not current (the
+ * caller ranks from the passages). */
 static int artfirst_stats(struct index *ix, struct index_artrank *a, const struct strlist *terms,
                           const struct strlist *occ, struct xdb_stats *st, struct trawl_error *err)
 {
     struct xdb_stats ast;
+    struct impact *im = NULL;
     int rc;
 
     if ((rc = xdb_stats(ix->db, st, err)) != TRAWL_OK ||
         (rc = xdb_stats(ix->adb, &ast, err)) != TRAWL_OK)
         return rc;
+    if (!ix->art_terms) {
+        if ((rc = index_impacts(ix, ix->adb, &ix->aimp, &im, err)) != TRAWL_OK)
+            return rc;
+        if (im == NULL)
+            return TRAWL_ENOTFOUND;
+        ast.doccount = impact_info(im)->doccount;
+        ast.avlength = ast.doccount > 0 ? (double)impact_info(im)->total_length /
+                                              (double)ast.doccount
+                                        : 0;
+    }
     a->passages = st->doccount;
     a->articles = ast.doccount ? ast.doccount : 1;
     a->avg_art = ast.avlength > 0 ? ast.avlength : 1;
@@ -1070,8 +1086,12 @@ static int artfirst_stats(struct index *ix, struct index_artrank *a, const struc
         const char *t = terms->v[j];
         uint64_t coll;
         a->qf[j] = query_factor(t, occ);
-        if ((rc = xdb_term_freq(ix->db, t, strlen(t), &a->df[j], &coll, err)) != TRAWL_OK ||
-            (rc = xdb_term_freq(ix->adb, t, strlen(t), &a->df_art[j], &coll, err)) != TRAWL_OK)
+        if ((rc = xdb_term_freq(ix->db, t, strlen(t), &a->df[j], &coll, err)) != TRAWL_OK)
+            return rc;
+        if (im != NULL)
+            a->df_art[j] = schema_rank_term(t, strlen(t)) ? impact_df(im, t, strlen(t)) : 0;
+        else if ((rc = xdb_term_freq(ix->adb, t, strlen(t), &a->df_art[j], &coll, err)) !=
+                 TRAWL_OK)
             return rc;
     }
     return TRAWL_OK;
@@ -1126,14 +1146,27 @@ int index_artfirst(struct index *ix, const xdb_query *xq, const struct strlist *
     struct index_artrank *a = NULL;
     struct impact *im = NULL;
     struct impact_hit *top = NULL;
+    struct index_ishape fshape;
     double minf = INFINITY;
     size_t n, kk;
     int rc = TRAWL_ENOTFOUND;
 
     *out = NULL;
+    /* Words with filters: their tree, whose filter nodes hold the articles the filters leave
+     * (index_ishape). */
+    if (!plain && shape != NULL && shape->root == NULL && shape->froot != NULL &&
+        shape->decided) {
+        fshape = *shape;
+        fshape.root = shape->froot;
+        shape = &fshape;
+    }
     /* The article question answered by the impact file when it can (a plain OR by
      * impact_top, with its pruning; another tree of words by impact_match), else by Xapian.
-     * Exclusions are Xapian's here too: the article documents' own terms, every passage's. */
+     * Exclusions are Xapian's here too: the article documents' own terms, every passage's.
+     * A single local index's article documents hold no ranking terms (schema 8): only the
+     * file can answer there, else TRAWL_ENOTFOUND (the caller ranks from the passages). */
+    if (!ix->art_terms && (dec != NULL || (!plain && (shape == NULL || shape->root == NULL))))
+        return TRAWL_ENOTFOUND;
     if (dec == NULL && (plain || shape != NULL)) {
         uint64_t matched;
         rc = index_impacts_best(ix, ix->adb, &ix->aimp, occ, plain ? NULL : shape,
@@ -1144,7 +1177,7 @@ int index_artfirst(struct index *ix, const xdb_query *xq, const struct strlist *
             r->exact = 1;
             goto ranked;
         }
-        if (rc != TRAWL_ENOTFOUND)
+        if (rc != TRAWL_ENOTFOUND || !ix->art_terms)
             return rc;
     }
     xdb_search_opts_init(&xo);
@@ -1240,6 +1273,14 @@ static int passage_view_articles(struct index *ix, const struct index_results *r
     if (!adocs || !wdf || !len || !idf) {
         rc = terr_set(err, TRAWL_ENOMEM, "out of memory");
         goto out;
+    }
+    /* A single local index's article counts are in its impact file alone (schema 8). */
+    if (!ix->art_terms) {
+        struct impact *im;
+        if ((rc = index_impacts(ix, ix->adb, &ix->aimp, &im, err)) == TRAWL_OK && im == NULL)
+            rc = TRAWL_ENOTFOUND;
+        if (rc != TRAWL_OK)
+            goto out;
     }
     for (size_t i = 0; i < n && rc == TRAWL_OK; i++) {
         const struct index_hit *h = &r->hits[a->cand[i].hit];

@@ -439,7 +439,9 @@ int index_impacts_refresh(const char *path, struct trawl_error *err)
 {
     struct index_open_opts o;
     struct index *ix = NULL;
+    struct analyzer *an;
     struct beside pj;
+    xdb *pdb = NULL;
     int rc;
 
     memset(&o, 0, sizeof o);
@@ -451,13 +453,21 @@ int index_impacts_refresh(const char *path, struct trawl_error *err)
         index_close(ix);
         return TRAWL_OK;
     }
-    /* The two files at once, each from its own database handle (one thread per handle, as
-     * Xapian allows): the passages' (the larger) in a thread of its own. */
+    /* The two files at once, each from its own database handles (one thread per handle, as
+     * Xapian allows): the passages' (the larger) in a thread of its own, the articles' derived
+     * from the passages (their documents hold no ranking terms) through a second handle on
+     * the passage database. The analyzer first: it reads the index's metadata. */
+    if ((rc = index_analyzer(ix, &an, err)) != TRAWL_OK ||
+        (rc = xdb_open(ix->pimp.folder, XDB_READ, &pdb, err)) != TRAWL_OK) {
+        index_close(ix);
+        return rc;
+    }
     memset(&pj, 0, sizeof pj);
     pj.fn = fresh_passages;
     pj.arg = ix;
     beside_start(&pj, 1);
-    rc = beside_join(&pj, index_impacts_fresh(ix->adb, ix->aimp.folder, err), err);
+    rc = beside_join(&pj, index_impacts_derive_fresh(ix, pdb, an, err), err);
+    xdb_close(pdb);
     index_close(ix);
     return rc;
 }

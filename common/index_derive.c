@@ -1,7 +1,8 @@
 /* index_derive: the article database's impact file (impact.h) derived from the passage
- * database, with the same content index_impacts_fresh writes from the article database's own
- * postings (docs/design.md, "Impact files"). A cross-check of the two databases today; the
- * way to an article database without ranking terms (the writer's cost of its postings) later.
+ * database (docs/design.md, "Impact files"). A single local index's article documents hold
+ * no ranking terms (schema 8): this file is the only place their counts are; in a sharded
+ * index's shards, whose article documents have them, it is the same bytes index_impacts_fresh
+ * writes from the article database (tests/indexer/derive_test.py compares the two).
  *
  * An article's passages are consecutive docids of the passage database, each passage's
  * SLOT_ARTICLE value its key. Every passage of an article with a given title holds the title's
@@ -10,12 +11,8 @@
  *     wdf_art(t) = sum_p wdf_p(t) - (n - 1) W tc(t)
  *     len_art    = sum_p len_p    - (n - 1) W tl
  * A derived title (the body's first sentence) is in no passage: nothing is subtracted. The
- * passage data holds the title but not whether it was derived, so that is decided so:
- *   - one passage: the counts are the passage's either way;
- *   - a title that is not the start of the first passage's text (its white space collapsed,
- *     as article_first_sentence collapses it, a trailing cut mark allowed) was given;
- *   - otherwise one passage (the shortest) is analysed again: its length is its own text's
- *     term count plus W tl when the title was given, its own count alone when derived.
+ * article document says which (TERM_TITLE: given), so only the given titles of articles of
+ * more than one passage are analysed (from the first passage's data).
  * The docids, keys and identity stamp are the article database's: the searcher maps its hits
  * through them. Depends on xdb, impact, analyze, schema, rank. */
 #include "common/index_priv.h"
@@ -69,7 +66,7 @@ struct derive {
     struct dv_post *posts;  /* the current term's postings */
     size_t npost, postcap;
     struct impact_writer *w;
-    size_t reanalysed;      /* articles whose title was decided by analysing a passage */
+    uint8_t *given;         /* per article docid: its title was given (TERM_TITLE) */
 };
 
 static int nomem(struct derive *d)
@@ -171,39 +168,6 @@ static enum analyze_next count_term(void *ctx, const struct tok_token *tk, const
     return ANALYZE_NEXT;
 }
 
-static int is_space(unsigned char c)
-{
-    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
-}
-
-/* Whether title could be article_first_sentence of a body whose first passage's text is
- * text: its bytes, each space standing for a run of white space, are where text starts (or
- * text ends first: the sentence may go on in the next passage). A cut title's "…" is not
- * compared. No false "no": an unsure case goes to the exact check. */
-static int maybe_derived(const char *title, size_t tlen, const char *text, size_t len)
-{
-    static const char cut[] = "\xE2\x80\xA6";
-    size_t i = 0, j = 0;
-
-    if (tlen >= 3 && memcmp(title + tlen - 3, cut, 3) == 0)
-        tlen -= 3;
-    while (i < tlen && j < len) {
-        if (title[i] == ' ') {
-            if (!is_space((unsigned char)text[j]))
-                return 0;
-            while (j < len && is_space((unsigned char)text[j]))
-                j++;
-            i++;
-            continue;
-        }
-        if (title[i] != text[j])
-            return 0;
-        i++;
-        j++;
-    }
-    return 1;
-}
-
 /* Reads passage id's data into buf, decoded into p. */
 static int read_passage(struct derive *d, xdb_docid id, struct sbuf *buf, struct trawl_passage *p)
 {
@@ -213,36 +177,6 @@ static int read_passage(struct derive *d, xdb_docid id, struct sbuf *buf, struct
     if ((rc = xdb_doc_data(d->pdb, id, buf, d->err)) != TRAWL_OK)
         return d->rc = rc;
     return d->rc = schema_passage_decode(buf->buf, buf->len, p, d->err);
-}
-
-/* Whether article a's title (terms counted into tc, tl of them) is in its passages: given,
- * or derived (see the header comment). */
-static int title_given(struct derive *d, const struct dv_art *a, const struct trawl_passage *p0,
-                       uint64_t tl, struct sbuf *buf, int *given)
-{
-    struct count_ctx own = {NULL, 0, TRAWL_OK};
-    struct trawl_passage p = *p0;
-    uint32_t q = a->first;
-
-    *given = 1;
-    if (!maybe_derived(p0->title, p0->title_len, p0->text, p0->text_len))
-        return TRAWL_OK;
-    d->reanalysed++;
-    for (uint32_t i = 1; i < a->n; i++)
-        if (d->plen[a->first + i] < d->plen[q])
-            q = a->first + i;
-    if (q != a->first && read_passage(d, q, buf, &p) != TRAWL_OK)
-        return d->rc;
-    if (analyze_each(d->an, p.text, p.text_len, count_term, &own) != TRAWL_OK)
-        return nomem(d);
-    if (d->plen[q] == own.n + (uint64_t)RANK_TITLE_WDF * tl)
-        return TRAWL_OK;
-    *given = 0;
-    if (d->plen[q] != own.n)
-        return d->rc = terr_set(d->err, TRAWL_EINDEX,
-                                "passage %u's length is not its text's with or without its title",
-                                (unsigned)q);
-    return TRAWL_OK;
 }
 
 /* Queues the title's terms of article a (index ai) for subtraction, and takes its extra
@@ -292,6 +226,16 @@ static int subtract_title(struct derive *d, const struct dv_art *a, size_t ai,
     return TRAWL_OK;
 }
 
+/* An article whose title was given: its passages hold it, W times each. */
+static enum xdb_next on_given(void *ctx, xdb_docid id)
+{
+    struct derive *d = ctx;
+
+    if (id <= d->alast)
+        d->given[id] = 1;
+    return XDB_NEXT;
+}
+
 /* Every article's length, and the title terms to take off its sums. */
 static int titles(struct derive *d)
 {
@@ -305,11 +249,10 @@ static int titles(struct derive *d)
         struct dv_art *a = &d->arts[ai];
         struct count_ctx c = {&tc, 0, TRAWL_OK};
         struct trawl_passage p;
-        int given;
         for (uint32_t i = 0; i < a->n; i++)
             a->len += d->plen[a->first + i];
-        if (a->n < 2 || RANK_TITLE_WDF <= 0)
-            continue; /* one passage: its counts are the article's */
+        if (a->n < 2 || RANK_TITLE_WDF <= 0 || !d->given[a->adoc])
+            continue; /* one passage: its counts are the article's; a derived title: none */
         if ((rc = read_passage(d, a->first, &buf, &p)) != TRAWL_OK || p.title_len == 0)
             continue;
         strmap_clear(&tc);
@@ -320,8 +263,7 @@ static int titles(struct derive *d)
         }
         if (c.n == 0)
             continue;
-        if ((rc = title_given(d, a, &p, c.n, &buf, &given)) == TRAWL_OK && given)
-            rc = subtract_title(d, a, ai, &tc, c.n);
+        rc = subtract_title(d, a, ai, &tc, c.n);
     }
     strmap_release(&tc);
     sbuf_release(&buf);
@@ -476,7 +418,8 @@ int index_impacts_derive(xdb *pdb, xdb *adb, struct analyzer *an, const char *pa
     d.alast = (uint32_t)ast.lastdocid;
     if ((d.part = calloc((size_t)d.plast + 1, sizeof *d.part)) == NULL ||
         (d.plen = calloc((size_t)d.plast + 1, sizeof *d.plen)) == NULL ||
-        (d.aseen = calloc((size_t)d.alast + 1, 1)) == NULL) {
+        (d.aseen = calloc((size_t)d.alast + 1, 1)) == NULL ||
+        (d.given = calloc((size_t)d.alast + 1, 1)) == NULL) {
         rc = nomem(&d);
         goto out;
     }
@@ -491,12 +434,13 @@ int index_impacts_derive(xdb *pdb, xdb *adb, struct analyzer *an, const char *pa
     if (rc == TRAWL_OK)
         rc = walked(&d, xdb_postings_wdf(pdb, "", 0, on_plen, &d, err));
     if (rc == TRAWL_OK)
+        rc = walked(&d, xdb_postings(adb, TERM_TITLE, strlen(TERM_TITLE), on_given, &d, err));
+    if (rc == TRAWL_OK)
         rc = titles(&d);
     if (rc == TRAWL_OK)
         rc = derive_write(&d, &ast, path);
     if (stats != NULL) {
         stats->articles = d.nart;
-        stats->reanalysed = d.reanalysed;
         stats->title_terms = d.nsub;
     }
 out:
@@ -507,6 +451,7 @@ out:
     free(d.part);
     free(d.plen);
     free(d.aseen);
+    free(d.given);
     free(d.arts);
     free(d.head);
     free(d.tail);
@@ -535,6 +480,47 @@ int index_impacts_derived(const char *path, const char *file, struct index_deriv
     else if ((rc = index_analyzer(ix, &an, err)) == TRAWL_OK)
         rc = index_impacts_derive(ix->db, ix->adb, an, file != NULL ? file : own, stats, err);
     free(own);
+    index_close(ix);
+    return rc;
+}
+
+int index_impacts_derive_fresh(struct index *ix, xdb *pdb, struct analyzer *an,
+                               struct trawl_error *err)
+{
+    struct xdb_stats st;
+    struct impact_info have;
+    struct trawl_error e;
+    char *file = NULL;
+    int rc;
+
+    if ((rc = xdb_stats(ix->adb, &st, err)) != TRAWL_OK)
+        return rc;
+    if (st.revision == 0 || st.uuid[0] == '\0' || st.lastdocid > UINT32_MAX - 2)
+        return TRAWL_OK;
+    if (asprintf(&file, "%s/%s", ix->aimp.folder, IMPACT_FILE) < 0)
+        return terr_set(err, TRAWL_ENOMEM, "out of memory");
+    if (impact_peek(file, &have, &e) != TRAWL_OK || have.revision != st.revision ||
+        strcmp(have.uuid, st.uuid) != 0 || have.doccount != st.doccount ||
+        have.lastdocid != st.lastdocid)
+        rc = index_impacts_derive(pdb, ix->adb, an, file, NULL, err);
+    free(file);
+    return rc;
+}
+
+int index_impacts_written(const char *path, const char *folder, struct trawl_error *err)
+{
+    struct index_open_opts o;
+    struct index *ix = NULL;
+    int rc;
+
+    memset(&o, 0, sizeof o);
+    o.mode = INDEX_READ;
+    if ((rc = index_open(path, &o, &ix, err)) != TRAWL_OK)
+        return rc;
+    if (ix->aimp.folder == NULL || ix->adb == NULL)
+        rc = terr_set(err, TRAWL_ENOTFOUND, "'%s' is not a single local index", path);
+    else
+        rc = index_impacts_fresh(ix->adb, folder, err);
     index_close(ix);
     return rc;
 }

@@ -4,8 +4,12 @@
  * readers while they are the databases' current revisions (index_impacts), and asked the
  * default view's article question (index_artrank.c) and the every-passage view's passage
  * search (index_search.c) in place of Xapian's matcher (index_impacts_best), with the same
- * weights and order. Sharded and remote indexes go through Xapian as before. TRAWL_IMPACTS=off in the environment makes readers ignore the
- * file (to compare the two paths: tests/relevance and tests/bench). */
+ * weights and order. Sharded and remote indexes go through Xapian as before. The article file
+ * is derived from the passages (index_derive.c): the article documents of a single local
+ * index hold no ranking terms (schema 8), so without a current article file the default view
+ * ranks from the passages (index_artrank). TRAWL_IMPACTS=off in the environment makes readers
+ * ignore the passage file (to compare its matcher with Xapian's: tests/relevance and
+ * tests/bench); the article file has no Xapian twin to compare with but a sharded index's. */
 #include "common/index_priv.h"
 
 #include <math.h>
@@ -100,12 +104,13 @@ static int build(xdb *adb, const char *folder, const struct xdb_stats *st, struc
     return rc;
 }
 
-/* Whether the file's identity is the database's. */
+/* Whether the file's identity is the database's. Not the total length: a derived article
+ * file's is its passages' (less the extra titles), its database's 0 (no ranking terms);
+ * revision and UUID name the state already. */
 static int same(const struct impact_info *f, const struct xdb_stats *st)
 {
     return f->revision == st->revision && strcmp(f->uuid, st->uuid) == 0 &&
-           f->doccount == st->doccount && f->total_length == st->total_length &&
-           f->lastdocid == st->lastdocid;
+           f->doccount == st->doccount && f->lastdocid == st->lastdocid;
 }
 
 /* Whether the file at path is the one of the database st describes (its header alone read). */
@@ -162,7 +167,9 @@ int index_impacts(struct index *ix, xdb *db, struct index_imp *m, struct impact 
     *out = NULL;
     if (m->folder == NULL || db == NULL || ix->writable)
         return TRAWL_OK;
-    if ((env = getenv("TRAWL_IMPACTS")) != NULL && strcmp(env, "off") == 0)
+    /* Off: the passage file alone. The article file cannot be: a single local index's article
+     * documents hold no ranking terms (schema 8), Xapian has no articles to rank there. */
+    if (m == &ix->pimp && (env = getenv("TRAWL_IMPACTS")) != NULL && strcmp(env, "off") == 0)
         return TRAWL_OK;
     /* A failed read is the caller's (a commit's TRAWL_ERETRY reruns the search), not a
      * reason to change matchers. */
@@ -347,6 +354,12 @@ int index_docs_wdf(struct index *ix, xdb *db, struct index_imp *m, const char *c
             return TRAWL_OK;
         index_imp_drop(m); /* malformed, or not this revision's documents */
     }
+    /* A single local index's article documents hold no ranking terms (schema 8): its file
+     * alone has their counts, and the searcher asks only while it is current. */
+    if (db == ix->adb && !ix->art_terms)
+        return terr_set(err, TRAWL_EINDEX,
+                        "the article impact file of '%s' is not usable: run trawl-index on it",
+                        ix->path);
     return xdb_docs_wdf(db, terms, lens, nterms, docs, ndocs, wdf, len, err);
 }
 

@@ -560,6 +560,7 @@ int index_open(const char *path, const struct index_open_opts *o, struct index *
         rc = ix->writable ? open_articles_writer(ix, mode, fresh, o->no_repair, err)
                           : open_articles_reader(ix, &ix->adb, &ix->aimp.folder,
                                                  &ix->pimp.folder, err);
+    ix->art_terms = !ix->writable && ix->adb != NULL && ix->aimp.folder == NULL;
     if (rc != TRAWL_OK) {
     } else if (rc == TRAWL_OK && o->lang != NULL && strcmp(o->lang, ix->lang) != 0) {
         rc = terr_set(err, TRAWL_EINPUT,
@@ -661,6 +662,7 @@ static int reopen_once(struct index *ix, struct trawl_error *err)
         index_imp_release(&ix->pimp);
         ix->aimp.folder = afolder;
         ix->pimp.folder = pfolder;
+        ix->art_terms = adb != NULL && afolder == NULL;
         if (strcmp(lang, ix->lang) != 0) { /* made again for the new language when needed */
             analyzer_free(ix->an);
             ix->an = NULL;

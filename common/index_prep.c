@@ -145,8 +145,9 @@ static int prep_passage(struct index_prep *p, struct analyzer *an, const struct 
     rc = analyze_each(an, a->body + ps->start, ps->end - ps->start, prep_token, &pc);
     if (rc != TRAWL_OK || pc.rc != TRAWL_OK)
         return terr_set(err, TRAWL_ENOMEM, "out of memory");
-    /* The article's own counts, before the title joins the passage's. */
-    for (size_t i = 0; i < terms->cap; i++) {
+    /* The article's own counts, before the title joins the passage's (art NULL: its
+     * document holds no ranking terms). */
+    for (size_t i = 0; art != NULL && i < terms->cap; i++) {
         const struct strmap_entry *e = &terms->slots[i];
         if (e->key != NULL && strmap_add(art, e->key, e->len, e->val) != TRAWL_OK)
             return terr_set(err, TRAWL_ENOMEM, "out of memory");
@@ -176,16 +177,23 @@ static int prep_passage(struct index_prep *p, struct analyzer *an, const struct 
     return prep_fields(p, an, a, ps, doc, tmp, err);
 }
 
-/* The article's document: its passages' own counts (art) and its given title once, with the
- * weight a passage gives it. */
+/* The article's document: its passages' own counts (art; NULL: no ranking terms) and its
+ * given title once, with the weight a passage gives it; TERM_TITLE when the title was given
+ * (what the article impact file's derivation takes off its passages' sums). */
 static int prep_article(struct index_prep *p, struct analyzer *an, const struct article *a,
                         struct strmap *art, struct sbuf *tmp, struct trawl_error *err)
 {
+    int given = RANK_TITLE_WDF > 0 && !a->title_derived && a->title[0] != '\0';
     int rc;
 
     if ((p->adoc = xdb_doc_new()) == NULL)
         return terr_set(err, TRAWL_ENOMEM, "out of memory");
-    if (RANK_TITLE_WDF > 0 && !a->title_derived && a->title[0] != '\0') {
+    if (given &&
+        (rc = xdb_doc_add_boolean(p->adoc, TERM_TITLE, strlen(TERM_TITLE), err)) != TRAWL_OK)
+        return rc;
+    if (art == NULL)
+        return prep_fields(p, an, a, NULL, p->adoc, tmp, err);
+    if (given) {
         struct prep_ctx tc = {art, NULL, NULL, TRAWL_OK};
         if (analyze_each(an, a->title, strlen(a->title), prep_title_token, &tc) != TRAWL_OK ||
             tc.rc != TRAWL_OK)
@@ -201,7 +209,8 @@ static int prep_article(struct index_prep *p, struct analyzer *an, const struct 
 }
 
 int index_prepare(struct analyzer *an, const struct article *a, const struct passage_opts *po,
-                  const struct trawl_record *rec, struct index_prep **out, struct trawl_error *err)
+                  int article_terms, const struct trawl_record *rec, struct index_prep **out,
+                  struct trawl_error *err)
 {
     struct index_prep *p = calloc(1, sizeof *p);
     struct passage *ps = NULL;
@@ -237,9 +246,10 @@ int index_prepare(struct analyzer *an, const struct article *a, const struct pas
     }
     index_dups_init(&sig);
     for (size_t i = 0; i < n && rc == TRAWL_OK; i++)
-        rc = prep_passage(p, an, a, &ps[i], &terms, &art, &sig, &tmp, err);
+        rc = prep_passage(p, an, a, &ps[i], &terms, article_terms ? &art : NULL, &sig, &tmp,
+                          err);
     if (rc == TRAWL_OK && n > 0)
-        rc = prep_article(p, an, a, &art, &tmp, err);
+        rc = prep_article(p, an, a, article_terms ? &art : NULL, &tmp, err);
     /* Known only now that every passage is analysed: on each of them, as the collapse key. */
     if (rc == TRAWL_OK && index_dups_final(&sig, simhash))
         for (size_t i = 0; i <= n && rc == TRAWL_OK; i++)

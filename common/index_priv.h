@@ -45,6 +45,10 @@ struct index {
     int writable;
     int in_tx;
     int remote;          /* the stub names remote shards: match deciders are refused there */
+    int art_terms;       /* a reader's: its article documents hold ranking terms, Xapian may
+                            rank them (a sharded or remote index); else (a single local
+                            index, schema 8, or a writer) only the article impact file
+                            knows their words */
     struct analyzer *an; /* the search side's analyzer, made on first use */
     struct strmap spell; /* words waiting for the spelling table */
     struct strmap unspell; /* words of replaced or removed passages, to take off it */
@@ -257,6 +261,18 @@ struct index_ishape {
     struct strlist leaves;
     const struct impact_node *root;
     int fail, nomem;
+    /* A query of words with filters (QK_FILTER nodes, anywhere: root NULL, as the passage
+     * questions cannot take them): froot is its tree, whose IMPACT_FILTER nodes fnodes[i]
+     * restrict to what the filters of fq[i] (its kids past the first) leave of the article
+     * database, decided by Xapian (its A and S terms and date values) into a set by docid
+     * (index_search.c: the sets are s's, freed by index_ishape_release) before the article
+     * file answers. */
+    const struct impact_node *froot;
+    const struct qnode **fq;
+    struct impact_node **fnodes;
+    size_t nfilters;
+    int filtered;
+    int decided; /* every fnodes[i]'s set is decided: froot may be walked */
 };
 int index_ishape_init(struct index_ishape *s, const struct qwords *w, const struct qnode *q,
                       struct trawl_error *err);
@@ -363,6 +379,12 @@ int index_impacts_fresh(xdb *db, const char *folder, struct trawl_error *err);
  * writes from adb). an: the index's analyzer. stats may be NULL. */
 int index_impacts_derive(xdb *pdb, xdb *adb, struct analyzer *an, const char *path,
                          struct index_derive_stats *stats, struct trawl_error *err);
+/* ix's article impact file derived (index_impacts_derive) from pdb, a passage database handle
+ * of ix's own (so that it may run beside another thread reading ix->db), unless the file is
+ * the article database's state already (revision, UUID, document count, last docid). an: the
+ * index's analyzer, got before any thread starts. */
+int index_impacts_derive_fresh(struct index *ix, xdb *pdb, struct analyzer *an,
+                               struct trawl_error *err);
 int index_impacts(struct index *ix, xdb *db, struct index_imp *m, struct impact **out,
                   struct trawl_error *err);
 void index_imp_drop(struct index_imp *m);

@@ -543,13 +543,42 @@ static const struct impact_node *shape_node(struct index_ishape *s, const struct
         }
         /* A Xapian term of wqf 1, weighed on its own wherever else its term occurs. */
         m = &s->nodes[s->nnodes++];
-        *m = (struct impact_node){IMPACT_LEAF, s->leaves.n - 1, NULL, 0};
+        *m = (struct impact_node){IMPACT_LEAF, s->leaves.n - 1, NULL, 0, NULL, 0};
         return m;
     }
     case QK_AND: op = IMPACT_AND; break;
     case QK_OR: op = IMPACT_OR; break;
     case QK_AND_NOT: op = IMPACT_AND_NOT; break;
     case QK_AND_MAYBE: op = IMPACT_AND_MAYBE; break;
+    case QK_FILTER: {
+        /* As build_op: the first operand dropped drops the node; the filters never drop.
+         * Their set is decided later (index_ishape.froot). */
+        const struct impact_node *k;
+        if (q->nkids < 2) {
+            s->fail = 1;
+            return NULL;
+        }
+        k = shape_node(s, w, q->kids[0]);
+        if (s->fail || k == NULL)
+            return NULL;
+        kids = &s->kids[s->nkids++];
+        kids[0] = k;
+        m = &s->nodes[s->nnodes++];
+        *m = (struct impact_node){IMPACT_FILTER, 0, kids, 1, NULL, 0};
+        s->fq[s->nfilters] = q;
+        s->fnodes[s->nfilters++] = m;
+        s->filtered = 1;
+        return m;
+    }
+    case QK_DATE:
+    case QK_ARTICLE:
+    case QK_SOURCE: /* the set of what it leaves, decided later, weighing 0 */
+        m = &s->nodes[s->nnodes++];
+        *m = (struct impact_node){IMPACT_FILTER, 0, NULL, 0, NULL, 0};
+        s->fq[s->nfilters] = q;
+        s->fnodes[s->nfilters++] = m;
+        s->filtered = 1;
+        return m;
     default: s->fail = 1; return NULL;
     }
     kids = &s->kids[s->nkids];
@@ -573,7 +602,7 @@ static const struct impact_node *shape_node(struct index_ishape *s, const struct
     /* build_op's n-ary AND_NOT and AND_MAYBE are "first OP (OR of the rest)": the same
      * documents and weights as impact.h's n-ary nodes. */
     m = &s->nodes[s->nnodes++];
-    *m = (struct impact_node){op, 0, kids, n};
+    *m = (struct impact_node){op, 0, kids, n, NULL, 0};
     return m;
 }
 
@@ -587,18 +616,32 @@ int index_ishape_init(struct index_ishape *s, const struct qwords *w, const stru
     s->kids = malloc(n * sizeof *s->kids);
     if (s->nodes == NULL || s->kids == NULL)
         return terr_set(err, TRAWL_ENOMEM, "out of memory");
+    s->fq = malloc(n * sizeof *s->fq);
+    s->fnodes = malloc(n * sizeof *s->fnodes);
+    if (s->fq == NULL || s->fnodes == NULL)
+        return terr_set(err, TRAWL_ENOMEM, "out of memory");
     s->root = shape_node(s, w, q);
     if (s->nomem)
         return terr_set(err, TRAWL_ENOMEM, "out of memory");
     if (s->fail)
         s->root = NULL;
+    if (s->filtered) { /* for the article question alone, once its sets are decided */
+        s->froot = s->root;
+        s->root = NULL;
+    }
+    if (s->froot == NULL)
+        s->nfilters = 0;
     return TRAWL_OK;
 }
 
 void index_ishape_release(struct index_ishape *s)
 {
+    for (size_t i = 0; s->fnodes != NULL && i < s->nfilters; i++)
+        free((void *)s->fnodes[i]->allow);
     free(s->nodes);
     free(s->kids);
+    free(s->fq);
+    free(s->fnodes);
     index_strlist_release(&s->leaves);
     memset(s, 0, sizeof *s);
 }

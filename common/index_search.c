@@ -588,6 +588,93 @@ static int artfirst_on(struct index *ix, const struct trawl_search_opts *o, cons
     if ((rc = index_articles_agree(ix, &agree, err)) != TRAWL_OK)
         return rc;
     *on = agree;
+    /* A single local index: only its article impact file knows the articles' words. */
+    if (agree && !ix->art_terms) {
+        struct impact *im;
+        if ((rc = index_impacts(ix, ix->adb, &ix->aimp, &im, err)) != TRAWL_OK)
+            return rc;
+        *on = im != NULL;
+    }
+    return TRAWL_OK;
+}
+
+/* The articles the filters of q (a QK_FILTER node: its kids past the first; or a filter
+ * alone: q itself; as
+ * index_query_node builds them: A and S terms, date ranges, which the article database holds)
+ * leave, decided by Xapian into a set by docid (*out, owned; *nout entries), for an
+ * IMPACT_FILTER node of the article impact file's walk. */
+static int filter_set(struct index *ix, struct build *b, const struct qnode *q, uint8_t **out,
+                      size_t *nout, struct trawl_error *err)
+{
+    xdb_query **subs = calloc(q->nkids + 1, sizeof *subs);
+    xdb_query *fq = NULL;
+    xdb_mset *m = NULL;
+    struct xdb_search_opts xo;
+    struct xdb_stats st;
+    size_t n = 0;
+    int rc = TRAWL_OK;
+
+    *out = NULL;
+    *nout = 0;
+    if (subs == NULL)
+        return terr_set(err, TRAWL_ENOMEM, "out of memory");
+    if (q->kind != QK_FILTER && (subs[n] = index_query_node(b, q)) != NULL)
+        n++; /* a filter standing alone */
+    for (size_t i = 1; q->kind == QK_FILTER && i < q->nkids && b->rc == TRAWL_OK; i++)
+        if ((subs[n] = index_query_node(b, q->kids[i])) != NULL)
+            n++;
+    if (b->rc != TRAWL_OK)
+        rc = b->rc;
+    else if ((fq = n > 0 ? xdb_query_op(XDB_OP_AND, subs, n) : xdb_query_match_all()) == NULL)
+        rc = terr_set(err, TRAWL_ENOMEM, "out of memory");
+    if (rc == TRAWL_OK)
+        rc = xdb_stats(ix->adb, &st, err);
+    if (rc == TRAWL_OK && st.lastdocid >= UINT32_MAX - 2)
+        rc = TRAWL_ENOTFOUND; /* beyond the file's docids: no file to walk */
+    if (rc == TRAWL_OK) {
+        *nout = (size_t)st.lastdocid + 1;
+        if ((*out = calloc(*nout, 1)) == NULL)
+            rc = terr_set(err, TRAWL_ENOMEM, "out of memory");
+    }
+    if (rc == TRAWL_OK) {
+        xdb_search_opts_init(&xo);
+        xo.weighting = XDB_WEIGHT_BOOL;
+        xo.count = (unsigned)(st.doccount > 0 ? st.doccount : 1);
+        rc = xdb_search(ix->adb, fq, &xo, &m, err);
+    }
+    for (size_t i = 0; rc == TRAWL_OK && i < xdb_mset_size(m); i++) {
+        xdb_docid d;
+        double w;
+        const char *key;
+        size_t klen;
+        if ((rc = xdb_mset_rank(m, i, &d, &w, &key, &klen, err)) == TRAWL_OK && d < *nout)
+            (*out)[d] = 1;
+    }
+    xdb_mset_free(m);
+    xdb_query_free(fq);
+    for (size_t i = 0; i < n; i++)
+        xdb_query_free(subs[i]);
+    free(subs);
+    return rc;
+}
+
+/* Every filter node's set of shape (index_ishape), so that the article file can walk its
+ * froot; shape->decided once all are. */
+static int filter_sets(struct index *ix, struct build *b, struct index_ishape *shape,
+                       struct trawl_error *err)
+{
+    for (size_t i = 0; i < shape->nfilters; i++) {
+        uint8_t *set;
+        size_t n;
+        int rc = filter_set(ix, b, shape->fq[i], &set, &n, err);
+        if (rc == TRAWL_ENOTFOUND)
+            return TRAWL_OK; /* not decided: the passages rank */
+        if (rc != TRAWL_OK)
+            return rc;
+        shape->fnodes[i]->allow = set;
+        shape->fnodes[i]->nallow = n;
+    }
+    shape->decided = 1;
     return TRAWL_OK;
 }
 
@@ -844,6 +931,9 @@ static int search_once(struct index *ix, const struct qnode *q, const struct tra
     o = &wide;
     if ((rc = artfirst_on(ix, o, &b, &use_art, err)) != TRAWL_OK)
         goto out;
+    if (use_art && !ix->art_terms && shape.froot != NULL &&
+        (rc = filter_sets(ix, &b, &shape, err)) != TRAWL_OK)
+        goto out;
     if (use_art) {
         struct guard g = {&chk, o->cancel};
         /* The query's exclusions apply to the article documents as they are; only those
@@ -853,6 +943,12 @@ static int search_once(struct index *ix, const struct qnode *q, const struct tra
                             shape.nodes != NULL ? &shape : NULL,
                             chk.ex != NULL && b.text_excluded ? guarded_check : NULL, &g, r,
                             &((struct index_results_priv *)r->priv)->art, err);
+        /* The article file cannot answer (a single local index): from the passages. */
+        if (rc == TRAWL_ENOTFOUND)
+            use_art = 0;
+    }
+    if (use_art) {
+        /* ranked above */
     } else if (checked && ix->remote) /* our phrase check cannot run inside Xapian there */
         rc = run_search_checked_here(ix, xq, o, &chk, r, err);
     else

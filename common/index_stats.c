@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include "common/impact.h"
 #include "common/layout.h"
 #include "common/schema.h"
 #include "common/xdb.h"
@@ -139,6 +140,16 @@ static int stats_once(struct index *ix, void *ctx, struct trawl_error *err)
             st->art_state = agree;
             st->art_articles = xs.doccount;
             st->avg_article_len = xs.avlength;
+        }
+        /* A single local index's article documents hold no ranking terms (schema 8): their
+         * lengths are in the article impact file alone (0 while it is not current). */
+        if (rc == TRAWL_OK && !ix->art_terms) {
+            struct impact *im = NULL;
+            st->avg_article_len = 0;
+            if ((rc = index_impacts(ix, ix->adb, &ix->aimp, &im, err)) == TRAWL_OK && im != NULL &&
+                impact_info(im)->doccount > 0)
+                st->avg_article_len = (double)impact_info(im)->total_length /
+                                      (double)impact_info(im)->doccount;
         }
     }
     if (rc == TRAWL_OK)

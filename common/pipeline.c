@@ -106,7 +106,8 @@ static void *worker_main(void *arg)
             j->err = aerr;
             j->rc = aerr.code;
         } else {
-            j->rc = index_prepare(an, &j->art, &p->o.passages, &j->rec, &j->prep, &j->err);
+            j->rc = index_prepare(an, &j->art, &p->o.passages, p->o.article_terms, &j->rec,
+                                  &j->prep, &j->err);
         }
         /* The text is in the documents now; free it before the writer gets to it. */
         article_release(&j->art);

@@ -32,6 +32,8 @@ struct pipeline_opts {
     size_t max_pending_bytes;  /* bytes of article text in flight at most */
     const char *lang;
     struct passage_opts passages;
+    int article_terms;         /* article documents with ranking terms: a sharded index's
+                                  (a single local index derives its article impact file) */
     volatile sig_atomic_t *cancel; /* NULL, or the caller's flag (trawl_writer_opts.cancel):
                                   once up, the threads stop between jobs, committing nothing
                                   more, and submitting and finishing fail TRAWL_ECANCELLED */

@@ -46,10 +46,16 @@
  *
  * The article database (LAYOUT_ARTICLES inside each passage database's folder; schema 7)
  * holds one document per article:
- *   terms    stem            wdf = the sum of its passages' own counts + RANK_TITLE_WDF x
- *                            the count in the given title (the title counted once): what
- *                            the article's passages hold less (n - 1) titles
+ *   terms    stem            only in a sharded index's shards (schema 8): wdf = the sum of
+ *                            its passages' own counts + RANK_TITLE_WDF x the count in the
+ *                            given title (the title counted once): what the article's
+ *                            passages hold less (n - 1) titles. A single local index's
+ *                            article documents have none: its article impact file is
+ *                            derived from the passages (index_derive.c), and Xapian asks
+ *                            its article database only boolean questions
  *            A<article>, S<source>   as on its passages
+ *            TERM_TITLE      the article's title was given, not derived from its first
+ *                            sentence (boolean; schema 8): what the derivation subtracts
  *   values   SLOT_ARTICLE, SLOT_DATE, SLOT_SIMHASH   as on its passages
  *   data     schema_passage_encode() with the passage fields empty and ordinal = the number
  *            of its passages
@@ -67,12 +73,13 @@
 
 TRAWL_BEGIN_DECLS
 
-#define SCHEMA_VERSION 7
+#define SCHEMA_VERSION 8
 #define ANALYZER_VERSION 1
 
 #define PREFIX_ARTICLE "A"
 #define PREFIX_SOURCE "S"
 #define TERM_LAST "L" /* no analysed term has a capital letter */
+#define TERM_TITLE "T" /* article database: an article whose title was given (schema 8) */
 
 enum schema_slot {
     SLOT_ARTICLE = 0,

@@ -388,7 +388,8 @@ struct trawl_stats {
     /* The article index (each article once, asked first by the default view): 1 when it is
      * at the passages' batch, 0 when not (an interrupted indexer: searches rank from the
      * passages until trawl-index runs again), -1 when there is none to read (remote shards
-     * without an ARTICLES stub, shards down); its articles and their mean length in terms. */
+     * without an ARTICLES stub, shards down); its articles and their mean length in terms
+     * (of a single local index, from its article impact file: 0 while that is not current). */
     int art_state;
     uint64_t art_articles;
     double avg_article_len;

@@ -302,9 +302,11 @@ int trawl_writer_start(trawl_writer *w, struct trawl_error *err)
         rc = start_fresh(w, &e);
         /* Parts are scratch until merged: no batches, Xapian flushes as it sees fit. */
         po.batch_articles = 0;
+        po.article_terms = !w->merge;
     } else if (rc == TRAWL_OK) {
         w->writers = w->open;
         w->nwriters = w->nopen;
+        po.article_terms = w->sharded;
     }
     if (rc == TRAWL_OK) {
         po.lang = index_lang(w->writers[0]);

@@ -82,7 +82,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     passage_opts_init(&po);
     po.min_words = 1 + (size & 31); /* vary the passage rule with the input */
     po.max_words = po.min_words + (size & 255);
-    rc = index_prepare(an, &a, &po, &rec, &p, &err);
+    rc = index_prepare(an, &a, &po, 0, &rec, &p, &err);
     FUZZ_CHECK(rc == TRAWL_OK);
     FUZZ_CHECK(strcmp(index_prep_id(p), "fuzz") == 0);
     FUZZ_CHECK((a.warnings & TRAWL_WARN_EMPTY) == 0 || index_prep_passages(p) == 0);

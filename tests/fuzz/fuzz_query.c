@@ -82,7 +82,7 @@ static void build(const char *path)
         rec.source_len = 4;
         passage_opts_init(&po);
         po.min_words = 4; /* several passages per article */
-        if (index_prepare(an, &a, &po, &rec, &p, &err) != TRAWL_OK ||
+        if (index_prepare(an, &a, &po, 0, &rec, &p, &err) != TRAWL_OK ||
             index_put(w, p, 1, &err) != TRAWL_OK)
             fuzz_die("index_put", err.msg);
         index_prep_free(p);

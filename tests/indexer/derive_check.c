@@ -1,12 +1,16 @@
 /* derive_check: derives the article impact file of the index at INDEX from its passage
- * database (index_impacts_derived) into OUT and compares it, section by section, with FRESH,
- * the file trawl-index wrote from the article database (tests/indexer/derive_test.py).
+ * database (index_impacts_derived) into OUT and compares it, section by section, with FRESH:
+ * a file, or a folder into which the file is first written from INDEX's article database's
+ * own postings (index_impacts_written: INDEX a sharded index's shard, whose article documents
+ * hold ranking terms) (tests/indexer/derive_test.py).
  *
  *     derive_check INDEX FRESH OUT
  *
  * Prints one line per section (identical, or where it first differs) and the derivation's
  * wall and CPU time. Exit status: 0 the two files are the same bytes, 1 they differ, 2 an
  * error. */
+#include <sys/stat.h>
+
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -111,6 +115,8 @@ int main(int argc, char **argv)
     struct trawl_error err;
     struct file fresh, derived;
     struct impact_header fh, dh;
+    struct stat sb;
+    char *ref = NULL;
     double wall, cpu;
     int bad = 0, rc;
 
@@ -127,10 +133,19 @@ int main(int argc, char **argv)
         fprintf(stderr, "derive_check: %s\n", err.msg);
         return 2;
     }
-    printf("derived    %zu articles (%zu titles decided by analysing a passage, %zu title "
-           "terms taken off) in %.3f s wall, %.3f s CPU\n",
-           st.articles, st.reanalysed, st.title_terms, wall, cpu);
-    if (slurp(argv[2], &fresh) != 0)
+    printf("derived    %zu articles (%zu title terms taken off) in %.3f s wall, %.3f s CPU\n",
+           st.articles, st.title_terms, wall, cpu);
+    if (stat(argv[2], &sb) == 0 && S_ISDIR(sb.st_mode)) {
+        if (index_impacts_written(argv[1], argv[2], &err) != TRAWL_OK) {
+            fprintf(stderr, "derive_check: %s\n", err.msg);
+            return 2;
+        }
+        if (asprintf(&ref, "%s/%s", argv[2], IMPACT_FILE) < 0)
+            return 2;
+    }
+    rc = slurp(ref != NULL ? ref : argv[2], &fresh);
+    free(ref);
+    if (rc != 0)
         return 2;
     if (slurp(argv[3], &derived) != 0) {
         free(fresh.b);

@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """The article impact file derived from the passage database (common/index_derive.c) against
-the one trawl-index writes from the article database (common/index_impact.c): every section
-the same bytes, header included.
+the one written from an article database whose documents hold ranking terms (a sharded
+index's shards, and a compacted sharded index; common/index_impact.c): every section the same
+bytes, header included. A single local index (schema 8) has none on its article documents:
+its own file must be the derived one.
 
     derive_test.py BUILD_DIR SOURCE_DIR
 
@@ -9,10 +11,10 @@ Each case builds an index with trawl-index and runs derive_check on it (derive t
 a scratch path, compare it with the index's own). The articles cover what the derivation has
 to get right: titles given and derived (the body's first sentence, which is in no passage),
 absent, without a single term, repeated words, a given title that is also the first sentence
-(told apart by analysing a passage again), a derived one whose words are four times in every
+(the article document's TERM_TITLE tells), a derived one whose words are four times in every
 passage (so counts alone could not tell), a derived title cut with "…"; articles of one
 passage and of many; incremental runs that replace and delete articles (docids with gaps),
---compact, builds in one part and in two, a sharded index (none to derive); and Reuters-21578 from ../shared when it is there (skipped
+--compact, one writer and two, a single local index; and Reuters-21578 from ../shared when it is there (skipped
 without it). With TRAWL_VALGRIND=1, derive_check runs under valgrind on the small indexes."""
 import glob
 import gzip
@@ -45,29 +47,44 @@ def run(argv, code=0):
 
 
 def index(db, src, *extra):
-    run([INDEX, "--db", db, "-q", "--min-words", "3", "--max-words", "8", *extra, src],
-        code=None)
+    """A sharded index unless extra says otherwise: its shards' article documents hold the
+    ranking terms the derivation is compared with (a later run keeps the shards)."""
+    shards = [] if os.path.exists(db) or "--single" in extra else ["--shards", "2"]
+    extra = [x for x in extra if x != "--single"]
+    run([INDEX, "--db", db, "-q", "--min-words", "3", "--max-words", "8", *shards, *extra,
+         src], code=None)
+
+
+def databases(db):
+    """The local databases of db's newest generation: its shards, or the one database."""
+    gens = [g for g in glob.glob(os.path.join(db, "gen-*"))
+            if os.path.isdir(os.path.join(g, "articles"))]
+    assert gens, f"no generation in {db}"
+    last = max(int(os.path.basename(g).split("-")[1]) for g in gens)
+    return sorted(g for g in gens if int(os.path.basename(g).split("-")[1]) == last)
 
 
 def check(tmp, db, small=True):
-    """derive_check on db's current generation; its report as a TAP comment."""
-    stub = open(os.path.join(db, "CURRENT"), encoding="utf-8").read().split() \
-        if os.path.exists(os.path.join(db, "CURRENT")) else []
-    gens = [g for g in glob.glob(os.path.join(db, "gen-*")) if os.path.isdir(g)]
-    gens = [g for g in gens if not stub or os.path.basename(g) in stub] or gens
-    gens.sort(key=lambda g: int(g.rsplit("-", 1)[1]))
-    fresh = os.path.join(gens[-1], "articles", "trawl-impacts")
-    assert os.path.exists(fresh), f"no impact file at {fresh}"
-    out = os.path.join(tmp, "derived-impacts")
-    argv = [CHECK, db, fresh, out]
-    if VALGRIND and small:
-        argv = ["valgrind", "--error-exitcode=3", "--leak-check=full",
-                "--errors-for-leak-kinds=definite,indirect", "--quiet"] + argv
-    r = run(argv, code=None)
-    report = "\n".join("  " + line for line in r.stdout.splitlines())
-    assert r.returncode == 0, f"derive_check exited {r.returncode}\n{report}\n{r.stderr[-3000:]}"
-    os.remove(out)
-    return report
+    """derive_check on each local database of db's current generation, against the file
+    written from its article database's own postings (a shard's article documents hold
+    ranking terms; so do those of a compacted sharded index); its report as a TAP comment."""
+    reports = []
+    for g in databases(db):
+        ref = os.path.join(tmp, "ref")
+        shutil.rmtree(ref, ignore_errors=True)
+        os.mkdir(ref)
+        out = os.path.join(tmp, "derived-impacts")
+        argv = [CHECK, g, ref, out]
+        if VALGRIND and small:
+            argv = ["valgrind", "--error-exitcode=3", "--leak-check=full",
+                    "--errors-for-leak-kinds=definite,indirect", "--quiet"] + argv
+        r = run(argv, code=None)
+        report = "\n".join("  " + line for line in r.stdout.splitlines())
+        assert r.returncode == 0, \
+            f"derive_check {g} exited {r.returncode}\n{report}\n{r.stderr[-3000:]}"
+        os.remove(out)
+        reports.append(os.path.basename(g) + "\n" + report)
+    return "\n".join(reports)
 
 
 def para(*words, times=1):
@@ -187,7 +204,7 @@ def reuters(tmp):
     with open(os.path.join(c, "reuters.jsonl"), "w", encoding="utf-8") as out:
         out.writelines(lines)
     argv = [INDEX, "--db", db, "-q", "--min-words", "20", "--max-words", "200", c]
-    run(argv, code=None)
+    run(argv + ["--shards", "2"], code=None)
     reports = [check(tmp, db, small=False)]
     with open(os.path.join(c, "reuters.jsonl"), "w", encoding="utf-8") as out:
         for i, line in enumerate(lines):
@@ -203,18 +220,36 @@ def reuters(tmp):
     return "\n".join(reports)
 
 
-def sharded(tmp):
-    """A sharded index has no impact files: nothing to derive, and derive_check says so."""
+def single(tmp):
+    """A single local index (schema 8): its article documents hold no ranking terms, so the
+    file written from them differs from the derived one; the file trawl-index keeps is the
+    derived one, after a fresh build and after an incremental run."""
     db = os.path.join(tmp, "db")
-    index(db, corpus(tmp), "--shards", "2")
-    r = run([CHECK, db, os.path.join(tmp, "none"), os.path.join(tmp, "out")], code=2)
-    assert "not a single local index" in r.stderr, r.stderr
-    assert not os.path.exists(os.path.join(tmp, "out"))
-    return "derive_check: " + r.stderr.strip()
+    c = corpus(tmp)
+    index(db, c, "--single")
+    reports = []
+    for step in range(2):
+        if step == 1:
+            corpus(tmp, changed={"given-many", "derived-many"})
+            index(db, c)
+        (g,) = databases(db)
+        own = os.path.join(g, "articles", "trawl-impacts")
+        assert os.path.exists(own), f"no article impact file at {own}"
+        out = os.path.join(tmp, "derived-impacts")
+        r = run([CHECK, g, own, out], code=None)
+        assert r.returncode == 0, f"the index's own file is not the derived one\n{r.stdout}"
+        os.remove(out)
+        ref = os.path.join(tmp, "ref")
+        shutil.rmtree(ref, ignore_errors=True)
+        os.mkdir(ref)
+        r = run([CHECK, g, ref, out], code=None)
+        assert r.returncode == 1, f"article documents with ranking terms?\n{r.stdout}"
+        reports.append(f"run {step + 1}: own file derived; none from the article documents")
+    return "\n".join(reports)
 
 
 def main():
-    cases = [fresh_build, one_writer, incremental, sharded, reuters]
+    cases = [fresh_build, one_writer, incremental, single, reuters]
     lines, failed = [], False
     for n, fn in enumerate(cases, 1):
         tmp = os.path.realpath(tempfile.mkdtemp(prefix="derive-"))

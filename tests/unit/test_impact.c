@@ -768,10 +768,10 @@ static int top_of(const char *path, const char *t, size_t k)
     size_t n;
     uint64_t matched;
     int rc, rc_taat;
-    static const struct impact_node leaf[2] = {{IMPACT_LEAF, 0, NULL, 0},
-                                               {IMPACT_LEAF, 1, NULL, 0}};
+    static const struct impact_node leaf[2] = {{IMPACT_LEAF, 0, NULL, 0, NULL, 0},
+                                               {IMPACT_LEAF, 1, NULL, 0, NULL, 0}};
     static const struct impact_node *const kids[2] = {&leaf[0], &leaf[1]};
-    static const struct impact_node not_absent = {IMPACT_AND_NOT, 0, kids, 2};
+    static const struct impact_node not_absent = {IMPACT_AND_NOT, 0, kids, 2, NULL, 0};
 
     leaves[0] = (struct impact_leaf){t, strlen(t), 1.0};
     for (size_t j = 1; j <= IMPACT_DAAT_LEAVES; j++)
@@ -1097,6 +1097,14 @@ static int brute_match(const struct rtree *t, const struct impact_node *m, uint3
                 sum += part;
         *w = sum;
         return 1;
+    case IMPACT_FILTER:
+        if (d >= m->nallow || !m->allow[d])
+            return 0;
+        if (m->nkids == 0) {
+            *w = 0;
+            return 1;
+        }
+        return brute_match(t, m->kids[0], d, K, w);
     }
     fail_msg("unknown op");
     return 0;
@@ -1279,10 +1287,10 @@ static void test_trees_or_and_refusals(void **state)
     struct impact *im;
     struct trawl_error err;
     struct impact_leaf leaves[3] = {{"t35", 3, 1.5}, {"t20", 3, 2.25}, {"t07", 3, 4.0}};
-    struct impact_node lv[3] = {{IMPACT_LEAF, 0, NULL, 0}, {IMPACT_LEAF, 1, NULL, 0},
-                                {IMPACT_LEAF, 2, NULL, 0}};
+    struct impact_node lv[3] = {{IMPACT_LEAF, 0, NULL, 0, NULL, 0}, {IMPACT_LEAF, 1, NULL, 0, NULL, 0},
+                                {IMPACT_LEAF, 2, NULL, 0, NULL, 0}};
     const struct impact_node *kids[3] = {&lv[0], &lv[1], &lv[2]};
-    struct impact_node or = {IMPACT_OR, 0, kids, 3}, bad;
+    struct impact_node or = {IMPACT_OR, 0, kids, 3, NULL, 0}, bad;
     struct impact_node *deep = calloc(IMPACT_TREE_DEPTH + 1, sizeof *deep);
     const struct impact_node **dk = calloc(IMPACT_TREE_DEPTH + 1, sizeof *dk);
     struct impact_hit a[50], b[50];
@@ -1302,18 +1310,18 @@ static void test_trees_or_and_refusals(void **state)
         assert_int_equal(a[h].docid, b[h].docid);
         assert_true(a[h].weight == b[h].weight);
     }
-    bad = (struct impact_node){IMPACT_LEAF, 3, NULL, 0}; /* past the leaves */
+    bad = (struct impact_node){IMPACT_LEAF, 3, NULL, 0, NULL, 0}; /* past the leaves */
     assert_int_equal(impact_match(im, &bad, leaves, 3, &params, 5, b, &nb, &mb, &err),
                      TRAWL_EINPUT);
-    bad = (struct impact_node){IMPACT_AND, 0, kids, 0}; /* no kids */
+    bad = (struct impact_node){IMPACT_AND, 0, kids, 0, NULL, 0}; /* no kids */
     assert_int_equal(impact_match(im, &bad, leaves, 3, &params, 5, b, &nb, &mb, &err),
                      TRAWL_EINPUT);
-    bad = (struct impact_node){(enum impact_op)99, 0, kids, 3};
+    bad = (struct impact_node){(enum impact_op)99, 0, kids, 3, NULL, 0};
     assert_int_equal(impact_match(im, &bad, leaves, 3, &params, 5, b, &nb, &mb, &err),
                      TRAWL_EINPUT);
     /* A chain of ANDs one past the depth allowed, then at it. */
     for (size_t i = 0; i <= IMPACT_TREE_DEPTH; i++) {
-        deep[i] = (struct impact_node){IMPACT_AND, 0, &dk[i], 1};
+        deep[i] = (struct impact_node){IMPACT_AND, 0, &dk[i], 1, NULL, 0};
         dk[i] = i < IMPACT_TREE_DEPTH ? &deep[i + 1] : &lv[0];
     }
     deep[IMPACT_TREE_DEPTH] = lv[0];

@@ -46,7 +46,7 @@ static void put_into(struct index *ix, struct analyzer *an, const char *id, cons
     rec.hash = schema_hash(TRAWL_HASH_SEED, text, strlen(text));
     passage_opts_init(&po);
     po.min_words = 3; /* small passages, so short test texts make several */
-    assert_int_equal(index_prepare(an, &a, &po, &rec, &p, &err), TRAWL_OK);
+    assert_int_equal(index_prepare(an, &a, &po, 0, &rec, &p, &err), TRAWL_OK);
     assert_int_equal(index_put(ix, p, 0, &err), TRAWL_OK);
     index_prep_free(p);
     article_release(&a);
@@ -902,6 +902,15 @@ static void test_refuses_missing_foreign_and_other_schema(void **state)
     assert_non_null(strstr(err.msg, "schema version 99"));
     assert_non_null(strstr(err.msg, "--rebuild"));
 
+    /* schema 7: article documents with ranking terms, and no TERM_TITLE: rebuilt, not read */
+    assert_int_equal(xdb_open(f->path, XDB_WRITE, &db, &err), TRAWL_OK);
+    assert_int_equal(xdb_meta_set(db, META_SCHEMA, "7", 1, &err), TRAWL_OK);
+    assert_int_equal(xdb_commit(db, &err), TRAWL_OK);
+    xdb_close(db);
+    assert_int_equal(index_open(f->path, &ro, &ix, &err), TRAWL_EINDEX);
+    assert_non_null(strstr(err.msg, "schema version 7"));
+    assert_non_null(strstr(err.msg, "trawl-index --rebuild"));
+
     /* a different stemmer language for an existing index */
     assert_int_equal(xdb_open(f->path, XDB_WRITE, &db, &err), TRAWL_OK);
     snprintf(path, sizeof path, "%d", SCHEMA_VERSION);
@@ -975,8 +984,9 @@ static void test_close_drops_uncommitted_work(void **state)
     assert_string_equal(got, "tides#0 tides#1");
 }
 
-/* The article database holds each article once: its passages' counts summed, found by its
- * article term, and the default view of a plain query is answered from it. */
+/* The article database holds each article once, found by its article term; a single local
+ * index's article documents hold no ranking terms (schema 8: its article impact file is
+ * derived from the passages), and a writer's searches rank from the passages. */
 static void test_article_database_holds_each_article_once(void **state)
 {
     struct fixture *f = *state;
@@ -987,10 +997,11 @@ static void test_article_database_holds_each_article_once(void **state)
 
     assert_int_equal(xdb_stats(f->ix->adb, &st, &err), TRAWL_OK);
     assert_int_equal(st.doccount, 4);
-    /* "harbour": in both passages of tides, once in its article document with wdf 2 */
+    /* "harbour": in both passages of tides, in no article document */
+    assert_int_equal(xdb_term_freq(f->ix->db, "harbour", 7, &docs, &coll, &err), TRAWL_OK);
+    assert_int_equal(docs, 2);
     assert_int_equal(xdb_term_freq(f->ix->adb, "harbour", 7, &docs, &coll, &err), TRAWL_OK);
-    assert_int_equal(docs, 1);
-    assert_int_equal(coll, 2);
+    assert_int_equal(docs, 0);
     assert_int_equal(xdb_term_freq(f->ix->adb, "Atides", 6, &docs, &coll, &err), TRAWL_OK);
     assert_int_equal(docs, 1);
     put(f, "tides", NULL, "The river rises at dawn.");
