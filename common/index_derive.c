@@ -488,8 +488,6 @@ int index_impacts_derive_fresh(struct index *ix, xdb *pdb, struct analyzer *an,
                                struct trawl_error *err)
 {
     struct xdb_stats st;
-    struct impact_info have;
-    struct trawl_error e;
     char *file = NULL;
     int rc;
 
@@ -499,9 +497,7 @@ int index_impacts_derive_fresh(struct index *ix, xdb *pdb, struct analyzer *an,
         return TRAWL_OK;
     if (asprintf(&file, "%s/%s", ix->aimp.folder, IMPACT_FILE) < 0)
         return terr_set(err, TRAWL_ENOMEM, "out of memory");
-    if (impact_peek(file, &have, &e) != TRAWL_OK || have.revision != st.revision ||
-        strcmp(have.uuid, st.uuid) != 0 || have.doccount != st.doccount ||
-        have.lastdocid != st.lastdocid)
+    if (!index_impact_file_matches(file, &st))
         rc = index_impacts_derive(pdb, ix->adb, an, file, NULL, err);
     free(file);
     return rc;

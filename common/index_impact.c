@@ -113,8 +113,7 @@ static int same(const struct impact_info *f, const struct xdb_stats *st)
            f->doccount == st->doccount && f->lastdocid == st->lastdocid;
 }
 
-/* Whether the file at path is the one of the database st describes (its header alone read). */
-static int file_matches(const char *path, const struct xdb_stats *st)
+int index_impact_file_matches(const char *path, const struct xdb_stats *st)
 {
     struct impact_info have;
     struct trawl_error e;
@@ -135,7 +134,7 @@ int index_impacts_fresh(xdb *adb, const char *folder, struct trawl_error *err)
     if (asprintf(&file, "%s/%s", folder, IMPACT_FILE) < 0)
         return terr_set(err, TRAWL_ENOMEM, "out of memory");
     /* Up to date: a run that changed nothing costs a header read. */
-    if (!file_matches(file, &st))
+    if (!index_impact_file_matches(file, &st))
         rc = build(adb, folder, &st, err);
     free(file);
     return rc;
@@ -221,7 +220,7 @@ static int imp_current(xdb *db, const struct index_imp *m, int *ok, uint64_t *by
     if (stat(file, &sb) == 0)
         *bytes += (uint64_t)sb.st_size;
     if ((rc = xdb_stats(db, &st, err)) == TRAWL_OK)
-        *ok = file_matches(file, &st);
+        *ok = index_impact_file_matches(file, &st);
     free(file);
     return rc;
 }

@@ -374,6 +374,9 @@ void index_artcache_free(struct index_artcache *c); /* NULL-safe */
 struct impact;
 struct impact_hit;
 int index_impacts_fresh(xdb *db, const char *folder, struct trawl_error *err);
+/* Whether the impact file at path is the one of the database st describes: its revision, UUID,
+ * document count and last docid (its header alone read; a missing or unreadable file is not). */
+int index_impact_file_matches(const char *path, const struct xdb_stats *st);
 /* index_impacts_derive: the article impact file at path, derived from the passage database
  * pdb with adb's docids, keys and identity (index_derive.c; the same bytes index_impacts_fresh
  * writes from adb). an: the index's analyzer. stats may be NULL. */
