@@ -1,6 +1,7 @@
 /* index_impact: the impact files (impact.h) of an index whose article and passage databases
- * are each one local database: made from each database after every writer's run and
- * compaction (index_impacts_fresh, through index_build.c's index_impacts_refresh), mapped by
+ * are each one local database: made after every writer's run and compaction (through
+ * index_build.c's index_impacts_refresh: the passage file from its database by
+ * index_impacts_fresh, the article file derived from the passages), mapped by
  * readers while they are the databases' current revisions (index_impacts), and asked the
  * default view's article question (index_artrank.c) and the every-passage view's passage
  * search (index_search.c) in place of Xapian's matcher (index_impacts_best), with the same
