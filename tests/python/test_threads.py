@@ -144,7 +144,7 @@ def kept_index(db):
 
 @pytest.mark.slow
 def test_ctrl_c_stops_a_long_commit_keeping_the_commits(tmp_path):
-    texts = commit_articles(150, 3)
+    texts = commit_articles(250, 3)
     # the same commit left to run, for comparison
     control = str(tmp_path / "control.db")
     kept_index(control)
